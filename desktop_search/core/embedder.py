@@ -1,0 +1,322 @@
+"""Turning text into vectors.
+
+:class:`Embedder` is the small interface the rest of the core uses. :class:`SentenceTransformerEmbedder`
+is the real one (lazy-loaded, device and precision chosen for the machine); :class:`HashEmbedder` is a
+deterministic fake for fast unit tests.
+
+All vectors are L2-normalised float32, so a dot product is the cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+QUERY_PROMPT = "query: "
+PASSAGE_PROMPT = "passage: "
+GiB = 1024**3
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise and strip, so composed and decomposed accents embed alike."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+class Embedder(Protocol):
+    """What the indexer and search need from an embedding model."""
+
+    @property
+    def model_name(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    @property
+    def max_tokens(self) -> int:
+        """Longest input (prompt included) the model sees without truncation."""
+        ...
+
+    @property
+    def batch_size(self) -> int: ...
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Token counts of ``texts`` as the model sees them (special tokens included, no prompt)."""
+        ...
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages: shape (len(texts), dimension), normalised."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one search query: shape (dimension,), normalised."""
+        ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Device, precision and batch size choices (pure functions, unit-tested with fake torch modules)
+
+
+def choose_device(preference: str, torch_module: Any) -> str:
+    """Pick ``cuda``, ``mps`` or ``cpu``. ``preference`` is a setting: auto, cpu, cuda or mps.
+
+    A preference the machine cannot honour falls back to the CPU with a warning rather than failing.
+    """
+    has_cuda = bool(torch_module.cuda.is_available())
+    mps = getattr(getattr(torch_module, "backends", None), "mps", None)
+    has_mps = bool(mps is not None and mps.is_available())
+    if preference == "cpu":
+        return "cpu"
+    if preference == "cuda":
+        if has_cuda:
+            return "cuda"
+        log.warning("CUDA was asked for but is not available; using the CPU")
+        return "cpu"
+    if preference == "mps":
+        if has_mps:
+            return "mps"
+        log.warning("MPS was asked for but is not available; using the CPU")
+        return "cpu"
+    if has_cuda:
+        return "cuda"
+    if has_mps:
+        return "mps"
+    return "cpu"
+
+
+def default_precision(device: str) -> str:
+    """Half precision on GPUs; on the CPU float32 unless calibration chose better."""
+    return "float16" if device in ("cuda", "mps") else "float32"
+
+
+def choose_batch_size(device: str, free_gpu_bytes: int | None = None, configured: int = 0) -> int:
+    """Batch size for document embedding.
+
+    ``configured`` (a setting, 0 = auto) wins. On CUDA the batch grows with free memory (a 256-token
+    batch of 128 needs well under 1 GiB for a small model); on the CPU a moderate batch keeps padding
+    waste and latency low.
+    """
+    if configured > 0:
+        return configured
+    if device == "cuda":
+        if free_gpu_bytes is None:
+            return 64
+        if free_gpu_bytes >= 8 * GiB:
+            return 256
+        if free_gpu_bytes >= 4 * GiB:
+            return 128
+        if free_gpu_bytes >= 2 * GiB:
+            return 64
+        return 16
+    if device == "mps":
+        return 64
+    return 32
+
+
+def uses_e5_prompts(model_name: str) -> bool:
+    """E5-family models need ``query: `` / ``passage: `` prefixes."""
+    return bool(re.search(r"(^|[/_-])(multilingual-)?e5([/_-]|$)", model_name.lower()))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """A step of model loading, for a status line."""
+
+    message: str
+    fraction: float | None = None  # 0..1 when known (downloads)
+
+
+class SentenceTransformerEmbedder:
+    """The real embedder: a sentence-transformers model loaded lazily on first use.
+
+    ``model_folder`` is a resolved local folder (see :mod:`desktop_search.core.model_source`).
+    Loading is thread-safe; call :meth:`load` from a worker thread to keep a UI responsive.
+    """
+
+    def __init__(
+        self,
+        model_name: str,
+        model_folder: Path | Callable[[], Path],
+        device: str = "auto",
+        precision: str = "auto",
+        batch_size: int = 0,
+    ) -> None:
+        self._model_name = model_name
+        self._folder_source = model_folder
+        self._device_pref = device
+        self._precision_pref = precision
+        self._configured_batch = batch_size
+        self._lock = threading.Lock()
+        self._model: Any = None
+        self.device = ""
+        self.precision = ""
+        self._batch_size = 0
+        self._prompts = uses_e5_prompts(model_name)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> SentenceTransformerEmbedder:
+        """Load the model now (idempotent). Imports torch: never call on a UI thread."""
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+        return self
+
+    def _load(self) -> Any:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        folder = self._folder_source() if callable(self._folder_source) else self._folder_source
+        device = choose_device(self._device_pref, torch)
+        precision = self._precision_pref
+        if precision == "auto":
+            precision = default_precision(device)
+        if device == "cpu" and precision == "float16":
+            precision = "float32"  # fp16 matmuls are slow or missing on most CPUs
+        dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}.get(
+            precision, torch.float32
+        )
+        log.info("loading model %s from %s on %s (%s)", self._model_name, folder, device, precision)
+        model = SentenceTransformer(
+            str(folder), device=device, local_files_only=True, model_kwargs={"dtype": dtype}
+        )
+        model.eval()
+        free = None
+        if device == "cuda":
+            free, _total = torch.cuda.mem_get_info()
+        self.device = device
+        self.precision = precision
+        self._batch_size = choose_batch_size(device, free, self._configured_batch)
+        prompts = getattr(model, "prompts", {}) or {}
+        self._has_saved_prompts = bool(prompts.get("query")) and bool(
+            prompts.get("document") or prompts.get("passage")
+        )
+        return model
+
+    @property
+    def model(self) -> Any:
+        return self.load()._model
+
+    # -- Embedder interface ----------------------------------------------------------------------
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name
+
+    @property
+    def dimension(self) -> int:
+        model = self.model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length)
+
+    @property
+    def batch_size(self) -> int:
+        self.load()
+        return self._batch_size
+
+    @property
+    def tokenizer(self) -> Any:
+        return self.model.tokenizer
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        encoded = self.tokenizer([clean_text(t) for t in texts], add_special_tokens=True)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([clean_text(t) for t in texts], query=False)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([clean_text(text)], query=True)[0]
+
+    def _encode(self, texts: list[str], query: bool) -> np.ndarray:
+        model = self.model
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        kwargs: dict[str, Any] = {
+            "batch_size": self._batch_size,
+            "normalize_embeddings": True,
+            "convert_to_numpy": True,
+            "show_progress_bar": False,
+        }
+        if self._prompts and not self._has_saved_prompts:
+            kwargs["prompt"] = QUERY_PROMPT if query else PASSAGE_PROMPT
+        encode = model.encode_query if query else model.encode_document
+        vectors = encode(texts, **kwargs)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class HashEmbedder:
+    """A deterministic fake: hashed bag of lower-cased words. For fast unit tests only.
+
+    Texts sharing words get similar vectors, so ranking tests are meaningful without a model.
+    """
+
+    def __init__(self, dimension: int = 64, max_tokens: int = 512, batch_size: int = 16) -> None:
+        self._dimension = dimension
+        self._max_tokens = max_tokens
+        self._batch_size = batch_size
+        self.calls: list[int] = []  # batch sizes seen, for tests of batching
+
+    model_name = "test/hash-embedder"
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    @property
+    def max_tokens(self) -> int:
+        return self._max_tokens
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        return re.findall(r"\w+", clean_text(text).lower())
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(self._words(t)) + 2 for t in texts]
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self._dimension, dtype=np.float32)
+        for word in self._words(text):
+            digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+            vec[int.from_bytes(digest[:4], "little") % self._dimension] += 1.0
+        norm = float(np.linalg.norm(vec))
+        if norm == 0:
+            vec[0] = 1.0
+            norm = 1.0
+        return vec / norm
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        return np.stack([self._vector(t) for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vector(text)

@@ -1,0 +1,102 @@
+"""Small frozen dataclasses that travel between the core and its callers (GUI, CLI, benchmarks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FileStatus(StrEnum):
+    """Where a file stands in the ledger."""
+
+    PENDING = "pending"  # seen, not yet (or not completely) indexed
+    INDEXED = "indexed"
+    SKIPPED = "skipped"  # deliberately not indexed (binary, too large, unsupported); reason says why
+    FAILED = "failed"  # extraction failed; reason says why
+    UNAVAILABLE = "unavailable"  # its folder is missing (unplugged drive); entries are kept
+
+
+class Phase(StrEnum):
+    """What the indexer is doing."""
+
+    IDLE = "idle"
+    LOADING_MODEL = "loading model"
+    SCANNING = "scanning"
+    INDEXING = "indexing"
+    PAUSED = "paused"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    """One progress report from the indexer (rate-limited by the sender)."""
+
+    phase: Phase
+    files_done: int = 0
+    files_total: int = 0
+    chunks_done: int = 0
+    current_file: str = ""
+    chunks_per_s: float = 0.0
+    eta_s: float | None = None
+    failed: int = 0
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One row of the file ledger."""
+
+    path: str
+    folder: str
+    status: FileStatus
+    size: int = 0
+    mtime: float = 0.0
+    content_hash: str = ""
+    reason: str = ""
+    chunk_count: int = 0
+    model: str = ""
+    indexed_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrictions applied inside the store query."""
+
+    folders: tuple[str, ...] = ()  # absolute folder paths; a hit must be under one of them
+    extensions: tuple[str, ...] = ()  # lower-case, without dot: ("pdf", "md")
+    modified_after: float | None = None  # POSIX timestamps
+    modified_before: float | None = None
+    include_unavailable: bool = False
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range inside a passage's text, to highlight."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One passage found by a search."""
+
+    chunk_id: str
+    path: str
+    text: str
+    page: int | None
+    start: int  # character offsets of the passage in the file's extracted text
+    end: int
+    heading: str | None = None
+    similarity: float | None = None  # cosine similarity of the dense leg (None: not found densely)
+    keyword_score: float | None = None  # BM25 of the keyword leg (None: no keyword match)
+    score: float = 0.0  # fused score, higher is better; used for ranking
+    rank: int = 0  # 1-based fused rank
+    highlights: tuple[Span, ...] = ()
+    more: tuple[SearchHit, ...] = field(default=())  # further passages of the same file (grouped mode)
+
+    @property
+    def display_score(self) -> float:
+        """0..1 confidence for display: the dense cosine similarity where known, else 0."""
+        return max(0.0, min(1.0, self.similarity or 0.0))

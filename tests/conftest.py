@@ -1,0 +1,60 @@
+"""Shared fixtures.
+
+Every test runs with ``DESKTOP_SEARCH_HOME`` pointing at its own tmp folder, so nothing touches the
+real home. The converted offline model is cached once per checkout in ``.test-cache/`` (git-ignored)
+and shared by all tests of a run through the session-scoped ``real_embedder`` fixture.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+TEST_CACHE = REPO / ".test-cache"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ["DESKTOP_SEARCH_CACHE_DIR"] = str(TEST_CACHE)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "ds-home"
+    monkeypatch.setenv("DESKTOP_SEARCH_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def real_model_folder() -> Path:
+    """The default model as a local sentence-transformers folder (converted once, then cached)."""
+    from desktop_search.core.model_source import resolve_model_folder
+
+    from desktop_search.core.paths import resolve_paths
+    from desktop_search.core.settings import DEFAULT_MODEL
+
+    paths = resolve_paths(TEST_CACHE / "home")
+    return resolve_model_folder(DEFAULT_MODEL, paths)
+
+
+@pytest.fixture(scope="session")
+def real_embedder(real_model_folder: Path):
+    """One real embedder (CPU, float32) shared by every test of the run."""
+    from desktop_search.core.embedder import SentenceTransformerEmbedder
+    from desktop_search.core.settings import DEFAULT_MODEL
+
+    return SentenceTransformerEmbedder(
+        DEFAULT_MODEL, real_model_folder, device="cpu", precision="float32"
+    ).load()
+
+
+@pytest.fixture
+def hash_embedder():
+    from desktop_search.core.embedder import HashEmbedder
+
+    return HashEmbedder()
