@@ -1,0 +1,397 @@
+"""The SQLite side of the store: the file ledger, chunk texts and the FTS5 keyword index.
+
+One database file in WAL mode; every thread gets its own connection, so searches read while the
+indexer writes. A file's chunks and its ledger row change in one transaction, so the ledger and the
+keyword index always agree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    folder TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    mtime REAL NOT NULL DEFAULT 0,
+    content_hash TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    chunk_count INTEGER NOT NULL DEFAULT 0,
+    model TEXT NOT NULL DEFAULT '',
+    indexed_at REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS files_folder ON files(folder);
+CREATE INDEX IF NOT EXISTS files_status ON files(status);
+CREATE INDEX IF NOT EXISTS files_hash ON files(content_hash);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY,
+    chunk_id TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    page INTEGER,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    heading TEXT,
+    text TEXT NOT NULL,
+    ext TEXT NOT NULL DEFAULT '',
+    mtime REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, heading, content='chunks', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.rowid, new.text, coalesce(new.heading, ''));
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
+    VALUES ('delete', old.rowid, old.text, coalesce(old.heading, ''));
+END;
+"""
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    """A chunk as stored: its text and where it came from."""
+
+    chunk_id: str
+    path: str  # path key (see pathkeys)
+    number: int
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    heading: str | None = None
+    ext: str = ""
+    mtime: float = 0.0
+
+
+@dataclass(frozen=True)
+class KeywordHit:
+    chunk_id: str
+    score: float  # BM25, higher is better (sign flipped from SQLite's)
+
+
+def _record(row: sqlite3.Row) -> FileRecord:
+    return FileRecord(
+        path=row["path"],
+        folder=row["folder"],
+        status=FileStatus(row["status"]),
+        size=row["size"],
+        mtime=row["mtime"],
+        content_hash=row["content_hash"],
+        reason=row["reason"],
+        chunk_count=row["chunk_count"],
+        model=row["model"],
+        indexed_at=row["indexed_at"],
+    )
+
+
+def _chunk(row: sqlite3.Row) -> ChunkRow:
+    return ChunkRow(
+        chunk_id=row["chunk_id"],
+        path=row["path"],
+        number=row["number"],
+        text=row["text"],
+        start=row["start"],
+        end=row["end"],
+        page=row["page"],
+        heading=row["heading"],
+        ext=row["ext"],
+        mtime=row["mtime"],
+    )
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_PHRASE = re.compile(r'"([^"]+)"')
+
+
+def fts_query(user_query: str, max_terms: int = 32) -> str:
+    """Build a safe FTS5 MATCH expression from free text.
+
+    Quoted phrases stay phrases; every other word becomes a quoted term, OR-ed together, so quotes,
+    operators (AND, NEAR, ``*``, ``-``) and punctuation in user input can never cause a syntax error.
+    Codes like ``ERR-4021`` become the phrase ``"ERR 4021"``, matching the tokens in sequence.
+    Returns an empty string when the query has no words.
+    """
+    parts: list[str] = []
+    for phrase in _PHRASE.findall(user_query):
+        words = _WORD.findall(phrase)
+        if words:
+            parts.append('"' + " ".join(words) + '"')
+    rest = _PHRASE.sub(" ", user_query)
+    for token in rest.split():
+        words = _WORD.findall(token)
+        if not words:
+            continue
+        parts.append('"' + " ".join(words) + '"')
+    seen: set[str] = set()
+    unique = [p for p in parts if not (p.lower() in seen or seen.add(p.lower()))]
+    return " OR ".join(unique[:max_terms])
+
+
+class Ledger:
+    """Thread-safe access to the SQLite database (one connection per thread)."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self._connections: list[sqlite3.Connection] = []
+        self._conn_lock = threading.Lock()
+        with self._write_lock, self.transaction() as conn:
+            conn.executescript(_SCHEMA)
+            conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        with suppress(OSError):
+            os.chmod(db_path, 0o600)
+
+    # -- connections -------------------------------------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+            with self._conn_lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; writers are serialised, readers never wait."""
+        with self._write_lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._conn_lock:
+            for conn in self._connections:
+                with suppress(sqlite3.Error):
+                    conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # -- meta --------------------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def get(self, path: str) -> FileRecord | None:
+        row = self.conn.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+        return _record(row) if row else None
+
+    def files(self, status: FileStatus | None = None, folder: str | None = None) -> list[FileRecord]:
+        sql, args = "SELECT * FROM files WHERE 1=1", []
+        if status is not None:
+            sql += " AND status = ?"
+            args.append(str(status))
+        if folder is not None:
+            sql += " AND folder = ?"
+            args.append(folder)
+        return [_record(r) for r in self.conn.execute(sql + " ORDER BY path", args)]
+
+    def snapshot(self, folder: str) -> dict[str, FileRecord]:
+        """Every ledger row of a watched folder, by path: the base of a rescan's diff."""
+        return {r.path: r for r in self.files(folder=folder)}
+
+    def find_by_hash(self, content_hash: str) -> list[FileRecord]:
+        if not content_hash:
+            return []
+        rows = self.conn.execute(
+            "SELECT * FROM files WHERE content_hash = ? AND status = ?",
+            (content_hash, FileStatus.INDEXED.value),
+        )
+        return [_record(r) for r in rows]
+
+    def put(self, record: FileRecord) -> None:
+        """Insert or replace a ledger row (chunks untouched)."""
+        with self.transaction() as conn:
+            self._put(conn, record)
+
+    def put_many(self, records: Iterable[FileRecord]) -> None:
+        with self.transaction() as conn:
+            for record in records:
+                self._put(conn, record)
+
+    @staticmethod
+    def _put(conn: sqlite3.Connection, r: FileRecord) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO files(path, folder, size, mtime, content_hash, status, reason,"
+            " chunk_count, model, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                r.path,
+                r.folder,
+                r.size,
+                r.mtime,
+                r.content_hash,
+                str(r.status),
+                r.reason,
+                r.chunk_count,
+                r.model,
+                r.indexed_at,
+            ),
+        )
+
+    def set_status(self, paths: Sequence[str], status: FileStatus, reason: str = "") -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE files SET status = ?, reason = ? WHERE path = ?",
+                [(str(status), reason, p) for p in paths],
+            )
+
+    def set_folder_status(self, folder: str, status: FileStatus, only: FileStatus | None = None) -> None:
+        with self.transaction() as conn:
+            if only is None:
+                conn.execute("UPDATE files SET status = ? WHERE folder = ?", (str(status), folder))
+            else:
+                conn.execute(
+                    "UPDATE files SET status = ? WHERE folder = ? AND status = ?",
+                    (str(status), folder, str(only)),
+                )
+
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in FileStatus}
+        for row in self.conn.execute("SELECT status, COUNT(*) AS n FROM files GROUP BY status"):
+            counts[row["status"]] = row["n"]
+        return counts
+
+    def chunk_total(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    # -- chunks ------------------------------------------------------------------------------------
+
+    def replace_file(self, record: FileRecord, chunks: Sequence[ChunkRow]) -> None:
+        """Replace a file's chunks and ledger row in one transaction."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
+            conn.executemany(
+                "INSERT INTO chunks(chunk_id, path, number, page, start, end, heading, text, ext, mtime)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (c.chunk_id, c.path, c.number, c.page, c.start, c.end, c.heading, c.text, c.ext, c.mtime)
+                    for c in chunks
+                ],
+            )
+            self._put(conn, record)
+
+    def delete_files(self, paths: Sequence[str]) -> None:
+        """Forget files: their chunks and ledger rows, in one transaction."""
+        with self.transaction() as conn:
+            for path in paths:
+                conn.execute("DELETE FROM chunks WHERE path = ?", (path,))
+                conn.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    def chunks_of(self, path: str) -> list[ChunkRow]:
+        rows = self.conn.execute("SELECT * FROM chunks WHERE path = ? ORDER BY number", (path,))
+        return [_chunk(r) for r in rows]
+
+    def chunk_ids_of(self, path: str) -> list[str]:
+        rows = self.conn.execute("SELECT chunk_id FROM chunks WHERE path = ? ORDER BY number", (path,))
+        return [r[0] for r in rows]
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRow]:
+        found: dict[str, ChunkRow] = {}
+        ids = list(chunk_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for row in self.conn.execute(f"SELECT * FROM chunks WHERE chunk_id IN ({marks})", part):
+                found[row["chunk_id"]] = _chunk(row)
+        return found
+
+    def all_chunk_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks")}
+
+    # -- keyword search ----------------------------------------------------------------------------
+
+    def keyword_search(
+        self,
+        query: str,
+        k: int,
+        filters: SearchFilters | None = None,
+        unavailable_folders: Sequence[str] = (),
+    ) -> list[KeywordHit]:
+        """BM25 over chunk texts (headings weigh half), with filters applied inside the query."""
+        match = fts_query(query)
+        if not match or k <= 0:
+            return []
+        sql = (
+            "SELECT c.chunk_id AS chunk_id, bm25(chunks_fts, 1.0, 0.5) AS rank FROM chunks_fts"
+            " JOIN chunks c ON c.rowid = chunks_fts.rowid"
+        )
+        where = ["chunks_fts MATCH ?"]
+        args: list[object] = [match]
+        joined_files = False
+        f = filters or SearchFilters()
+        if f.folders:
+            where.append("(" + " OR ".join("c.path LIKE ? ESCAPE '\\'" for _ in f.folders) + ")")
+            args.extend(_like_prefix(folder) for folder in f.folders)
+        if f.extensions:
+            where.append(f"c.ext IN ({','.join('?' * len(f.extensions))})")
+            args.extend(e.lower().lstrip(".") for e in f.extensions)
+        if f.modified_after is not None:
+            where.append("c.mtime >= ?")
+            args.append(f.modified_after)
+        if f.modified_before is not None:
+            where.append("c.mtime <= ?")
+            args.append(f.modified_before)
+        if not f.include_unavailable and unavailable_folders:
+            sql += " JOIN files fl ON fl.path = c.path"
+            joined_files = True
+            where.append(f"fl.folder NOT IN ({','.join('?' * len(unavailable_folders))})")
+            args.extend(unavailable_folders)
+        del joined_files
+        sql += " WHERE " + " AND ".join(where) + " ORDER BY rank LIMIT ?"
+        args.append(k)
+        try:
+            rows = self.conn.execute(sql, args).fetchall()
+        except sqlite3.OperationalError:
+            return []  # a query FTS5 still cannot parse is treated as "no keyword match"
+        return [KeywordHit(r["chunk_id"], -float(r["rank"])) for r in rows]
+
+
+def _like_prefix(folder: str) -> str:
+    folder = folder.rstrip("/\\") + os.sep
+    escaped = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def now() -> float:
+    return time.time()

@@ -1,0 +1,232 @@
+"""The index on disk: the SQLite ledger (files, chunk texts, keyword index) and the Chroma vectors.
+
+The two cannot share a transaction, so every change is ordered to be safe at any crash point:
+
+* writing a file: vectors are upserted first (ids derived from path and chunk number, so a repeat
+  replaces), stale vectors of the file are deleted, and only then do the file's chunk rows and its
+  ledger row (status ``indexed``) change in one SQLite transaction. A crash before that leaves the
+  file ``pending``, and the next run redoes it.
+* removing a file: its vectors go first, then its rows. A crash in between leaves a ledger row
+  whose vectors are missing, which :meth:`Store.check` finds and re-queues.
+
+:meth:`Store.check` compares the two sides and repairs what it finds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from desktop_search.core.ledger import ChunkRow, Ledger
+from desktop_search.core.pathkeys import chunk_id, parent_dirs
+from desktop_search.core.records import FileRecord, FileStatus
+from desktop_search.core.vectors import VectorMeta, VectorStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CheckReport:
+    """What a consistency check found (and repaired, when asked)."""
+
+    orphan_vectors: int = 0  # vectors whose chunk row is missing
+    missing_vectors: int = 0  # chunk rows without a vector
+    files_requeued: list[str] = field(default_factory=list)  # indexed files whose chunks were incomplete
+    orphan_chunks: int = 0  # chunk rows of files the ledger does not list
+    repaired: bool = False
+
+    @property
+    def consistent(self) -> bool:
+        return not (self.orphan_vectors or self.missing_vectors or self.files_requeued or self.orphan_chunks)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "consistent": self.consistent,
+            "orphan_vectors": self.orphan_vectors,
+            "missing_vectors": self.missing_vectors,
+            "orphan_chunks": self.orphan_chunks,
+            "files_requeued": list(self.files_requeued),
+            "repaired": self.repaired,
+        }
+
+
+class Store:
+    """Ledger + vectors of one model, with crash-safe write ordering."""
+
+    def __init__(self, index_dir: Path, model_name: str) -> None:
+        index_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.index_dir = index_dir
+        self.model_name = model_name
+        self.ledger = Ledger(index_dir / "ledger.sqlite3")
+        self.vectors = VectorStore(index_dir / "chroma", model_name)
+        self._write_lock = threading.RLock()
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    # -- writes --------------------------------------------------------------------------------------
+
+    def write_file(self, record: FileRecord, chunks: Sequence[ChunkRow], vectors: np.ndarray) -> None:
+        """Store a file's chunks and vectors, and mark it indexed (crash-safe order)."""
+        assert len(chunks) == len(vectors), "one vector per chunk"
+        metas = [self._meta(record, c) for c in chunks]
+        with self._write_lock:
+            new_ids = [c.chunk_id for c in chunks]
+            self.vectors.upsert(new_ids, vectors, metas)
+            stale = [cid for cid in self.vectors.ids_of_path(record.path) if cid not in set(new_ids)]
+            if stale:
+                self.vectors.delete(stale)
+            self.ledger.replace_file(
+                replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)), chunks
+            )
+
+    def write_files(self, items: Sequence[tuple[FileRecord, Sequence[ChunkRow], np.ndarray]]) -> None:
+        """Store several files at once: one vector upsert, then one SQLite transaction per file."""
+        if not items:
+            return
+        with self._write_lock:
+            ids: list[str] = []
+            metas: list[VectorMeta] = []
+            vecs: list[np.ndarray] = []
+            for record, chunks, vectors in items:
+                ids.extend(c.chunk_id for c in chunks)
+                metas.extend(self._meta(record, c) for c in chunks)
+                if len(chunks):
+                    vecs.append(np.asarray(vectors, dtype=np.float32))
+            if ids:
+                self.vectors.upsert(ids, np.concatenate(vecs), metas)
+            for record, chunks, _ in items:
+                previous = self.ledger.get(record.path)
+                if previous is not None and previous.chunk_count > len(chunks):
+                    self.vectors.delete(
+                        [chunk_id(record.path, n) for n in range(len(chunks), previous.chunk_count)]
+                    )
+                self.ledger.replace_file(
+                    replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)), chunks
+                )
+
+    def move_file(self, old: FileRecord, new: FileRecord) -> bool:
+        """Re-key an indexed file under a new path without re-embedding. False if it cannot."""
+        with self._write_lock:
+            old_chunks = self.ledger.chunks_of(old.path)
+            vectors = self.vectors.get_vectors([c.chunk_id for c in old_chunks])
+            if len(vectors) != len(old_chunks):
+                return False
+            ext = os.path.splitext(new.path)[1].lower().lstrip(".")
+            new_chunks = [
+                replace(c, chunk_id=chunk_id(new.path, c.number), path=new.path, ext=ext, mtime=new.mtime)
+                for c in old_chunks
+            ]
+            if new_chunks:
+                self.vectors.upsert(
+                    [c.chunk_id for c in new_chunks],
+                    np.stack([vectors[c.chunk_id] for c in old_chunks]),
+                    [self._meta(new, c) for c in new_chunks],
+                )
+            self.ledger.replace_file(
+                replace(new, status=FileStatus.INDEXED, chunk_count=len(new_chunks), reason=""), new_chunks
+            )
+            self.remove_files([old.path])
+            return True
+
+    def remove_files(self, paths: Sequence[str]) -> None:
+        """Forget files entirely: vectors first, then rows."""
+        if not paths:
+            return
+        with self._write_lock:
+            # by path, not by the ledger's ids: also catches vectors written just before a crash
+            self.vectors.delete_paths(paths)
+            self.ledger.delete_files(paths)
+
+    def clear_chunks(self, record: FileRecord) -> None:
+        """Drop a file's chunks but keep its ledger row (e.g. it now fails or is skipped)."""
+        with self._write_lock:
+            self.vectors.delete(self.ledger.chunk_ids_of(record.path))
+            self.ledger.replace_file(replace(record, chunk_count=0), [])
+
+    @staticmethod
+    def _meta(record: FileRecord, chunk: ChunkRow) -> VectorMeta:
+        return VectorMeta(
+            path=record.path,
+            folder=record.folder,
+            dirs=tuple(parent_dirs(record.path)),
+            ext=chunk.ext,
+            mtime=record.mtime,
+            page=chunk.page,
+        )
+
+    # -- consistency ---------------------------------------------------------------------------------
+
+    def check(self, repair: bool = False) -> CheckReport:
+        """Compare ledger, chunk rows, keyword index and vectors; with ``repair``, fix what differs.
+
+        Repairs: orphan vectors are deleted; chunk rows of unlisted files are deleted; an indexed file
+        whose chunks or vectors are incomplete goes back to ``pending`` (the next run re-indexes it).
+        """
+        with self._write_lock:
+            report = CheckReport()
+            conn = self.ledger.conn
+            listed = {r[0] for r in conn.execute("SELECT path FROM files")}
+            orphan_rows = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT path FROM chunks WHERE path NOT IN (SELECT path FROM files)"
+                )
+            ]
+            report.orphan_chunks = len(orphan_rows)
+            row_ids = self.ledger.all_chunk_ids()
+            vector_ids = self.vectors.all_ids()
+            orphans = vector_ids - row_ids
+            missing = row_ids - vector_ids
+            report.orphan_vectors = len(orphans)
+            report.missing_vectors = len(missing)
+            requeue: set[str] = set()
+            if missing:
+                for row in self.ledger.get_chunks(sorted(missing)).values():
+                    requeue.add(row.path)
+            for row in conn.execute(
+                "SELECT f.path FROM files f"
+                " LEFT JOIN (SELECT path, COUNT(*) AS n FROM chunks GROUP BY path) c"
+                " ON c.path = f.path WHERE f.status = 'indexed' AND coalesce(c.n, 0) != f.chunk_count"
+            ):
+                requeue.add(row[0])
+            fts_ok = self._fts_consistent()
+            if not fts_ok:
+                report.orphan_chunks += 1
+            report.files_requeued = sorted(p for p in requeue if p in listed)
+            if repair and not report.consistent:
+                self.vectors.delete(sorted(orphans))
+                if orphan_rows:
+                    self.ledger.delete_files(orphan_rows)
+                if report.files_requeued:
+                    self.ledger.set_status(
+                        report.files_requeued, FileStatus.PENDING, "Re-indexing after a repair."
+                    )
+                if not fts_ok:
+                    with self.ledger.transaction() as tx:
+                        tx.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+                report.repaired = True
+            return report
+
+    def _fts_consistent(self) -> bool:
+        try:
+            with self.ledger.transaction() as tx:
+                tx.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")
+            return True
+        except Exception:  # sqlite3.DatabaseError: the keyword index disagrees with the chunk rows
+            return False
+
+    def store_size_bytes(self) -> int:
+        total = 0
+        for root, _dirs, files in os.walk(self.index_dir):
+            for name in files:
+                with contextlib.suppress(OSError):
+                    total += os.path.getsize(os.path.join(root, name))
+        return total

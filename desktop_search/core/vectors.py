@@ -1,0 +1,182 @@
+"""The dense side of the store: one Chroma collection per embedding model, on disk.
+
+Chroma holds each chunk's vector and the metadata that filters need (path, root folder, every
+ancestor folder, extension, mtime, page). Texts live in the SQLite ledger. Telemetry is off.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop_search.core.records import SearchFilters
+
+log = logging.getLogger(__name__)
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@dataclass(frozen=True)
+class VectorMeta:
+    """What Chroma keeps beside a vector."""
+
+    path: str  # path key
+    folder: str  # the watched root folder
+    dirs: tuple[str, ...]  # every ancestor folder (folder filters)
+    ext: str
+    mtime: float
+    page: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "path": self.path,
+            "folder": self.folder,
+            "dirs": list(self.dirs),
+            "ext": self.ext,
+            "mtime": float(self.mtime),
+        }
+        if self.page is not None:
+            meta["page"] = int(self.page)
+        return meta
+
+
+@dataclass(frozen=True)
+class DenseHit:
+    chunk_id: str
+    similarity: float  # cosine similarity
+
+
+def collection_name(model_name: str) -> str:
+    """A valid Chroma collection name for a model (3-512 chars of [a-zA-Z0-9._-])."""
+    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model_name).strip("-._") or "model"
+    return f"chunks-{slug}"[:200]
+
+
+def where_clause(
+    filters: SearchFilters | None, unavailable_folders: Sequence[str] = ()
+) -> dict[str, Any] | None:
+    """Translate filters into a Chroma ``where`` (None when nothing restricts)."""
+    f = filters or SearchFilters()
+    clauses: list[dict[str, Any]] = []
+    if f.folders:
+        from desktop_search.core.pathkeys import to_key
+
+        ors = [{"dirs": {"$contains": to_key(str(folder).rstrip("/\\") or os.sep)}} for folder in f.folders]
+        clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
+    if f.extensions:
+        clauses.append({"ext": {"$in": [e.lower().lstrip(".") for e in f.extensions]}})
+    if f.modified_after is not None:
+        clauses.append({"mtime": {"$gte": float(f.modified_after)}})
+    if f.modified_before is not None:
+        clauses.append({"mtime": {"$lte": float(f.modified_before)}})
+    if not f.include_unavailable and unavailable_folders:
+        clauses.append({"folder": {"$nin": list(unavailable_folders)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class VectorStore:
+    """A Chroma PersistentClient and the collection of one model."""
+
+    def __init__(self, chroma_dir: Path, model_name: str) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._client = chromadb.PersistentClient(
+            path=str(chroma_dir),
+            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+        )
+        self.model_name = model_name
+        self._collection = self._client.get_or_create_collection(
+            collection_name(model_name),
+            metadata={"hnsw:space": "cosine", "model": model_name},
+        )
+        self._lock = threading.Lock()
+
+    @property
+    def collection(self) -> Any:
+        return self._collection
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def upsert(self, ids: Sequence[str], vectors: np.ndarray, metas: Sequence[VectorMeta]) -> None:
+        if not ids:
+            return
+        self._collection.upsert(
+            ids=list(ids),
+            embeddings=np.asarray(vectors, dtype=np.float32),
+            metadatas=[m.as_dict() for m in metas],
+        )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), 5000):
+            self._collection.delete(ids=ids[i : i + 5000])
+
+    def delete_paths(self, paths: Sequence[str]) -> None:
+        paths = list(paths)
+        for i in range(0, len(paths), 500):
+            self._collection.delete(where={"path": {"$in": paths[i : i + 500]}})
+
+    def ids_of_path(self, path: str) -> list[str]:
+        return list(self._collection.get(where={"path": path}, include=[])["ids"])
+
+    def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self._collection.get(ids=list(ids), include=["embeddings"])
+        return {
+            i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
+    def all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        total = self.count()
+        for offset in range(0, total, 10000):
+            ids.update(self._collection.get(include=[], limit=10000, offset=offset)["ids"])
+        return ids
+
+    def query(
+        self,
+        vector: np.ndarray,
+        k: int,
+        filters: SearchFilters | None = None,
+        unavailable_folders: Sequence[str] = (),
+        exclude_ids: Sequence[str] = (),
+    ) -> list[DenseHit]:
+        """Nearest chunks by cosine similarity, filters applied inside the query."""
+        if k <= 0 or self.count() == 0:
+            return []
+        where = where_clause(filters, unavailable_folders)
+        n = k + len(exclude_ids)
+        result = self._collection.query(
+            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+            n_results=n,
+            where=where,
+            include=["distances"],
+        )
+        skip = set(exclude_ids)
+        hits = [
+            DenseHit(cid, 1.0 - float(dist))
+            for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
+            if cid not in skip
+        ]
+        return hits[:k]
+
+    def drop(self) -> None:
+        """Delete this model's collection (after a model switch)."""
+        self._client.delete_collection(self._collection.name)
+
+    def other_collections(self) -> list[str]:
+        return [c.name for c in self._client.list_collections() if c.name != self._collection.name]
