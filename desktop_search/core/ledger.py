@@ -156,9 +156,9 @@ class Ledger:
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
         self._conn_lock = threading.Lock()
-        with self._write_lock, self.transaction() as conn:
-            conn.executescript(_SCHEMA)
-            conn.execute(
+        with self._write_lock:
+            self.conn.executescript(_SCHEMA)  # each statement is idempotent; executescript commits itself
+            self.conn.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
         with suppress(OSError):

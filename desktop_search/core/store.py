@@ -206,9 +206,13 @@ class Store:
                 if orphan_rows:
                     self.ledger.delete_files(orphan_rows)
                 if report.files_requeued:
-                    self.ledger.set_status(
-                        report.files_requeued, FileStatus.PENDING, "Re-indexing after a repair."
-                    )
+                    self.vectors.delete_paths(report.files_requeued)
+                    for path in report.files_requeued:
+                        record = self.ledger.get(path)
+                        if record is not None:
+                            reason = "Re-indexing after a repair."
+                            pending = replace(record, status=FileStatus.PENDING, reason=reason, chunk_count=0)
+                            self.ledger.replace_file(pending, [])
                 if not fts_ok:
                     with self.ledger.transaction() as tx:
                         tx.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")

@@ -1,0 +1,98 @@
+"""The chunker: sizes, overlap, boundaries, pages and offsets."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import pytest
+
+from desktop_search.core.chunking import Chunker
+from desktop_search.core.embedder import HashEmbedder
+
+
+@dataclass(frozen=True)
+class Sec:
+    start: int
+    end: int
+    page: int | None = None
+    heading: str | None = None
+
+
+def _paragraphs(n: int, words: int) -> str:
+    return "\n\n".join(
+        " ".join(f"w{p}x{i}." if i % 12 == 11 else f"w{p}x{i}" for i in range(words)) for p in range(n)
+    )
+
+
+@pytest.fixture
+def counter() -> HashEmbedder:
+    return HashEmbedder()
+
+
+def test_offsets_are_exact_and_sizes_bounded(counter: HashEmbedder) -> None:
+    text = _paragraphs(30, 70)
+    chunker = Chunker(counter.count_tokens, target_tokens=100, overlap_tokens=20, max_tokens=512)
+    chunks = chunker.chunk(text, [Sec(0, len(text))])
+    assert len(chunks) > 10
+    for n, chunk in enumerate(chunks):
+        assert chunk.number == n
+        assert text[chunk.start : chunk.end] == chunk.text
+        assert counter.count_tokens([chunk.text])[0] <= 100 + 2
+    # every word of the text is in some chunk
+    covered = " ".join(c.text for c in chunks)
+    assert all(word in covered for word in text.split()[::37])
+
+
+def test_overlap_repeats_the_tail_of_the_previous_chunk(counter: HashEmbedder) -> None:
+    text = _paragraphs(1, 600)  # one paragraph of many sentences
+    chunks = Chunker(counter.count_tokens, target_tokens=80, overlap_tokens=20).chunk(
+        text, [Sec(0, len(text))]
+    )
+    assert len(chunks) > 3
+    overlaps = [a.end > b.start for a, b in itertools.pairwise(chunks)]
+    assert sum(overlaps) >= len(overlaps) - 1
+    assert all(b.start > a.start for a, b in itertools.pairwise(chunks))  # always advances
+
+
+def test_cuts_at_sentence_ends(counter: HashEmbedder) -> None:
+    text = " ".join(f"Sentence number {i} says something short." for i in range(200))
+    chunks = Chunker(counter.count_tokens, target_tokens=60, overlap_tokens=0).chunk(
+        text, [Sec(0, len(text))]
+    )
+    assert all(c.text.endswith(".") for c in chunks)
+
+
+def test_chunks_never_span_pages_and_keep_headings(counter: HashEmbedder) -> None:
+    page1 = "alpha " * 30
+    page2 = "beta " * 30
+    text = page1 + "\n\n" + page2
+    sections = [Sec(0, len(page1), 1, "Intro"), Sec(len(page1) + 2, len(text), 2, "Body")]
+    chunks = Chunker(counter.count_tokens, target_tokens=200).chunk(text, sections)
+    assert [(c.page, c.heading) for c in chunks] == [(1, "Intro"), (2, "Body")]
+
+
+def test_unbreakable_text_is_cut_under_the_model_maximum(counter: HashEmbedder) -> None:
+    text = "x" * 50_000 + " " + " ".join(["word"] * 5000)
+    chunker = Chunker(counter.count_tokens, target_tokens=220, max_tokens=300)
+    chunks = chunker.chunk(text, [Sec(0, len(text))])
+    assert max(counter.count_tokens([c.text for c in chunks])) <= 300
+
+
+def test_empty_and_blank_documents_give_no_chunks(counter: HashEmbedder) -> None:
+    chunker = Chunker(counter.count_tokens)
+    assert chunker.chunk("", [Sec(0, 0)]) == []
+    assert chunker.chunk("   \n\n  ", [Sec(0, 7)]) == []
+
+
+@pytest.mark.model
+def test_real_tokenizer_keeps_chunks_under_512_tokens(real_embedder) -> None:
+    text = ("Ein langer Satz über Suchmaschinen und Vektoren, der sich wiederholt. " * 400) + (
+        "長い日本語の文章です。" * 300
+    )
+    chunker = Chunker(real_embedder.count_tokens, target_tokens=220, overlap_tokens=40, max_tokens=512)
+    chunks = chunker.chunk(text, [Sec(0, len(text))])
+    counts = real_embedder.count_tokens([c.text for c in chunks])
+    assert max(counts) <= 512 - 8
+    assert min(counts) > 20
+    assert sum(1 for n in counts if n >= 150) >= len(counts) // 2

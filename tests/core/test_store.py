@@ -1,0 +1,158 @@
+"""The store: ledger + keyword index + Chroma vectors on disk, write ordering and the consistency check."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop_search.core.embedder import HashEmbedder
+from desktop_search.core.ledger import ChunkRow, fts_query
+from desktop_search.core.pathkeys import chunk_id, display, from_key, to_key
+from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
+from desktop_search.core.store import Store
+
+
+def _write(store: Store, emb: HashEmbedder, path: str, texts: list[str], folder: str = "/docs", mtime=0.0):
+    key = to_key(path)
+    ext = Path(path).suffix.lstrip(".").lower()
+    rows = [
+        ChunkRow(chunk_id(key, n), key, n, t, n * 100, n * 100 + len(t), page=n + 1, ext=ext, mtime=mtime)
+        for n, t in enumerate(texts)
+    ]
+    record = FileRecord(key, folder, FileStatus.PENDING, size=10, mtime=mtime, content_hash=f"h-{key}")
+    store.write_file(record, rows, emb.embed_documents(texts))
+    return record
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "index", "test/hash-embedder")
+    yield s
+    s.close()
+
+
+def test_write_search_and_replace(store: Store, hash_embedder: HashEmbedder) -> None:
+    _write(store, hash_embedder, "/docs/a.txt", ["apples and pears", "bananas in the sun", "cherries"])
+    assert store.vectors.count() == 3
+    assert store.ledger.get("/docs/a.txt").status == FileStatus.INDEXED
+    # re-indexing with fewer chunks replaces, never duplicates
+    _write(store, hash_embedder, "/docs/a.txt", ["apples only"])
+    assert store.vectors.count() == 1
+    assert store.ledger.chunk_total() == 1
+    assert store.check().consistent
+    hits = store.vectors.query(hash_embedder.embed_query("apples"), 5)
+    assert hits[0].chunk_id == chunk_id("/docs/a.txt", 0)
+    assert store.ledger.keyword_search("apples", 5)[0].chunk_id == chunk_id("/docs/a.txt", 0)
+
+
+def test_filters_apply_inside_both_legs(store: Store, hash_embedder: HashEmbedder) -> None:
+    old = time.time() - 86400 * 30
+    _write(store, hash_embedder, "/docs/sub/report.pdf", ["quarterly report numbers"], mtime=old)
+    _write(store, hash_embedder, "/docs/notes.md", ["quarterly report draft"], mtime=time.time())
+    _write(store, hash_embedder, "/other/report.txt", ["quarterly report copy"], folder="/other")
+    query = hash_embedder.embed_query("quarterly report")
+
+    def dense(f: SearchFilters) -> set[str]:
+        return {
+            store.ledger.get_chunks([h.chunk_id])[h.chunk_id].path for h in store.vectors.query(query, 10, f)
+        }
+
+    def keyword(f: SearchFilters) -> set[str]:
+        hits = store.ledger.keyword_search("quarterly report", 10, f)
+        return {store.ledger.get_chunks([h.chunk_id])[h.chunk_id].path for h in hits}
+
+    for leg in (dense, keyword):
+        assert leg(SearchFilters(folders=("/docs/sub",))) == {"/docs/sub/report.pdf"}
+        assert leg(SearchFilters(folders=("/docs",))) == {"/docs/sub/report.pdf", "/docs/notes.md"}
+        assert leg(SearchFilters(extensions=("md", "txt"))) == {"/docs/notes.md", "/other/report.txt"}
+        assert leg(SearchFilters(modified_after=time.time() - 86400)) == {"/docs/notes.md"}
+    assert store.vectors.query(query, 10, None, unavailable_folders=["/other"])
+    assert "/other/report.txt" not in {
+        store.ledger.get_chunks([h.chunk_id])[h.chunk_id].path
+        for h in store.vectors.query(query, 10, None, unavailable_folders=["/other"])
+    }
+
+
+def test_move_file_reuses_vectors(store: Store, hash_embedder: HashEmbedder) -> None:
+    old = _write(store, hash_embedder, "/docs/old.txt", ["moved text one", "moved text two"])
+    new = FileRecord("/docs/new.txt", "/docs", FileStatus.PENDING, size=10, content_hash=old.content_hash)
+    assert store.move_file(store.ledger.get(old.path), new)
+    assert store.ledger.get("/docs/old.txt") is None
+    assert store.ledger.get("/docs/new.txt").chunk_count == 2
+    assert store.vectors.count() == 2
+    assert store.check().consistent
+
+
+def test_check_finds_and_repairs_each_kind_of_damage(store: Store, hash_embedder: HashEmbedder) -> None:
+    _write(store, hash_embedder, "/docs/a.txt", ["one", "two"])
+    _write(store, hash_embedder, "/docs/b.txt", ["three"])
+    # a vector left behind by a crash between upsert and the ledger transaction
+    store.vectors.upsert(
+        ["zzz:0"],
+        hash_embedder.embed_documents(["ghost"]),
+        [
+            store._meta(
+                FileRecord("/docs/ghost.txt", "/docs", FileStatus.PENDING),
+                ChunkRow("zzz:0", "/docs/ghost.txt", 0, "g", 0, 1),
+            )
+        ],
+    )
+    # a vector lost (crash between vector delete and ledger delete)
+    store.vectors.delete([chunk_id("/docs/b.txt", 0)])
+    report = store.check()
+    assert not report.consistent
+    assert report.orphan_vectors == 1 and report.missing_vectors == 1
+    assert report.files_requeued == ["/docs/b.txt"]
+    store.check(repair=True)
+    assert store.check().consistent
+    assert store.ledger.get("/docs/b.txt").status == FileStatus.PENDING
+
+
+def test_remove_files_drops_vectors_rows_and_keywords(store: Store, hash_embedder: HashEmbedder) -> None:
+    _write(store, hash_embedder, "/docs/a.txt", ["unique zebra words"])
+    store.remove_files(["/docs/a.txt"])
+    assert store.vectors.count() == 0
+    assert store.ledger.keyword_search("zebra", 5) == []
+    assert store.ledger.get("/docs/a.txt") is None
+    assert store.check().consistent
+
+
+def test_non_utf8_paths_round_trip(store: Store, hash_embedder: HashEmbedder) -> None:
+    weird = "/docs/caf\udce9.txt"  # a Latin-1 byte in a file name, as Python decodes it
+    key = to_key(weird)
+    key.encode("utf-8")
+    assert from_key(key) == weird
+    assert display(key) == "/docs/caf\\xe9.txt"
+    _write(store, hash_embedder, weird, ["latin one name"])
+    assert store.ledger.get(key).status == FileStatus.INDEXED
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"unbalanced', "AND OR NOT", "NEAR(a b)", "col:value", "*", "-x", "'; DROP TABLE files; --", "\x00", ""],
+)
+def test_hostile_keyword_queries_never_raise(store: Store, hash_embedder: HashEmbedder, query: str) -> None:
+    _write(store, hash_embedder, "/docs/a.txt", ["drop table files and value"])
+    store.ledger.keyword_search(query, 5)
+    assert store.ledger.get("/docs/a.txt") is not None
+
+
+def test_fts_query_keeps_codes_and_phrases_together() -> None:
+    assert fts_query('error "ERR-4021" now') == '"ERR 4021" OR "error" OR "now"'
+    assert fts_query("!!! ???") == ""
+
+
+def test_vectors_and_metadata_persist_across_reopen(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    s = Store(tmp_path / "index", "test/hash-embedder")
+    _write(s, hash_embedder, "/docs/a.txt", ["persistent words"])
+    s.close()
+    again = Store(tmp_path / "index", "test/hash-embedder")
+    assert again.vectors.count() == 1
+    vec = again.vectors.get_vectors([chunk_id("/docs/a.txt", 0)])
+    assert np.allclose(
+        next(iter(vec.values())), hash_embedder.embed_documents(["persistent words"])[0], atol=1e-6
+    )
+    again.close()
