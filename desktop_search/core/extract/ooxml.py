@@ -12,7 +12,6 @@ from desktop_search.core.extract.safezip import SafeZip, local, resolve
 
 SECTION_LEVEL = 3
 _SKIP = frozenset({"delText", "instrText", "Fallback", "del", "rPh", "moveFrom"})
-_R_ID = "id"  # the r:id attribute, matched by local name
 
 
 def _attr(el: ET.Element, name: str) -> str | None:
@@ -20,6 +19,14 @@ def _attr(el: ET.Element, name: str) -> str | None:
         if local(key) == name:
             return value
     return None
+
+
+def _rel_id(el: ET.Element) -> str:
+    """The namespaced r:id attribute (not the plain ``id`` that some elements also carry)."""
+    for key, value in el.attrib.items():
+        if key.startswith("{") and local(key) == "id":
+            return value
+    return ""
 
 
 def _run_text(el: ET.Element, out: list[str]) -> None:
@@ -180,7 +187,7 @@ def extract_pptx(data: bytes, deadline: Deadline) -> Extracted:
         slides = []
         for el in z.xml(pres).iter():
             if local(el.tag) == "sldId":
-                target = rels.get(_attr(el, _R_ID) or "")
+                target = rels.get(_rel_id(el))
                 if target and z.has(target):
                     slides.append(target)
         if not slides:  # no list: fall back on the slide files in number order
@@ -261,7 +268,7 @@ def extract_xlsx(data: bytes, deadline: Deadline) -> Extracted:
         parts: list[Part] = []
         sheets = [el for el in z.xml(book).iter() if local(el.tag) == "sheet"]
         for sheet in sheets:
-            target = rels.get(_attr(sheet, _R_ID) or "")
+            target = rels.get(_rel_id(sheet))
             if not target or not z.has(target):
                 continue
             rows = list(_sheet_rows(z.xml(target), shared, deadline))

@@ -27,7 +27,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)  # font and xref warnings are
 
 MAX_SPACE_WIDTH = 333.0  # in thousandths of an em
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
-_HYPHENATED = re.compile(r"([^\W\d_])-\n([^\W\d_]+)([ \t]?)")
+_HYPHENATED = re.compile(r"([^\W\d_])-\n([^\W\d_]+)(\S*)[ \t]?")
 _patch_lock = threading.Lock()
 _patched = False
 
@@ -63,9 +63,9 @@ def _sane_space_widths() -> None:
 
 
 def _join_hyphenated(match: re.Match[str]) -> str:
-    left, right, _space = match.groups()
+    left, right, rest = match.groups()
     if left.islower() and right.islower():
-        return f"{left}{right}\n"
+        return f"{left}{right}{rest}\n"
     return match.group(0)
 
 
