@@ -1,0 +1,157 @@
+"""Choose the extractor for a file by its name and its first bytes, and run it in this process."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from desktop_search.core.extract import kinds
+from desktop_search.core.extract.encoding import BINARY_REASON, looks_binary, utf16_without_bom
+from desktop_search.core.extract.reading import DEFAULT_MAX_BYTES, PathLike, read_bounded
+from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped
+
+log = logging.getLogger(__name__)
+Extractor = Callable[[bytes, Deadline], Extracted]
+UNSUPPORTED_REASON = "Unsupported file type."
+_LABELS = {
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "pptx": "PPTX",
+    "xlsx": "XLSX",
+    "odt": "ODT",
+    "ods": "ODS",
+    "odp": "ODP",
+    "epub": "EPUB",
+    "rtf": "RTF",
+}
+
+# Extra extractors by extension (plug-ins and tests): ext -> (kind, extractor).
+_CUSTOM: dict[str, tuple[str, Extractor]] = {}
+
+
+def register_extractor(ext: str, kind: str, extractor: Extractor) -> None:
+    """Use ``extractor`` for files ending in ``.ext``; kinds in RISKY_KINDS run in the worker pool."""
+    _CUSTOM[ext.lower().lstrip(".")] = (kind, extractor)
+
+
+def unregister_extractor(ext: str) -> None:
+    _CUSTOM.pop(ext.lower().lstrip("."), None)
+
+
+def custom_kind(path: PathLike) -> str | None:
+    entry = _CUSTOM.get(kinds.extension(path))
+    return entry[0] if entry else None
+
+
+def _run(kind: str, data: bytes, deadline: Deadline) -> Extracted:
+    # Imports are local so a worker loads only the extractor it needs (pypdf costs ~0.1 s).
+    if kind == "pdf":
+        from desktop_search.core.extract.pdf import extract_pdf
+
+        return extract_pdf(data, deadline)
+    if kind == "docx":
+        from desktop_search.core.extract.ooxml import extract_docx
+
+        return extract_docx(data, deadline)
+    if kind == "pptx":
+        from desktop_search.core.extract.ooxml import extract_pptx
+
+        return extract_pptx(data, deadline)
+    if kind == "xlsx":
+        from desktop_search.core.extract.ooxml import extract_xlsx
+
+        return extract_xlsx(data, deadline)
+    if kind in ("odt", "ods", "odp"):
+        from desktop_search.core.extract.odf import extract_odf
+
+        return extract_odf(data, deadline, kind)
+    if kind == "epub":
+        from desktop_search.core.extract.epub import extract_epub
+
+        return extract_epub(data, deadline)
+    if kind == "rtf":
+        from desktop_search.core.extract.rtf import extract_rtf
+
+        return extract_rtf(data, deadline)
+    if kind == "html":
+        from desktop_search.core.extract.html import extract_html
+
+        return extract_html(data, deadline)
+    if kind == "markdown":
+        from desktop_search.core.extract.markdown import extract_markdown
+
+        return extract_markdown(data, deadline)
+    if kind == "rst":
+        from desktop_search.core.extract.rst import extract_rst
+
+        return extract_rst(data, deadline)
+    from desktop_search.core.extract.plaintext import extract_plain
+
+    return extract_plain(data, deadline, kind if kind in ("text", "code") else "text")
+
+
+def choose_kind(path: PathLike, data: bytes) -> str:
+    """The extractor kind from the name, corrected by the content; FileSkipped when there is none."""
+    by_name = kinds.kind_by_name(path)
+    magic = kinds.kind_by_magic(data[:8192])
+    if magic == "pdf" or magic == "rtf":
+        return magic
+    if magic == "zip":
+        found = kinds.zip_kind(data)
+        if found:
+            return found
+        if by_name in kinds.RISKY_KINDS:
+            raise ExtractionFailed(
+                f"The {_LABELS[by_name]} file is damaged (its contents are not recognised)."
+            )
+        raise FileSkipped(UNSUPPORTED_REASON)
+    if magic == "ole2":
+        if kinds.extension(path) in ("doc", "xls", "ppt", "msg", "dot", "xlt", "pps"):
+            raise FileSkipped(
+                "Old Microsoft Office format (.doc/.xls/.ppt) is not supported; save it as .docx."
+            )
+        raise FileSkipped(UNSUPPORTED_REASON)
+    if by_name in kinds.RISKY_KINDS:
+        raise ExtractionFailed(f"The {_LABELS[by_name]} file is damaged (it does not start like one).")
+    if by_name in ("html", "markdown", "rst", "code", "text"):
+        return by_name
+    if kinds.looks_like_html(data):
+        return "html"
+    return "text"
+
+
+def extract_data(path: PathLike, data: bytes, timeout_s: float = 60.0) -> Extracted:
+    """Extract already-read bytes; ``path`` only tells the name."""
+    deadline = Deadline(timeout_s)
+    custom = _CUSTOM.get(kinds.extension(path))
+    if custom:
+        result = custom[1](data, deadline)
+    else:
+        kind = choose_kind(path, data)
+        if kind in ("text", "code") and not utf16_without_bom(data) and looks_binary(data):
+            raise FileSkipped(BINARY_REASON)
+        try:
+            result = _run(kind, data, deadline)
+        except (ExtractionFailed, FileSkipped, MemoryError):
+            raise
+        except RecursionError:
+            raise ExtractionFailed("The file is nested too deeply to read; it may be damaged.") from None
+        except Exception as err:  # a parser bug on a hostile file must not stop indexing
+            log.debug("extractor %s failed on %r", kind, path, exc_info=True)
+            label = _LABELS.get(kind, "file")
+            raise ExtractionFailed(
+                f"The {label} could not be read ({type(err).__name__}); it may be damaged."
+            ) from None
+    if not result.text:
+        raise FileSkipped("No text found in the file.")
+    return result
+
+
+def extract_file(path: PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = 60.0) -> Extracted:
+    """Extract a file's text in this process (see :class:`ExtractorPool` for isolation).
+
+    Raises FileSkipped (empty, too large, binary, unsupported) or ExtractionFailed (damaged,
+    encrypted, unreadable, vanished, too slow); both carry a ``reason`` for the user.
+    """
+    data = read_bounded(path, max_bytes)
+    return extract_data(path, data, timeout_s)

@@ -1,0 +1,129 @@
+"""Bytes to text: byte-order marks, UTF-8, UTF-16 without a BOM, then a legacy code page.
+
+The legacy guess uses ``charset_normalizer`` when it is importable (it tells Cyrillic, Greek, CJK and
+Western code pages apart far better than a fixed fallback); without it, Windows-1252 is assumed.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from desktop_search.core.extract.results import FileSkipped
+
+BINARY_REASON = "Binary file (no text)."
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_SAMPLE = 16384
+# Control bytes that plain text does not contain (tab, newlines, form feed and escape are allowed).
+_BAD_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    return None
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """Guess UTF-16 from the pattern of zero bytes (ASCII-heavy text has one per character)."""
+    sample = data[:_SAMPLE]
+    if len(sample) < 8:
+        return None
+    pairs = len(sample) // 2
+    even_zero = sample[0 : pairs * 2 : 2].count(0) / pairs
+    odd_zero = sample[1 : pairs * 2 : 2].count(0) / pairs
+    if odd_zero > 0.3 and even_zero < 0.02:
+        return "utf-16-le"
+    if even_zero > 0.3 and odd_zero < 0.02:
+        return "utf-16-be"
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when a sample holds zero bytes or many control bytes (after UTF-16/32 are ruled out)."""
+    sample = data[:_SAMPLE]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _BAD_CONTROLS))
+    return controls / len(sample) > 0.05
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a truncated or patched file) rather than a legacy code page."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return text if good >= 8 * bad else None
+
+
+def _legacy(data: bytes) -> str:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - the library comes with our dependencies
+        from_bytes = None
+    if from_bytes is not None:
+        best = from_bytes(data[: 4 * _SAMPLE]).best()
+        if best is not None and best.encoding:
+            try:
+                return data.decode(best.encoding, errors="replace")
+            except LookupError:
+                pass
+    return data.decode("cp1252", errors="replace")
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text file's bytes; FileSkipped when they are not text."""
+    found = bom_encoding(data)
+    if found:
+        name, skip = found
+        return data[skip:].decode(name, errors="replace")
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        text = data.decode(utf16, errors="replace")
+        if text.count("\ufffd") <= len(text) // 100:
+            return text
+    if looks_binary(data):
+        raise FileSkipped(BINARY_REASON)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _mostly_utf8(data) or _legacy(data)
+
+
+def declared_html_charset(head: bytes) -> str | None:
+    """The charset an HTML/XML file declares in its first bytes (meta tag or XML declaration)."""
+    import re
+
+    m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", head[:4096], re.I) or re.search(
+        rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", head[:512], re.I
+    )
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "replace").lower()
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return None
+    # Browsers read a declared latin-1/ascii as windows-1252; UTF-16 declared in ASCII bytes is a lie.
+    if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
+        return "cp1252"
+    return None if name.startswith("utf-16") else name
+
+
+def decode_markup(data: bytes) -> str:
+    """Decode HTML/XML: BOM first, then the declared charset, then the text heuristics."""
+    if bom_encoding(data):
+        return decode_text(data)
+    declared = declared_html_charset(data)
+    if declared and declared not in ("utf-8", "utf8"):
+        return data.decode(declared, errors="replace")
+    return decode_text(data)

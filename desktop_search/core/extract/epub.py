@@ -1,0 +1,52 @@
+"""EPUB: chapters in spine order, each read as XHTML; chapter titles become headings."""
+
+from __future__ import annotations
+
+from desktop_search.core.extract.encoding import decode_markup
+from desktop_search.core.extract.html import html_parts
+from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, Part, assemble
+from desktop_search.core.extract.safezip import SafeZip, local, resolve
+
+_HTML_TYPES = ("application/xhtml+xml", "text/html", "application/xml", "text/x-oeb1-document")
+
+
+def _package_path(z: SafeZip) -> str:
+    if z.has("META-INF/container.xml"):
+        for el in z.xml("META-INF/container.xml").iter():
+            if local(el.tag) == "rootfile" and el.get("full-path"):
+                return el.get("full-path") or ""
+    opfs = [n for n in z.names() if n.lower().endswith(".opf")]
+    if not opfs:
+        raise ExtractionFailed("The EPUB file is damaged (no package document).")
+    return opfs[0]
+
+
+def extract_epub(data: bytes, deadline: Deadline) -> Extracted:
+    parts: list[Part] = []
+    with SafeZip(data, "EPUB", deadline) as z:
+        opf = _package_path(z)
+        package = z.xml(opf)
+        manifest: dict[str, tuple[str, str]] = {}
+        spine: list[str] = []
+        for el in package.iter():
+            tag = local(el.tag)
+            if tag == "item" and el.get("id") and el.get("href"):
+                manifest[el.get("id") or ""] = (
+                    resolve(opf, el.get("href") or ""),
+                    el.get("media-type") or "",
+                )
+            elif tag == "itemref" and el.get("idref"):
+                spine.append(el.get("idref") or "")
+        chapters = [manifest[i][0] for i in spine if i in manifest and manifest[i][1] in _HTML_TYPES]
+        if not chapters:  # no usable spine: every XHTML item in manifest order
+            chapters = [href for href, media in manifest.values() if media in _HTML_TYPES]
+        seen: set[str] = set()
+        for chapter in chapters:
+            if chapter in seen or not z.has(chapter):
+                continue
+            seen.add(chapter)
+            chapter_parts, title = html_parts(decode_markup(z.read(chapter)))
+            for i, part in enumerate(chapter_parts):
+                heading = part.heading or (title if i == 0 else None)
+                parts.append(Part(part.text, heading=heading))
+    return assemble(parts, "epub")

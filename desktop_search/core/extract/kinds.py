@@ -1,0 +1,171 @@
+"""Which files are worth reading and which extractor reads them: by name, then by content."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import PurePath
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+PLAIN_EXTENSIONS = frozenset(
+    _words(
+        """
+    txt text log out nfo me 1st asc csv tsv tab srt vtt sub ass lrc diff patch po pot tex bib sty cls
+    ltx org adoc asciidoc textile wiki mediawiki creole pod man roff nroff ms me t2t
+    """
+    )
+)
+CODE_EXTENSIONS = frozenset(
+    _words(
+        """
+    py pyi pyw pyx pxd ipynb c h cc cpp cxx hpp hh hxx inl ino cu cuh m mm swift java kt kts scala sc groovy
+    gradle clj cljs cljc edn cs fs fsi fsx vb bas js mjs cjs jsx ts tsx vue svelte astro go rs rb erb rake
+    gemspec php phtml pl pm t raku lua r rmd jl dart elm ex exs erl hrl hs lhs ml mli mly mll re res nim zig
+    v sv svh vhd vhdl d pas pp lpr ada adb ads f f77 f90 f95 f03 for cob cbl asm s lisp lsp el scm ss rkt
+    tcl awk sed sh bash zsh fish ksh csh tcsh ps1 psm1 psd1 bat cmd vbs applescript sql psql ddl hql
+    graphql gql proto thrift avdl capnp sol move cairo glsl hlsl frag vert wgsl shader cmake mk mak make
+    ninja bazel bzl build gn gni meson nix dhall tf tfvars hcl cue jsonnet libsonnet rego
+    json jsonc json5 jsonl ndjson geojson yaml yml toml ini cfg conf config cnf properties prop env
+    editorconfig gitignore gitattributes gitmodules dockerignore npmrc htaccess xml xsd xsl xslt svg
+    plist rss atom opml wsdl xaml csproj vbproj fsproj vcxproj props targets resx sln pbxproj iml
+    css scss sass less styl tpl twig jinja jinja2 j2 mustache hbs handlebars ejs haml slim pug liquid njk
+    reg inf desktop service socket timer mount ics vcf ldif gpx kml dot gv puml plantuml mermaid mmd
+    """
+    )
+)
+MARKDOWN_EXTENSIONS = frozenset({"md", "markdown", "mdown", "mkd", "mkdn", "mdx", "rmarkdown", "qmd"})
+RST_EXTENSIONS = frozenset({"rst", "rest"})
+HTML_EXTENSIONS = frozenset({"html", "htm", "xhtml", "xht", "shtml", "mht"})
+DOCUMENT_EXTENSIONS = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "docm": "docx",
+    "dotx": "docx",
+    "pptx": "pptx",
+    "pptm": "pptx",
+    "ppsx": "pptx",
+    "xlsx": "xlsx",
+    "xlsm": "xlsx",
+    "odt": "odt",
+    "ott": "odt",
+    "ods": "ods",
+    "ots": "ods",
+    "odp": "odp",
+    "otp": "odp",
+    "epub": "epub",
+    "rtf": "rtf",
+}
+SUPPORTED_EXTENSIONS: frozenset[str] = (
+    PLAIN_EXTENSIONS
+    | CODE_EXTENSIONS
+    | MARKDOWN_EXTENSIONS
+    | RST_EXTENSIONS
+    | HTML_EXTENSIONS
+    | frozenset(DOCUMENT_EXTENSIONS)
+)
+# Extension-less names that are text by convention.
+TEXT_NAMES = frozenset(
+    _words(
+        """
+    readme license licence copying copyright authors contributors contributing changelog changes news
+    history notice todo install makefile gnumakefile dockerfile containerfile vagrantfile jenkinsfile
+    procfile gemfile rakefile podfile brewfile justfile snakefile cmakelists caddyfile pipfile
+    """
+    )
+)
+# Formats parsed by third-party or zip/XML code: run them in the isolated worker pool.
+RISKY_KINDS = frozenset({"pdf", "docx", "pptx", "xlsx", "odt", "ods", "odp", "epub", "rtf"})
+_ODF_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.text-template": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+    b"application/vnd.oasis.opendocument.spreadsheet-template": "ods",
+    b"application/vnd.oasis.opendocument.presentation": "odp",
+    b"application/vnd.oasis.opendocument.presentation-template": "odp",
+    b"application/epub+zip": "epub",
+}
+_OOXML_PARTS = {"word/document.xml": "docx", "ppt/presentation.xml": "pptx", "xl/workbook.xml": "xlsx"}
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _name(path: str | bytes | os.PathLike) -> str:
+    return os.fsdecode(PurePath(os.fsdecode(path)).name)
+
+
+def extension(path: str | bytes | os.PathLike) -> str:
+    """Lower-case extension without the dot ('' if none); dot-files like '.bashrc' have none."""
+    name = _name(path)
+    stem, dot, ext = name.lstrip(".").rpartition(".")
+    return ext.lower() if dot and stem else ""
+
+
+def is_candidate(path: str | bytes | os.PathLike) -> bool:
+    """A cheap check by name: is the file worth trying to extract?"""
+    name = _name(path)
+    if not name or name.endswith(("~", ".swp", ".tmp", ".part", ".crdownload")) or name.startswith(".~lock"):
+        return False
+    ext = extension(path)
+    if ext:
+        return ext in SUPPORTED_EXTENSIONS
+    base = name.lstrip(".").lower()
+    return base in TEXT_NAMES or base.split("-")[0] in TEXT_NAMES or base.endswith("rc")
+
+
+def kind_by_name(path: str | bytes | os.PathLike) -> str | None:
+    """The extractor kind an extension promises, or None when the name says nothing."""
+    ext = extension(path)
+    if ext in DOCUMENT_EXTENSIONS:
+        return DOCUMENT_EXTENSIONS[ext]
+    if ext in HTML_EXTENSIONS:
+        return "html"
+    if ext in MARKDOWN_EXTENSIONS:
+        return "markdown"
+    if ext in RST_EXTENSIONS:
+        return "rst"
+    if ext in CODE_EXTENSIONS:
+        return "code"
+    if ext in PLAIN_EXTENSIONS:
+        return "text"
+    return None
+
+
+def kind_by_magic(head: bytes) -> str | None:
+    """The format the first bytes reveal: 'pdf', 'rtf', 'zip', 'ole2' or None."""
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(OLE2_MAGIC):
+        return "ole2"
+    return None
+
+
+def zip_kind(data: bytes) -> str | None:
+    """Which document a zip holds (ODF/EPUB by mimetype, OOXML by its main part), or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "mimetype" in names and zf.getinfo("mimetype").file_size < 200:
+                kind = _ODF_MIMETYPES.get(zf.read("mimetype").strip())
+                if kind:
+                    return kind
+            for part, kind in _OOXML_PARTS.items():
+                if part in names:
+                    return kind
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
+    return None
+
+
+def looks_like_html(head: bytes) -> bool:
+    start = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html")) or (
+        start.startswith(b"<?xml") and b"<html" in head[:2048].lower()
+    )

@@ -1,0 +1,276 @@
+"""Office Open XML: DOCX (paragraphs, headings from styles, tables), PPTX (a section per slide) and
+XLSX (a section per sheet, cells tab-separated). Namespaces are ignored so Strict OOXML reads too."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from xml.etree import ElementTree as ET
+
+from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, Part, assemble
+from desktop_search.core.extract.safezip import SafeZip, local, resolve
+
+SECTION_LEVEL = 3
+_SKIP = frozenset({"delText", "instrText", "Fallback", "del", "rPh", "moveFrom"})
+
+
+def _attr(el: ET.Element, name: str) -> str | None:
+    for key, value in el.attrib.items():
+        if local(key) == name:
+            return value
+    return None
+
+
+def _rel_id(el: ET.Element) -> str:
+    """The namespaced r:id attribute (not the plain ``id`` that some elements also carry)."""
+    for key, value in el.attrib.items():
+        if key.startswith("{") and local(key) == "id":
+            return value
+    return ""
+
+
+def _run_text(el: ET.Element, out: list[str]) -> None:
+    """Text of a paragraph-like element: w:t/a:t, tabs, breaks; deleted text and fallbacks skipped."""
+    for child in el:
+        tag = local(child.tag)
+        if tag in _SKIP:
+            continue
+        if tag == "t":
+            out.append(child.text or "")
+        elif tag == "tab":
+            out.append("\t")
+        elif tag in ("br", "cr"):
+            out.append("\n")
+        elif tag == "p":
+            if out and not out[-1].endswith("\n"):
+                out.append("\n")
+            _run_text(child, out)
+        else:
+            _run_text(child, out)
+
+
+def _paragraph_text(p: ET.Element) -> str:
+    out: list[str] = []
+    _run_text(p, out)
+    return "".join(out)
+
+
+def _relationships(z: SafeZip, part: str) -> dict[str, str]:
+    """Relationship id -> target member path for ``part``."""
+    rels_path = resolve(part, f"_rels/{part.rsplit('/', 1)[-1]}.rels")
+    if not z.has(rels_path):
+        return {}
+    targets: dict[str, str] = {}
+    for rel in z.xml(rels_path):
+        rid, target, mode = rel.get("Id"), rel.get("Target"), rel.get("TargetMode")
+        if rid and target and mode != "External":
+            targets[rid] = resolve(part, target)
+    return targets
+
+
+# DOCX
+
+
+def _heading_styles(z: SafeZip) -> dict[str, int]:
+    """Style id -> heading level (0 for Title) from word/styles.xml."""
+    levels: dict[str, int] = {}
+    if not z.has("word/styles.xml"):
+        return levels
+    for style in z.xml("word/styles.xml"):
+        if local(style.tag) != "style":
+            continue
+        sid = _attr(style, "styleId") or ""
+        name = next((_attr(c, "val") or "" for c in style if local(c.tag) == "name"), "").lower()
+        for candidate in (name, sid.lower()):
+            if candidate == "title":
+                levels[sid] = 0
+            elif m := re.fullmatch(r"heading\s*(\d)", candidate):
+                levels[sid] = int(m.group(1))
+    return levels
+
+
+def _docx_level(p: ET.Element, styles: dict[str, int]) -> int | None:
+    for ppr in p:
+        if local(ppr.tag) != "pPr":
+            continue
+        for prop in ppr:
+            tag = local(prop.tag)
+            if tag == "pStyle" and (_attr(prop, "val") or "") in styles:
+                return styles[_attr(prop, "val") or ""]
+            if tag == "outlineLvl" and (_attr(prop, "val") or "").isdigit():
+                return int(_attr(prop, "val") or "9") + 1
+    return None
+
+
+def _table_text(tbl: ET.Element) -> str:
+    rows: list[str] = []
+    for tr in tbl.iter():
+        if local(tr.tag) != "tr":
+            continue
+        cells = []
+        for tc in tr:
+            if local(tc.tag) != "tc":
+                continue
+            paras = [_paragraph_text(p) for p in tc.iter() if local(p.tag) == "p"]
+            cells.append(" ".join(t.strip() for t in paras if t.strip()))
+        if any(cells):
+            rows.append("\t".join(cells))
+    return "\n".join(rows)
+
+
+def _docx_blocks(el: ET.Element) -> Iterator[ET.Element]:
+    """Paragraphs and tables of the body in order (content controls and insertions opened)."""
+    for child in el:
+        tag = local(child.tag)
+        if tag in ("p", "tbl"):
+            yield child
+        elif tag in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
+            yield from _docx_blocks(child)
+
+
+def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
+    with SafeZip(data, "DOCX", deadline) as z:
+        styles = _heading_styles(z)
+        root = z.xml("word/document.xml")
+        body = next((c for c in root if local(c.tag) == "body"), None)
+        if body is None:
+            raise ExtractionFailed("The DOCX file is damaged (no document body).")
+        parts: list[Part] = []
+        heading: str | None = None
+        lines: list[str] = []
+        for block in _docx_blocks(body):
+            if local(block.tag) == "tbl":
+                lines.append(_table_text(block))
+                continue
+            text = _paragraph_text(block)
+            level = _docx_level(block, styles)
+            if level is not None and level <= SECTION_LEVEL and text.strip():
+                parts.append(Part("\n".join(lines), heading=heading))
+                lines, heading = [], text.strip()
+            lines.append(text)
+        parts.append(Part("\n".join(lines), heading=heading))
+    return assemble(parts, "docx")
+
+
+# PPTX
+
+
+def _placeholder_type(sp: ET.Element) -> str | None:
+    for el in sp.iter():
+        if local(el.tag) == "ph":
+            return el.get("type") or "body"
+    return None
+
+
+def _slide_text(root: ET.Element, skip_types: frozenset[str]) -> tuple[str, str | None]:
+    """(text, title) of a slide or notes page."""
+    lines: list[str] = []
+    title: str | None = None
+    for sp in root.iter():
+        if local(sp.tag) not in ("sp", "graphicFrame"):
+            continue
+        ph = _placeholder_type(sp)
+        if ph in skip_types:
+            continue
+        paras = [_paragraph_text(p) for p in sp.iter() if local(p.tag) == "p"]
+        paras = [p for p in paras if p.strip()]
+        if ph in ("title", "ctrTitle") and paras and title is None:
+            title = " ".join(paras)
+        lines.extend(paras)
+    return "\n".join(lines), title
+
+
+def extract_pptx(data: bytes, deadline: Deadline) -> Extracted:
+    with SafeZip(data, "PPTX", deadline) as z:
+        pres = "ppt/presentation.xml"
+        rels = _relationships(z, pres)
+        slides = []
+        for el in z.xml(pres).iter():
+            if local(el.tag) == "sldId":
+                target = rels.get(_rel_id(el))
+                if target and z.has(target):
+                    slides.append(target)
+        if not slides:  # no list: fall back on the slide files in number order
+            found = [n for n in z.names() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
+            slides = sorted(found, key=lambda n: int(re.sub(r"\D", "", n.rsplit("/", 1)[-1])))
+        parts: list[Part] = []
+        skip = frozenset({"sldNum", "dt", "ftr", "hdr", "sldImg"})
+        for number, slide in enumerate(slides, start=1):
+            text, title = _slide_text(z.xml(slide), skip)
+            for rel_target in _relationships(z, slide).values():
+                if "/notesSlides/" in f"/{rel_target}" and z.has(rel_target):
+                    notes, _ = _slide_text(z.xml(rel_target), skip)
+                    if notes.strip():
+                        text = f"{text}\n\n{notes}"
+            parts.append(Part(text, page=number, heading=title))
+    return assemble(parts, "pptx", page_count=len(slides))
+
+
+# XLSX
+
+MAX_EMPTY_COLUMNS = 20
+
+
+def _column_index(ref: str | None) -> int | None:
+    if not ref:
+        return None
+    n = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + (ord(ch.upper()) - 64)
+    return n - 1 if n else None
+
+
+def _shared_strings(z: SafeZip) -> list[str]:
+    path = "xl/sharedStrings.xml"
+    if not z.has(path):
+        return []
+    return [_paragraph_text(si) for si in z.xml(path) if local(si.tag) == "si"]
+
+
+def _sheet_rows(root: ET.Element, shared: list[str], deadline: Deadline) -> Iterator[str]:
+    for row in root.iter():
+        if local(row.tag) != "row":
+            continue
+        cells: list[str] = []
+        for c in row:
+            if local(c.tag) != "c":
+                continue
+            kind = c.get("t")
+            value = ""
+            if kind == "inlineStr":
+                value = "".join(_paragraph_text(i) for i in c if local(i.tag) == "is")
+            else:
+                v = next((x.text or "" for x in c if local(x.tag) == "v"), "")
+                if kind == "s":
+                    value = shared[int(v)] if v.isdigit() and int(v) < len(shared) else ""
+                elif kind == "b":
+                    value = "TRUE" if v == "1" else "FALSE"
+                else:
+                    value = v
+            if not value.strip():
+                continue
+            col = _column_index(c.get("r"))
+            if col is not None:
+                gap = min(col - len(cells), MAX_EMPTY_COLUMNS)
+                cells.extend([""] * max(0, gap))
+            cells.append(" ".join(value.split()))
+        if cells:
+            yield "\t".join(cells)
+
+
+def extract_xlsx(data: bytes, deadline: Deadline) -> Extracted:
+    with SafeZip(data, "XLSX", deadline) as z:
+        book = "xl/workbook.xml"
+        rels = _relationships(z, book)
+        shared = _shared_strings(z)
+        parts: list[Part] = []
+        sheets = [el for el in z.xml(book).iter() if local(el.tag) == "sheet"]
+        for sheet in sheets:
+            target = rels.get(_rel_id(sheet))
+            if not target or not z.has(target):
+                continue
+            rows = list(_sheet_rows(z.xml(target), shared, deadline))
+            parts.append(Part("\n".join(rows), heading=sheet.get("name")))
+    return assemble(parts, "xlsx", page_count=None)

@@ -1,0 +1,104 @@
+"""What extraction returns: the text of a file cut into sections, and the two ways it can stop."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Section:
+    """A piece of the extracted text; ``start``/``end`` are offsets into :attr:`Extracted.text`."""
+
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A file's text: all sections joined with a blank line, offsets exact."""
+
+    text: str
+    sections: tuple[Section, ...]
+    kind: str
+    page_count: int | None = None
+
+
+class ExtractionFailed(Exception):
+    """The file should have text but it could not be read; ``reason`` is a sentence for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class FileSkipped(Exception):
+    """The file is deliberately not indexed (binary, too large, unsupported); ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section as an extractor produces it, before the parts are joined."""
+
+    text: str
+    page: int | None = None
+    heading: str | None = None
+
+
+class Deadline:
+    """A cooperative time limit: long extractors call :meth:`check` between pages or members."""
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._end = time.monotonic() + timeout_s
+
+    def check(self) -> None:
+        if time.monotonic() > self._end:
+            raise ExtractionFailed(timeout_reason(self.timeout_s))
+
+
+def timeout_reason(timeout_s: float) -> str:
+    return f"Extraction took longer than {timeout_s:g} s; the file may be damaged."
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff]|[\ud800-\udfff]")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str) -> str:
+    """Normalize line ends, drop control characters and lone surrogates, trim blank runs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\x0b", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\xa0", " ")
+    text = _CONTROL.sub(lambda m: "" if m.group() < "\ud800" or m.group() > "\udfff" else "\ufffd", text)
+    text = _TRAILING_SPACE.sub("\n", text)
+    text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip()
+
+
+def assemble(parts: Iterable[Part], kind: str, page_count: int | None = None) -> Extracted:
+    """Join the non-empty parts with a blank line and record each one's exact offsets."""
+    pieces: list[str] = []
+    sections: list[Section] = []
+    pos = 0
+    for part in parts:
+        text = clean_text(part.text)
+        if not text:
+            continue
+        if pieces:
+            pieces.append("\n\n")
+            pos += 2
+        heading = " ".join(part.heading.split()) if part.heading else None
+        sections.append(Section(text, pos, pos + len(text), part.page, heading or None))
+        pieces.append(text)
+        pos += len(text)
+    return Extracted("".join(pieces), tuple(sections), kind, page_count)

@@ -1,0 +1,61 @@
+"""reStructuredText: a section per title (underlined or over-and-underlined), light markup removed."""
+
+from __future__ import annotations
+
+import re
+
+from desktop_search.core.extract.encoding import decode_text
+from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
+
+_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:.<>_!$%&,;/?@\\|])\1{2,}\s*$")
+_TARGET = re.compile(r"^\.\.\s+(_[^:]*:|\|[^|]+\|)\s*\S*\s*$")
+_COMMENT = re.compile(r"^\.\.(\s*$|\s+[^\s:][^:]*$)")
+_ROLE = re.compile(r":[\w:+-]+:`([^`<]*?)(?:\s*<[^>]*>)?`")
+_LINK = re.compile(r"`([^`<]+?)\s*<[^>]*>`__?")
+_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+[\w:-]+::\s*(.*)$")
+_LITERAL = re.compile(r"``(.+?)``")
+_REF = re.compile(r"`([^`]+)`_{1,2}")
+
+
+def _inline(line: str) -> str:
+    line = _DIRECTIVE.sub(r"\1\2", line)
+    line = _ROLE.sub(r"\1", line)
+    line = _LINK.sub(r"\1", line)
+    line = _LITERAL.sub(r"\1", line)
+    return _REF.sub(r"\1", line)
+
+
+def split_rst(text: str) -> list[Part]:
+    lines = text.splitlines()
+    parts: list[Part] = []
+    heading: str | None = None
+    current: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        title: str | None = None
+        if _ADORNMENT.match(line) and nxt.strip() and i + 2 < len(lines) and _ADORNMENT.match(lines[i + 2]):
+            title, i = nxt.strip(), i + 3  # overline, title, underline
+        elif (
+            line.strip()
+            and not _ADORNMENT.match(line)
+            and _ADORNMENT.match(nxt)
+            and len(nxt.rstrip()) >= len(line.strip()) - 1
+            and not line.startswith((" ", "\t"))
+        ):
+            title, i = line.strip(), i + 2
+        if title is not None:
+            parts.append(Part("\n".join(current), heading=heading))
+            current = [_inline(title)]
+            heading = _inline(title)
+            continue
+        if not (_TARGET.match(line) or _COMMENT.match(line) or _ADORNMENT.match(line)):
+            current.append(_inline(line))
+        i += 1
+    parts.append(Part("\n".join(current), heading=heading))
+    return parts
+
+
+def extract_rst(data: bytes, deadline: Deadline) -> Extracted:
+    return assemble(split_rst(decode_text(data)), "rst")

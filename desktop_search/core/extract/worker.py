@@ -1,0 +1,75 @@
+"""The body of an extraction worker process: a memory limit, then extract files sent over a pipe.
+
+This module and what it imports must stay light (no Qt, torch, chromadb): a spawned worker imports it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+MEMORY_REASON = "Not enough memory to extract this file (it may be damaged or very large)."
+
+
+def limit_memory(memory_limit_mb: int) -> None:
+    """Cap this process's address space where the OS allows it (Linux, macOS; not Windows)."""
+    if memory_limit_mb <= 0:
+        return
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    limit = memory_limit_mb * 2**20
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError, AttributeError):  # macOS may refuse RLIMIT_AS
+        pass
+
+
+def handle(request: tuple[bytes, int, float]) -> tuple[str, Any]:
+    """Extract one file; the answer is (status, payload) with status ok/skipped/failed/memory."""
+    from desktop_search.core.extract.dispatch import extract_file
+    from desktop_search.core.extract.results import ExtractionFailed, FileSkipped
+
+    path, max_bytes, timeout_s = request
+    try:
+        return "ok", extract_file(path, max_bytes=max_bytes, timeout_s=timeout_s)
+    except FileSkipped as err:
+        return "skipped", err.reason
+    except ExtractionFailed as err:
+        return "failed", err.reason
+    except MemoryError:
+        return "memory", MEMORY_REASON
+    except Exception as err:  # never let a worker die on a file
+        return "failed", f"The file could not be read ({type(err).__name__}); it may be damaged."
+
+
+def worker_main(conn: Connection, memory_limit_mb: int, initializer: Callable[[], None] | None) -> None:
+    limit_memory(memory_limit_mb)
+    try:
+        if initializer is not None:
+            initializer()
+    except Exception as err:
+        conn.send(("init-error", f"{type(err).__name__}: {err}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if request is None:
+            return
+        status, payload = handle(request)
+        try:
+            conn.send((status, payload))
+        except MemoryError:
+            conn.send(("memory", MEMORY_REASON))
+            return
+        if status == "memory":
+            return  # a fresh process is safer than one that ran out of memory

@@ -1,0 +1,78 @@
+"""Device, precision, batch-size and prompt choices of the embedder, with small fake torch modules."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from desktop_search.core.embedder import (
+    GiB,
+    choose_batch_size,
+    choose_device,
+    default_precision,
+    uses_e5_prompts,
+)
+
+
+def fake_torch(cuda: bool = False, mps: bool | None = False) -> SimpleNamespace:
+    backends = (
+        SimpleNamespace() if mps is None else SimpleNamespace(mps=SimpleNamespace(is_available=lambda: mps))
+    )
+    return SimpleNamespace(cuda=SimpleNamespace(is_available=lambda: cuda), backends=backends)
+
+
+@pytest.mark.parametrize(
+    ("preference", "cuda", "mps", "expected"),
+    [
+        ("auto", True, False, "cuda"),
+        ("auto", True, True, "cuda"),
+        ("auto", False, True, "mps"),
+        ("auto", False, False, "cpu"),
+        ("auto", False, None, "cpu"),  # an old torch without torch.backends.mps
+        ("cpu", True, True, "cpu"),
+        ("cuda", True, False, "cuda"),
+        ("cuda", False, True, "cpu"),  # asked for but missing: CPU, not a failure
+        ("mps", False, True, "mps"),
+        ("mps", True, False, "cpu"),
+    ],
+)
+def test_choose_device(preference: str, cuda: bool, mps: bool | None, expected: str) -> None:
+    assert choose_device(preference, fake_torch(cuda, mps)) == expected
+
+
+def test_default_precision_is_half_on_gpus_only() -> None:
+    assert default_precision("cuda") == "float16"
+    assert default_precision("mps") == "float16"
+    assert default_precision("cpu") == "float32"
+
+
+@pytest.mark.parametrize(
+    ("free", "expected"),
+    [(None, 64), (int(0.5 * GiB), 16), (2 * GiB, 64), (5 * GiB, 128), (70 * GiB, 256)],
+)
+def test_cuda_batch_size_grows_with_free_memory(free: int | None, expected: int) -> None:
+    assert choose_batch_size("cuda", free) == expected
+
+
+def test_batch_size_on_cpu_mps_and_configured() -> None:
+    assert choose_batch_size("cpu") == 32
+    assert choose_batch_size("mps") == 64
+    assert choose_batch_size("cuda", 70 * GiB, configured=8) == 8
+    assert choose_batch_size("cpu", configured=100) == 100
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("intfloat/multilingual-e5-small", True),
+        ("intfloat/e5-base-v2", True),
+        ("intfloat/multilingual-e5-large-instruct", True),
+        ("/models/intfloat--multilingual-e5-small", True),
+        ("sentence-transformers/all-MiniLM-L6-v2", False),
+        ("BAAI/bge-m3", False),
+        ("someone/e5mistral", False),
+    ],
+)
+def test_uses_e5_prompts(name: str, expected: bool) -> None:
+    assert uses_e5_prompts(name) is expected

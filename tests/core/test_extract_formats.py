@@ -1,0 +1,202 @@
+"""Every supported format, written as a real file and read back: text, sections, pages and offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.extract import SUPPORTED_EXTENSIONS, extract_file, is_candidate
+from tests.core.extract_samples import (
+    RTF_SAMPLE,
+    check_offsets,
+    make_docx,
+    make_epub,
+    make_odp,
+    make_ods,
+    make_odt,
+    make_pdf,
+    make_pptx,
+    make_xlsx,
+    write,
+)
+
+
+def test_plain_text_and_code(tmp_path: Path) -> None:
+    r = extract_file(write(tmp_path, "notes.txt", b"Hello\r\nworld\r\n\r\n\r\n\r\nend\x00"[:-1]))
+    assert r.kind == "text" and r.text == "Hello\nworld\n\nend"
+    check_offsets(r)
+    code = extract_file(write(tmp_path, "main.rs", b"fn main() {\n    println!(\"hi\");\n}\n"))
+    assert code.kind == "code" and "println" in code.text
+    assert extract_file(write(tmp_path, "Makefile", b"all:\n\techo ok\n")).kind == "text"
+
+
+def test_markdown_headings_become_sections(tmp_path: Path) -> None:
+    md = (
+        "Intro paragraph with a [link](http://x.org) and **bold**.\n\n"
+        "# Install\n\nRun it.\n\n```sh\n# not a heading\n```\n\n"
+        "Usage\n-----\n\nCall `tool`.\n\n#### Deep\n\nStill usage.\n\n[ref]: http://example.org\n"
+    )
+    r = extract_file(write(tmp_path, "README.md", md.encode()))
+    check_offsets(r)
+    assert [s.heading for s in r.sections] == [None, "Install", "Usage"]
+    assert r.sections[0].text == "Intro paragraph with a link and bold."
+    assert "# not a heading" in r.sections[1].text and "```" not in r.text
+    assert r.sections[2].text.startswith("Usage\n") and "Deep" in r.sections[2].text
+    assert "http://example.org" not in r.text and "-----" not in r.text
+
+
+def test_rst_titles_become_sections(tmp_path: Path) -> None:
+    rst = (
+        "=====\nGuide\n=====\n\nWelcome.\n\n.. _target:\n\nSetup\n-----\n\n"
+        "Use ``pip`` and see `the docs <http://x>`_ and :func:`run`.\n\n.. note:: Be careful.\n"
+    )
+    r = extract_file(write(tmp_path, "guide.rst", rst.encode()))
+    check_offsets(r)
+    assert [s.heading for s in r.sections] == ["Guide", "Setup"]
+    assert "Use pip and see the docs and run." in r.text
+    assert "Be careful." in r.text and ".. _target" not in r.text and "=====" not in r.text
+
+
+def test_html_visible_text_only(tmp_path: Path) -> None:
+    html = (
+        "<!DOCTYPE html><html><head><title>My Page</title><style>body{color:red}</style>"
+        "<script>var hidden = 1;</script></head><body><p>Caf&eacute; &amp; cr&#232;me</p>"
+        "<div>block one</div><div>block two<br>after break</div>"
+        "<h2>Prices</h2><table><tr><th>Item</th><th>Cost</th></tr><tr><td>Tea</td><td>2</td></tr></table>"
+        "<noscript>enable js</noscript><pre>  keep\n  lines</pre></body></html>"
+    )
+    r = extract_file(write(tmp_path, "page.html", html.encode()))
+    check_offsets(r)
+    assert "hidden" not in r.text and "color" not in r.text and "enable js" not in r.text
+    assert r.sections[0].heading == "My Page" and r.sections[1].heading == "Prices"
+    assert "Café & crème\nblock one\nblock two\nafter break" in r.sections[0].text
+    assert "Item\tCost\nTea\t2" in r.sections[1].text
+    assert "keep\nlines" in r.text
+
+
+def test_html_declared_legacy_charset(tmp_path: Path) -> None:
+    html = '<html><head><meta charset="windows-1251"></head><body>Привет мир</body></html>'
+    r = extract_file(write(tmp_path, "ru.htm", html.encode("cp1251")))
+    assert r.text == "Привет мир"
+
+
+def test_pdf_one_section_per_page(tmp_path: Path) -> None:
+    pages = [["First page about apples.", "Second line."], [], ["Third page: caf\xe9 and na\xefve."]]
+    r = extract_file(write(tmp_path, "doc.pdf", make_pdf(pages)))
+    check_offsets(r)
+    assert r.kind == "pdf" and r.page_count == 3
+    assert [s.page for s in r.sections] == [1, 3]  # the empty page has no section
+    assert r.sections[0].text == "First page about apples.\nSecond line."
+    assert r.sections[1].text == "Third page: café and naïve."
+
+
+def test_pdf_word_gaps_with_a_wide_space_font(tmp_path: Path) -> None:
+    """Words separated only by TJ gaps must not run together when the font's space width is bogus."""
+    data = make_pdf([["Inclusion de fichiers annexes"]], wide_space_font=True)
+    r = extract_file(write(tmp_path, "gaps.pdf", data))
+    assert r.text == "Inclusion de fichiers annexes"
+
+
+def test_pdf_hyphenation_and_ligatures(tmp_path: Path) -> None:
+    from desktop_search.core.extract.pdf import clean_page_text
+
+    assert clean_page_text("the extrac-\ntion, then \ufb01nal") == "the extraction,\nthen final"
+    assert clean_page_text("Jean-\nPierre") == "Jean-\nPierre"
+
+
+def test_docx(tmp_path: Path) -> None:
+    r = extract_file(write(tmp_path, "report.docx", make_docx()))
+    check_offsets(r)
+    assert [s.heading for s in r.sections] == ["Annual Report", "Budget", "Outlook"]
+    assert "Costs\trose\nsharply." in r.text and "SECRET" not in r.text
+    assert "Fruit\tPrice\nApple\t3 €" in r.sections[1].text
+    assert r.sections[2].text == "Outlook\nNext year looks bright."
+
+
+def test_pptx_slides_in_presentation_order(tmp_path: Path) -> None:
+    r = extract_file(write(tmp_path, "deck.pptx", make_pptx()))
+    check_offsets(r)
+    assert r.page_count == 2
+    assert [(s.page, s.heading) for s in r.sections] == [(1, "Opening Title"), (2, "Second Title")]
+    assert "Welcome to the quarterly review." in r.sections[0].text
+    assert "Speaker notes mention the pelican." in r.sections[1].text and "99" not in r.text
+
+
+def test_xlsx_sheets(tmp_path: Path) -> None:
+    r = extract_file(write(tmp_path, "book.xlsx", make_xlsx()))
+    check_offsets(r)
+    assert [s.heading for s in r.sections] == ["Prices", "Notes"]
+    assert r.sections[0].text == "Item\tCost\nWidget\t\t42.5"
+    assert r.sections[1].text == "Remember the flamingo\tTRUE"
+
+
+def test_odt(tmp_path: Path) -> None:
+    r = extract_file(write(tmp_path, "letter.odt", make_odt()))
+    check_offsets(r)
+    assert [s.heading for s in r.sections] == [None, "Chapter One", "Chapter Two"]
+    assert "Two  spaces\ttab\nnext line end." in r.text and "FOOTNOTE" not in r.text
+    assert "Listed walrus" in r.text
+
+
+def test_ods_and_odp(tmp_path: Path) -> None:
+    ods = extract_file(write(tmp_path, "sheet.ods", make_ods()))
+    check_offsets(ods)
+    assert [(s.heading, s.text) for s in ods.sections] == [("Budget", "Rent\t900\t900"), ("Other", "Penguin")]
+    odp = extract_file(write(tmp_path, "talk.odp", make_odp()))
+    check_offsets(odp)
+    assert odp.page_count == 2
+    assert [(s.page, s.heading) for s in odp.sections] == [(1, "Kickoff"), (2, "Wrap-up")]
+    assert "Thanks, otters" in odp.sections[1].text
+
+
+def test_epub_spine_order(tmp_path: Path) -> None:
+    r = extract_file(write(tmp_path, "book.epub", make_epub()))
+    check_offsets(r)
+    assert [s.heading for s in r.sections] == ["The Beginning", "The End"]
+    assert "It was a dark & stormy night." in r.sections[0].text and "color" not in r.text
+
+
+def test_rtf(tmp_path: Path) -> None:
+    r = extract_file(write(tmp_path, "memo.rtf", RTF_SAMPLE))
+    check_offsets(r)
+    assert r.kind == "rtf"
+    lines = r.text.split("\n")
+    assert lines[0] == "Café crème"
+    assert lines[1] == "Unicode € euro and \uf0b7 minus"
+    assert lines[2] == "Привет"
+    assert lines[3] == "Tab\tstop and escaped {braces} and back\\slash"
+    assert lines[4] == "Visible end."
+    assert "Hidden" not in r.text and "Helvetica" not in r.text and "secret" not in r.text
+
+
+def test_content_wins_over_the_name(tmp_path: Path) -> None:
+    assert extract_file(write(tmp_path, "really-a-pdf.txt", make_pdf([["Sniffed PDF"]]))).kind == "pdf"
+    assert extract_file(write(tmp_path, "download.bin", make_docx())).kind == "docx"
+    assert extract_file(write(tmp_path, "data.weird", b"plain words in an odd file")).kind == "text"
+    assert extract_file(write(tmp_path, "page", b"<!DOCTYPE html><p>hi</p>")).kind == "html"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a.PDF", True),
+        ("notes.md", True),
+        ("main.py", True),
+        ("README", True),
+        ("Makefile", True),
+        (".bashrc", True),
+        ("photo.jpg", False),
+        ("archive.zip", False),
+        ("doc.docx~", False),
+        (".~lock.report.odt#", False),
+        ("changelog.Debian.gz", False),
+    ],
+)
+def test_is_candidate(name: str, expected: bool) -> None:
+    assert is_candidate(Path(name)) is expected
+
+
+def test_supported_extensions_cover_the_families() -> None:
+    for ext in ("txt", "py", "md", "rst", "html", "pdf", "docx", "pptx", "xlsx", "odt", "ods", "odp", "epub", "rtf"):
+        assert ext in SUPPORTED_EXTENSIONS
