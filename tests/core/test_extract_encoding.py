@@ -41,3 +41,11 @@ def test_mostly_utf8_with_one_broken_byte(tmp_path: Path) -> None:
     data = ("Grüße aus Köln, schöne Straße. " * 20).encode() + b"\xff" + b" Ende."
     r = extract_file(write(tmp_path, "mixed.txt", data))
     assert r.text.startswith("Grüße aus Köln") and r.text.endswith("\ufffd Ende.")
+
+
+def test_a_few_legacy_bytes_read_as_western(tmp_path: Path) -> None:
+    data = "Written by François Pinard.\nMaintained by others.\n".encode("latin-1")
+    assert (
+        extract_file(write(tmp_path, "AUTHORS", data)).text
+        == "Written by François Pinard.\nMaintained by others."
+    )
