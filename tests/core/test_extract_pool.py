@@ -102,3 +102,25 @@ def test_closed_pool_refuses(tmp_path: Path) -> None:
     pool.close()
     with pytest.raises(RuntimeError):
         pool.extract(write(tmp_path, "a.pdf", make_pdf([["x"]])))
+
+
+def test_routing_cheap_files_stay_in_process(tmp_path: Path) -> None:
+    with ExtractorPool(isolate_above_bytes=1000) as pool:
+        assert not pool.needs_isolation(write(tmp_path, "small.md", b"# hi"))
+        assert pool.needs_isolation(write(tmp_path, "large.md", b"x" * 1001))
+        assert pool.needs_isolation(write(tmp_path, "doc.odt", b"PK\x03\x04"))
+        assert pool.needs_isolation(write(tmp_path, "pdf-in-disguise.txt", make_pdf([["x"]])))
+        assert not pool.needs_isolation(write(tmp_path, "empty.pdf", b""))
+        assert pool.worker_pids() == []  # nothing started a worker
+
+
+def test_importing_extraction_is_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, desktop_search.core.extract as e; "
+        "print(sorted(m for m in ('pypdf', 'torch', 'PySide6', 'chromadb') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
