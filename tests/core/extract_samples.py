@@ -119,7 +119,8 @@ def _w_para(text: str, style: str | None = None) -> str:
 
 
 def docx_document_xml(body: str) -> str:
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}><w:body>{body}</w:body></w:document>'
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    return f"{head}<w:document {W}><w:body>{body}</w:body></w:document>"
 
 
 def make_docx(document_xml: str | bytes | None = None) -> bytes:
@@ -183,7 +184,8 @@ def make_pptx() -> bytes:
     )
     notes = (
         f'<?xml version="1.0"?><p:notes {P} {A}><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r>'
-        "<a:t>Speaker notes mention the pelican.</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:notes>"
+        "<a:t>Speaker notes mention the pelican.</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld>"
+        "</p:notes>"
     )
     return make_zip(
         {
@@ -201,13 +203,15 @@ def make_pptx() -> bytes:
 def make_xlsx() -> bytes:
     book = (
         '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        f'{R}><sheets><sheet name="Prices" sheetId="1" r:id="rId1"/><sheet name="Notes" sheetId="2" r:id="rId2"/>'
+        f'{R}><sheets><sheet name="Prices" sheetId="1" r:id="rId1"/>'
+        '<sheet name="Notes" sheetId="2" r:id="rId2"/>'
         "</sheets></workbook>"
     )
     rels = (
         f'<?xml version="1.0"?><Relationships {RELS}>'
         '<Relationship Id="rId1" Type="http://x/worksheet" Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" Type="http://x/worksheet" Target="/xl/worksheets/sheet2.xml"/></Relationships>'
+        '<Relationship Id="rId2" Type="http://x/worksheet" Target="/xl/worksheets/sheet2.xml"/>'
+        "</Relationships>"
     )
     shared = (
         '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -247,7 +251,10 @@ ODF_NS = (
 
 
 def _odf(kind: str, body: str) -> bytes:
-    content = f'<?xml version="1.0"?><office:document-content {ODF_NS}><office:body>{body}</office:body></office:document-content>'
+    content = (
+        f'<?xml version="1.0"?><office:document-content {ODF_NS}><office:body>{body}</office:body>'
+        "</office:document-content>"
+    )
     return make_zip({"content.xml": content}, mimetype=f"application/vnd.oasis.opendocument.{kind}")
 
 
@@ -296,7 +303,8 @@ def make_odp() -> bytes:
 
 def make_epub() -> bytes:
     container = (
-        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+        '<?xml version="1.0"?><container version="1.0" '
+        'xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
         '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
         "</rootfiles></container>"
     )

@@ -26,7 +26,7 @@ def test_plain_text_and_code(tmp_path: Path) -> None:
     r = extract_file(write(tmp_path, "notes.txt", b"Hello\r\nworld\r\n\r\n\r\n\r\nend\x00"[:-1]))
     assert r.kind == "text" and r.text == "Hello\nworld\n\nend"
     check_offsets(r)
-    code = extract_file(write(tmp_path, "main.rs", b"fn main() {\n    println!(\"hi\");\n}\n"))
+    code = extract_file(write(tmp_path, "main.rs", b'fn main() {\n    println!("hi");\n}\n'))
     assert code.kind == "code" and "println" in code.text
     assert extract_file(write(tmp_path, "Makefile", b"all:\n\techo ok\n")).kind == "text"
 
@@ -198,5 +198,20 @@ def test_is_candidate(name: str, expected: bool) -> None:
 
 
 def test_supported_extensions_cover_the_families() -> None:
-    for ext in ("txt", "py", "md", "rst", "html", "pdf", "docx", "pptx", "xlsx", "odt", "ods", "odp", "epub", "rtf"):
+    for ext in (
+        "txt",
+        "py",
+        "md",
+        "rst",
+        "html",
+        "pdf",
+        "docx",
+        "pptx",
+        "xlsx",
+        "odt",
+        "ods",
+        "odp",
+        "epub",
+        "rtf",
+    ):
         assert ext in SUPPORTED_EXTENSIONS

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 
 from desktop_search.core.extract import kinds
-from desktop_search.core.extract.encoding import BINARY_REASON, looks_binary, utf16_without_bom
 from desktop_search.core.extract.reading import DEFAULT_MAX_BYTES, PathLike, read_bounded
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped
 
@@ -128,8 +127,6 @@ def extract_data(path: PathLike, data: bytes, timeout_s: float = 60.0) -> Extrac
         result = custom[1](data, deadline)
     else:
         kind = choose_kind(path, data)
-        if kind in ("text", "code") and not utf16_without_bom(data) and looks_binary(data):
-            raise FileSkipped(BINARY_REASON)
         try:
             result = _run(kind, data, deadline)
         except (ExtractionFailed, FileSkipped, MemoryError):

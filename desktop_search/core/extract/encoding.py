@@ -19,6 +19,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _SAMPLE = 16384
+MIN_HIGH_BYTES_TO_GUESS = 24
 # Control bytes that plain text does not contain (tab, newlines, form feed and escape are allowed).
 _BAD_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
@@ -65,12 +66,18 @@ def _mostly_utf8(data: bytes) -> str | None:
 
 
 def _legacy(data: bytes) -> str:
+    sample = data[: 4 * _SAMPLE]
+    high = len(sample) - len(sample.translate(None, bytes(range(128, 256))))
+    if high < MIN_HIGH_BYTES_TO_GUESS:
+        # Too few non-ASCII bytes for a statistical guess (one "ç" in an AUTHORS file was read as
+        # "þ"); Western European is the likeliest and costs at most those few characters.
+        return data.decode("cp1252", errors="replace")
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - the library comes with our dependencies
         from_bytes = None
     if from_bytes is not None:
-        best = from_bytes(data[: 4 * _SAMPLE]).best()
+        best = from_bytes(sample).best()
         if best is not None and best.encoding:
             try:
                 return data.decode(best.encoding, errors="replace")

@@ -1,4 +1,8 @@
-"""Which files are worth reading and which extractor reads them: by name, then by content."""
+"""Which files are worth reading and which extractor reads them: by name, then by content.
+
+Compressed files (``.gz``, ``.bz2``, ``.xz``) are not candidates: on a desktop they are archives
+or system changelogs (Debian's ``changelog.Debian.gz``), not documents a user searches.
+"""
 
 from __future__ import annotations
 

@@ -57,9 +57,9 @@ def split_markdown(text: str) -> list[Part]:
         atx = _ATX.match(line)
         next_line = lines[i + 1] if i + 1 < len(lines) else ""
         if atx:
-            level, title = len(atx.group(1)), _inline(atx.group(2))
+            level, title = len(atx.group(1)), _inline(atx.group(2)).replace("`", "")
         elif line.strip() and _SETEXT.match(next_line) and not _SETEXT.match(line):
-            level, title = (1 if next_line.strip()[0] == "=" else 2), _inline(line.strip())
+            level, title = (1 if next_line.strip()[0] == "=" else 2), _inline(line.strip()).replace("`", "")
         else:
             if _SETEXT.match(line) or _LINK_DEF.match(line):
                 continue  # a setext underline already taken, a rule, or a link definition

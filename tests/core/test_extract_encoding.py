@@ -1,0 +1,51 @@
+"""Encodings of plain text files: BOMs, UTF-16 without BOM, legacy code pages, broken UTF-8."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.extract import extract_file
+from tests.core.extract_samples import write
+
+SAMPLES = {
+    "fr": "Le cœur déçu mais l'âme plutôt naïve, Louÿs rêva de crapaüter en canoë au-delà des îles.",
+    "ru": "Съешь же ещё этих мягких французских булок, да выпей чаю. Широкая электрификация южных губерний.",
+    "el": "Η γρήγορη καφέ αλεπού πηδάει πάνω από τον τεμπέλη σκύλο. Ξεσκεπάζω την ψυχοφθόρα βδελυγμία.",
+    "ja": "いろはにほへと ちりぬるを わかよたれそ つねならむ うゐのおくやま けふこえて あさきゆめみし",
+}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("utf-8", SAMPLES["ja"]),
+        ("utf-8-sig", SAMPLES["ru"]),
+        ("utf-16", SAMPLES["el"]),  # with BOM
+        ("utf-16-le", "Plain ASCII mostly, with one é.\n" * 5),  # no BOM
+        ("utf-16-be", "Big endian text without a byte order mark.\n" * 5),
+        ("utf-32", SAMPLES["fr"]),
+        ("cp1252", SAMPLES["fr"]),
+        ("cp1251", SAMPLES["ru"]),
+        ("cp1253", SAMPLES["el"]),
+        ("shift_jis", SAMPLES["ja"]),
+    ],
+)
+def test_encodings(tmp_path: Path, encoding: str, text: str) -> None:
+    r = extract_file(write(tmp_path, "sample.txt", (text * 3).encode(encoding)))
+    assert r.text == (text * 3).strip()
+
+
+def test_mostly_utf8_with_one_broken_byte(tmp_path: Path) -> None:
+    data = ("Grüße aus Köln, schöne Straße. " * 20).encode() + b"\xff" + b" Ende."
+    r = extract_file(write(tmp_path, "mixed.txt", data))
+    assert r.text.startswith("Grüße aus Köln") and r.text.endswith("\ufffd Ende.")
+
+
+def test_a_few_legacy_bytes_read_as_western(tmp_path: Path) -> None:
+    data = "Written by François Pinard.\nMaintained by others.\n".encode("latin-1")
+    assert (
+        extract_file(write(tmp_path, "AUTHORS", data)).text
+        == "Written by François Pinard.\nMaintained by others."
+    )
