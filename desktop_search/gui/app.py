@@ -314,3 +314,7 @@ def _startup_probe(ctx: AppContext, started: float) -> None:
 
 
 __all__ = ["AppContext", "build_context", "create_application", "main"]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
