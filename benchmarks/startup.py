@@ -26,9 +26,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 DOCS = {
-    "garden.txt": "Tomatoes need full sun, regular watering and a stake to climb. Pinch out side shoots weekly.",
-    "bread.md": "# Sourdough\n\nFeed the starter the night before; bake at 240 °C with steam for the first 20 minutes.",
-    "bikes.txt": "To fix a flat tyre, remove the wheel, find the puncture with soapy water and patch the tube.",
+    "garden.txt": "Tomatoes need full sun, regular watering and a stake. Pinch out side shoots weekly.",
+    "bread.md": "# Sourdough\n\nFeed the starter the night before; bake at 240 °C with steam at first.",
+    "bikes.txt": "To fix a flat tyre, remove the wheel, find the puncture with soapy water, patch the tube.",
     "taxes.txt": "The tax return is due on 31 July; keep receipts for deductible home office costs.",
     "trip.txt": "Das Hotel in Lissabon liegt nahe am Meer; der Zug vom Flughafen fährt alle zwanzig Minuten.",
 }

@@ -119,7 +119,7 @@ def test_pause_and_resume(make_context, hash_embedder, tmp_path, qtbot):
     docs = tmp_path / "many"
     docs.mkdir()
     for i in range(300):
-        (docs / f"note{i:03}.txt").write_text(f"Note {i}: " + "some words about topic %d. " % i * 30)
+        (docs / f"note{i:03}.txt").write_text(f"Note {i}: " + f"some words about topic {i}. " * 30)
     ctx = make_context(engine_factory(hash_embedder))
     qtbot.waitUntil(lambda: ctx.bridge.model_state == ModelState.READY, timeout=WAIT_MS)
     log = ProgressLog(ctx.bridge)
