@@ -4,10 +4,11 @@
 
 Prepares a data dir once (a folder of small text files, indexed with the default model, so the
 next starts are warm), then starts the real app in a subprocess ``--runs`` times. The app types the
-query at once (before the model is ready, so it is queued) and quits on the first results; it writes
-its timings to a file named by ``DESKTOP_SEARCH_STARTUP_REPORT``. Times are measured from launching
-the subprocess. Targets on the 2-core reference machine: window ≤ 1.5 s, first result ≤ 4 s.
-Without ``--display`` the app runs on Qt's offscreen platform.
+query at once, before the model is ready, and quits once the meaning-based results are shown; it
+writes its timings to the file named by ``DESKTOP_SEARCH_STARTUP_REPORT``. "First result" is the
+first answer shown (keyword matches while the model loads); "full result" is the meaning-based one.
+Times are measured from launching the subprocess. Targets on the 2-core reference machine: window
+≤ 1.5 s, first result ≤ 4 s. Without ``--display`` the app runs on Qt's offscreen platform.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def run_once(data_dir: Path, query: str, display: bool, timeout: float) -> dict[
     out = {
         "window_shown_s": timings["window_shown"] - launched,
         "first_result_s": timings["first_result"] - launched,
+        "full_result_s": timings["full_result"] - launched,
         "hits": timings.get("hits", 0.0),
     }
     if "model_ready" in timings:
@@ -102,13 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     for i, r in enumerate(results, 1):
         model = f", model ready {r['model_ready_s']:.2f} s" if "model_ready_s" in r else ""
         print(
-            f"run {i}: window shown {r['window_shown_s']:.2f} s, first result {r['first_result_s']:.2f} s"
-            f" ({r['hits']:.0f} files){model}"
+            f"run {i}: window shown {r['window_shown_s']:.2f} s, first result {r['first_result_s']:.2f} s,"
+            f" full (meaning-based) result {r['full_result_s']:.2f} s ({r['hits']:.0f} files){model}"
         )
     shown = statistics.median(r["window_shown_s"] for r in results)
     first = statistics.median(r["first_result_s"] for r in results)
+    full = statistics.median(r["full_result_s"] for r in results)
     print(f"median time to window shown: {shown:.2f} s (target ≤ 1.5 s) {'OK' if shown <= 1.5 else 'SLOW'}")
     print(f"median time to first result: {first:.2f} s (target ≤ 4 s) {'OK' if first <= 4.0 else 'SLOW'}")
+    print(f"median time to full result:  {full:.2f} s (model loaded, hybrid search)")
     return 0
 
 

@@ -304,7 +304,13 @@ def _startup_probe(ctx: AppContext, started: float) -> None:
     ctx.bridge.model_ready.connect(lambda: timings.__setitem__("model_ready", time.time()))
 
     def on_results(results: object) -> None:
-        timings["first_result"] = time.time()
+        now = time.time()
+        timings.setdefault("first_result", now)  # keyword matches may come before the model is ready
+        if getattr(results, "provisional", False):
+            timings.setdefault("first_result_hits", float(len(getattr(results, "hits", ()))))
+            write()
+            return
+        timings["full_result"] = now
         timings["hits"] = float(len(getattr(results, "hits", ())))
         write()
         QTimer.singleShot(0, ctx.app.quit)

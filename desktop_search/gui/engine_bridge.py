@@ -5,7 +5,8 @@
 * Progress from the indexer arrives as :class:`~desktop_search.core.records.IndexProgress` on
   :attr:`EngineBridge.progress`, at most about ten times a second (phase changes always pass).
 * Searches run in one search thread; a newer query supersedes an older one that has not run yet, and
-  results of a superseded query are dropped. A query made before the model is ready waits for it.
+  results of a superseded query are dropped. A query made while the model loads gets keyword matches
+  at once (``SearchResults.provisional``) and runs again in full when the model is ready.
 * Other engine calls (``submit``) run in a small pool; their results come back on the UI thread.
 
 Signals carry frozen dataclasses; no worker touches a widget.
@@ -62,7 +63,8 @@ class SearchResults:
     request: SearchRequest
     hits: tuple[SearchHit, ...]
     elapsed_s: float
-    mode: str = "hybrid"  # "keyword" when the model is unavailable
+    mode: str = "hybrid"  # "keyword" while the model loads or when it is unavailable
+    provisional: bool = False  # keyword matches while the model loads; full results follow
 
 
 def default_engine_factory() -> Engine:
@@ -107,7 +109,8 @@ class EngineBridge(QObject):
         self._pending: SearchRequest | None = None
         self._latest_search = 0
         self._closing = False
-        self._ready = threading.Event()  # the model is loaded or failed: searches may run
+        self._opened = threading.Event()  # the engine is open (or failed to open): searches may run
+        self._provisional: SearchRequest | None = None  # answered by keywords only, to run again
         self._search_thread = threading.Thread(target=self._search_loop, name="ds-gui-search", daemon=True)
         self._search_thread.start()
         self._startup_thread: threading.Thread | None = None
@@ -135,10 +138,11 @@ class EngineBridge(QObject):
             run_on_main(self.model_loading.emit, "Opening the index…")
             engine = self._factory()
         except Exception as exc:
-            self._ready.set()
+            self._opened.set()
             run_on_main(self._set_failed, exc, opening=True)
             return
         self.engine = engine
+        self._opened.set()
         run_on_main(self.engine_opened.emit)
         if self._closing:
             return
@@ -146,10 +150,10 @@ class EngineBridge(QObject):
             run_on_main(self.model_loading.emit, "Loading model…")
             engine.load_model(lambda p: run_on_main(self.model_loading.emit, p.message))
         except Exception as exc:
-            self._ready.set()
+            self.model_state = ModelState.FAILED  # searches from now on use keywords only
             run_on_main(self._set_failed, exc, opening=False)
             return
-        self._ready.set()
+        self.model_state = ModelState.READY
         run_on_main(self._set_ready)
         if self._background and not self._closing:
             try:
@@ -160,6 +164,9 @@ class EngineBridge(QObject):
     def _set_ready(self) -> None:
         self.model_state = ModelState.READY
         self.model_ready.emit()
+        request, self._provisional = self._provisional, None
+        if request is not None and request.seq == self._latest_search:
+            self._queue(query=request.query, filters=request.filters, k=request.k)  # now in full
 
     def _set_failed(self, exc: BaseException, opening: bool) -> None:
         self.model_state = ModelState.FAILED
@@ -239,7 +246,7 @@ class EngineBridge(QObject):
                     self._wake.wait()
                 if self._closing:
                     return
-            self._ready.wait()
+            self._opened.wait()
             with self._lock:
                 request, self._pending = self._pending, None
             if request is None or self._closing:
@@ -248,7 +255,11 @@ class EngineBridge(QObject):
             if engine is None:  # opening failed
                 continue
             started = time.perf_counter()
-            mode = "hybrid" if self.model_state != ModelState.FAILED else "keyword"
+            state = self.model_state
+            mode = "hybrid" if state == ModelState.READY else "keyword"
+            provisional = state in (ModelState.LOADING, ModelState.NOT_STARTED) and request.similar_to is None
+            if request.similar_to is not None and state != ModelState.READY:
+                continue  # find-similar needs the model; its button is only enabled on results
             try:
                 if request.similar_to is not None:
                     hits = engine.find_similar(chunk_id=request.similar_to.chunk_id, k=request.k)
@@ -258,12 +269,17 @@ class EngineBridge(QObject):
                 if not self._closing:
                     self.errors.report(exc, "searching")
                 continue
-            result = SearchResults(request, tuple(hits), time.perf_counter() - started, mode)
+            result = SearchResults(request, tuple(hits), time.perf_counter() - started, mode, provisional)
             run_on_main(self._deliver_results, result)
 
     def _deliver_results(self, result: SearchResults) -> None:
         if self._closing or result.request.seq != self._latest_search:
             return  # superseded by a newer query
+        if result.provisional:
+            if self.model_state == ModelState.READY:  # the model came while this ran: run it in full
+                self._queue(query=result.request.query, filters=result.request.filters, k=result.request.k)
+            else:
+                self._provisional = result.request
         self.results.emit(result)
 
     # -- other engine calls ----------------------------------------------------------------------
@@ -345,7 +361,7 @@ class EngineBridge(QObject):
         with self._lock:
             self._pending = None
             self._wake.notify_all()
-        self._ready.set()
+        self._opened.set()
         if self._startup_thread is not None:
             self._startup_thread.join(timeout)
         engine = self.engine

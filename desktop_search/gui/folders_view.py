@@ -85,6 +85,6 @@ class FoldersView(QWidget):
 
         self.indexing = IndexingPanel()
         layout = QVBoxLayout(self)
-        layout.addWidget(folders_box, 2)
-        layout.addWidget(exclusions_box, 1)
+        layout.addWidget(folders_box, 1)
+        layout.addWidget(exclusions_box, 0)
         layout.addWidget(self.indexing)

@@ -38,7 +38,7 @@ def describe(progress: IndexProgress) -> tuple[str, str]:
     elif phase == Phase.PAUSED:
         short = f"Paused at {progress.files_done:,} of {progress.files_total:,} files"
     elif phase == Phase.DONE:
-        short = f"Up to date · {progress.files_done:,} files checked"
+        short = "Up to date"
     elif phase == Phase.LOADING_MODEL:
         short = "Loading model…"
     elif phase == Phase.CANCELLED:
@@ -114,7 +114,19 @@ class IndexingController(QObject):
         self.paused = progress.phase == Phase.PAUSED or self.bridge.indexing_paused
         self._update_buttons()
         if progress.phase == Phase.DONE:
+            self.bridge.submit(lambda e: e.status().get("files", {}), self._show_totals, key="totals")
             self.finished.emit(progress)
+
+    def _show_totals(self, counts: dict[str, int]) -> None:
+        """After a run: how many files the index holds, and how many failed (see the Files page)."""
+        if self.bridge.last_progress is None or self.bridge.last_progress.phase != Phase.DONE:
+            return
+        parts = [f"{counts.get('indexed', 0):,} files indexed"]
+        if counts.get("failed"):
+            parts.append(f"{counts['failed']:,} failed (see Files)")
+        if counts.get("skipped"):
+            parts.append(f"{counts['skipped']:,} skipped")
+        self._set_text("Up to date", " · ".join(parts))
 
     def toggle_pause(self) -> None:
         if self.paused:

@@ -192,6 +192,8 @@ class SearchController(QObject):
             else f"{passages} passages in {files} files"
         )
         mode = " · keywords only" if results.mode == "keyword" else ""
+        if results.provisional:
+            mode = " · keyword matches; meaning-based results follow when the model is ready"
         view.summary.setText(f"{what} · {results.elapsed_s * 1000:.0f} ms{mode}")
 
     def clear(self, keep_focus: bool = False) -> None:

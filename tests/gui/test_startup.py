@@ -45,8 +45,9 @@ def test_window_is_responsive_before_the_model_is_ready(make_context, qtbot):
     box = ctx.window.search_view.box
     qtbot.waitUntil(lambda: "loading model" in box.placeholderText().lower(), timeout=5_000)
 
-    requests = []
+    requests, results = [], []
     ctx.bridge.search_started.connect(requests.append)
+    ctx.bridge.results.connect(results.append)
     qtbot.keyClicks(box, "tomatoes")
     box.returnPressed.emit()
     assert requests and requests[-1].query == "tomatoes"
@@ -57,6 +58,10 @@ def test_window_is_responsive_before_the_model_is_ready(make_context, qtbot):
     ticker.stop()
     assert sum(turns_while_loading) >= 20  # the event loop kept turning while the model loaded
     assert "search your files" in box.placeholderText().lower()
+    # keyword matches came while loading; the same query ran in full once the model was ready
+    qtbot.waitUntil(lambda: any(not r.provisional for r in results), timeout=30_000)
+    assert results[0].provisional and results[0].request.query == "tomatoes"
+    assert results[-1].request.query == "tomatoes" and results[-1].mode == "hybrid"
 
 
 def test_gui_modules_do_not_import_heavy_libraries():
