@@ -126,13 +126,7 @@ class ChangeCoalescer:
         return len(self._entries)
 
     def has_pending(self) -> bool:
-        return bool(
-            self._entries
-            or self._rescan
-            or self._deleted_dirs
-            or self._missing
-            or self._returned
-        )
+        return bool(self._entries or self._rescan or self._deleted_dirs or self._missing or self._returned)
 
     def covered_by_rescan(self, path: str) -> bool:
         """Whether a pending rescan already covers ``path``."""

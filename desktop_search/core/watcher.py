@@ -568,7 +568,8 @@ class FolderWatcher:
     # --- delivery (delivery thread) -----------------------------------------------------------
 
     def _due_at(self) -> float | None:
-        if self._first_event_at is None or self._last_event_at is None or not self._pending.has_pending():
+        # Due even when the events cancelled out: taking the (empty) set resets the schedule.
+        if self._first_event_at is None or self._last_event_at is None:
             return None
         return min(self._last_event_at + self._debounce_s, self._first_event_at + self._max_delay_s)
 
