@@ -263,8 +263,12 @@ class FolderWatcher:
                 return
             self._started = True
             if not self._force_polling:
-                self._native = self._native_observer_factory()
-                self._native.start()
+                try:
+                    native = type(self)._native_observer_factory()
+                    native.start()
+                    self._native = native
+                except OSError as error:  # e.g. no inotify instance left (EMFILE)
+                    logger.warning("No native file watching (%s); polling every folder", self._explain(error))
             logging.getLogger("watchdog.observers").addHandler(self._overflow_handler)
             for folder_state in self._folders.values():
                 self._attach(folder_state)

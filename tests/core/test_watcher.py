@@ -10,6 +10,7 @@ import errno
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -226,12 +227,10 @@ def test_exclusions_at_every_level(tmp_path: Path, root: Path, make_watcher) -> 
 
 def test_burst_of_2000_files_arrives_complete_in_few_callbacks(root: Path, make_watcher) -> None:
     _watcher, recorder = make_watcher(root, debounce_s=0.3, max_delay_s=2.0)
-    expected = set()
+    expected = {str(root / f"file{i:05d}.txt") for i in range(2000)}
+    writer = "import sys\nfor path in sys.argv[1:]:\n    open(path, 'w').write(path)"
     started = time.monotonic()
-    for i in range(2000):
-        path = root / f"file{i:05d}.txt"
-        write(path, f"content {i}")
-        expected.add(str(path))
+    subprocess.run([sys.executable, "-c", writer, *sorted(expected)], check=True, timeout=60)
     written_in = time.monotonic() - started
     recorder.wait(lambda: expected <= recorder.union("changed"), timeout=20)
     # one callback per max_delay_s at most while the burst lasts, plus the tail
@@ -262,6 +261,20 @@ def test_moves_between_watched_folders_and_folders_set_on_the_fly(tmp_path: Path
     write(second / "c.txt")
     recorder.wait_for("changed", str(second / "c.txt"))
     assert str(first / "ignored.txt") not in recorder.union("changed")
+
+
+def test_nested_folder_vanishing_is_missing_for_the_outer_folder_too(root: Path, make_watcher) -> None:
+    inner = root / "drive"
+    inner.mkdir()
+    write(inner / "a.txt")
+    watcher, recorder = make_watcher(root, inner)
+    write(inner / "b.txt")
+    recorder.wait_for("changed", str(inner / "b.txt"))
+    assert sum(str(inner / "b.txt") in b.changed for b in recorder.batches) == 1  # reported once
+    shutil.rmtree(inner)
+    recorder.wait_for("missing", str(inner))
+    settle(watcher, recorder, root / "probe.txt")
+    assert not recorder.union("deleted_dirs") and not recorder.union("deleted")
 
 
 def test_periodic_reconciliation_and_overflow_ask_for_rescans(root: Path, make_watcher) -> None:
