@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.scifact import write_corpus  # noqa: E402
-from desktop_search.core.engine import Engine  # noqa: E402
-from desktop_search.core.settings import Settings  # noqa: E402
+from benchmarks.scifact import write_corpus
+from desktop_search.core.engine import Engine
+from desktop_search.core.settings import Settings
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 
@@ -52,7 +52,8 @@ def run_once(corpus_dir: Path, precision: str, batch_size: int) -> dict[str, flo
             t0 = time.perf_counter()
             engine.index()
             rescan_s = time.perf_counter() - t0
-            rows = engine.store.ledger.conn.execute("SELECT text FROM chunks ORDER BY path, number").fetchall()
+            sql = "SELECT text FROM chunks ORDER BY path, number"
+            rows = engine.store.ledger.conn.execute(sql).fetchall()
             texts = [r[0] for r in rows]
             model = engine.embedder.model
             bs = engine.embedder.batch_size

@@ -577,6 +577,7 @@ class _BackgroundService:
         def excluded(path: str) -> bool:
             root = next((f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)), None)
             return root is not None and exclusions.excludes(path, root)
+
         # the watcher's default rules (hidden, temp and lock files) are already in Exclusions
 
         self._watcher = FolderWatcher(self._on_changes, is_excluded=excluded)
