@@ -19,7 +19,9 @@ from pathlib import Path
 
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,10 +54,6 @@ CREATE TABLE IF NOT EXISTS chunks (
     mtime REAL NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    text, heading, content='chunks', content_rowid='rowid',
-    tokenize='unicode61 remove_diacritics 2'
-);
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
     INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.rowid, new.text, coalesce(new.heading, ''));
 END;
@@ -63,6 +61,13 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
     VALUES ('delete', old.rowid, old.text, coalesce(old.heading, ''));
 END;
+"""
+
+_FTS_TABLE = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, heading, content='chunks', content_rowid='rowid',
+    tokenize='{FTS_TOKENIZER}'
+);
 """
 
 
@@ -157,12 +162,37 @@ class Ledger:
         self._connections: list[sqlite3.Connection] = []
         self._conn_lock = threading.Lock()
         with self._write_lock:
-            self.conn.executescript(_SCHEMA)  # each statement is idempotent; executescript commits itself
+            rebuild_fts = self._drop_outdated_fts()
+            # the FTS table must exist before the triggers that feed it
+            self.conn.executescript(_FTS_TABLE + _SCHEMA)  # idempotent statements; commits itself
+            if rebuild_fts:
+                with self.transaction() as tx:
+                    tx.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
             self.conn.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
         with suppress(OSError):
             os.chmod(db_path, 0o600)
+
+    def _drop_outdated_fts(self) -> bool:
+        """Drop a keyword index built by an older schema (other tokenizer); True if one was dropped.
+
+        The chunk rows stay; the caller recreates the index and rebuilds it from them.
+        """
+        conn = self.conn
+        has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+        has_fts = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'chunks_fts'").fetchone()
+        if not (has_meta and has_fts):
+            return False
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is not None and int(row[0]) >= SCHEMA_VERSION:
+            return False
+        conn.executescript(
+            "BEGIN IMMEDIATE;"
+            " DROP TRIGGER IF EXISTS chunks_ai; DROP TRIGGER IF EXISTS chunks_ad;"
+            " DROP TABLE IF EXISTS chunks_fts; COMMIT;"
+        )
+        return True
 
     # -- connections -------------------------------------------------------------------------------
 
