@@ -146,3 +146,25 @@ def test_search_while_another_thread_writes(indexed, real_embedder) -> None:
         thread.join(60)
     assert not errors, errors
     assert _top(searcher, "how often to water tomato plants") == "garden.txt"
+
+
+def test_engine_end_to_end(tmp_path: Path, real_embedder) -> None:
+    """Through the product: Engine.open + add_folder + index + search / find_similar."""
+    from desktop_search.core.engine import Engine
+    from desktop_search.core.pathkeys import from_key
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("garden.txt", "router.txt", "errors-a.md", "errors-b.md", "sleep.txt"):
+        (folder / name).write_text(DOCS[name], encoding="utf-8")
+    engine = Engine.open(data_dir=tmp_path / "home", embedder=real_embedder)
+    try:
+        engine.add_folder(folder)
+        engine.index()
+        hits = engine.search("Wie setze ich das Passwort meines Routers zurück?", k=3)
+        assert Path(from_key(hits[0].path)) == folder / "router.txt"
+        assert Path(from_key(engine.search("ERR-4012", k=3)[0].path)).name == "errors-b.md"
+        similar = engine.find_similar(chunk_id=hits[0].chunk_id, k=3)
+        assert similar and all(h.path != hits[0].path for h in similar)
+    finally:
+        engine.close()
