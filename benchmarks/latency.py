@@ -52,8 +52,30 @@ QUERIES = [
 ]  # fmt: skip
 
 
-def synthetic_text(rng: random.Random, weights: list[float]) -> str:
-    words = rng.choices(WORDS, weights=weights, k=rng.randint(30, 60))
+FUNCTION_WORDS = (  # noqa: SIM905
+    "the of and to a in is that for it as was with be by on not he this are or his from at which but have "
+    "an had they you were their one all we can her has there been if more when will would who so no"
+).split()
+
+
+def vocabulary(rng: random.Random, size: int = 30_000) -> tuple[list[str], list[float]]:
+    """Topic words first, then pseudo-words; Zipf weights, like the content words of real text."""
+    syllables = [c + v for c in "bcdfghklmnprstvz" for v in "aeiou"]
+    words = list(WORDS)
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choices(syllables, k=rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words, [1.0 / (i + 10) ** 1.05 for i in range(len(words))]
+
+
+def synthetic_text(rng: random.Random, vocab: tuple[list[str], list[float]]) -> str:
+    """About 45 words: roughly half function words, half Zipf-distributed content words."""
+    n = rng.randint(30, 60)
+    content = rng.choices(vocab[0], weights=vocab[1], k=n)
+    words = [w if rng.random() < 0.55 else rng.choice(FUNCTION_WORDS) for w in content]
     if rng.random() < 0.2:
         words.insert(rng.randrange(len(words)), f"ERR-{rng.randint(1000, 9999)}")
     if rng.random() < 0.3:
@@ -79,8 +101,8 @@ def build_store(size: int, embedder, per_file: int = 10, batch_files: int = 500)
         return store
     rng = random.Random(size)
     nrng = np.random.default_rng(size)
-    weights = [1.0 / (i + 1) for i in range(len(WORDS))]
-    sample_texts = [synthetic_text(rng, weights) for _ in range(64)]
+    vocab = vocabulary(random.Random(0))
+    sample_texts = [synthetic_text(rng, vocab) for _ in range(64)]
     base = embedder.embed_documents(sample_texts)  # real vectors for a sample, then mixed and perturbed
     started = time.monotonic()
     files = size // per_file
@@ -97,7 +119,7 @@ def build_store(size: int, embedder, per_file: int = 10, batch_files: int = 500)
             key = f"{root}/d{f // 1000:03d}/file{f:06d}.txt"
             rows, pos = [], 0
             for n in range(per_file):
-                text = synthetic_text(rng, weights)
+                text = synthetic_text(rng, vocab)
                 rows.append(ChunkRow(chunk_id(key, n), key, n, text, pos, pos + len(text), None, None, "txt",
                                      1.7e9 + f))  # fmt: skip
                 pos += len(text) + 2

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
+from desktop_search.core.ledger import STOPWORDS
 from desktop_search.core.records import Span
 
 # word characters plus combining marks, so decomposed accents stay inside their word
@@ -25,12 +27,16 @@ _SUFFIXES = (
 MIN_PREFIX = 4  # shorter words match only whole (or by stem), so "a" does not light up every "and"
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case and strip accents: the form two words are compared in."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light suffix-stripping stem of a folded word (English-leaning, harmless elsewhere)."""
     if len(word) <= 4 or word.isdigit():
@@ -60,7 +66,8 @@ def _is_code(word: str) -> bool:
 
 
 def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
-    """The distinct terms of a query: quoted phrases and codes weigh more, very short words less."""
+    """The distinct terms of a query: quoted phrases and codes weigh more, stop words and very short
+    words less."""
     terms: dict[str, QueryTerm] = {}
 
     def add(text: str, weight: float, phrase: bool = False) -> None:
@@ -79,19 +86,39 @@ def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
             add(" ".join(words), 3.0, phrase=True)
             continue
         word = words[0]
-        weight = 3.0 if _is_code(raw) else (0.3 if len(word) <= 2 and not _CJK.search(word) else 1.0)
+        if _is_code(raw):
+            weight = 3.0
+        elif word in STOPWORDS or (len(word) <= 2 and not _CJK.search(word)):
+            weight = 0.2
+        else:
+            weight = 1.0
         add(word, weight)
     return list(terms.values())
 
 
-def _word_matches(token: str, term: str) -> bool:
-    if token == term:
-        return True
-    if len(term) >= MIN_PREFIX and token.startswith(term):
-        return True
-    if len(token) >= MIN_PREFIX and term.startswith(token) and len(token) >= len(term) - 3:
-        return True
-    return stem(token) == stem(term)
+class _Matcher:
+    """The single-word terms of a query, indexed so each passage word is checked in a few lookups."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.exact = set(words)
+        self.stems = {stem(w): w for w in words}
+        self.by_initial: dict[str, list[str]] = {}
+        for w in words:
+            self.by_initial.setdefault(w[:1], []).append(w)
+
+    def match(self, token: str) -> str | None:
+        """The term ``token`` matches: equal, same stem, or one a prefix of the other."""
+        if token in self.exact:
+            return token
+        s = stem(token)
+        if s in self.stems:
+            return self.stems[s]
+        for term in self.by_initial.get(token[:1], ()):
+            if len(term) >= MIN_PREFIX and token.startswith(term):
+                return term
+            if len(token) >= MIN_PREFIX and term.startswith(token) and len(token) >= len(term) - 3:
+                return term
+        return None
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
@@ -113,34 +140,40 @@ def find_spans(text: str, terms: list[QueryTerm]) -> tuple[tuple[Span, ...], set
     """Spans of ``text`` matching any term, merged and sorted; and the terms that matched."""
     if not text or not terms:
         return (), set()
-    tokens = _tokens(text)
     spans: list[tuple[int, int]] = []
     matched: set[str] = set()
-    folded: tuple[str, list[int]] | None = None
-    for term in terms:
-        if term.cjk:
-            if folded is None:
-                folded = _folded_with_map(text)
-            hay, index = folded
+    cjk = [t for t in terms if t.cjk]
+    if cjk:
+        hay, index = _folded_with_map(text)
+        for term in cjk:
             pos = hay.find(term.text)
             while pos >= 0:
                 spans.append((index[pos], index[pos + len(term.text) - 1] + 1))
                 matched.add(term.text)
                 pos = hay.find(term.text, pos + len(term.text))
-            continue
-        words = term.text.split(" ")
+    singles = [t.text for t in terms if not t.cjk and " " not in t.text]
+    phrases = [t.text.split(" ") for t in terms if not t.cjk and " " in t.text]
+    if not singles and not phrases:
+        return _merge(spans), matched
+    tokens = _tokens(text)
+    if singles:
+        matcher = _Matcher(singles)
+        for start, end, token in tokens:
+            term = matcher.match(token)
+            if term is not None:
+                spans.append((start, end))
+                matched.add(term)
+    for words in phrases:
         n = len(words)
         for i in range(len(tokens) - n + 1):
-            if n == 1:
-                if _word_matches(tokens[i][2], words[0]):
-                    spans.append((tokens[i][0], tokens[i][1]))
-                    matched.add(term.text)
-            elif all(
-                tokens[i + j][2] == words[j] or stem(tokens[i + j][2]) == stem(words[j]) for j in range(n)
-            ):
+            if all(_same_word(tokens[i + j][2], words[j]) for j in range(n)):
                 spans.append((tokens[i][0], tokens[i + n - 1][1]))
-                matched.add(term.text)
+                matched.add(" ".join(words))
     return _merge(spans), matched
+
+
+def _same_word(token: str, word: str) -> bool:
+    return token == word or stem(token) == stem(word)
 
 
 def _merge(spans: list[tuple[int, int]]) -> tuple[Span, ...]:

@@ -127,13 +127,23 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _PHRASE = re.compile(r'"([^"]+)"')
 
 
+# Words too common to help BM25, dropped from a keyword query that has other words (never from a
+# quoted phrase). Scanning their long posting lists is most of a keyword query's cost on a big index.
+_STOPWORD_TEXT = """a an and are as at be but by for from has have if in into is it its of on or that the their then
+there these they this to was were what when where which who why will with how do does did not no
+der das und ist nicht ein eine einen zu mit von den dem des im auf für wie
+le la les de des du et est un une en que qui pour pas el los las y es una por para con"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
 def fts_query(user_query: str, max_terms: int = 32) -> str:
     """Build a safe FTS5 MATCH expression from free text.
 
     Quoted phrases stay phrases; every other word becomes a quoted term, OR-ed together, so quotes,
     operators (AND, NEAR, ``*``, ``-``) and punctuation in user input can never cause a syntax error.
     Codes like ``ERR-4021`` become the phrase ``"ERR 4021"``, matching the tokens in sequence.
-    Returns an empty string when the query has no words.
+    Stop words are left out unless the query has nothing else. Returns an empty string when the
+    query has no words.
     """
     parts: list[str] = []
     for phrase in _PHRASE.findall(user_query):
@@ -148,7 +158,8 @@ def fts_query(user_query: str, max_terms: int = 32) -> str:
         parts.append('"' + " ".join(words) + '"')
     seen: set[str] = set()
     unique = [p for p in parts if not (p.lower() in seen or seen.add(p.lower()))]
-    return " OR ".join(unique[:max_terms])
+    content = [p for p in unique if p[1:-1].lower() not in STOPWORDS]
+    return " OR ".join((content or unique)[:max_terms])
 
 
 class Ledger:
@@ -390,6 +401,18 @@ class Ledger:
         args: list[object] = [match]
         joined_files = False
         f = filters or SearchFilters()
+        restricted = bool(
+            f.folders or f.extensions or f.modified_after is not None or f.modified_before is not None
+            or (not f.include_unavailable and unavailable_folders)
+        )
+        if not restricted:
+            # rank inside the full-text index alone; look up chunk ids for the top k only
+            sql = (
+                "SELECT c.chunk_id AS chunk_id, r.rank AS rank FROM (SELECT rowid, bm25(chunks_fts, 1.0, 0.5)"
+                " AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?) r"
+                " JOIN chunks c ON c.rowid = r.rowid ORDER BY r.rank"
+            )
+            return self._keyword_rows(sql, [match, k])
         if f.folders:
             where.append("(" + " OR ".join("c.path LIKE ? ESCAPE '\\'" for _ in f.folders) + ")")
             args.extend(_like_prefix(folder) for folder in f.folders)
@@ -410,6 +433,9 @@ class Ledger:
         del joined_files
         sql += " WHERE " + " AND ".join(where) + " ORDER BY rank LIMIT ?"
         args.append(k)
+        return self._keyword_rows(sql, args)
+
+    def _keyword_rows(self, sql: str, args: list[object]) -> list[KeywordHit]:
         try:
             rows = self.conn.execute(sql, args).fetchall()
         except sqlite3.OperationalError:
