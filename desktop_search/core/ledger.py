@@ -129,7 +129,8 @@ _PHRASE = re.compile(r'"([^"]+)"')
 
 # Words too common to help BM25, dropped from a keyword query that has other words (never from a
 # quoted phrase). Scanning their long posting lists is most of a keyword query's cost on a big index.
-_STOPWORD_TEXT = """a an and are as at be but by for from has have if in into is it its of on or that the their then
+_STOPWORD_TEXT = """
+a an and are as at be but by for from has have if in into is it its of on or that the their then
 there these they this to was were what when where which who why will with how do does did not no
 der das und ist nicht ein eine einen zu mit von den dem des im auf für wie
 le la les de des du et est un une en que qui pour pas el los las y es una por para con"""
