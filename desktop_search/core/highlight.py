@@ -125,51 +125,88 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
 
 
-def _folded_with_map(text: str) -> tuple[str, list[int]]:
-    """The folded text and, for each of its characters, the index of the original character."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        for f in fold(ch):
-            out.append(f)
-            index.append(i)
-    return "".join(out), index
+def _accent_classes() -> dict[str, str]:
+    """For each ASCII letter, it and every Latin letter that folds to it (é, è, ê ... for e)."""
+    classes: dict[str, list[str]] = {}
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        base = fold(ch)
+        if len(base) == 1 and base.isascii() and base.isalpha() and ch.isalpha():
+            classes.setdefault(base, []).append(ch)
+    return {base: base + "".join(chars) for base, chars in classes.items()}
+
+
+_ACCENTS = _accent_classes()
+
+
+def _prefix_pattern(prefix: str) -> str:
+    """A regex for words beginning with ``prefix``, in any case and with or without accents."""
+    parts = []
+    for ch in prefix:
+        variants = _ACCENTS.get(ch)
+        parts.append(f"[{re.escape(variants)}]" if variants else re.escape(ch))
+    return "[\u0300-\u036f]*".join(parts)
+
+
+def _candidate_prefix(term: str) -> str:
+    """A prefix every word the matcher accepts for ``term`` begins with (see :class:`_Matcher`)."""
+    return term[: min(len(stem(term)), max(MIN_PREFIX, len(term) - 3))]
+
+
+@lru_cache(maxsize=256)
+def _candidates_regex(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """Words that may match one of the terms: a C-speed pre-filter before the exact check."""
+    alternatives = "|".join(_prefix_pattern(p) for p in sorted(set(prefixes), key=len, reverse=True))
+    return re.compile(f"(?<![\\w\u0300-\u036f])(?:{alternatives})[\\w\u0300-\u036f]*", re.IGNORECASE)
+
+
+class Highlighter:
+    """Finds a query's terms in passages; build once per query, call :meth:`find` per passage."""
+
+    def __init__(self, terms: list[QueryTerm]) -> None:
+        self.terms = terms
+        self.cjk = [t.text for t in terms if t.cjk]
+        singles = [t.text for t in terms if not t.cjk and " " not in t.text]
+        self.matcher = _Matcher(singles) if singles else None
+        prefixes = tuple(_candidate_prefix(t) for t in singles)
+        self.singles_regex = _candidates_regex(prefixes) if singles else None
+        self.phrases = [
+            (t.text.split(" "), _candidates_regex((_candidate_prefix(t.text.split(" ")[0]),)))
+            for t in terms
+            if not t.cjk and " " in t.text
+        ]
+
+    def find(self, text: str) -> tuple[tuple[Span, ...], set[str]]:
+        """Spans of ``text`` matching any term, merged and sorted; and the terms that matched."""
+        if not text or not self.terms:
+            return (), set()
+        spans: list[tuple[int, int]] = []
+        matched: set[str] = set()
+        for term in self.cjk:  # no case or accents to fold: a plain substring search
+            pos = text.find(term)
+            while pos >= 0:
+                spans.append((pos, pos + len(term)))
+                matched.add(term)
+                pos = text.find(term, pos + len(term))
+        if self.matcher is not None and self.singles_regex is not None:
+            for m in self.singles_regex.finditer(text):
+                found = self.matcher.match(fold(m.group()))
+                if found is not None:
+                    spans.append((m.start(), m.end()))
+                    matched.add(found)
+        for words, regex in self.phrases:
+            n = len(words)
+            for m in regex.finditer(text):
+                window = _tokens(text[m.start() : m.start() + 64 * n])[:n]
+                if len(window) == n and all(_same_word(window[j][2], words[j]) for j in range(n)):
+                    spans.append((m.start(), m.start() + window[-1][1]))
+                    matched.add(" ".join(words))
+        return _merge(spans), matched
 
 
 def find_spans(text: str, terms: list[QueryTerm]) -> tuple[tuple[Span, ...], set[str]]:
-    """Spans of ``text`` matching any term, merged and sorted; and the terms that matched."""
-    if not text or not terms:
-        return (), set()
-    spans: list[tuple[int, int]] = []
-    matched: set[str] = set()
-    cjk = [t for t in terms if t.cjk]
-    if cjk:
-        hay, index = _folded_with_map(text)
-        for term in cjk:
-            pos = hay.find(term.text)
-            while pos >= 0:
-                spans.append((index[pos], index[pos + len(term.text) - 1] + 1))
-                matched.add(term.text)
-                pos = hay.find(term.text, pos + len(term.text))
-    singles = [t.text for t in terms if not t.cjk and " " not in t.text]
-    phrases = [t.text.split(" ") for t in terms if not t.cjk and " " in t.text]
-    if not singles and not phrases:
-        return _merge(spans), matched
-    tokens = _tokens(text)
-    if singles:
-        matcher = _Matcher(singles)
-        for start, end, token in tokens:
-            term = matcher.match(token)
-            if term is not None:
-                spans.append((start, end))
-                matched.add(term)
-    for words in phrases:
-        n = len(words)
-        for i in range(len(tokens) - n + 1):
-            if all(_same_word(tokens[i + j][2], words[j]) for j in range(n)):
-                spans.append((tokens[i][0], tokens[i + n - 1][1]))
-                matched.add(" ".join(words))
-    return _merge(spans), matched
+    """Spans of ``text`` matching any of ``terms``, and the terms that matched (see :class:`Highlighter`)."""
+    return Highlighter(terms).find(text)
 
 
 def _same_word(token: str, word: str) -> bool:

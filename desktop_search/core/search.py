@@ -17,9 +17,9 @@ import numpy as np
 
 from desktop_search.core.embedder import Embedder
 from desktop_search.core.fusion import COVERAGE_POWER, RRF_K, Candidate, assign_dense_ranks, fuse
-from desktop_search.core.highlight import coverage, find_spans, query_terms
+from desktop_search.core.highlight import Highlighter, coverage, query_terms
 from desktop_search.core.ledger import ChunkRow
-from desktop_search.core.records import SearchFilters, SearchHit
+from desktop_search.core.records import SearchFilters, SearchHit, Span
 from desktop_search.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -109,18 +109,26 @@ class Searcher:
             self._fill_similarity(qvec, [c for c in live if c.similarity is None])
             assign_dense_ranks(live)
         terms = query_terms(text)
-        spans = {}
-        for c in live:
-            spans[c.chunk_id], matched = find_spans(rows[c.chunk_id].text, terms)
-            if mode == "hybrid" and c.keyword_rank is not None:
-                heading = rows[c.chunk_id].heading
-                if heading:
-                    matched |= find_spans(heading, terms)[1]
+        highlighter = Highlighter(terms)
+        spans: dict[str, tuple[Span, ...]] = {}
+        if mode == "hybrid":
+            for c in live:
+                if c.keyword_rank is None:
+                    continue
+                row = rows[c.chunk_id]
+                spans[c.chunk_id], matched = highlighter.find(row.text)
+                if row.heading:
+                    matched |= highlighter.find(row.heading)[1]
                 c.coverage = coverage(terms, matched)
         ranked = fuse(live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power)
-        hits = [
-            _hit(rows[c.chunk_id], c, rank, spans[c.chunk_id]) for rank, c in enumerate(ranked, start=1)
-        ]
+        shown = _shown(ranked, rows, k, grouped)
+        hits = []
+        for rank, c in enumerate(ranked, start=1):
+            if c.chunk_id not in shown:
+                continue
+            row = rows[c.chunk_id]
+            found = spans[c.chunk_id] if c.chunk_id in spans else highlighter.find(row.text)[0]
+            hits.append(_hit(row, c, rank, found))
         return group_by_file(hits, k) if grouped else hits[:k]
 
     def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
@@ -190,7 +198,24 @@ class Searcher:
         return hits
 
 
-def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple) -> SearchHit:
+def _shown(ranked: list[Candidate], rows: dict[str, ChunkRow], k: int, grouped: bool) -> set[str]:
+    """The chunk ids a page of results will show: the first ``k`` passages, or every passage of the
+    first ``k`` files (highlights are computed for these only)."""
+    if not grouped:
+        return {c.chunk_id for c in ranked[:k]}
+    files: set[str] = set()
+    shown: set[str] = set()
+    for c in ranked:
+        path = rows[c.chunk_id].path
+        if path not in files:
+            if len(files) >= k:
+                continue
+            files.add(path)
+        shown.add(c.chunk_id)
+    return shown
+
+
+def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...]) -> SearchHit:
     return SearchHit(
         chunk_id=row.chunk_id,
         path=row.path,
