@@ -33,6 +33,7 @@ from desktop_search.core.records import (
 )
 from desktop_search.core.scanner import DiskFile, ScanPlan, diff_folder, walk_folder
 from desktop_search.core.settings import Settings, load_settings, save_settings
+from desktop_search.core.writerlock import WriterLock
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ ProgressCallback = Callable[[IndexProgress], None]
 LoadCallback = Callable[[LoadProgress], None]
 EMBEDDER_ENV = "DESKTOP_SEARCH_EMBEDDER"  # "hash": the fast fake embedder (tests and diagnostics only)
 _UNAVAILABLE_KEY = "unavailable_folders"
+_DIRTY_KEY = "run_in_progress"  # set while indexing; still set at start-up means the last run was killed
 
 
 def _embedder_from_env() -> Embedder | None:
@@ -76,6 +78,7 @@ class Engine:
         self.model_error: UserError | None = None
         self.last_progress = IndexProgress(Phase.IDLE)
         self._service: _BackgroundService | None = None
+        self._writer_lock = WriterLock(paths.index_dir / "writer.lock")
 
     @classmethod
     def open(
@@ -216,6 +219,7 @@ class Engine:
                 from desktop_search.core.extract import ExtractorPool
                 from desktop_search.core.indexer import Indexer, IndexOptions
 
+                self._writer_lock.acquire()
                 self.load_model()
                 chunker = Chunker(
                     self.embedder.count_tokens,
@@ -241,10 +245,16 @@ class Engine:
                 plan.missing_folders.append(key)
                 self._set_unavailable(key, True)
                 continue
+            known = self.store.ledger.snapshot(key)
+            disk = {f.key: f for f in walk_folder(folder, exclusions, _log_walk_error)}
+            if known and not disk and _is_empty_dir(folder):
+                # an unmounted drive leaves its empty mount point behind: keep the entries
+                plan.missing_folders.append(key)
+                self._set_unavailable(key, True)
+                continue
             plan.present_folders.append(key)
             self._set_unavailable(key, False)
-            disk = {f.key: f for f in walk_folder(folder, exclusions, _log_walk_error)}
-            diff_folder(folder, self.store.ledger.snapshot(key), disk, plan)
+            diff_folder(folder, known, disk, plan)
         return plan
 
     def index(
@@ -276,8 +286,17 @@ class Engine:
     def _run(
         self, indexer: Any, plan: ScanPlan, report: ProgressCallback, control: JobControl | None
     ) -> IndexProgress:
+        ledger = self.store.ledger
         try:
-            return indexer.run(plan, report, control)
+            if ledger.get_meta(_DIRTY_KEY) == "1":
+                # the last run was killed mid-way: bring ledger, keyword index and vectors back in line
+                found = self.store.check(repair=True)
+                if not found.consistent:
+                    log.warning("repaired the index after an interrupted run: %s", found.as_dict())
+            ledger.set_meta(_DIRTY_KEY, "1")
+            result = indexer.run(plan, report, control)
+            ledger.set_meta(_DIRTY_KEY, "0")
+            return result
         except UserError:
             raise
         except Exception as err:
@@ -470,6 +489,15 @@ class Engine:
                 self._pool.close()
                 self._pool = None
             self.store.close()
+            self._writer_lock.release()
+
+
+def _is_empty_dir(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
 
 
 def _log_walk_error(path: str, err: OSError) -> None:
@@ -563,6 +591,8 @@ class _BackgroundService:
         def excluded(path: str) -> bool:
             root = next((f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)), None)
             return root is not None and exclusions.excludes(path, root)
+
+        # the watcher's default rules (hidden, temp and lock files) are already in Exclusions
 
         self._watcher = FolderWatcher(self._on_changes, is_excluded=excluded)
         self._watcher.set_folders(folders)
