@@ -88,3 +88,10 @@ def test_gui_modules_do_not_import_heavy_libraries():
         cwd=repo,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_command_line_options_are_accepted():
+    from desktop_search.gui.app import parse_args
+
+    args = parse_args(["--data-dir", "/tmp/x", "--hidden", "--quick-search", "-style", "fusion"])
+    assert args.data_dir == "/tmp/x" and args.hidden and args.quick_search
