@@ -23,6 +23,7 @@ from typing import Any
 from desktop_search.core.embedder import Embedder, HashEmbedder, LoadProgress
 from desktop_search.core.errors import FolderUnreadableError, StoreUnavailableError, UserError
 from desktop_search.core.exclusions import Exclusions
+from desktop_search.core.extract.kinds import is_candidate
 from desktop_search.core.jobs import JobControl
 from desktop_search.core.pathkeys import from_key, to_key
 from desktop_search.core.paths import AppPaths, resolve_paths
@@ -433,7 +434,12 @@ class Engine:
                 st = os.stat(path)
             except OSError:
                 st = None
-            if st is None or not os.path.isfile(path) or exclusions.excludes(path, root):
+            if (
+                st is None
+                or not os.path.isfile(path)
+                or not is_candidate(path)
+                or exclusions.excludes(path, root)
+            ):
                 if record is not None:
                     plan.deleted.append(record)
                 # a folder that went away: forget everything below it
