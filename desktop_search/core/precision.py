@@ -53,7 +53,8 @@ CPU_CANDIDATES = ("float32", "bfloat16", "int8")
 REFERENCE = "float32"
 MIN_AGREEMENT = 0.995  # mean cosine to float32 a candidate must reach
 MIN_SPEEDUP = 1.1  # below this gain float32 stays: the difference is noise, float32 is exact
-GIVE_UP_SLOWDOWN = 1.3  # a candidate this much slower than float32 after one pass is not timed again
+GIVE_UP_SLOWDOWN = 1.3  # a candidate this much slower than float32 on the probe is not timed further
+PROBE_SIZE = 8  # passages of the first timed pass of each candidate
 CHOICE_FILE = "cpu-precision.json"
 FILE_VERSION = 1
 # Processor features that decide whether bfloat16 / int8 matmuls are fast.
@@ -216,25 +217,28 @@ def calibrate(
 
     ``candidates`` maps a precision name to a loader returning an encoder (texts → vectors); it must
     contain ``float32``, the reference. Loading is not timed; each candidate encodes a few passages to
-    warm up, then all of them ``repeats`` times (best time counts). An error in float32 itself
-    propagates; an error in any other candidate only disqualifies it.
+    warm up, then a probe of :data:`PROBE_SIZE` passages, then (unless the probe shows it slower by
+    :data:`GIVE_UP_SLOWDOWN` or disagreeing) all of them ``repeats`` times; the best time counts. An
+    error in float32 itself propagates; an error in any other candidate only disqualifies it.
     """
     if REFERENCE not in candidates:
         raise ValueError("calibration needs the float32 candidate as its reference")
     texts = list(passages) if passages is not None else calibration_passages()
-    warmup = texts[:4]
+    warmup, probe = texts[:4], texts[:PROBE_SIZE]
 
     encode = candidates[REFERENCE]()
     encode(warmup)
+    probe_time = _timed(encode, probe)[0]
     ref_time, reference = min((_timed(encode, texts) for _ in range(max(1, repeats))), key=lambda r: r[0])
     del encode
     results = [CandidateResult(REFERENCE, len(texts) / ref_time, 1.0)]
+    baseline = _Baseline(texts, reference, ref_time, probe_time)
 
     for name, loader in candidates.items():
         if name == REFERENCE:
             continue
         try:
-            results.append(_measure(name, loader, texts, warmup, reference, ref_time, repeats, min_agreement))
+            results.append(_measure(name, loader, baseline, repeats, min_agreement))
         except Exception as exc:  # a candidate that cannot run here is simply not chosen
             log.info("precision %s failed during calibration: %s", name, exc)
             results.append(CandidateResult(name, error=f"{type(exc).__name__}: {exc}"[:300]))
@@ -249,24 +253,30 @@ def calibrate(
     return Calibration(choice, tuple(results))
 
 
+@dataclass(frozen=True)
+class _Baseline:
+    texts: list[str]
+    reference: np.ndarray  # float32 vectors of texts
+    seconds: float  # float32's best time for texts
+    probe_seconds: float  # float32's time for texts[:PROBE_SIZE]
+
+
 def _measure(
-    name: str,
-    loader: CandidateLoader,
-    texts: list[str],
-    warmup: list[str],
-    reference: np.ndarray,
-    ref_time: float,
-    repeats: int,
-    min_agreement: float,
+    name: str, loader: CandidateLoader, base: _Baseline, repeats: int, min_agreement: float
 ) -> CandidateResult:
+    """Time one candidate; one that is clearly slower or disagrees on the probe is not timed further."""
     encode = loader()
-    encode(warmup)
-    best, vectors = _timed(encode, texts)
-    agreement = _mean_cosine(vectors, reference)
-    if agreement >= min_agreement and best < GIVE_UP_SLOWDOWN * ref_time:
-        for _ in range(repeats - 1):
-            best = min(best, _timed(encode, texts)[0])
-    return CandidateResult(name, len(texts) / best, agreement)
+    encode(base.texts[:4])
+    probe = base.texts[:PROBE_SIZE]
+    probe_time, vectors = _timed(encode, probe)
+    agreement = _mean_cosine(vectors, base.reference[: len(probe)])
+    if agreement < min_agreement or probe_time > GIVE_UP_SLOWDOWN * base.probe_seconds:
+        return CandidateResult(name, len(probe) / probe_time, agreement)
+    best, vectors = _timed(encode, base.texts)
+    agreement = _mean_cosine(vectors, base.reference)
+    for _ in range(repeats - 1):
+        best = min(best, _timed(encode, base.texts)[0])
+    return CandidateResult(name, len(base.texts) / best, agreement)
 
 
 # ---------------------------------------------------------------------------------------------
