@@ -136,9 +136,13 @@ def load_model(folder: Path | str, device: str, precision: str) -> Any:
     )
     model.eval()
     if precision == "int8":
+        import warnings
+
         from torch.ao.quantization import quantize_dynamic
 
-        model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+        with warnings.catch_warnings():  # deprecated in favour of torchao, still present in torch 2.13
+            warnings.simplefilter("ignore", DeprecationWarning)
+            model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
     return model
 
 
@@ -308,6 +312,8 @@ class SentenceTransformerEmbedder:
         return self._encode([clean_text(text)], query=True)[0]
 
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:
+        import torch  # already loaded with the model
+
         model = self.model
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
@@ -321,8 +327,12 @@ class SentenceTransformerEmbedder:
             kwargs["prompt"] = QUERY_PROMPT if query else PASSAGE_PROMPT
         encode = model.encode_query if query else model.encode_document
         vectors = encode(texts, **kwargs)
-        # bfloat16/float16 tensors cannot go to numpy directly; the store wants float32 anyway
-        return np.ascontiguousarray(vectors.float().cpu().numpy(), dtype=np.float32)
+        if vectors.dtype != torch.float32:
+            # bf16/fp16 tensors cannot go to numpy, and were normalised in low precision (norms off by
+            # up to ~0.5%): convert, then normalise again in float32.
+            vectors = vectors.float()
+            vectors = vectors / vectors.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        return np.ascontiguousarray(vectors.cpu().numpy(), dtype=np.float32)
 
 
 def _check_encodes(model: Any) -> None:

@@ -4,15 +4,16 @@ Reduced precision is a large win on some processors and a loss on others (bfloat
 AVX-512 BF16 or AMX; without them PyTorch emulates it and runs several times *slower*), so it is
 measured, not assumed:
 
-* :func:`calibrate` times each candidate (``float32``, ``bfloat16``, ``int8``) on a fixed set of
+* :func:`calibrate` times each candidate (:data:`AUTO_CANDIDATES`: float32, bfloat16) on a fixed set of
   multilingual passages (:mod:`desktop_search.core.calibration_passages`) and checks that its vectors
   agree with float32 (mean cosine ≥ :data:`MIN_AGREEMENT`). The fastest agreeing candidate wins if it is
   at least :data:`MIN_SPEEDUP` times faster than float32; otherwise float32 stays. A candidate that
   errors or disagrees is never chosen.
 * :func:`resolve_cpu_precision` is what the engine calls (on its background thread, before loading
   the model for indexing): it returns the environment override, else the stored choice for this
-  machine, else calibrates (a few seconds) and stores the result in ``<cache dir>/cpu-precision.json``
-  beside the machine's :func:`cpu_signature`. A new model, processor or torch version re-measures.
+  machine, else calibrates (seconds; up to about a minute on a busy 2-core CPU without native bf16)
+  and stores the result in ``<cache dir>/cpu-precision.json`` beside the machine's
+  :func:`cpu_signature`. A new model, processor or torch version re-measures.
 * :func:`cached_choice` returns the stored choice without measuring or importing torch (cheap enough
   for a settings dialog).
 
@@ -21,7 +22,8 @@ benchmarks.
 
 int8 is PyTorch's dynamic quantisation of the Linear layers (``torch.ao.quantization``), not the
 sentence-transformers ONNX backend: that backend needs ``optimum-onnx``, which pins
-``transformers<4.58`` while the app runs on transformers 5.
+``transformers<4.58`` while the app runs on transformers 5. It is honoured when set explicitly but not
+measured by ``auto`` (see :data:`AUTO_CANDIDATES`).
 """
 
 from __future__ import annotations
@@ -49,12 +51,17 @@ from desktop_search.core.paths import AppPaths
 log = logging.getLogger(__name__)
 
 PRECISION_ENV = "DESKTOP_SEARCH_PRECISION"
-CPU_CANDIDATES = ("float32", "bfloat16", "int8")
+CPU_CANDIDATES = ("float32", "bfloat16", "int8")  # what the CPU can run (int8 only when set explicitly)
+# What calibration measures. int8 (torch dynamic quantisation) was 1.3x faster here but its vectors
+# agreed with float32 only to cosine 0.973 on the default model (4-bit weights + int8 activations), so
+# it would always be rejected: measuring it would only lengthen the calibration.
+AUTO_CANDIDATES = ("float32", "bfloat16")
 REFERENCE = "float32"
 MIN_AGREEMENT = 0.995  # mean cosine to float32 a candidate must reach
 MIN_SPEEDUP = 1.1  # below this gain float32 stays: the difference is noise, float32 is exact
 GIVE_UP_SLOWDOWN = 1.3  # a candidate this much slower than float32 on the probe is not timed further
 PROBE_SIZE = 8  # passages of the first timed pass of each candidate
+WARMUP_SIZE = 2  # passages encoded untimed first (lazy kernel set-up)
 CHOICE_FILE = "cpu-precision.json"
 FILE_VERSION = 1
 # Processor features that decide whether bfloat16 / int8 matmuls are fast.
@@ -224,7 +231,7 @@ def calibrate(
     if REFERENCE not in candidates:
         raise ValueError("calibration needs the float32 candidate as its reference")
     texts = list(passages) if passages is not None else calibration_passages()
-    warmup, probe = texts[:4], texts[:PROBE_SIZE]
+    warmup, probe = texts[:WARMUP_SIZE], texts[:PROBE_SIZE]
 
     encode = candidates[REFERENCE]()
     encode(warmup)
@@ -266,7 +273,7 @@ def _measure(
 ) -> CandidateResult:
     """Time one candidate; one that is clearly slower or disagrees on the probe is not timed further."""
     encode = loader()
-    encode(base.texts[:4])
+    encode(base.texts[:WARMUP_SIZE])
     probe = base.texts[:PROBE_SIZE]
     probe_time, vectors = _timed(encode, probe)
     agreement = _mean_cosine(vectors, base.reference[: len(probe)])
@@ -350,7 +357,7 @@ def store_choice(
 
 
 def model_candidates(
-    model_folder: Path, precisions: Sequence[str] = CPU_CANDIDATES
+    model_folder: Path, precisions: Sequence[str] = AUTO_CANDIDATES
 ) -> dict[str, CandidateLoader]:
     """Loaders of the real model on the CPU in each precision (see :func:`embedder.load_model`)."""
     from desktop_search.core.embedder import choose_batch_size, load_model
@@ -369,7 +376,7 @@ def model_candidates(
                     convert_to_tensor=True,
                     show_progress_bar=False,
                 )
-                return vectors.float().cpu().numpy()
+                return vectors.float().cpu().numpy()  # _mean_cosine re-normalises
 
             return encode
 
