@@ -136,22 +136,26 @@ def _cpu_model_and_flags() -> tuple[str, list[str]]:
             elif key in ("flags", "features"):
                 flags.update(value.split())
     elif sys.platform == "darwin":
-        name = _sysctl("machdep.cpu.brand_string")
-        for flag in _RELEVANT_FLAGS:
-            if flag.startswith("FEAT_") and _sysctl(f"hw.optional.arm.{flag}") == "1":
-                flags.add(flag)
-        for flag in _sysctl("machdep.cpu.leaf7_features").lower().split():
-            flags.add(flag.replace(".", "_"))
+        values = _sysctl("machdep.cpu.brand_string", "machdep.cpu.leaf7_features", "hw.optional")
+        name = values.get("machdep.cpu.brand_string", "")
+        flags.update(
+            f.lower().replace(".", "_") for f in values.get("machdep.cpu.leaf7_features", "").split()
+        )
+        flags.update(
+            k.rsplit(".", 1)[-1] for k, v in values.items() if k.startswith("hw.optional.") and v == "1"
+        )
     name = name or platform.processor() or platform.machine()
     return name, sorted(flag for flag in _RELEVANT_FLAGS if flag in flags)
 
 
-def _sysctl(key: str) -> str:
+def _sysctl(*keys: str) -> dict[str, str]:
+    """``key: value`` pairs from one ``sysctl`` call (macOS); missing keys are simply absent."""
     try:
-        done = subprocess.run(["sysctl", "-n", key], capture_output=True, text=True, timeout=5, check=False)
+        done = subprocess.run(["sysctl", *keys], capture_output=True, text=True, timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+        return {}
+    pairs = (line.partition(":") for line in done.stdout.splitlines())
+    return {key.strip(): value.strip() for key, sep, value in pairs if sep}
 
 
 def cpu_signature(model_name: str) -> dict[str, Any]:
