@@ -60,8 +60,8 @@ REFERENCE = "float32"
 MIN_AGREEMENT = 0.995  # mean cosine to float32 a candidate must reach
 MIN_SPEEDUP = 1.1  # below this gain float32 stays: the difference is noise, float32 is exact
 GIVE_UP_SLOWDOWN = 1.3  # a candidate this much slower than float32 on the probe is not timed further
-PROBE_SIZE = 8  # passages of the first timed pass of each candidate
-WARMUP_SIZE = 2  # passages encoded untimed first (lazy kernel set-up)
+PROBE_SIZE = 4  # passages of the first timed pass of each candidate
+WARMUP_SIZE = 1  # passages encoded untimed first (lazy kernel set-up)
 CHOICE_FILE = "cpu-precision.json"
 FILE_VERSION = 1
 # Processor features that decide whether bfloat16 / int8 matmuls are fast.
@@ -415,7 +415,7 @@ def resolve_cpu_precision(
                 return stored
         start = time.perf_counter()
         try:
-            calibration = calibrate(candidates or model_candidates(model_folder))
+            calibration = calibrate(candidates or model_candidates(model_folder), repeats=1)
         except Exception:
             log.exception("precision calibration failed; using float32")
             return REFERENCE
