@@ -279,3 +279,18 @@ def test_bfloat16_vectors_agree_with_float32(real_model_folder: Path, real_embed
     cosines = np.sum(docs * real_embedder.embed_documents(SHORT_TEXTS), axis=1)
     assert cosines.min() >= 0.995, cosines
     assert float(query @ real_embedder.embed_query("Wann wird die Bahnstrecke gesperrt?")) >= 0.995
+
+
+def test_half_precision_that_fails_on_mps_falls_back_to_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_search.core import embedder as emb
+
+    class NanModel(_FakeModel):
+        def encode(self, texts: list[str], **_kwargs: Any) -> Any:
+            import torch
+
+            return torch.full((len(texts), 4), float("nan"), dtype=torch.float16)
+
+    monkeypatch.setattr(emb, "choose_device", lambda preference, torch_module: "mps")
+    monkeypatch.setattr(emb, "load_model", lambda f, d, p: NanModel(p) if p == "float16" else _FakeModel(p))
+    embedder = SentenceTransformerEmbedder(MODEL, Path("x"), device="mps")
+    assert embedder.load().precision == "float32" and embedder.device == "mps"
