@@ -99,6 +99,53 @@ def default_precision(device: str) -> str:
     return "float16" if device in ("cuda", "mps") else "float32"
 
 
+CPU_PRECISIONS = ("float32", "bfloat16", "int8")
+GPU_PRECISIONS = ("float16", "bfloat16", "float32")
+
+
+def effective_precision(
+    preference: str, device: str, override: str | None = None, cpu_auto: Callable[[], str] | None = None
+) -> str:
+    """The precision the model runs in: ``override`` (the environment) beats ``preference`` (a setting).
+
+    ``auto`` is half precision on a GPU and, on the CPU, whatever ``cpu_auto`` returns (the calibrated
+    choice, see :mod:`desktop_search.core.precision`), else float32. A precision the device cannot use
+    (int8 on a GPU, float16 on the CPU) becomes the device's default.
+    """
+    wanted = override or preference
+    if device == "cpu":
+        if wanted == "auto":
+            wanted = cpu_auto() if cpu_auto is not None else "float32"
+        return wanted if wanted in CPU_PRECISIONS else "float32"  # fp16 matmuls are slow or missing on CPUs
+    return wanted if wanted in GPU_PRECISIONS else default_precision(device)
+
+
+def load_model(folder: Path | str, device: str, precision: str) -> Any:
+    """A SentenceTransformer from a local ``folder`` on ``device`` in ``precision``.
+
+    float32/bfloat16/float16 set the weights' dtype; int8 is PyTorch's dynamic quantisation of the
+    Linear layers (CPU only) over float32 weights.
+    """
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    dtypes = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+    dtype = dtypes.get(precision, torch.float32)
+    model = SentenceTransformer(
+        str(folder), device=device, local_files_only=True, model_kwargs={"dtype": dtype}
+    )
+    model.eval()
+    if precision == "int8":
+        import warnings
+
+        from torch.ao.quantization import quantize_dynamic
+
+        with warnings.catch_warnings():  # deprecated in favour of torchao, still present in torch 2.13
+            warnings.simplefilter("ignore", DeprecationWarning)
+            model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+    return model
+
+
 def choose_batch_size(device: str, free_gpu_bytes: int | None = None, configured: int = 0) -> int:
     """Batch size for document embedding.
 
@@ -144,6 +191,12 @@ class SentenceTransformerEmbedder:
 
     ``model_folder`` is a resolved local folder (see :mod:`desktop_search.core.model_source`).
     Loading is thread-safe; call :meth:`load` from a worker thread to keep a UI responsive.
+
+    ``precision`` is a setting (auto, float32, bfloat16, float16, int8); ``DESKTOP_SEARCH_PRECISION``
+    overrides it. With ``auto`` on the CPU, ``cpu_precision(model_name, folder)`` gives the calibrated
+    choice (:func:`desktop_search.core.precision.resolve_cpu_precision`; float32 without it). After
+    loading, :attr:`precision` is the one in effect: a precision that fails to load or to encode (fp16
+    on some MPS machines) falls back to float32. Queries and documents use the same model.
     """
 
     def __init__(
@@ -153,8 +206,10 @@ class SentenceTransformerEmbedder:
         device: str = "auto",
         precision: str = "auto",
         batch_size: int = 0,
+        cpu_precision: Callable[[str, Path], str] | None = None,
     ) -> None:
         self._model_name = model_name
+        self._cpu_precision = cpu_precision
         self._folder_source = model_folder
         self._device_pref = device
         self._precision_pref = precision
@@ -183,23 +238,28 @@ class SentenceTransformerEmbedder:
 
     def _load(self) -> Any:
         import torch
-        from sentence_transformers import SentenceTransformer
+
+        from desktop_search.core.precision import env_precision
 
         folder = self._folder_source() if callable(self._folder_source) else self._folder_source
         device = choose_device(self._device_pref, torch)
-        precision = self._precision_pref
-        if precision == "auto":
-            precision = default_precision(device)
-        if device == "cpu" and precision == "float16":
-            precision = "float32"  # fp16 matmuls are slow or missing on most CPUs
-        dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}.get(
-            precision, torch.float32
+        precision = effective_precision(
+            self._precision_pref,
+            device,
+            env_precision(),
+            (lambda: self._cpu_precision(self._model_name, folder)) if self._cpu_precision else None,
         )
         log.info("loading model %s from %s on %s (%s)", self._model_name, folder, device, precision)
-        model = SentenceTransformer(
-            str(folder), device=device, local_files_only=True, model_kwargs={"dtype": dtype}
-        )
-        model.eval()
+        try:
+            model = load_model(folder, device, precision)
+            if precision != "float32":
+                _check_encodes(model)
+        except Exception as exc:
+            if precision == "float32":
+                raise
+            log.warning("%s failed on %s (%s); using float32", precision, device, exc)
+            precision = "float32"
+            model = load_model(folder, device, precision)
         free = None
         if device == "cuda":
             free, _total = torch.cuda.mem_get_info()
@@ -267,20 +327,34 @@ class SentenceTransformerEmbedder:
         return self._encode([clean_text(text)], query=True)[0]
 
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:
+        import torch  # already loaded with the model
+
         model = self.model
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         kwargs: dict[str, Any] = {
             "batch_size": self._batch_size,
             "normalize_embeddings": True,
-            "convert_to_numpy": True,
+            "convert_to_tensor": True,
             "show_progress_bar": False,
         }
         if self._prompts and not self._has_saved_prompts:
             kwargs["prompt"] = QUERY_PROMPT if query else PASSAGE_PROMPT
         encode = model.encode_query if query else model.encode_document
         vectors = encode(texts, **kwargs)
-        return np.asarray(vectors, dtype=np.float32)
+        if vectors.dtype != torch.float32:
+            # bf16/fp16 tensors cannot go to numpy, and were normalised in low precision (norms off by
+            # up to ~0.5%): convert, then normalise again in float32.
+            vectors = vectors.float()
+            vectors = vectors / vectors.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        return np.ascontiguousarray(vectors.cpu().numpy(), dtype=np.float32)
+
+
+def _check_encodes(model: Any) -> None:
+    """Encode one short text; raise if this precision fails or gives non-finite vectors on this device."""
+    vector = model.encode(["passage: ok"], convert_to_tensor=True, show_progress_bar=False)
+    if not bool(vector.float().isfinite().all()):
+        raise ValueError("non-finite embedding")
 
 
 class HashEmbedder:

@@ -34,7 +34,7 @@ def _cli(home: Path, *args: str) -> subprocess.Popen[bytes]:
 
 
 def _chunk_rows(home: Path) -> int:
-    db = home / "data" / "index" / "ledger.sqlite3"
+    db = next((home / "data" / "index").glob("*/ledger.sqlite3"), home / "missing")
     if not db.exists():
         return 0
     try:
