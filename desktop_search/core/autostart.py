@@ -268,7 +268,7 @@ def is_enabled(platform: str | None = None, run_key: RunKey | None = None) -> bo
     return path.is_file()
 
 
-def apply_setting(enabled: bool, platform: str | None = None, run_key: RunKey | None = None) -> None:
+def set_enabled(enabled: bool, platform: str | None = None, run_key: RunKey | None = None) -> None:
     """Make the system match the ``start_with_system`` setting."""
     if enabled:
         enable(platform=platform, run_key=run_key)

@@ -1,7 +1,8 @@
 """The quick-search popup: a small frameless window with a query box and the top results as you type.
 
 It reuses the main window's pieces: the same :class:`~desktop_search.gui.engine_bridge.EngineBridge`
-(searches run off the UI thread), :class:`~desktop_search.gui.results_model.ResultsModel` and
+(searches run in its worker pool, off the UI thread, apart from the main window's search stream so
+neither overwrites the other's results), :class:`~desktop_search.gui.results_model.ResultsModel` and
 :class:`~desktop_search.gui.result_delegate.ResultDelegate` (compact), and the app's replaceable opener.
 Arrows move through the results, Enter opens the chosen file, Escape hides the popup, and "Show all
 results" (or Ctrl+Enter) hands the query to the main window.
@@ -9,6 +10,8 @@ results" (or Ctrl+Enter) hands the query to the main window.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_search.core.records import SearchHit
 from desktop_search.gui.result_delegate import ResultDelegate
 from desktop_search.gui.results_model import ResultsModel
 
@@ -33,6 +37,16 @@ MIN_QUERY_CHARS = 2
 POPUP_SIZE = QSize(640, 460)
 # Within the app's windows; a system-wide key is bound to ``desktop-search --quick-search`` (README).
 QUICK_SEARCH_SHORTCUT = "Ctrl+Shift+Space"
+
+
+@dataclass(frozen=True)
+class QuickResults:
+    """The answer to one quick-search query."""
+
+    seq: int
+    query: str
+    hits: tuple[SearchHit, ...]
+    elapsed_s: float
 
 
 class Opener(Protocol):
@@ -56,7 +70,9 @@ class QuickSearchPopup(QWidget):
         self.bridge = bridge
         self.opener = opener
         self.hide_on_focus_loss = True
-        self._request: Any = None  # the bridge's SearchRequest this popup waits for
+        self._request: str | None = None  # the query whose results the popup waits for
+        self._seq = 0
+        self.last_results: QuickResults | None = None
         self._was_active = False
 
         frame = QFrame(self)
@@ -119,7 +135,7 @@ class QuickSearchPopup(QWidget):
         self.results.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.delegate.more_clicked.connect(self.model.toggle_more)
         self.show_all.clicked.connect(self._show_all)
-        bridge.results.connect(self._on_results)
+        bridge.engine_opened.connect(self._on_engine_opened)
         # Escape anywhere in the popup hides it (the box also handles it, to keep focus logic simple).
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.hide)
 
@@ -177,32 +193,52 @@ class QuickSearchPopup(QWidget):
         elif not text.strip():
             self._debounce.stop()
             self._request = None
+            self._seq += 1
             self.model.clear()
             self.status.setText("Type to search your files.")
 
     def search_now(self) -> None:
+        """Search for the box's text now (in the bridge's worker pool; the newest query wins)."""
         self._debounce.stop()
         query = self.box.text().strip()
         if not query:
             return
-        self._request = self.bridge.search(query, k=QUICK_RESULTS)
-        if str(getattr(self.bridge, "model_state", "")) == "loading":
-            self.status.setText("Loading the model; your search runs as soon as it is ready…")
-        else:
-            self.status.setText("Searching…")
+        self._seq += 1
+        seq = self._seq
+        self._request = query
+        if self.bridge.engine is None:  # still opening: run when it is open
+            self.status.setText("Opening the index…")
+            return
+        mode = "keyword" if str(getattr(self.bridge, "model_state", "")) == "failed" else "hybrid"
 
-    def _on_results(self, results: Any) -> None:
-        if self._request is None or results.request.seq != self._request.seq:
-            return  # the main window's search, or one of ours that was superseded
+        def job(engine: Any) -> QuickResults:
+            started = time.perf_counter()
+            hits = engine.search(query, k=QUICK_RESULTS, mode=mode)
+            return QuickResults(seq, query, tuple(hits), time.perf_counter() - started)
+
+        loading = str(getattr(self.bridge, "model_state", "")) == "loading"
+        self.status.setText(
+            "Loading the model; results come as soon as it is ready…" if loading else "Searching…"
+        )
+        self.bridge.submit(job, self._on_results, key="quick-search", context="quick search")
+
+    def _on_engine_opened(self) -> None:
+        if self._request is not None and self.isVisible():
+            self.search_now()
+
+    def _on_results(self, results: QuickResults) -> None:
+        if results.seq != self._seq:
+            return  # superseded by a newer query
         hits = list(results.hits)[:QUICK_RESULTS]
-        self.model.set_hits(hits, results.request.query)
+        self.model.set_hits(hits, results.query)
+        self.last_results = results
         if hits:
             self.results.setCurrentIndex(self.model.index(0))
             self.results.scrollToTop()
-            more = "" if len(hits) < QUICK_RESULTS else " · Ctrl+Enter for all"
+            more = " · Ctrl+Enter for all" if len(hits) >= QUICK_RESULTS else ""
             self.status.setText(f"{len(hits)} files · {results.elapsed_s * 1000:.0f} ms{more}")
         else:
-            self.status.setText(f"Nothing found for “{results.request.query}”.")
+            self.status.setText(f"Nothing found for “{results.query}”.")
 
     # -- keys and actions ------------------------------------------------------------------------
 

@@ -16,12 +16,13 @@ opener, the single-instance server) to a ``QSystemTrayIcon``:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -39,7 +40,7 @@ from desktop_search import APP_NAME
 from desktop_search.core.records import IndexProgress, Phase
 from desktop_search.core.state import load_state, save_state
 from desktop_search.gui.quick_search import QUICK_SEARCH_SHORTCUT, Opener, QuickSearchPopup
-from desktop_search.gui.single_instance import Action, InstanceMessage
+from desktop_search.gui.single_instance import Action, InstanceMessage, SingleInstance
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def tooltip_text(progress: IndexProgress | None, paused: bool = False, model_mes
 
 def app_icon() -> QIcon:
     """The app's icon: the packaged SVG when present, else the same drawing made here."""
-    svg = Path(__file__).resolve().parent.parent / "resources" / "desktop-search.svg"
+    svg = Path(__file__).resolve().parent.parent / "resources" / "icon.svg"
     if svg.is_file():
         icon = QIcon(str(svg))
         if not icon.isNull():
@@ -121,6 +122,7 @@ class TrayController(QObject):
         window: QWidget,
         opener: Opener,
         state_file: Path,
+        state: dict[str, Any] | None = None,
         show_window: Callable[[str], None] | None = None,
         shutdown: Callable[[], None] | None = None,
         quit_app: Callable[[], None] | None = None,
@@ -131,10 +133,13 @@ class TrayController(QObject):
         self.bridge = bridge
         self.window = window
         self.state_file = state_file
+        self.state = state if state is not None else load_state(state_file)  # shared with the window
         self._show_window = show_window or self._default_show_window
         self._shutdown = shutdown or bridge.shutdown
         self._quit_app = quit_app or QApplication.quit
         self.quitting = False
+        self.notice_shown = False  # the hide-to-tray notice was shown in this run
+        self.no_tray_notice: QMessageBox | None = None
         self.last_progress: IndexProgress | None = getattr(bridge, "last_progress", None)
         self._model_message = ""
         self.popup = QuickSearchPopup(bridge, opener)
@@ -178,7 +183,10 @@ class TrayController(QObject):
         # Ctrl+Shift+Space in the app's windows; quick search in the popup itself toggles it off.
         self.shortcut = QShortcut(QKeySequence(QUICK_SEARCH_SHORTCUT), window, self.show_quick_search)
         self.shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
-        window.installEventFilter(self)
+        if hasattr(window, "close_handler"):
+            window.close_handler = self._on_window_close  # MainWindow's hook
+        else:
+            window.installEventFilter(self)
 
         bridge.progress.connect(self.on_progress)
         if hasattr(bridge, "model_loading"):
@@ -218,15 +226,14 @@ class TrayController(QObject):
 
     def _remember(self, key: str) -> bool:
         """Record in state.toml that ``key`` happened; False when it already had."""
-        state = load_state(self.state_file)
-        section = state.setdefault(STATE_SECTION, {})
+        section = self.state.setdefault(STATE_SECTION, {})
         if not isinstance(section, dict):
-            section = state[STATE_SECTION] = {}
+            section = self.state[STATE_SECTION] = {}
         if section.get(key):
             return False
         section[key] = True
         try:
-            save_state(state, self.state_file)
+            save_state(self.state, self.state_file)
         except OSError as exc:
             log.warning("cannot remember %s in %s: %s", key, self.state_file, exc)
         return True
@@ -260,13 +267,19 @@ class TrayController(QObject):
         """Say once that there is no system tray, so the window is the way in (closing it quits)."""
         if self.has_tray or not self._remember(NO_TRAY_KEY):
             return
-        QMessageBox.information(
-            self.window,
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
             APP_NAME,
             "This desktop has no system tray, so Desktop Search keeps its window open: closing it quits "
             "the app and stops indexing until the next start.\n\nQuick search: Ctrl+Shift+Space in the "
             "window, or bind “desktop-search --quick-search” to a key in your desktop's settings.",
+            QMessageBox.StandardButton.Ok,
+            self.window,
         )
+        box.setObjectName("noTrayNotice")
+        box.setModal(False)  # never block start-up
+        box.show()
+        self.no_tray_notice = box
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
@@ -282,24 +295,29 @@ class TrayController(QObject):
     # -- hide to tray and quit -------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close and not self.quitting:
-            if self.tray is not None:
-                event.ignore()
-                self.window.hide()
-                if self._remember(NOTICE_KEY):
-                    self.tray.showMessage(
-                        f"{APP_NAME} is still running",
-                        "It keeps your index up to date in the background. Search from the tray icon "
-                        "(or Ctrl+Shift+Space); choose Quit there to stop it.",
-                        app_icon(),
-                        8000,
-                    )
-                return True
-            # No tray: closing the window is quitting, cleanly.
-            event.ignore()
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            return self._on_window_close(event)
+        return super().eventFilter(watched, event)
+
+    def _on_window_close(self, event: QEvent) -> bool:
+        """The main window is closing: hide it to the tray (True: the close was handled, vetoed)."""
+        if self.quitting:
+            return False
+        event.ignore()
+        if self.tray is None:  # no tray: closing the window is quitting, cleanly
             self.quit()
             return True
-        return super().eventFilter(watched, event)
+        self.window.hide()
+        if self._remember(NOTICE_KEY):
+            self.notice_shown = True
+            self.tray.showMessage(
+                f"{APP_NAME} is still running",
+                "It keeps your index up to date in the background. Search from the tray icon "
+                "(or Ctrl+Shift+Space); choose Quit there to stop it.",
+                app_icon(),
+                8000,
+            )
+        return True
 
     def quit(self) -> None:
         """Hide everything at once, stop the indexer cleanly (its batch is finished), then exit."""
@@ -318,3 +336,54 @@ class TrayController(QObject):
             log.exception("stopping the indexer at quit")
         self.window.close()
         self._quit_app()
+
+
+def install_tray(
+    ctx: Any,
+    instance: SingleInstance | None = None,
+    hidden: bool = False,
+    quick_search: bool = False,
+    tray_available: bool | None = None,
+) -> TrayController:
+    """Give the running app (an ``AppContext``) its tray, quick search and background life.
+
+    Shows what the launch asked for: the window, the quick-search popup (``--quick-search``) or
+    nothing (``--hidden``, the tray only). Without a system tray the window always shows.
+    """
+    window = ctx.window
+
+    def show_window(query: str) -> None:
+        if window.isMinimized():
+            window.showNormal()
+        ctx.show_window()
+        if query:
+            window.tabs.setCurrentWidget(window.search_view)
+            window.search_view.box.setText(query)
+            ctx.search.search_now()
+
+    controller = TrayController(
+        ctx.bridge,
+        window,
+        ctx.opener,
+        ctx.paths.state_file,
+        state=ctx.state,
+        show_window=show_window,
+        shutdown=ctx.shutdown,
+        tray_available=tray_available,
+        parent=ctx.app,
+    )
+    # File > Quit quits the app; closing the window only hides it to the tray.
+    with contextlib.suppress(RuntimeError, TypeError):
+        window.quit_action.triggered.disconnect(window.close)
+    window.quit_action.triggered.connect(controller.quit)
+    if instance is not None:
+        instance.message_received.connect(controller.handle_message)
+        ctx.shutdown_hooks.append(instance.close)
+    if not controller.has_tray:
+        ctx.show_window()
+        QTimer.singleShot(0, controller.announce_no_tray)
+    elif not (hidden or quick_search):
+        ctx.show_window()
+    if quick_search:
+        QTimer.singleShot(0, controller.show_quick_search)
+    return controller

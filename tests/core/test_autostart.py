@@ -55,7 +55,7 @@ def test_default_command_starts_hidden(xdg: Path) -> None:
     autostart.enable(platform="linux")
     entry = _parse_desktop(autostart.xdg_autostart_path().read_text("utf-8"))
     assert entry["Exec"].endswith(" --hidden")
-    autostart.apply_setting(False, platform="linux")
+    autostart.set_enabled(False, platform="linux")
     assert not autostart.is_enabled("linux")
 
 
