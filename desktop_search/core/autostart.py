@@ -311,3 +311,19 @@ def create_quick_search_shortcut(
     _write_atomic(path, quick_search_desktop_entry(command).encode("utf-8"))
     path.chmod(0o755)
     return path
+
+
+def shortcut_hint(platform: str | None = None) -> str:
+    """How to bind a key to the launcher :func:`create_quick_search_shortcut` made, in one sentence."""
+    kind = platform_kind(platform)
+    if kind == "windows":
+        return "Press Ctrl+Alt+Space anywhere; change the key in the shortcut's Properties → Shortcut key."
+    if kind == "macos":
+        return (
+            "In the Shortcuts app, make a shortcut that runs this script (Run Shell Script) and give it a "
+            "keyboard shortcut in its details."
+        )
+    return (
+        "Bind a key to it in your desktop's keyboard settings (GNOME: Keyboard → Custom Shortcuts, command "
+        "“desktop-search --quick-search”; KDE: Shortcuts → Add New → Application)."
+    )

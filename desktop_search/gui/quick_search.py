@@ -10,6 +10,7 @@ results" (or Ctrl+Enter) hands the query to the main window.
 
 from __future__ import annotations
 
+import subprocess
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -290,3 +292,21 @@ class QuickSearchPopup(QWidget):
         query = self.box.text().strip()
         self.hide()
         self.show_all_requested.emit(query)
+
+
+def offer_quick_search_shortcut(parent: QWidget | None = None) -> str | None:
+    """Create the desktop launcher for ``desktop-search --quick-search`` and say how to bind a key.
+
+    For the settings dialog's "Create quick-search shortcut" button. Returns the launcher's path.
+    """
+    from desktop_search.core import autostart
+
+    try:
+        path = autostart.create_quick_search_shortcut()
+    except (OSError, subprocess.SubprocessError) as exc:
+        QMessageBox.warning(parent, "Quick-search shortcut", f"Could not create the shortcut: {exc}")
+        return None
+    QMessageBox.information(
+        parent, "Quick-search shortcut", f"Created {path}.\n\n{autostart.shortcut_hint()}"
+    )
+    return str(path)
