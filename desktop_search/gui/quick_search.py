@@ -222,7 +222,12 @@ class QuickSearchPopup(QWidget):
         self.status.setText(
             "Loading the model; results come as soon as it is ready…" if loading else "Searching…"
         )
-        self.bridge.submit(job, self._on_results, key="quick-search", context="quick search")
+        self.bridge.submit(
+            job, self._on_results, key="quick-search", context="quick search", on_error=self._on_error
+        )
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.status.setText(f"Search failed: {exc}")
 
     def _on_engine_opened(self) -> None:
         if self._request is not None and self.isVisible():

@@ -344,6 +344,7 @@ def install_tray(
     hidden: bool = False,
     quick_search: bool = False,
     tray_available: bool | None = None,
+    quit_app: Callable[[], None] | None = None,
 ) -> TrayController:
     """Give the running app (an ``AppContext``) its tray, quick search and background life.
 
@@ -369,6 +370,7 @@ def install_tray(
         state=ctx.state,
         show_window=show_window,
         shutdown=ctx.shutdown,
+        quit_app=quit_app,
         tray_available=tray_available,
         parent=ctx.app,
     )
