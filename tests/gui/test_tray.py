@@ -144,7 +144,7 @@ def test_quick_search_finds_and_opens_the_chosen_file(qtbot, make_app, docs: Pat
 
     tray.show_quick_search()
     qtbot.waitUntil(popup.isVisible)
-    qtbot.keyClicks(popup.box, "when should I repot my cactus")
+    qtbot.keyClicks(popup.box, "repotting cacti")
     qtbot.waitUntil(lambda: popup.last_results is not None, timeout=60_000)
     names = [Path(from_key(h.path)).name for h in popup.last_results.hits]
     assert names[0] == "kakteen.txt", names  # an English query finds the German passage
