@@ -33,7 +33,7 @@ SAMPLES = {
     "bicycle.txt": "To fix a flat tyre, remove the wheel and glue a patch over the puncture.",
     "jardinería.txt": "Los cactus se trasplantan en primavera; use guantes y un sustrato bien drenado.",
 }
-QUERY = "when should I repot my cactus"
+QUERY = "when to repot a cactus"
 
 
 def _setup_home() -> Path:
