@@ -69,8 +69,8 @@ def main() -> int:
     if not os.environ.get("DISPLAY") or not shutil.which("xdotool"):
         print("run me inside ../shared/scripts/virtual-desktop.sh", file=sys.stderr)
         return 2
+    sys.path.insert(0, str(REPO))  # this checkout's package, not an installed one
     home = _setup_home()
-    sys.path.insert(0, str(REPO))
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QSystemTrayIcon
 
