@@ -242,8 +242,10 @@ class QuickSearchPopup(QWidget):
         if hits:
             self.results.setCurrentIndex(self.model.index(0))
             self.results.scrollToTop()
-            more = " · Ctrl+Enter for all" if len(hits) >= QUICK_RESULTS else ""
-            self.status.setText(f"{len(hits)} files · {results.elapsed_s * 1000:.0f} ms{more}")
+            files = f"{len(hits)} file{'s' if len(hits) != 1 else ''}"
+            self.status.setText(
+                f"{files} · {results.elapsed_s * 1000:.0f} ms   —   ↑↓ choose · Enter opens · Esc closes"
+            )
         else:
             self.status.setText(f"Nothing found for “{results.query}”.")
 
