@@ -233,3 +233,39 @@ class SingleInstance(QObject):
         if self._lock is not None:
             self._lock.unlock()
             self._lock = None
+
+
+def forward_to_running_instance(argv: list[str]) -> bool:
+    """The quick path of a second launch: True when a running instance took the request.
+
+    Called before the GUI modules are imported (``desktop_search.cli``), so a key bound to
+    ``desktop-search --quick-search`` pays only for Python and QtCore. When no instance holds the lock
+    it returns False at once and the app starts normally (where :meth:`SingleInstance.claim` settles
+    any race with a launch at the same moment).
+    """
+    import argparse
+
+    from desktop_search.core.paths import resolve_paths
+
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data-dir")
+    parser.add_argument("--quick-search", action="store_true")
+    parser.add_argument("--hidden", action="store_true")
+    args, _rest = parser.parse_known_args(argv)
+    data_dir = resolve_paths(Path(args.data_dir).expanduser() if args.data_dir else None).data_dir
+    lock_path = data_dir / LOCK_FILE
+    if not lock_path.exists():
+        return False
+    lock = QLockFile(str(lock_path))
+    lock.setStaleLockTime(0)
+    if lock.tryLock(0):  # nobody runs
+        lock.unlock()
+        return False
+    message = InstanceMessage.from_flags(args.quick_search, args.hidden)
+    name = server_name(data_dir)
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline:  # it may be starting and not listening yet
+        if send_message(name, message):
+            return True
+        time.sleep(0.1)
+    return False

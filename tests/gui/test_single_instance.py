@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,58 @@ def test_message_round_trip_and_garbage() -> None:
     assert InstanceMessage.from_flags(quick_search=True) == InstanceMessage(Action.QUICK_SEARCH)
     assert InstanceMessage.from_flags(hidden=True) == InstanceMessage(Action.HIDDEN)
     assert InstanceMessage.from_flags() == InstanceMessage(Action.SHOW)
+
+
+def _app_process(home: Path, *flags: str) -> subprocess.Popen[str]:
+    """The real app (``python -m desktop_search``) with the fast HashEmbedder, offscreen."""
+    env = _env()
+    env["DESKTOP_SEARCH_EMBEDDER"] = "hash"
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop_search", "--data-dir", str(home), *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def _wait_listening(name: str, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    from desktop_search.gui.single_instance import _is_listening
+
+    deadline = time.monotonic() + timeout
+    while not _is_listening(name):
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "the app never started listening"
+        time.sleep(0.2)
+
+
+def test_real_app_second_launch_exits_and_a_crashed_app_is_replaced(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    data_dir = home / "data"  # where --data-dir puts the index (and so the instance lock)
+    name = server_name(data_dir)
+    first = _app_process(home, "--hidden")
+    try:
+        _wait_listening(name, first)
+        started = time.perf_counter()
+        second = _app_process(home, "--quick-search")
+        _out, err = second.communicate(timeout=60)
+        elapsed = time.perf_counter() - started
+        assert second.returncode == 0, err
+        assert first.poll() is None
+        print(f"a second launch forwarded its request and exited in {elapsed:.2f} s")
+
+        first.send_signal(signal.SIGKILL)  # a crash: lock and socket are left behind
+        first.wait(timeout=10)
+        assert (Path(QDir.tempPath()) / name).exists()
+        third = _app_process(home, "--hidden")
+        try:
+            _wait_listening(name, third)  # it took over the stale socket
+            assert third.poll() is None
+            third.send_signal(signal.SIGTERM)  # quits like the tray's Quit
+            assert third.wait(timeout=60) == 0
+        finally:
+            if third.poll() is None:
+                third.kill()
+    finally:
+        if first.poll() is None:
+            first.kill()
