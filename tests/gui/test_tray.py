@@ -317,3 +317,17 @@ def test_quit_during_indexing_leaves_a_consistent_index(
         assert all(f.chunk_count > 0 for f in indexed)
     finally:
         engine.close()
+
+
+def test_application_shortcut_opens_quick_search(qtbot, make_app, docs: Path) -> None:
+    ctx, _opener = make_app(docs, HashEmbedder())
+    tray = _tray(ctx)
+    ctx.window.activateWindow()
+    qtbot.waitUntil(ctx.window.isActiveWindow)
+    qtbot.keyClick(
+        ctx.window.search_view.box,
+        Qt.Key.Key_Space,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(tray.popup.isVisible)
+    assert tray.quick_action.shortcut().toString() == "Ctrl+Shift+Space"
