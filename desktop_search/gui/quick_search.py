@@ -169,8 +169,9 @@ class QuickSearchPopup(QWidget):
         else:
             x = area.center().x() - size.width() // 2
             y = area.top() + area.height() // 5
-        x = max(area.left(), min(x, area.right() - size.width()))
-        y = max(area.top(), min(y, area.bottom() - size.height()))
+        margin = 8  # keep clear of the screen's edges
+        x = max(area.left() + margin, min(x, area.right() - size.width() - margin))
+        y = max(area.top() + margin, min(y, area.bottom() - size.height() - margin))
         return QPoint(x, y)
 
     def changeEvent(self, event: QEvent) -> None:
