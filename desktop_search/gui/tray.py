@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -284,7 +285,8 @@ class TrayController(QObject):
         self.no_tray_notice = box
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger and sys.platform != "darwin":
+            # (macOS opens the menu on a click; quick search is its first entry there)
             if self.popup.isVisible():
                 self.popup.hide()
             else:

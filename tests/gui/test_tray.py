@@ -137,6 +137,7 @@ def test_tooltip_text() -> None:
 
 @pytest.mark.model
 def test_quick_search_finds_and_opens_the_chosen_file(qtbot, make_app, docs: Path, real_embedder) -> None:
+    pytest.importorskip("desktop_search.core.search", reason="the search layer has not landed on this branch")
     ctx, opener = make_app(docs, real_embedder, wait_indexed=len(DOCS) + 1)
     tray = _tray(ctx, hidden=True)
     assert not ctx.window.isVisible()
