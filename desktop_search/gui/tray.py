@@ -183,8 +183,8 @@ class TrayController(QObject):
         else:
             QApplication.setQuitOnLastWindowClosed(True)
 
-        # Ctrl+Shift+Space in the app's windows; quick search in the popup itself toggles it off.
-        self.shortcut = QShortcut(QKeySequence(QUICK_SEARCH_SHORTCUT), window, self.show_quick_search)
+        # Ctrl+Shift+Space in any of the app's windows; pressed in the popup itself, it hides it.
+        self.shortcut = QShortcut(QKeySequence(QUICK_SEARCH_SHORTCUT), window, self.toggle_quick_search)
         self.shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         if hasattr(window, "close_handler"):
             window.close_handler = self._on_window_close  # MainWindow's hook
@@ -258,6 +258,12 @@ class TrayController(QObject):
     def show_quick_search(self, query: str = "") -> None:
         near = self.tray.geometry() if self.tray is not None else None
         self.popup.popup(query, near)
+
+    def toggle_quick_search(self) -> None:
+        if self.popup.isVisible() and self.popup.isActiveWindow():
+            self.popup.hide()
+        else:
+            self.show_quick_search()
 
     def handle_message(self, message: InstanceMessage) -> None:
         """A second launch asked for something (see :mod:`desktop_search.gui.single_instance`)."""
