@@ -51,8 +51,13 @@ def app_command(*flags: str) -> list[str]:
     """The command line that starts this installation of the app, followed by ``flags``.
 
     A frozen bundle starts its own executable; an installed package its ``desktop-search`` script;
-    otherwise the current interpreter runs the package (``python -m desktop_search``).
+    otherwise the current interpreter runs the package (``python -m desktop_search``). A data folder
+    set with ``--data-dir`` (``$DESKTOP_SEARCH_HOME``) is kept, so the entry starts the same app.
     """
+    from desktop_search.core.paths import HOME_ENV
+
+    home = os.environ.get(HOME_ENV)
+    flags = ("--data-dir", home, *flags) if home else flags
     if getattr(sys, "frozen", False):
         return [sys.executable, *flags]
     script = shutil.which(APP_ID)

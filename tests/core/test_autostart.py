@@ -130,10 +130,11 @@ def test_macos_quick_search_script_runs_command(tmp_path: Path) -> None:
     assert out.strip() == "quick its"
 
 
-def test_app_command_runs_this_package() -> None:
-    command = autostart.app_command("--version")
-    assert command[-1] == "--version"
-    assert command[0]
+def test_app_command_keeps_the_data_dir(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    command = autostart.app_command("--hidden")
+    assert command[-3:] == ["--data-dir", str(isolated_home), "--hidden"]
+    monkeypatch.delenv("DESKTOP_SEARCH_HOME")
+    assert "--data-dir" not in autostart.app_command("--hidden")
 
 
 def test_platform_kind() -> None:
