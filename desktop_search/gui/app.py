@@ -172,6 +172,7 @@ def build_context(
     bridge = EngineBridge(errors, engine_factory, background=background)
     window = MainWindow()
     window.setWindowIcon(app_icon())
+    window.search_view.welcome.icon.setPixmap(app_icon().pixmap(96, 96))
     errors.problem.connect(window.banner.show_problem)
     opener = opener or SystemOpener()
     search = SearchController(bridge, window.search_view, state)
@@ -323,3 +324,7 @@ def _startup_probe(ctx: AppContext, started: float) -> None:
 
 
 __all__ = ["AppContext", "build_context", "create_application", "main"]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -310,18 +310,16 @@ class EngineBridge(QObject):
 
     # folders (the background service scans what was added)
     def add_folder(self, folder: str) -> None:
-        def job(engine: Engine) -> None:
-            engine.add_folder(folder)
-            engine.save_settings()
-
-        self.submit(job, lambda _r: self.folders_changed.emit(), context="adding a folder")
+        self.submit(
+            lambda e: e.add_folder(folder), lambda _r: self.folders_changed.emit(), context="adding a folder"
+        )
 
     def remove_folder(self, folder: str) -> None:
-        def job(engine: Engine) -> None:
-            engine.remove_folder(folder)
-            engine.save_settings()
-
-        self.submit(job, lambda _r: self.folders_changed.emit(), context="removing a folder")
+        self.submit(
+            lambda e: e.remove_folder(folder),
+            lambda _r: self.folders_changed.emit(),
+            context="removing a folder",
+        )
 
     # indexing control (quick calls; safe from any thread)
     def pause_indexing(self) -> None:

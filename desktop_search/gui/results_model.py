@@ -70,7 +70,7 @@ def snippet(
     for ch in text:
         if ch.isspace():
             pending_space = bool(out)
-            mapping.append(len(out) + (1 if pending_space else 0))
+            mapping.append(len(out))  # where the single space (if any) will go
             continue
         if pending_space:
             out.append(" ")

@@ -103,7 +103,7 @@ class SearchController(QObject):
         combo.blockSignals(False)
         if not folders:
             self.view.show_welcome()
-        elif self.view.results_stack.currentWidget() is self.view.welcome or not self.view.box.text():
+        elif self.view.welcome_shown or not self.view.box.text():
             self.view.show_message("Type to search your files.")
             if self.last_results is not None and self.view.model.rowCount():
                 self.view.show_results()

@@ -140,7 +140,6 @@ class SearchView(QWidget):
         self.results_stack = QStackedWidget()
         self.results_stack.addWidget(self.results)  # 0
         self.results_stack.addWidget(self.message)  # 1
-        self.results_stack.addWidget(self.welcome)  # 2
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -155,23 +154,33 @@ class SearchView(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
 
+        self.body_stack = QStackedWidget()  # the results and preview, or the first-run welcome
+        self.body_stack.addWidget(self.splitter)
+        self.body_stack.addWidget(self.welcome)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(top)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.body_stack, 1)
 
         self.box.move_down.connect(self._focus_results)
         self.results.installEventFilter(self)
 
     def show_results(self) -> None:
+        self.body_stack.setCurrentWidget(self.splitter)
         self.results_stack.setCurrentWidget(self.results)
 
     def show_message(self, text: str) -> None:
+        self.body_stack.setCurrentWidget(self.splitter)
         self.message.setText(text)
         self.results_stack.setCurrentWidget(self.message)
 
     def show_welcome(self) -> None:
-        self.results_stack.setCurrentWidget(self.welcome)
+        self.body_stack.setCurrentWidget(self.welcome)
+
+    @property
+    def welcome_shown(self) -> bool:
+        return self.body_stack.currentWidget() is self.welcome
 
     def _focus_results(self) -> None:
         if self.model.rowCount() and self.results_stack.currentWidget() is self.results:

@@ -155,7 +155,7 @@ def set_autostart(enabled: bool) -> None:
     except ImportError:
         log.info("autostart support is not available; the setting is stored only")
         return
-    setter = getattr(autostart, "set_enabled", None)
+    setter = getattr(autostart, "apply_setting", None) or getattr(autostart, "set_enabled", None)
     if callable(setter):
         setter(enabled)
 

@@ -57,6 +57,8 @@ class WelcomePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.icon = QLabel()
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title = QLabel("<h2>Welcome to Desktop Search</h2>")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         body = QLabel(
@@ -65,13 +67,14 @@ class WelcomePanel(QWidget):
         )
         body.setWordWrap(True)
         body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        body.setMaximumWidth(520)
+        body.setFixedWidth(480)  # a fixed width lets the wrapped label get its full height
         self.add_button = QPushButton("Add a folder…")
         self.add_button.setDefault(True)
         self.add_button.setMinimumHeight(36)
         self.add_button.clicked.connect(self.add_folder_clicked)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
+        layout.addWidget(self.icon)
         layout.addWidget(title)
         layout.addWidget(body, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(12)
