@@ -27,6 +27,7 @@ from desktop_search.gui.app import AppContext, build_context
 from desktop_search.gui.single_instance import InstanceMessage, Role, SingleInstance
 from desktop_search.gui.tray import NOTICE_KEY, STATE_SECTION, TrayController, install_tray, tooltip_text
 from tests.core.extract_samples import make_pdf
+from tests.gui.conftest import RecordingOpener
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -45,20 +46,6 @@ PDF_PAGES = [
     ["Staff", "The company hired forty engineers."],
     ["Outlook", "Next year the lighthouse museum opens a new wing about ship wrecks."],
 ]
-
-
-class RecordingOpener:
-    """The app's replaceable opener, recording instead of launching viewers."""
-
-    def __init__(self) -> None:
-        self.opened: list[tuple[str, int | None]] = []
-
-    def open(self, path_key: str, page: int | None = None) -> bool:
-        self.opened.append((path_key, page))
-        return True
-
-    def reveal(self, path_key: str) -> bool:
-        return True
 
 
 @pytest.fixture
