@@ -40,6 +40,8 @@ from desktop_search.gui.opener import SystemOpener
 from desktop_search.gui.preview_controller import Opener, PreviewController
 from desktop_search.gui.search_controller import SearchController
 from desktop_search.gui.settings_dialog import SettingsDialog, apply_settings, apply_theme
+from desktop_search.gui.single_instance import InstanceMessage, Role, SingleInstance
+from desktop_search.gui.tray import install_tray
 
 log = logging.getLogger(__name__)
 
@@ -271,10 +273,18 @@ def main(argv: list[str] | None = None) -> int:
     app = create_application()
     paths = resolve_paths().ensure()
     setup_logging(paths)
+    instance = SingleInstance(paths.data_dir)  # one app per data folder; a second launch forwards
+    role = instance.claim(InstanceMessage.from_flags(args.quick_search, args.hidden))
+    if role is not Role.PRIMARY:
+        if role is Role.UNRESPONSIVE:
+            print(f"{APP_NAME} is running but does not answer; quit it and try again.", file=sys.stderr)
+        return 0 if role is Role.FORWARDED else 1
     context = build_context(app=app)
     context.errors.install_excepthook()
     app.aboutToQuit.connect(context.shutdown)
-    context.show_window()
+    tray = install_tray(  # noqa: F841 - held while the app runs
+        context, instance, hidden=args.hidden, quick_search=args.quick_search
+    )
     _startup_probe(context, started)
     QTimer.singleShot(0, context.start)  # after the first paint
     return app.exec()

@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_search.core.settings import DEFAULT_MODEL, Settings
+from desktop_search.gui.quick_search import offer_quick_search_shortcut
 
 if TYPE_CHECKING:
     from desktop_search.core.engine import Engine
@@ -96,6 +98,10 @@ class SettingsDialog(QDialog):
         form.addRow("Batch size:", self.batch_size)
         form.addRow("Exclusions:", self.exclusions)
         form.addRow("", self.start_with_system)
+        self.quick_search_shortcut = QPushButton("Create quick-search shortcut…")
+        self.quick_search_shortcut.setToolTip("A launcher for “desktop-search --quick-search”, to bind a key")
+        self.quick_search_shortcut.clicked.connect(lambda: offer_quick_search_shortcut(self))
+        form.addRow("Quick search:", self.quick_search_shortcut)
         form.addRow("Theme:", self.theme)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

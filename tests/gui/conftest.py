@@ -15,6 +15,7 @@ BENIGN_QT_MESSAGES = (
     "This plugin does not support",
     "propagateSizeHints",
     "QFont::setPointSizeF: Point size <= 0",
+    "systemTrayWindowChanged",  # a QSystemTrayIcon on the offscreen plugin, which has no tray
 )
 
 
