@@ -218,6 +218,9 @@ class SentenceTransformerEmbedder:
         self._model: Any = None
         self._counter: Any = None
         self._counter_lock = threading.Lock()
+        self._query_tokenizer: Any = None
+        self._query_lock = threading.Lock()
+        self._documents_lock = threading.Lock()
         self.device = ""
         self.precision = ""
         self._batch_size = 0
@@ -237,11 +240,12 @@ class SentenceTransformerEmbedder:
         return self
 
     def _load(self) -> Any:
+        # resolve the folder first: a missing model is reported at once, before torch is imported
+        folder = self._folder_source() if callable(self._folder_source) else self._folder_source
         import torch
 
         from desktop_search.core.precision import env_precision
 
-        folder = self._folder_source() if callable(self._folder_source) else self._folder_source
         device = choose_device(self._device_pref, torch)
         precision = effective_precision(
             self._precision_pref,
@@ -321,10 +325,42 @@ class SentenceTransformerEmbedder:
         return [len(e.ids) for e in encoded]
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode([clean_text(t) for t in texts], query=False)
+        with self._documents_lock:
+            return self._encode([clean_text(t) for t in texts], query=False)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([clean_text(text)], query=True)[0]
+        """One query, through a private tokenizer and a direct forward pass.
+
+        ``SentenceTransformer.encode`` tokenizes with the model's shared tokenizer, whose padding
+        state another thread's document batch may be changing; this path shares only the (read-only)
+        weights, so a search never waits for, nor corrupts, an indexing batch.
+        """
+        import torch
+
+        model = self.model
+        with self._query_lock:
+            if self._query_tokenizer is None:
+                from tokenizers import Tokenizer
+
+                tok = Tokenizer.from_str(self.tokenizer.backend_tokenizer.to_str())
+                tok.no_padding()
+                tok.enable_truncation(max_length=self.max_tokens)
+                self._query_tokenizer = tok
+            encoded = self._query_tokenizer.encode(self._query_prompt() + clean_text(text))
+        features = {
+            "input_ids": torch.tensor([encoded.ids], device=model.device),
+            "attention_mask": torch.tensor([encoded.attention_mask], device=model.device),
+        }
+        with torch.inference_mode():
+            vector = model(features)["sentence_embedding"][0].float()
+        vector = vector / vector.norm().clamp_min(1e-12)
+        return np.ascontiguousarray(vector.cpu().numpy(), dtype=np.float32)
+
+    def _query_prompt(self) -> str:
+        prompts = getattr(self.model, "prompts", {}) or {}
+        if prompts.get("query"):
+            return str(prompts["query"])
+        return QUERY_PROMPT if self._prompts else ""
 
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:
         import torch  # already loaded with the model

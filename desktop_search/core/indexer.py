@@ -303,6 +303,7 @@ class Indexer:
                         )
                     )
                 out.put(item)
+                counter.report()  # rate-limited: the current file shows while a batch is embedded
         except Cancelled:
             pass
         except BaseException as err:  # surfaced to the consumer, which re-raises it
@@ -330,6 +331,8 @@ class Indexer:
         pending: list[_Prepared] = []
         pending_chunks = 0
         finished = False
+        # the first batch is small so the first files show as done within seconds
+        threshold = min(group, int(self.embedder.batch_size))
         try:
             while not finished:
                 item = items.get()
@@ -344,7 +347,7 @@ class Indexer:
                         assert isinstance(item, _Prepared)
                         pending.append(item)
                         pending_chunks += len(item.chunks)
-                    if finished or pending_chunks >= group:
+                    if finished or pending_chunks >= threshold:
                         break
                     try:  # take what is ready; wait briefly only when the batch is still small
                         item = items.get(timeout=0.2 if pending_chunks else None)
@@ -352,7 +355,7 @@ class Indexer:
                         break
                 if pending:
                     self._embed_and_write(pending, counter)
-                    pending, pending_chunks = [], 0
+                    pending, pending_chunks, threshold = [], 0, group
                 counter.report()
                 if not finished:
                     control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
