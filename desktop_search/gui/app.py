@@ -107,12 +107,14 @@ class AppContext:
         apply_theme(new.theme)
 
         def done(changed: set[str]) -> None:
-            if changed & {"model", "model_path", "device", "batch_size"}:
+            if changed & {"model", "model_path"}:
                 self.window.statusBar().showMessage(
-                    "Model settings saved: they take effect at the next start; the index is rebuilt then "
-                    "in the background.",
+                    "Re-indexing for the new model in the background; searches use the current index "
+                    "until the new one is ready.",
                     15000,
                 )
+            elif changed & {"device", "batch_size"}:
+                self.window.statusBar().showMessage("Device settings take effect at the next start.", 15000)
             self.folders.refresh()
 
         self.bridge.submit(lambda e: apply_settings(e, new), done, context="saving settings")

@@ -143,6 +143,8 @@ def apply_settings(engine: Engine, new: Settings) -> set[str]:
     engine.save_settings()
     if "start_with_system" in changed:
         set_autostart(new.start_with_system)
+    if changed & {"model", "model_path"}:
+        engine.change_model(new.model, new.model_path)  # re-indexes in the background, then switches
     if changed & set(REINDEX_FIELDS):
         engine.request_scan()
     return changed
