@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 
 def pdf_support() -> bool:
-    """Whether QtPdf is installed (it ships in pyside6-addons, not pyside6-essentials)."""
+    """Whether QtPdf is installed (the pyside6-pdf wheel, a dependency; absent in some bundles)."""
     return (
         importlib.util.find_spec("PySide6.QtPdf") is not None
         and importlib.util.find_spec("PySide6.QtPdfWidgets") is not None

@@ -110,6 +110,14 @@ def test_index_search_preview_open(make_context, real_embedder, tmp_path, opener
     assert pdf_hit.path.endswith("trip.pdf") and pdf_hit.page == 2
     ctx.preview.open_current()
     assert opener.opened[-1] == (pdf_hit.path, 2)
+    # the preview renders that page of the PDF (QtPdf)
+    view.results.setCurrentIndex(view.model.index(0, 0))
+    pane.page_button.setChecked(True)
+    qtbot.waitUntil(
+        lambda: pane.pdf_view is not None and pane.stack.currentWidget() is pane.pdf_view, timeout=10_000
+    )
+    assert pane.pdf_document.pageCount() == 2
+    assert pane.pdf_view.pageNavigator().currentPage() == 1  # 0-based: page 2
 
     qtbot.keyClick(view.box, Qt.Key.Key_Escape)
     assert view.box.text() == "" and view.model.rowCount() == 0
