@@ -128,7 +128,9 @@ def load_model(folder: Path | str, device: str, precision: str) -> Any:
     """
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # its "Loading weights" bar is noise on every start
     dtypes = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
     dtype = dtypes.get(precision, torch.float32)
     model = SentenceTransformer(
