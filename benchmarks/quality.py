@@ -136,12 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rrf-k", type=float, default=None)
     parser.add_argument("--modes", default="dense,keyword,hybrid")
     parser.add_argument("--sweep", action="store_true", help="also try a few fusion settings")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     args = parser.parse_args(argv)
 
     from desktop_search.core.search import Searcher
     from desktop_search.core.settings import Settings
 
-    embedder = real_embedder()
+    embedder = real_embedder(threads=args.threads)
     queries, qrels = load_queries()
     store = build(args.cache, embedder, args.rebuild, qrels, 0 if args.no_build else args.max_files)
     if args.build_only:
