@@ -136,12 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rrf-k", type=float, default=None)
     parser.add_argument("--modes", default="dense,keyword,hybrid")
     parser.add_argument("--sweep", action="store_true", help="also try a few fusion settings")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     args = parser.parse_args(argv)
 
     from desktop_search.core.search import Searcher
     from desktop_search.core.settings import Settings
 
-    embedder = real_embedder()
+    embedder = real_embedder(threads=args.threads)
     queries, qrels = load_queries()
     store = build(args.cache, embedder, args.rebuild, qrels, 0 if args.no_build else args.max_files)
     if args.build_only:
@@ -173,15 +174,18 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         m = evaluate(searcher, queries, qrels, mode)
         label = mode if mode != "hybrid" else (
-            f"hybrid (dw={searcher.dense_weight}, kw={searcher.keyword_weight}, k={searcher.rrf_k:g})"
+            f"hybrid (dw={searcher.dense_weight}, kw={searcher.keyword_weight}, k={searcher.rrf_k:g},"
+            f" cov^{searcher.coverage_power:g})"
         )
         print(f"{label:<34} {m['ndcg@10']:.4f}   {m['recall@10']:.4f}    {m['mrr@10']:.4f}"
               f"   ({time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
     if args.sweep:
-        for dw, kw, rk in [(1.0, 0.5, 60), (1.0, 0.7, 60), (1.0, 1.0, 60), (1.0, 0.5, 20), (1.0, 1.0, 20)]:
+        settings = [(1.0, kw, rk, cp) for kw in (0.5, 0.7, 1.0) for rk in (20, 60) for cp in (1.0, 2.0)]
+        for dw, kw, rk, cp in settings:
             searcher.dense_weight, searcher.keyword_weight, searcher.rrf_k = dw, kw, rk
+            searcher.coverage_power = cp
             m = evaluate(searcher, queries, qrels, "hybrid")
-            label = f"hybrid (dw={dw}, kw={kw}, k={rk:g})"
+            label = f"hybrid (dw={dw}, kw={kw}, k={rk:g}, cov^{cp:g})"
             print(f"{label:<34} {m['ndcg@10']:.4f}   {m['recall@10']:.4f}    {m['mrr@10']:.4f}", flush=True)
     store.close()
     return 0

@@ -32,7 +32,7 @@ class Candidate:
 def fuse(
     candidates: list[Candidate],
     dense_weight: float = 1.0,
-    keyword_weight: float = 0.5,
+    keyword_weight: float = 1.0,
     rrf_k: float = RRF_K,
     coverage_power: float = COVERAGE_POWER,
 ) -> list[Candidate]:

@@ -55,7 +55,7 @@ class Searcher:
         store: Store,
         embedder: Embedder,
         dense_weight: float = 1.0,
-        keyword_weight: float = 0.5,
+        keyword_weight: float = 1.0,
         unavailable_folders: Callable[[], Sequence[str]] = lambda: (),
         rrf_k: float = RRF_K,
         coverage_power: float = COVERAGE_POWER,

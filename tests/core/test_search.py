@@ -99,7 +99,7 @@ def test_keyword_match_does_not_outvote_dense_hit() -> None:
     """A stray shared word (a German "die" in English text) must not beat the dense leg's best hit."""
     best = Candidate("best", similarity=0.9, dense_rank=1)
     stray = Candidate("stray", similarity=0.8, dense_rank=5, keyword_rank=1, keyword_score=3.0, coverage=0.2)
-    ranked = fuse([stray, best], dense_weight=1.0, keyword_weight=0.5)
+    ranked = fuse([stray, best])  # the default weights
     assert [c.chunk_id for c in ranked] == ["best", "stray"]
     # a passage matching the whole query keeps the keyword leg's full vote
     exact = Candidate("exact", similarity=0.7, dense_rank=5, keyword_rank=1, keyword_score=9.0, coverage=1.0)
