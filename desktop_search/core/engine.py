@@ -218,6 +218,7 @@ class Engine:
                 self.model_error = err
                 raise
             self.model_error = None
+            _ = self.store.vectors  # open the vector store here too, off the caller's UI thread
 
     def _attach_load_progress(self, progress: LoadCallback) -> None:
         source = self.embedder._folder_source
@@ -545,10 +546,14 @@ class Engine:
             return searcher.search(query, k=k, filters=filters, grouped=grouped, mode=mode)
 
     def find_similar(
-        self, chunk_id: str | None = None, path: str | None = None, k: int = 10
+        self,
+        chunk_id: str | None = None,
+        path: str | None = None,
+        k: int = 10,
+        filters: SearchFilters | None = None,
     ) -> list[SearchHit]:
         with self._reading() as searcher:
-            return searcher.find_similar(chunk_id=chunk_id, path=path, k=k)
+            return searcher.find_similar(chunk_id=chunk_id, path=path, k=k, filters=filters)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Any]:
