@@ -165,6 +165,10 @@ class Highlighter:
 
     def __init__(self, terms: list[QueryTerm]) -> None:
         self.terms = terms
+        # stop words and one-letter words still count toward coverage but are not painted, unless the
+        # query has nothing else ("to be or not to be")
+        light = {t.text for t in terms if t.weight < 0.5}
+        self.unpainted = light if len(light) < len(terms) else set()
         self.cjk = [t.text for t in terms if t.cjk]
         singles = [t.text for t in terms if not t.cjk and " " not in t.text]
         self.matcher = _Matcher(singles) if singles else None
@@ -192,7 +196,8 @@ class Highlighter:
             for m in self.singles_regex.finditer(text):
                 found = self.matcher.match(fold(m.group()))
                 if found is not None:
-                    spans.append((m.start(), m.end()))
+                    if found not in self.unpainted:
+                        spans.append((m.start(), m.end()))
                     matched.add(found)
         for words, regex in self.phrases:
             n = len(words)

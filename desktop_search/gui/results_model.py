@@ -10,7 +10,6 @@ The main window's results list and the tray's quick-search popup both use this m
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -110,14 +109,11 @@ def snippet(
 
 
 def query_highlights(text: str, query: str) -> tuple[Span, ...]:
-    """Spans of ``text`` matching the query's words (used when the core gave no highlights)."""
-    words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1]
-    if not words:
-        return ()
-    pattern = re.compile(
-        "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)), re.IGNORECASE
-    )
-    return tuple(Span(m.start(), m.end()) for m in pattern.finditer(text))
+    """Spans of ``text`` matching the query's words, by the core's word-aware matcher (stems, phrases;
+    stop words and fragments inside other words are not painted)."""
+    from desktop_search.core.highlight import Highlighter, query_terms
+
+    return Highlighter(query_terms(query)).find(text)[0] if query.strip() else ()
 
 
 def split_path(path_key: str) -> tuple[str, str]:

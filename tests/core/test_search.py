@@ -226,3 +226,14 @@ def test_old_keyword_index_is_rebuilt_with_stemming(tmp_path: Path) -> None:
     finally:
         ledger.close()
 
+
+def test_highlights_skip_stop_words_and_fragments() -> None:
+    from desktop_search.core.highlight import Highlighter, query_terms
+
+    text = "Repot a cactus in spring, when it grows. Kakteen topft man im Frühjahr um."
+    spans, matched = Highlighter(query_terms("when to repot a cactus")).find(text)
+    painted = [text[s.start : s.end] for s in spans]
+    assert painted == ["Repot", "cactus"]
+    assert "a" in matched and "when" in matched  # still counted for keyword coverage
+    only_stop = Highlighter(query_terms("to be or not to be")).find("not to be")[0]
+    assert only_stop  # a query of stop words alone is still painted
