@@ -448,7 +448,8 @@ def _unclosed_html(folder: Path) -> list[Written]:
 
 
 def _deep_markdown(folder: Path) -> list[Written]:
-    body = b"> " * 50_000 + b"the meerkat quote\n" + b"- " * 50_000 + b"item\n" + b"*" * 100_000 + b"\n"
+    # 3,000 levels: past Python's recursion limit for a recursive parser, yet little text to embed
+    body = b"> " * 3000 + b"the meerkat quote\n" + b"- " * 3000 + b"item\n" + b"*" * 3000 + b"\n"
     return [Written(_write(folder / "deep.md", body), "deeply-nested-markdown", "indexed", marker="meerkat")]
 
 
@@ -673,7 +674,7 @@ KINDS: list[HostileKind] = [
     HostileKind("empty-file", _empty, why="zero bytes"),
     HostileKind("deeply-nested-html", _deep_html, why="100,000 nested divs"),
     HostileKind("unclosed-html", _unclosed_html, why="20,000 unclosed tags and an open attribute"),
-    HostileKind("deeply-nested-markdown", _deep_markdown, why="50,000 nested quotes and list markers"),
+    HostileKind("deeply-nested-markdown", _deep_markdown, why="3,000 nested quotes and list markers"),
     HostileKind("entity-bomb-in-plain-xml", _svg_laughs, why="billion laughs in an .svg read as text"),
     HostileKind("pdf-named-txt", _pdf_disguised_as_txt, why="a PDF named .txt"),
     # names and paths
