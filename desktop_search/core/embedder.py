@@ -161,6 +161,8 @@ class SentenceTransformerEmbedder:
         self._configured_batch = batch_size
         self._lock = threading.Lock()
         self._model: Any = None
+        self._counter: Any = None
+        self._counter_lock = threading.Lock()
         self.device = ""
         self.precision = ""
         self._batch_size = 0
@@ -240,10 +242,23 @@ class SentenceTransformerEmbedder:
         return self.model.tokenizer
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Token counts, from a private copy of the tokenizer.
+
+        The model's own tokenizer switches padding on and off around each ``encode`` call, so sharing it
+        between the thread that chunks and the thread that embeds corrupts batches.
+        """
         if not texts:
             return []
-        encoded = self.tokenizer([clean_text(t) for t in texts], add_special_tokens=True)["input_ids"]
-        return [len(ids) for ids in encoded]
+        with self._counter_lock:
+            if self._counter is None:
+                from tokenizers import Tokenizer
+
+                counter = Tokenizer.from_str(self.tokenizer.backend_tokenizer.to_str())
+                counter.no_padding()
+                counter.no_truncation()
+                self._counter = counter
+            encoded = self._counter.encode_batch([clean_text(t) for t in texts], add_special_tokens=True)
+        return [len(e.ids) for e in encoded]
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode([clean_text(t) for t in texts], query=False)

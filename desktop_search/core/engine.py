@@ -241,10 +241,16 @@ class Engine:
                 plan.missing_folders.append(key)
                 self._set_unavailable(key, True)
                 continue
+            known = self.store.ledger.snapshot(key)
+            disk = {f.key: f for f in walk_folder(folder, exclusions, _log_walk_error)}
+            if known and not disk and _is_empty_dir(folder):
+                # an unmounted drive leaves its empty mount point behind: keep the entries
+                plan.missing_folders.append(key)
+                self._set_unavailable(key, True)
+                continue
             plan.present_folders.append(key)
             self._set_unavailable(key, False)
-            disk = {f.key: f for f in walk_folder(folder, exclusions, _log_walk_error)}
-            diff_folder(folder, self.store.ledger.snapshot(key), disk, plan)
+            diff_folder(folder, known, disk, plan)
         return plan
 
     def index(
@@ -472,6 +478,14 @@ class Engine:
             self.store.close()
 
 
+def _is_empty_dir(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
+
+
 def _log_walk_error(path: str, err: OSError) -> None:
     log.warning("cannot read %r: %s", path, err)
 
@@ -563,6 +577,8 @@ class _BackgroundService:
         def excluded(path: str) -> bool:
             root = next((f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)), None)
             return root is not None and exclusions.excludes(path, root)
+
+        # the watcher's default rules (hidden, temp and lock files) are already in Exclusions
 
         self._watcher = FolderWatcher(self._on_changes, is_excluded=excluded)
         self._watcher.set_folders(folders)

@@ -49,9 +49,7 @@ def _statuses(engine: Engine) -> dict[str, tuple[FileStatus, str]]:
 
 
 def _every_format(folder: Path) -> None:
-    write(
-        folder, "notes.txt", b"The lighthouse keeper logs every passing ship.\n\nStorms came twice."
-    )
+    write(folder, "notes.txt", b"The lighthouse keeper logs every passing ship.\n\nStorms came twice.")
     write(folder, "main.py", b"def reticulate_splines(n):\n    '''Reticulate n splines.'''\n    return n\n")
     write(folder, "guide.md", b"# Gardening\n\nTomatoes need sun.\n\n## Watering\n\nWater at dawn.\n")
     write(folder, "manual.rst", b"Setup\n=====\n\nInstall the telescope mount first.\n")
