@@ -9,6 +9,7 @@ that scans, indexes, then watches the folders and reports progress through a cal
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -490,16 +491,27 @@ def _log_walk_error(path: str, err: OSError) -> None:
     log.warning("cannot read %r: %s", path, err)
 
 
+_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
 def _store_error(err: BaseException) -> BaseException:
     """Disk full, read-only or locked stores become a StoreUnavailableError the user can act on."""
     text = str(err).lower()
+    code = err.errno if isinstance(err, OSError) else None
     if isinstance(err, UserError):
         return err
-    if ("disk" in text and "full" in text) or "no space" in text:
+    if ("disk" in text and "full" in text) or "no space" in text or code in _FULL_ERRNOS:
         return StoreUnavailableError(
             "The disk holding the index is full.", "Free some space; indexing resumes by itself."
         )
-    if "readonly" in text or "read-only" in text or "permission denied" in text:
+    if (
+        "readonly" in text
+        or "read-only" in text
+        or "permission denied" in text
+        or "unable to open database file" in text  # SQLite's words for a folder it cannot write
+        or code in _READ_ONLY_ERRNOS
+    ):
         return StoreUnavailableError(
             "The index folder cannot be written (read-only or no permission).",
             "Check the data folder's permissions.",
