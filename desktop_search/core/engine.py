@@ -34,6 +34,7 @@ from desktop_search.core.records import (
 )
 from desktop_search.core.scanner import DiskFile, ScanPlan, diff_folder, walk_folder
 from desktop_search.core.settings import Settings, load_settings, save_settings
+from desktop_search.core.writerlock import WriterLock
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ ProgressCallback = Callable[[IndexProgress], None]
 LoadCallback = Callable[[LoadProgress], None]
 EMBEDDER_ENV = "DESKTOP_SEARCH_EMBEDDER"  # "hash": the fast fake embedder (tests and diagnostics only)
 _UNAVAILABLE_KEY = "unavailable_folders"
+_DIRTY_KEY = "run_in_progress"  # set while indexing; still set at start-up means the last run was killed
 
 
 def _embedder_from_env() -> Embedder | None:
@@ -77,6 +79,7 @@ class Engine:
         self.model_error: UserError | None = None
         self.last_progress = IndexProgress(Phase.IDLE)
         self._service: _BackgroundService | None = None
+        self._writer_lock = WriterLock(paths.index_dir / "writer.lock")
 
     @classmethod
     def open(
@@ -217,6 +220,7 @@ class Engine:
                 from desktop_search.core.extract import ExtractorPool
                 from desktop_search.core.indexer import Indexer, IndexOptions
 
+                self._writer_lock.acquire()
                 self.load_model()
                 chunker = Chunker(
                     self.embedder.count_tokens,
@@ -283,8 +287,17 @@ class Engine:
     def _run(
         self, indexer: Any, plan: ScanPlan, report: ProgressCallback, control: JobControl | None
     ) -> IndexProgress:
+        ledger = self.store.ledger
         try:
-            return indexer.run(plan, report, control)
+            if ledger.get_meta(_DIRTY_KEY) == "1":
+                # the last run was killed mid-way: bring ledger, keyword index and vectors back in line
+                found = self.store.check(repair=True)
+                if not found.consistent:
+                    log.warning("repaired the index after an interrupted run: %s", found.as_dict())
+            ledger.set_meta(_DIRTY_KEY, "1")
+            result = indexer.run(plan, report, control)
+            ledger.set_meta(_DIRTY_KEY, "0")
+            return result
         except UserError:
             raise
         except Exception as err:
@@ -477,6 +490,7 @@ class Engine:
                 self._pool.close()
                 self._pool = None
             self.store.close()
+            self._writer_lock.release()
 
 
 def _is_empty_dir(folder: str) -> bool:
