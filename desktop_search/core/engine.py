@@ -311,6 +311,7 @@ class Engine:
         exclusions = self._exclusions()
         roots = sorted(self.folders, key=len, reverse=True)
         seen: set[str] = set()
+        listings: dict[str, list[FileRecord]] = {}  # a root's rows, read once per call
         for path in paths:
             path = os.path.abspath(path)
             root = next((r for r in roots if path == r or path.startswith(r.rstrip(os.sep) + os.sep)), None)
@@ -326,9 +327,13 @@ class Engine:
             if st is None or not os.path.isfile(path) or exclusions.excludes(path, root):
                 if record is not None:
                     plan.deleted.append(record)
+                    if st is None:
+                        continue  # a deleted file; only a path the ledger does not know may be a folder
                 # a folder that went away: forget everything below it
                 prefix = key.rstrip(os.sep) + os.sep
-                for row in self.store.ledger.files(folder=to_key(root)):
+                if root not in listings:
+                    listings[root] = self.store.ledger.files(folder=to_key(root))
+                for row in listings[root]:
                     if row.path.startswith(prefix) and row.path not in seen:
                         seen.add(row.path)
                         plan.deleted.append(row)
@@ -389,9 +394,12 @@ class Engine:
     def stop_background(self, timeout: float = 30.0) -> None:
         """Stop watching and the indexer thread; the batch in hand is finished, nothing is lost."""
         with self._lock:
-            service, self._service = self._service, None
+            service = self._service
         if service is not None:
             service.stop(timeout)
+            with self._lock:
+                if self._service is service and not service.alive:
+                    self._service = None  # kept while its thread runs, so close() can wait again
 
     def retry(self, paths: list[str]) -> None:
         """Mark failed files pending again; the next index run retries them."""
@@ -485,6 +493,11 @@ class Engine:
 
     def close(self) -> None:
         self.stop_background()
+        service = self._service
+        if service is not None and service.alive:
+            # closing the store under a running thread crashes SQLite (use after close): leave it open
+            log.warning("the indexer thread did not stop in time; the store is left open")
+            return
         with self._lock:
             if self._pool is not None:
                 self._pool.close()
@@ -577,6 +590,10 @@ class _BackgroundService:
 
     def start(self) -> None:
         self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
 
     def stop(self, timeout: float) -> None:
         with self._cond:
