@@ -104,3 +104,63 @@ def test_small_storm(tmp_path: Path) -> None:
 def test_storm_of_ten_thousand(tmp_path: Path) -> None:
     figures = run_storm(tmp_path, created=10_000, modified=5_000, deleted=2_000, settle_timeout_s=600)
     print(f"storm 10000/5000/2000: {figures}")
+
+
+def test_many_deleted_paths_read_the_ledger_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: each deleted path listed every row of its folder (2,000 deletes x 10,000 rows)."""
+    from desktop_search.core.engine import Engine
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paths = [folder / f"n{i}.txt" for i in range(300)]
+    for p in paths:
+        _write(p, f"note {p.stem}")
+    engine = Engine.open(data_dir=tmp_path / "home", embedder=HashEmbedder())
+    try:
+        engine.add_folder(folder)
+        engine.index()
+        for p in paths[:200]:
+            p.unlink()
+        calls = []
+        listing = engine.store.ledger.files
+        monkeypatch.setattr(engine.store.ledger, "files", lambda *a, **k: calls.append(k) or listing(*a, **k))
+        engine.index_paths([str(p) for p in paths[:200]] + [str(folder / "gone-folder")])
+        assert len(calls) <= 1
+        assert len(engine.files()) == 100
+    finally:
+        engine.close()
+
+
+def test_close_while_the_indexer_is_busy_does_not_crash(tmp_path: Path) -> None:
+    """Regression: close() closed SQLite under a still-running indexer thread (a segfault)."""
+    import threading
+
+    from desktop_search.core.engine import Engine
+
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowEmbedder(HashEmbedder):
+        def embed_documents(self, texts):  # type: ignore[no-untyped-def]
+            entered.set()
+            release.wait(60)
+            return super().embed_documents(texts)
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    _write(folder / "a.txt", "some words to embed")
+    engine = Engine.open(data_dir=tmp_path / "home", embedder=SlowEmbedder())
+    engine.add_folder(folder)
+    stop = engine.stop_background
+    engine.stop_background = lambda timeout=30.0: stop(timeout=0.2)  # type: ignore[method-assign]
+    engine.start_background(watch=False)
+    assert entered.wait(60)
+    engine.close()  # the thread is still inside the embedder: the store must stay open
+    release.set()
+    engine.stop_background = stop  # type: ignore[method-assign]
+    engine.close()  # waits for the thread, which finishes the batch in hand; then everything closes
+    reopened = Engine.open(data_dir=tmp_path / "home", embedder=HashEmbedder())
+    try:
+        assert [r.status.value for r in reopened.files()] == ["indexed"]  # its write reached an open store
+        assert reopened.check()["consistent"]
+    finally:
+        reopened.close()
