@@ -254,6 +254,7 @@ def test_store_locked_by_another_process(tmp_path: Path, monkeypatch: pytest.Mon
         engine.close()
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_two_processes_indexing_one_store(tmp_path: Path) -> None:
     """Two ``index`` runs on one data dir at once (the CLI beside the app): a clean result or a refusal."""
