@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import json
 import logging
 import os
@@ -423,6 +424,7 @@ class Engine:
         exclusions = self._exclusions()
         roots = sorted(self.folders, key=len, reverse=True)
         seen: set[str] = set()
+        listings: dict[str, list[FileRecord]] = {}  # a root's rows, read once per call
         for path in paths:
             path = os.path.abspath(path)
             root = next((r for r in roots if path == r or path.startswith(r.rstrip(os.sep) + os.sep)), None)
@@ -443,9 +445,13 @@ class Engine:
             ):
                 if record is not None:
                     plan.deleted.append(record)
+                    if st is None:
+                        continue  # a deleted file; only a path the ledger does not know may be a folder
                 # a folder that went away: forget everything below it
                 prefix = key.rstrip(os.sep) + os.sep
-                for row in self.store.ledger.files(folder=to_key(root)):
+                if root not in listings:
+                    listings[root] = self.store.ledger.files(folder=to_key(root))
+                for row in listings[root]:
                     if row.path.startswith(prefix) and row.path not in seen:
                         seen.add(row.path)
                         plan.deleted.append(row)
@@ -506,9 +512,12 @@ class Engine:
     def stop_background(self, timeout: float = 30.0) -> None:
         """Stop watching and the indexer thread; the batch in hand is finished, nothing is lost."""
         with self._lock:
-            service, self._service = self._service, None
+            service = self._service
         if service is not None:
             service.stop(timeout)
+            with self._lock:
+                if self._service is service and not service.alive:
+                    self._service = None  # kept while its thread runs, so close() can wait again
 
     def retry(self, paths: list[str]) -> None:
         """Mark failed files pending again; the next index run retries them."""
@@ -630,6 +639,11 @@ class Engine:
 
     def close(self) -> None:
         self.stop_background()
+        service = self._service
+        if service is not None and service.alive:
+            # closing the store under a running thread crashes SQLite (use after close): leave it open
+            log.warning("the indexer thread did not stop in time; the store is left open")
+            return
         with self._lock:
             if self._pool is not None:
                 self._pool.close()
@@ -650,16 +664,27 @@ def _log_walk_error(path: str, err: OSError) -> None:
     log.warning("cannot read %r: %s", path, err)
 
 
+_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
 def _store_error(err: BaseException) -> BaseException:
     """Disk full, read-only or locked stores become a StoreUnavailableError the user can act on."""
     text = str(err).lower()
+    code = err.errno if isinstance(err, OSError) else None
     if isinstance(err, UserError):
         return err
-    if ("disk" in text and "full" in text) or "no space" in text:
+    if ("disk" in text and "full" in text) or "no space" in text or code in _FULL_ERRNOS:
         return StoreUnavailableError(
             "The disk holding the index is full.", "Free some space; indexing resumes by itself."
         )
-    if "readonly" in text or "read-only" in text or "permission denied" in text:
+    if (
+        "readonly" in text
+        or "read-only" in text
+        or "permission denied" in text
+        or "unable to open database file" in text  # SQLite's words for a folder it cannot write
+        or code in _READ_ONLY_ERRNOS
+    ):
         return StoreUnavailableError(
             "The index folder cannot be written (read-only or no permission).",
             "Check the data folder's permissions.",
@@ -723,6 +748,10 @@ class _BackgroundService:
 
     def start(self) -> None:
         self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
 
     def stop(self, timeout: float) -> None:
         with self._cond:

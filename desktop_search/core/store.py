@@ -32,6 +32,28 @@ from desktop_search.core.vectors import VectorMeta, VectorStore
 log = logging.getLogger(__name__)
 
 
+def make_private(root: Path) -> None:
+    """Make the index readable only by the user: folders 0700, files 0600 (POSIX; a no-op elsewhere).
+
+    Chroma and SQLite create their files with the process umask (often 0644). The index holds the
+    text of the user's documents, so every write batch tightens what appeared (a dozen entries: cheap).
+    SQLite gives its -wal/-shm files the mode of the database file.
+    """
+    if os.name != "posix":
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        for names, mode in ((dirnames, 0o700), (filenames, 0o600)):
+            for name in names:
+                path = os.path.join(dirpath, name)
+                with contextlib.suppress(OSError):
+                    st = os.lstat(path)
+                    if st.st_mode & 0o077 and not os.path.islink(path):
+                        os.chmod(path, mode)
+    with contextlib.suppress(OSError):
+        if os.stat(root).st_mode & 0o077:
+            os.chmod(root, 0o700)
+
+
 @dataclass
 class CheckReport:
     """What a consistency check found (and repaired, when asked)."""
@@ -68,6 +90,7 @@ class Store:
         self._vectors: VectorStore | None = None
         self._vectors_lock = threading.Lock()
         self._write_lock = threading.RLock()
+        make_private(index_dir)
 
     @property
     def vectors(self) -> VectorStore:
@@ -81,6 +104,7 @@ class Store:
 
     def close(self) -> None:
         self.ledger.close()
+        make_private(self.index_dir)
 
     # -- writes --------------------------------------------------------------------------------------
 
@@ -91,6 +115,7 @@ class Store:
         with self._write_lock:
             new_ids = [c.chunk_id for c in chunks]
             self.vectors.upsert(new_ids, vectors, metas)
+            make_private(self.index_dir)
             stale = [cid for cid in self.vectors.ids_of_path(record.path) if cid not in set(new_ids)]
             if stale:
                 self.vectors.delete(stale)
@@ -113,6 +138,7 @@ class Store:
                     vecs.append(np.asarray(vectors, dtype=np.float32))
             if ids:
                 self.vectors.upsert(ids, np.concatenate(vecs), metas)
+                make_private(self.index_dir)
             for record, chunks, _ in items:
                 previous = self.ledger.get(record.path)
                 if previous is not None and previous.chunk_count > len(chunks):

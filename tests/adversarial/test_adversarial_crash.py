@@ -1,0 +1,224 @@
+"""Crash consistency: ``kill -9`` at random moments while indexing, deleting and renaming.
+
+Each round changes the folder (new, modified, deleted and renamed files), starts
+``python -m desktop_search index``, kills it with SIGKILL at a random moment, checks the store
+still opens and checks without crashing, then restarts ``index`` to completion and requires
+``desktop-search check`` to report a consistent index whose ledger matches the disk exactly.
+
+The CLI runs with ``DESKTOP_SEARCH_EMBEDDER=hash`` (the model-free embedder the engine offers for
+tests): the store, the ledger, the extraction pool and the write order are the real ones; only the
+vectors are cheap. The full 20 rounds are ``slow``; 3 rounds run by default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.adversarial.hostile_files import MB
+from tests.core.extract_samples import make_docx, make_pdf
+
+REPO = Path(__file__).resolve().parents[2]
+WORDS = [
+    *["river", "mountain", "ledger", "harbour", "violin", "copper", "lantern", "meadow", "orbit", "glacier"],
+    *["falcon", "cedar", "quartz", "tundra", "beacon", "saffron", "walnut", "comet", "canyon", "marble"],
+]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "DESKTOP_SEARCH_EMBEDDER": "hash", "PYTHONUNBUFFERED": "1"}
+
+
+def cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_search", *args],
+        cwd=REPO,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def _text(rng: random.Random, paragraphs: int) -> str:
+    return "\n\n".join(
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 120))) for _ in range(paragraphs)
+    )
+
+
+def _new_file(folder: Path, rng: random.Random, n: int) -> None:
+    sub = folder / f"d{n % 7}"
+    sub.mkdir(exist_ok=True)
+    roll = rng.random()
+    if roll < 0.05:
+        (sub / f"f{n}.pdf").write_bytes(make_pdf([[f"page {i} of {n}", rng.choice(WORDS)] for i in range(3)]))
+    elif roll < 0.08:
+        (sub / f"f{n}.docx").write_bytes(make_docx())
+    else:
+        (sub / f"f{n}.{rng.choice(['txt', 'md'])}").write_text(
+            _text(rng, rng.randint(1, 12)), encoding="utf-8"
+        )
+
+
+@dataclass
+class Tally:
+    rounds: int = 0
+    killed_mid_run: int = 0  # the kill landed while the process was still working
+    exited_before_kill: int = 0
+    inconsistent_after_kill: int = 0  # check right after the kill found something (repaired by restart)
+    files_final: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _mutate(folder: Path, rng: random.Random, counter: list[int]) -> None:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    rng.shuffle(files)
+    k = max(1, len(files) // 12)
+    for p in files[:k]:  # delete
+        p.unlink()
+    for p in files[k : 2 * k]:  # rename (a move within the folder)
+        p.rename(p.with_name(f"renamed-{counter[0]}-{p.name}"))
+        counter[0] += 1
+    for p in files[2 * k : 3 * k]:  # modify
+        if p.suffix in (".txt", ".md"):
+            p.write_text(_text(rng, rng.randint(1, 6)), encoding="utf-8")
+    for _ in range(k):  # add
+        _new_file(folder, rng, counter[0])
+        counter[0] += 1
+
+
+def _disk_files(folder: Path) -> set[str]:
+    return {str(p) for p in folder.rglob("*") if p.is_file()}
+
+
+def _ledger_files(data: Path) -> dict[str, str]:
+    import sqlite3
+
+    db = data / "data" / "index" / "ledger.sqlite3"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return dict(conn.execute("SELECT path, status FROM files"))
+
+
+def _chroma_stamp(data: Path) -> tuple[int, ...]:
+    """Changes whenever Chroma writes (its SQLite file or WAL): vectors are being stored."""
+    chroma = data / "data" / "index" / "chroma"
+    stamps = []
+    for name in ("chroma.sqlite3", "chroma.sqlite3-wal"):
+        try:
+            st = (chroma / name).stat()
+            stamps += [st.st_mtime_ns, st.st_size]
+        except OSError:
+            stamps += [0, 0]
+    return tuple(stamps)
+
+
+def _wait_for_vector_write(data: Path, before: tuple[int, ...], proc: subprocess.Popen[bytes]) -> float:
+    """Wait until the process stores its first vectors (or exits); the seconds waited."""
+    start = time.monotonic()
+    while proc.poll() is None and _chroma_stamp(data) == before and time.monotonic() - start < 120:
+        time.sleep(0.02)
+    return time.monotonic() - start
+
+
+def run_rounds(tmp_path: Path, rounds: int, seed: int, files: int, check_after_kill: bool) -> Tally:
+    """``rounds`` kill-restart-check rounds over a folder of ``files`` files (see the module docstring).
+
+    A quarter of the kills land at a random moment from the start (opening, scanning); the rest at a
+    random moment after the process has begun writing vectors, within the time a full run takes.
+    """
+    rng = random.Random(seed)
+    folder, data = tmp_path / "docs", tmp_path / "home"
+    folder.mkdir()
+    counter = [0]
+    for _ in range(files):
+        _new_file(folder, rng, counter[0])
+        counter[0] += 1
+    (folder / "big.txt").write_text(_text(rng, 2000), encoding="utf-8")  # ~1 MB: many chunks in one file
+    assert (folder / "big.txt").stat().st_size > MB // 2
+    tally = Tally()
+    work_s = 3.0  # time from the first vector write to the end of a full run, measured on restarts
+    for round_no in range(rounds):
+        if round_no:
+            _mutate(folder, rng, counter)
+        before = _chroma_stamp(data)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "desktop_search", "index", "--data-dir", str(data), str(folder)],
+            cwd=REPO,
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its extraction workers are in its group: kill them all at once
+        )
+        if rng.random() < 0.25:
+            time.sleep(rng.uniform(0.3, 4.0))  # while starting, opening the store or scanning
+        else:
+            _wait_for_vector_write(data, before, proc)
+            time.sleep(rng.uniform(0.0, work_s))  # while indexing, deleting or renaming
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)  # the app and its workers die together, like a power cut
+            tally.killed_mid_run += 1
+        else:
+            tally.exited_before_kill += 1
+        proc.wait(30)
+
+        if check_after_kill:
+            after_kill = cli("check", "--json", "--data-dir", str(data))
+            assert after_kill.returncode in (0, 1), after_kill.stderr  # a report, never a crash
+            if not json.loads(after_kill.stdout.strip().splitlines()[-1])["consistent"]:
+                tally.inconsistent_after_kill += 1
+
+        before = _chroma_stamp(data)
+        restart = subprocess.Popen(
+            [sys.executable, "-m", "desktop_search", "index", "--data-dir", str(data), str(folder)],
+            cwd=REPO,
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        waited = _wait_for_vector_write(data, before, restart)
+        started = time.monotonic()
+        _out, err = restart.communicate(timeout=300)
+        assert restart.returncode == 0, err
+        if waited < 120:
+            work_s = max(0.5, time.monotonic() - started)
+
+        check = cli("check", "--json", "--data-dir", str(data))
+        report = json.loads(check.stdout.strip().splitlines()[-1])
+        assert check.returncode == 0 and report["consistent"], f"round {round_no}: {report} {check.stderr}"
+        ledger = _ledger_files(data)
+        disk = _disk_files(folder)
+        assert set(ledger) == disk, (
+            f"round {round_no}: ledger and disk differ: only in ledger {sorted(set(ledger) - disk)[:5]}, "
+            f"only on disk {sorted(disk - set(ledger))[:5]}"
+        )
+        not_done = {p: s for p, s in ledger.items() if s not in ("indexed", "skipped", "failed")}
+        assert not not_done, f"round {round_no}: left unfinished {list(not_done.items())[:5]}"
+        tally.rounds += 1
+        tally.files_final = len(disk)
+    return tally
+
+
+@pytest.mark.timeout(400)
+def test_three_kill_rounds(tmp_path: Path) -> None:
+    tally = run_rounds(tmp_path, rounds=3, seed=3, files=200, check_after_kill=False)
+    print(f"crash rounds: {tally}")
+    assert tally.rounds == 3
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_twenty_kill_rounds(tmp_path: Path) -> None:
+    tally = run_rounds(tmp_path, rounds=20, seed=20, files=400, check_after_kill=True)
+    print(f"crash rounds: {tally}")
+    assert tally.rounds == 20
+    assert tally.killed_mid_run >= 15  # the kills really landed while work was under way
