@@ -24,7 +24,7 @@ from typing import Any
 from desktop_search.core.embedder import Embedder, HashEmbedder, LoadProgress
 from desktop_search.core.errors import FolderUnreadableError, StoreUnavailableError, UserError
 from desktop_search.core.exclusions import Exclusions
-from desktop_search.core.extract.kinds import is_candidate
+from desktop_search.core.extract.kinds import is_listed
 from desktop_search.core.jobs import JobControl
 from desktop_search.core.pathkeys import from_key, to_key
 from desktop_search.core.paths import AppPaths, resolve_paths
@@ -98,6 +98,8 @@ class Engine:
         from desktop_search.core.store import Store
 
         try:
+            self.paths.index_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.paths.index_dir.chmod(0o700)
             return Store(self._store_dir(model_name), model_name)
         except Exception as err:
             raise _store_error(err) from err
@@ -122,7 +124,9 @@ class Engine:
             return
         target = self.paths.index_dir / _ACTIVE_MODEL_FILE
         tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"model": model_name}))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(json.dumps({"model": model_name}))
         os.replace(tmp, target)
 
     @property
@@ -440,7 +444,7 @@ class Engine:
             if (
                 st is None
                 or not os.path.isfile(path)
-                or not is_candidate(path)
+                or not is_listed(path)
                 or exclusions.excludes(path, root)
             ):
                 if record is not None:

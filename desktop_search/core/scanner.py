@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from desktop_search.core.exclusions import Exclusions
-from desktop_search.core.extract.kinds import is_candidate
+from desktop_search.core.extract.kinds import is_listed
 from desktop_search.core.pathkeys import from_key, to_key
 from desktop_search.core.records import FileRecord, FileStatus
 
@@ -55,7 +55,7 @@ class ScanPlan:
 def walk_folder(
     folder: str, exclusions: Exclusions, on_error: Callable[[str, OSError], None]
 ) -> Iterator[DiskFile]:
-    """Every candidate document below ``folder`` (by name, see ``is_candidate``); directory symlinks are
+    """Every file below ``folder`` that may be a document (see ``is_listed``); directory symlinks are
     not followed (no loops)."""
     folder_key = to_key(folder)
     stack = [folder]
@@ -73,7 +73,7 @@ def walk_folder(
                     if not exclusions.excludes_dir(path, folder):
                         stack.append(path)
                     continue
-                if not is_candidate(path) or exclusions.excludes_file(path, folder):
+                if not is_listed(path) or exclusions.excludes_file(path, folder):
                     continue  # images, archives, media: not documents, never listed
                 st = entry.stat(follow_symlinks=True)
             except OSError as err:  # a dangling symlink, a file that vanished, a permission problem

@@ -100,17 +100,22 @@ def _disk_files(folder: Path) -> set[str]:
     return {str(p) for p in folder.rglob("*") if p.is_file()}
 
 
+def _model_index(data: Path) -> Path:
+    """The index folder of the (only) model in a data dir: ``data/index/chunks-<model>``."""
+    return next((data / "data" / "index").glob("chunks-*"), data / "data" / "index" / "not-yet")
+
+
 def _ledger_files(data: Path) -> dict[str, str]:
     import sqlite3
 
-    db = data / "data" / "index" / "ledger.sqlite3"
+    db = _model_index(data) / "ledger.sqlite3"
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         return dict(conn.execute("SELECT path, status FROM files"))
 
 
 def _chroma_stamp(data: Path) -> tuple[int, ...]:
     """Changes whenever Chroma writes (its SQLite file or WAL): vectors are being stored."""
-    chroma = data / "data" / "index" / "chroma"
+    chroma = _model_index(data) / "chroma"
     stamps = []
     for name in ("chroma.sqlite3", "chroma.sqlite3-wal"):
         try:

@@ -56,5 +56,6 @@ def test_every_kind_ends_as_expected_in_the_pool(hostile: tuple[Path, list[hf.Wr
                 wrong.append(f"{w.kind}: reason {reason!r} does not match {w.reason!r}")
             if "Traceback" in reason or "\n" in reason:
                 wrong.append(f"{w.kind}: reason is not a sentence: {reason!r}")
-        assert pool.restarts >= 2  # the two slow PDFs were stopped by killing their worker
+        # the slow PDFs end 'failed' with the time-limit reason (checked above), whether the worker's own
+        # deadline answered or the pool had to kill it: which one wins depends on the machine's load
     assert not wrong, "\n".join(wrong)

@@ -46,7 +46,8 @@ def test_unreadable_file_and_folder(tmp_path: Path) -> None:
         timeout=240,
     )
     assert out.returncode == 0, out.stderr
-    with sqlite3.connect(home / "data" / "index" / "ledger.sqlite3") as conn:
+    ledger = next((home / "data" / "index").glob("chunks-*/ledger.sqlite3"))
+    with sqlite3.connect(ledger) as conn:
         rows = {p: (s, r) for p, s, r in conn.execute("SELECT path, status, reason FROM files")}
     assert rows[str(folder / "readable.txt")][0] == "indexed"
     for w in written:

@@ -108,6 +108,31 @@ def extension(path: str | bytes | os.PathLike) -> str:
     return ext.lower() if dot and stem else ""
 
 
+# Files that are never documents: archives, media, fonts, binaries, databases. The scanner does not
+# list them at all (a folder of photos should not fill the Files view with "skipped"). Anything else
+# with an unknown extension is still looked at, and skipped with a reason when it is binary.
+NOT_DOCUMENTS = frozenset(
+    _words(
+        """
+    gz tgz bz2 tbz2 xz txz zst lz lzma lz4 z zip 7z rar tar cab arj jar war ear apk aab ipa deb rpm
+    snap flatpak appimage iso img dmg vhd vmdk qcow2 exe msi dll so dylib o obj a lib ko bin elf class
+    pyc pyo pyd wasm png jpg jpeg jfif gif bmp tif tiff webp ico icns heic heif avif raw cr2 cr3 nef
+    arw dng orf rw2 psd xcf kra svgz eps ai mp3 m4a aac flac ogg oga opus wav wma aiff mid midi mp4 m4v
+    mkv avi mov wmv webm flv mpg mpeg 3gp ttf otf woff woff2 eot pfb sqlite sqlite3 db mdb accdb
+    pdb dat idx pack npy npz pt pth onnx safetensors gguf h5 hdf5 parquet feather pkl pickle
+    """
+    )
+)
+
+
+def is_listed(path: str | bytes | os.PathLike) -> bool:
+    """Whether the scanner lists a file at all: not an editor temp file, not a known non-document."""
+    name = _name(path)
+    if not name or name.endswith(("~", ".swp", ".tmp", ".part", ".crdownload")) or name.startswith(".~lock"):
+        return False
+    return extension(path) not in NOT_DOCUMENTS
+
+
 def is_candidate(path: str | bytes | os.PathLike) -> bool:
     """A cheap check by name: is the file worth trying to extract?"""
     name = _name(path)
