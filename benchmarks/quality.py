@@ -8,8 +8,7 @@ each file counts once in the ranking (the searcher's grouped mode).
     python benchmarks/quality.py --sweep              # also try a few fusion settings
     python benchmarks/quality.py --rebuild            # index again from scratch
 
-The index is built through the Engine when it is available (``Engine.open`` + ``add_folder`` +
-``index``), else through the same steps directly (extract, chunk, embed, ``Store.write_files``).
+The index is built through the Engine (``Engine.open`` + a folder + ``index``), as the app does.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import random
 import shutil
 import sys
 import time
@@ -25,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, SHARED, eprint, index_files, real_embedder
+from common import CACHE, SHARED, eprint, real_embedder
 
 DATASET = SHARED / "datasets" / "scifact"
 K = 10
@@ -59,52 +57,41 @@ def load_queries() -> tuple[dict[str, str], dict[str, dict[str, int]]]:
     return queries, qrels
 
 
-def build_order(docs: Path, qrels: dict[str, dict[str, int]]) -> list[Path]:
-    """Files in indexing order: every judged abstract first, then the rest in a fixed shuffled order.
-
-    So an index interrupted part way (the build resumes where it stopped) is still a fair, if easier,
-    test collection: all relevant files plus a random sample of distractors.
+def build(cache: Path, embedder, rebuild: bool, no_build: bool = False):
+    """Index the corpus through the product (``Engine.open`` + a folder + ``Engine.index``) into a cached
+    data dir; return the engine. Resumable: an interrupted build goes on where it stopped (the engine's
+    incremental scan), and a finished one only opens.
     """
-    judged = {d for rel in qrels.values() for d in rel}
-    files = sorted(docs.glob("*.txt"))
-    first = [f for f in files if f.stem in judged]
-    rest = [f for f in files if f.stem not in judged]
-    random.Random(13).shuffle(rest)
-    return first + rest
-
-
-def build(cache: Path, embedder, rebuild: bool, qrels, max_files: int | None = None):
-    """Open the cached SciFact index, first indexing what is not in it yet; return the Store.
-
-    Resumable: files already in the ledger are skipped, so an interrupted build goes on where it stopped.
-    """
-    from desktop_search.core.pathkeys import to_key
-    from desktop_search.core.records import FileStatus
-    from desktop_search.core.store import Store
+    from desktop_search.core.engine import Engine
+    from desktop_search.core.settings import Settings
 
     if rebuild and cache.exists():
         shutil.rmtree(cache)
     docs = cache / "docs"
     marker = cache / "built.json"
-    store = Store(cache / "index", embedder.model_name)
-    if marker.exists():
-        return store
     if not docs.exists() or len(list(docs.glob("*.txt"))) < 5183:
         write_corpus(docs)
-    done = {r.path for r in store.ledger.files(status=FileStatus.INDEXED)}
-    order = build_order(docs, qrels)
-    todo = [f for f in order if to_key(str(f)) not in done]
-    if max_files is not None:
-        todo = todo[: max(0, max_files - len(done))]
-    eprint(f"{len(done)} of {len(order)} abstracts indexed in {cache}; indexing {len(todo)} more")
+    engine = Engine.open(cache / "home", embedder=embedder, settings=Settings(folders=[str(docs)]))
+    if marker.exists() or no_build:
+        return engine
     started = time.monotonic()
-    chunks = index_files(store, embedder, todo, docs) if todo else 0
+    last = [0.0]
+
+    def progress(p) -> None:
+        if time.monotonic() - last[0] > 30:
+            last[0] = time.monotonic()
+            eprint(
+                f"  {p.phase}: {p.files_done}/{p.files_total} files,"
+                f" {p.chunks_done} chunks, {p.chunks_per_s}/s"
+            )
+
+    result = engine.index(progress)
     took = time.monotonic() - started
-    if len(store.ledger.files(status=FileStatus.INDEXED)) >= len(order):
-        built = {"files": len(order), "chunks": store.ledger.chunk_total(), "via": "store"}
-        marker.write_text(json.dumps(built))
-    eprint(f"indexed {len(todo)} files, {chunks} chunks in {took:.0f} s")
-    return store
+    status = engine.status()
+    if str(result.phase) == "done":
+        marker.write_text(json.dumps({"files": status["files"], "chunks": status["chunks"], "via": "engine"}))
+    eprint(f"indexed through the engine: {status['files']}, {status['chunks']} chunks in {took:.0f} s")
+    return engine
 
 
 def evaluate(searcher, queries, qrels, mode: str) -> dict[str, float]:
@@ -129,7 +116,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=CACHE / "scifact")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--build-only", action="store_true")
-    parser.add_argument("--max-files", type=int, default=None, help="index at most this many abstracts")
     parser.add_argument("--no-build", action="store_true", help="search whatever is indexed so far")
     parser.add_argument("--dense-weight", type=float, default=None)
     parser.add_argument("--keyword-weight", type=float, default=None)
@@ -144,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
 
     embedder = real_embedder(threads=args.threads)
     queries, qrels = load_queries()
-    store = build(args.cache, embedder, args.rebuild, qrels, 0 if args.no_build else args.max_files)
+    engine = build(args.cache, embedder, args.rebuild, args.no_build)
+    store = engine.store
     if args.build_only:
+        engine.close()
         return 0
     defaults = Settings()
     searcher = Searcher(
@@ -167,15 +155,21 @@ def main(argv: list[str] | None = None) -> int:
 
     embedder.embed_query = embed_cached  # type: ignore[method-assign]
     n_files = len(store.ledger.files())
-    print(f"SciFact test: {len(queries)} queries over {n_files} of 5183 abstracts"
-          f" ({store.ledger.chunk_total()} chunks); file-level relevance")
+    print(
+        f"SciFact test: {len(queries)} queries over {n_files} of 5183 abstracts"
+        f" ({store.ledger.chunk_total()} chunks); file-level relevance"
+    )
     print(f"{'mode':<34} nDCG@10  Recall@10  MRR@10")
     for mode in args.modes.split(","):
         started = time.monotonic()
         m = evaluate(searcher, queries, qrels, mode)
-        label = mode if mode != "hybrid" else (
-            f"hybrid (dw={searcher.dense_weight}, kw={searcher.keyword_weight}, k={searcher.rrf_k:g},"
-            f" cov^{searcher.coverage_power:g})"
+        label = (
+            mode
+            if mode != "hybrid"
+            else (
+                f"hybrid (dw={searcher.dense_weight}, kw={searcher.keyword_weight}, k={searcher.rrf_k:g},"
+                f" cov^{searcher.coverage_power:g})"
+            )
         )
         print(f"{label:<34} {m['ndcg@10']:.4f}   {m['recall@10']:.4f}    {m['mrr@10']:.4f}"
               f"   ({time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
@@ -187,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             m = evaluate(searcher, queries, qrels, "hybrid")
             label = f"hybrid (dw={dw}, kw={kw}, k={rk:g}, cov^{cp:g})"
             print(f"{label:<34} {m['ndcg@10']:.4f}   {m['recall@10']:.4f}    {m['mrr@10']:.4f}", flush=True)
-    store.close()
+    engine.close()
     return 0
 
 
