@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import shutil
 import sys
 import time
@@ -29,15 +30,20 @@ DATASET = SHARED / "datasets" / "scifact"
 K = 10
 
 
-def write_corpus(docs_dir: Path) -> int:
+def write_corpus(docs_dir: Path, subset: int | None = None, judged: set[str] | None = None) -> int:
+    """One file per abstract. With ``subset``, every judged abstract plus random others up to that many
+    (a smaller collection for a slow machine: easier than the full one, but the modes compare fairly)."""
     docs_dir.mkdir(parents=True, exist_ok=True)
-    n = 0
     with (DATASET / "corpus.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            doc = json.loads(line)
-            (docs_dir / f"{doc['_id']}.txt").write_text(f"{doc['title']}\n{doc['text']}\n", encoding="utf-8")
-            n += 1
-    return n
+        docs = [json.loads(line) for line in fh]
+    if subset is not None and subset < len(docs):
+        keep = [d for d in docs if d["_id"] in (judged or set())]
+        rest = [d for d in docs if d["_id"] not in (judged or set())]
+        random.Random(13).shuffle(rest)
+        docs = keep + rest[: max(0, subset - len(keep))]
+    for doc in docs:
+        (docs_dir / f"{doc['_id']}.txt").write_text(f"{doc['title']}\n{doc['text']}\n", encoding="utf-8")
+    return len(docs)
 
 
 def load_queries() -> tuple[dict[str, str], dict[str, dict[str, int]]]:
@@ -57,7 +63,9 @@ def load_queries() -> tuple[dict[str, str], dict[str, dict[str, int]]]:
     return queries, qrels
 
 
-def build(cache: Path, embedder, rebuild: bool, no_build: bool = False):
+def build(
+    cache: Path, embedder, rebuild: bool, no_build: bool = False, subset: int | None = None, qrels=None
+):
     """Index the corpus through the product (``Engine.open`` + a folder + ``Engine.index``) into a cached
     data dir; return the engine. Resumable: an interrupted build goes on where it stopped (the engine's
     incremental scan), and a finished one only opens.
@@ -69,8 +77,10 @@ def build(cache: Path, embedder, rebuild: bool, no_build: bool = False):
         shutil.rmtree(cache)
     docs = cache / "docs"
     marker = cache / "built.json"
-    if not docs.exists() or len(list(docs.glob("*.txt"))) < 5183:
-        write_corpus(docs)
+    if not (cache / "docs.complete").exists():
+        judged = {d for rel in (qrels or {}).values() for d in rel}
+        write_corpus(docs, subset, judged)
+        (cache / "docs.complete").write_text("")
     engine = Engine.open(cache / "home", embedder=embedder, settings=Settings(folders=[str(docs)]))
     if marker.exists() or no_build:
         return engine
@@ -115,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, default=CACHE / "scifact")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--subset", type=int, default=None, help="judged abstracts plus random others, N files in all"
+    )
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--no-build", action="store_true", help="search whatever is indexed so far")
     parser.add_argument("--dense-weight", type=float, default=None)
@@ -130,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
 
     embedder = real_embedder(threads=args.threads)
     queries, qrels = load_queries()
-    engine = build(args.cache, embedder, args.rebuild, args.no_build)
+    cache = args.cache if args.subset is None else args.cache.with_name(f"{args.cache.name}-{args.subset}")
+    engine = build(cache, embedder, args.rebuild, args.no_build, args.subset, qrels)
     store = engine.store
     if args.build_only:
         engine.close()
