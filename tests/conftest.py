@@ -34,7 +34,6 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def real_model_folder() -> Path:
     """The default model as a local sentence-transformers folder (converted once, then cached)."""
     from desktop_search.core.model_source import resolve_model_folder
-
     from desktop_search.core.paths import resolve_paths
     from desktop_search.core.settings import DEFAULT_MODEL
 

@@ -9,28 +9,73 @@ that scans, indexes, then watches the folders and reports progress through a cal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from desktop_search.core.embedder import LoadProgress
+from desktop_search.core.embedder import Embedder, HashEmbedder, LoadProgress
+from desktop_search.core.errors import FolderUnreadableError, StoreUnavailableError, UserError
+from desktop_search.core.exclusions import Exclusions
 from desktop_search.core.jobs import JobControl
-from desktop_search.core.paths import AppPaths
-from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, SearchFilters, SearchHit
-from desktop_search.core.settings import Settings
+from desktop_search.core.pathkeys import from_key, to_key
+from desktop_search.core.paths import AppPaths, resolve_paths
+from desktop_search.core.records import (
+    FileRecord,
+    FileStatus,
+    IndexProgress,
+    Phase,
+    SearchFilters,
+    SearchHit,
+)
+from desktop_search.core.scanner import DiskFile, ScanPlan, diff_folder, walk_folder
+from desktop_search.core.settings import Settings, load_settings, save_settings
+
+log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[IndexProgress], None]
 LoadCallback = Callable[[LoadProgress], None]
+EMBEDDER_ENV = "DESKTOP_SEARCH_EMBEDDER"  # "hash": the fast fake embedder (tests and diagnostics only)
+_UNAVAILABLE_KEY = "unavailable_folders"
 
 
-class Engine:  # pragma: no cover - contract; implemented in the indexing and search issues
+def _embedder_from_env() -> Embedder | None:
+    if os.environ.get(EMBEDDER_ENV, "").lower() == "hash":
+        return HashEmbedder()
+    return None
+
+
+class Engine:
     """Facade over store, embedder, indexer, watcher and search."""
 
-    settings: Settings
-    paths: AppPaths
-
     def __init__(self, settings: Settings, paths: AppPaths, embedder: Any = None) -> None:
-        raise NotImplementedError
+        from desktop_search.core.store import Store
+
+        self.settings = settings
+        self.paths = paths.ensure()
+        if embedder is None:
+            embedder = _embedder_from_env()
+        if embedder is None:
+            from desktop_search.core.model_source import create_embedder
+
+            embedder = create_embedder(settings, paths)
+        self.embedder: Any = embedder
+        self.model_name: str = embedder.model_name
+        try:
+            self.store = Store(paths.index_dir, self.model_name)
+        except Exception as err:
+            raise _store_error(err) from err
+        self._lock = threading.RLock()
+        self._load_lock = threading.Lock()
+        self._pool: Any = None
+        self._indexer: Any = None
+        self._searcher: Any = None
+        self.model_error: UserError | None = None
+        self.last_progress = IndexProgress(Phase.IDLE)
+        self._service: _BackgroundService | None = None
 
     @classmethod
     def open(
@@ -41,78 +86,315 @@ class Engine:  # pragma: no cover - contract; implemented in the indexing and se
         ``embedder`` replaces the configured model (tests pass a HashEmbedder or the shared real one);
         ``settings`` replaces the saved settings (not saved until ``save_settings``).
         """
-        raise NotImplementedError
+        paths = resolve_paths(data_dir)
+        if settings is None:
+            settings = load_settings(paths.settings_file)
+        return cls(settings, paths, embedder)
 
     def save_settings(self) -> None:
-        raise NotImplementedError
+        save_settings(self.settings, self.paths.settings_file)
 
-    # model
+    # -- model ---------------------------------------------------------------------------------------
+
     def load_model(self, progress: LoadCallback | None = None) -> None:
         """Resolve and load the embedding model (blocking; raises ModelUnavailableError)."""
-        raise NotImplementedError
+        with self._load_lock:
+            load = getattr(self.embedder, "load", None)
+            if load is None:
+                return
+            if progress is not None and hasattr(self.embedder, "_folder_source"):
+                self._attach_load_progress(progress)
+            try:
+                load()
+            except UserError as err:
+                self.model_error = err
+                raise
+            self.model_error = None
+
+    def _attach_load_progress(self, progress: LoadCallback) -> None:
+        source = self.embedder._folder_source
+        if not callable(source) or getattr(source, "_with_progress", False):
+            return
+        from desktop_search.core.model_source import resolve_model_folder
+
+        settings, paths = self.settings, self.paths
+
+        def folder() -> Path:
+            return resolve_model_folder(settings.model, paths, settings.model_path, False, progress)
+
+        folder._with_progress = True  # type: ignore[attr-defined]
+        self.embedder._folder_source = folder
 
     @property
     def model_ready(self) -> bool:
-        raise NotImplementedError
+        return bool(getattr(self.embedder, "loaded", True))
 
-    # folders and indexing
+    @property
+    def precision(self) -> str:
+        return str(getattr(self.embedder, "precision", "") or "float32")
+
+    @property
+    def device(self) -> str:
+        return str(getattr(self.embedder, "device", "") or "cpu")
+
+    # -- folders -------------------------------------------------------------------------------------
+
     @property
     def folders(self) -> list[str]:
-        raise NotImplementedError
+        return list(self.settings.folders)
 
     def add_folder(self, folder: str | Path) -> None:
         """Watch and index a folder (raises FolderUnreadableError); the background service scans it."""
-        raise NotImplementedError
+        path = os.path.abspath(os.path.expanduser(os.fspath(folder)))
+        if not os.path.isdir(path):
+            raise FolderUnreadableError(f"The folder {path} does not exist.", "Pick an existing folder.")
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise FolderUnreadableError(f"The folder {path} cannot be read.", "Check its permissions.")
+        with self._lock:
+            for existing in self.settings.folders:
+                if path == existing or path.startswith(existing.rstrip(os.sep) + os.sep):
+                    return  # already covered
+            # a new parent replaces the folders inside it
+            inner = [f for f in self.settings.folders if f.startswith(path.rstrip(os.sep) + os.sep)]
+            self.settings.folders = [f for f in self.settings.folders if f not in inner] + [path]
+            for f in inner:
+                self._reassign_folder(to_key(f), to_key(path))
+            self.save_settings()
+        self.request_scan()
+
+    def _reassign_folder(self, old_key: str, new_key: str) -> None:
+        with self.store.ledger.transaction() as tx:
+            tx.execute("UPDATE files SET folder = ? WHERE folder = ?", (new_key, old_key))
 
     def remove_folder(self, folder: str | Path) -> None:
         """Stop indexing a folder and drop its entries from the index."""
-        raise NotImplementedError
+        path = os.path.abspath(os.path.expanduser(os.fspath(folder)))
+        with self._lock:
+            self.settings.folders = [f for f in self.settings.folders if f != path]
+            self.save_settings()
+            rows = self.store.ledger.files(folder=to_key(path))
+            self.store.remove_files([r.path for r in rows])
+            self._set_unavailable(to_key(path), False)
+        if self._service is not None:
+            self._service.refresh_watches()
 
-    def index(self, progress: ProgressCallback | None = None, control: JobControl | None = None) -> IndexProgress:
+    # -- unavailable folders (unplugged drives) -------------------------------------------------------
+
+    def unavailable_folders(self) -> list[str]:
+        raw = self.store.ledger.get_meta(_UNAVAILABLE_KEY, "[]") or "[]"
+        try:
+            return list(json.loads(raw))
+        except ValueError:
+            return []
+
+    def _set_unavailable(self, folder_key: str, missing: bool) -> None:
+        current = set(self.unavailable_folders())
+        changed = (folder_key in current) != missing
+        if not changed:
+            return
+        current = current | {folder_key} if missing else current - {folder_key}
+        self.store.ledger.set_meta(_UNAVAILABLE_KEY, json.dumps(sorted(current)))
+
+    # -- indexing ------------------------------------------------------------------------------------
+
+    def _exclusions(self) -> Exclusions:
+        return Exclusions(
+            self.settings.exclusions,
+            self.settings.include_hidden,
+            private_dirs=(
+                self.paths.data_dir,
+                self.paths.cache_dir,
+                self.paths.config_dir,
+                self.paths.log_dir,
+            ),
+        )
+
+    def _get_indexer(self) -> Any:
+        with self._lock:
+            if self._indexer is None:
+                from desktop_search.core.chunking import Chunker
+                from desktop_search.core.extract import ExtractorPool
+                from desktop_search.core.indexer import Indexer, IndexOptions
+
+                self.load_model()
+                chunker = Chunker(
+                    self.embedder.count_tokens,
+                    self.settings.chunk_tokens,
+                    self.settings.chunk_overlap_tokens,
+                    self.embedder.max_tokens,
+                )
+                self._pool = ExtractorPool(workers=1)
+                options = IndexOptions(
+                    max_bytes=self.settings.max_file_size_mb * 2**20,
+                    timeout_s=self.settings.extract_timeout_s,
+                )
+                self._indexer = Indexer(self.store, self.embedder, chunker, self._pool, options)
+            return self._indexer
+
+    def scan(self, folders: Iterable[str] | None = None) -> ScanPlan:
+        """Diff the folders (all by default) against the ledger; missing folders keep their entries."""
+        plan = ScanPlan()
+        exclusions = self._exclusions()
+        for folder in folders if folders is not None else self.folders:
+            key = to_key(folder)
+            if not os.path.isdir(folder):
+                plan.missing_folders.append(key)
+                self._set_unavailable(key, True)
+                continue
+            plan.present_folders.append(key)
+            self._set_unavailable(key, False)
+            disk = {f.key: f for f in walk_folder(folder, exclusions, _log_walk_error)}
+            diff_folder(folder, self.store.ledger.snapshot(key), disk, plan)
+        return plan
+
+    def index(
+        self, progress: ProgressCallback | None = None, control: JobControl | None = None
+    ) -> IndexProgress:
         """Scan every folder and index what changed (blocking; pausable and cancellable via control).
 
         Returns the last progress report (phase DONE or CANCELLED).
         """
-        raise NotImplementedError
+        report = self._tracking(progress)
+        indexer = self._loaded_indexer(report)
+        report(IndexProgress(Phase.SCANNING))
+        plan = self.scan()
+        return self._run(indexer, plan, report, control)
 
     def index_paths(
         self, paths: list[str], progress: ProgressCallback | None = None, control: JobControl | None = None
     ) -> IndexProgress:
         """Index (or forget, when gone) just these files (blocking)."""
-        raise NotImplementedError
+        report = self._tracking(progress)
+        indexer = self._loaded_indexer(report)
+        return self._run(indexer, self._plan_for_paths(paths), report, control)
 
-    # background service: one long-lived indexer thread
+    def _loaded_indexer(self, report: ProgressCallback) -> Any:
+        if not self.model_ready:
+            report(IndexProgress(Phase.LOADING_MODEL, message="Loading the model…"))
+        return self._get_indexer()
+
+    def _run(
+        self, indexer: Any, plan: ScanPlan, report: ProgressCallback, control: JobControl | None
+    ) -> IndexProgress:
+        try:
+            return indexer.run(plan, report, control)
+        except UserError:
+            raise
+        except Exception as err:
+            converted = _store_error(err)
+            if converted is not err:
+                raise converted from err
+            raise
+
+    def _plan_for_paths(self, paths: Iterable[str]) -> ScanPlan:
+        plan = ScanPlan()
+        exclusions = self._exclusions()
+        roots = sorted(self.folders, key=len, reverse=True)
+        seen: set[str] = set()
+        for path in paths:
+            path = os.path.abspath(path)
+            root = next((r for r in roots if path == r or path.startswith(r.rstrip(os.sep) + os.sep)), None)
+            if root is None or path in seen:
+                continue
+            seen.add(path)
+            key = to_key(path)
+            record = self.store.ledger.get(key)
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            if st is None or not os.path.isfile(path) or exclusions.excludes(path, root):
+                if record is not None:
+                    plan.deleted.append(record)
+                # a folder that went away: forget everything below it
+                prefix = key.rstrip(os.sep) + os.sep
+                for row in self.store.ledger.files(folder=to_key(root)):
+                    if row.path.startswith(prefix) and row.path not in seen:
+                        seen.add(row.path)
+                        plan.deleted.append(row)
+                continue
+            found = DiskFile(key, to_key(root), st.st_size, st.st_mtime)
+            if record is None:
+                plan.new.append(found)
+            elif (
+                record.status == FileStatus.PENDING
+                or record.size != found.size
+                or record.mtime != found.mtime
+            ):
+                plan.changed.append((record, found))
+        return plan
+
+    def _tracking(self, progress: ProgressCallback | None) -> ProgressCallback:
+        def report(p: IndexProgress) -> None:
+            self.last_progress = p
+            if progress is not None:
+                progress(p)
+
+        return report
+
+    # -- background service --------------------------------------------------------------------------
+
     def start_background(self, progress: ProgressCallback | None = None, watch: bool = True) -> None:
         """Start the indexer thread: load the model, scan and index every folder, then watch them."""
-        raise NotImplementedError
+        with self._lock:
+            if self._service is not None:
+                return
+            self._service = _BackgroundService(self, self._tracking(progress), watch and self.settings.watch)
+            self._service.start()
 
     def request_scan(self) -> None:
         """Ask the background service for a full rescan (after adding a folder, say)."""
-        raise NotImplementedError
+        if self._service is not None:
+            self._service.refresh_watches()
+            self._service.request_scan()
 
     def pause_indexing(self) -> None:
-        raise NotImplementedError
+        if self._service is not None:
+            self._service.control.pause()
 
     def resume_indexing(self) -> None:
-        raise NotImplementedError
+        if self._service is not None:
+            self._service.control.resume()
 
     @property
     def indexing_paused(self) -> bool:
-        raise NotImplementedError
+        return self._service is not None and self._service.control.paused
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until the background service has nothing queued (tests and scripts). False on timeout."""
-        raise NotImplementedError
+        if self._service is None:
+            return True
+        return self._service.wait_idle(timeout)
 
     def stop_background(self, timeout: float = 30.0) -> None:
         """Stop watching and the indexer thread; the batch in hand is finished, nothing is lost."""
-        raise NotImplementedError
+        with self._lock:
+            service, self._service = self._service, None
+        if service is not None:
+            service.stop(timeout)
 
     def retry(self, paths: list[str]) -> None:
         """Mark failed files pending again; the next index run retries them."""
-        raise NotImplementedError
+        self.store.ledger.set_status(paths, FileStatus.PENDING, "Waiting to be retried.")
+        if self._service is not None:
+            self._service.add_paths([from_key(p) for p in paths])
 
-    # search
+    # -- search --------------------------------------------------------------------------------------
+
+    def _get_searcher(self) -> Any:
+        with self._lock:
+            if self._searcher is None:
+                from desktop_search.core.search import Searcher
+
+                self._searcher = Searcher(
+                    self.store,
+                    self.embedder,
+                    dense_weight=self.settings.dense_weight,
+                    keyword_weight=self.settings.keyword_weight,
+                    unavailable_folders=self.unavailable_folders,
+                )
+            return self._searcher
+
     def search(
         self,
         query: str,
@@ -121,28 +403,218 @@ class Engine:  # pragma: no cover - contract; implemented in the indexing and se
         grouped: bool = True,
         mode: str = "hybrid",  # hybrid | dense | keyword
     ) -> list[SearchHit]:
-        raise NotImplementedError
+        if mode != "keyword":
+            self.load_model()
+        return self._get_searcher().search(query, k=k, filters=filters, grouped=grouped, mode=mode)
 
     def find_similar(
         self, chunk_id: str | None = None, path: str | None = None, k: int = 10
     ) -> list[SearchHit]:
-        raise NotImplementedError
+        return self._get_searcher().find_similar(chunk_id=chunk_id, path=path, k=k)
 
-    # ledger and status
+    # -- ledger and status ---------------------------------------------------------------------------
+
     def files(self, status: FileStatus | None = None) -> list[FileRecord]:
-        raise NotImplementedError
+        return self.store.ledger.files(status)
 
     def status(self) -> dict[str, Any]:
         """The ``desktop-search status --json`` object."""
-        raise NotImplementedError
+        counts = self.store.ledger.counts()
+        unavailable = self.unavailable_folders()
+        failures = [
+            {"path": from_key(r.path), "reason": r.reason} for r in self.store.ledger.files(FileStatus.FAILED)
+        ]
+        progress = self.last_progress
+        return {
+            "files": {
+                "indexed": counts.get("indexed", 0),
+                "failed": counts.get("failed", 0),
+                "skipped": counts.get("skipped", 0),
+                "pending": counts.get("pending", 0),
+            },
+            "chunks": self.store.ledger.chunk_total(),
+            "model": self.model_name,
+            "device": self.device if self.model_ready else "",
+            "precision": self.precision if self.model_ready else "",
+            "folders": self.folders,
+            "unavailable_folders": [from_key(f) for f in unavailable],
+            "store_bytes": self.store.store_size_bytes(),
+            "data_dir": str(self.paths.data_dir),
+            "indexing": {
+                "phase": str(progress.phase),
+                "files_done": progress.files_done,
+                "files_total": progress.files_total,
+            },
+            "failures": failures,
+        }
 
     def check(self, repair: bool = False) -> dict[str, Any]:
         """Consistency check of ledger, chunks, keyword index and vectors (``desktop-search check``)."""
-        raise NotImplementedError
+        return self.store.check(repair=repair).as_dict()
 
     def extracted_text(self, path: str) -> str:
-        """The file's extracted text (for a preview around a passage)."""
-        raise NotImplementedError
+        """The file's extracted text, rebuilt from its stored chunks (offsets match the hits')."""
+        chunks = self.store.ledger.chunks_of(path if path.startswith("\x00") else to_key(path))
+        if not chunks:
+            return ""
+        size = max(c.end for c in chunks)
+        buffer = ["\n"] * size
+        for c in chunks:
+            buffer[c.start : c.end] = list(c.text[: c.end - c.start])
+        return "".join(buffer)
 
     def close(self) -> None:
-        raise NotImplementedError
+        self.stop_background()
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+            self.store.close()
+
+
+def _log_walk_error(path: str, err: OSError) -> None:
+    log.warning("cannot read %r: %s", path, err)
+
+
+def _store_error(err: BaseException) -> BaseException:
+    """Disk full, read-only or locked stores become a StoreUnavailableError the user can act on."""
+    text = str(err).lower()
+    if isinstance(err, UserError):
+        return err
+    if ("disk" in text and "full" in text) or "no space" in text:
+        return StoreUnavailableError(
+            "The disk holding the index is full.", "Free some space; indexing resumes by itself."
+        )
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        return StoreUnavailableError(
+            "The index folder cannot be written (read-only or no permission).",
+            "Check the data folder's permissions.",
+        )
+    if "locked" in text:
+        return StoreUnavailableError(
+            "The index is locked by another program.", "Close other Desktop Search instances and retry."
+        )
+    return err
+
+
+class _BackgroundService:
+    """The long-lived indexer thread: full scans, watched changes, pause/resume, clean stop."""
+
+    RETRY_AFTER_ERROR_S = 30.0
+
+    def __init__(self, engine: Engine, report: ProgressCallback, watch: bool) -> None:
+        self.engine = engine
+        self.report = report
+        self.watch = watch
+        self.control = JobControl()
+        self._cond = threading.Condition()
+        self._scan = True
+        self._paths: set[str] = set()
+        self._stopping = False
+        self._busy = False
+        self._thread = threading.Thread(target=self._loop, name="indexer", daemon=True)
+        self._watcher: Any = None
+
+    # -- requests --------------------------------------------------------------------------------
+
+    def request_scan(self) -> None:
+        with self._cond:
+            self._scan = True
+            self._cond.notify_all()
+
+    def add_paths(self, paths: Iterable[str]) -> None:
+        with self._cond:
+            self._paths.update(paths)
+            self._cond.notify_all()
+
+    def wait_idle(self, timeout: float | None) -> bool:
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: self._stopping or not (self._busy or self._scan or self._paths), timeout
+            )
+
+    # -- life ------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self.control.cancel()
+        if self._watcher is not None:
+            self._watcher.stop()
+        self._thread.join(timeout)
+
+    def refresh_watches(self) -> None:
+        if self._watcher is not None:
+            self._watcher.set_folders(self.engine.folders)
+
+    def _start_watcher(self) -> None:
+        try:
+            from desktop_search.core.watcher import FolderWatcher
+        except ImportError:
+            log.warning("folder watching is not available")
+            return
+        exclusions = self.engine._exclusions()
+        folders = self.engine.folders
+
+        def excluded(path: str) -> bool:
+            root = next((f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)), None)
+            return root is not None and exclusions.excludes(path, root)
+
+        self._watcher = FolderWatcher(self._on_changes, is_excluded=excluded)
+        self._watcher.set_folders(folders)
+        self._watcher.start()
+
+    def _on_changes(self, changes: Any) -> None:
+        paths = set(changes.changed) | set(changes.deleted)
+        for old, new in changes.moved:
+            paths.update((old, new))
+        paths.update(getattr(changes, "deleted_dirs", ()) or ())
+        for folder in changes.missing:
+            self.engine._set_unavailable(to_key(folder), True)
+        with self._cond:
+            self._paths.update(paths)
+            if changes.rescan or changes.returned:
+                self._scan = True
+            self._cond.notify_all()
+
+    def _loop(self) -> None:
+        try:
+            self.engine._loaded_indexer(self.report)
+        except UserError as err:
+            self.report(IndexProgress(Phase.IDLE, message=str(err)))
+            with self._cond:
+                self._scan, self._paths = False, set()
+                self._cond.notify_all()
+            return
+        if self.watch:
+            self._start_watcher()
+        while True:
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()
+                self._cond.wait_for(lambda: self._stopping or self._scan or self._paths)
+                if self._stopping:
+                    return
+                scan, paths = self._scan, self._paths
+                self._scan, self._paths = False, set()
+                self._busy = True
+            try:
+                if scan:
+                    self.engine.index(self.report, self.control)
+                elif paths:
+                    self.engine.index_paths(sorted(paths), self.report, self.control)
+            except UserError as err:
+                log.warning("indexing stopped: %s", err)
+                self.report(IndexProgress(Phase.IDLE, message=str(err)))
+                with self._cond:  # try again later (disk full, locked store…)
+                    self._paths |= paths
+                    self._cond.wait_for(lambda: self._stopping, self.RETRY_AFTER_ERROR_S)
+                    self._scan = self._scan or scan
+            except Exception:
+                log.exception("indexing failed")
+            if self.control.cancelled:
+                return

@@ -1,0 +1,375 @@
+"""The ``desktop-search`` command: the app with no subcommand, and ``index`` / ``watch`` / ``search`` /
+``status`` / ``check`` for scripts.
+
+Machine-readable output (``--json``) goes to stdout, one object per line; progress, logs and errors go
+to stderr only. Exit codes: 0 success, 1 a problem the user can fix (the message says what to do),
+2 bad arguments, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+from desktop_search import __version__
+from desktop_search.core.errors import UserError
+from desktop_search.core.paths import HOME_ENV
+
+log = logging.getLogger("desktop_search")
+SUBCOMMANDS = ("index", "watch", "search", "status", "check")
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="D",
+        default=argparse.SUPPRESS,
+        help="keep settings, index, cache and logs under D (also: $DESKTOP_SEARCH_HOME)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="desktop-search", description="Search your own files by meaning, in any language, offline."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
+    _data_dir_option(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("index", help="scan folders, index what changed, exit")
+    _data_dir_option(p)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add and index (default: all saved)")
+
+    p = sub.add_parser("watch", help="index, then keep the index up to date until interrupted")
+    _data_dir_option(p)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add and watch (default: all saved)")
+
+    p = sub.add_parser("search", help="search the index")
+    _data_dir_option(p)
+    p.add_argument("query", nargs="?", help="what to look for")
+    p.add_argument("--queries", metavar="FILE", help='batch mode: a JSONL file of {"_id", "text"} objects')
+    p.add_argument("--json", action="store_true", help="one JSON object per query on stdout")
+    p.add_argument("-k", type=int, default=10, help="number of results (default 10)")
+    p.add_argument("--folder", action="append", default=[], help="only under this folder (repeatable)")
+    p.add_argument(
+        "--type", action="append", default=[], metavar="EXT", help="only this file type (repeatable)"
+    )
+    p.add_argument("--mode", choices=("hybrid", "dense", "keyword"), default="hybrid")
+    p.add_argument("--flat", action="store_true", help="every passage, not one entry per file")
+
+    p = sub.add_parser("status", help="what the index holds")
+    _data_dir_option(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("check", help="check the index for inconsistencies (and repair them)")
+    _data_dir_option(p)
+    p.add_argument("--repair", action="store_true", help="fix what the check finds")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not any(a in SUBCOMMANDS for a in args_list if not a.startswith("-")) and not (
+        {"-h", "--help", "--version"} & set(args_list)
+    ):
+        return _launch_gui(args_list)
+    args = build_parser().parse_args(args_list)
+    _configure_logging(args.verbose)
+    if getattr(args, "data_dir", None):
+        os.environ[HOME_ENV] = os.path.abspath(os.path.expanduser(args.data_dir))
+    handler = {
+        "index": _cmd_index,
+        "watch": _cmd_watch,
+        "search": _cmd_search,
+        "status": _cmd_status,
+        "check": _cmd_check,
+    }[args.command]
+    try:
+        return handler(args)
+    except UserError as err:
+        print(f"desktop-search: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("desktop-search: interrupted", file=sys.stderr)
+        return 130
+
+
+def _launch_gui(argv: list[str]) -> int:
+    try:
+        from desktop_search.gui.app import main as gui_main
+    except ImportError as err:
+        print(f"desktop-search: the window cannot start ({err}).", file=sys.stderr)
+        return 1
+    return int(gui_main(argv) or 0)
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("chromadb", "httpx", "sentence_transformers", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
+
+
+def _open_engine() -> Any:
+    from desktop_search.core.engine import Engine
+
+    return Engine.open(os.environ.get(HOME_ENV) or None)
+
+
+@contextmanager
+def _cancel_on_interrupt(control: Any) -> Iterator[None]:
+    """First Ctrl+C cancels the job at its next safe point (the batch in hand is written)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(_signum: int, _frame: object) -> None:
+        print("\ndesktop-search: stopping after the current batch…", file=sys.stderr)
+        control.cancel()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class _ProgressLine:
+    """A one-line progress display on a terminal; silent elsewhere."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._width = 0
+
+    def __call__(self, p: Any) -> None:
+        if not self.tty:
+            return
+        total = max(p.files_total, 1)
+        frac = min(1.0, p.files_done / total) if p.files_total else 0.0
+        bar = "#" * int(frac * 24)
+        eta = f" ETA {int(p.eta_s)} s" if p.eta_s else ""
+        name = os.path.basename(p.current_file)[:40]
+        line = (
+            f"\r{p.phase:<10} [{bar:<24}] {p.files_done}/{p.files_total} files, "
+            f"{p.chunks_done} chunks, {p.chunks_per_s:.1f}/s{eta} {name}"
+        )
+        self._width = max(self._width, len(line))
+        self.stream.write(line.ljust(self._width))
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def _add_paths(engine: Any, paths: list[str]) -> list[str]:
+    added = []
+    for path in paths:
+        engine.add_folder(path)
+        added.append(os.path.abspath(os.path.expanduser(path)))
+    return added
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from desktop_search.core.jobs import JobControl
+
+    engine = _open_engine()
+    try:
+        _add_paths(engine, args.paths)
+        if not engine.folders:
+            print("desktop-search: no folders to index; name one: desktop-search index PATH", file=sys.stderr)
+            return 1
+        control = JobControl()
+        bar = _ProgressLine()
+        started = time.monotonic()
+        with _cancel_on_interrupt(control):
+            result = engine.index(bar, control)
+        bar.done()
+        status = engine.status()
+        files = status["files"]
+        print(
+            f"{result.phase}: {files['indexed']} indexed, {files['skipped']} skipped, "
+            f"{files['failed']} failed, "
+            f"{files['pending']} pending; {status['chunks']} chunks in {time.monotonic() - started:.1f} s",
+            file=sys.stderr,
+        )
+        return 130 if str(result.phase) == "cancelled" else 0
+    finally:
+        engine.close()
+
+
+def _cmd_watch(args: argparse.Namespace) -> int:
+    engine = _open_engine()
+    stop = threading.Event()
+    try:
+        _add_paths(engine, args.paths)
+        if not engine.folders:
+            print("desktop-search: no folders to watch; name one: desktop-search watch PATH", file=sys.stderr)
+            return 1
+        bar = _ProgressLine()
+        engine.start_background(bar, watch=True)
+        print(f"watching {len(engine.folders)} folder(s); Ctrl+C to stop", file=sys.stderr)
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        bar.done()
+        return 0
+    finally:
+        engine.close()
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from desktop_search.core.records import SearchFilters
+
+    return SearchFilters(
+        folders=tuple(os.path.abspath(f) for f in args.folder),
+        extensions=tuple(t.lower().lstrip(".") for t in args.type),
+    )
+
+
+def _hit_json(hit: Any) -> dict[str, Any]:
+    from desktop_search.core.pathkeys import display
+
+    return {
+        "path": display(hit.path),
+        "page": hit.page,
+        "score": round(float(hit.score), 6),
+        "similarity": None if hit.similarity is None else round(float(hit.similarity), 6),
+        "text": hit.text,
+        "start": hit.start,
+        "end": hit.end,
+        "chunk_id": hit.chunk_id,
+    }
+
+
+def _print_hits(query: str, hits: list[Any]) -> None:
+    from desktop_search.core.pathkeys import display
+
+    if not hits:
+        print(f"No results for {query!r}.")
+        return
+    for hit in hits:
+        page = f" p.{hit.page}" if hit.page else ""
+        print(f"{hit.rank:>3}. {round(hit.display_score * 100):>3}%  {display(hit.path)}{page}")
+        snippet = " ".join(hit.text.split())
+        print(f"       {snippet[:200]}{'…' if len(snippet) > 200 else ''}")
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    if not args.query and not args.queries:
+        print("desktop-search: give a QUERY or --queries FILE", file=sys.stderr)
+        return 2
+    engine = _open_engine()
+    try:
+        filters = _filters(args)
+
+        def run(text: str) -> list[Any]:
+            return engine.search(text, k=args.k, filters=filters, grouped=not args.flat, mode=args.mode)
+
+        if args.queries:
+            with open(args.queries, encoding="utf-8") as fh:
+                for number, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        item = json.loads(line)
+                        qid, text = item["_id"], str(item["text"])
+                    except (ValueError, KeyError, TypeError):
+                        print(
+                            f"desktop-search: line {number} of {args.queries} is not a query", file=sys.stderr
+                        )
+                        continue
+                    hits = run(text)
+                    if args.json:
+                        print(
+                            json.dumps(
+                                {"_id": qid, "results": [_hit_json(h) for h in hits]}, ensure_ascii=False
+                            )
+                        )
+                    else:
+                        print(f"# {qid}: {text}")
+                        _print_hits(text, hits)
+                    sys.stdout.flush()
+            return 0
+        hits = run(args.query)
+        if args.json:
+            print(
+                json.dumps({"query": args.query, "results": [_hit_json(h) for h in hits]}, ensure_ascii=False)
+            )
+        else:
+            _print_hits(args.query, hits)
+        return 0
+    finally:
+        engine.close()
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    engine = _open_engine()
+    try:
+        status = engine.status()
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False))
+        return 0
+    files = status["files"]
+    print(f"model:    {status['model']}")
+    print(f"folders:  {', '.join(status['folders']) or '(none)'}")
+    if status["unavailable_folders"]:
+        print(f"missing:  {', '.join(status['unavailable_folders'])} (entries kept)")
+    print(
+        f"files:    {files['indexed']} indexed, {files['skipped']} skipped, {files['failed']} failed, "
+        f"{files['pending']} pending"
+    )
+    print(f"chunks:   {status['chunks']}")
+    print(f"store:    {status['store_bytes'] / 2**20:.1f} MB in {status['data_dir']}")
+    for failure in status["failures"][:50]:
+        print(f"  failed: {failure['path']}: {failure['reason']}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    engine = _open_engine()
+    try:
+        report = engine.check(repair=args.repair)
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps(report))
+    elif report["consistent"]:
+        print("The index is consistent.")
+    else:
+        verb = "Repaired" if report["repaired"] else "Found"
+        print(
+            f"{verb}: {report['orphan_vectors']} orphan vectors, "
+            f"{report['missing_vectors']} missing vectors, "
+            f"{report['orphan_chunks']} orphan chunk rows, {len(report['files_requeued'])} files to re-index."
+        )
+        if not report["repaired"]:
+            print("Run `desktop-search check --repair` to fix it.")
+    return 0 if report["consistent"] or report["repaired"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

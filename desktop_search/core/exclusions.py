@@ -1,0 +1,85 @@
+"""Which files and folders the indexer never looks at.
+
+Patterns follow ``.gitignore`` rules (matched by ``pathspec``, which implements them exactly:
+negation, anchoring, ``**``, trailing ``/`` for folders), relative to each watched folder. Hidden
+files and folders (a name starting with ``.``) are excluded unless the user includes them, and so
+are the app's own data folders and editor temp files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import PurePosixPath
+
+import pathspec
+
+# Files editors and office suites write while saving: never worth indexing, and they churn.
+TEMP_FILE_PATTERNS = (
+    ".#*",
+    "~$*",
+    "*.swp",
+    "*.swx",
+    "*~",
+    ".goutputstream-*",
+    "*.crdownload",
+    "*.part",
+    "*.partial",
+)
+
+
+class Exclusions:
+    """Decides, per watched folder, whether a path is out of the index."""
+
+    def __init__(
+        self,
+        patterns: Sequence[str],
+        include_hidden: bool = False,
+        private_dirs: Iterable[str | os.PathLike[str]] = (),
+    ) -> None:
+        self.include_hidden = include_hidden
+        lines = [p.strip() for p in patterns if p.strip() and not p.strip().startswith("#")]
+        self._spec = pathspec.GitIgnoreSpec.from_lines([*lines, *TEMP_FILE_PATTERNS])
+        self._private = tuple(os.path.normcase(os.path.abspath(p)) for p in private_dirs)
+
+    def _relative(self, path: str, root: str) -> str:
+        rel = os.path.relpath(path, root)
+        return PurePosixPath(*rel.split(os.sep)).as_posix() if rel != "." else ""
+
+    def is_private(self, path: str) -> bool:
+        """The app's own folders (index, cache): never indexed, even inside a watched folder."""
+        norm = os.path.normcase(os.path.abspath(path))
+        return any(norm == p or norm.startswith(p + os.sep) for p in self._private)
+
+    def excludes_dir(self, path: str, root: str) -> bool:
+        """True when the folder ``path`` (inside ``root``) and everything under it is skipped."""
+        if path == root:
+            return False
+        name = os.path.basename(path)
+        if not self.include_hidden and name.startswith("."):
+            return True
+        if self.is_private(path):
+            return True
+        return self._spec.match_file(self._relative(path, root) + "/")
+
+    def excludes_file(self, path: str, root: str) -> bool:
+        """True when the file ``path`` (inside ``root``) is skipped; its folders are not checked here."""
+        name = os.path.basename(path)
+        if not self.include_hidden and name.startswith("."):
+            return True
+        return self._spec.match_file(self._relative(path, root))
+
+    def excludes(self, path: str, root: str) -> bool:
+        """Whether any part of ``path`` below ``root`` is excluded (for watcher events)."""
+        if self.is_private(path):
+            return True
+        rel = self._relative(path, root)
+        if rel.startswith(".."):
+            return True
+        parts = rel.split("/") if rel else []
+        current = root
+        for part in parts[:-1]:
+            current = os.path.join(current, part)
+            if self.excludes_dir(current, root):
+                return True
+        return bool(parts) and self.excludes_file(path, root)

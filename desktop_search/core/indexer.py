@@ -1,0 +1,386 @@
+"""From a scan plan to an up-to-date index: extract, chunk, embed in batches that span files, store.
+
+Two threads share the work. A producer thread hashes, extracts (through the extractor pool, so a
+hostile file cannot hang or kill us) and chunks the next files while the calling thread embeds the
+chunks gathered so far in one large batch and writes them. The encoder is the physical limit;
+everything else hides behind it.
+
+Renames are recognised by content hash and re-keyed without re-embedding. Every failure is recorded
+against its file with a reason, and indexing goes on. Pause and cancel are checked between files and
+between batches; a batch already embedded is always written, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from desktop_search.core.chunking import Chunker
+from desktop_search.core.embedder import Embedder
+from desktop_search.core.errors import Cancelled
+from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
+from desktop_search.core.extract.reading import os_error_reason
+from desktop_search.core.jobs import JobControl
+from desktop_search.core.ledger import ChunkRow
+from desktop_search.core.pathkeys import chunk_id, display
+from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
+from desktop_search.core.scanner import DiskFile, ScanPlan, content_hash
+from desktop_search.core.store import Store
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[IndexProgress], None]
+HASH_LIMIT_BYTES = 256 * 2**20  # bigger files are hashed by their head and size
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    max_bytes: int = 100 * 2**20
+    timeout_s: float = 60.0
+    group_chunks: int = 0  # chunks per embedding call; 0: 4 × the embedder's batch size
+    progress_interval_s: float = 0.1
+
+
+@dataclass
+class _Prepared:
+    """A file extracted and chunked, waiting to be embedded."""
+
+    record: FileRecord
+    chunks: list[ChunkRow]
+
+
+@dataclass
+class _Outcome:
+    """A file that needs no embedding: skipped, failed, unchanged content, or renamed."""
+
+    record: FileRecord
+
+
+class _Progress:
+    """Counts and a rate-limited reporter."""
+
+    def __init__(self, callback: ProgressCallback | None, total: int, interval_s: float) -> None:
+        self.callback = callback
+        self.total = total
+        self.interval_s = interval_s
+        self.files_done = 0
+        self.chunks_done = 0
+        self.failed = 0
+        self.current = ""
+        self.started = time.monotonic()
+        self._last = 0.0
+        self._window: deque[tuple[float, int]] = deque(maxlen=64)
+        self._lock = threading.Lock()
+
+    def rate(self) -> float:
+        if len(self._window) < 2:
+            elapsed = time.monotonic() - self.started
+            return self.chunks_done / elapsed if elapsed > 0 else 0.0
+        (t0, c0), (t1, c1) = self._window[0], self._window[-1]
+        return (c1 - c0) / (t1 - t0) if t1 > t0 else 0.0
+
+    def snapshot(self, phase: Phase, message: str = "") -> IndexProgress:
+        eta = None
+        if self.files_done and self.total > self.files_done:
+            per_file = (time.monotonic() - self.started) / self.files_done
+            eta = per_file * (self.total - self.files_done)
+        return IndexProgress(
+            phase=phase,
+            files_done=self.files_done,
+            files_total=self.total,
+            chunks_done=self.chunks_done,
+            current_file=self.current,
+            chunks_per_s=round(self.rate(), 2),
+            eta_s=eta,
+            failed=self.failed,
+            message=message,
+        )
+
+    def report(self, phase: Phase = Phase.INDEXING, force: bool = False, message: str = "") -> IndexProgress:
+        with self._lock:
+            now = time.monotonic()
+            self._window.append((now, self.chunks_done))
+            snap = self.snapshot(phase, message)
+            if self.callback is not None and (force or now - self._last >= self.interval_s):
+                self._last = now
+                try:
+                    self.callback(snap)
+                except Exception:  # a broken listener must not stop indexing
+                    log.exception("progress callback failed")
+            return snap
+
+
+class Indexer:
+    """Runs scan plans against one store with one embedder."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        chunker: Chunker,
+        pool: ExtractorPool,
+        options: IndexOptions | None = None,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.chunker = chunker
+        self.pool = pool
+        self.options = options or IndexOptions()
+
+    # -- the run -----------------------------------------------------------------------------------
+
+    def run(
+        self,
+        plan: ScanPlan,
+        progress: ProgressCallback | None = None,
+        control: JobControl | None = None,
+    ) -> IndexProgress:
+        """Apply ``plan``: renames, deletions, then extraction and embedding of new and changed files."""
+        control = control or JobControl()
+        work: list[tuple[FileRecord | None, DiskFile]] = [(None, f) for f in plan.new]
+        work += [(rec, f) for rec, f in plan.changed]
+        counter = _Progress(progress, len(work), self.options.progress_interval_s)
+        counter.report(Phase.INDEXING, force=True)
+        try:
+            work = self._apply_renames(plan, work, counter)
+            if plan.deleted:
+                self.store.remove_files([r.path for r in plan.deleted])
+            if plan.new:
+                self.store.ledger.put_many(
+                    FileRecord(f.key, f.folder, FileStatus.PENDING, f.size, f.mtime, model=self.model_name)
+                    for _, f in work
+                    if _ is None
+                )
+            self._pipeline(work, counter, control)
+            if control.cancelled:
+                raise Cancelled
+        except Cancelled:
+            return counter.report(Phase.CANCELLED, force=True)
+        return counter.report(Phase.DONE, force=True)
+
+    @property
+    def model_name(self) -> str:
+        return self.embedder.model_name
+
+    def _apply_renames(
+        self,
+        plan: ScanPlan,
+        work: list[tuple[FileRecord | None, DiskFile]],
+        counter: _Progress,
+    ) -> list[tuple[FileRecord | None, DiskFile]]:
+        """Re-key new files whose content equals a deleted indexed file's; return the work left."""
+        gone = [r for r in plan.deleted if r.status == FileStatus.INDEXED and r.content_hash]
+        if not gone or not plan.new:
+            return work
+        sizes = {r.size for r in gone}
+        by_hash = {r.content_hash: r for r in gone}
+        remaining: list[tuple[FileRecord | None, DiskFile]] = []
+        for old, found in work:
+            if old is None and found.size in sizes:
+                digest = self._hash(found)
+                source = by_hash.get(digest) if digest else None
+                if source is not None:
+                    new = FileRecord(
+                        found.key,
+                        found.folder,
+                        FileStatus.INDEXED,
+                        found.size,
+                        found.mtime,
+                        digest,
+                        model=self.model_name,
+                        indexed_at=time.time(),
+                    )
+                    if self.store.move_file(source, new):
+                        del by_hash[digest]
+                        plan.deleted.remove(source)
+                        counter.files_done += 1
+                        continue
+            remaining.append((old, found))
+        return remaining
+
+    def _hash(self, found: DiskFile) -> str:
+        try:
+            return content_hash(found.path, HASH_LIMIT_BYTES)
+        except OSError:
+            return ""
+
+    # -- producer: hash, extract, chunk --------------------------------------------------------------
+
+    def _prepare(self, old: FileRecord | None, found: DiskFile) -> _Prepared | _Outcome:
+        base = FileRecord(
+            found.key,
+            found.folder,
+            FileStatus.PENDING,
+            found.size,
+            found.mtime,
+            model=self.model_name,
+            indexed_at=time.time(),
+        )
+        if found.size > self.options.max_bytes:
+            reason = f"Larger than the {self.options.max_bytes / 2**20:g} MB limit."
+            return _Outcome(replace(base, status=FileStatus.SKIPPED, reason=reason))
+        try:
+            digest = content_hash(found.path, HASH_LIMIT_BYTES)
+        except OSError as err:
+            return _Outcome(replace(base, status=FileStatus.FAILED, reason=os_error_reason(err)))
+        base = replace(base, content_hash=digest)
+        if (
+            old is not None
+            and old.content_hash == digest
+            and old.status in (FileStatus.INDEXED, FileStatus.SKIPPED, FileStatus.FAILED)
+            and old.model == self.model_name
+        ):
+            # touched but not changed: keep the chunks, remember the new size and mtime
+            return _Outcome(replace(old, size=found.size, mtime=found.mtime))
+        try:
+            extracted = self.pool.extract(
+                found.path, max_bytes=self.options.max_bytes, timeout_s=self.options.timeout_s
+            )
+        except FileSkipped as why:
+            return _Outcome(replace(base, status=FileStatus.SKIPPED, reason=why.reason))
+        except ExtractionFailed as why:
+            return _Outcome(replace(base, status=FileStatus.FAILED, reason=why.reason))
+        except MemoryError:
+            return _Outcome(
+                replace(base, status=FileStatus.FAILED, reason="The file needs too much memory to read.")
+            )
+        chunks = self.chunker.chunk(extracted.text, extracted.sections)
+        if not chunks:
+            return _Outcome(replace(base, status=FileStatus.SKIPPED, reason="No text found in the file."))
+        ext = os.path.splitext(found.path)[1].lower().lstrip(".")
+        rows = [
+            ChunkRow(
+                chunk_id(found.key, c.number),
+                found.key,
+                c.number,
+                c.text,
+                c.start,
+                c.end,
+                c.page,
+                c.heading,
+                ext,
+                found.mtime,
+            )
+            for c in chunks
+        ]
+        return _Prepared(base, rows)
+
+    def _produce(
+        self,
+        work: Sequence[tuple[FileRecord | None, DiskFile]],
+        out: queue.Queue[object],
+        control: JobControl,
+        counter: _Progress,
+        stop: threading.Event,
+    ) -> None:
+        try:
+            for old, found in work:
+                if stop.is_set():
+                    break
+                control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
+                counter.current = display(found.key)
+                try:
+                    item = self._prepare(old, found)
+                except Exception as err:  # a bug on one file must not stop the others
+                    log.exception("preparing %s failed", display(found.key))
+                    item = _Outcome(
+                        FileRecord(
+                            found.key,
+                            found.folder,
+                            FileStatus.FAILED,
+                            found.size,
+                            found.mtime,
+                            reason=f"Internal error while reading the file ({type(err).__name__}).",
+                            model=self.model_name,
+                        )
+                    )
+                out.put(item)
+        except Cancelled:
+            pass
+        except BaseException as err:  # surfaced to the consumer, which re-raises it
+            out.put(err)
+        finally:
+            out.put(_DONE)
+
+    # -- consumer: embed and write -----------------------------------------------------------------
+
+    def _pipeline(
+        self, work: list[tuple[FileRecord | None, DiskFile]], counter: _Progress, control: JobControl
+    ) -> None:
+        if not work:
+            return
+        group = self.options.group_chunks or max(16, 4 * int(self.embedder.batch_size))
+        items: queue.Queue[object] = queue.Queue(maxsize=max(8, group))
+        stop = threading.Event()
+        producer = threading.Thread(
+            target=self._produce,
+            args=(work, items, control, counter, stop),
+            name="indexer-extract",
+            daemon=True,
+        )
+        producer.start()
+        pending: list[_Prepared] = []
+        pending_chunks = 0
+        finished = False
+        try:
+            while not finished:
+                item = items.get()
+                while True:
+                    if item is _DONE:
+                        finished = True
+                    elif isinstance(item, BaseException):
+                        raise item
+                    elif isinstance(item, _Outcome):
+                        self._write_outcome(item, counter)
+                    else:
+                        assert isinstance(item, _Prepared)
+                        pending.append(item)
+                        pending_chunks += len(item.chunks)
+                    if finished or pending_chunks >= group:
+                        break
+                    try:  # take what is ready; wait briefly only when the batch is still small
+                        item = items.get(timeout=0.2 if pending_chunks else None)
+                    except queue.Empty:
+                        break
+                if pending:
+                    self._embed_and_write(pending, counter)
+                    pending, pending_chunks = [], 0
+                counter.report()
+                if not finished:
+                    control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
+        finally:
+            stop.set()
+            while producer.is_alive():  # unblock a producer waiting on a full queue
+                with contextlib.suppress(queue.Empty):
+                    items.get(timeout=0.1)
+            producer.join()
+
+    def _write_outcome(self, outcome: _Outcome, counter: _Progress) -> None:
+        record = outcome.record
+        if record.status in (FileStatus.SKIPPED, FileStatus.FAILED):
+            self.store.clear_chunks(record)
+            counter.failed += record.status == FileStatus.FAILED
+        else:
+            self.store.ledger.put(record)
+        counter.files_done += 1
+
+    def _embed_and_write(self, prepared: list[_Prepared], counter: _Progress) -> None:
+        texts = [c.text for p in prepared for c in p.chunks]
+        vectors = self.embedder.embed_documents(texts)
+        items = []
+        offset = 0
+        for p in prepared:
+            n = len(p.chunks)
+            items.append((p.record, p.chunks, vectors[offset : offset + n]))
+            offset += n
+        self.store.write_files(items)
+        counter.files_done += len(prepared)
+        counter.chunks_done += len(texts)
