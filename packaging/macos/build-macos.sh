@@ -36,7 +36,8 @@ if [[ ! -x $VENV/bin/pyinstaller ]]; then
 fi
 "$VENV/bin/pip" install --quiet --upgrade "$ROOT" "$PYINSTALLER_SPEC"
 QT_VERSION=$("$VENV/bin/python" -c "import importlib.metadata as m; print(m.version('pyside6-essentials'))")
-"$VENV/bin/pip" install --quiet "pyside6-addons==$QT_VERSION"  # QtPdf for the PDF preview
+# QtPdf for the PDF preview: the PySide6_Pdf wheel since Qt 6.12, pyside6-addons before.
+"$VENV/bin/pip" install --quiet "pyside6-pdf==$QT_VERSION.*" || "$VENV/bin/pip" install --quiet "pyside6-addons==$QT_VERSION"
 
 echo "== default model"
 DESKTOP_SEARCH_HOME=$BUILD/export-home HF_HOME=$BUILD/export-home/hf HF_HUB_OFFLINE=1 \
