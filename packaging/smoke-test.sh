@@ -80,12 +80,20 @@ cat >"$T/docs/work/notes.html" <<'EOF'
 and stay three nights near the river.</p></body></html>
 EOF
 
+# RTF is extracted in the worker pool (a 'spawn' child: this bundle's executable started again), so
+# indexing it proves multiprocessing works in the frozen app.
+cat >"$T/docs/work/recipe.rtf" <<'EOF'
+{\rtf1\ansi\deff0 {\fonttbl {\f0 Times;}}
+\f0 Sourdough bread needs a starter of flour and water, fed daily for a week before baking.\par
+}
+EOF
+
 "$APP" --version >"$T/version.log" 2>&1 || fail "--version"
 ok "$(cat "$T/version.log")"
 
 t0=$SECONDS
 "$APP" index "$T/docs" >"$T/index.log" 2>&1 || fail "index exited with $?"
-grep -q '3 indexed' "$T/index.log" || fail "index did not index the 3 files: $(cat "$T/index.log")"
+grep -q '4 indexed' "$T/index.log" || fail "index did not index the 4 files: $(cat "$T/index.log")"
 ok "index: $(tail -n1 "$T/index.log") (wall $((SECONDS - t0)) s, model load included)"
 
 search() {  # search QUERY EXPECTED_FILE
@@ -98,14 +106,15 @@ search() {  # search QUERY EXPECTED_FILE
 search "how often should I water my succulent plants" cactus.txt
 search "when do I have to pay the bill" invoice.md  # English query, German passage
 search "viagem de comboio para Lisboa" notes.html  # Portuguese query, English passage
+search "baking bread with a starter" recipe.rtf  # extracted by a spawned worker
 
 "$APP" status --json >"$T/status.json" 2>"$T/status.log" || fail "status"
-python3 - "$T/status.json" <<'EOF' || fail "status does not report 3 files"
+python3 - "$T/status.json" <<'EOF' || fail "status does not report 4 files"
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s["files"]["indexed"] == 3, s
+assert s["files"]["indexed"] == 4, s
 EOF
-ok "status: 3 files indexed"
+ok "status: 4 files indexed"
 
 # The model must be the bundled one: no conversion into the cache, no hub download.
 if find "$T/home" "$T/hf" -name 'model.safetensors' 2>/dev/null | grep -q .; then
