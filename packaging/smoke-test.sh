@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Smoke test of a built Linux installer, as a user would meet it:
-#   packaging/smoke-test.sh [deb|tar] [ARTIFACT]
+#   packaging/smoke-test.sh [deb|tar|dir] [ARTIFACT]
 #
 # deb: unpacks the .deb into a temporary root (dpkg -x) and checks the package's files (launcher,
 #      desktop entry, icons, control fields); tar: unpacks the portable tarball. Then, with a fresh
-#      data folder, no Hugging Face cache and the network switched off for the model:
+#      data folder, no Hugging Face cache and the network switched off for the model (dir: a bundle
+#      folder, default packaging/build/pyi-dist/desktop-search, before packaging):
 #   1. the bundled CLI indexes a small folder and a search finds the right file (also across languages);
 #   2. the model came from the bundle: nothing was converted or downloaded into the data folder;
 #   3. the bundled app starts hidden under Xvfb with a tray host (trayer), its tray icon appears in
@@ -53,10 +54,14 @@ case $kind in
     mkdir -p "$T/root" && tar -xzf "$artifact" -C "$T/root"
     APP=$T/root/desktop-search/desktop-search
     ;;
-  *) echo "usage: packaging/smoke-test.sh [deb|tar] [ARTIFACT]" >&2; exit 2 ;;
+  dir)  # a bundle folder as PyInstaller left it (quick check before packaging)
+    artifact=${artifact:-$ROOT/packaging/build/pyi-dist/desktop-search}
+    APP=$artifact/desktop-search
+    ;;
+  *) echo "usage: packaging/smoke-test.sh [deb|tar|dir] [ARTIFACT]" >&2; exit 2 ;;
 esac
 [[ -x $APP ]] || fail "bundled executable $APP missing"
-ok "unpacked $(basename "$artifact") ($(du -h "$artifact" | cut -f1)); bundle $(du -sh "$(dirname "$APP")" | cut -f1)"
+ok "$(basename "$artifact") ($(du -sh "$artifact" | cut -f1)); bundle $(du -sh "$(dirname "$APP")" | cut -f1)"
 
 # --- a clean user: fresh data folder, no model cache, no network for models --------------------------
 export DESKTOP_SEARCH_HOME=$T/home HF_HOME=$T/hf HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
