@@ -109,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _launch_gui(argv: list[str]) -> int:
     try:
+        from desktop_search.gui.single_instance import forward_to_running_instance
+
+        if forward_to_running_instance(argv):  # handed to the running app before the GUI's imports
+            return 0
         from desktop_search.gui.app import main as gui_main
     except ImportError as err:
         print(f"desktop-search: the window cannot start ({err}).", file=sys.stderr)

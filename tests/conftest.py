@@ -20,6 +20,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# no CPU precision calibration in tests (test_precision.py covers it): deterministic float32
+os.environ.setdefault("DESKTOP_SEARCH_PRECISION", "float32")
 os.environ["DESKTOP_SEARCH_CACHE_DIR"] = str(TEST_CACHE)
 
 

@@ -99,6 +99,55 @@ def default_precision(device: str) -> str:
     return "float16" if device in ("cuda", "mps") else "float32"
 
 
+CPU_PRECISIONS = ("float32", "bfloat16", "int8")
+GPU_PRECISIONS = ("float16", "bfloat16", "float32")
+
+
+def effective_precision(
+    preference: str, device: str, override: str | None = None, cpu_auto: Callable[[], str] | None = None
+) -> str:
+    """The precision the model runs in: ``override`` (the environment) beats ``preference`` (a setting).
+
+    ``auto`` is half precision on a GPU and, on the CPU, whatever ``cpu_auto`` returns (the calibrated
+    choice, see :mod:`desktop_search.core.precision`), else float32. A precision the device cannot use
+    (int8 on a GPU, float16 on the CPU) becomes the device's default.
+    """
+    wanted = override or preference
+    if device == "cpu":
+        if wanted == "auto":
+            wanted = cpu_auto() if cpu_auto is not None else "float32"
+        return wanted if wanted in CPU_PRECISIONS else "float32"  # fp16 matmuls are slow or missing on CPUs
+    return wanted if wanted in GPU_PRECISIONS else default_precision(device)
+
+
+def load_model(folder: Path | str, device: str, precision: str) -> Any:
+    """A SentenceTransformer from a local ``folder`` on ``device`` in ``precision``.
+
+    float32/bfloat16/float16 set the weights' dtype; int8 is PyTorch's dynamic quantisation of the
+    Linear layers (CPU only) over float32 weights.
+    """
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # its "Loading weights" bar is noise on every start
+    dtypes = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+    dtype = dtypes.get(precision, torch.float32)
+    model = SentenceTransformer(
+        str(folder), device=device, local_files_only=True, model_kwargs={"dtype": dtype}
+    )
+    model.eval()
+    if precision == "int8":
+        import warnings
+
+        from torch.ao.quantization import quantize_dynamic
+
+        with warnings.catch_warnings():  # deprecated in favour of torchao, still present in torch 2.13
+            warnings.simplefilter("ignore", DeprecationWarning)
+            model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+    return model
+
+
 def choose_batch_size(device: str, free_gpu_bytes: int | None = None, configured: int = 0) -> int:
     """Batch size for document embedding.
 
@@ -144,6 +193,12 @@ class SentenceTransformerEmbedder:
 
     ``model_folder`` is a resolved local folder (see :mod:`desktop_search.core.model_source`).
     Loading is thread-safe; call :meth:`load` from a worker thread to keep a UI responsive.
+
+    ``precision`` is a setting (auto, float32, bfloat16, float16, int8); ``DESKTOP_SEARCH_PRECISION``
+    overrides it. With ``auto`` on the CPU, ``cpu_precision(model_name, folder)`` gives the calibrated
+    choice (:func:`desktop_search.core.precision.resolve_cpu_precision`; float32 without it). After
+    loading, :attr:`precision` is the one in effect: a precision that fails to load or to encode (fp16
+    on some MPS machines) falls back to float32. Queries and documents use the same model.
     """
 
     def __init__(
@@ -153,14 +208,21 @@ class SentenceTransformerEmbedder:
         device: str = "auto",
         precision: str = "auto",
         batch_size: int = 0,
+        cpu_precision: Callable[[str, Path], str] | None = None,
     ) -> None:
         self._model_name = model_name
+        self._cpu_precision = cpu_precision
         self._folder_source = model_folder
         self._device_pref = device
         self._precision_pref = precision
         self._configured_batch = batch_size
         self._lock = threading.Lock()
         self._model: Any = None
+        self._counter: Any = None
+        self._counter_lock = threading.Lock()
+        self._query_tokenizer: Any = None
+        self._query_lock = threading.Lock()
+        self._documents_lock = threading.Lock()
         self.device = ""
         self.precision = ""
         self._batch_size = 0
@@ -180,24 +242,30 @@ class SentenceTransformerEmbedder:
         return self
 
     def _load(self) -> Any:
-        import torch
-        from sentence_transformers import SentenceTransformer
-
+        # resolve the folder first: a missing model is reported at once, before torch is imported
         folder = self._folder_source() if callable(self._folder_source) else self._folder_source
+        import torch
+
+        from desktop_search.core.precision import env_precision
+
         device = choose_device(self._device_pref, torch)
-        precision = self._precision_pref
-        if precision == "auto":
-            precision = default_precision(device)
-        if device == "cpu" and precision == "float16":
-            precision = "float32"  # fp16 matmuls are slow or missing on most CPUs
-        dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}.get(
-            precision, torch.float32
+        precision = effective_precision(
+            self._precision_pref,
+            device,
+            env_precision(),
+            (lambda: self._cpu_precision(self._model_name, folder)) if self._cpu_precision else None,
         )
         log.info("loading model %s from %s on %s (%s)", self._model_name, folder, device, precision)
-        model = SentenceTransformer(
-            str(folder), device=device, local_files_only=True, model_kwargs={"dtype": dtype}
-        )
-        model.eval()
+        try:
+            model = load_model(folder, device, precision)
+            if precision != "float32":
+                _check_encodes(model)
+        except Exception as exc:
+            if precision == "float32":
+                raise
+            log.warning("%s failed on %s (%s); using float32", precision, device, exc)
+            precision = "float32"
+            model = load_model(folder, device, precision)
         free = None
         if device == "cuda":
             free, _total = torch.cuda.mem_get_info()
@@ -240,32 +308,91 @@ class SentenceTransformerEmbedder:
         return self.model.tokenizer
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Token counts, from a private copy of the tokenizer.
+
+        The model's own tokenizer switches padding on and off around each ``encode`` call, so sharing it
+        between the thread that chunks and the thread that embeds corrupts batches.
+        """
         if not texts:
             return []
-        encoded = self.tokenizer([clean_text(t) for t in texts], add_special_tokens=True)["input_ids"]
-        return [len(ids) for ids in encoded]
+        with self._counter_lock:
+            if self._counter is None:
+                from tokenizers import Tokenizer
+
+                counter = Tokenizer.from_str(self.tokenizer.backend_tokenizer.to_str())
+                counter.no_padding()
+                counter.no_truncation()
+                self._counter = counter
+            encoded = self._counter.encode_batch([clean_text(t) for t in texts], add_special_tokens=True)
+        return [len(e.ids) for e in encoded]
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode([clean_text(t) for t in texts], query=False)
+        with self._documents_lock:
+            return self._encode([clean_text(t) for t in texts], query=False)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([clean_text(text)], query=True)[0]
+        """One query, through a private tokenizer and a direct forward pass.
+
+        ``SentenceTransformer.encode`` tokenizes with the model's shared tokenizer, whose padding
+        state another thread's document batch may be changing; this path shares only the (read-only)
+        weights, so a search never waits for, nor corrupts, an indexing batch.
+        """
+        import torch
+
+        model = self.model
+        with self._query_lock:
+            if self._query_tokenizer is None:
+                from tokenizers import Tokenizer
+
+                tok = Tokenizer.from_str(self.tokenizer.backend_tokenizer.to_str())
+                tok.no_padding()
+                tok.enable_truncation(max_length=self.max_tokens)
+                self._query_tokenizer = tok
+            encoded = self._query_tokenizer.encode(self._query_prompt() + clean_text(text))
+        features = {
+            "input_ids": torch.tensor([encoded.ids], device=model.device),
+            "attention_mask": torch.tensor([encoded.attention_mask], device=model.device),
+        }
+        with torch.inference_mode():
+            vector = model(features)["sentence_embedding"][0].float()
+        vector = vector / vector.norm().clamp_min(1e-12)
+        return np.ascontiguousarray(vector.cpu().numpy(), dtype=np.float32)
+
+    def _query_prompt(self) -> str:
+        prompts = getattr(self.model, "prompts", {}) or {}
+        if prompts.get("query"):
+            return str(prompts["query"])
+        return QUERY_PROMPT if self._prompts else ""
 
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:
+        import torch  # already loaded with the model
+
         model = self.model
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         kwargs: dict[str, Any] = {
             "batch_size": self._batch_size,
             "normalize_embeddings": True,
-            "convert_to_numpy": True,
+            "convert_to_tensor": True,
             "show_progress_bar": False,
         }
         if self._prompts and not self._has_saved_prompts:
             kwargs["prompt"] = QUERY_PROMPT if query else PASSAGE_PROMPT
         encode = model.encode_query if query else model.encode_document
         vectors = encode(texts, **kwargs)
-        return np.asarray(vectors, dtype=np.float32)
+        if vectors.dtype != torch.float32:
+            # bf16/fp16 tensors cannot go to numpy, and were normalised in low precision (norms off by
+            # up to ~0.5%): convert, then normalise again in float32.
+            vectors = vectors.float()
+            vectors = vectors / vectors.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        return np.ascontiguousarray(vectors.cpu().numpy(), dtype=np.float32)
+
+
+def _check_encodes(model: Any) -> None:
+    """Encode one short text; raise if this precision fails or gives non-finite vectors on this device."""
+    vector = model.encode(["passage: ok"], convert_to_tensor=True, show_progress_bar=False)
+    if not bool(vector.float().isfinite().all()):
+        raise ValueError("non-finite embedding")
 
 
 class HashEmbedder:

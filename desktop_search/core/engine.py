@@ -9,17 +9,21 @@ that scans, indexes, then watches the folders and reports progress through a cal
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import logging
 import os
+import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from desktop_search.core.embedder import Embedder, HashEmbedder, LoadProgress
 from desktop_search.core.errors import FolderUnreadableError, StoreUnavailableError, UserError
 from desktop_search.core.exclusions import Exclusions
+from desktop_search.core.extract.kinds import is_candidate
 from desktop_search.core.jobs import JobControl
 from desktop_search.core.pathkeys import from_key, to_key
 from desktop_search.core.paths import AppPaths, resolve_paths
@@ -33,6 +37,7 @@ from desktop_search.core.records import (
 )
 from desktop_search.core.scanner import DiskFile, ScanPlan, diff_folder, walk_folder
 from desktop_search.core.settings import Settings, load_settings, save_settings
+from desktop_search.core.writerlock import WriterLock
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +45,8 @@ ProgressCallback = Callable[[IndexProgress], None]
 LoadCallback = Callable[[LoadProgress], None]
 EMBEDDER_ENV = "DESKTOP_SEARCH_EMBEDDER"  # "hash": the fast fake embedder (tests and diagnostics only)
 _UNAVAILABLE_KEY = "unavailable_folders"
+_ACTIVE_MODEL_FILE = "active-model.json"  # which model's index serves searches
+_DIRTY_KEY = "run_in_progress"  # set while indexing; still set at start-up means the last run was killed
 
 
 def _embedder_from_env() -> Embedder | None:
@@ -52,22 +59,21 @@ class Engine:
     """Facade over store, embedder, indexer, watcher and search."""
 
     def __init__(self, settings: Settings, paths: AppPaths, embedder: Any = None) -> None:
-        from desktop_search.core.store import Store
-
         self.settings = settings
         self.paths = paths.ensure()
         if embedder is None:
             embedder = _embedder_from_env()
+        # an embedder handed in (tests, diagnostics) pins the model: no background model switch
+        self._pinned = embedder is not None
+        active = (
+            embedder.model_name if embedder is not None else (self._read_active_model() or settings.model)
+        )
         if embedder is None:
-            from desktop_search.core.model_source import create_embedder
-
-            embedder = create_embedder(settings, paths)
+            embedder = self._create_embedder(active)
         self.embedder: Any = embedder
-        self.model_name: str = embedder.model_name
-        try:
-            self.store = Store(paths.index_dir, self.model_name)
-        except Exception as err:
-            raise _store_error(err) from err
+        self.model_name: str = active
+        self.store = self._open_store(active)
+        self._write_active_model(active)
         self._lock = threading.RLock()
         self._load_lock = threading.Lock()
         self._pool: Any = None
@@ -76,6 +82,108 @@ class Engine:
         self.model_error: UserError | None = None
         self.last_progress = IndexProgress(Phase.IDLE)
         self._service: _BackgroundService | None = None
+        self._readers: dict[int, int] = {}  # searches in flight per store (by id)
+        self._readers_done = threading.Condition()
+        self._writer_lock = WriterLock(paths.index_dir / "writer.lock")
+
+    # -- which model's index is live -----------------------------------------------------------------
+
+    def _store_dir(self, model_name: str) -> Path:
+        from desktop_search.core.vectors import collection_name
+
+        return self.paths.index_dir / collection_name(model_name)
+
+    def _open_store(self, model_name: str) -> Any:
+        from desktop_search.core.store import Store
+
+        try:
+            return Store(self._store_dir(model_name), model_name)
+        except Exception as err:
+            raise _store_error(err) from err
+
+    def _create_embedder(self, model_name: str) -> Any:
+        from desktop_search.core.model_source import create_embedder
+
+        if model_name == self.settings.model:
+            return create_embedder(self.settings, self.paths)
+        return create_embedder(
+            dataclasses.replace(self.settings, model=model_name, model_path=""), self.paths
+        )
+
+    def _read_active_model(self) -> str | None:
+        try:
+            return str(json.loads((self.paths.index_dir / _ACTIVE_MODEL_FILE).read_text())["model"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write_active_model(self, model_name: str) -> None:
+        if self._read_active_model() == model_name:
+            return
+        target = self.paths.index_dir / _ACTIVE_MODEL_FILE
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"model": model_name}))
+        os.replace(tmp, target)
+
+    @property
+    def migration_pending(self) -> bool:
+        """The settings name another model than the live index's: a re-index for it is due."""
+        return not self._pinned and self.settings.model != self.model_name
+
+    def change_model(self, model_name: str, model_path: str = "") -> None:
+        """Switch to another model: its index is built in the background while the current one serves.
+
+        The switch is atomic once the new index is complete; the old index is removed only then, and a
+        switch interrupted by a crash resumes at the next start.
+        """
+        with self._lock:
+            self.settings.model = model_name
+            self.settings.model_path = model_path
+            self.save_settings()
+        if self._service is not None:
+            self._service.wake()
+
+    def migrate_model(
+        self, progress: ProgressCallback | None = None, control: JobControl | None = None
+    ) -> bool:
+        """Build the index for ``settings.model`` and switch to it (blocking). True when switched."""
+        if not self.migration_pending:
+            return False
+        from desktop_search.core.chunking import Chunker
+        from desktop_search.core.indexer import Indexer
+
+        target = self.settings.model
+        report = self._tracking(progress)
+        report(IndexProgress(Phase.LOADING_MODEL, message=f"Loading {target} for re-indexing…"))
+        self._get_indexer()  # the writer lock and the extractor pool
+        embedder = self._create_embedder(target)
+        embedder.load()
+        store = self._open_store(target)
+        chunker = Chunker(
+            embedder.count_tokens,
+            self.settings.chunk_tokens,
+            self.settings.chunk_overlap_tokens,
+            embedder.max_tokens,
+        )
+        indexer = Indexer(store, embedder, chunker, self._pool, self._indexer.options)
+        message = f"Re-indexing for {target}; searches use the current index until it is done."
+
+        def relay(p: IndexProgress) -> None:
+            report(dataclasses.replace(p, message=p.message or message))
+
+        plan = self.scan(store=store)
+        result = self._run_on(store, indexer, plan, relay, control)
+        if result.phase != Phase.DONE or self.settings.model != target:
+            store.close()
+            return False
+        with self._lock:
+            old_store, old_model = self.store, self.model_name
+            self.store, self.embedder, self.model_name = store, embedder, target
+            self._indexer, self._searcher = indexer, None
+            self._write_active_model(target)
+        self._retire_store(old_store)
+        shutil.rmtree(self._store_dir(old_model), ignore_errors=True)
+        report(dataclasses.replace(result, message=f"Now searching with {target}."))
+        return True
 
     @classmethod
     def open(
@@ -110,6 +218,7 @@ class Engine:
                 self.model_error = err
                 raise
             self.model_error = None
+            _ = self.store.vectors  # open the vector store here too, off the caller's UI thread
 
     def _attach_load_progress(self, progress: LoadCallback) -> None:
         source = self.embedder._folder_source
@@ -187,13 +296,14 @@ class Engine:
         except ValueError:
             return []
 
-    def _set_unavailable(self, folder_key: str, missing: bool) -> None:
-        current = set(self.unavailable_folders())
+    def _set_unavailable(self, folder_key: str, missing: bool, store: Any = None) -> None:
+        ledger = (store or self.store).ledger
+        current = set(json.loads(ledger.get_meta(_UNAVAILABLE_KEY, "[]") or "[]"))
         changed = (folder_key in current) != missing
         if not changed:
             return
         current = current | {folder_key} if missing else current - {folder_key}
-        self.store.ledger.set_meta(_UNAVAILABLE_KEY, json.dumps(sorted(current)))
+        ledger.set_meta(_UNAVAILABLE_KEY, json.dumps(sorted(current)))
 
     # -- indexing ------------------------------------------------------------------------------------
 
@@ -216,6 +326,7 @@ class Engine:
                 from desktop_search.core.extract import ExtractorPool
                 from desktop_search.core.indexer import Indexer, IndexOptions
 
+                self._writer_lock.acquire()
                 self.load_model()
                 chunker = Chunker(
                     self.embedder.count_tokens,
@@ -231,20 +342,27 @@ class Engine:
                 self._indexer = Indexer(self.store, self.embedder, chunker, self._pool, options)
             return self._indexer
 
-    def scan(self, folders: Iterable[str] | None = None) -> ScanPlan:
+    def scan(self, folders: Iterable[str] | None = None, store: Any = None) -> ScanPlan:
         """Diff the folders (all by default) against the ledger; missing folders keep their entries."""
+        store = store or self.store
         plan = ScanPlan()
         exclusions = self._exclusions()
         for folder in folders if folders is not None else self.folders:
             key = to_key(folder)
             if not os.path.isdir(folder):
                 plan.missing_folders.append(key)
-                self._set_unavailable(key, True)
+                self._set_unavailable(key, True, store)
+                continue
+            known = store.ledger.snapshot(key)
+            disk = {f.key: f for f in walk_folder(folder, exclusions, _log_walk_error)}
+            if known and not disk and _is_empty_dir(folder):
+                # an unmounted drive leaves its empty mount point behind: keep the entries
+                plan.missing_folders.append(key)
+                self._set_unavailable(key, True, store)
                 continue
             plan.present_folders.append(key)
-            self._set_unavailable(key, False)
-            disk = {f.key: f for f in walk_folder(folder, exclusions, _log_walk_error)}
-            diff_folder(folder, self.store.ledger.snapshot(key), disk, plan)
+            self._set_unavailable(key, False, store)
+            diff_folder(folder, known, disk, plan)
         return plan
 
     def index(
@@ -276,8 +394,22 @@ class Engine:
     def _run(
         self, indexer: Any, plan: ScanPlan, report: ProgressCallback, control: JobControl | None
     ) -> IndexProgress:
+        return self._run_on(self.store, indexer, plan, report, control)
+
+    def _run_on(
+        self, store: Any, indexer: Any, plan: ScanPlan, report: ProgressCallback, control: JobControl | None
+    ) -> IndexProgress:
+        ledger = store.ledger
         try:
-            return indexer.run(plan, report, control)
+            if ledger.get_meta(_DIRTY_KEY) == "1":
+                # the last run was killed mid-way: bring ledger, keyword index and vectors back in line
+                found = store.check(repair=True)
+                if not found.consistent:
+                    log.warning("repaired the index after an interrupted run: %s", found.as_dict())
+            ledger.set_meta(_DIRTY_KEY, "1")
+            result = indexer.run(plan, report, control)
+            ledger.set_meta(_DIRTY_KEY, "0")
+            return result
         except UserError:
             raise
         except Exception as err:
@@ -303,7 +435,12 @@ class Engine:
                 st = os.stat(path)
             except OSError:
                 st = None
-            if st is None or not os.path.isfile(path) or exclusions.excludes(path, root):
+            if (
+                st is None
+                or not os.path.isfile(path)
+                or not is_candidate(path)
+                or exclusions.excludes(path, root)
+            ):
                 if record is not None:
                     plan.deleted.append(record)
                 # a folder that went away: forget everything below it
@@ -405,12 +542,40 @@ class Engine:
     ) -> list[SearchHit]:
         if mode != "keyword":
             self.load_model()
-        return self._get_searcher().search(query, k=k, filters=filters, grouped=grouped, mode=mode)
+        with self._reading() as searcher:
+            return searcher.search(query, k=k, filters=filters, grouped=grouped, mode=mode)
 
     def find_similar(
-        self, chunk_id: str | None = None, path: str | None = None, k: int = 10
+        self,
+        chunk_id: str | None = None,
+        path: str | None = None,
+        k: int = 10,
+        filters: SearchFilters | None = None,
     ) -> list[SearchHit]:
-        return self._get_searcher().find_similar(chunk_id=chunk_id, path=path, k=k)
+        with self._reading() as searcher:
+            return searcher.find_similar(chunk_id=chunk_id, path=path, k=k, filters=filters)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Any]:
+        """The live searcher, with its store counted as in use until the block ends (see a model switch)."""
+        with self._lock:
+            searcher = self._get_searcher()
+            store = self.store
+            with self._readers_done:
+                self._readers[id(store)] = self._readers.get(id(store), 0) + 1
+        try:
+            yield searcher
+        finally:
+            with self._readers_done:
+                self._readers[id(store)] -= 1
+                self._readers_done.notify_all()
+
+    def _retire_store(self, store: Any, timeout: float = 60.0) -> None:
+        """Close a store that is no longer live once the searches still using it are over."""
+        with self._readers_done:
+            self._readers_done.wait_for(lambda: self._readers.get(id(store), 0) == 0, timeout)
+            self._readers.pop(id(store), None)
+        store.close()
 
     # -- ledger and status ---------------------------------------------------------------------------
 
@@ -470,6 +635,15 @@ class Engine:
                 self._pool.close()
                 self._pool = None
             self.store.close()
+            self._writer_lock.release()
+
+
+def _is_empty_dir(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
 
 
 def _log_walk_error(path: str, err: OSError) -> None:
@@ -512,6 +686,7 @@ class _BackgroundService:
         self._paths: set[str] = set()
         self._stopping = False
         self._busy = False
+        self._migration_failed_for = ""
         self._thread = threading.Thread(target=self._loop, name="indexer", daemon=True)
         self._watcher: Any = None
 
@@ -527,10 +702,21 @@ class _BackgroundService:
             self._paths.update(paths)
             self._cond.notify_all()
 
+    def wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+    def _migration_due(self) -> bool:
+        engine = self.engine
+        return engine.migration_pending and self._migration_failed_for != engine.settings.model
+
     def wait_idle(self, timeout: float | None) -> bool:
         with self._cond:
             return self._cond.wait_for(
-                lambda: self._stopping or not (self._busy or self._scan or self._paths), timeout
+                lambda: (
+                    self._stopping or not (self._busy or self._scan or self._paths or self._migration_due())
+                ),
+                timeout,
             )
 
     # -- life ------------------------------------------------------------------------------------
@@ -564,6 +750,8 @@ class _BackgroundService:
             root = next((f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)), None)
             return root is not None and exclusions.excludes(path, root)
 
+        # the watcher's default rules (hidden, temp and lock files) are already in Exclusions
+
         self._watcher = FolderWatcher(self._on_changes, is_excluded=excluded)
         self._watcher.set_folders(folders)
         self._watcher.start()
@@ -581,6 +769,15 @@ class _BackgroundService:
                 self._scan = True
             self._cond.notify_all()
 
+    def _migrate(self) -> None:
+        target = self.engine.settings.model
+        try:
+            self.engine.migrate_model(self.report, self.control)
+        except UserError as err:  # the new model cannot be loaded: keep the current index, say why
+            self._migration_failed_for = target
+            self.engine.model_error = err
+            self.report(IndexProgress(Phase.IDLE, message=str(err)))
+
     def _loop(self) -> None:
         try:
             self.engine._loaded_indexer(self.report)
@@ -596,7 +793,9 @@ class _BackgroundService:
             with self._cond:
                 self._busy = False
                 self._cond.notify_all()
-                self._cond.wait_for(lambda: self._stopping or self._scan or self._paths)
+                self._cond.wait_for(
+                    lambda: self._stopping or self._scan or self._paths or self._migration_due()
+                )
                 if self._stopping:
                     return
                 scan, paths = self._scan, self._paths
@@ -607,6 +806,8 @@ class _BackgroundService:
                     self.engine.index(self.report, self.control)
                 elif paths:
                     self.engine.index_paths(sorted(paths), self.report, self.control)
+                elif self._migration_due():
+                    self._migrate()
             except UserError as err:
                 log.warning("indexing stopped: %s", err)
                 self.report(IndexProgress(Phase.IDLE, message=str(err)))

@@ -22,6 +22,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from desktop_search.core.chunking import Chunker
 from desktop_search.core.embedder import Embedder
 from desktop_search.core.errors import Cancelled
@@ -147,6 +149,7 @@ class Indexer:
         control = control or JobControl()
         work: list[tuple[FileRecord | None, DiskFile]] = [(None, f) for f in plan.new]
         work += [(rec, f) for rec, f in plan.changed]
+        work.sort(key=lambda item: item[1].key)  # folder by folder, in a predictable order
         counter = _Progress(progress, len(work), self.options.progress_interval_s)
         counter.report(Phase.INDEXING, force=True)
         try:
@@ -303,6 +306,7 @@ class Indexer:
                         )
                     )
                 out.put(item)
+                counter.report()  # rate-limited: the current file shows while a batch is embedded
         except Cancelled:
             pass
         except BaseException as err:  # surfaced to the consumer, which re-raises it
@@ -330,6 +334,8 @@ class Indexer:
         pending: list[_Prepared] = []
         pending_chunks = 0
         finished = False
+        # the first batch is small so the first files show as done within seconds
+        threshold = min(group, int(self.embedder.batch_size))
         try:
             while not finished:
                 item = items.get()
@@ -344,15 +350,15 @@ class Indexer:
                         assert isinstance(item, _Prepared)
                         pending.append(item)
                         pending_chunks += len(item.chunks)
-                    if finished or pending_chunks >= group:
+                    if finished or pending_chunks >= threshold:
                         break
                     try:  # take what is ready; wait briefly only when the batch is still small
                         item = items.get(timeout=0.2 if pending_chunks else None)
                     except queue.Empty:
                         break
                 if pending:
-                    self._embed_and_write(pending, counter)
-                    pending, pending_chunks = [], 0
+                    self._embed_and_write(pending, counter, control, group)
+                    pending, pending_chunks, threshold = [], 0, group
                 counter.report()
                 if not finished:
                     control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
@@ -372,15 +378,33 @@ class Indexer:
             self.store.ledger.put(record)
         counter.files_done += 1
 
-    def _embed_and_write(self, prepared: list[_Prepared], counter: _Progress) -> None:
+    def _embed_and_write(
+        self, prepared: list[_Prepared], counter: _Progress, control: JobControl, step: int
+    ) -> None:
+        """Embed the gathered files' chunks in slices of ``step`` (pause and cancel are honoured between
+        slices, so a file with thousands of chunks does not hold them up) and store each complete file.
+        On cancel, the files whose chunks are all embedded are still written."""
         texts = [c.text for p in prepared for c in p.chunks]
-        vectors = self.embedder.embed_documents(texts)
-        items = []
-        offset = 0
-        for p in prepared:
-            n = len(p.chunks)
-            items.append((p.record, p.chunks, vectors[offset : offset + n]))
-            offset += n
-        self.store.write_files(items)
-        counter.files_done += len(prepared)
-        counter.chunks_done += len(texts)
+        parts: list[np.ndarray] = []
+        embedded = 0
+        try:
+            for start in range(0, len(texts), step):
+                if start:
+                    control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
+                part = self.embedder.embed_documents(texts[start : start + step])
+                parts.append(part)
+                embedded += len(part)
+                counter.chunks_done += len(part)
+                counter.report()
+        finally:
+            vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+            items = []
+            offset = 0
+            for p in prepared:
+                n = len(p.chunks)
+                if offset + n > embedded:
+                    break
+                items.append((p.record, p.chunks, vectors[offset : offset + n]))
+                offset += n
+            self.store.write_files(items)
+            counter.files_done += len(items)

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,10 +54,6 @@ CREATE TABLE IF NOT EXISTS chunks (
     mtime REAL NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    text, heading, content='chunks', content_rowid='rowid',
-    tokenize='unicode61 remove_diacritics 2'
-);
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
     INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.rowid, new.text, coalesce(new.heading, ''));
 END;
@@ -63,6 +61,13 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
     VALUES ('delete', old.rowid, old.text, coalesce(old.heading, ''));
 END;
+"""
+
+_FTS_TABLE = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, heading, content='chunks', content_rowid='rowid',
+    tokenize='{FTS_TOKENIZER}'
+);
 """
 
 
@@ -122,13 +127,24 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _PHRASE = re.compile(r'"([^"]+)"')
 
 
+# Words too common to help BM25, dropped from a keyword query that has other words (never from a
+# quoted phrase). Scanning their long posting lists is most of a keyword query's cost on a big index.
+_STOPWORD_TEXT = """
+a an and are as at be but by for from has have if in into is it its of on or that the their then
+there these they this to was were what when where which who why will with how do does did not no
+der das und ist nicht ein eine einen zu mit von den dem des im auf für wie
+le la les de des du et est un une en que qui pour pas el los las y es una por para con"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
 def fts_query(user_query: str, max_terms: int = 32) -> str:
     """Build a safe FTS5 MATCH expression from free text.
 
     Quoted phrases stay phrases; every other word becomes a quoted term, OR-ed together, so quotes,
     operators (AND, NEAR, ``*``, ``-``) and punctuation in user input can never cause a syntax error.
     Codes like ``ERR-4021`` become the phrase ``"ERR 4021"``, matching the tokens in sequence.
-    Returns an empty string when the query has no words.
+    Stop words are left out unless the query has nothing else. Returns an empty string when the
+    query has no words.
     """
     parts: list[str] = []
     for phrase in _PHRASE.findall(user_query):
@@ -143,7 +159,8 @@ def fts_query(user_query: str, max_terms: int = 32) -> str:
         parts.append('"' + " ".join(words) + '"')
     seen: set[str] = set()
     unique = [p for p in parts if not (p.lower() in seen or seen.add(p.lower()))]
-    return " OR ".join(unique[:max_terms])
+    content = [p for p in unique if p[1:-1].lower() not in STOPWORDS]
+    return " OR ".join((content or unique)[:max_terms])
 
 
 class Ledger:
@@ -157,12 +174,37 @@ class Ledger:
         self._connections: list[sqlite3.Connection] = []
         self._conn_lock = threading.Lock()
         with self._write_lock:
-            self.conn.executescript(_SCHEMA)  # each statement is idempotent; executescript commits itself
+            rebuild_fts = self._drop_outdated_fts()
+            # the FTS table must exist before the triggers that feed it
+            self.conn.executescript(_FTS_TABLE + _SCHEMA)  # idempotent statements; commits itself
+            if rebuild_fts:
+                with self.transaction() as tx:
+                    tx.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
             self.conn.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
         with suppress(OSError):
             os.chmod(db_path, 0o600)
+
+    def _drop_outdated_fts(self) -> bool:
+        """Drop a keyword index built by an older schema (other tokenizer); True if one was dropped.
+
+        The chunk rows stay; the caller recreates the index and rebuilds it from them.
+        """
+        conn = self.conn
+        has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+        has_fts = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'chunks_fts'").fetchone()
+        if not (has_meta and has_fts):
+            return False
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is not None and int(row[0]) >= SCHEMA_VERSION:
+            return False
+        conn.executescript(
+            "BEGIN IMMEDIATE;"
+            " DROP TRIGGER IF EXISTS chunks_ai; DROP TRIGGER IF EXISTS chunks_ad;"
+            " DROP TABLE IF EXISTS chunks_fts; COMMIT;"
+        )
+        return True
 
     # -- connections -------------------------------------------------------------------------------
 
@@ -360,6 +402,18 @@ class Ledger:
         args: list[object] = [match]
         joined_files = False
         f = filters or SearchFilters()
+        restricted = bool(
+            f.folders or f.extensions or f.modified_after is not None or f.modified_before is not None
+            or (not f.include_unavailable and unavailable_folders)
+        )
+        if not restricted:
+            # rank inside the full-text index alone; look up chunk ids for the top k only
+            sql = (
+                "SELECT c.chunk_id AS chunk_id, r.rank AS rank FROM (SELECT rowid, bm25(chunks_fts, 1.0, 0.5)"
+                " AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?) r"
+                " JOIN chunks c ON c.rowid = r.rowid ORDER BY r.rank"
+            )
+            return self._keyword_rows(sql, [match, k])
         if f.folders:
             where.append("(" + " OR ".join("c.path LIKE ? ESCAPE '\\'" for _ in f.folders) + ")")
             args.extend(_like_prefix(folder) for folder in f.folders)
@@ -380,6 +434,9 @@ class Ledger:
         del joined_files
         sql += " WHERE " + " AND ".join(where) + " ORDER BY rank LIMIT ?"
         args.append(k)
+        return self._keyword_rows(sql, args)
+
+    def _keyword_rows(self, sql: str, args: list[object]) -> list[KeywordHit]:
         try:
             rows = self.conn.execute(sql, args).fetchall()
         except sqlite3.OperationalError:

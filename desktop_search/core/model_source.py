@@ -174,10 +174,19 @@ def create_embedder(
     progress: Progress | None = None,
     allow_download: bool = False,
 ) -> SentenceTransformerEmbedder:
-    """The configured embedder; the model folder is resolved lazily inside ``load()``."""
+    """The configured embedder; the model folder is resolved lazily inside ``load()``.
+
+    With precision ``auto`` on the CPU, ``load()`` uses the precision calibrated for this machine
+    (measured on the first load, a few seconds, then read from the cache dir).
+    """
 
     def folder() -> Path:
         return resolve_model_folder(settings.model, paths, settings.model_path, allow_download, progress)
+
+    def cpu_precision(model_name: str, model_folder: Path) -> str:
+        from desktop_search.core.precision import resolve_cpu_precision
+
+        return resolve_cpu_precision(model_name, model_folder, paths)
 
     return SentenceTransformerEmbedder(
         settings.model,
@@ -185,6 +194,7 @@ def create_embedder(
         device=settings.device,
         precision=settings.precision,
         batch_size=settings.batch_size,
+        cpu_precision=cpu_precision,
     )
 
 

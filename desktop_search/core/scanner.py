@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from desktop_search.core.exclusions import Exclusions
+from desktop_search.core.extract.kinds import is_candidate
 from desktop_search.core.pathkeys import from_key, to_key
 from desktop_search.core.records import FileRecord, FileStatus
 
@@ -54,7 +55,8 @@ class ScanPlan:
 def walk_folder(
     folder: str, exclusions: Exclusions, on_error: Callable[[str, OSError], None]
 ) -> Iterator[DiskFile]:
-    """Every candidate file below ``folder``; directory symlinks are not followed (no loops)."""
+    """Every candidate document below ``folder`` (by name, see ``is_candidate``); directory symlinks are
+    not followed (no loops)."""
     folder_key = to_key(folder)
     stack = [folder]
     while stack:
@@ -71,8 +73,8 @@ def walk_folder(
                     if not exclusions.excludes_dir(path, folder):
                         stack.append(path)
                     continue
-                if exclusions.excludes_file(path, folder):
-                    continue
+                if not is_candidate(path) or exclusions.excludes_file(path, folder):
+                    continue  # images, archives, media: not documents, never listed
                 st = entry.stat(follow_symlinks=True)
             except OSError as err:  # a dangling symlink, a file that vanished, a permission problem
                 if not entry.is_symlink():

@@ -52,7 +52,7 @@ class Settings:
     chunk_overlap_tokens: int = 40
     batch_size: int = 0  # 0: chosen for the device
     dense_weight: float = 1.0
-    keyword_weight: float = 0.5
+    keyword_weight: float = 1.0  # with the squared-coverage keyword vote; see benchmarks/quality.py
     watch: bool = True
     start_with_system: bool = False
     theme: str = "system"

@@ -65,8 +65,19 @@ class Store:
         self.index_dir = index_dir
         self.model_name = model_name
         self.ledger = Ledger(index_dir / "ledger.sqlite3")
-        self.vectors = VectorStore(index_dir / "chroma", model_name)
+        self._vectors: VectorStore | None = None
+        self._vectors_lock = threading.Lock()
         self._write_lock = threading.RLock()
+
+    @property
+    def vectors(self) -> VectorStore:
+        """The Chroma side, opened on first use: importing chromadb takes seconds, and the ledger alone
+        answers status, the Files view and keyword search."""
+        if self._vectors is None:
+            with self._vectors_lock:
+                if self._vectors is None:
+                    self._vectors = VectorStore(self.index_dir / "chroma", self.model_name)
+        return self._vectors
 
     def close(self) -> None:
         self.ledger.close()

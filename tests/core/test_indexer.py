@@ -49,9 +49,7 @@ def _statuses(engine: Engine) -> dict[str, tuple[FileStatus, str]]:
 
 
 def _every_format(folder: Path) -> None:
-    write(
-        folder, "notes.txt", b"The lighthouse keeper logs every passing ship.\n\nStorms came twice."
-    )
+    write(folder, "notes.txt", b"The lighthouse keeper logs every passing ship.\n\nStorms came twice.")
     write(folder, "main.py", b"def reticulate_splines(n):\n    '''Reticulate n splines.'''\n    return n\n")
     write(folder, "guide.md", b"# Gardening\n\nTomatoes need sun.\n\n## Watering\n\nWater at dawn.\n")
     write(folder, "manual.rst", b"Setup\n=====\n\nInstall the telescope mount first.\n")
@@ -290,5 +288,34 @@ def test_pause_resume_and_cancel(tmp_path: Path) -> None:
         t.join(60)
         assert engine.status()["files"]["indexed"] == 60
         assert any(p.files_total for p in seen)
+    finally:
+        engine.close()
+
+
+def test_a_long_file_is_embedded_in_slices_and_can_be_cancelled(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(docs, "a-small.txt", b"A short note about tea.")
+    write(docs, "b-long.txt", "\n\n".join(f"Paragraph {i} about history. " * 12 for i in range(120)).encode())
+    emb = HashEmbedder(batch_size=4)  # slices of 16 chunks
+    engine = _engine(tmp_path / "home", emb, chunk_tokens=40)
+    try:
+        engine.add_folder(docs)
+        control = JobControl()
+        seen = []
+
+        def progress(p) -> None:
+            seen.append(p.chunks_done)
+            if p.chunks_done >= 48:
+                control.cancel()
+
+        result = engine.index(progress, control)
+        assert result.phase == Phase.CANCELLED
+        assert max(emb.calls) <= 16 and len(emb.calls) >= 3  # the long file went in slices
+        s = _statuses(engine)
+        assert s["a-small.txt"][0] == FileStatus.INDEXED  # embedded before the cancel: kept
+        assert s["b-long.txt"][0] == FileStatus.PENDING  # incomplete: left for the next run
+        assert engine.check()["consistent"]
+        assert engine.index().phase == Phase.DONE
+        assert _statuses(engine)["b-long.txt"][0] == FileStatus.INDEXED
     finally:
         engine.close()

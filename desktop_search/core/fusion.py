@@ -1,0 +1,58 @@
+"""Weighted reciprocal rank fusion of the dense and keyword rankings.
+
+Each leg contributes ``weight / (rrf_k + rank)``. Ranks, not raw scores, are fused, so BM25's
+unbounded scale never swamps the cosine. The keyword vote is further scaled by how much of the
+query a passage covers, squared by default (see :func:`desktop_search.core.highlight.coverage`): a
+German query over English text may share one stray word with a passage ("die"), and that must not
+outvote the dense leg's cross-lingual hit, while a passage containing every word or the exact code
+keeps full weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RRF_K = 60.0
+COVERAGE_POWER = 2.0  # keyword vote x coverage**power: a passage with a fifth of the words gets 1/25
+
+
+@dataclass
+class Candidate:
+    """A chunk found by at least one leg, with what each leg said about it."""
+
+    chunk_id: str
+    similarity: float | None = None  # cosine to the query
+    dense_rank: int | None = None  # 1-based
+    keyword_score: float | None = None  # BM25, higher is better
+    keyword_rank: int | None = None  # 1-based
+    coverage: float = 1.0  # weighted share of query terms in the passage (scales the keyword vote)
+    score: float = 0.0
+
+
+def fuse(
+    candidates: list[Candidate],
+    dense_weight: float = 1.0,
+    keyword_weight: float = 1.0,
+    rrf_k: float = RRF_K,
+    coverage_power: float = COVERAGE_POWER,
+) -> list[Candidate]:
+    """Score candidates by weighted RRF and return them best first (ties: higher cosine first)."""
+    for c in candidates:
+        score = 0.0
+        if c.dense_rank is not None:
+            score += dense_weight / (rrf_k + c.dense_rank)
+        if c.keyword_rank is not None:
+            score += keyword_weight * c.coverage**coverage_power / (rrf_k + c.keyword_rank)
+        c.score = score
+    return sorted(candidates, key=lambda c: (-c.score, -(c.similarity or -1.0), c.chunk_id))
+
+
+def assign_dense_ranks(candidates: list[Candidate]) -> None:
+    """Rank every candidate with a known cosine by that cosine (1 = most similar).
+
+    Keyword-only candidates whose cosine was computed from their stored vector thus take the dense
+    rank they really have among the candidates, instead of none.
+    """
+    known = sorted((c for c in candidates if c.similarity is not None), key=lambda c: -(c.similarity or 0.0))
+    for rank, c in enumerate(known, start=1):
+        c.dense_rank = rank

@@ -1,0 +1,236 @@
+"""Query terms and where they occur in a passage: highlight spans and keyword coverage.
+
+Matching is case- and accent-insensitive and forgiving about word endings: a passage word matches a
+query word when they are equal, share a light stem ("indexing" ~ "indexed"), or one begins with the
+other ("config" ~ "configuration"). Scripts written without spaces (Chinese, Japanese) match as
+substrings. Spans are offsets into the original passage text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from desktop_search.core.ledger import STOPWORDS
+from desktop_search.core.records import Span
+
+# word characters plus combining marks, so decomposed accents stay inside their word
+_TOKEN = re.compile(r"[\w\u0300-\u036f]+", re.UNICODE)
+_PHRASE = re.compile(r'"([^"]+)"')
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_SUFFIXES = (
+    "ational", "ization", "fulness", "ousness", "iveness", "ations", "ation", "ments", "ment",
+    "ingly", "edly", "ness", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s", "e",
+)  # fmt: skip
+MIN_PREFIX = 4  # shorter words match only whole (or by stem), so "a" does not light up every "and"
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case and strip accents: the form two words are compared in."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light suffix-stripping stem of a folded word (English-leaning, harmless elsewhere)."""
+    if len(word) <= 4 or word.isdigit():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One word (or quoted phrase) of a query, folded."""
+
+    text: str  # folded; a phrase is its words joined by single spaces
+    weight: float  # how much it counts toward coverage
+    phrase: bool = False
+
+    @property
+    def cjk(self) -> bool:
+        return bool(_CJK.search(self.text))
+
+
+def _is_code(word: str) -> bool:
+    """Codes, numbers and identifiers (ERR-4021, v2.3, 1984) are what the keyword leg is for."""
+    return any(ch.isdigit() for ch in word) or ("-" in word or "_" in word or "." in word.strip("."))
+
+
+def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
+    """The distinct terms of a query: quoted phrases and codes weigh more, stop words and very short
+    words less."""
+    terms: dict[str, QueryTerm] = {}
+
+    def add(text: str, weight: float, phrase: bool = False) -> None:
+        if text and text not in terms and len(terms) < max_terms:
+            terms[text] = QueryTerm(text, weight, phrase)
+
+    for phrase in _PHRASE.findall(query):
+        words = [fold(w) for w in _TOKEN.findall(phrase)]
+        if words:
+            add(" ".join(words), 3.0, phrase=len(words) > 1)
+    for raw in _PHRASE.sub(" ", query).split():
+        words = [fold(w) for w in _TOKEN.findall(raw)]
+        if not words:
+            continue
+        if len(words) > 1:  # a code like ERR-4021: its parts in sequence
+            add(" ".join(words), 3.0, phrase=True)
+            continue
+        word = words[0]
+        if _is_code(raw):
+            weight = 3.0
+        elif word in STOPWORDS or (len(word) <= 2 and not _CJK.search(word)):
+            weight = 0.2
+        else:
+            weight = 1.0
+        add(word, weight)
+    return list(terms.values())
+
+
+class _Matcher:
+    """The single-word terms of a query, indexed so each passage word is checked in a few lookups."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.exact = set(words)
+        self.stems = {stem(w): w for w in words}
+        self.by_initial: dict[str, list[str]] = {}
+        for w in words:
+            self.by_initial.setdefault(w[:1], []).append(w)
+
+    def match(self, token: str) -> str | None:
+        """The term ``token`` matches: equal, same stem, or one a prefix of the other."""
+        if token in self.exact:
+            return token
+        s = stem(token)
+        if s in self.stems:
+            return self.stems[s]
+        for term in self.by_initial.get(token[:1], ()):
+            if len(term) >= MIN_PREFIX and token.startswith(term):
+                return term
+            if len(token) >= MIN_PREFIX and term.startswith(token) and len(token) >= len(term) - 3:
+                return term
+        return None
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def _accent_classes() -> dict[str, str]:
+    """For each ASCII letter, it and every Latin letter that folds to it (é, è, ê ... for e)."""
+    classes: dict[str, list[str]] = {}
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        base = fold(ch)
+        if len(base) == 1 and base.isascii() and base.isalpha() and ch.isalpha():
+            classes.setdefault(base, []).append(ch)
+    return {base: base + "".join(chars) for base, chars in classes.items()}
+
+
+_ACCENTS = _accent_classes()
+
+
+def _prefix_pattern(prefix: str) -> str:
+    """A regex for words beginning with ``prefix``, in any case and with or without accents."""
+    parts = []
+    for ch in prefix:
+        variants = _ACCENTS.get(ch)
+        parts.append(f"[{re.escape(variants)}]" if variants else re.escape(ch))
+    return "[\u0300-\u036f]*".join(parts)
+
+
+def _candidate_prefix(term: str) -> str:
+    """A prefix every word the matcher accepts for ``term`` begins with (see :class:`_Matcher`)."""
+    return term[: min(len(stem(term)), max(MIN_PREFIX, len(term) - 3))]
+
+
+@lru_cache(maxsize=256)
+def _candidates_regex(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """Words that may match one of the terms: a C-speed pre-filter before the exact check."""
+    alternatives = "|".join(_prefix_pattern(p) for p in sorted(set(prefixes), key=len, reverse=True))
+    return re.compile(f"(?<![\\w\u0300-\u036f])(?:{alternatives})[\\w\u0300-\u036f]*", re.IGNORECASE)
+
+
+class Highlighter:
+    """Finds a query's terms in passages; build once per query, call :meth:`find` per passage."""
+
+    def __init__(self, terms: list[QueryTerm]) -> None:
+        self.terms = terms
+        # stop words and one-letter words still count toward coverage but are not painted, unless the
+        # query has nothing else ("to be or not to be")
+        light = {t.text for t in terms if t.weight < 0.5}
+        self.unpainted = light if len(light) < len(terms) else set()
+        self.cjk = [t.text for t in terms if t.cjk]
+        singles = [t.text for t in terms if not t.cjk and " " not in t.text]
+        self.matcher = _Matcher(singles) if singles else None
+        prefixes = tuple(_candidate_prefix(t) for t in singles)
+        self.singles_regex = _candidates_regex(prefixes) if singles else None
+        self.phrases = [
+            (t.text.split(" "), _candidates_regex((_candidate_prefix(t.text.split(" ")[0]),)))
+            for t in terms
+            if not t.cjk and " " in t.text
+        ]
+
+    def find(self, text: str) -> tuple[tuple[Span, ...], set[str]]:
+        """Spans of ``text`` matching any term, merged and sorted; and the terms that matched."""
+        if not text or not self.terms:
+            return (), set()
+        spans: list[tuple[int, int]] = []
+        matched: set[str] = set()
+        for term in self.cjk:  # no case or accents to fold: a plain substring search
+            pos = text.find(term)
+            while pos >= 0:
+                spans.append((pos, pos + len(term)))
+                matched.add(term)
+                pos = text.find(term, pos + len(term))
+        if self.matcher is not None and self.singles_regex is not None:
+            for m in self.singles_regex.finditer(text):
+                found = self.matcher.match(fold(m.group()))
+                if found is not None:
+                    if found not in self.unpainted:
+                        spans.append((m.start(), m.end()))
+                    matched.add(found)
+        for words, regex in self.phrases:
+            n = len(words)
+            for m in regex.finditer(text):
+                window = _tokens(text[m.start() : m.start() + 64 * n])[:n]
+                if len(window) == n and all(_same_word(window[j][2], words[j]) for j in range(n)):
+                    spans.append((m.start(), m.start() + window[-1][1]))
+                    matched.add(" ".join(words))
+        return _merge(spans), matched
+
+
+def find_spans(text: str, terms: list[QueryTerm]) -> tuple[tuple[Span, ...], set[str]]:
+    """Spans of ``text`` matching any of ``terms``, and the terms that matched (see :class:`Highlighter`)."""
+    return Highlighter(terms).find(text)
+
+
+def _same_word(token: str, word: str) -> bool:
+    return token == word or stem(token) == stem(word)
+
+
+def _merge(spans: list[tuple[int, int]]) -> tuple[Span, ...]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple(Span(s, e) for s, e in merged)
+
+
+def coverage(terms: list[QueryTerm], matched: set[str]) -> float:
+    """Weighted share of the query's terms found in a passage (0..1)."""
+    total = sum(t.weight for t in terms)
+    if total <= 0:
+        return 0.0
+    return sum(t.weight for t in terms if t.text in matched) / total

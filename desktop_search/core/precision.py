@@ -1,0 +1,437 @@
+"""Which numeric precision the embedder runs in on the CPU: measured once per machine and model.
+
+Reduced precision is a large win on some processors and a loss on others (bfloat16 is fast only with
+AVX-512 BF16 or AMX; without them PyTorch emulates it and runs several times *slower*), so it is
+measured, not assumed:
+
+* :func:`calibrate` times each candidate (:data:`AUTO_CANDIDATES`: float32, bfloat16) on a fixed set of
+  multilingual passages (:mod:`desktop_search.core.calibration_passages`) and checks that its vectors
+  agree with float32 (mean cosine ≥ :data:`MIN_AGREEMENT`). The fastest agreeing candidate wins if it is
+  at least :data:`MIN_SPEEDUP` times faster than float32; otherwise float32 stays. A candidate that
+  errors or disagrees is never chosen.
+* :func:`resolve_cpu_precision` is what the engine calls (on its background thread, before loading
+  the model for indexing): it returns the environment override, else the stored choice for this
+  machine, else calibrates (seconds; up to about a minute on a busy 2-core CPU without native bf16)
+  and stores the result in ``<cache dir>/cpu-precision.json`` beside the machine's
+  :func:`cpu_signature`. A new model, processor or torch version re-measures.
+* :func:`cached_choice` returns the stored choice without measuring or importing torch (cheap enough
+  for a settings dialog).
+
+``DESKTOP_SEARCH_PRECISION`` (see :func:`env_precision`) overrides every setting, for scripts and
+benchmarks.
+
+int8 is PyTorch's dynamic quantisation of the Linear layers (``torch.ao.quantization``), not the
+sentence-transformers ONNX backend: that backend needs ``optimum-onnx``, which pins
+``transformers<4.58`` while the app runs on transformers 5. It is honoured when set explicitly but not
+measured by ``auto`` (see :data:`AUTO_CANDIDATES`).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop_search.core.calibration_passages import calibration_passages
+from desktop_search.core.paths import AppPaths
+
+log = logging.getLogger(__name__)
+
+PRECISION_ENV = "DESKTOP_SEARCH_PRECISION"
+CPU_CANDIDATES = ("float32", "bfloat16", "int8")  # what the CPU can run (int8 only when set explicitly)
+# What calibration measures. int8 (torch dynamic quantisation) was 1.3x faster here but its vectors
+# agreed with float32 only to cosine 0.973 on the default model (4-bit weights + int8 activations), so
+# it would always be rejected: measuring it would only lengthen the calibration.
+AUTO_CANDIDATES = ("float32", "bfloat16")
+REFERENCE = "float32"
+MIN_AGREEMENT = 0.995  # mean cosine to float32 a candidate must reach
+MIN_SPEEDUP = 1.1  # below this gain float32 stays: the difference is noise, float32 is exact
+GIVE_UP_SLOWDOWN = 1.3  # a candidate this much slower than float32 on the probe is not timed further
+PROBE_SIZE = 4  # passages of the first timed pass of each candidate
+WARMUP_SIZE = 1  # passages encoded untimed first (lazy kernel set-up)
+CHOICE_FILE = "cpu-precision.json"
+FILE_VERSION = 1
+# Processor features that decide whether bfloat16 / int8 matmuls are fast.
+_RELEVANT_FLAGS = (
+    "avx2",
+    "avx512f",
+    "avx512_bf16",
+    "avx512_vnni",
+    "avx512_fp16",
+    "avx_vnni",
+    "amx_bf16",
+    "amx_int8",
+    "amx_tile",
+    "amx_fp16",
+    # macOS arm64 sysctl names
+    "FEAT_BF16",
+    "FEAT_I8MM",
+    "FEAT_DotProd",
+    # Linux arm64 names
+    "bf16",
+    "i8mm",
+    "asimddp",
+    "sve",
+)
+
+Encoder = Callable[[Sequence[str]], np.ndarray]
+CandidateLoader = Callable[[], Encoder]
+
+_calibration_lock = threading.Lock()
+
+
+# ---------------------------------------------------------------------------------------------
+# Override and machine signature
+
+
+def env_precision() -> str | None:
+    """The precision forced by ``DESKTOP_SEARCH_PRECISION``, or None (unset, empty, ``auto`` or unknown)."""
+    from desktop_search.core.settings import PRECISIONS
+
+    value = os.environ.get(PRECISION_ENV, "").strip().lower()
+    if not value or value == "auto":
+        return None
+    if value not in PRECISIONS:
+        log.warning("ignoring %s=%r: use one of %s", PRECISION_ENV, value, ", ".join(PRECISIONS))
+        return None
+    return value
+
+
+def _package_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def _cpu_model_and_flags() -> tuple[str, list[str]]:
+    """The processor's name and the features in :data:`_RELEVANT_FLAGS` it has (no torch import)."""
+    name = ""
+    flags: set[str] = set()
+    if sys.platform.startswith("linux"):
+        try:
+            text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        for line in text.splitlines():
+            key, _, value = line.partition(":")
+            key = key.strip().lower()
+            if key in ("model name", "cpu model", "hardware") and value.strip() and not name:
+                name = value.strip()
+            elif key in ("flags", "features"):
+                flags.update(value.split())
+    elif sys.platform == "darwin":
+        values = _sysctl("machdep.cpu.brand_string", "machdep.cpu.leaf7_features", "hw.optional")
+        name = values.get("machdep.cpu.brand_string", "")
+        flags.update(
+            f.lower().replace(".", "_") for f in values.get("machdep.cpu.leaf7_features", "").split()
+        )
+        flags.update(
+            k.rsplit(".", 1)[-1] for k, v in values.items() if k.startswith("hw.optional.") and v == "1"
+        )
+    name = name or platform.processor() or platform.machine()
+    return name, sorted(flag for flag in _RELEVANT_FLAGS if flag in flags)
+
+
+def _sysctl(*keys: str) -> dict[str, str]:
+    """``key: value`` pairs from one ``sysctl`` call (macOS); missing keys are simply absent."""
+    try:
+        done = subprocess.run(["sysctl", *keys], capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    pairs = (line.partition(":") for line in done.stdout.splitlines())
+    return {key.strip(): value.strip() for key, sep, value in pairs if sep}
+
+
+def cpu_signature(model_name: str) -> dict[str, Any]:
+    """What the measured choice depends on: model, processor (name and bf16/int8 features), torch."""
+    cpu, flags = _cpu_model_and_flags()
+    return {
+        "model": model_name,
+        "cpu": cpu,
+        "cpu_flags": flags,
+        "cpu_count": os.cpu_count() or 0,
+        "torch": _package_version("torch"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Calibration (pure: takes candidate loaders, so tests can inject wrong or failing ones)
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    """How one precision did: speed, agreement with float32, or the error that disqualified it."""
+
+    precision: str
+    passages_per_s: float = 0.0
+    agreement: float = 0.0  # mean cosine to float32 (1.0 for float32 itself)
+    error: str = ""
+
+    @property
+    def usable(self) -> bool:
+        return not self.error and self.agreement >= MIN_AGREEMENT
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The outcome of :func:`calibrate`: the choice and every candidate's figures."""
+
+    choice: str
+    results: tuple[CandidateResult, ...] = field(default_factory=tuple)
+
+    def speedup(self, precision: str) -> float:
+        by_name = {r.precision: r for r in self.results}
+        ref, other = by_name.get(REFERENCE), by_name.get(precision)
+        if not ref or not other or not ref.passages_per_s:
+            return 0.0
+        return other.passages_per_s / ref.passages_per_s
+
+
+def _timed(encode: Encoder, passages: Sequence[str]) -> tuple[float, np.ndarray]:
+    start = time.perf_counter()
+    vectors = np.asarray(encode(passages), dtype=np.float32)
+    return time.perf_counter() - start, vectors
+
+
+def _mean_cosine(a: np.ndarray, b: np.ndarray) -> float:
+    if a.shape != b.shape or not np.all(np.isfinite(a)):
+        return 0.0
+    na = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+    nb = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12)
+    return float(np.mean(np.sum(na * nb, axis=1)))
+
+
+def calibrate(
+    candidates: Mapping[str, CandidateLoader],
+    passages: Sequence[str] | None = None,
+    repeats: int = 2,
+    min_agreement: float = MIN_AGREEMENT,
+    min_speedup: float = MIN_SPEEDUP,
+) -> Calibration:
+    """Time each candidate on ``passages`` and pick the fastest that agrees with float32.
+
+    ``candidates`` maps a precision name to a loader returning an encoder (texts → vectors); it must
+    contain ``float32``, the reference. Loading is not timed; each candidate encodes a few passages to
+    warm up, then a probe of :data:`PROBE_SIZE` passages, then (unless the probe shows it slower by
+    :data:`GIVE_UP_SLOWDOWN` or disagreeing) all of them ``repeats`` times; the best time counts. An
+    error in float32 itself propagates; an error in any other candidate only disqualifies it.
+    """
+    if REFERENCE not in candidates:
+        raise ValueError("calibration needs the float32 candidate as its reference")
+    texts = list(passages) if passages is not None else calibration_passages()
+    warmup, probe = texts[:WARMUP_SIZE], texts[:PROBE_SIZE]
+
+    encode = candidates[REFERENCE]()
+    encode(warmup)
+    probe_time = _timed(encode, probe)[0]
+    ref_time, reference = min((_timed(encode, texts) for _ in range(max(1, repeats))), key=lambda r: r[0])
+    del encode
+    results = [CandidateResult(REFERENCE, len(texts) / ref_time, 1.0)]
+    baseline = _Baseline(texts, reference, ref_time, probe_time)
+
+    for name, loader in candidates.items():
+        if name == REFERENCE:
+            continue
+        try:
+            results.append(_measure(name, loader, baseline, repeats, min_agreement))
+        except Exception as exc:  # a candidate that cannot run here is simply not chosen
+            log.info("precision %s failed during calibration: %s", name, exc)
+            results.append(CandidateResult(name, error=f"{type(exc).__name__}: {exc}"[:300]))
+        gc.collect()
+
+    ref_speed = results[0].passages_per_s
+    usable = [r for r in results[1:] if not r.error and r.agreement >= min_agreement]
+    best = max(usable, key=lambda r: r.passages_per_s, default=None)
+    choice = REFERENCE
+    if best is not None and best.passages_per_s >= min_speedup * ref_speed:
+        choice = best.precision
+    return Calibration(choice, tuple(results))
+
+
+@dataclass(frozen=True)
+class _Baseline:
+    texts: list[str]
+    reference: np.ndarray  # float32 vectors of texts
+    seconds: float  # float32's best time for texts
+    probe_seconds: float  # float32's time for texts[:PROBE_SIZE]
+
+
+def _measure(
+    name: str, loader: CandidateLoader, base: _Baseline, repeats: int, min_agreement: float
+) -> CandidateResult:
+    """Time one candidate; one that is clearly slower or disagrees on the probe is not timed further."""
+    encode = loader()
+    encode(base.texts[:WARMUP_SIZE])
+    probe = base.texts[:PROBE_SIZE]
+    probe_time, vectors = _timed(encode, probe)
+    agreement = _mean_cosine(vectors, base.reference[: len(probe)])
+    if agreement < min_agreement or probe_time > GIVE_UP_SLOWDOWN * base.probe_seconds:
+        return CandidateResult(name, len(probe) / probe_time, agreement)
+    best, vectors = _timed(encode, base.texts)
+    agreement = _mean_cosine(vectors, base.reference)
+    for _ in range(repeats - 1):
+        best = min(best, _timed(encode, base.texts)[0])
+    return CandidateResult(name, len(base.texts) / best, agreement)
+
+
+# ---------------------------------------------------------------------------------------------
+# The stored choice
+
+
+def choice_path(paths: AppPaths) -> Path:
+    """Where the measured choices live (cache dir: deleting it only costs a re-measurement)."""
+    return paths.cache_dir / CHOICE_FILE
+
+
+def _read_choices(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable %s: %s", path, exc)
+        return {}
+    if not isinstance(data, dict) or data.get("version") != FILE_VERSION:
+        return {}
+    models = data.get("models")
+    return models if isinstance(models, dict) else {}
+
+
+def _write_choices(path: Path, models: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"version": FILE_VERSION, "models": models}, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def stored_calibration(model_name: str, paths: AppPaths) -> dict[str, Any] | None:
+    """The stored record for ``model_name`` (choice, signature, figures), whatever machine it was for."""
+    record = _read_choices(choice_path(paths)).get(model_name)
+    return record if isinstance(record, dict) else None
+
+
+def cached_choice(model_name: str, paths: AppPaths, signature: Mapping[str, Any] | None = None) -> str | None:
+    """The stored choice for this model on this machine, or None if it must be (re-)measured.
+
+    Cheap: reads a small JSON file and the processor's name and flags; never imports torch.
+    """
+    record = stored_calibration(model_name, paths)
+    if record is None:
+        return None
+    current = dict(signature) if signature is not None else cpu_signature(model_name)
+    if record.get("signature") != current:
+        return None
+    choice = record.get("choice")
+    return choice if choice in CPU_CANDIDATES else None
+
+
+def store_choice(
+    model_name: str, paths: AppPaths, calibration: Calibration, signature: Mapping[str, Any] | None = None
+) -> None:
+    """Record ``calibration`` for ``model_name`` with this machine's signature."""
+    path = choice_path(paths)
+    models = _read_choices(path)
+    models[model_name] = {
+        "choice": calibration.choice,
+        "signature": dict(signature) if signature is not None else cpu_signature(model_name),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "results": [asdict(r) for r in calibration.results],
+    }
+    _write_choices(path, models)
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine's entry point
+
+
+def model_candidates(
+    model_folder: Path, precisions: Sequence[str] = AUTO_CANDIDATES
+) -> dict[str, CandidateLoader]:
+    """Loaders of the real model on the CPU in each precision (see :func:`embedder.load_model`)."""
+    from desktop_search.core.embedder import choose_batch_size, load_model
+
+    batch = choose_batch_size("cpu")
+
+    def loader(precision: str) -> CandidateLoader:
+        def load() -> Encoder:
+            model = load_model(model_folder, "cpu", precision)
+
+            def encode(texts: Sequence[str]) -> np.ndarray:
+                vectors = model.encode_document(
+                    list(texts),
+                    batch_size=batch,
+                    normalize_embeddings=True,
+                    convert_to_tensor=True,
+                    show_progress_bar=False,
+                )
+                return vectors.float().cpu().numpy()  # _mean_cosine re-normalises
+
+            return encode
+
+        return load
+
+    return {p: loader(p) for p in precisions}
+
+
+def resolve_cpu_precision(
+    model_name: str,
+    model_folder: Path,
+    paths: AppPaths,
+    *,
+    force: bool = False,
+    candidates: Mapping[str, CandidateLoader] | None = None,
+) -> str:
+    """The precision to embed with on this CPU: override, else stored choice, else measured now.
+
+    Slow the first time on a machine (loads the model in each precision and times it: seconds to a
+    minute on a busy slow CPU), instant afterwards. Call it from a background thread, never a UI thread.
+    ``force`` re-measures even when a choice is stored. Never raises for a measurement failure: the
+    answer is then float32 (and nothing is stored, so the next start tries again).
+    """
+    forced = env_precision()
+    if forced is not None:
+        return forced
+    with _calibration_lock:  # two threads asking at once measure once
+        signature = cpu_signature(model_name)
+        if not force:
+            stored = cached_choice(model_name, paths, signature)
+            if stored is not None:
+                return stored
+        start = time.perf_counter()
+        try:
+            calibration = calibrate(candidates or model_candidates(model_folder), repeats=1)
+        except Exception:
+            log.exception("precision calibration failed; using float32")
+            return REFERENCE
+        figures = ", ".join(
+            f"{r.precision} {r.passages_per_s:.1f}/s cos {r.agreement:.4f}{' ' + r.error if r.error else ''}"
+            for r in calibration.results
+        )
+        log.info(
+            "precision calibration for %s took %.1f s: %s (%s)",
+            model_name,
+            time.perf_counter() - start,
+            calibration.choice,
+            figures,
+        )
+        try:
+            store_choice(model_name, paths, calibration, signature)
+        except OSError as exc:
+            log.warning("cannot store the precision choice: %s", exc)
+        return calibration.choice

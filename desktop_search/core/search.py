@@ -1,0 +1,252 @@
+"""Hybrid search over the store: dense (Chroma) + keyword (FTS5 BM25), fused, grouped by file.
+
+The Engine holds one :class:`Searcher` and delegates ``search`` and ``find_similar`` to it. A search
+never raises on what the user typed: empty, huge, punctuation-only or operator-laden queries, NUL
+bytes and lone surrogates all answer cleanly (possibly with no results).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from desktop_search.core.embedder import Embedder
+from desktop_search.core.fusion import COVERAGE_POWER, RRF_K, Candidate, assign_dense_ranks, fuse
+from desktop_search.core.highlight import Highlighter, coverage, query_terms
+from desktop_search.core.ledger import ChunkRow
+from desktop_search.core.records import SearchFilters, SearchHit, Span
+from desktop_search.core.store import Store
+
+log = logging.getLogger(__name__)
+
+MODES = ("hybrid", "dense", "keyword")
+MAX_QUERY_CHARS = 1000  # ~250 tokens: far more than a query needs, well inside the model's window
+MIN_DEPTH = 50  # candidates fetched per leg, at least
+_WORD = re.compile(r"\w", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+
+def clean_query(query: str, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """A query safe to embed and to store in SQLite: valid Unicode, no control characters, bounded.
+
+    Lone surrogates and NUL bytes become spaces; a long query is cut at a word boundary.
+    """
+    if not isinstance(query, str):
+        return ""
+    text = query.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\ufffd", " ")
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs", "Co") else ch for ch in text)
+    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if len(text) > max_chars:
+        cut = text.rfind(" ", max_chars // 2, max_chars)
+        text = text[: cut if cut > 0 else max_chars].strip()
+    return text
+
+
+class Searcher:
+    """Answers searches and find-similar requests against one store with one embedder."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        dense_weight: float = 1.0,
+        keyword_weight: float = 1.0,
+        unavailable_folders: Callable[[], Sequence[str]] = lambda: (),
+        rrf_k: float = RRF_K,
+        coverage_power: float = COVERAGE_POWER,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.dense_weight = dense_weight
+        self.keyword_weight = keyword_weight
+        self.rrf_k = rrf_k
+        self.coverage_power = coverage_power
+        self._unavailable = unavailable_folders
+
+    # -- search --------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int = 20,
+        filters: SearchFilters | None = None,
+        grouped: bool = True,
+        mode: str = "hybrid",
+    ) -> list[SearchHit]:
+        """The best ``k`` passages (grouped: the best ``k`` files, each with its other passages folded).
+
+        ``mode`` picks the legs: ``hybrid`` (both, fused), ``dense`` or ``keyword``.
+        """
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
+        text = clean_query(query)
+        if k <= 0 or not _WORD.search(text):
+            return []
+        depth = max(MIN_DEPTH, 3 * k)
+        unavailable = list(self._unavailable())
+        candidates: dict[str, Candidate] = {}
+        qvec: np.ndarray | None = None
+        if mode != "keyword":
+            qvec = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+            for rank, dhit in enumerate(self._dense(qvec, depth, filters, unavailable), start=1):
+                candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
+        if mode != "dense":
+            khits = self.store.ledger.keyword_search(text, depth, filters, unavailable)
+            for rank, khit in enumerate(khits, start=1):
+                c = candidates.setdefault(khit.chunk_id, Candidate(khit.chunk_id))
+                c.keyword_score, c.keyword_rank = khit.score, rank
+        if not candidates:
+            return []
+        rows = self.store.ledger.get_chunks(list(candidates))
+        # a vector whose row is gone (file re-indexed or removed meanwhile) is skipped, not an error
+        live = [c for cid, c in candidates.items() if cid in rows]
+        if qvec is not None and mode == "hybrid":
+            self._fill_similarity(qvec, [c for c in live if c.similarity is None])
+            assign_dense_ranks(live)
+        terms = query_terms(text)
+        highlighter = Highlighter(terms)
+        spans: dict[str, tuple[Span, ...]] = {}
+        if mode == "hybrid":
+            for c in live:
+                if c.keyword_rank is None:
+                    continue
+                row = rows[c.chunk_id]
+                spans[c.chunk_id], matched = highlighter.find(row.text)
+                if row.heading:
+                    matched |= highlighter.find(row.heading)[1]
+                c.coverage = coverage(terms, matched)
+        ranked = fuse(live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power)
+        shown = _shown(ranked, rows, k, grouped)
+        hits = []
+        for rank, c in enumerate(ranked, start=1):
+            if c.chunk_id not in shown:
+                continue
+            row = rows[c.chunk_id]
+            found = spans[c.chunk_id] if c.chunk_id in spans else highlighter.find(row.text)[0]
+            hits.append(_hit(row, c, rank, found))
+        return group_by_file(hits, k) if grouped else hits[:k]
+
+    def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
+        try:
+            return self.store.vectors.query(qvec, depth, filters, unavailable)
+        except Exception:  # a vector index hiccup must not take the keyword leg down with it
+            log.exception("dense search failed; answering from the keyword index only")
+            return []
+
+    def _fill_similarity(self, qvec: np.ndarray, candidates: list[Candidate]) -> None:
+        """Cosine of keyword-only hits from their stored vectors, so every shown score means the same."""
+        if not candidates:
+            return
+        try:
+            vectors = self.store.vectors.get_vectors([c.chunk_id for c in candidates])
+        except Exception:
+            log.exception("could not read stored vectors; keyword-only hits keep no similarity")
+            return
+        for c in candidates:
+            vec = vectors.get(c.chunk_id)
+            if vec is not None and vec.shape == qvec.shape:
+                c.similarity = float(np.dot(vec, qvec))
+
+    # -- find similar --------------------------------------------------------------------------------
+
+    def find_similar(
+        self,
+        chunk_id: str | None = None,
+        path: str | None = None,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+    ) -> list[SearchHit]:
+        """Passages nearest to a passage (its stored vector) or a whole file (the mean of its vectors).
+
+        The source file's own passages are left out. Unknown ids or paths give no results.
+        """
+        if k <= 0 or (chunk_id is None and path is None):
+            return []
+        ledger = self.store.ledger
+        if chunk_id is not None:
+            row = ledger.get_chunks([chunk_id]).get(chunk_id)
+            if row is None:
+                return []
+            source_path, source_ids = row.path, [chunk_id]
+        else:
+            assert path is not None
+            source_path = path
+            source_ids = ledger.chunk_ids_of(path)
+        vectors = self.store.vectors.get_vectors(source_ids)
+        if not vectors:
+            return []
+        vec = np.mean(np.stack(list(vectors.values())), axis=0)
+        norm = float(np.linalg.norm(vec))
+        if norm == 0.0:
+            return []
+        vec = vec / norm
+        exclude = ledger.chunk_ids_of(source_path)
+        dense = self.store.vectors.query(vec, k, filters, list(self._unavailable()), exclude_ids=exclude)
+        rows = ledger.get_chunks([h.chunk_id for h in dense])
+        hits: list[SearchHit] = []
+        for h in dense:
+            row = rows.get(h.chunk_id)
+            if row is None or row.path == source_path:
+                continue
+            c = Candidate(h.chunk_id, h.similarity, dense_rank=len(hits) + 1, score=h.similarity)
+            hits.append(_hit(row, c, len(hits) + 1, ()))
+        return hits
+
+
+def _shown(ranked: list[Candidate], rows: dict[str, ChunkRow], k: int, grouped: bool) -> set[str]:
+    """The chunk ids a page of results will show: the first ``k`` passages, or every passage of the
+    first ``k`` files (highlights are computed for these only)."""
+    if not grouped:
+        return {c.chunk_id for c in ranked[:k]}
+    files: set[str] = set()
+    shown: set[str] = set()
+    for c in ranked:
+        path = rows[c.chunk_id].path
+        if path not in files:
+            if len(files) >= k:
+                continue
+            files.add(path)
+        shown.add(c.chunk_id)
+    return shown
+
+
+def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...]) -> SearchHit:
+    return SearchHit(
+        chunk_id=row.chunk_id,
+        path=row.path,
+        text=row.text,
+        page=row.page,
+        start=row.start,
+        end=row.end,
+        heading=row.heading,
+        similarity=c.similarity,
+        keyword_score=c.keyword_score,
+        score=c.score,
+        rank=rank,
+        highlights=spans,
+    )
+
+
+def group_by_file(hits: list[SearchHit], k: int) -> list[SearchHit]:
+    """The best passage of each file, best file first, its other passages (best first) in ``more``.
+
+    Heads are re-ranked 1..n by file; passages in ``more`` keep their passage rank.
+    """
+    order: list[str] = []
+    by_path: dict[str, list[SearchHit]] = {}
+    for hit in hits:
+        if hit.path not in by_path:
+            order.append(hit.path)
+            by_path[hit.path] = []
+        by_path[hit.path].append(hit)
+    grouped: list[SearchHit] = []
+    for rank, path in enumerate(order[:k], start=1):
+        head, *rest = by_path[path]
+        grouped.append(replace(head, rank=rank, more=tuple(rest)))
+    return grouped
+

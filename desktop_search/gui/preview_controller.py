@@ -1,0 +1,205 @@
+"""Behaviour of the preview: show the selected passage in its surrounding text (or its PDF page),
+open the file, reveal it, find similar passages."""
+
+from __future__ import annotations
+
+import html
+import os
+from typing import Any, Protocol
+
+from PySide6.QtCore import QModelIndex, QObject, QPointF
+
+from desktop_search.core.pathkeys import display, from_key
+from desktop_search.core.records import SearchHit, Span
+from desktop_search.gui.engine_bridge import EngineBridge
+from desktop_search.gui.preview_view import PreviewPane, pdf_support
+from desktop_search.gui.results_model import ResultRole, query_highlights, split_path
+from desktop_search.gui.search_view import SearchView
+
+CONTEXT_CHARS = 2500  # text shown before and after the passage
+PASSAGE_BACKGROUND = "rgba(255, 196, 0, 0.22)"
+MATCH_BACKGROUND = "rgba(255, 196, 0, 0.55)"
+
+
+class Opener(Protocol):
+    def open(self, path_key: str, page: int | None = None) -> bool: ...
+
+    def reveal(self, path_key: str) -> bool: ...
+
+
+def passage_html(full_text: str, hit: SearchHit, query: str = "") -> str:
+    """HTML of the passage with its surroundings; the passage shaded, matched words marked.
+
+    ``full_text`` is the file's extracted text; when the passage is not found at its offsets there,
+    the passage alone is shown.
+    """
+    start, end = hit.start, hit.end
+    if not (0 <= start < end <= len(full_text)) or _squash(full_text[start:end]) != _squash(hit.text):
+        found = full_text.find(hit.text) if hit.text else -1
+        if found >= 0:
+            start, end = found, found + len(hit.text)
+        else:
+            full_text, start, end = hit.text, 0, len(hit.text)
+    before_start = max(0, start - CONTEXT_CHARS)
+    after_end = min(len(full_text), end + CONTEXT_CHARS)
+    passage = full_text[start:end]
+    spans = hit.highlights if hit.text == passage else ()
+    spans = spans or query_highlights(passage, query)
+    marked = _mark(passage, spans)
+    parts = [
+        "<div style='white-space: pre-wrap;'>",
+        "… " if before_start > 0 else "",
+        html.escape(full_text[before_start:start]),
+        f"<a name='passage'></a><span style='background: {PASSAGE_BACKGROUND};'>{marked}</span>",
+        html.escape(full_text[end:after_end]),
+        " …" if after_end < len(full_text) else "",
+        "</div>",
+    ]
+    return "".join(parts)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _mark(text: str, spans: tuple[Span, ...]) -> str:
+    out: list[str] = []
+    pos = 0
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start < pos or span.end > len(text):
+            continue
+        out.append(html.escape(text[pos : span.start]))
+        out.append(
+            f"<b style='background: {MATCH_BACKGROUND};'>{html.escape(text[span.start : span.end])}</b>"
+        )
+        pos = span.end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+class PreviewController(QObject):
+    """Follows the current result; owns the Open / Show in folder / Find similar actions."""
+
+    def __init__(self, bridge: EngineBridge, view: SearchView, opener: Opener) -> None:
+        super().__init__(view)
+        self.bridge = bridge
+        self.view = view
+        self.pane: PreviewPane = view.preview
+        self.opener = opener
+        self.hit: SearchHit | None = None
+        self._pdf_path = ""
+        view.results.selectionModel().currentChanged.connect(self._on_current_changed)
+        view.model.modelReset.connect(self._on_reset)
+        self.pane.open_button.clicked.connect(self.open_current)
+        self.pane.reveal_button.clicked.connect(self.reveal_current)
+        self.pane.similar_button.clicked.connect(self.find_similar)
+        self.pane.page_button.toggled.connect(self._on_page_toggled)
+
+    def _on_reset(self) -> None:
+        self.hit = None
+        self.pane.show_placeholder()
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = current.data(ResultRole.HIT) if current.isValid() else None
+        if hit is None:
+            self._on_reset()
+        else:
+            self.show_hit(hit)
+
+    def current_hit(self) -> SearchHit | None:
+        index = self.view.results.currentIndex()
+        hit = index.data(ResultRole.HIT) if index.isValid() else None
+        if hit is None and self.view.model.rowCount():
+            hit = self.view.model.hit_at(0)
+        return hit
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def show_hit(self, hit: SearchHit) -> None:
+        self.hit = hit
+        pane = self.pane
+        name, folder = split_path(hit.path)
+        pane.title.setText(f"<b>{html.escape(name)}</b>")
+        where = [folder]
+        if hit.page:
+            where.append(f"page {hit.page}")
+        if hit.heading:
+            where.append(hit.heading)
+        pane.location.setText(html.escape(" · ".join(where)))
+        pane.set_actions_enabled(True)
+        is_pdf = hit.path.lower().endswith(".pdf")
+        pane.page_button.setVisible(is_pdf and pdf_support())
+        query = self.view.box.text()
+        # the passage at once, then its surroundings when the text has been read
+        self._show_text(passage_html(hit.text, hit, query), hit)
+        self.bridge.submit(
+            lambda engine: engine.extracted_text(hit.path),
+            lambda text: self._on_text(hit, text, query),
+            key="preview",
+            context="reading the file for the preview",
+        )
+        if is_pdf and pane.page_button.isVisible() and pane.page_button.isChecked():
+            self._show_pdf_page(hit)
+
+    def _on_text(self, hit: SearchHit, text: str, query: str) -> None:
+        if hit is not self.hit or not text:
+            return
+        self._show_text(passage_html(text, hit, query), hit)
+
+    def _show_text(self, body: str, hit: SearchHit) -> None:
+        pane = self.pane
+        pane.text.setHtml(body)
+        if not (pane.page_button.isVisible() and pane.page_button.isChecked()):
+            pane.stack.setCurrentWidget(pane.text)
+        pane.text.scrollToAnchor("passage")
+        bar = pane.text.verticalScrollBar()  # leave some context above the passage
+        if bar.value() > 0:
+            bar.setValue(max(0, bar.value() - pane.text.viewport().height() // 4))
+
+    def _on_page_toggled(self, checked: bool) -> None:
+        if self.hit is None:
+            return
+        if checked:
+            self._show_pdf_page(self.hit)
+        else:
+            self.pane.stack.setCurrentWidget(self.pane.text)
+
+    def _show_pdf_page(self, hit: SearchHit) -> None:
+        pane = self.pane
+        if not pane.ensure_pdf_view():
+            return
+        path = from_key(hit.path)
+        if self._pdf_path != path:
+            pane.pdf_document.load(path)
+            self._pdf_path = path
+        navigator = pane.pdf_view.pageNavigator()
+        page = max(0, (hit.page or 1) - 1)
+        navigator.jump(page, QPointF(), navigator.currentZoom())
+        pane.stack.setCurrentWidget(pane.pdf_view)
+
+    def show_pdf_by_default(self, enabled: bool) -> None:
+        self.pane.page_button.setChecked(enabled and pdf_support())
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def open_current(self) -> None:
+        hit = self.current_hit()
+        if hit is None:
+            return
+        if not os.path.exists(from_key(hit.path)):
+            self.view.summary.setText(f"{display(hit.path)} is no longer there.")
+            return
+        self.opener.open(hit.path, hit.page)
+
+    def reveal_current(self) -> None:
+        hit = self.current_hit()
+        if hit is not None:
+            self.opener.reveal(hit.path)
+
+    def find_similar(self) -> None:
+        hit = self.current_hit()
+        if hit is not None:
+            self.bridge.find_similar(hit)
+
+    def state(self) -> dict[str, Any]:
+        return {"pdf_pages": self.pane.page_button.isChecked()}

@@ -1,0 +1,291 @@
+"""Paints one search result: file and folder, page, the passage with matched words highlighted,
+the score as a percentage with a small bar, and a "more from this file" link.
+
+Used with :class:`desktop_search.gui.results_model.ResultsModel`. Clicking the "more" link emits
+:attr:`ResultDelegate.more_clicked` with the row; the owner calls ``ResultsModel.toggle_more``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from desktop_search.core.records import Span
+from desktop_search.gui.results_model import ResultRole
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+PAD = 8  # outer padding
+GAP = 4  # between lines of the header and the passage
+CHILD_INDENT = 28
+BAR_WIDTH = 56
+BAR_HEIGHT = 6
+MATCH_BACKGROUND = QColor(255, 196, 0, 110)  # readable on light and dark palettes
+
+
+class ResultDelegate(QStyledItemDelegate):
+    """Card-like painting of a result row; ``passage_lines`` limits the passage's height."""
+
+    more_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None, passage_lines: int = 3, compact: bool = False) -> None:
+        super().__init__(parent)
+        self.passage_lines = passage_lines
+        self.compact = compact  # the quick-search popup: no folder line, fewer passage lines
+
+    # -- geometry --------------------------------------------------------------------------------
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        base = QFont(option.font)
+        title = QFont(base)
+        title.setBold(True)
+        small = QFont(base)
+        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.9))
+        return title, base, small
+
+    def _indent(self, index: ModelIndex) -> int:
+        return CHILD_INDENT if index.data(ResultRole.IS_CHILD) else 0
+
+    def _passage_layout(
+        self, text: str, spans: tuple[Span, ...], font: QFont, width: int, palette: QPalette
+    ) -> tuple[QTextLayout, int, bool]:
+        """Lay out the passage in at most ``passage_lines`` lines; return (layout, height, truncated)."""
+        layout = QTextLayout(text, font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        formats = []
+        for span in spans:
+            rng = QTextLayout.FormatRange()
+            rng.start = span.start
+            rng.length = span.end - span.start
+            fmt = QTextCharFormat()
+            fmt.setFontWeight(QFont.Weight.Bold)
+            fmt.setBackground(MATCH_BACKGROUND)
+            fmt.setForeground(palette.color(QPalette.ColorRole.Text))
+            rng.format = fmt
+            formats.append(rng)
+        layout.setFormats(formats)
+        ellipsis_w = QFontMetrics(font).horizontalAdvance(" …") + 2
+        layout.beginLayout()
+        height = 0.0
+        lines = 0
+        consumed = 0
+        while lines < self.passage_lines:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            last = lines == self.passage_lines - 1
+            line.setLineWidth(max(10, width - (ellipsis_w if last else 0)))
+            line.setPosition(QPointF(0, height))
+            height += line.height()
+            consumed = line.textStart() + line.textLength()
+            lines += 1
+        layout.endLayout()
+        truncated = consumed < len(text.rstrip())
+        return layout, int(height + 0.999), truncated
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
+        title, base, small = self._fonts(option)
+        width = option.rect.width()
+        viewport = getattr(option.widget, "viewport", None)
+        if callable(viewport):
+            width = viewport().width()
+        if width <= 0:
+            width = 600
+        text_width = width - 2 * PAD - self._indent(index)
+        height = PAD + QFontMetrics(title).height() + GAP
+        _layout, passage_h, _t = self._passage_layout(
+            index.data(ResultRole.TEXT) or "",
+            index.data(ResultRole.HIGHLIGHTS) or (),
+            base,
+            text_width,
+            option.palette,
+        )
+        height += passage_h
+        if index.data(ResultRole.MORE_COUNT):
+            height += GAP + QFontMetrics(small).height()
+        return QSize(width, height + PAD)
+
+    def _more_rect(self, option: QStyleOptionViewItem, index: ModelIndex) -> QRect:
+        _title, _base, small = self._fonts(option)
+        fm = QFontMetrics(small)
+        rect = option.rect.adjusted(PAD + self._indent(index), 0, -PAD, -PAD)
+        label = self._more_label(index)
+        return QRect(
+            rect.left(), rect.bottom() - fm.height() + 1, fm.horizontalAdvance(label) + 4, fm.height()
+        )
+
+    @staticmethod
+    def _more_label(index: ModelIndex) -> str:
+        count = int(index.data(ResultRole.MORE_COUNT) or 0)
+        if index.data(ResultRole.EXPANDED):
+            return "▾ Hide more from this file"
+        return f"▸ {count} more from this file"
+
+    # -- painting --------------------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        self.initStyleOption(option, index)
+        painter.save()
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        # background, selection and focus as the platform style draws them, without the text
+        option.text = ""
+        option.icon = option.icon.__class__()
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        separator = QColor(palette.color(QPalette.ColorRole.Text))
+        separator.setAlphaF(0.12)
+        painter.setPen(separator)
+        painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        text_color = palette.color(text_role)
+        dim_color = QColor(text_color)
+        dim_color.setAlphaF(0.7)
+
+        title_font, base_font, small_font = self._fonts(option)
+        indent = self._indent(index)
+        rect = option.rect.adjusted(PAD + indent, PAD, -PAD, -PAD)
+        title_fm = QFontMetrics(title_font)
+        small_fm = QFontMetrics(small_font)
+        is_child = bool(index.data(ResultRole.IS_CHILD))
+
+        # right side: score percentage and bar
+        percent = int(index.data(ResultRole.SCORE_PERCENT) or 0)
+        score_text = f"{percent}%"
+        score_w = max(small_fm.horizontalAdvance("100%"), small_fm.horizontalAdvance(score_text))
+        right = rect.right()
+        bar = QRectF(
+            right - BAR_WIDTH + 1, rect.top() + (title_fm.height() - BAR_HEIGHT) / 2, BAR_WIDTH, BAR_HEIGHT
+        )
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(Qt.PenStyle.NoPen)
+        track = QColor(text_color)
+        track.setAlphaF(0.18)
+        painter.setBrush(track)
+        painter.drawRoundedRect(bar, 3, 3)
+        fill = QColor(
+            palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight)
+        )
+        painter.setBrush(fill)
+        painter.drawRoundedRect(
+            QRectF(bar.left(), bar.top(), bar.width() * percent / 100, bar.height()), 3, 3
+        )
+        painter.setFont(small_font)
+        painter.setPen(text_color)
+        score_rect = QRect(int(bar.left()) - 6 - score_w, rect.top(), score_w, title_fm.height())
+        painter.drawText(score_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, score_text)
+
+        # left side: file name (or "page N" for a child row), page, folder
+        header_right = score_rect.left() - 12
+        x = rect.left()
+        page = index.data(ResultRole.PAGE)
+        page_text = f"page {page}" if page else ""
+        if is_child:
+            painter.setFont(small_font)
+            painter.setPen(dim_color)
+            label = page_text or "also in this file"
+            painter.drawText(
+                QRect(x, rect.top(), header_right - x, title_fm.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                small_fm.elidedText(label, Qt.TextElideMode.ElideRight, max(0, header_right - x)),
+            )
+        else:
+            name = index.data(ResultRole.DISPLAY_NAME) or ""
+            folder = "" if self.compact else (index.data(ResultRole.FOLDER) or "")
+            page_w = small_fm.horizontalAdvance(page_text) + 12 if page_text else 0
+            name_room = max(40, header_right - x - page_w)
+            name_text = title_fm.elidedText(
+                name, Qt.TextElideMode.ElideMiddle, int(name_room * (0.6 if folder else 1))
+            )
+            painter.setFont(title_font)
+            painter.setPen(text_color)
+            painter.drawText(
+                QRect(x, rect.top(), name_room, title_fm.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                name_text,
+            )
+            x += title_fm.horizontalAdvance(name_text) + 10
+            painter.setFont(small_font)
+            if page_text:
+                painter.setPen(text_color)
+                painter.drawText(
+                    QRect(x, rect.top(), page_w, title_fm.height()),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    page_text,
+                )
+                x += page_w
+            if folder and header_right - x > 30:
+                painter.setPen(dim_color)
+                painter.drawText(
+                    QRect(x, rect.top(), header_right - x, title_fm.height()),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    small_fm.elidedText(folder, Qt.TextElideMode.ElideLeft, header_right - x),
+                )
+
+        # the passage with highlighted matches
+        top = rect.top() + title_fm.height() + GAP
+        layout, _height, truncated = self._passage_layout(
+            index.data(ResultRole.TEXT) or "",
+            index.data(ResultRole.HIGHLIGHTS) or (),
+            base_font,
+            rect.width(),
+            palette,
+        )
+        painter.setPen(text_color)
+        painter.setFont(base_font)
+        layout.draw(painter, QPointF(rect.left(), top))
+        if truncated and layout.lineCount():
+            last = layout.lineAt(layout.lineCount() - 1)  # no line is laid out past the limit
+            painter.drawText(
+                QPointF(rect.left() + last.naturalTextWidth() + 2, top + last.y() + last.ascent()), "…"
+            )
+
+        # "more from this file"
+        if index.data(ResultRole.MORE_COUNT):
+            more = self._more_rect(option, index)
+            link = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link)
+            painter.setFont(small_font)
+            painter.setPen(link)
+            painter.drawText(
+                more, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._more_label(index)
+            )
+        painter.restore()
+
+    # -- interaction -----------------------------------------------------------------------------
+
+    def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem, index: ModelIndex) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+            and index.data(ResultRole.MORE_COUNT)
+            and self._more_rect(option, index).contains(event.position().toPoint())
+        ):
+            self.more_clicked.emit(index.row())
+            return True
+        return super().editorEvent(event, model, option, index)

@@ -1,0 +1,263 @@
+"""Search results as a Qt list model with named roles.
+
+Hits arrive grouped by file (``SearchHit.more`` holds further passages of the same file). The model
+shows one row per file; :meth:`ResultsModel.toggle_more` expands a row in place to show its further
+passages as indented child rows. Long result lists are handed to the view in pages (``fetchMore``).
+The main window's results list and the tray's quick-search popup both use this model with
+:class:`desktop_search.gui.result_delegate.ResultDelegate`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop_search.core.pathkeys import display
+from desktop_search.core.records import SearchHit, Span
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class ResultRole(IntEnum):
+    """Named data roles of :class:`ResultsModel` (also exposed through ``roleNames``)."""
+
+    HIT = Qt.ItemDataRole.UserRole + 1  # the SearchHit itself
+    PATH = Qt.ItemDataRole.UserRole + 2  # path key (open it with pathkeys.from_key)
+    DISPLAY_NAME = Qt.ItemDataRole.UserRole + 3  # file name, readable
+    FOLDER = Qt.ItemDataRole.UserRole + 4  # containing folder, readable
+    PAGE = Qt.ItemDataRole.UserRole + 5  # 1-based page number or None
+    TEXT = Qt.ItemDataRole.UserRole + 6  # the passage, whitespace collapsed, trimmed around the match
+    SCORE_PERCENT = Qt.ItemDataRole.UserRole + 7  # 0..100
+    HIGHLIGHTS = Qt.ItemDataRole.UserRole + 8  # tuple[Span, ...] into TEXT
+    MORE_COUNT = Qt.ItemDataRole.UserRole + 9  # further passages of this file (0 on child rows)
+    IS_CHILD = Qt.ItemDataRole.UserRole + 10  # a "more from this file" row
+    EXPANDED = Qt.ItemDataRole.UserRole + 11  # this file's further passages are shown
+
+
+ROLE_NAMES = {
+    ResultRole.HIT: b"hit",
+    ResultRole.PATH: b"path",
+    ResultRole.DISPLAY_NAME: b"displayName",
+    ResultRole.FOLDER: b"folder",
+    ResultRole.PAGE: b"page",
+    ResultRole.TEXT: b"text",
+    ResultRole.SCORE_PERCENT: b"scorePercent",
+    ResultRole.HIGHLIGHTS: b"highlights",
+    ResultRole.MORE_COUNT: b"moreCount",
+    ResultRole.IS_CHILD: b"isChild",
+    ResultRole.EXPANDED: b"expanded",
+}
+
+PAGE_SIZE = 50  # rows handed to the view per fetchMore
+SNIPPET_CHARS = 420  # the passage shown in a row is trimmed to about this many characters
+
+
+def snippet(
+    text: str, highlights: tuple[Span, ...], max_chars: int = SNIPPET_CHARS
+) -> tuple[str, tuple[Span, ...]]:
+    """Collapse whitespace in ``text`` and trim it around the first highlight.
+
+    Returns the shortened text and the highlight spans moved to match it.
+    """
+    out: list[str] = []
+    mapping: list[int] = []  # original offset -> offset in the collapsed text
+    pending_space = False
+    for ch in text:
+        if ch.isspace():
+            pending_space = bool(out)
+            mapping.append(len(out))  # where the single space (if any) will go
+            continue
+        if pending_space:
+            out.append(" ")
+            pending_space = False
+        mapping.append(len(out))
+        out.append(ch)
+    mapping.append(len(out))
+    collapsed = "".join(out)
+
+    def moved(offset: int) -> int:
+        return min(mapping[max(0, min(offset, len(text)))], len(collapsed))
+
+    spans = [Span(moved(s.start), moved(s.end)) for s in highlights if s.end > s.start]
+    spans = [s for s in spans if s.end > s.start]
+    start = 0
+    if len(collapsed) > max_chars and spans:
+        first = min(s.start for s in spans)
+        if first > max_chars // 3:
+            start = first - max_chars // 4
+            space = collapsed.find(" ", start)
+            if 0 <= space < first:
+                start = space + 1
+    end = min(len(collapsed), start + max_chars)
+    if end < len(collapsed):
+        space = collapsed.rfind(" ", start, end)
+        if space > start + max_chars // 2:
+            end = space
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(collapsed) else ""
+    shift = len(prefix) - start
+    kept = tuple(
+        Span(max(s.start, start) + shift, min(s.end, end) + shift)
+        for s in spans
+        if s.end > start and s.start < end
+    )
+    return prefix + collapsed[start:end] + suffix, kept
+
+
+def query_highlights(text: str, query: str) -> tuple[Span, ...]:
+    """Spans of ``text`` matching the query's words, by the core's word-aware matcher (stems, phrases;
+    stop words and fragments inside other words are not painted)."""
+    from desktop_search.core.highlight import Highlighter, query_terms
+
+    return Highlighter(query_terms(query)).find(text)[0] if query.strip() else ()
+
+
+def split_path(path_key: str) -> tuple[str, str]:
+    """The readable file name and folder of a path key."""
+    readable = display(path_key)
+    return os.path.basename(readable) or readable, os.path.dirname(readable)
+
+
+@dataclass(frozen=True)
+class _Row:
+    hit: SearchHit
+    child: bool = False
+    expanded: bool = False
+
+
+class ResultsModel(QAbstractListModel):
+    """One row per file hit; child rows for expanded "more from this file" passages."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._hits: list[SearchHit] = []  # every top-level hit of the current result set
+        self._loaded = 0  # how many of them the view has fetched
+        self._rows: list[_Row] = []
+        self._snippets: dict[int, tuple[str, tuple[Span, ...]]] = {}
+        self._query = ""
+
+    # -- filling ---------------------------------------------------------------------------------
+
+    def set_hits(self, hits: list[SearchHit] | tuple[SearchHit, ...], query: str = "") -> None:
+        """Replace the results (``query`` gives highlights when the core sent none)."""
+        self.beginResetModel()
+        self._hits = list(hits)
+        self._query = query
+        self._loaded = min(PAGE_SIZE, len(self._hits))
+        self._rows = [_Row(h) for h in self._hits[: self._loaded]]
+        self._snippets.clear()
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_hits([])
+
+    @property
+    def hits(self) -> list[SearchHit]:
+        """Every top-level hit of the current result set (fetched or not)."""
+        return list(self._hits)
+
+    def hit_at(self, row: int) -> SearchHit | None:
+        return self._rows[row].hit if 0 <= row < len(self._rows) else None
+
+    def top_level_row(self, row: int) -> int:
+        """The row of the file that ``row`` belongs to (itself for a top-level row)."""
+        while 0 < row < len(self._rows) and self._rows[row].child:
+            row -= 1
+        return row
+
+    # -- expansion -------------------------------------------------------------------------------
+
+    def toggle_more(self, row: int) -> None:
+        """Show or hide the further passages of the file at ``row`` (a child row toggles its parent)."""
+        row = self.top_level_row(row)
+        if not 0 <= row < len(self._rows):
+            return
+        item = self._rows[row]
+        more = item.hit.more
+        if not more:
+            return
+        if item.expanded:
+            self.beginRemoveRows(QModelIndex(), row + 1, row + len(more))
+            del self._rows[row + 1 : row + 1 + len(more)]
+            self.endRemoveRows()
+        else:
+            self.beginInsertRows(QModelIndex(), row + 1, row + len(more))
+            self._rows[row + 1 : row + 1] = [_Row(h, child=True) for h in more]
+            self.endInsertRows()
+        self._rows[row] = _Row(item.hit, expanded=not item.expanded)
+        self._snippets.clear()
+        self.dataChanged.emit(self.index(row), self.index(row), [ResultRole.EXPANDED])
+
+    # -- paging ----------------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008 - Qt signature
+        return not parent.isValid() and self._loaded < len(self._hits)
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008 - Qt signature
+        if parent.isValid():
+            return
+        extra = self._hits[self._loaded : self._loaded + PAGE_SIZE]
+        if not extra:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(extra) - 1)
+        self._rows.extend(_Row(h) for h in extra)
+        self._loaded += len(extra)
+        self.endInsertRows()
+
+    # -- Qt model interface ----------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = dict(super().roleNames())
+        names.update({int(role): QByteArray(name) for role, name in ROLE_NAMES.items()})
+        return names
+
+    def _snippet(self, row: int) -> tuple[str, tuple[Span, ...]]:
+        cached = self._snippets.get(row)
+        if cached is None:
+            hit = self._rows[row].hit
+            spans = hit.highlights or query_highlights(hit.text, self._query)
+            cached = self._snippets[row] = snippet(hit.text, spans)
+        return cached
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        hit = item.hit
+        if role == ResultRole.HIT:
+            return hit
+        if role == ResultRole.PATH:
+            return hit.path
+        if role in (ResultRole.DISPLAY_NAME, Qt.ItemDataRole.DisplayRole):
+            return split_path(hit.path)[0]
+        if role == ResultRole.FOLDER:
+            return split_path(hit.path)[1]
+        if role == ResultRole.PAGE:
+            return hit.page
+        if role == ResultRole.TEXT:
+            return self._snippet(index.row())[0]
+        if role == ResultRole.HIGHLIGHTS:
+            return self._snippet(index.row())[1]
+        if role == ResultRole.SCORE_PERCENT:
+            return round(hit.display_score * 100)
+        if role == ResultRole.MORE_COUNT:
+            return 0 if item.child else len(hit.more)
+        if role == ResultRole.IS_CHILD:
+            return item.child
+        if role == ResultRole.EXPANDED:
+            return item.expanded
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return display(hit.path) + (f" — page {hit.page}" if hit.page else "")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            name, _folder = split_path(hit.path)
+            page = f", page {hit.page}" if hit.page else ""
+            return f"{name}{page}, {round(hit.display_score * 100)} percent: {self._snippet(index.row())[0]}"
+        return None

@@ -1,0 +1,58 @@
+"""The real embedder under concurrency: queries while a document batch is being embedded."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+QUERIES = [
+    "how do bees survive the winter",
+    "Wann fährt der letzte Zug nach Berlin?",
+    "量子计算机如何工作",
+    "résumé café naïve",
+    "x" * 3000,  # longer than the model's window: truncated, never an error
+]
+
+
+@pytest.mark.model
+def test_query_path_matches_sentence_transformers(real_embedder) -> None:
+    model = real_embedder.model
+    for text in QUERIES:
+        ours = real_embedder.embed_query(text)
+        reference = model.encode_query([text.strip()], normalize_embeddings=True, convert_to_numpy=True)[0]
+        assert float(ours @ reference) > 0.9999, text[:40]
+        assert ours.dtype == np.float32 and abs(float(np.linalg.norm(ours)) - 1) < 1e-4
+
+
+@pytest.mark.model
+def test_queries_during_a_document_batch(real_embedder) -> None:
+    passages = [
+        f"Passage {i} about {topic}." * (1 + i % 7) for i, topic in enumerate(["tides", "ferns"] * 40)
+    ]
+    expected = {q: real_embedder.embed_query(q) for q in QUERIES[:3]}
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def index() -> None:
+        try:
+            for _ in range(3):
+                assert real_embedder.embed_documents(passages).shape == (
+                    len(passages),
+                    real_embedder.dimension,
+                )
+        except BaseException as err:
+            errors.append(err)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=index)
+    worker.start()
+    rounds = 0
+    while not done.is_set() or rounds == 0:
+        for q, vector in expected.items():
+            assert float(real_embedder.embed_query(q) @ vector) > 0.9999
+        rounds += 1
+    worker.join()
+    assert not errors, errors

@@ -1,0 +1,239 @@
+"""Search layer with the fake embedder and a real on-disk store: fusion, grouping, filters, highlights,
+hostile queries and find-similar."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.embedder import HashEmbedder
+from desktop_search.core.fusion import Candidate, fuse
+from desktop_search.core.highlight import find_spans, query_terms
+from desktop_search.core.ledger import SCHEMA_VERSION, ChunkRow, Ledger
+from desktop_search.core.pathkeys import chunk_id, to_key
+from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
+from desktop_search.core.search import Searcher, clean_query
+from desktop_search.core.store import Store
+
+
+def _write(store: Store, emb: HashEmbedder, path: str, texts: list[str], folder: str = "/docs", mtime=0.0):
+    key = to_key(path)
+    ext = Path(path).suffix.lstrip(".").lower()
+    rows, pos = [], 0
+    for n, t in enumerate(texts):
+        rows.append(ChunkRow(chunk_id(key, n), key, n, t, pos, pos + len(t), page=None, ext=ext, mtime=mtime))
+        pos += len(t) + 2
+    record = FileRecord(key, folder, FileStatus.PENDING, size=10, mtime=mtime, content_hash=f"h-{key}")
+    store.write_file(record, rows, emb.embed_documents(texts))
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store(tmp_path / "index", "test/hash-embedder")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def searcher(store: Store, hash_embedder: HashEmbedder) -> Searcher:
+    garden = ["tomatoes grow best in full sun", "water the roots daily"]
+    _write(store, hash_embedder, "/docs/garden.txt", garden)
+    _write(store, hash_embedder, "/docs/errors.md", ["the billing service failed with ERR-4021 at night"])
+    _write(store, hash_embedder, "/docs/cooking.txt", ["roast tomatoes with garlic and olive oil"])
+    _write(store, hash_embedder, "/docs/café.txt", ["Le café résumé: naïve façade"])
+    return Searcher(store, hash_embedder)
+
+
+def test_hybrid_finds_and_fills_every_field(searcher: Searcher) -> None:
+    hits = searcher.search("tomatoes sun", k=5)
+    assert hits[0].path == "/docs/garden.txt"
+    assert hits[0].rank == 1
+    for hit in hits:
+        assert hit.similarity is not None  # filled for keyword-only hits too
+        assert hit.score > 0
+    top = hits[0]
+    assert top.keyword_score is not None and top.keyword_score > 0
+    assert [top.text[s.start : s.end] for s in top.highlights] == ["tomatoes", "sun"]
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
+
+
+def test_exact_code_surfaces(searcher: Searcher) -> None:
+    for query in ('"ERR-4021"', "ERR-4021", "what does err 4021 mean"):
+        hits = searcher.search(query, k=3)
+        assert hits[0].path == "/docs/errors.md", query
+    hit = searcher.search("ERR-4021", k=1)[0]
+    assert hit.text[hit.highlights[0].start : hit.highlights[0].end] == "ERR-4021"
+
+
+def test_modes(searcher: Searcher) -> None:
+    dense = searcher.search("tomatoes", k=5, mode="dense")
+    keyword = searcher.search("tomatoes", k=5, mode="keyword")
+    assert all(h.keyword_score is None for h in dense)
+    assert {h.path for h in keyword} == {"/docs/garden.txt", "/docs/cooking.txt"}
+    assert all(h.similarity is None for h in keyword)
+    with pytest.raises(ValueError):
+        searcher.search("tomatoes", mode="magic")
+
+
+def test_grouped_folds_passages_of_a_file(store: Store, hash_embedder: HashEmbedder) -> None:
+    _write(store, hash_embedder, "/docs/long.txt", ["apple pie recipe", "apple crumble", "apple juice"])
+    _write(store, hash_embedder, "/docs/other.txt", ["apple tree pruning"])
+    searcher = Searcher(store, hash_embedder)
+    grouped = searcher.search("apple", k=10)
+    assert len(grouped) == 2
+    assert [h.rank for h in grouped] == [1, 2]
+    by_path = {h.path: h for h in grouped}
+    assert len(by_path["/docs/long.txt"].more) == 2
+    assert all(m.path == "/docs/long.txt" for m in by_path["/docs/long.txt"].more)
+    flat = searcher.search("apple", k=10, grouped=False)
+    assert len(flat) == 4 and all(not h.more for h in flat)
+    assert len(searcher.search("apple", k=1)) == 1
+
+
+def test_keyword_match_does_not_outvote_dense_hit() -> None:
+    """A stray shared word (a German "die" in English text) must not beat the dense leg's best hit."""
+    best = Candidate("best", similarity=0.9, dense_rank=1)
+    stray = Candidate("stray", similarity=0.8, dense_rank=5, keyword_rank=1, keyword_score=3.0, coverage=0.2)
+    ranked = fuse([stray, best])  # the default weights
+    assert [c.chunk_id for c in ranked] == ["best", "stray"]
+    # a passage matching the whole query keeps the keyword leg's full vote
+    exact = Candidate("exact", similarity=0.7, dense_rank=5, keyword_rank=1, keyword_score=9.0, coverage=1.0)
+    assert fuse([best, exact])[0].chunk_id == "exact"
+
+
+def test_filters_inside_both_legs(store: Store, hash_embedder: HashEmbedder) -> None:
+    old = time.time() - 86400 * 30
+    for i in range(80):  # many unfiltered matches ahead of the few filtered ones
+        _write(store, hash_embedder, f"/docs/bulk/n{i}.txt", [f"quarterly report number {i}"], mtime=old)
+    _write(store, hash_embedder, "/docs/sub/report.pdf", ["quarterly report scan"], mtime=old)
+    _write(store, hash_embedder, "/other/report.md", ["quarterly report notes"], "/other", time.time())
+    searcher = Searcher(store, hash_embedder, unavailable_folders=lambda: ["/other"])
+    for mode in ("hybrid", "dense", "keyword"):
+        assert [h.path for h in searcher.search("quarterly report", 5, SearchFilters(extensions=("pdf",)),
+                                                mode=mode)] == ["/docs/sub/report.pdf"]  # fmt: skip
+        assert {h.path for h in searcher.search("quarterly", 5, SearchFilters(folders=("/docs/sub",)),
+                                                mode=mode)} == {"/docs/sub/report.pdf"}  # fmt: skip
+        recent = SearchFilters(modified_after=time.time() - 86400)
+        assert searcher.search("quarterly report", 5, recent, mode=mode) == []  # /other is unavailable
+        shown = SearchFilters(modified_after=time.time() - 86400, include_unavailable=True)
+        shown_hits = searcher.search("quarterly report", 5, shown, mode=mode)
+        assert [h.path for h in shown_hits] == ["/other/report.md"]
+
+
+def test_highlights_case_accent_and_stem_insensitive() -> None:
+    text = "Indexing the CAFÉ résumé files; indexed twice. Cafe\u0301 again."
+    spans, matched = find_spans(text, query_terms("index cafe resume"))
+    words = [text[s.start : s.end] for s in spans]
+    assert words == ["Indexing", "CAFÉ", "résumé", "indexed", "Cafe\u0301"]
+    assert matched == {"index", "cafe", "resume"}
+    spans, _ = find_spans("数据库索引很快", query_terms("索引"))
+    assert [(s.start, s.end) for s in spans] == [(3, 5)]
+    assert find_spans("a and an", query_terms("a"))[0] != ()  # whole word only
+    assert len(find_spans("a and an", query_terms("a"))[0]) == 1
+
+
+HOSTILE = [
+    "",
+    "   ",
+    "x" * 10_000,
+    "tomatoes " * 2_000,
+    "?!?.,;:()[]{}",
+    '"',
+    '"unterminated phrase',
+    "tomatoes AND OR NOT NEAR(a b) * ^ -sun",
+    "title:tomatoes",
+    "'; DROP TABLE chunks; --",
+    "1 OR 1=1 UNION SELECT * FROM files",
+    "tomatoes\x00sun",
+    "\x00",
+    "lone \ud800 surrogate \udfff here",
+    "😀 emoji",
+    "\u200b\u200b",
+    "NEAR",
+    "*",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_answer_cleanly(searcher: Searcher, query: str) -> None:
+    for mode in ("hybrid", "dense", "keyword"):
+        hits = searcher.search(query, k=5, mode=mode)
+        assert isinstance(hits, list)
+    assert searcher.store.ledger.chunk_total() == 5  # nothing was dropped
+
+
+def test_clean_query() -> None:
+    assert clean_query("a\x00b") == "a b"
+    assert clean_query("lone \ud800 x") == "lone x"
+    assert clean_query("\U0001f600") == "\U0001f600"  # a real astral character survives
+    long = clean_query("word " * 5000)
+    assert len(long) <= 1000 and long.endswith("word")
+    long.encode("utf-8")
+
+
+def test_find_similar(store: Store, hash_embedder: HashEmbedder) -> None:
+    _write(store, hash_embedder, "/docs/a.txt", ["solar panels on the roof", "solar inverter wiring"])
+    _write(store, hash_embedder, "/docs/b.txt", ["roof solar panels install"])
+    _write(store, hash_embedder, "/docs/c.txt", ["knitting a wool scarf"])
+    searcher = Searcher(store, hash_embedder)
+    from_chunk = searcher.find_similar(chunk_id=chunk_id("/docs/a.txt", 0), k=5)
+    assert from_chunk[0].path == "/docs/b.txt"
+    assert all(h.path != "/docs/a.txt" for h in from_chunk)
+    assert from_chunk[0].similarity is not None and from_chunk[0].similarity > 0.5
+    from_file = searcher.find_similar(path="/docs/a.txt", k=5)
+    assert from_file[0].path == "/docs/b.txt" and all(h.path != "/docs/a.txt" for h in from_file)
+    assert [h.rank for h in from_file] == list(range(1, len(from_file) + 1))
+    assert searcher.find_similar(path="/docs/a.txt", k=5, filters=SearchFilters(extensions=("md",))) == []
+    assert searcher.find_similar(chunk_id="nope:0") == []
+    assert searcher.find_similar(path="/nowhere.txt") == []
+    assert searcher.find_similar() == []
+
+
+def test_search_tolerates_rows_vanishing(store: Store, hash_embedder: HashEmbedder) -> None:
+    """A vector whose chunk row is gone (a file re-indexed meanwhile) is skipped, not an error."""
+    _write(store, hash_embedder, "/docs/a.txt", ["moonlight sonata"])
+    store.ledger.delete_files(["/docs/a.txt"])  # rows gone, vector still there
+    assert Searcher(store, hash_embedder).search("moonlight sonata") == []
+
+
+def test_old_keyword_index_is_rebuilt_with_stemming(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('schema_version', '1');
+        CREATE TABLE chunks (rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
+            number INTEGER NOT NULL, page INTEGER, start INTEGER NOT NULL, end INTEGER NOT NULL,
+            heading TEXT, text TEXT NOT NULL, ext TEXT NOT NULL DEFAULT '', mtime REAL NOT NULL DEFAULT 0);
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(text, heading, content='chunks', content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 2');
+        INSERT INTO chunks(chunk_id, path, number, start, end, text)
+            VALUES ('x:0', '/a.txt', 0, 0, 9, 'indexing');
+        INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
+        """
+    )
+    conn.close()
+    ledger = Ledger(db)
+    try:
+        assert ledger.get_meta("schema_version") == str(SCHEMA_VERSION)
+        assert [h.chunk_id for h in ledger.keyword_search("indexed", 5)] == ["x:0"]  # porter stems both
+    finally:
+        ledger.close()
+
+
+def test_highlights_skip_stop_words_and_fragments() -> None:
+    from desktop_search.core.highlight import Highlighter, query_terms
+
+    text = "Repot a cactus in spring, when it grows. Kakteen topft man im Frühjahr um."
+    spans, matched = Highlighter(query_terms("when to repot a cactus")).find(text)
+    painted = [text[s.start : s.end] for s in spans]
+    assert painted == ["Repot", "cactus"]
+    assert "a" in matched and "when" in matched  # still counted for keyword coverage
+    only_stop = Highlighter(query_terms("to be or not to be")).find("not to be")[0]
+    assert only_stop  # a query of stop words alone is still painted

@@ -1,0 +1,91 @@
+"""Watching through the real stack: edits, deletes, renames and new files reach the index quickly."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.engine import Engine
+from desktop_search.core.pathkeys import from_key
+from desktop_search.core.records import FileStatus
+from desktop_search.core.settings import Settings
+
+
+def _names(engine: Engine) -> dict[str, FileStatus]:
+    return {os.path.basename(from_key(r.path)): r.status for r in engine.files()}
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float) -> float | None:
+    """Seconds until ``condition`` held, or None when it never did within ``timeout``."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if condition():
+            return time.monotonic() - start
+        time.sleep(0.05)
+    return None
+
+
+@pytest.mark.model
+def test_watch_updates_the_index_within_three_seconds(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "edit.txt").write_text("The recipe calls for flour and butter.")
+    (docs / "gone.txt").write_text("This note will be deleted.")
+    (docs / "old-name.txt").write_text("Orbital mechanics of geostationary satellites.")
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings())
+    try:
+        engine.add_folder(docs)
+        engine.start_background(watch=True)
+        assert engine.wait_idle(120)
+        assert set(_names(engine)) == {"edit.txt", "gone.txt", "old-name.txt"}
+        chunks_before = engine.store.vectors.count()
+
+        # a save that writes three times, a delete, a rename and a new file
+        for text in ("draft", "draft two", "The recipe now uses olive oil instead of butter."):
+            (docs / "edit.txt").write_text(text)
+        (docs / "gone.txt").unlink()
+        (docs / "old-name.txt").rename(docs / "new-name.txt")
+        (docs / "added.txt").write_text("Beekeeping in winter: keep the hive dry.")
+
+        def reflected() -> bool:
+            names = _names(engine)
+            if set(names) != {"edit.txt", "new-name.txt", "added.txt"}:
+                return False
+            edited = engine.extracted_text(str(docs / "edit.txt"))
+            return "olive oil" in edited and all(s == FileStatus.INDEXED for s in names.values())
+
+        latency = _wait_for(reflected, 3.0)
+        assert latency is not None, f"index not updated within 3 s: {_names(engine)}"
+        assert engine.wait_idle(30)
+        query = real_embedder.embed_query("keeping bees through the cold season")
+        top = engine.store.vectors.query(query, 1)[0].chunk_id
+        assert engine.store.ledger.get_chunks([top])[top].path.endswith("added.txt")
+        assert engine.check()["consistent"]
+        assert engine.store.vectors.count() == chunks_before  # 3 files before, 3 single-chunk files now
+    finally:
+        engine.close()
+
+
+@pytest.mark.model
+def test_pause_holds_watched_changes_until_resume(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("alpha")
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings())
+    try:
+        engine.add_folder(docs)
+        engine.start_background(watch=True)
+        assert engine.wait_idle(120)
+        engine.pause_indexing()
+        assert engine.indexing_paused
+        (docs / "b.txt").write_text("bravo")
+        time.sleep(1.5)
+        assert "b.txt" not in _names(engine) or _names(engine)["b.txt"] == FileStatus.PENDING
+        engine.resume_indexing()
+        assert _wait_for(lambda: _names(engine).get("b.txt") == FileStatus.INDEXED, 10) is not None
+    finally:
+        engine.close()

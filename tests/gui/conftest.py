@@ -1,0 +1,74 @@
+"""Fixtures for GUI tests (pytest-qt, offscreen). Qt warnings fail the test that caused them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from PySide6.QtCore import QtMsgType
+
+# messages of the offscreen platform plugin itself, not of our code
+BENIGN_QT_MESSAGES = (
+    "This plugin does not support",
+    "propagateSizeHints",
+    "QFont::setPointSizeF: Point size <= 0",
+    "systemTrayWindowChanged",  # a QSystemTrayIcon on the offscreen plugin, which has no tray
+)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_qt_warnings(qtlog):
+    """Any Qt warning or error logged during the test fails it."""
+    yield
+    bad = [
+        r.message
+        for r in qtlog.records
+        if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+        and not any(b in r.message for b in BENIGN_QT_MESSAGES)
+    ]
+    assert not bad, f"Qt warnings: {bad}"
+
+
+@dataclass
+class RecordingOpener:
+    """Stands in for the system opener: records what the app asked to open or reveal."""
+
+    opened: list[tuple[str, int | None]] = field(default_factory=list)
+    revealed: list[str] = field(default_factory=list)
+
+    def open(self, path_key: str, page: int | None = None) -> bool:
+        self.opened.append((path_key, page))
+        return True
+
+    def reveal(self, path_key: str) -> bool:
+        self.revealed.append(path_key)
+        return True
+
+
+@pytest.fixture
+def opener() -> RecordingOpener:
+    return RecordingOpener()
+
+
+@pytest.fixture
+def make_context(qtbot, opener):
+    """Build the real app context with an engine factory; shut it down after the test."""
+    from desktop_search.gui.app import build_context
+
+    made = []
+
+    def make(engine_factory, background: bool = True, start: bool = True):
+        ctx = build_context(engine_factory=engine_factory, opener=opener, background=background)
+        qtbot.addWidget(ctx.window)
+        made.append(ctx)
+        ctx.show_window()
+        if start:
+            ctx.start()
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.shutdown()

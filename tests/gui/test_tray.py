@@ -1,0 +1,321 @@
+"""Tray, quick search and background life through the real app: real window, bridge, Engine and files.
+
+The quick-search, second-instance and quit-during-indexing tests use the session's real model; the
+hide-to-tray, no-tray and pause tests use the fast HashEmbedder (the same Engine, store and threads).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop_search.core.embedder import HashEmbedder
+from desktop_search.core.engine import Engine
+from desktop_search.core.pathkeys import from_key
+from desktop_search.core.records import FileStatus, IndexProgress, Phase
+from desktop_search.core.state import load_state
+from desktop_search.gui.app import AppContext, build_context
+from desktop_search.gui.single_instance import InstanceMessage, Role, SingleInstance
+from desktop_search.gui.tray import NOTICE_KEY, STATE_SECTION, TrayController, install_tray, tooltip_text
+from tests.core.extract_samples import make_pdf
+from tests.gui.conftest import RecordingOpener
+
+REPO = Path(__file__).resolve().parents[2]
+
+DOCS = {
+    "kakteen.txt": "Kakteen topft man am besten im Frühjahr um, wenn sie aus der Winterruhe erwachen. "
+    "Ziehen Sie dicke Handschuhe an und nehmen Sie durchlässige Kakteenerde.",
+    "sourdough.md": "# Sourdough\n\nFeed the starter with equal parts flour and water every morning; "
+    "it is ready when it doubles within six hours.",
+    "taxes.txt": "The tax return is due by April 15. Keep receipts for charitable donations and "
+    "medical expenses for seven years.",
+    "bicycle.txt": "To fix a flat tyre, remove the wheel, lever the tyre off the rim, find the puncture "
+    "with soapy water and glue a patch over it.",
+}
+PDF_PAGES = [
+    ["Annual report 2023", "Revenue grew in every region."],
+    ["Staff", "The company hired forty engineers."],
+    ["Outlook", "Next year the lighthouse museum opens a new wing about ship wrecks."],
+]
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "report.pdf").write_bytes(make_pdf(PDF_PAGES))
+    return folder
+
+
+def _start_app(
+    qtbot: Any, folder: Path, embedder: Any, wait_indexed: int | None = None
+) -> tuple[AppContext, RecordingOpener]:
+    def factory() -> Engine:
+        engine = Engine.open(embedder=embedder)
+        engine.add_folder(folder)
+        return engine
+
+    opener = RecordingOpener()
+    ctx = build_context(engine_factory=factory, opener=opener)
+    with qtbot.waitSignal(ctx.bridge.model_ready, timeout=180_000):
+        ctx.start()
+    if wait_indexed is not None:
+        qtbot.waitUntil(lambda: _indexed(ctx) == wait_indexed, timeout=180_000)
+    return ctx, opener
+
+
+def _indexed(ctx: AppContext) -> int:
+    engine = ctx.bridge.engine
+    return 0 if engine is None else len(engine.files(FileStatus.INDEXED))
+
+
+@pytest.fixture
+def make_app(qtbot: Any) -> Iterator[Callable[..., tuple[AppContext, RecordingOpener]]]:
+    started: list[AppContext] = []
+
+    def make(
+        folder: Path, embedder: Any, wait_indexed: int | None = None
+    ) -> tuple[AppContext, RecordingOpener]:
+        ctx, opener = _start_app(qtbot, folder, embedder, wait_indexed)
+        started.append(ctx)
+        return ctx, opener
+
+    yield make
+    for ctx in started:
+        ctx.shutdown()
+        ctx.window.close_handler = None
+        ctx.window.close()
+    QApplication.setQuitOnLastWindowClosed(True)
+
+
+def _tray(ctx: AppContext, **kwargs: Any) -> TrayController:
+    kwargs.setdefault("tray_available", True)
+    return install_tray(ctx, quit_app=lambda: None, **kwargs)
+
+
+# -- the tooltip ----------------------------------------------------------------------------------
+
+
+def test_tooltip_text() -> None:
+    assert tooltip_text(IndexProgress(Phase.INDEXING, 1204, 5000)) == "Indexing 1,204 / 5,000 files"
+    assert tooltip_text(IndexProgress(Phase.DONE, 5000, 5000)) == "Up to date — 5,000 files"
+    assert tooltip_text(IndexProgress(Phase.INDEXING, 3, 9), paused=True) == "Indexing paused at 3 / 9 files"
+    assert (
+        tooltip_text(IndexProgress(Phase.DONE, 7, 7, failed=2))
+        == "Up to date — 7 files (2 could not be read)"
+    )
+    assert tooltip_text(IndexProgress(Phase.SCANNING, 0, 0)) == "Scanning folders…"
+    assert tooltip_text(None, model_message="Loading model…") == "Loading model…"
+
+
+# -- quick search through the real stack ----------------------------------------------------------
+
+
+@pytest.mark.model
+def test_quick_search_finds_and_opens_the_chosen_file(qtbot, make_app, docs: Path, real_embedder) -> None:
+    pytest.importorskip("desktop_search.core.search", reason="the search layer has not landed on this branch")
+    ctx, opener = make_app(docs, real_embedder, wait_indexed=len(DOCS) + 1)
+    tray = _tray(ctx, hidden=True)
+    assert not ctx.window.isVisible()
+    popup = tray.popup
+
+    tray.show_quick_search()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClicks(popup.box, "repotting cacti")
+    qtbot.waitUntil(lambda: popup.last_results is not None, timeout=60_000)
+    names = [Path(from_key(h.path)).name for h in popup.last_results.hits]
+    assert names[0] == "kakteen.txt", names  # an English query finds the German passage
+    assert popup.model.rowCount() == len(names) > 1
+    assert "files" in popup.status.text()
+
+    # arrows move through the results, Enter opens the chosen one and hides the popup
+    qtbot.keyClick(popup.box, Qt.Key.Key_Down)
+    assert popup.results.currentIndex().row() == 1
+    qtbot.keyClick(popup.box, Qt.Key.Key_Up)
+    qtbot.keyClick(popup.box, Qt.Key.Key_Return)
+    assert [Path(from_key(p)).name for p, _page in opener.opened] == ["kakteen.txt"]
+    assert not popup.isVisible()
+
+    # a PDF passage opens at its page
+    tray.show_quick_search("lighthouse museum wing about ship wrecks")
+    qtbot.waitUntil(lambda: popup.last_results.query.startswith("lighthouse"), timeout=60_000)
+    top = popup.last_results.hits[0]
+    assert Path(from_key(top.path)).name == "report.pdf" and top.page == 3
+    qtbot.keyClick(popup.box, Qt.Key.Key_Enter)
+    assert opener.opened[-1] == (top.path, 3)
+
+    # Escape hides; "Show all results" opens the main window with the query
+    tray.show_quick_search()
+    qtbot.keyClick(popup.box, Qt.Key.Key_Escape)
+    assert not popup.isVisible()
+    tray.show_quick_search()
+    popup.box.setText("flat tyre")
+    with qtbot.waitSignal(ctx.bridge.results, timeout=60_000):
+        qtbot.mouseClick(popup.show_all, Qt.MouseButton.LeftButton)
+    assert ctx.window.isVisible() and not popup.isVisible()
+    assert ctx.window.search_view.box.text() == "flat tyre"
+    assert Path(from_key(ctx.search.last_results.hits[0].path)).name == "bicycle.txt"
+
+
+@pytest.mark.model
+def test_second_launch_forwards_to_the_running_app_and_exits(
+    qtbot, make_app, docs: Path, real_embedder, isolated_home: Path
+) -> None:
+    ctx, _opener = make_app(docs, real_embedder, wait_indexed=len(DOCS) + 1)
+    instance = SingleInstance(ctx.paths.data_dir)
+    assert instance.claim(InstanceMessage()) is Role.PRIMARY
+    tray = _tray(ctx, instance=instance, hidden=True)
+    env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
+
+    def launch(*flags: str) -> tuple[subprocess.Popen[str], float]:
+        """Run a real second ``python -m desktop_search``, spinning this app's event loop meanwhile."""
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "desktop_search", "--data-dir", str(isolated_home), *flags],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=60_000)
+        return proc, time.perf_counter() - started
+
+    second, elapsed = launch("--quick-search")
+    assert second.returncode == 0, second.communicate()[1]
+    qtbot.waitUntil(tray.popup.isVisible, timeout=10_000)
+    print(f"second launch forwarded and exited in {elapsed:.2f} s")
+
+    tray.popup.hide()
+    third, _elapsed = launch()
+    assert third.returncode == 0, third.communicate()[1]
+    qtbot.waitUntil(ctx.window.isVisible, timeout=10_000)
+    # the second launches never opened an index of their own: one engine, one lock holder
+    assert instance.listening
+    instance.close()
+
+
+# -- hide to tray, no tray, pause, quit -----------------------------------------------------------
+
+
+def test_closing_the_window_hides_it_to_the_tray_with_a_one_time_notice(
+    qtbot, make_app, docs: Path, monkeypatch
+) -> None:
+    ctx, _opener = make_app(docs, HashEmbedder())
+    tray = _tray(ctx)
+    assert tray.has_tray
+    assert not QApplication.quitOnLastWindowClosed()
+    messages: list[str] = []
+    assert tray.tray is not None
+    monkeypatch.setattr(tray.tray, "showMessage", lambda title, *_a: messages.append(title))
+
+    assert ctx.window.isVisible()
+    ctx.window.close()
+    assert not ctx.window.isVisible()
+    assert messages == ["Desktop Search is still running"]
+    assert load_state(ctx.paths.state_file)[STATE_SECTION][NOTICE_KEY] is True
+
+    tray.show_window()
+    assert ctx.window.isVisible()
+    ctx.window.close()
+    assert not ctx.window.isVisible()
+    assert len(messages) == 1  # once only
+    assert ctx.bridge.engine is not None and not tray.quitting  # still running in the background
+
+    ctx.shutdown()  # the window's own state save keeps the remembered notice
+    assert load_state(ctx.paths.state_file)[STATE_SECTION][NOTICE_KEY] is True
+
+
+def test_without_a_system_tray_the_window_stays_and_closing_it_quits(qtbot, make_app, docs: Path) -> None:
+    ctx, _opener = make_app(docs, HashEmbedder())
+    quits: list[bool] = []
+    tray = install_tray(ctx, tray_available=False, hidden=True, quit_app=lambda: quits.append(True))
+    assert not tray.has_tray
+    assert ctx.window.isVisible()  # --hidden cannot hide the only way in
+    qtbot.waitUntil(lambda: tray.no_tray_notice is not None and tray.no_tray_notice.isVisible())
+    assert "no system tray" in tray.no_tray_notice.text()
+    tray.no_tray_notice.close()
+
+    ctx.window.close()
+    assert quits == [True] and tray.quitting
+    assert not ctx.window.isVisible()
+    assert ctx.bridge.engine is not None and ctx.bridge._closing  # the bridge was shut down
+
+
+def test_menu_pauses_and_resumes_indexing(qtbot, make_app, docs: Path) -> None:
+    ctx, _opener = make_app(docs, HashEmbedder(), wait_indexed=len(DOCS) + 1)
+    tray = _tray(ctx)
+    qtbot.waitUntil(lambda: tray.last_progress is not None and tray.last_progress.phase == Phase.DONE)
+    assert tray.status_action.text().startswith("Up to date")
+    assert tray.pause_action.text() == "Pause indexing"
+    tray.pause_action.trigger()
+    assert ctx.bridge.engine.indexing_paused
+    assert tray.pause_action.text() == "Resume indexing"
+    assert tray.status_action.text().startswith("Indexing paused")
+    assert "Indexing paused" in tray.tray.toolTip()
+    tray.pause_action.trigger()
+    assert not ctx.bridge.engine.indexing_paused
+    assert tray.pause_action.text() == "Pause indexing"
+
+
+@pytest.mark.model
+def test_quit_during_indexing_leaves_a_consistent_index(
+    qtbot, make_app, tmp_path: Path, real_embedder
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    topics = ["gardening", "astronomy", "cooking", "sailing", "chess", "pottery", "beekeeping", "rowing"]
+    for i in range(60):
+        topic = topics[i % len(topics)]
+        text = "\n\n".join(
+            f"Note {i}.{j} about {topic}: practice {topic} each week, log {j * i}." for j in range(6)
+        )
+        (folder / f"note_{i:03}.txt").write_text(text, encoding="utf-8")
+    ctx, _opener = make_app(folder, real_embedder)
+    quits: list[bool] = []
+    tray = install_tray(ctx, tray_available=True, quit_app=lambda: quits.append(True))
+    phases: list[Phase] = []
+    ctx.bridge.progress.connect(lambda p: phases.append(p.phase))
+    qtbot.waitUntil(
+        lambda: tray.last_progress is not None and tray.last_progress.phase == Phase.INDEXING,
+        timeout=180_000,
+    )
+    done_at_quit = tray.last_progress.files_done
+    assert done_at_quit < 60, "indexing finished before the test could quit during it"
+    tray.quit_action.trigger()
+    assert quits == [True]
+    assert not ctx.window.isVisible() and not tray.tray.isVisible()
+
+    engine = Engine.open(embedder=real_embedder)  # as the next start would
+    try:
+        report = engine.check()
+        assert report["consistent"], report
+        indexed = engine.files(FileStatus.INDEXED)
+        assert len(indexed) >= done_at_quit  # every file reported done is in the index
+        assert all(f.chunk_count > 0 for f in indexed)
+    finally:
+        engine.close()
+
+
+def test_application_shortcut_opens_quick_search(qtbot, make_app, docs: Path) -> None:
+    ctx, _opener = make_app(docs, HashEmbedder())
+    tray = _tray(ctx)
+    ctx.window.activateWindow()
+    qtbot.waitUntil(ctx.window.isActiveWindow)
+    qtbot.keyClick(
+        ctx.window.search_view.box,
+        Qt.Key.Key_Space,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(tray.popup.isVisible)
+    assert tray.quick_action.shortcut().toString() == "Ctrl+Shift+Space"
