@@ -25,7 +25,7 @@ def _docs(folder: Path) -> Path:
         "taxes.txt": "File your income tax return before the deadline to avoid penalties.",
         "volcano.txt": "Lava from the eruption flowed down the mountain toward the village.",
     }
-    for i in range(12):
+    for i in range(60):  # more than one embedding batch, so a switch can be interrupted half-way
         topics[f"filler-{i:02}.txt"] = f"Filler note number {i} about office supplies and staplers."
     for name, text in topics.items():
         (folder / name).write_text(text)
@@ -54,7 +54,7 @@ def test_model_change_serves_old_index_then_switches(tmp_path: Path, real_model_
         control = JobControl()
 
         def stop_midway(p) -> None:
-            if p.files_done >= 4:
+            if p.chunks_done > 0:  # after the first batch of the new model's index
                 control.cancel()
 
         assert engine.migrate_model(stop_midway, control) is False
@@ -85,7 +85,7 @@ def test_model_change_serves_old_index_then_switches(tmp_path: Path, real_model_
         assert not errors, errors
         assert engine.model_name == OTHER_MODEL and engine.status()["model"] == OTHER_MODEL
         assert not old_dir.exists(), "the old index is removed after the switch"
-        assert engine.status()["files"]["indexed"] == 15
+        assert engine.status()["files"]["indexed"] == 63
         assert _top(engine, "molten rock from a mountain") == "volcano.txt"
         assert engine.check()["consistent"]
         assert any(p.phase == Phase.DONE and "Now searching with" in p.message for p in seen)
