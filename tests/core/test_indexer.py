@@ -258,19 +258,20 @@ def test_pause_resume_and_cancel(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     for i in range(60):
         write(docs, f"f{i:02}.txt", f"File {i} text. ".encode() * 30)
-    emb = HashEmbedder(batch_size=2)
+    control = JobControl()
+
+    class CancelsOnThirdBatch(HashEmbedder):
+        def embed_documents(self, texts):
+            if len(self.calls) == 2:
+                control.cancel()  # the user presses Cancel while the third batch is embedded
+            return super().embed_documents(texts)
+
+    emb = CancelsOnThirdBatch(batch_size=2)
     engine = _engine(tmp_path / "home", emb)
     try:
         engine.add_folder(docs)
-        control = JobControl()
         seen = []
-
-        def progress(p):
-            seen.append(p)
-            if p.files_done >= 10 and not control.cancelled:
-                control.cancel()
-
-        result = engine.index(progress, control)
+        result = engine.index(seen.append, control)
         assert result.phase == Phase.CANCELLED
         done = engine.status()["files"]
         assert 0 < done["indexed"] < 60 and done["indexed"] + done["pending"] == 60
