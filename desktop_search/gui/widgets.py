@@ -67,7 +67,9 @@ class WelcomePanel(QWidget):
         )
         body.setWordWrap(True)
         body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        body.setFixedWidth(480)  # a fixed width lets the wrapped label get its full height
+        body.setFixedWidth(480)
+        # a wrapped label in a box layout may be given one line's height: ask for the wrapped height
+        body.setMinimumHeight(body.heightForWidth(480))
         self.add_button = QPushButton("Add a folder…")
         self.add_button.setDefault(True)
         self.add_button.setMinimumHeight(36)
