@@ -267,6 +267,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Start the desktop app; returns the exit code."""
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the extraction pool spawns workers; a frozen app must say so first
     started = time.time()
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.data_dir:
