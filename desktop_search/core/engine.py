@@ -153,7 +153,6 @@ class Engine:
         """Build the index for ``settings.model`` and switch to it (blocking). True when switched."""
         if not self.migration_pending:
             return False
-        from desktop_search.core.chunking import Chunker
         from desktop_search.core.indexer import Indexer
 
         target = self.settings.model
@@ -163,13 +162,7 @@ class Engine:
         embedder = self._create_embedder(target)
         embedder.load()
         store = self._open_store(target)
-        chunker = Chunker(
-            embedder.count_tokens,
-            self.settings.chunk_tokens,
-            self.settings.chunk_overlap_tokens,
-            embedder.max_tokens,
-        )
-        indexer = Indexer(store, embedder, chunker, self._pool, self._indexer.options)
+        indexer = Indexer(store, embedder, self._chunker_for(embedder), self._pool, self._indexer.options)
         message = f"Re-indexing for {target}; searches use the current index until it is done."
 
         def relay(p: IndexProgress) -> None:
@@ -266,10 +259,10 @@ class Engine:
             raise FolderUnreadableError(f"The folder {path} cannot be read.", "Check its permissions.")
         with self._lock:
             for existing in self.settings.folders:
-                if path == existing or path.startswith(existing.rstrip(os.sep) + os.sep):
+                if _is_within(path, existing):
                     return  # already covered
             # a new parent replaces the folders inside it
-            inner = [f for f in self.settings.folders if f.startswith(path.rstrip(os.sep) + os.sep)]
+            inner = [f for f in self.settings.folders if f != path and _is_within(f, path)]
             self.settings.folders = [f for f in self.settings.folders if f not in inner] + [path]
             for f in inner:
                 self._reassign_folder(to_key(f), to_key(path))
@@ -324,21 +317,26 @@ class Engine:
             ),
         )
 
+    def _chunker_for(self, embedder: Any) -> Any:
+        """A chunker for ``embedder``'s tokenizer and window, sized by the settings."""
+        from desktop_search.core.chunking import Chunker
+
+        return Chunker(
+            embedder.count_tokens,
+            self.settings.chunk_tokens,
+            self.settings.chunk_overlap_tokens,
+            embedder.max_tokens,
+        )
+
     def _get_indexer(self) -> Any:
         with self._lock:
             if self._indexer is None:
-                from desktop_search.core.chunking import Chunker
                 from desktop_search.core.extract import ExtractorPool
                 from desktop_search.core.indexer import Indexer, IndexOptions
 
                 self._writer_lock.acquire()
                 self.load_model()
-                chunker = Chunker(
-                    self.embedder.count_tokens,
-                    self.settings.chunk_tokens,
-                    self.settings.chunk_overlap_tokens,
-                    self.embedder.max_tokens,
-                )
+                chunker = self._chunker_for(self.embedder)
                 self._pool = ExtractorPool(workers=1)
                 options = IndexOptions(
                     max_bytes=self.settings.max_file_size_mb * 2**20,
@@ -426,12 +424,12 @@ class Engine:
     def _plan_for_paths(self, paths: Iterable[str]) -> ScanPlan:
         plan = ScanPlan()
         exclusions = self._exclusions()
-        roots = sorted(self.folders, key=len, reverse=True)
+        roots = self.folders
         seen: set[str] = set()
         listings: dict[str, list[FileRecord]] = {}  # a root's rows, read once per call
         for path in paths:
             path = os.path.abspath(path)
-            root = next((r for r in roots if path == r or path.startswith(r.rstrip(os.sep) + os.sep)), None)
+            root = _root_of(path, roots)
             if root is None or path in seen:
                 continue
             seen.add(path)
@@ -656,6 +654,16 @@ class Engine:
             self._writer_lock.release()
 
 
+def _is_within(path: str, folder: str) -> bool:
+    """``path`` is ``folder`` or below it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _root_of(path: str, folders: Iterable[str]) -> str | None:
+    """The innermost watched folder holding ``path``."""
+    return max((f for f in folders if _is_within(path, f)), key=len, default=None)
+
+
 def _is_empty_dir(folder: str) -> bool:
     try:
         with os.scandir(folder) as entries:
@@ -780,7 +788,7 @@ class _BackgroundService:
         folders = self.engine.folders
 
         def excluded(path: str) -> bool:
-            root = next((f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)), None)
+            root = _root_of(path, folders)
             return root is not None and exclusions.excludes(path, root)
 
         # the watcher's default rules (hidden, temp and lock files) are already in Exclusions
