@@ -21,6 +21,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gui_steps import run_steps
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "screenshots"
 SAMPLES = {
@@ -122,28 +125,8 @@ def main() -> int:
             lambda: (time.sleep(1.0), _shot("tray-notice.png")),
         ),
     ]
-    state = {"step": 0, "since": time.monotonic()}
-
-    def tick() -> None:
-        if state["step"] >= len(steps):
-            tray.quit()
-            return
-        what, ready, action = steps[state["step"]]
-        if ready():
-            print(f"ok: {what}", flush=True)
-            state["step"] += 1
-            state["since"] = time.monotonic()
-            QTimer.singleShot(400, lambda: (action(), QTimer.singleShot(600, tick)))
-            return
-        if time.monotonic() - state["since"] > (300 if state["step"] == 0 else 15):
-            failures.append(what)
-            print(f"FAILED waiting for: {what}", file=sys.stderr, flush=True)
-            tray.quit()
-            return
-        QTimer.singleShot(200, tick)
-
+    run_steps(steps, tray.quit, failures, timeout_s=15, settle_ms=600)
     QTimer.singleShot(0, ctx.start)
-    QTimer.singleShot(500, tick)
     app.exec()
     shutil.rmtree(home, ignore_errors=True)
     return 1 if failures else 0

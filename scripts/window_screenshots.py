@@ -20,6 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gui_steps import run_steps
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "screenshots"
 QUERY = "how much did heating energy drop after installing heat pumps"
@@ -108,28 +111,8 @@ def main() -> int:
             lambda: (time.sleep(0.5), _shot("preview-pdf-page.png")),
         ),
     ]
-    state = {"step": 0, "since": time.monotonic()}
-
-    def tick() -> None:
-        if state["step"] >= len(steps):
-            app.quit()
-            return
-        what, ready, action = steps[state["step"]]
-        if ready():
-            print(f"ok: {what}", flush=True)
-            state["step"] += 1
-            state["since"] = time.monotonic()
-            QTimer.singleShot(400, lambda: (action(), QTimer.singleShot(800, tick)))
-            return
-        if time.monotonic() - state["since"] > (300 if state["step"] == 0 else 30):
-            failures.append(what)
-            print(f"FAILED waiting for: {what}", file=sys.stderr, flush=True)
-            app.quit()
-            return
-        QTimer.singleShot(200, tick)
-
+    run_steps(steps, app.quit, failures, timeout_s=30, settle_ms=800)
     QTimer.singleShot(0, ctx.start)
-    QTimer.singleShot(500, tick)
     app.exec()
     ctx.shutdown()
     shutil.rmtree(home, ignore_errors=True)
