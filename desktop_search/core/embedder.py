@@ -22,6 +22,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from desktop_search.core.token_batches import length_sorted_batches, padded, truncate
+
 log = logging.getLogger(__name__)
 
 QUERY_PROMPT = "query: "
@@ -138,6 +140,10 @@ def load_model(folder: Path | str, device: str, precision: str) -> Any:
         str(folder), device=device, local_files_only=True, model_kwargs={"dtype": dtype}
     )
     model.eval()
+    if device == "cpu" and precision in ("float32", "int8"):
+        from desktop_search.core.half_embeddings import compact_word_embeddings
+
+        compact_word_embeddings(model)  # 366 MB → 183 MB for the default model, lossless
     if precision == "int8":
         import warnings
 
@@ -219,10 +225,7 @@ class SentenceTransformerEmbedder:
         self._configured_batch = batch_size
         self._lock = threading.Lock()
         self._model: Any = None
-        self._counter: Any = None
-        self._counter_lock = threading.Lock()
-        self._query_tokenizer: Any = None
-        self._query_lock = threading.Lock()
+        self._shared_tokenizer: SharedTokenizer | None = None
         self._documents_lock = threading.Lock()
         self.device = ""
         self.precision = ""
@@ -312,58 +315,40 @@ class SentenceTransformerEmbedder:
     def tokenizer(self) -> Any:
         return self.model.tokenizer
 
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        """Token counts, from a private copy of the tokenizer.
+    @property
+    def shared_tokenizer(self) -> SharedTokenizer:
+        """The one tokenizer all threads use (counting, queries, documents): :class:`SharedTokenizer`."""
+        model = self.model
+        if self._shared_tokenizer is None:
+            with self._lock:
+                if self._shared_tokenizer is None:
+                    self._shared_tokenizer = SharedTokenizer(model.tokenizer)
+        return self._shared_tokenizer
 
-        The model's own tokenizer switches padding on and off around each ``encode`` call, so sharing it
-        between the thread that chunks and the thread that embeds corrupts batches.
-        """
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Token counts (special tokens included, no prompt)."""
         if not texts:
             return []
-        with self._counter_lock:
-            if self._counter is None:
-                from tokenizers import Tokenizer
-
-                counter = Tokenizer.from_str(self.tokenizer.backend_tokenizer.to_str())
-                counter.no_padding()
-                counter.no_truncation()
-                self._counter = counter
-            encoded = self._counter.encode_batch([clean_text(t) for t in texts], add_special_tokens=True)
-        return [len(e.ids) for e in encoded]
+        return [len(ids) for ids in self.shared_tokenizer.encode([clean_text(t) for t in texts])]
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
         with self._documents_lock:
-            vectors = self._encode([clean_text(t) for t in texts], query=False)
+            prompt = self._document_prompt()
+            rows = self.shared_tokenizer.encode([prompt + clean_text(t) for t in texts])
+            vectors = self._embed_rows(rows)
             release_freed_memory()  # the batch's activations
             return vectors
 
     def embed_query(self, text: str) -> np.ndarray:
-        """One query, through a private tokenizer and a direct forward pass.
+        """One query: tokenized by the shared tokenizer and run as a batch of one.
 
-        ``SentenceTransformer.encode`` tokenizes with the model's shared tokenizer, whose padding
-        state another thread's document batch may be changing; this path shares only the (read-only)
-        weights, so a search never waits for, nor corrupts, an indexing batch.
+        Only the (read-only) weights and tokenizer are shared with the document path, so a search never
+        waits for, nor corrupts, an indexing batch.
         """
-        import torch
-
-        model = self.model
-        with self._query_lock:
-            if self._query_tokenizer is None:
-                from tokenizers import Tokenizer
-
-                tok = Tokenizer.from_str(self.tokenizer.backend_tokenizer.to_str())
-                tok.no_padding()
-                tok.enable_truncation(max_length=self.max_tokens)
-                self._query_tokenizer = tok
-            encoded = self._query_tokenizer.encode(self._query_prompt() + clean_text(text))
-        features = {
-            "input_ids": torch.tensor([encoded.ids], device=model.device),
-            "attention_mask": torch.tensor([encoded.attention_mask], device=model.device),
-        }
-        with torch.inference_mode():
-            vector = model(features)["sentence_embedding"][0].float()
-        vector = vector / vector.norm().clamp_min(1e-12)
-        return np.ascontiguousarray(vector.cpu().numpy(), dtype=np.float32)
+        rows = self.shared_tokenizer.encode([self._query_prompt() + clean_text(text)])
+        return self._embed_rows(rows)[0]
 
     def _query_prompt(self) -> str:
         prompts = getattr(self.model, "prompts", {}) or {}
@@ -371,28 +356,73 @@ class SentenceTransformerEmbedder:
             return str(prompts["query"])
         return QUERY_PROMPT if self._prompts else ""
 
-    def _encode(self, texts: list[str], query: bool) -> np.ndarray:
+    def _document_prompt(self) -> str:
+        prompts = getattr(self.model, "prompts", {}) or {}
+        saved = prompts.get("document") or prompts.get("passage")
+        if saved:
+            return str(saved)
+        return PASSAGE_PROMPT if self._prompts else ""
+
+    def _embed_rows(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
+        """Normalised float32 vectors of tokenized texts, in length-sorted batches of :attr:`batch_size`.
+
+        The same forward pass as ``SentenceTransformer.encode`` (modules, pooling, normalisation) without
+        its tokenizer calls, which switch the shared tokenizer's padding on and off.
+        """
         import torch  # already loaded with the model
 
         model = self.model
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        kwargs: dict[str, Any] = {
-            "batch_size": self._batch_size,
-            "normalize_embeddings": True,
-            "convert_to_tensor": True,
-            "show_progress_bar": False,
-        }
-        if self._prompts and not self._has_saved_prompts:
-            kwargs["prompt"] = QUERY_PROMPT if query else PASSAGE_PROMPT
-        encode = model.encode_query if query else model.encode_document
-        vectors = encode(texts, **kwargs)
-        if vectors.dtype != torch.float32:
-            # bf16/fp16 tensors cannot go to numpy, and were normalised in low precision (norms off by
-            # up to ~0.5%): convert, then normalise again in float32.
-            vectors = vectors.float()
+        rows = [truncate(r, self.max_tokens) for r in rows]
+        out = np.zeros((len(rows), self.dimension), dtype=np.float32)
+        pad_id = self.shared_tokenizer.pad_id
+        for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
+            ids, mask = padded([rows[i] for i in batch], pad_id)
+            features = {
+                "input_ids": torch.tensor(ids, dtype=torch.long, device=model.device),
+                "attention_mask": torch.tensor(mask, dtype=torch.long, device=model.device),
+            }
+            with torch.inference_mode():
+                vectors = model(features)["sentence_embedding"].float()
             vectors = vectors / vectors.norm(dim=1, keepdim=True).clamp_min(1e-12)
-        return np.ascontiguousarray(vectors.cpu().numpy(), dtype=np.float32)
+            out[batch] = vectors.cpu().numpy()
+        return out
+
+
+class SharedTokenizer:
+    """A model's fast tokenizer, shared by all threads with padding and truncation off.
+
+    ``transformers`` switches padding and truncation on and off around each call of its tokenizer
+    wrapper, which breaks batches tokenized at the same moment on another thread; a private copy per
+    thread avoids that but costs about 260 MB each for a 250k-word vocabulary. So the app never calls
+    the wrapper: it encodes through the wrapper's backend (``tokenizers.Tokenizer``, whose ``encode``
+    calls may run in parallel) and truncates and pads itself (:mod:`token_batches`).
+    """
+
+    def __init__(self, hf_tokenizer: Any) -> None:
+        self._wrapper = hf_tokenizer
+        self._backend = getattr(hf_tokenizer, "backend_tokenizer", None)  # None for a "slow" tokenizer
+        self._lock = threading.Lock()
+        pad_id = getattr(hf_tokenizer, "pad_token_id", None)
+        self.pad_id = int(pad_id) if pad_id is not None else 0
+        self._reset()
+
+    def _reset(self) -> None:
+        if self._backend is None:
+            return
+        with self._lock:
+            if self._backend.padding is not None:
+                self._backend.no_padding()
+            if self._backend.truncation is not None:
+                self._backend.no_truncation()
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of each text, special tokens included, neither padded nor truncated."""
+        if self._backend is None:  # a pure-Python tokenizer has no shared padding state, but is slow
+            with self._lock:
+                return [list(ids) for ids in self._wrapper(list(texts), add_special_tokens=True)["input_ids"]]
+        if self._backend.padding is not None or self._backend.truncation is not None:
+            self._reset()  # only after someone used ``SentenceTransformer.encode`` on this model
+        return [e.ids for e in self._backend.encode_batch(list(texts), add_special_tokens=True)]
 
 
 def release_freed_memory() -> None:

@@ -403,7 +403,10 @@ class Ledger:
         joined_files = False
         f = filters or SearchFilters()
         restricted = bool(
-            f.folders or f.extensions or f.modified_after is not None or f.modified_before is not None
+            f.folders
+            or f.extensions
+            or f.modified_after is not None
+            or f.modified_before is not None
             or (not f.include_unavailable and unavailable_folders)
         )
         if not restricted:

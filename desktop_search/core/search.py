@@ -249,4 +249,3 @@ def group_by_file(hits: list[SearchHit], k: int) -> list[SearchHit]:
         head, *rest = by_path[path]
         grouped.append(replace(head, rank=rank, more=tuple(rest)))
     return grouped
-

@@ -27,6 +27,25 @@ def test_query_path_matches_sentence_transformers(real_embedder) -> None:
 
 
 @pytest.mark.model
+def test_document_path_matches_sentence_transformers(real_embedder) -> None:
+    """Our own tokenize-pad-forward path gives ST's vectors, long (truncated) and mixed lengths too."""
+    texts = [q.strip() for q in QUERIES] + ["Ein kurzer Satz.", "word " * 900]
+    ours = real_embedder.embed_documents(texts)
+    reference = real_embedder.model.encode_document(texts, normalize_embeddings=True, convert_to_numpy=True)
+    assert ours.shape == reference.shape and ours.dtype == np.float32
+    assert (np.einsum("ij,ij->i", ours, reference) > 0.9999).all()
+    # ST's wrapper switched padding/truncation on in the shared tokenizer: counting must not notice
+    assert real_embedder.count_tokens(["word " * 900]) == [902]
+
+
+@pytest.mark.model
+def test_token_counts_match_the_tokenizer(real_embedder) -> None:
+    texts = ["hello world", "量子计算机如何工作", "x" * 3000, ""]
+    expected = [len(real_embedder.tokenizer(t, add_special_tokens=True)["input_ids"]) for t in texts]
+    assert real_embedder.count_tokens(texts) == expected
+
+
+@pytest.mark.model
 def test_queries_during_a_document_batch(real_embedder) -> None:
     passages = [
         f"Passage {i} about {topic}." * (1 + i % 7) for i, topic in enumerate(["tides", "ferns"] * 40)

@@ -206,23 +206,39 @@ def test_cpu_signature_describes_this_machine() -> None:
     assert cpu_signature(MODEL) == signature  # stable, or every start would re-measure
 
 
+class _FakeTokenizer:
+    """A "slow" tokenizer (no shared Rust backend): three ids per text."""
+
+    pad_token_id = 1
+
+    def __call__(self, texts: list[str], **_kwargs: Any) -> dict[str, list[list[int]]]:
+        return {"input_ids": [[0, 5, 2] for _ in texts]}
+
+
 class _FakeModel:
     """Stands in for a SentenceTransformer in the embedder's load path."""
 
     max_seq_length = 512
 
     def __init__(self, precision: str) -> None:
+        import torch
+
         self.precision = precision
         self.prompts = {"query": "query: ", "document": "passage: "}
+        self.tokenizer = _FakeTokenizer()
+        self.device = torch.device("cpu")
+        self.dtype = torch.bfloat16 if precision == "bfloat16" else torch.float32
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return 4
 
     def encode(self, texts: list[str], **_kwargs: Any) -> Any:
         import torch
 
-        return torch.ones(
-            (len(texts), 4), dtype=torch.bfloat16 if self.precision == "bfloat16" else torch.float32
-        )
+        return torch.ones((len(texts), 4), dtype=self.dtype)
 
-    encode_document = encode_query = encode
+    def __call__(self, features: dict[str, Any]) -> dict[str, Any]:
+        return {"sentence_embedding": self.encode(list(features["input_ids"]))}
 
 
 def test_embedder_uses_the_calibrated_choice_and_falls_back_when_it_fails(

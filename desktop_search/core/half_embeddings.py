@@ -1,0 +1,59 @@
+"""Keep a large vocabulary's word-embedding table in float16 while the model runs in float32.
+
+The multilingual models have 250k-word vocabularies: in float32 that table alone is 366 MB of the default
+model's 449 MB, yet each forward pass reads only the rows of the batch's tokens. Storing the table in
+float16 and widening just those rows halves it. The bundled model's weights are stored in float16, so
+for it this is lossless; for a float32 checkpoint the rows are rounded to float16 (relative error below
+0.05%, cosines unchanged to four decimals).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+LARGE_VOCABULARY = 100_000
+
+
+class HalfStoredEmbedding(torch.nn.Module):
+    """An ``nn.Embedding`` look-alike that stores its table in float16 and returns ``dtype`` rows.
+
+    The table is a plain attribute, neither parameter nor buffer, so ``model.float()`` cannot widen it
+    again and the model's reported dtype stays that of its other weights. CPU only: ``.to(device)``
+    does not move it.
+    """
+
+    def __init__(self, embedding: torch.nn.Embedding) -> None:
+        super().__init__()
+        self.table = embedding.weight.detach().to(torch.float16).contiguous()
+        self.out_dtype = embedding.weight.dtype
+        self.padding_idx = embedding.padding_idx
+        self.num_embeddings, self.embedding_dim = self.table.shape
+
+    def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+        return F.embedding(input_ids, self.table, self.padding_idx).to(self.out_dtype)
+
+
+def compact_word_embeddings(model: Any) -> bool:
+    """Swap the word embeddings of a SentenceTransformer's transformer for a float16 table.
+
+    Returns whether it did: only float32 tables with a large vocabulary are worth it.
+    """
+    for module in model.modules():
+        get = getattr(module, "get_input_embeddings", None)
+        set_ = getattr(module, "set_input_embeddings", None)
+        if get is None or set_ is None:
+            continue
+        embedding = get()
+        if (
+            isinstance(embedding, torch.nn.Embedding)
+            and embedding.weight.dtype == torch.float32
+            and embedding.weight.device.type == "cpu"
+            and embedding.num_embeddings >= LARGE_VOCABULARY
+        ):
+            set_(HalfStoredEmbedding(embedding))
+            return True
+        return False
+    return False

@@ -1,0 +1,30 @@
+"""Token id lists into model batches: truncation, length-sorted batching and padding (pure, no torch).
+
+The embedder tokenizes with one shared fast tokenizer and pads here itself, so no thread ever changes
+the tokenizer's padding or truncation state (see :class:`~desktop_search.core.embedder.SharedTokenizer`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def truncate(ids: Sequence[int], max_tokens: int) -> list[int]:
+    """At most ``max_tokens`` ids, keeping the closing special token (``</s>``) as the tokenizer would."""
+    if len(ids) <= max_tokens:
+        return list(ids)
+    return [*ids[: max_tokens - 1], ids[-1]]
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length, longest first, so little is padded."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+
+def padded(rows: Sequence[Sequence[int]], pad_id: int) -> tuple[list[list[int]], list[list[int]]]:
+    """``(input_ids, attention_mask)`` padded on the right to the longest row."""
+    width = max((len(r) for r in rows), default=0)
+    ids = [[*r, *([pad_id] * (width - len(r)))] for r in rows]
+    mask = [[1] * len(r) + [0] * (width - len(r)) for r in rows]
+    return ids, mask
