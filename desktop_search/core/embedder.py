@@ -348,7 +348,18 @@ class SentenceTransformerEmbedder:
         waits for, nor corrupts, an indexing batch.
         """
         rows = self.shared_tokenizer.encode([self._query_prompt() + clean_text(text)])
-        return self._embed_rows(rows)[0]
+        if self.device != "cpu":
+            return self._embed_rows(rows)[0]
+        import torch
+
+        # one short text gains nothing from a second core (28 ms either way here), and the search's
+        # keyword leg runs on the other core meanwhile; the setting is per thread
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self._embed_rows(rows)[0]
+        finally:
+            torch.set_num_threads(threads)
 
     def _query_prompt(self) -> str:
         prompts = getattr(self.model, "prompts", {}) or {}

@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 from desktop_search.core.embedder import Embedder
 from desktop_search.core.fusion import COVERAGE_POWER, RRF_K, Candidate, assign_dense_ranks, fuse
 from desktop_search.core.highlight import Highlighter, coverage, query_terms
-from desktop_search.core.ledger import ChunkRow
+from desktop_search.core.ledger import ChunkRow, KeywordHit
 from desktop_search.core.records import SearchFilters, SearchHit, Span
 from desktop_search.core.store import Store
 
@@ -67,6 +68,7 @@ class Searcher:
         self.rrf_k = rrf_k
         self.coverage_power = coverage_power
         self._unavailable = unavailable_folders
+        self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-leg")
 
     # -- search --------------------------------------------------------------------------------------
 
@@ -91,12 +93,17 @@ class Searcher:
         unavailable = list(self._unavailable())
         candidates: dict[str, Candidate] = {}
         qvec: np.ndarray | None = None
+        keyword_leg: Future[list[KeywordHit]] | None = None
+        if mode != "dense":  # SQLite runs it beside the query embedding (both release the GIL)
+            keyword_leg = self._keyword_pool.submit(
+                self.store.ledger.keyword_search, text, depth, filters, unavailable
+            )
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
             for rank, dhit in enumerate(self._dense(qvec, depth, filters, unavailable), start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
-        if mode != "dense":
-            khits = self.store.ledger.keyword_search(text, depth, filters, unavailable)
+        if keyword_leg is not None:
+            khits = keyword_leg.result()
             for rank, khit in enumerate(khits, start=1):
                 c = candidates.setdefault(khit.chunk_id, Candidate(khit.chunk_id))
                 c.keyword_score, c.keyword_rank = khit.score, rank

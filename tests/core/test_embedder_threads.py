@@ -18,12 +18,16 @@ QUERIES = [
 
 @pytest.mark.model
 def test_query_path_matches_sentence_transformers(real_embedder) -> None:
+    import torch
+
     model = real_embedder.model
+    threads = torch.get_num_threads()
     for text in QUERIES:
         ours = real_embedder.embed_query(text)
         reference = model.encode_query([text.strip()], normalize_embeddings=True, convert_to_numpy=True)[0]
         assert float(ours @ reference) > 0.9999, text[:40]
         assert ours.dtype == np.float32 and abs(float(np.linalg.norm(ours)) - 1) < 1e-4
+    assert torch.get_num_threads() == threads  # a query runs on one thread, then restores the setting
 
 
 @pytest.mark.model
