@@ -1,6 +1,6 @@
 """Indexing throughput on SciFact, written as one file per abstract, through the product's engine.
 
-    python benchmarks/indexing.py [--limit N] [--precision float32,bfloat16,auto]
+    python benchmarks/indexing.py [--limit N] [--precision float32,bfloat16,auto] [--keep-home DIR]
 
 For each precision, in a fresh data dir: files/s and chunks/s of a full index run, the same chunk
 texts encoded by a bare ``SentenceTransformer.encode_document`` with the same batch size in the same
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -32,9 +33,15 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
 
-def run_once(corpus_dir: Path, precision: str, batch_size: int) -> dict[str, float | str]:
+def run_once(
+    corpus_dir: Path, precision: str, batch_size: int, keep_home: Path | None = None
+) -> dict[str, float | str]:
     os.environ["DESKTOP_SEARCH_PRECISION"] = precision
-    with tempfile.TemporaryDirectory(prefix="ds-bench-") as home:
+    with tempfile.TemporaryDirectory(prefix="ds-bench-") as tmp:
+        home = tmp
+        if keep_home is not None:  # a fresh data dir left behind for quality.py --home
+            shutil.rmtree(keep_home, ignore_errors=True)
+            home = str(keep_home)
         settings = Settings(precision=precision, batch_size=batch_size).validate()
         engine = Engine.open(home, settings=settings)
         try:
@@ -84,12 +91,18 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N abstracts")
     parser.add_argument("--precision", default="auto", help="comma-separated: float32, bfloat16, auto")
     parser.add_argument("--batch-size", type=int, default=0, help="0: chosen for the device")
+    parser.add_argument(
+        "--keep-home",
+        type=Path,
+        default=None,
+        help="index into this data dir, kept for quality.py --home",
+    )
     args = parser.parse_args()
     corpus_dir = CACHE / f"scifact-files-{args.limit or 'all'}"
     n = write_corpus(corpus_dir, args.limit)
     print(f"SciFact: {n} abstracts as files in {corpus_dir}; load average {os.getloadavg()[0]:.1f}")
     for precision in args.precision.split(","):
-        r = run_once(corpus_dir, precision.strip(), args.batch_size)
+        r = run_once(corpus_dir, precision.strip(), args.batch_size, args.keep_home)
         print(
             f"[{precision} → {r['precision']}, batch {r['batch']}] model load {r['load_s']:.1f} s\n"
             f"  indexed {r['files']} files, {r['chunks']} chunks in {r['index_s']:.1f} s: "

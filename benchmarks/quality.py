@@ -7,6 +7,7 @@ each file counts once in the ranking (the searcher's grouped mode).
     python benchmarks/quality.py                      # build (first run) and evaluate all three modes
     python benchmarks/quality.py --sweep              # also try a few fusion settings
     python benchmarks/quality.py --rebuild            # index again from scratch
+    python benchmarks/quality.py --home DIR           # search what indexing.py --keep-home DIR indexed
 
 The index is built through the Engine (``Engine.open`` + a folder + ``index``), as the app does.
 """
@@ -129,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         "--subset", type=int, default=None, help="judged abstracts plus random others, N files in all"
     )
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument(
+        "--home", type=Path, default=None, help="search the data dir indexing.py --keep-home left (all 5,183)"
+    )
     parser.add_argument("--no-build", action="store_true", help="search whatever is indexed so far")
     parser.add_argument("--dense-weight", type=float, default=None)
     parser.add_argument("--keyword-weight", type=float, default=None)
@@ -144,7 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     embedder = real_embedder(threads=args.threads)
     queries, qrels = load_queries()
     cache = args.cache if args.subset is None else args.cache.with_name(f"{args.cache.name}-{args.subset}")
-    engine = build(cache, embedder, args.rebuild, args.no_build, args.subset, qrels)
+    if args.home is not None:  # indexed through the engine by benchmarks/indexing.py
+        from desktop_search.core.engine import Engine
+
+        engine = Engine.open(args.home, embedder=embedder)
+    else:
+        engine = build(cache, embedder, args.rebuild, args.no_build, args.subset, qrels)
     store = engine.store
     if args.build_only:
         engine.close()

@@ -386,15 +386,17 @@ class SentenceTransformerEmbedder:
         rows = [truncate(r, self.max_tokens) for r in rows]
         out = np.zeros((len(rows), self.dimension), dtype=np.float32)
         pad_id = self.shared_tokenizer.pad_id
+        done = []  # kept on the device until the end: no sync per batch on a GPU
         for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
             ids, mask = padded([rows[i] for i in batch], pad_id)
             features = {
-                "input_ids": torch.tensor(ids, dtype=torch.long, device=model.device),
-                "attention_mask": torch.tensor(mask, dtype=torch.long, device=model.device),
+                "input_ids": torch.from_numpy(ids).to(model.device),
+                "attention_mask": torch.from_numpy(mask).to(model.device),
             }
             with torch.inference_mode():
                 vectors = model(features)["sentence_embedding"].float()
-            vectors = vectors / vectors.norm(dim=1, keepdim=True).clamp_min(1e-12)
+                done.append((batch, vectors / vectors.norm(dim=1, keepdim=True).clamp_min(1e-12)))
+        for batch, vectors in done:
             out[batch] = vectors.cpu().numpy()
         return out
 

@@ -1,4 +1,4 @@
-"""Token id lists into model batches: truncation, length-sorted batching and padding (pure, no torch).
+"""Token id lists into model batches: truncation, length-sorted batching and padding (numpy, no torch).
 
 The embedder tokenizes with one shared fast tokenizer and pads here itself, so no thread ever changes
 the tokenizer's padding or truncation state (see :class:`~desktop_search.core.embedder.SharedTokenizer`).
@@ -7,6 +7,8 @@ the tokenizer's padding or truncation state (see :class:`~desktop_search.core.em
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import numpy as np
 
 
 def truncate(ids: Sequence[int], max_tokens: int) -> list[int]:
@@ -22,9 +24,12 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[
     return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
 
 
-def padded(rows: Sequence[Sequence[int]], pad_id: int) -> tuple[list[list[int]], list[list[int]]]:
-    """``(input_ids, attention_mask)`` padded on the right to the longest row."""
+def padded(rows: Sequence[Sequence[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(input_ids, attention_mask)`` as int64 arrays, padded on the right to the longest row."""
     width = max((len(r) for r in rows), default=0)
-    ids = [[*r, *([pad_id] * (width - len(r)))] for r in rows]
-    mask = [[1] * len(r) + [0] * (width - len(r)) for r in rows]
+    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = row
+        mask[i, : len(row)] = 1
     return ids, mask

@@ -19,5 +19,5 @@ def test_batches_group_similar_lengths_longest_first() -> None:
 
 def test_padding_and_mask() -> None:
     ids, mask = padded([[0, 9, 2], [0, 2]], pad_id=1)
-    assert ids == [[0, 9, 2], [0, 2, 1]]
-    assert mask == [[1, 1, 1], [1, 1, 0]]
+    assert ids.tolist() == [[0, 9, 2], [0, 2, 1]] and ids.dtype.name == "int64"
+    assert mask.tolist() == [[1, 1, 1], [1, 1, 0]]
