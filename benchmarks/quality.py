@@ -1,6 +1,6 @@
 """Retrieval quality on BEIR SciFact through the product: nDCG@10, Recall@10, MRR@10.
 
-One file per abstract (title as the first line, then the abstract) is indexed once into a cache
+One file per abstract (the title, a blank line, then the abstract) is indexed once into a cache
 folder; reruns only search. Relevance is file-level: a result counts for the file it came from and
 each file counts once in the ranking (the searcher's grouped mode).
 
@@ -43,7 +43,8 @@ def write_corpus(docs_dir: Path, subset: int | None = None, judged: set[str] | N
         random.Random(13).shuffle(rest)
         docs = keep + rest[: max(0, subset - len(keep))]
     for doc in docs:
-        (docs_dir / f"{doc['_id']}.txt").write_text(f"{doc['title']}\n{doc['text']}\n", encoding="utf-8")
+        text = f"{doc['title'].strip()}\n\n{doc['text'].strip()}\n"  # as benchmarks/scifact.py writes it
+        (docs_dir / f"{doc['_id']}.txt").write_text(text, encoding="utf-8")
     return len(docs)
 
 

@@ -38,6 +38,16 @@ from desktop_search.core.store import Store
 
 log = logging.getLogger(__name__)
 
+
+def embedding_text(text: str, heading: str | None) -> str:
+    """What is embedded for a chunk: its heading (a section's, or a text's title) on a line before it,
+    so a passage far from its title still carries what it is about; not repeated when the chunk
+    begins with it."""
+    if not heading or heading in text[: len(heading) + 12]:  # "## Heading", "1. Heading"
+        return text
+    return f"{heading}\n{text}"
+
+
 ProgressCallback = Callable[[IndexProgress], None]
 HASH_LIMIT_BYTES = 256 * 2**20  # bigger files are hashed by their head and size
 _DONE = object()
@@ -384,7 +394,7 @@ class Indexer:
         """Embed the gathered files' chunks in slices of ``step`` (pause and cancel are honoured between
         slices, so a file with thousands of chunks does not hold them up) and store each complete file.
         On cancel, the files whose chunks are all embedded are still written."""
-        texts = [c.text for p in prepared for c in p.chunks]
+        texts = [embedding_text(c.text, c.heading) for p in prepared for c in p.chunks]
         parts: list[np.ndarray] = []
         embedded = 0
         try:
