@@ -280,10 +280,6 @@ class SentenceTransformerEmbedder:
 
         gc.collect()
         release_freed_memory()
-        prompts = getattr(model, "prompts", {}) or {}
-        self._has_saved_prompts = bool(prompts.get("query")) and bool(
-            prompts.get("document") or prompts.get("passage")
-        )
         return model
 
     @property
@@ -335,7 +331,7 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._documents_lock:
-            prompt = self._document_prompt()
+            prompt = self._prompt(("document", "passage"), PASSAGE_PROMPT)
             rows = self.shared_tokenizer.encode([prompt + clean_text(t) for t in texts])
             vectors = self._embed_rows(rows)
             release_freed_memory()  # the batch's activations
@@ -347,7 +343,7 @@ class SentenceTransformerEmbedder:
         Only the (read-only) weights and tokenizer are shared with the document path, so a search never
         waits for, nor corrupts, an indexing batch.
         """
-        rows = self.shared_tokenizer.encode([self._query_prompt() + clean_text(text)])
+        rows = self.shared_tokenizer.encode([self._prompt(("query",), QUERY_PROMPT) + clean_text(text)])
         if self.device != "cpu":
             return self._embed_rows(rows)[0]
         import torch
@@ -361,18 +357,13 @@ class SentenceTransformerEmbedder:
         finally:
             torch.set_num_threads(threads)
 
-    def _query_prompt(self) -> str:
+    def _prompt(self, names: tuple[str, ...], e5_default: str) -> str:
+        """The model's saved prompt under the first of ``names`` it has, else E5's prefix for E5 models."""
         prompts = getattr(self.model, "prompts", {}) or {}
-        if prompts.get("query"):
-            return str(prompts["query"])
-        return QUERY_PROMPT if self._prompts else ""
-
-    def _document_prompt(self) -> str:
-        prompts = getattr(self.model, "prompts", {}) or {}
-        saved = prompts.get("document") or prompts.get("passage")
+        saved = next((prompts[n] for n in names if prompts.get(n)), None)
         if saved:
             return str(saved)
-        return PASSAGE_PROMPT if self._prompts else ""
+        return e5_default if self._prompts else ""
 
     def _embed_rows(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
         """Normalised float32 vectors of tokenized texts, in length-sorted batches of :attr:`batch_size`.
