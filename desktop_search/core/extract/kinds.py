@@ -125,10 +125,15 @@ NOT_DOCUMENTS = frozenset(
 )
 
 
+def _is_temporary(name: str) -> bool:
+    """An editor's swap or lock file, or a download in progress."""
+    return name.endswith(("~", ".swp", ".tmp", ".part", ".crdownload")) or name.startswith(".~lock")
+
+
 def is_listed(path: str | bytes | os.PathLike) -> bool:
     """Whether the scanner lists a file at all: not an editor temp file, not a known non-document."""
     name = _name(path)
-    if not name or name.endswith(("~", ".swp", ".tmp", ".part", ".crdownload")) or name.startswith(".~lock"):
+    if not name or _is_temporary(name):
         return False
     return extension(path) not in NOT_DOCUMENTS
 
@@ -136,7 +141,7 @@ def is_listed(path: str | bytes | os.PathLike) -> bool:
 def is_candidate(path: str | bytes | os.PathLike) -> bool:
     """A cheap check by name: is the file worth trying to extract?"""
     name = _name(path)
-    if not name or name.endswith(("~", ".swp", ".tmp", ".part", ".crdownload")) or name.startswith(".~lock"):
+    if not name or _is_temporary(name):
         return False
     ext = extension(path)
     if ext:
