@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, SHARED, eprint, real_embedder
+import scifact
+from common import CACHE, eprint, real_embedder
 
-DATASET = SHARED / "datasets" / "scifact"
 K = 10
 
 
@@ -35,34 +35,19 @@ def write_corpus(docs_dir: Path, subset: int | None = None, judged: set[str] | N
     """One file per abstract. With ``subset``, every judged abstract plus random others up to that many
     (a smaller collection for a slow machine: easier than the full one, but the modes compare fairly)."""
     docs_dir.mkdir(parents=True, exist_ok=True)
-    with (DATASET / "corpus.jsonl").open(encoding="utf-8") as fh:
-        docs = [json.loads(line) for line in fh]
+    docs = scifact.corpus()
     if subset is not None and subset < len(docs):
         keep = [d for d in docs if d["_id"] in (judged or set())]
         rest = [d for d in docs if d["_id"] not in (judged or set())]
         random.Random(13).shuffle(rest)
         docs = keep + rest[: max(0, subset - len(keep))]
-    for doc in docs:
-        text = f"{doc['title'].strip()}\n\n{doc['text'].strip()}\n"  # as benchmarks/scifact.py writes it
-        (docs_dir / f"{doc['_id']}.txt").write_text(text, encoding="utf-8")
+    scifact.write_docs(docs_dir, docs)
     return len(docs)
 
 
 def load_queries() -> tuple[dict[str, str], dict[str, dict[str, int]]]:
-    qrels: dict[str, dict[str, int]] = {}
-    with (DATASET / "qrels-test.tsv").open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.strip().split("\t")
-            if len(parts) != 3 or not parts[2].isdigit():
-                continue  # header
-            qrels.setdefault(parts[0], {})[parts[1]] = int(parts[2])
-    queries: dict[str, str] = {}
-    with (DATASET / "queries.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            q = json.loads(line)
-            if q["_id"] in qrels:
-                queries[q["_id"]] = q["text"]
-    return queries, qrels
+    """The 300 judged test claims by id, and their relevance judgements."""
+    return {q["_id"]: q["text"] for q in scifact.test_queries()}, scifact.qrels()
 
 
 def build(

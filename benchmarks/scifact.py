@@ -33,11 +33,16 @@ def write_corpus(folder: Path, limit: int | None = None) -> int:
     marker = folder / f".complete-{len(docs)}"
     if marker.exists():
         return len(docs)
+    write_docs(folder, docs)
+    marker.write_text("")
+    return len(docs)
+
+
+def write_docs(folder: Path, docs: list[dict[str, str]]) -> None:
+    """Each abstract as ``<_id>.txt``: title, blank line, abstract."""
     for doc in docs:
         text = f"{doc.get('title', '').strip()}\n\n{doc.get('text', '').strip()}\n"
         (folder / f"{doc['_id']}.txt").write_text(text, encoding="utf-8")
-    marker.write_text("")
-    return len(docs)
 
 
 def test_queries() -> list[dict[str, str]]:
