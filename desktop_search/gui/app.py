@@ -41,6 +41,7 @@ from desktop_search.gui.preview_controller import Opener, PreviewController
 from desktop_search.gui.search_controller import SearchController
 from desktop_search.gui.settings_dialog import SettingsDialog, apply_settings, apply_theme
 from desktop_search.gui.single_instance import InstanceMessage, Role, SingleInstance
+from desktop_search.gui.termination import QuitOnTermination
 from desktop_search.gui.tray import install_tray
 
 log = logging.getLogger(__name__)
@@ -278,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     app = create_application()
     paths = resolve_paths().ensure()
     setup_logging(paths)
+    termination = QuitOnTermination(app.quit, parent=app)  # before the socket listens: see its module
+    termination.install()
     instance = SingleInstance(paths.data_dir)  # one app per data folder; a second launch forwards
     role = instance.claim(InstanceMessage.from_flags(args.quick_search, args.hidden))
     if role is not Role.PRIMARY:
@@ -287,9 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     context = build_context(app=app)
     context.errors.install_excepthook()
     app.aboutToQuit.connect(context.shutdown)
-    tray = install_tray(  # noqa: F841 - held while the app runs
-        context, instance, hidden=args.hidden, quick_search=args.quick_search
-    )
+    tray = install_tray(context, instance, hidden=args.hidden, quick_search=args.quick_search)
+    termination.target = tray.quit
     _startup_probe(context, started)
     QTimer.singleShot(0, context.start)  # after the first paint
     return app.exec()

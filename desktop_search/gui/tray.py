@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import signal
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -398,20 +396,4 @@ def install_tray(
         ctx.show_window()
     if quick_search:
         QTimer.singleShot(0, controller.show_quick_search)
-    if quit_app is None:  # the real app, not a test driving it
-        _quit_on_termination(controller)
     return controller
-
-
-def _quit_on_termination(controller: TrayController) -> None:
-    """SIGTERM (logout, ``kill``) and SIGINT quit as the menu does: the indexer stops cleanly."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
-        signum = getattr(signal, name, None)
-        if signum is not None and signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
-            signal.signal(signum, lambda *_args: QTimer.singleShot(0, controller.quit))
-    # Python runs signal handlers only when it gets control; a slow timer gives it that.
-    ticker = QTimer(controller)
-    ticker.timeout.connect(lambda: None)
-    ticker.start(500)
