@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             if mode != "hybrid"
             else (
                 f"hybrid (dw={searcher.dense_weight}, kw={searcher.keyword_weight}, k={searcher.rrf_k:g},"
-                f" cov^{searcher.coverage_power:g})"
+                f" cov^{searcher.coverage_power:g}, one word ^2)"
             )
         )
         print(f"{label:<34} {m['ndcg@10']:.4f}   {m['recall@10']:.4f}    {m['mrr@10']:.4f}"

@@ -2,10 +2,15 @@
 
 Each leg contributes ``weight / (rrf_k + rank)``. Ranks, not raw scores, are fused, so BM25's
 unbounded scale never swamps the cosine. The keyword vote is further scaled by how much of the
-query a passage covers, squared by default (see :func:`desktop_search.core.highlight.coverage`): a
-German query over English text may share one stray word with a passage ("die"), and that must not
-outvote the dense leg's cross-lingual hit, while a passage containing every word or the exact code
-keeps full weight.
+query a passage covers (see :func:`desktop_search.core.highlight.coverage`):
+
+* a passage that shares two or more content words with the query gets ``coverage``: a long
+  natural-language query is rarely matched whole (on SciFact's claims the best passage covers about
+  half), and such partial matches are the keyword leg's real evidence;
+* a passage that shares a single content word with a longer query gets ``coverage ** 2``: a German
+  query over English text may share one stray word with a passage ("die", "Berlin"), and that must
+  not outvote the dense leg's cross-lingual hit;
+* a passage containing every word, or the exact code, keeps full weight either way.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 RRF_K = 60.0
-COVERAGE_POWER = 2.0  # keyword vote x coverage**power: a passage with a fifth of the words gets 1/25
+COVERAGE_POWER = 1.0  # keyword vote x coverage**power for a passage with 2+ of the query's content words
+STRAY_COVERAGE_POWER = 2.0  # ... and with one: a fifth of the words gets 1/25 of the vote
+CORROBORATING_TERMS = 2  # content words a passage must share with the query to count as a partial match
 
 
 @dataclass
@@ -26,6 +33,7 @@ class Candidate:
     keyword_score: float | None = None  # BM25, higher is better
     keyword_rank: int | None = None  # 1-based
     coverage: float = 1.0  # weighted share of query terms in the passage (scales the keyword vote)
+    content_terms: int = 0  # how many of the query's content words (not stop words) the passage has
     score: float = 0.0
 
 
@@ -35,6 +43,7 @@ def fuse(
     keyword_weight: float = 1.0,
     rrf_k: float = RRF_K,
     coverage_power: float = COVERAGE_POWER,
+    stray_coverage_power: float = STRAY_COVERAGE_POWER,
 ) -> list[Candidate]:
     """Score candidates by weighted RRF and return them best first (ties: higher cosine first)."""
     for c in candidates:
@@ -42,7 +51,8 @@ def fuse(
         if c.dense_rank is not None:
             score += dense_weight / (rrf_k + c.dense_rank)
         if c.keyword_rank is not None:
-            score += keyword_weight * c.coverage**coverage_power / (rrf_k + c.keyword_rank)
+            power = coverage_power if c.content_terms >= CORROBORATING_TERMS else stray_coverage_power
+            score += keyword_weight * c.coverage**power / (rrf_k + c.keyword_rank)
         c.score = score
     return sorted(candidates, key=lambda c: (-c.score, -(c.similarity or -1.0), c.chunk_id))
 

@@ -24,6 +24,7 @@ _SUFFIXES = (
     "ational", "ization", "fulness", "ousness", "iveness", "ations", "ation", "ments", "ment",
     "ingly", "edly", "ness", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s", "e",
 )  # fmt: skip
+CONTENT_WEIGHT = 1.0  # terms weighing this or more are content words (stop words and short words weigh less)
 MIN_PREFIX = 4  # shorter words match only whole (or by stem), so "a" does not light up every "and"
 
 
@@ -91,7 +92,7 @@ def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
         elif word in STOPWORDS or (len(word) <= 2 and not _CJK.search(word)):
             weight = 0.2
         else:
-            weight = 1.0
+            weight = CONTENT_WEIGHT
         add(word, weight)
     return list(terms.values())
 
@@ -226,6 +227,11 @@ def _merge(spans: list[tuple[int, int]]) -> tuple[Span, ...]:
         else:
             merged.append([start, end])
     return tuple(Span(s, e) for s, e in merged)
+
+
+def content_matches(terms: list[QueryTerm], matched: set[str]) -> int:
+    """How many of the query's content words, codes and phrases a passage contains."""
+    return sum(1 for t in terms if t.weight >= CONTENT_WEIGHT and t.text in matched)
 
 
 def coverage(terms: list[QueryTerm], matched: set[str]) -> float:

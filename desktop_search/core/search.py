@@ -18,7 +18,7 @@ import numpy as np
 
 from desktop_search.core.embedder import Embedder
 from desktop_search.core.fusion import COVERAGE_POWER, RRF_K, Candidate, assign_dense_ranks, fuse
-from desktop_search.core.highlight import Highlighter, coverage, query_terms
+from desktop_search.core.highlight import Highlighter, content_matches, coverage, query_terms
 from desktop_search.core.ledger import ChunkRow, KeywordHit
 from desktop_search.core.records import SearchFilters, SearchHit, Span
 from desktop_search.core.store import Store
@@ -127,6 +127,7 @@ class Searcher:
                 if row.heading:
                     matched |= highlighter.find(row.heading)[1]
                 c.coverage = coverage(terms, matched)
+                c.content_terms = content_matches(terms, matched)
         ranked = fuse(live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power)
         shown = _shown(ranked, rows, k, grouped)
         hits = []

@@ -6,13 +6,14 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from desktop_search.core.embedder import HashEmbedder
 from desktop_search.core.fusion import Candidate, fuse
-from desktop_search.core.highlight import find_spans, query_terms
+from desktop_search.core.highlight import content_matches, find_spans, query_terms
 from desktop_search.core.ledger import SCHEMA_VERSION, ChunkRow, Ledger
 from desktop_search.core.pathkeys import chunk_id, to_key
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
@@ -98,12 +99,43 @@ def test_grouped_folds_passages_of_a_file(store: Store, hash_embedder: HashEmbed
 def test_keyword_match_does_not_outvote_dense_hit() -> None:
     """A stray shared word (a German "die" in English text) must not beat the dense leg's best hit."""
     best = Candidate("best", similarity=0.9, dense_rank=1)
-    stray = Candidate("stray", similarity=0.8, dense_rank=5, keyword_rank=1, keyword_score=3.0, coverage=0.2)
+    stray = Candidate(
+        "stray",
+        similarity=0.8,
+        dense_rank=5,
+        keyword_rank=1,
+        keyword_score=3.0,
+        coverage=0.2,
+        content_terms=1,
+    )
     ranked = fuse([stray, best])  # the default weights
     assert [c.chunk_id for c in ranked] == ["best", "stray"]
     # a passage matching the whole query keeps the keyword leg's full vote
     exact = Candidate("exact", similarity=0.7, dense_rank=5, keyword_rank=1, keyword_score=9.0, coverage=1.0)
     assert fuse([best, exact])[0].chunk_id == "exact"
+
+
+def test_partial_match_of_a_long_query_keeps_its_keyword_vote() -> None:
+    """Two or more shared content words are evidence (vote x coverage); one is a stray word (x coverage²)."""
+    best = Candidate("best", similarity=0.9, dense_rank=1)
+    partial = Candidate(
+        "partial",
+        similarity=0.8,
+        dense_rank=5,
+        keyword_rank=1,
+        keyword_score=6.0,
+        coverage=0.3,
+        content_terms=3,
+    )
+    assert [c.chunk_id for c in fuse([best, partial])] == ["partial", "best"]
+    one_word = replace(partial, chunk_id="one", coverage=0.2, content_terms=1)
+    assert [c.chunk_id for c in fuse([best, one_word])] == ["best", "one"]
+
+
+def test_content_matches_leave_out_stop_words() -> None:
+    terms = query_terms("wann die Tomaten ERR-4021 gießen")
+    assert content_matches(terms, {"wann", "die", "tomaten"}) == 1
+    assert content_matches(terms, {"tomaten", "err 4021"}) == 2
 
 
 def test_filters_inside_both_legs(store: Store, hash_embedder: HashEmbedder) -> None:

@@ -34,6 +34,9 @@ DOCS = {
     "loaf at 220 degrees until the crust is golden.",
     "cycling.txt": "Check the tyre pressure before every ride and oil the chain once a month to keep the "
     "bicycle running smoothly.",
+    "wall.txt": "The Berlin Wall came down on 9 November 1989, when the border crossings were opened.",
+    # shares German function words with a German query ("war", "die"): they must not outvote meaning
+    "history.txt": "Millions of soldiers die in a war of attrition; in 1916 the trenches were the worst.",
     "sleep.txt": "Adults who sleep fewer than six hours a night have a higher risk of heart disease and "
     "find it harder to concentrate during the day.",
 }
@@ -102,6 +105,7 @@ def test_exact_code_found_by_keyword_leg(searcher: Searcher) -> None:
         ("Wie setze ich das Passwort meines Routers zurück?", "router.txt"),
         ("如何重置路由器密码", "router.txt"),
         ("睡眠不足对心脏有什么影响", "sleep.txt"),
+        ("Wann war die Berliner Mauer gefallen, und warum?", "wall.txt"),
     ],
 )
 def test_other_language_finds_english_passage(searcher: Searcher, query: str, expected: str) -> None:
