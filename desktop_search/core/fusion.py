@@ -8,7 +8,7 @@ query a passage covers (see :func:`desktop_search.core.highlight.coverage`):
   natural-language query is rarely matched whole (on SciFact's claims the best passage covers about
   half), and such partial matches are the keyword leg's real evidence;
 * a passage that shares a single content word with a longer query gets ``coverage ** 2``: a German
-  query over English text may share one stray word with a passage ("die", "Berlin"), and that must
+  query over English text may share one stray word with a passage ("war", "man"), and that must
   not outvote the dense leg's cross-lingual hit;
 * a passage containing every word, or the exact code, keeps full weight either way.
 """
