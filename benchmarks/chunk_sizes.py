@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sqlite3
 import sys
 import time
@@ -34,18 +33,13 @@ from desktop_search.core.chunking import Chunker
 from desktop_search.core.extract.plaintext import extract_plain
 from desktop_search.core.extract.results import Deadline
 from desktop_search.core.fusion import Candidate, assign_dense_ranks, fuse
-from desktop_search.core.highlight import Highlighter, content_matches, coverage, query_terms
+from desktop_search.core.highlight import Highlighter, query_terms
 from desktop_search.core.indexer import embedding_text
 from desktop_search.core.ledger import FTS_TOKENIZER, fts_terms
+from desktop_search.core.search import weigh_keyword_match
 
 K = 10
 DEPTH = 50  # candidates per leg, as the searcher fetches for k <= 16
-
-
-def ndcg(ranked: list[str], rel: dict[str, int]) -> float:
-    dcg = sum(rel.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranked[:K]))
-    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(sorted(rel.values(), reverse=True)[:K]))
-    return dcg / idcg if idcg else 0.0
 
 
 def first_files(order: list[int], docs: list[str]) -> list[str]:
@@ -89,19 +83,18 @@ def evaluate(size: int, embedder, queries: dict[str, str], qvecs, qrels) -> dict
         dense = [int(i) for i in np.argsort(-sims)[:DEPTH]]
         sql = "SELECT rowid, bm25(c, 1.0, 0.5) AS r FROM c WHERE c MATCH ? ORDER BY r LIMIT ?"
         keyword = db.execute(sql, (" OR ".join(fts_terms(text)), DEPTH)).fetchall()
-        sums["dense"] += ndcg(first_files(dense, docs), qrels[qid])
-        sums["keyword"] += ndcg(first_files([r for r, _ in keyword], docs), qrels[qid])
+        sums["dense"] += scifact.ndcg(first_files(dense, docs), qrels[qid])
+        sums["keyword"] += scifact.ndcg(first_files([r for r, _ in keyword], docs), qrels[qid])
         terms = query_terms(text)
         highlighter = Highlighter(terms)
         candidates = {i: Candidate(str(i), float(sims[i])) for i in dense}
         for rank, (i, score) in enumerate(keyword, start=1):
             c = candidates.setdefault(i, Candidate(str(i), float(sims[i])))
             c.keyword_score, c.keyword_rank = -score, rank
-            matched = highlighter.find(texts[i])[1] | (highlighter.find(heads[i])[1] if heads[i] else set())
-            c.coverage, c.content_terms = coverage(terms, matched), content_matches(terms, matched)
+            weigh_keyword_match(c, terms, highlighter, texts[i], heads[i])
         live = list(candidates.values())
         assign_dense_ranks(live)
-        sums["hybrid"] += ndcg(first_files([int(c.chunk_id) for c in fuse(live)], docs), qrels[qid])
+        sums["hybrid"] += scifact.ndcg(first_files([int(c.chunk_id) for c in fuse(live)], docs), qrels[qid])
     result = {mode: round(total / len(queries), 4) for mode, total in sums.items()}
     return {"chunk_tokens": size, **result, "chunks": len(texts), "embed_s": round(took, 1)}
 

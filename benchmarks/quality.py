@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import shutil
 import sys
@@ -97,10 +96,7 @@ def evaluate(searcher, queries, qrels, mode: str) -> dict[str, float]:
         hits = searcher.search(text, k=K, grouped=True, mode=mode)
         ranked = [Path(h.path).stem for h in hits][:K]
         rel = qrels[qid]
-        dcg = sum(rel.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranked))
-        ideal = sorted(rel.values(), reverse=True)[:K]
-        idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
-        ndcg += dcg / idcg if idcg else 0.0
+        ndcg += scifact.ndcg(ranked, rel, K)
         relevant = {d for d, g in rel.items() if g > 0}
         recall += len(relevant.intersection(ranked)) / max(1, len(relevant))
         mrr += next((1.0 / (i + 1) for i, d in enumerate(ranked) if rel.get(d, 0) > 0), 0.0)

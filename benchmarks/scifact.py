@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -63,3 +64,10 @@ def qrels() -> dict[str, dict[str, int]]:
         for row in csv.DictReader(fh, delimiter="\t"):
             judged[row["query-id"]][row["corpus-id"]] = int(row["score"])
     return dict(judged)
+
+
+def ndcg(ranked: list[str], rel: dict[str, int], k: int = 10) -> float:
+    """nDCG@k of a ranking of document ids against graded judgements."""
+    dcg = sum(rel.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(sorted(rel.values(), reverse=True)[:k]))
+    return dcg / idcg if idcg else 0.0

@@ -18,7 +18,7 @@ import numpy as np
 
 from desktop_search.core.embedder import Embedder
 from desktop_search.core.fusion import COVERAGE_POWER, RRF_K, Candidate, assign_dense_ranks, fuse
-from desktop_search.core.highlight import Highlighter, content_matches, coverage, query_terms
+from desktop_search.core.highlight import Highlighter, QueryTerm, content_matches, coverage, query_terms
 from desktop_search.core.ledger import ChunkRow, KeywordHit
 from desktop_search.core.records import SearchFilters, SearchHit, Span
 from desktop_search.core.store import Store
@@ -123,11 +123,7 @@ class Searcher:
                 if c.keyword_rank is None:
                     continue
                 row = rows[c.chunk_id]
-                spans[c.chunk_id], matched = highlighter.find(row.text)
-                if row.heading:
-                    matched |= highlighter.find(row.heading)[1]
-                c.coverage = coverage(terms, matched)
-                c.content_terms = content_matches(terms, matched)
+                spans[c.chunk_id] = weigh_keyword_match(c, terms, highlighter, row.text, row.heading)
         ranked = fuse(live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power)
         shown = _shown(ranked, rows, k, grouped)
         hits = []
@@ -204,6 +200,19 @@ class Searcher:
             c = Candidate(h.chunk_id, h.similarity, dense_rank=len(hits) + 1, score=h.similarity)
             hits.append(_hit(row, c, len(hits) + 1, ()))
         return hits
+
+
+def weigh_keyword_match(
+    c: Candidate, terms: list[QueryTerm], highlighter: Highlighter, text: str, heading: str | None
+) -> tuple[Span, ...]:
+    """Set how much of the query a keyword hit covers (its text and heading), which scales its vote in
+    :func:`fuse`; returns the text's highlight spans."""
+    spans, matched = highlighter.find(text)
+    if heading:
+        matched |= highlighter.find(heading)[1]
+    c.coverage = coverage(terms, matched)
+    c.content_terms = content_matches(terms, matched)
+    return spans
 
 
 def _shown(ranked: list[Candidate], rows: dict[str, ChunkRow], k: int, grouped: bool) -> set[str]:
