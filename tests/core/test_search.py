@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -96,18 +95,23 @@ def test_grouped_folds_passages_of_a_file(store: Store, hash_embedder: HashEmbed
     assert len(searcher.search("apple", k=1)) == 1
 
 
-def test_keyword_match_does_not_outvote_dense_hit() -> None:
-    """A stray shared word (a German "die" in English text) must not beat the dense leg's best hit."""
-    best = Candidate("best", similarity=0.9, dense_rank=1)
-    stray = Candidate(
-        "stray",
+def _keyword_top_hit(chunk_id: str, coverage: float, content_terms: int) -> Candidate:
+    """The keyword leg's first hit, fifth in the dense leg."""
+    return Candidate(
+        chunk_id,
         similarity=0.8,
         dense_rank=5,
         keyword_rank=1,
         keyword_score=3.0,
-        coverage=0.2,
-        content_terms=1,
+        coverage=coverage,
+        content_terms=content_terms,
     )
+
+
+def test_keyword_match_does_not_outvote_dense_hit() -> None:
+    """A stray shared word (a German "war" in English text) must not beat the dense leg's best hit."""
+    best = Candidate("best", similarity=0.9, dense_rank=1)
+    stray = _keyword_top_hit("stray", coverage=0.2, content_terms=1)
     ranked = fuse([stray, best])  # the default weights
     assert [c.chunk_id for c in ranked] == ["best", "stray"]
     # a passage matching the whole query keeps the keyword leg's full vote
@@ -118,17 +122,9 @@ def test_keyword_match_does_not_outvote_dense_hit() -> None:
 def test_partial_match_of_a_long_query_keeps_its_keyword_vote() -> None:
     """Two or more shared content words are evidence (vote x coverage); one is a stray word (x coverage²)."""
     best = Candidate("best", similarity=0.9, dense_rank=1)
-    partial = Candidate(
-        "partial",
-        similarity=0.8,
-        dense_rank=5,
-        keyword_rank=1,
-        keyword_score=6.0,
-        coverage=0.3,
-        content_terms=3,
-    )
+    partial = _keyword_top_hit("partial", coverage=0.3, content_terms=3)
     assert [c.chunk_id for c in fuse([best, partial])] == ["partial", "best"]
-    one_word = replace(partial, chunk_id="one", coverage=0.2, content_terms=1)
+    one_word = _keyword_top_hit("one", coverage=0.2, content_terms=1)
     assert [c.chunk_id for c in fuse([best, one_word])] == ["best", "one"]
 
 
