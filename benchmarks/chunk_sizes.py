@@ -36,7 +36,7 @@ from desktop_search.core.fusion import Candidate, assign_dense_ranks, fuse
 from desktop_search.core.highlight import Highlighter, query_terms
 from desktop_search.core.indexer import embedding_text
 from desktop_search.core.ledger import FTS_TOKENIZER, fts_terms
-from desktop_search.core.search import weigh_keyword_match
+from desktop_search.core.search import clean_query, dense_query_text, weigh_keyword_match
 
 K = 10
 DEPTH = 50  # candidates per leg, as the searcher fetches for k <= 16
@@ -115,7 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         embedder = real_embedder()
     queries = {q["_id"]: q["text"] for q in scifact.test_queries()}
     qrels = scifact.qrels()
-    qvecs = {qid: np.asarray(embedder.embed_query(text)) for qid, text in queries.items()}
+    qvecs = {
+        qid: np.asarray(embedder.embed_query(dense_query_text(clean_query(text))))
+        for qid, text in queries.items()
+    }
     for size in (int(s) for s in args.sizes.split(",")):
         print(json.dumps(evaluate(size, embedder, queries, qvecs, qrels)), flush=True)
     return 0

@@ -30,6 +30,8 @@ MAX_QUERY_CHARS = 1000  # ~250 tokens: far more than a query needs, well inside 
 MIN_DEPTH = 50  # candidates fetched per leg, at least
 _WORD = re.compile(r"\w", re.UNICODE)
 _SPACE = re.compile(r"\s+")
+# full stops that end a query typed as a sentence; "?" stays (it is rare in passages, so it biases nothing)
+_FINAL_STOPS = re.compile(r"[\s.\u2026\u3002\uff0e\uff61]+$")
 
 
 def clean_query(query: str, max_chars: int = MAX_QUERY_CHARS) -> str:
@@ -46,6 +48,16 @@ def clean_query(query: str, max_chars: int = MAX_QUERY_CHARS) -> str:
         cut = text.rfind(" ", max_chars // 2, max_chars)
         text = text[: cut if cut > 0 else max_chars].strip()
     return text
+
+
+def dense_query_text(text: str) -> str:
+    """The text the dense leg embeds: the query without the full stops that end it.
+
+    A query is mean-pooled over its few tokens, so a final "." weighs on its vector and pulls it toward
+    passages dense with full stops. Dropping it raised dense nDCG@10 on SciFact's claims (which all
+    end in one) from 0.660 to 0.672. A query that is only full stops is kept as it is.
+    """
+    return _FINAL_STOPS.sub("", text) or text
 
 
 class Searcher:
@@ -99,7 +111,7 @@ class Searcher:
                 self.store.ledger.keyword_search, text, depth, filters, unavailable
             )
         if mode != "keyword":
-            qvec = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+            qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
             for rank, dhit in enumerate(self._dense(qvec, depth, filters, unavailable), start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
         if keyword_leg is not None:

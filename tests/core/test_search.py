@@ -16,7 +16,7 @@ from desktop_search.core.highlight import content_matches, find_spans, query_ter
 from desktop_search.core.ledger import SCHEMA_VERSION, ChunkRow, Ledger
 from desktop_search.core.pathkeys import chunk_id, to_key
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
-from desktop_search.core.search import Searcher, clean_query
+from desktop_search.core.search import Searcher, clean_query, dense_query_text
 from desktop_search.core.store import Store
 
 
@@ -202,6 +202,15 @@ def test_clean_query() -> None:
     long = clean_query("word " * 5000)
     assert len(long) <= 1000 and long.endswith("word")
     long.encode("utf-8")
+
+
+def test_dense_query_text_drops_final_full_stops_only() -> None:
+    assert dense_query_text("Cells die after radiation.") == "Cells die after radiation"
+    assert dense_query_text("release notes v1.2 ...  ") == "release notes v1.2"
+    assert dense_query_text("柏林墙什么时候倒塌的。") == "柏林墙什么时候倒塌的"
+    assert dense_query_text("why did sales fall?") == "why did sales fall?"
+    assert dense_query_text("file.txt") == "file.txt"
+    assert dense_query_text("...") == "..."
 
 
 def test_find_similar(store: Store, hash_embedder: HashEmbedder) -> None:

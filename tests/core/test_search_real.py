@@ -90,6 +90,17 @@ def test_paraphrase_without_shared_words(searcher: Searcher) -> None:
     assert hit.keyword_score is None and hit.similarity is not None and 0 < hit.similarity <= 1
 
 
+def test_final_full_stop_does_not_move_the_query(searcher: Searcher, real_embedder) -> None:
+    with_stop = searcher.search("Insomnia harms cardiovascular health.", k=3)
+    without = searcher.search("Insomnia harms cardiovascular health", k=3)
+    assert [h.chunk_id for h in with_stop] == [h.chunk_id for h in without]
+    assert Path(with_stop[0].path).name == "sleep.txt"
+    # the dense leg embedded the query without its full stop
+    vector = real_embedder.embed_documents([with_stop[0].text])[0]
+    expected = float(vector @ real_embedder.embed_query("Insomnia harms cardiovascular health"))
+    assert with_stop[0].similarity == pytest.approx(expected, abs=1e-4)
+
+
 def test_exact_code_found_by_keyword_leg(searcher: Searcher) -> None:
     for query in ("ERR-4021", '"ERR-4021"', "nightly export ERR-4021"):
         assert _top(searcher, query) == "errors-a.md", query
