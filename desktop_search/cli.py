@@ -260,6 +260,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
         "page": hit.page,
         "score": round(float(hit.score), 6),
         "similarity": None if hit.similarity is None else round(float(hit.similarity), 6),
+        "strength": None if hit.strength is None else round(float(hit.strength), 4),
         "text": hit.text,
         "start": hit.start,
         "end": hit.end,

@@ -57,6 +57,9 @@ def test_index_status_search_and_check(tmp_path: Path) -> None:
     assert result["query"] == "how do insects survive the cold"
     assert result["results"][0]["path"] == str(docs / "bees.txt")
     assert {"path", "page", "score", "text"} <= set(result["results"][0])
+    best = result["results"][0]
+    assert 0.5 <= best["strength"] <= 1  # the answer reads as a strong match
+    assert 0 < best["similarity"] <= 1
 
     queries = tmp_path / "q.jsonl"
     queries.write_text(

@@ -90,6 +90,7 @@ class SearchHit:
     end: int
     heading: str | None = None
     similarity: float | None = None  # cosine similarity of the dense leg (None: not found densely)
+    strength: float | None = None  # the cosine as a 0..1 match strength on the model's scale
     keyword_score: float | None = None  # BM25 of the keyword leg (None: no keyword match)
     score: float = 0.0  # fused score, higher is better; used for ranking
     rank: int = 0  # 1-based fused rank
@@ -98,5 +99,8 @@ class SearchHit:
 
     @property
     def display_score(self) -> float:
-        """0..1 confidence for display: the dense cosine similarity where known, else 0."""
+        """0..1 confidence for display: the match strength (see ``core.match_strength``), else the
+        clipped cosine, else 0."""
+        if self.strength is not None:
+            return self.strength
         return max(0.0, min(1.0, self.similarity or 0.0))

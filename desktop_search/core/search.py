@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,6 +21,7 @@ from desktop_search.core.embedder import Embedder
 from desktop_search.core.fusion import COVERAGE_POWER, RRF_K, Candidate, assign_dense_ranks, fuse
 from desktop_search.core.highlight import Highlighter, QueryTerm, content_matches, coverage, query_terms
 from desktop_search.core.ledger import ChunkRow, KeywordHit
+from desktop_search.core.match_strength import RAW_COSINE, MatchScale, measure_scale
 from desktop_search.core.records import SearchFilters, SearchHit, Span
 from desktop_search.core.store import Store
 
@@ -81,6 +83,19 @@ class Searcher:
         self.coverage_power = coverage_power
         self._unavailable = unavailable_folders
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-leg")
+        self._scale: MatchScale | None = None
+        self._scale_lock = threading.Lock()
+
+    def match_scale(self) -> MatchScale:
+        """How this model's cosines read as match strength, measured on first use (needs the model)."""
+        with self._scale_lock:
+            if self._scale is None:
+                try:
+                    self._scale = measure_scale(self.embedder)
+                except Exception:  # shown scores fall back to raw cosine; search itself goes on
+                    log.exception("could not measure the model's match scale; showing raw cosine")
+                    self._scale = RAW_COSINE
+            return self._scale
 
     # -- search --------------------------------------------------------------------------------------
 
@@ -138,13 +153,14 @@ class Searcher:
                 spans[c.chunk_id] = weigh_keyword_match(c, terms, highlighter, row.text, row.heading)
         ranked = fuse(live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power)
         shown = _shown(ranked, rows, k, grouped)
+        scale = self.match_scale() if qvec is not None else RAW_COSINE
         hits = []
         for rank, c in enumerate(ranked, start=1):
             if c.chunk_id not in shown:
                 continue
             row = rows[c.chunk_id]
             found = spans[c.chunk_id] if c.chunk_id in spans else highlighter.find(row.text)[0]
-            hits.append(_hit(row, c, rank, found))
+            hits.append(_hit(row, c, rank, found, scale))
         return group_by_file(hits, k) if grouped else hits[:k]
 
     def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
@@ -204,13 +220,14 @@ class Searcher:
         exclude = ledger.chunk_ids_of(source_path)
         dense = self.store.vectors.query(vec, k, filters, list(self._unavailable()), exclude_ids=exclude)
         rows = ledger.get_chunks([h.chunk_id for h in dense])
+        scale = self.match_scale()
         hits: list[SearchHit] = []
         for h in dense:
             row = rows.get(h.chunk_id)
             if row is None or row.path == source_path:
                 continue
             c = Candidate(h.chunk_id, h.similarity, dense_rank=len(hits) + 1, score=h.similarity)
-            hits.append(_hit(row, c, len(hits) + 1, ()))
+            hits.append(_hit(row, c, len(hits) + 1, (), scale))
         return hits
 
 
@@ -244,7 +261,7 @@ def _shown(ranked: list[Candidate], rows: dict[str, ChunkRow], k: int, grouped: 
     return shown
 
 
-def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...]) -> SearchHit:
+def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale: MatchScale) -> SearchHit:
     return SearchHit(
         chunk_id=row.chunk_id,
         path=row.path,
@@ -254,6 +271,7 @@ def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...]) -> Sea
         end=row.end,
         heading=row.heading,
         similarity=c.similarity,
+        strength=None if c.similarity is None else scale.strength(c.similarity),
         keyword_score=c.keyword_score,
         score=c.score,
         rank=rank,

@@ -101,6 +101,17 @@ def test_final_full_stop_does_not_move_the_query(searcher: Searcher, real_embedd
     assert with_stop[0].similarity == pytest.approx(expected, abs=1e-4)
 
 
+def test_match_strength_tells_answers_from_noise(searcher: Searcher) -> None:
+    for query, expected in (("why did sales fall", "finance.txt"), ("如何重置路由器密码", "router.txt")):
+        best = searcher.search(query, k=3)[0]
+        assert Path(best.path).name == expected
+        assert best.display_score >= 0.6, (query, best.similarity, best.display_score)
+    # nothing here is about pizza: the closest passage reads as a weak match, not as "75 %" raw cosine
+    noise = searcher.search("best pizza in Naples", k=3)
+    assert noise and all(h.display_score < 0.35 for h in noise)
+    assert all(h.similarity is not None and h.similarity > 0.6 for h in noise)  # raw: "60 %" and up
+
+
 def test_exact_code_found_by_keyword_leg(searcher: Searcher) -> None:
     for query in ("ERR-4021", '"ERR-4021"', "nightly export ERR-4021"):
         assert _top(searcher, query) == "errors-a.md", query

@@ -1,0 +1,74 @@
+"""The shown match strength: cosine placed between the model's own 'unrelated' and 'answer' anchors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from desktop_search.core.embedder import HashEmbedder
+from desktop_search.core.match_strength import (
+    ANSWER_STRENGTH,
+    CALIBRATION_PAIRS,
+    RAW_COSINE,
+    MatchScale,
+    measure_scale,
+)
+from desktop_search.core.records import SearchHit
+from desktop_search.core.search import Searcher
+from desktop_search.core.store import Store
+
+
+def test_anchors_read_zero_and_answer_strength() -> None:
+    scale = MatchScale(unrelated=0.75, answer=0.87)
+    assert scale.strength(0.75) == 0.0
+    assert scale.strength(0.87) == pytest.approx(ANSWER_STRENGTH)
+    assert scale.strength(0.60) == 0.0  # below unrelated: clipped, never negative
+    assert scale.strength(0.99) == 1.0  # closer than a typical answer: clipped at 100 %
+    assert scale.strength(0.81) == pytest.approx(0.45)
+
+
+def test_anchors_too_close_show_raw_cosine() -> None:
+    assert RAW_COSINE.strength(0.42) == pytest.approx(0.42)
+    assert RAW_COSINE.strength(-0.3) == 0.0
+    assert MatchScale(unrelated=0.5, answer=0.5002).strength(0.8) == pytest.approx(0.8)
+
+
+def test_display_score_prefers_strength() -> None:
+    hit = SearchHit("c", "/p", "t", None, 0, 1, similarity=0.8)
+    assert hit.display_score == pytest.approx(0.8)
+    assert SearchHit("c", "/p", "t", None, 0, 1, similarity=0.8, strength=0.3).display_score == 0.3
+    assert SearchHit("c", "/p", "t", None, 0, 1).display_score == 0.0  # keyword-only: no cosine
+
+
+def test_calibration_pairs_are_distinct_topics() -> None:
+    queries = [q for q, _ in CALIBRATION_PAIRS]
+    assert len(set(queries)) == len(queries) >= 6
+
+
+def test_measure_scale_on_a_fake_model() -> None:
+    scale = measure_scale(HashEmbedder(dimension=64))
+    assert np.isfinite(scale.unrelated) and np.isfinite(scale.answer)
+    assert scale.answer > scale.unrelated  # the pairs share words, so even hashed words agree more
+
+
+def test_a_failed_measurement_falls_back_to_raw_cosine(tmp_path) -> None:
+    class Broken(HashEmbedder):
+        def embed_documents(self, texts):
+            if any(t == CALIBRATION_PAIRS[0][1] for t in texts):
+                raise RuntimeError("model went away")
+            return super().embed_documents(texts)
+
+    embedder = Broken(dimension=64)
+    store = Store(tmp_path / "index", embedder.model_name)
+    try:
+        assert Searcher(store, embedder).match_scale() is RAW_COSINE
+    finally:
+        store.close()
+
+
+@pytest.mark.model
+def test_real_model_anchors(real_embedder) -> None:
+    scale = measure_scale(real_embedder)
+    # multilingual-e5-small: unrelated text about 0.74, an answer about 0.87
+    assert 0.6 < scale.unrelated < 0.8
+    assert scale.answer - scale.unrelated > 0.08
