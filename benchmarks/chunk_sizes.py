@@ -32,10 +32,16 @@ from common import real_embedder
 from desktop_search.core.chunking import Chunker
 from desktop_search.core.extract.plaintext import extract_plain
 from desktop_search.core.extract.results import Deadline
-from desktop_search.core.fusion import Candidate, assign_dense_ranks, fuse
+from desktop_search.core.fusion import (
+    COVERAGE_POWER,
+    STRAY_COVERAGE_POWER,
+    Candidate,
+    assign_dense_ranks,
+    fuse,
+)
 from desktop_search.core.highlight import Highlighter, query_terms
 from desktop_search.core.indexer import embedding_text
-from desktop_search.core.ledger import FTS_TOKENIZER, fts_terms
+from desktop_search.core.ledger import FTS_TOKENIZER, KeywordAnswer, fts_terms
 from desktop_search.core.search import clean_query, dense_query_text, weigh_keyword_match
 
 K = 10
@@ -82,7 +88,11 @@ def evaluate(size: int, embedder, queries: dict[str, str], qvecs, qrels) -> dict
         sims = vectors @ qvecs[qid]
         dense = [int(i) for i in np.argsort(-sims)[:DEPTH]]
         sql = "SELECT rowid, bm25(c, 1.0, 0.5) AS r FROM c WHERE c MATCH ? ORDER BY r LIMIT ?"
-        keyword = db.execute(sql, (" OR ".join(fts_terms(text)), DEPTH)).fetchall()
+        words = fts_terms(text)
+        keyword = db.execute(sql, (" OR ".join(words), DEPTH)).fetchall()
+        count = "SELECT count(*) FROM c WHERE c MATCH ?"
+        known = sum(1 for w in words if db.execute(count, (w,)).fetchone()[0])
+        stray_power = STRAY_COVERAGE_POWER if KeywordAnswer([], len(words), known).foreign else COVERAGE_POWER
         sums["dense"] += scifact.ndcg(first_files(dense, docs), qrels[qid])
         sums["keyword"] += scifact.ndcg(first_files([r for r, _ in keyword], docs), qrels[qid])
         terms = query_terms(text)
@@ -94,7 +104,8 @@ def evaluate(size: int, embedder, queries: dict[str, str], qvecs, qrels) -> dict
             weigh_keyword_match(c, terms, highlighter, texts[i], heads[i])
         live = list(candidates.values())
         assign_dense_ranks(live)
-        sums["hybrid"] += scifact.ndcg(first_files([int(c.chunk_id) for c in fuse(live)], docs), qrels[qid])
+        fused = fuse(live, stray_coverage_power=stray_power)
+        sums["hybrid"] += scifact.ndcg(first_files([int(c.chunk_id) for c in fused], docs), qrels[qid])
     result = {mode: round(total / len(queries), 4) for mode, total in sums.items()}
     return {"chunk_tokens": size, **result, "chunks": len(texts), "embed_s": round(took, 1)}
 

@@ -7,9 +7,12 @@ query a passage covers (see :func:`desktop_search.core.highlight.coverage`):
 * a passage that shares two or more content words with the query gets ``coverage``: a long
   natural-language query is rarely matched whole (on SciFact's claims the best passage covers about
   half), and such partial matches are the keyword leg's real evidence;
-* a passage that shares a single content word with a longer query gets ``coverage ** 2``: a German
-  query over English text may share one stray word with a passage ("war", "man"), and that must
-  not outvote the dense leg's cross-lingual hit;
+* a passage that shares a single content word with a longer query gets ``coverage ** 2`` when the
+  query is foreign to the index (most of its words occur nowhere in it,
+  :attr:`~desktop_search.core.ledger.KeywordAnswer.foreign`): a German query over English text may
+  share one stray word with a passage ("war", "man"), and that must not outvote the dense leg's
+  cross-lingual hit. When the index knows the query's words, one shared word is evidence like any
+  other ("Ivermectin is used to treat onchocerciasis": the drug's name alone) and counts by coverage;
 * a passage containing every word, or the exact code, keeps full weight either way.
 """
 
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 
 RRF_K = 60.0
 COVERAGE_POWER = 1.0  # keyword vote x coverage**power for a passage with 2+ of the query's content words
-STRAY_COVERAGE_POWER = 2.0  # ... and with one: a fifth of the words gets 1/25 of the vote
+STRAY_COVERAGE_POWER = 2.0  # ... and with one, for a foreign query: a fifth of the words gets 1/25
 CORROBORATING_TERMS = 2  # content words a passage must share with the query to count as a partial match
 
 

@@ -94,6 +94,22 @@ class KeywordHit:
     score: float  # BM25, higher is better (sign flipped from SQLite's)
 
 
+@dataclass(frozen=True)
+class KeywordAnswer:
+    """The keyword leg's hits, and how much of the query the index has words for at all."""
+
+    hits: list[KeywordHit]
+    terms: int = 0  # the query's search terms (stop words left out)
+    known_terms: int = 0  # of those, the ones some passage in the index contains
+
+    @property
+    def foreign(self) -> bool:
+        """Most of the query's words occur nowhere in the index (typically: another language).
+
+        Its keyword hits are then stray words shared by chance, not evidence (see :mod:`fusion`)."""
+        return self.terms > 1 and 2 * self.known_terms < self.terms
+
+
 def _record(row: sqlite3.Row) -> FileRecord:
     return FileRecord(
         path=row["path"],
@@ -408,16 +424,40 @@ class Ledger:
         On a large index common words only add to the scores of rows with rarer words
         (:mod:`keyword_plan`), so a query of common words stays fast.
         """
+        return self.keyword_answer(query, k, filters, unavailable_folders).hits
+
+    def keyword_answer(
+        self,
+        query: str,
+        k: int,
+        filters: SearchFilters | None = None,
+        unavailable_folders: Sequence[str] = (),
+    ) -> KeywordAnswer:
+        """:meth:`keyword_search`'s hits, with how many of the query's terms the index knows."""
         terms = fts_terms(query)
         if not terms or k <= 0:
-            return []
+            return KeywordAnswer([])
+        if len(terms) == 1:
+            hits = self._keyword_match(terms[0], k, filters, unavailable_folders)
+            return KeywordAnswer(hits, 1, 1 if hits else 0)
+        counts = {t: self._doc_count(t) for t in terms}
+        hits = self._planned_search(terms, counts, k, filters, unavailable_folders)
+        return KeywordAnswer(hits, len(terms), sum(1 for n in counts.values() if n > 0))
+
+    def _planned_search(
+        self,
+        terms: list[str],
+        counts: dict[str, int],
+        k: int,
+        filters: SearchFilters | None,
+        unavailable_folders: Sequence[str],
+    ) -> list[KeywordHit]:
+        """The best ``k`` rows for several terms, common words planned around (see :mod:`keyword_plan`)."""
 
         def ranked(match: str) -> list[KeywordHit]:
             return self._keyword_match(match, k, filters, unavailable_folders)
 
-        if len(terms) == 1:
-            return ranked(terms[0])
-        plan = plan_terms(terms, {t: self._doc_count(t) for t in terms}, self.keyword_row_budget)
+        plan = plan_terms(terms, counts, self.keyword_row_budget)
         if plan.exact:
             return ranked(any_of(terms))
         if plan.rare:

@@ -18,9 +18,16 @@ from dataclasses import replace
 import numpy as np
 
 from desktop_search.core.embedder import Embedder
-from desktop_search.core.fusion import COVERAGE_POWER, RRF_K, Candidate, assign_dense_ranks, fuse
+from desktop_search.core.fusion import (
+    COVERAGE_POWER,
+    RRF_K,
+    STRAY_COVERAGE_POWER,
+    Candidate,
+    assign_dense_ranks,
+    fuse,
+)
 from desktop_search.core.highlight import Highlighter, QueryTerm, content_matches, coverage, query_terms
-from desktop_search.core.ledger import ChunkRow, KeywordHit
+from desktop_search.core.ledger import ChunkRow, KeywordAnswer
 from desktop_search.core.match_strength import RAW_COSINE, MatchScale, measure_scale
 from desktop_search.core.records import SearchFilters, SearchHit, Span
 from desktop_search.core.store import Store
@@ -120,18 +127,21 @@ class Searcher:
         unavailable = list(self._unavailable())
         candidates: dict[str, Candidate] = {}
         qvec: np.ndarray | None = None
-        keyword_leg: Future[list[KeywordHit]] | None = None
+        keyword_leg: Future[KeywordAnswer] | None = None
         if mode != "dense":  # SQLite runs it beside the query embedding (both release the GIL)
             keyword_leg = self._keyword_pool.submit(
-                self.store.ledger.keyword_search, text, depth, filters, unavailable
+                self.store.ledger.keyword_answer, text, depth, filters, unavailable
             )
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
             for rank, dhit in enumerate(self._dense(qvec, depth, filters, unavailable), start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
+        stray_power = STRAY_COVERAGE_POWER
         if keyword_leg is not None:
-            khits = keyword_leg.result()
-            for rank, khit in enumerate(khits, start=1):
+            answer = keyword_leg.result()
+            if not answer.foreign:  # the index knows the query's words: one shared rare word is evidence
+                stray_power = self.coverage_power
+            for rank, khit in enumerate(answer.hits, start=1):
                 c = candidates.setdefault(khit.chunk_id, Candidate(khit.chunk_id))
                 c.keyword_score, c.keyword_rank = khit.score, rank
         if not candidates:
@@ -151,7 +161,9 @@ class Searcher:
                     continue
                 row = rows[c.chunk_id]
                 spans[c.chunk_id] = weigh_keyword_match(c, terms, highlighter, row.text, row.heading)
-        ranked = fuse(live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power)
+        ranked = fuse(
+            live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power, stray_power
+        )
         shown = _shown(ranked, rows, k, grouped)
         scale = self.match_scale() if qvec is not None else RAW_COSINE
         hits = []

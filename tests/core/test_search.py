@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop_search.core.embedder import HashEmbedder
-from desktop_search.core.fusion import Candidate, fuse
+from desktop_search.core.fusion import COVERAGE_POWER, STRAY_COVERAGE_POWER, Candidate, fuse
 from desktop_search.core.highlight import content_matches, find_spans, query_terms
 from desktop_search.core.ledger import SCHEMA_VERSION, ChunkRow, Ledger
 from desktop_search.core.pathkeys import chunk_id, to_key
@@ -126,6 +126,49 @@ def test_partial_match_of_a_long_query_keeps_its_keyword_vote() -> None:
     assert [c.chunk_id for c in fuse([best, partial])] == ["partial", "best"]
     one_word = _keyword_top_hit("one", coverage=0.2, content_terms=1)
     assert [c.chunk_id for c in fuse([best, one_word])] == ["best", "one"]
+
+
+def test_keyword_answer_tells_a_foreign_query(store: Store, hash_embedder: HashEmbedder) -> None:
+    _write(
+        store, hash_embedder, "/docs/war.txt", ["Soldiers fought a long war of attrition in the trenches."]
+    )
+    _write(store, hash_embedder, "/docs/drug.txt", ["Tirasemtiv was tested on fast muscle fibres."])
+    ledger = store.ledger
+    german = ledger.keyword_answer("Wann war die Berliner Mauer gefallen?", 10)
+    assert (german.terms, german.known_terms, german.foreign) == (4, 1, True)  # "wann", "die": stop words
+    assert [h.chunk_id for h in german.hits] == [chunk_id("/docs/war.txt", 0)]
+    english = ledger.keyword_answer("tirasemtiv has no effect on fast twitch muscle", 10)
+    assert english.known_terms * 2 >= english.terms and not english.foreign
+    assert not ledger.keyword_answer("Mauer", 10).foreign  # one word: nothing to compare
+    assert ledger.keyword_answer("!!!", 10).hits == []
+
+
+def test_one_shared_word_counts_fully_unless_the_query_is_foreign(
+    store: Store, hash_embedder: HashEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(
+        store, hash_embedder, "/docs/war.txt", ["Soldiers fought a long war of attrition in the trenches."]
+    )
+    _write(store, hash_embedder, "/docs/drug.txt", ["Tirasemtiv was tested in a small trial."])
+    _write(
+        store,
+        hash_embedder,
+        "/docs/gym.txt",
+        ["Fast twitch muscle fibres tire quickly; the effect is known."],
+    )
+    import desktop_search.core.search as search_module
+
+    powers: list[float] = []
+
+    def spy(candidates, *args):
+        powers.append(args[-1])
+        return fuse(candidates, *args)
+
+    monkeypatch.setattr(search_module, "fuse", spy)
+    searcher = Searcher(store, hash_embedder)
+    assert searcher.search("Tirasemtiv has no effect on fast twitch muscle", k=5)
+    assert searcher.search("Wann war die Berliner Mauer gefallen?", k=5)
+    assert powers == [COVERAGE_POWER, STRAY_COVERAGE_POWER]
 
 
 def test_content_matches_leave_out_stop_words() -> None:
