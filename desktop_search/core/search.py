@@ -232,7 +232,8 @@ class Searcher:
         exclude = ledger.chunk_ids_of(source_path)
         dense = self.store.vectors.query(vec, k, filters, list(self._unavailable()), exclude_ids=exclude)
         rows = ledger.get_chunks([h.chunk_id for h in dense])
-        scale = self.match_scale()
+        # stored vectors need no model; measuring the scale does, so a model not loaded yet isn't loaded here
+        scale = self.match_scale() if getattr(self.embedder, "loaded", True) else RAW_COSINE
         hits: list[SearchHit] = []
         for h in dense:
             row = rows.get(h.chunk_id)
