@@ -217,7 +217,9 @@ class Engine:
                 raise
             self.model_error = None
             _ = self.store.vectors  # open the vector store here too, off the caller's UI thread
-            self._get_searcher().match_scale()  # and anchor the shown scores (~0.3 s, once per model)
+        # and anchor the shown scores (~0.3 s, once per model); outside the load lock, because the
+        # searcher is fetched under the engine lock, which _get_indexer holds while it loads the model
+        self._get_searcher().match_scale()
 
     def _attach_load_progress(self, progress: LoadCallback) -> None:
         source = self.embedder._folder_source
