@@ -29,20 +29,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import scifact
 from common import real_embedder
 
-from desktop_search.core.chunking import Chunker
 from desktop_search.core.extract.plaintext import extract_plain
 from desktop_search.core.extract.results import Deadline
-from desktop_search.core.fusion import (
+from desktop_search.core.index.chunking import Chunker
+from desktop_search.core.index.indexer import embedding_text
+from desktop_search.core.search.fusion import (
     COVERAGE_POWER,
     STRAY_COVERAGE_POWER,
     Candidate,
     assign_dense_ranks,
     fuse,
 )
-from desktop_search.core.highlight import Highlighter, query_terms
-from desktop_search.core.indexer import embedding_text
-from desktop_search.core.ledger import FTS_TOKENIZER, KeywordAnswer, fts_terms
-from desktop_search.core.search import clean_query, dense_query_text, weigh_keyword_match
+from desktop_search.core.search.highlight import Highlighter, query_terms
+from desktop_search.core.search.searcher import clean_query, dense_query_text, weigh_keyword_match
+from desktop_search.core.store.ledger import FTS_TOKENIZER, KeywordAnswer, fts_terms
 
 K = 10
 DEPTH = 50  # candidates per leg, as the searcher fetches for k <= 16
@@ -116,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-folder", type=Path, default=None, help="a converted model folder")
     args = parser.parse_args(argv)
     if args.model_folder is not None:
-        from desktop_search.core.embedder import SentenceTransformerEmbedder
-        from desktop_search.core.settings import DEFAULT_MODEL
+        from desktop_search.core.config.settings import DEFAULT_MODEL
+        from desktop_search.core.model.embedder import SentenceTransformerEmbedder
 
         embedder = SentenceTransformerEmbedder(
             DEFAULT_MODEL, args.model_folder, device="auto", precision="float32"

@@ -40,10 +40,10 @@ def real_embedder(precision: str | None = None, threads: int | None = None):
         import torch
 
         torch.set_num_threads(threads)
-    from desktop_search.core.embedder import SentenceTransformerEmbedder
-    from desktop_search.core.model_source import resolve_model_folder
-    from desktop_search.core.paths import resolve_paths
-    from desktop_search.core.settings import DEFAULT_MODEL
+    from desktop_search.core.config.paths import resolve_paths
+    from desktop_search.core.config.settings import DEFAULT_MODEL
+    from desktop_search.core.model.embedder import SentenceTransformerEmbedder
+    from desktop_search.core.model.source import resolve_model_folder
 
     home = TEST_CACHE / "home" if TEST_CACHE.exists() else None
     folder = resolve_model_folder(DEFAULT_MODEL, resolve_paths(home))
@@ -53,11 +53,11 @@ def real_embedder(precision: str | None = None, threads: int | None = None):
 
 def index_files(store, embedder, files: Sequence[Path], folder: Path, batch_chunks: int = 256) -> int:
     """Extract, chunk, embed and store ``files`` (the product's steps, minus the indexer thread)."""
-    from desktop_search.core.chunking import Chunker
     from desktop_search.core.extract import extract_file
-    from desktop_search.core.ledger import ChunkRow
-    from desktop_search.core.pathkeys import chunk_id, to_key
+    from desktop_search.core.index.chunking import Chunker
     from desktop_search.core.records import FileRecord, FileStatus
+    from desktop_search.core.store.ledger import ChunkRow
+    from desktop_search.core.store.pathkeys import chunk_id, to_key
 
     chunker = Chunker(embedder.count_tokens, 220, 40, embedder.max_tokens)
     pending: list[tuple[FileRecord, list[ChunkRow]]] = []

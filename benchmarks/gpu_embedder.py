@@ -26,9 +26,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop_search.core.calibration_passages import calibration_passages
-from desktop_search.core.embedder import SentenceTransformerEmbedder
-from desktop_search.core.settings import DEFAULT_MODEL
+from desktop_search.core.config.settings import DEFAULT_MODEL
+from desktop_search.core.model.calibration_passages import calibration_passages
+from desktop_search.core.model.embedder import SentenceTransformerEmbedder
 
 QUERIES = [
     "quarterly revenue growth in the north",
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.folder
     report: dict[str, object] = {"torch": torch.__version__}
     if folder is None:
-        from desktop_search.core.bundled_model import convert
+        from desktop_search.core.model.bundled.converter import convert
 
         folder = Path(tempfile.mkdtemp()) / "model"
         started = time.perf_counter()

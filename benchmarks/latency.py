@@ -85,10 +85,10 @@ def synthetic_text(rng: random.Random, vocab: tuple[list[str], list[float]]) -> 
 
 def build_store(size: int, embedder, per_file: int = 10, batch_files: int = 500):
     """A cached store of ``size`` synthetic chunks (built once)."""
-    from desktop_search.core.ledger import ChunkRow
-    from desktop_search.core.pathkeys import chunk_id
     from desktop_search.core.records import FileRecord, FileStatus
-    from desktop_search.core.store import Store
+    from desktop_search.core.store.ledger import ChunkRow
+    from desktop_search.core.store.pathkeys import chunk_id
+    from desktop_search.core.store.store import Store
 
     folder = CACHE / f"latency-{size}"
     marker = folder / "built.json"
@@ -134,7 +134,7 @@ def build_store(size: int, embedder, per_file: int = 10, batch_files: int = 500)
 
 
 def measure(store, embedder, k: int, repeat: int, mode: str = "hybrid") -> dict[str, float]:
-    from desktop_search.core.search import Searcher
+    from desktop_search.core.search.searcher import Searcher
 
     searcher = Searcher(store, embedder)
     for q in QUERIES[:5]:  # warm caches (SQLite pages, HNSW index load)

@@ -56,8 +56,8 @@ def build(
     data dir; return the engine. Resumable: an interrupted build goes on where it stopped (the engine's
     incremental scan), and a finished one only opens.
     """
+    from desktop_search.core.config.settings import Settings
     from desktop_search.core.engine import Engine
-    from desktop_search.core.settings import Settings
 
     if rebuild and cache.exists():
         shutil.rmtree(cache)
@@ -124,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     args = parser.parse_args(argv)
 
-    from desktop_search.core.search import Searcher
-    from desktop_search.core.settings import Settings
+    from desktop_search.core.config.settings import Settings
+    from desktop_search.core.search.searcher import Searcher
 
     embedder = real_embedder(threads=args.threads)
     queries, qrels = load_queries()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop_search.core.watcher import FolderChanges, FolderWatcher
+from desktop_search.core.watch.watcher import FolderChanges, FolderWatcher
 
 _WRITER = (
     "import os, sys\n"

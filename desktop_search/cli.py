@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from desktop_search import __version__
+from desktop_search.core.config.paths import HOME_ENV
 from desktop_search.core.errors import UserError
-from desktop_search.core.paths import HOME_ENV
 
 log = logging.getLogger("desktop_search")
 SUBCOMMANDS = ("index", "watch", "search", "status", "check")
@@ -193,7 +193,7 @@ def _add_paths(engine: Any, paths: list[str]) -> list[str]:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    from desktop_search.core.jobs import JobControl
+    from desktop_search.core.index.jobs import JobControl
 
     engine = _open_engine()
     try:
@@ -253,7 +253,7 @@ def _filters(args: argparse.Namespace) -> Any:
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:
-    from desktop_search.core.pathkeys import display
+    from desktop_search.core.store.pathkeys import display
 
     return {
         "path": display(hit.path),
@@ -269,7 +269,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 
 
 def _print_hits(query: str, hits: list[Any]) -> None:
-    from desktop_search.core.pathkeys import display
+    from desktop_search.core.store.pathkeys import display
 
     if not hits:
         print(f"No results for {query!r}.")

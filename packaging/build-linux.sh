@@ -67,8 +67,8 @@ DESKTOP_SEARCH_HOME=$BUILD/export-home HF_HOME=$BUILD/export-home/hf HF_HUB_OFFL
 import sys
 from pathlib import Path
 
-from desktop_search.core import bundled_model
-from desktop_search.core.model_source import export_model
+from desktop_search.core.model.bundled import converter as bundled_model
+from desktop_search.core.model.source import export_model
 
 dest, model = Path(sys.argv[1]), sys.argv[2]
 target = dest / bundled_model.folder_name(model)

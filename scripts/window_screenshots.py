@@ -58,8 +58,8 @@ def _setup_home() -> Path:
     if (REPO / ".test-cache").is_dir():
         os.environ.setdefault("DESKTOP_SEARCH_CACHE_DIR", str(REPO / ".test-cache"))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from desktop_search.core.paths import resolve_paths
-    from desktop_search.core.settings import Settings, save_settings
+    from desktop_search.core.config.paths import resolve_paths
+    from desktop_search.core.config.settings import Settings, save_settings
 
     paths = resolve_paths().ensure()
     save_settings(Settings(folders=[str(docs)]), paths.settings_file)

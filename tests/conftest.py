@@ -35,9 +35,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def real_model_folder() -> Path:
     """The default model as a local sentence-transformers folder (converted once, then cached)."""
-    from desktop_search.core.model_source import resolve_model_folder
-    from desktop_search.core.paths import resolve_paths
-    from desktop_search.core.settings import DEFAULT_MODEL
+    from desktop_search.core.config.paths import resolve_paths
+    from desktop_search.core.config.settings import DEFAULT_MODEL
+    from desktop_search.core.model.source import resolve_model_folder
 
     paths = resolve_paths(TEST_CACHE / "home")
     return resolve_model_folder(DEFAULT_MODEL, paths)
@@ -46,8 +46,8 @@ def real_model_folder() -> Path:
 @pytest.fixture(scope="session")
 def real_embedder(real_model_folder: Path):
     """One real embedder (CPU, float32) shared by every test of the run."""
-    from desktop_search.core.embedder import SentenceTransformerEmbedder
-    from desktop_search.core.settings import DEFAULT_MODEL
+    from desktop_search.core.config.settings import DEFAULT_MODEL
+    from desktop_search.core.model.embedder import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(
         DEFAULT_MODEL, real_model_folder, device="cpu", precision="float32"
@@ -56,6 +56,6 @@ def real_embedder(real_model_folder: Path):
 
 @pytest.fixture
 def hash_embedder():
-    from desktop_search.core.embedder import HashEmbedder
+    from desktop_search.core.model.embedder import HashEmbedder
 
     return HashEmbedder()

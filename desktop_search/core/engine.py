@@ -21,13 +21,15 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from desktop_search.core.embedder import Embedder, HashEmbedder, LoadProgress
+from desktop_search.core.config.paths import AppPaths, resolve_paths
+from desktop_search.core.config.settings import Settings, load_settings, save_settings
 from desktop_search.core.errors import FolderUnreadableError, StoreUnavailableError, UserError
-from desktop_search.core.exclusions import Exclusions
 from desktop_search.core.extract.kinds import is_listed
-from desktop_search.core.jobs import JobControl
-from desktop_search.core.pathkeys import from_key, to_key
-from desktop_search.core.paths import AppPaths, resolve_paths
+from desktop_search.core.index.exclusions import Exclusions
+from desktop_search.core.index.jobs import JobControl
+from desktop_search.core.index.scanner import DiskFile, ScanPlan, diff_folder, walk_folder
+from desktop_search.core.index.writerlock import WriterLock
+from desktop_search.core.model.embedder import Embedder, HashEmbedder, LoadProgress
 from desktop_search.core.records import (
     FileRecord,
     FileStatus,
@@ -36,9 +38,7 @@ from desktop_search.core.records import (
     SearchFilters,
     SearchHit,
 )
-from desktop_search.core.scanner import DiskFile, ScanPlan, diff_folder, walk_folder
-from desktop_search.core.settings import Settings, load_settings, save_settings
-from desktop_search.core.writerlock import WriterLock
+from desktop_search.core.store.pathkeys import from_key, to_key
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +90,12 @@ class Engine:
     # -- which model's index is live -----------------------------------------------------------------
 
     def _store_dir(self, model_name: str) -> Path:
-        from desktop_search.core.vectors import collection_name
+        from desktop_search.core.store.vectors import collection_name
 
         return self.paths.index_dir / collection_name(model_name)
 
     def _open_store(self, model_name: str) -> Any:
-        from desktop_search.core.store import Store
+        from desktop_search.core.store.store import Store
 
         try:
             self.paths.index_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -105,7 +105,7 @@ class Engine:
             raise _store_error(err) from err
 
     def _create_embedder(self, model_name: str) -> Any:
-        from desktop_search.core.model_source import create_embedder
+        from desktop_search.core.model.source import create_embedder
 
         if model_name == self.settings.model:
             return create_embedder(self.settings, self.paths)
@@ -153,7 +153,7 @@ class Engine:
         """Build the index for ``settings.model`` and switch to it (blocking). True when switched."""
         if not self.migration_pending:
             return False
-        from desktop_search.core.indexer import Indexer
+        from desktop_search.core.index.indexer import Indexer
 
         target = self.settings.model
         report = self._tracking(progress)
@@ -225,7 +225,7 @@ class Engine:
         source = self.embedder._folder_source
         if not callable(source) or getattr(source, "_with_progress", False):
             return
-        from desktop_search.core.model_source import resolve_model_folder
+        from desktop_search.core.model.source import resolve_model_folder
 
         settings, paths = self.settings, self.paths
 
@@ -322,7 +322,7 @@ class Engine:
 
     def _chunker_for(self, embedder: Any) -> Any:
         """A chunker for ``embedder``'s tokenizer and window, sized by the settings."""
-        from desktop_search.core.chunking import Chunker
+        from desktop_search.core.index.chunking import Chunker
 
         return Chunker(
             embedder.count_tokens,
@@ -335,7 +335,7 @@ class Engine:
         with self._lock:
             if self._indexer is None:
                 from desktop_search.core.extract import ExtractorPool
-                from desktop_search.core.indexer import Indexer, IndexOptions
+                from desktop_search.core.index.indexer import Indexer, IndexOptions
 
                 self._writer_lock.acquire()
                 self.load_model()
@@ -535,7 +535,7 @@ class Engine:
     def _get_searcher(self) -> Any:
         with self._lock:
             if self._searcher is None:
-                from desktop_search.core.search import Searcher
+                from desktop_search.core.search.searcher import Searcher
 
                 self._searcher = Searcher(
                     self.store,
@@ -783,7 +783,7 @@ class _BackgroundService:
 
     def _start_watcher(self) -> None:
         try:
-            from desktop_search.core.watcher import FolderWatcher
+            from desktop_search.core.watch.watcher import FolderWatcher
         except ImportError:
             log.warning("folder watching is not available")
             return

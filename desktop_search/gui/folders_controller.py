@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMessageBox, QWidget
 
-from desktop_search.core.pathkeys import display
+from desktop_search.core.store.pathkeys import display
 from desktop_search.gui.engine_bridge import EngineBridge
 from desktop_search.gui.folders_view import FoldersView
 

@@ -307,7 +307,7 @@ def offer_quick_search_shortcut(parent: QWidget | None = None) -> str | None:
 
     For the settings dialog's "Create quick-search shortcut" button. Returns the launcher's path.
     """
-    from desktop_search.core import autostart
+    from desktop_search.core.system import autostart
 
     try:
         path = autostart.create_quick_search_shortcut()

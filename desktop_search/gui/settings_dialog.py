@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_search.core.settings import DEFAULT_MODEL, Settings
+from desktop_search.core.config.settings import DEFAULT_MODEL, Settings
 from desktop_search.gui.quick_search import offer_quick_search_shortcut
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def apply_settings(engine: Engine, new: Settings) -> set[str]:
 def set_autostart(enabled: bool) -> None:
     """Register or unregister start at login, where the autostart module exists."""
     try:
-        autostart = importlib.import_module("desktop_search.core.autostart")
+        autostart = importlib.import_module("desktop_search.core.system.autostart")
     except ImportError:
         log.info("autostart support is not available; the setting is stored only")
         return

@@ -44,8 +44,8 @@ DESKTOP_SEARCH_HOME=$BUILD/export-home HF_HOME=$BUILD/export-home/hf HF_HUB_OFFL
   "$VENV/bin/python" -c "
 import sys
 from pathlib import Path
-from desktop_search.core import bundled_model
-from desktop_search.core.model_source import export_model
+from desktop_search.core.model.bundled import converter as bundled_model
+from desktop_search.core.model.source import export_model
 dest = Path(sys.argv[1])
 if not bundled_model.is_complete(dest / bundled_model.folder_name(sys.argv[2])):
     print('exported', export_model(sys.argv[2], dest))

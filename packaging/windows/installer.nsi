@@ -36,7 +36,7 @@ SetCompressorDictSize 64
 !define APP_KEY "Software\${APP_ID}"
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP_ID}"
 !define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
-; Must equal desktop_search.core.autostart.RUN_VALUE_NAME, so the app's setting and the installer agree.
+; Must equal desktop_search.core.system.autostart.RUN_VALUE_NAME, so the app's setting and the installer agree.
 !define RUN_VALUE "${APP_NAME}"
 
 Name "${APP_NAME}"

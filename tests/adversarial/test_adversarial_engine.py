@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.pathkeys import to_key
+from desktop_search.core.config.settings import Settings
 from desktop_search.core.records import FileStatus
-from desktop_search.core.settings import Settings
+from desktop_search.core.store.pathkeys import to_key
 from tests.adversarial import hostile_files as hf
 from tests.adversarial.checks import assert_private
 from tests.core.extract_samples import make_docx, make_pdf
@@ -89,7 +89,7 @@ def test_hostile_folder_end_to_end(tmp_path: Path, real_embedder: object, privat
         assert "chinchilla" in engine.extracted_text(str(folder / "changing.nfo"))  # the final version won
         for rel in GOOD:
             assert records[to_key(str(folder / rel))].status == FileStatus.INDEXED, rel
-        if importlib.util.find_spec("desktop_search.core.search"):  # the search issue's module
+        if importlib.util.find_spec("desktop_search.core.search.searcher"):  # the search issue's module
             for w in written:
                 if w.outcome == "indexed" and w.marker:
                     hits = engine.search(w.marker, k=5, mode="keyword")

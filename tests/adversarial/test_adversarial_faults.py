@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.embedder import HashEmbedder
 from desktop_search.core.errors import StoreUnavailableError
+from desktop_search.core.model.embedder import HashEmbedder
 from desktop_search.core.records import FileStatus
 
 
@@ -217,8 +217,8 @@ conn.execute("ROLLBACK")
 
 @pytest.mark.timeout(300)
 def test_store_locked_by_another_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_search.core import ledger as ledger_module
     from desktop_search.core.engine import Engine
+    from desktop_search.core.store import ledger as ledger_module
 
     real_connect = sqlite3.connect
 

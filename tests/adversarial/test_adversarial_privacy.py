@@ -59,7 +59,7 @@ def test_chroma_telemetry_is_off_even_when_the_environment_asks_for_it(tmp_path:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from desktop_search.core.vectors import VectorStore\n"
+        "from desktop_search.core.store.vectors import VectorStore\n"
         "v = VectorStore(Path(sys.argv[1]), 'm')\n"
         "print(v._client.get_settings().anonymized_telemetry)\n"
     )
@@ -76,10 +76,10 @@ def test_chroma_telemetry_is_off_even_when_the_environment_asks_for_it(tmp_path:
 
 
 def test_store_files_are_readable_only_by_the_user(tmp_path: Path) -> None:
-    from desktop_search.core.ledger import ChunkRow
-    from desktop_search.core.pathkeys import chunk_id
     from desktop_search.core.records import FileRecord, FileStatus
-    from desktop_search.core.store import Store
+    from desktop_search.core.store.ledger import ChunkRow
+    from desktop_search.core.store.pathkeys import chunk_id
+    from desktop_search.core.store.store import Store
 
     index = tmp_path / "data" / "index"
     store = Store(index, "m")

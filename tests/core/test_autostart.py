@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import autostart
+from desktop_search.core.system import autostart
 
 COMMAND = ["/opt/Desktop Search/bin/desktop-search", "--hidden"]
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
 from desktop_search.core.errors import StoreUnavailableError
 from desktop_search.core.records import FileStatus
-from desktop_search.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 TOPICS = ["volcanoes", "tax law", "sourdough", "quantum dots", "jazz harmony", "glaciers", "chess openings"]
@@ -82,7 +82,7 @@ def test_kill_9_at_random_points_then_restart_is_consistent(tmp_path: Path, real
         assert report["consistent"], report
         records = engine.files()
         on_disk = {str(p) for p in docs.iterdir()}
-        from desktop_search.core.pathkeys import from_key
+        from desktop_search.core.store.pathkeys import from_key
 
         assert {from_key(r.path) for r in records} == on_disk
         assert all(r.status == FileStatus.INDEXED for r in records)

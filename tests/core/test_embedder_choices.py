@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from desktop_search.core.embedder import (
+from desktop_search.core.model.embedder import (
     GiB,
     choose_batch_size,
     choose_device,

@@ -6,9 +6,9 @@ import threading
 import time
 from pathlib import Path
 
-from desktop_search.core.embedder import HashEmbedder
+from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
-from desktop_search.core.settings import Settings
+from desktop_search.core.model.embedder import HashEmbedder
 
 
 class GatedEmbedder(HashEmbedder):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from desktop_search.core import half_embeddings
-from desktop_search.core.half_embeddings import HalfStoredEmbedding, compact_word_embeddings
+from desktop_search.core.model import half_embeddings
+from desktop_search.core.model.half_embeddings import HalfStoredEmbedding, compact_word_embeddings
 
 
 class _Encoder(torch.nn.Module):

@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from desktop_search.core.embedder import HashEmbedder
-from desktop_search.core.match_strength import (
+from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.records import SearchHit
+from desktop_search.core.search.match_strength import (
     ANSWER_STRENGTH,
     CALIBRATION_PAIRS,
     RAW_COSINE,
     MatchScale,
     measure_scale,
 )
-from desktop_search.core.records import SearchHit
-from desktop_search.core.search import Searcher
-from desktop_search.core.store import Store
+from desktop_search.core.search.searcher import Searcher
+from desktop_search.core.store.store import Store
 
 
 def test_anchors_read_zero_and_answer_strength() -> None:

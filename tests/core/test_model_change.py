@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
-from desktop_search.core.jobs import JobControl
-from desktop_search.core.pathkeys import from_key
+from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.records import Phase
-from desktop_search.core.settings import Settings
+from desktop_search.core.store.pathkeys import from_key
 
 OTHER_MODEL = "local/e5-small-copy"
 

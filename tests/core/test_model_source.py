@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import bundled_model, model_source
-from desktop_search.core.embedder import LoadProgress, SentenceTransformerEmbedder
+from desktop_search.core.config.paths import AppPaths
+from desktop_search.core.config.settings import DEFAULT_MODEL, Settings
 from desktop_search.core.errors import ModelUnavailableError
-from desktop_search.core.model_source import create_embedder, export_model, resolve_model_folder
-from desktop_search.core.paths import AppPaths
-from desktop_search.core.settings import DEFAULT_MODEL, Settings
+from desktop_search.core.model import source as model_source
+from desktop_search.core.model.bundled import converter as bundled_model
+from desktop_search.core.model.embedder import LoadProgress, SentenceTransformerEmbedder
+from desktop_search.core.model.source import create_embedder, export_model, resolve_model_folder
 
 OTHER_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 

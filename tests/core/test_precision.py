@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from desktop_search.core import precision as prec
-from desktop_search.core.calibration_passages import calibration_passages
-from desktop_search.core.embedder import HashEmbedder, SentenceTransformerEmbedder, effective_precision
-from desktop_search.core.paths import AppPaths
-from desktop_search.core.precision import (
+from desktop_search.core.config.paths import AppPaths
+from desktop_search.core.model import precision as prec
+from desktop_search.core.model.calibration_passages import calibration_passages
+from desktop_search.core.model.embedder import HashEmbedder, SentenceTransformerEmbedder, effective_precision
+from desktop_search.core.model.precision import (
     PRECISION_ENV,
     CandidateLoader,
     cached_choice,
@@ -244,7 +244,7 @@ class _FakeModel:
 def test_embedder_uses_the_calibrated_choice_and_falls_back_when_it_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from desktop_search.core import embedder as emb
+    from desktop_search.core.model import embedder as emb
 
     asked: list[str] = []
 
@@ -298,7 +298,7 @@ def test_bfloat16_vectors_agree_with_float32(real_model_folder: Path, real_embed
 
 
 def test_half_precision_that_fails_on_mps_falls_back_to_float32(monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_search.core import embedder as emb
+    from desktop_search.core.model import embedder as emb
 
     class NanModel(_FakeModel):
         def encode(self, texts: list[str], **_kwargs: Any) -> Any:

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.embedder import HashEmbedder
-from desktop_search.core.fusion import COVERAGE_POWER, STRAY_COVERAGE_POWER, Candidate, fuse
-from desktop_search.core.highlight import content_matches, find_spans, query_terms
-from desktop_search.core.ledger import SCHEMA_VERSION, ChunkRow, Ledger
-from desktop_search.core.pathkeys import chunk_id, to_key
+from desktop_search.core.model.embedder import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
-from desktop_search.core.search import Searcher, clean_query, dense_query_text
-from desktop_search.core.store import Store
+from desktop_search.core.search.fusion import COVERAGE_POWER, STRAY_COVERAGE_POWER, Candidate, fuse
+from desktop_search.core.search.highlight import content_matches, find_spans, query_terms
+from desktop_search.core.search.searcher import Searcher, clean_query, dense_query_text
+from desktop_search.core.store.ledger import SCHEMA_VERSION, ChunkRow, Ledger
+from desktop_search.core.store.pathkeys import chunk_id, to_key
+from desktop_search.core.store.store import Store
 
 
 def _write(store: Store, emb: HashEmbedder, path: str, texts: list[str], folder: str = "/docs", mtime=0.0):
@@ -156,7 +156,7 @@ def test_one_shared_word_counts_fully_unless_the_query_is_foreign(
         "/docs/gym.txt",
         ["Fast twitch muscle fibres tire quickly; the effect is known."],
     )
-    import desktop_search.core.search as search_module
+    import desktop_search.core.search.searcher as search_module
 
     powers: list[float] = []
 
@@ -308,7 +308,7 @@ def test_old_keyword_index_is_rebuilt_with_stemming(tmp_path: Path) -> None:
 
 
 def test_highlights_skip_stop_words_and_fragments() -> None:
-    from desktop_search.core.highlight import Highlighter, query_terms
+    from desktop_search.core.search.highlight import Highlighter, query_terms
 
     text = "Repot a cactus in spring, when it grows. Kakteen topft man im Frühjahr um."
     spans, matched = Highlighter(query_terms("when to repot a cactus")).find(text)

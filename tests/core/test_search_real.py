@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_search.core.chunking import Chunker
 from desktop_search.core.extract import extract_file
-from desktop_search.core.ledger import ChunkRow
-from desktop_search.core.pathkeys import chunk_id, to_key
+from desktop_search.core.index.chunking import Chunker
 from desktop_search.core.records import FileRecord, FileStatus
-from desktop_search.core.search import Searcher
-from desktop_search.core.store import Store
+from desktop_search.core.search.searcher import Searcher
+from desktop_search.core.store.ledger import ChunkRow
+from desktop_search.core.store.pathkeys import chunk_id, to_key
+from desktop_search.core.store.store import Store
 
 pytestmark = pytest.mark.model
 
@@ -177,7 +177,7 @@ def test_search_while_another_thread_writes(indexed, real_embedder) -> None:
 def test_engine_end_to_end(tmp_path: Path, real_embedder) -> None:
     """Through the product: Engine.open + add_folder + index + search / find_similar."""
     from desktop_search.core.engine import Engine
-    from desktop_search.core.pathkeys import from_key
+    from desktop_search.core.store.pathkeys import from_key
 
     folder = tmp_path / "docs"
     folder.mkdir()

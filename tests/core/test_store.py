@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_search.core.embedder import HashEmbedder
-from desktop_search.core.ledger import ChunkRow, fts_query
-from desktop_search.core.pathkeys import chunk_id, display, from_key, to_key
+from desktop_search.core.model.embedder import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
-from desktop_search.core.store import Store
+from desktop_search.core.store.ledger import ChunkRow, fts_query
+from desktop_search.core.store.pathkeys import chunk_id, display, from_key, to_key
+from desktop_search.core.store.store import Store
 
 
 def _write(store: Store, emb: HashEmbedder, path: str, texts: list[str], folder: str = "/docs", mtime=0.0):

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
 from desktop_search.core.extract.plaintext import title_line
-from desktop_search.core.indexer import embedding_text
-from desktop_search.core.pathkeys import to_key
-from desktop_search.core.settings import Settings
+from desktop_search.core.index.indexer import embedding_text
+from desktop_search.core.store.pathkeys import to_key
 
 BODY = " ".join(
     f"Sentence {i} describes how the colony keeps its queen warm through the cold." for i in range(90)

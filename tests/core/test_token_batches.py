@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_search.core.token_batches import length_sorted_batches, padded, truncate
+from desktop_search.core.model.token_batches import length_sorted_batches, padded, truncate
 
 
 def test_truncate_keeps_the_closing_token() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from desktop_search.core.watch_changes import ChangeCoalescer, FolderChanges
-from desktop_search.core.watch_filters import any_of, default_is_excluded, inside_any, never_excluded
+from desktop_search.core.watch.changes import ChangeCoalescer, FolderChanges
+from desktop_search.core.watch.filters import any_of, default_is_excluded, inside_any, never_excluded
 
 R = os.path.join(os.sep, "w")
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
-from desktop_search.core.pathkeys import from_key
 from desktop_search.core.records import FileStatus
-from desktop_search.core.settings import Settings
+from desktop_search.core.store.pathkeys import from_key
 
 
 def _names(engine: Engine) -> dict[str, FileStatus]:

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from watchdog.observers import Observer
 
-from desktop_search.core.watch_filters import any_of, default_is_excluded, inside_any
-from desktop_search.core.watcher import FolderChanges, FolderWatcher
+from desktop_search.core.watch.filters import any_of, default_is_excluded, inside_any
+from desktop_search.core.watch.watcher import FolderChanges, FolderWatcher
 
 FAST = {"debounce_s": 0.15, "max_delay_s": 1.0, "presence_poll_s": 0.1}
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from desktop_search.core.paths import resolve_paths
-from desktop_search.core.settings import load_settings
-from desktop_search.core.state import load_state
+from desktop_search.core.config.paths import resolve_paths
+from desktop_search.core.config.settings import load_settings
+from desktop_search.core.config.state import load_state
 from desktop_search.gui.engine_bridge import ModelState
 from desktop_search.gui.settings_dialog import SettingsDialog, apply_settings
 

@@ -18,11 +18,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop_search.core.embedder import HashEmbedder
+from desktop_search.core.config.state import load_state
 from desktop_search.core.engine import Engine
-from desktop_search.core.pathkeys import from_key
+from desktop_search.core.model.embedder import HashEmbedder
 from desktop_search.core.records import FileStatus, IndexProgress, Phase
-from desktop_search.core.state import load_state
+from desktop_search.core.store.pathkeys import from_key
 from desktop_search.gui.app import AppContext, build_context
 from desktop_search.gui.single_instance import InstanceMessage, Role, SingleInstance
 from desktop_search.gui.tray import NOTICE_KEY, STATE_SECTION, TrayController, install_tray, tooltip_text
@@ -124,7 +124,6 @@ def test_tooltip_text() -> None:
 
 @pytest.mark.model
 def test_quick_search_finds_and_opens_the_chosen_file(qtbot, make_app, docs: Path, real_embedder) -> None:
-    pytest.importorskip("desktop_search.core.search", reason="the search layer has not landed on this branch")
     ctx, opener = make_app(docs, real_embedder, wait_indexed=len(DOCS) + 1)
     tray = _tray(ctx, hidden=True)
     assert not ctx.window.isVisible()

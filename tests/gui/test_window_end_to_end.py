@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop_search.core.config.settings import Settings
 from desktop_search.core.records import FileStatus, IndexProgress, Phase
-from desktop_search.core.settings import Settings
 from desktop_search.gui.engine_bridge import ModelState
 from desktop_search.gui.results_model import ResultRole
 from tests.core.extract_samples import make_pdf

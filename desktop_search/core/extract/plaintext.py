@@ -12,7 +12,7 @@ def title_line(text: str) -> str | None:
     """A short first line set off by a blank line, with more text after it: the text's title.
 
     Notes, README files, exported articles and abstracts often start that way; the title then gives
-    every chunk of the file its context (see :func:`desktop_search.core.indexer.embedding_text`).
+    every chunk of the file its context (see :func:`desktop_search.core.index.indexer.embedding_text`).
     """
     lines = text.lstrip().split("\n", 2)
     if len(lines) < 3 or lines[1].strip():

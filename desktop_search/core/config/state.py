@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from desktop_search.core.settings import write_toml_atomic
+from desktop_search.core.config.settings import write_toml_atomic
 
 log = logging.getLogger(__name__)
 

@@ -67,7 +67,7 @@ def where_clause(
     f = filters or SearchFilters()
     clauses: list[dict[str, Any]] = []
     if f.folders:
-        from desktop_search.core.pathkeys import to_key
+        from desktop_search.core.store.pathkeys import to_key
 
         ors = [{"dirs": {"$contains": to_key(str(folder).rstrip("/\\") or os.sep)}} for folder in f.folders]
         clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})

@@ -24,17 +24,17 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from desktop_search.core.chunking import Chunker
-from desktop_search.core.embedder import Embedder
 from desktop_search.core.errors import Cancelled
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
 from desktop_search.core.extract.reading import os_error_reason
-from desktop_search.core.jobs import JobControl
-from desktop_search.core.ledger import ChunkRow
-from desktop_search.core.pathkeys import chunk_id, display
+from desktop_search.core.index.chunking import Chunker
+from desktop_search.core.index.jobs import JobControl
+from desktop_search.core.index.scanner import DiskFile, ScanPlan, content_hash
+from desktop_search.core.model.embedder import Embedder
 from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
-from desktop_search.core.scanner import DiskFile, ScanPlan, content_hash
-from desktop_search.core.store import Store
+from desktop_search.core.store.ledger import ChunkRow
+from desktop_search.core.store.pathkeys import chunk_id, display
+from desktop_search.core.store.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@
 ReadDirectoryChangesW; the polling observer where a native watch cannot be had) and hands the
 net changes (:class:`FolderChanges`) to one callback, on one thread of its own:
 
-- events are coalesced per path (:mod:`desktop_search.core.watch_changes`) and delivered after
+- events are coalesced per path (:mod:`desktop_search.core.watch.changes`) and delivered after
   ``debounce_s`` of quiet, but never later than ``max_delay_s`` after the first pending event, so a
   steady stream still flows in a few large batches;
 - paths that ``is_excluded`` selects (by default :func:`default_is_excluded`: hidden, temporary,
@@ -50,8 +50,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from desktop_search.core.watch_changes import ChangeCoalescer, FolderChanges, is_within
-from desktop_search.core.watch_filters import PathPredicate, any_of, default_is_excluded, inside_any
+from desktop_search.core.watch.changes import ChangeCoalescer, FolderChanges, is_within
+from desktop_search.core.watch.filters import PathPredicate, any_of, default_is_excluded, inside_any
 
 __all__ = [
     "FolderChanges",

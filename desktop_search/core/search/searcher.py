@@ -17,8 +17,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from desktop_search.core.embedder import Embedder
-from desktop_search.core.fusion import (
+from desktop_search.core.model.embedder import Embedder
+from desktop_search.core.records import SearchFilters, SearchHit, Span
+from desktop_search.core.search.fusion import (
     COVERAGE_POWER,
     RRF_K,
     STRAY_COVERAGE_POWER,
@@ -26,11 +27,16 @@ from desktop_search.core.fusion import (
     assign_dense_ranks,
     fuse,
 )
-from desktop_search.core.highlight import Highlighter, QueryTerm, content_matches, coverage, query_terms
-from desktop_search.core.ledger import ChunkRow, KeywordAnswer
-from desktop_search.core.match_strength import RAW_COSINE, MatchScale, measure_scale
-from desktop_search.core.records import SearchFilters, SearchHit, Span
-from desktop_search.core.store import Store
+from desktop_search.core.search.highlight import (
+    Highlighter,
+    QueryTerm,
+    content_matches,
+    coverage,
+    query_terms,
+)
+from desktop_search.core.search.match_strength import RAW_COSINE, MatchScale, measure_scale
+from desktop_search.core.store.ledger import ChunkRow, KeywordAnswer
+from desktop_search.core.store.store import Store
 
 log = logging.getLogger(__name__)
 

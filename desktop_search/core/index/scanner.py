@@ -13,10 +13,10 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from desktop_search.core.exclusions import Exclusions
 from desktop_search.core.extract.kinds import is_listed
-from desktop_search.core.pathkeys import from_key, to_key
+from desktop_search.core.index.exclusions import Exclusions
 from desktop_search.core.records import FileRecord, FileStatus
+from desktop_search.core.store.pathkeys import from_key, to_key
 
 log = logging.getLogger(__name__)
 HASH_CHUNK = 1 << 20

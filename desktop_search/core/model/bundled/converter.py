@@ -172,7 +172,7 @@ def _remove_stale_partials(models_dir: Path, name: str) -> None:
 
 def convert(source: Path, dest: Path) -> None:
     """Write a complete sentence-transformers folder for ``source`` into ``dest`` (marker last)."""
-    from desktop_search.core.e5s1_format import E5S1File
+    from desktop_search.core.model.bundled.e5s1_format import E5S1File
 
     started = time.perf_counter()
     model = E5S1File(source)
@@ -187,7 +187,7 @@ def convert(source: Path, dest: Path) -> None:
 def _write_weights(model: Any, path: Path) -> None:
     from safetensors.numpy import save_file
 
-    from desktop_search.core.e5s1_format import iter_bert_tensors
+    from desktop_search.core.model.bundled.e5s1_format import iter_bert_tensors
 
     tensors = {key: model.tensor(name, shape, np.float16) for name, key, shape in iter_bert_tensors(model)}
     hidden = model.header.hidden
@@ -211,7 +211,7 @@ def build_tokenizer(model: Any) -> Any:
         processors,
     )
 
-    from desktop_search.core.charsmap import build_charsmap, composition_entries
+    from desktop_search.core.model.bundled.charsmap import build_charsmap, composition_entries
 
     h = model.header
     mask_id = len(model.pieces) - 1

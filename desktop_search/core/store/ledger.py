@@ -17,8 +17,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_search.core.keyword_plan import ROW_BUDGET, all_of, any_of, plan_terms
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
+from desktop_search.core.search.keyword_plan import ROW_BUDGET, all_of, any_of, plan_terms
 
 SCHEMA_VERSION = 2
 # Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".

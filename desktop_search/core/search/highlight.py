@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from desktop_search.core.ledger import STOPWORDS
 from desktop_search.core.records import Span
+from desktop_search.core.store.ledger import STOPWORDS
 
 # word characters plus combining marks, so decomposed accents stay inside their word
 _TOKEN = re.compile(r"[\w\u0300-\u036f]+", re.UNICODE)

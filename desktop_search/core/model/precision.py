@@ -5,7 +5,7 @@ AVX-512 BF16 or AMX; without them PyTorch emulates it and runs several times *sl
 measured, not assumed:
 
 * :func:`calibrate` times each candidate (:data:`AUTO_CANDIDATES`: float32, bfloat16) on a fixed set of
-  multilingual passages (:mod:`desktop_search.core.calibration_passages`) and checks that its vectors
+  multilingual passages (:mod:`desktop_search.core.model.calibration_passages`) and checks that its vectors
   agree with float32 (mean cosine ≥ :data:`MIN_AGREEMENT`). The fastest agreeing candidate wins if it is
   at least :data:`MIN_SPEEDUP` times faster than float32; otherwise float32 stays. A candidate that
   errors or disagrees is never chosen.
@@ -45,8 +45,8 @@ from typing import Any
 
 import numpy as np
 
-from desktop_search.core.calibration_passages import calibration_passages
-from desktop_search.core.paths import AppPaths
+from desktop_search.core.config.paths import AppPaths
+from desktop_search.core.model.calibration_passages import calibration_passages
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ _calibration_lock = threading.Lock()
 
 def env_precision() -> str | None:
     """The precision forced by ``DESKTOP_SEARCH_PRECISION``, or None (unset, empty, ``auto`` or unknown)."""
-    from desktop_search.core.settings import PRECISIONS
+    from desktop_search.core.config.settings import PRECISIONS
 
     value = os.environ.get(PRECISION_ENV, "").strip().lower()
     if not value or value == "auto":
@@ -364,7 +364,7 @@ def model_candidates(
     model_folder: Path, precisions: Sequence[str] = AUTO_CANDIDATES
 ) -> dict[str, CandidateLoader]:
     """Loaders of the real model on the CPU in each precision (see :func:`embedder.load_model`)."""
-    from desktop_search.core.embedder import choose_batch_size, load_model
+    from desktop_search.core.model.embedder import choose_batch_size, load_model
 
     batch = choose_batch_size("cpu")
 

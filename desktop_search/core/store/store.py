@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop_search.core.ledger import ChunkRow, Ledger
-from desktop_search.core.pathkeys import chunk_id, parent_dirs
 from desktop_search.core.records import FileRecord, FileStatus
-from desktop_search.core.vectors import VectorMeta, VectorStore
+from desktop_search.core.store.ledger import ChunkRow, Ledger
+from desktop_search.core.store.pathkeys import chunk_id, parent_dirs
+from desktop_search.core.store.vectors import VectorMeta, VectorStore
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """One typed settings model, saved as TOML in the user config dir.
 
 User settings live here; remembered window state (geometry, last filters) lives apart in
-``state.toml`` (see :mod:`desktop_search.core.state`). Unknown keys are ignored, missing keys take
+``state.toml`` (see :mod:`desktop_search.core.config.state`). Unknown keys are ignored, missing keys take
 defaults, and ``version`` drives migrations of older files.
 """
 

@@ -14,11 +14,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_search.core import bundled_model
-from desktop_search.core.embedder import LoadProgress, SentenceTransformerEmbedder
+from desktop_search.core.config.paths import AppPaths
+from desktop_search.core.config.settings import Settings
 from desktop_search.core.errors import ModelUnavailableError
-from desktop_search.core.paths import AppPaths
-from desktop_search.core.settings import Settings
+from desktop_search.core.model.bundled import converter as bundled_model
+from desktop_search.core.model.embedder import LoadProgress, SentenceTransformerEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def create_embedder(
         return resolve_model_folder(settings.model, paths, settings.model_path, allow_download, progress)
 
     def cpu_precision(model_name: str, model_folder: Path) -> str:
-        from desktop_search.core.precision import resolve_cpu_precision
+        from desktop_search.core.model.precision import resolve_cpu_precision
 
         return resolve_cpu_precision(model_name, model_folder, paths)
 
@@ -200,7 +200,7 @@ def create_embedder(
 
 def export_model(model_name: str, dest_dir: Path, paths: AppPaths | None = None) -> Path:
     """Copy the resolved model folder to ``dest_dir/<org--name>`` (used when packaging the app)."""
-    from desktop_search.core.paths import resolve_paths
+    from desktop_search.core.config.paths import resolve_paths
 
     source = resolve_model_folder(model_name, paths or resolve_paths())
     target = Path(dest_dir) / bundled_model.folder_name(model_name)

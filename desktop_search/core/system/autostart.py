@@ -54,7 +54,7 @@ def app_command(*flags: str) -> list[str]:
     otherwise the current interpreter runs the package (``python -m desktop_search``). A data folder
     set with ``--data-dir`` (``$DESKTOP_SEARCH_HOME``) is kept, so the entry starts the same app.
     """
-    from desktop_search.core.paths import HOME_ENV
+    from desktop_search.core.config.paths import HOME_ENV
 
     home = os.environ.get(HOME_ENV)
     flags = ("--data-dir", home, *flags) if home else flags

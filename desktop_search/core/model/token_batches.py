@@ -1,7 +1,8 @@
 """Token id lists into model batches: truncation, length-sorted batching and padding (numpy, no torch).
 
 The embedder tokenizes with one shared fast tokenizer and pads here itself, so no thread ever changes
-the tokenizer's padding or truncation state (see :class:`~desktop_search.core.embedder.SharedTokenizer`).
+the tokenizer's padding or truncation state (see
+:class:`~desktop_search.core.model.embedder.SharedTokenizer`).
 """
 
 from __future__ import annotations

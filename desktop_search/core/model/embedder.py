@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from desktop_search.core.token_batches import length_sorted_batches, padded, truncate
+from desktop_search.core.model.token_batches import length_sorted_batches, padded, truncate
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def effective_precision(
     """The precision the model runs in: ``override`` (the environment) beats ``preference`` (a setting).
 
     ``auto`` is half precision on a GPU and, on the CPU, whatever ``cpu_auto`` returns (the calibrated
-    choice, see :mod:`desktop_search.core.precision`), else float32. A precision the device cannot use
+    choice, see :mod:`desktop_search.core.model.precision`), else float32. A precision the device cannot use
     (int8 on a GPU, float16 on the CPU) becomes the device's default.
     """
     wanted = override or preference
@@ -141,7 +141,7 @@ def load_model(folder: Path | str, device: str, precision: str) -> Any:
     )
     model.eval()
     if device == "cpu" and precision in ("float32", "int8"):
-        from desktop_search.core.half_embeddings import compact_word_embeddings
+        from desktop_search.core.model.half_embeddings import compact_word_embeddings
 
         compact_word_embeddings(model)  # 366 MB → 183 MB for the default model, lossless
     if precision == "int8":
@@ -198,12 +198,12 @@ class LoadProgress:
 class SentenceTransformerEmbedder:
     """The real embedder: a sentence-transformers model loaded lazily on first use.
 
-    ``model_folder`` is a resolved local folder (see :mod:`desktop_search.core.model_source`).
+    ``model_folder`` is a resolved local folder (see :mod:`desktop_search.core.model.source`).
     Loading is thread-safe; call :meth:`load` from a worker thread to keep a UI responsive.
 
     ``precision`` is a setting (auto, float32, bfloat16, float16, int8); ``DESKTOP_SEARCH_PRECISION``
     overrides it. With ``auto`` on the CPU, ``cpu_precision(model_name, folder)`` gives the calibrated
-    choice (:func:`desktop_search.core.precision.resolve_cpu_precision`; float32 without it). After
+    choice (:func:`desktop_search.core.model.precision.resolve_cpu_precision`; float32 without it). After
     loading, :attr:`precision` is the one in effect: a precision that fails to load or to encode (fp16
     on some MPS machines) falls back to float32. Queries and documents use the same model.
     """
@@ -250,7 +250,7 @@ class SentenceTransformerEmbedder:
         folder = self._folder_source() if callable(self._folder_source) else self._folder_source
         import torch
 
-        from desktop_search.core.precision import env_precision
+        from desktop_search.core.model.precision import env_precision
 
         device = choose_device(self._device_pref, torch)
         precision = effective_precision(
