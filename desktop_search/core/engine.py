@@ -48,6 +48,8 @@ EMBEDDER_ENV = "DESKTOP_SEARCH_EMBEDDER"  # "hash": the fast fake embedder (test
 _UNAVAILABLE_KEY = "unavailable_folders"
 _ACTIVE_MODEL_FILE = "active-model.json"  # which model's index serves searches
 _DIRTY_KEY = "run_in_progress"  # set while indexing; still set at start-up means the last run was killed
+# settings whose change alters what is indexed or how it is cut: a rescan follows
+RESCAN_FIELDS = frozenset({"chunk_tokens", "chunk_overlap_tokens", "exclusions", "include_hidden"})
 
 
 def _embedder_from_env() -> Embedder | None:
@@ -140,12 +142,7 @@ class Engine:
         The switch is atomic once the new index is complete; the old index is removed only then, and a
         switch interrupted by a crash resumes at the next start.
         """
-        with self._lock:
-            self.settings.model = model_name
-            self.settings.model_path = model_path
-            self.save_settings()
-        if self._service is not None:
-            self._service.wake()
+        self.update_settings(model=model_name, model_path=model_path)
 
     def migrate_model(
         self, progress: ProgressCallback | None = None, control: JobControl | None = None
@@ -199,6 +196,31 @@ class Engine:
 
     def save_settings(self) -> None:
         save_settings(self.settings, self.paths.settings_file)
+
+    def update_settings(self, **changes: Any) -> set[str]:
+        """Change settings by name, validate, save, and start what the changes need.
+
+        A new model is built in the background while the current index serves; a change of what is
+        indexed (exclusions, passage size, hidden files) rescans. Raises SettingsError for a bad value
+        (nothing is changed then). Returns the names of the fields that changed.
+        """
+        with self._lock:
+            new = dataclasses.replace(self.settings, **changes).validate()
+            changed = {
+                f.name
+                for f in dataclasses.fields(Settings)
+                if getattr(self.settings, f.name) != getattr(new, f.name)
+            }
+            if not changed:
+                return changed
+            for name in changed:
+                setattr(self.settings, name, getattr(new, name))
+            self.save_settings()
+        if changed & {"model", "model_path"} and self._service is not None:
+            self._service.wake()
+        if changed & RESCAN_FIELDS:
+            self.request_scan()
+        return changed
 
     # -- model ---------------------------------------------------------------------------------------
 
