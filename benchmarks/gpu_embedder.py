@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desktop_search.core.config.settings import DEFAULT_MODEL
 from desktop_search.core.model.calibration_passages import calibration_passages
-from desktop_search.core.model.embedder import SentenceTransformerEmbedder
+from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
 QUERIES = [
     "quarterly revenue growth in the north",
@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         convert(args.bin, folder)
         report["conversion_s"] = round(time.perf_counter() - started, 1)
 
-    gpu = SentenceTransformerEmbedder(DEFAULT_MODEL, folder, device="auto", precision="auto").load()
+    gpu = SentenceTransformerEmbedder(DEFAULT_MODEL, folder, device="auto", precision="auto")
+    gpu.load()
     report["chosen"] = {"device": gpu.device, "precision": gpu.precision, "batch_size": gpu.batch_size}
     if gpu.device == "cuda":
         free, total = torch.cuda.mem_get_info()
@@ -92,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             "free_gib": round(free / 2**30, 1),
             "total_gib": round(total / 2**30, 1),
         }
-    cpu = SentenceTransformerEmbedder(DEFAULT_MODEL, folder, device="cpu", precision="float32").load()
+    cpu = SentenceTransformerEmbedder(DEFAULT_MODEL, folder, device="cpu", precision="float32")
+    cpu.load()
 
     texts = passages(args.passages)
     gpu_rate, gpu_vectors = timed_documents(gpu, texts)

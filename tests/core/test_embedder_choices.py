@@ -6,13 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from desktop_search.core.model.embedder import (
-    GiB,
-    choose_batch_size,
-    choose_device,
-    default_precision,
-    uses_e5_prompts,
-)
+from desktop_search.core.model.device import GiB, choose_batch_size, choose_device, default_precision
+from desktop_search.core.model.sentence_transformer import uses_e5_prompts
 
 
 def fake_torch(cuda: bool = False, mps: bool | None = False) -> SimpleNamespace:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
-from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.model.protocol import HashEmbedder
 
 
 class GatedEmbedder(HashEmbedder):

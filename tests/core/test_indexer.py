@@ -15,7 +15,7 @@ import pytest
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
 from desktop_search.core.index.jobs import JobControl
-from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileStatus, Phase
 from desktop_search.core.store.pathkeys import from_key, to_key
 from tests.core.extract_samples import (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 from desktop_search.core.search.keyword_plan import plan_terms
 from desktop_search.core.store.ledger import ChunkRow

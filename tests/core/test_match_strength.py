@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import SearchHit
 from desktop_search.core.search.match_strength import (
     ANSWER_STRENGTH,

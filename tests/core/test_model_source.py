@@ -12,7 +12,8 @@ from desktop_search.core.config.settings import DEFAULT_MODEL, Settings
 from desktop_search.core.errors import ModelUnavailableError
 from desktop_search.core.model import source as model_source
 from desktop_search.core.model.bundled import converter as bundled_model
-from desktop_search.core.model.embedder import LoadProgress, SentenceTransformerEmbedder
+from desktop_search.core.model.protocol import LoadProgress
+from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 from desktop_search.core.model.source import create_embedder, export_model, resolve_model_folder
 
 OTHER_MODEL = "sentence-transformers/all-MiniLM-L6-v2"

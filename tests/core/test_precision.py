@@ -15,7 +15,7 @@ import pytest
 from desktop_search.core.config.paths import AppPaths
 from desktop_search.core.model import precision as prec
 from desktop_search.core.model.calibration_passages import calibration_passages
-from desktop_search.core.model.embedder import HashEmbedder, SentenceTransformerEmbedder, effective_precision
+from desktop_search.core.model.device import effective_precision
 from desktop_search.core.model.precision import (
     PRECISION_ENV,
     CandidateLoader,
@@ -26,6 +26,8 @@ from desktop_search.core.model.precision import (
     env_precision,
     resolve_cpu_precision,
 )
+from desktop_search.core.model.protocol import HashEmbedder
+from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
 PASSAGES = calibration_passages(8)
 MODEL = "test/model"
@@ -244,7 +246,7 @@ class _FakeModel:
 def test_embedder_uses_the_calibrated_choice_and_falls_back_when_it_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from desktop_search.core.model import embedder as emb
+    from desktop_search.core.model import sentence_transformer as emb
 
     asked: list[str] = []
 
@@ -258,19 +260,22 @@ def test_embedder_uses_the_calibrated_choice_and_falls_back_when_it_fails(
     chosen = SentenceTransformerEmbedder(
         MODEL, Path("x"), device="cpu", cpu_precision=lambda m, f: "bfloat16"
     )
-    assert chosen.load().precision == "bfloat16"
+    chosen.load()
+    assert chosen.precision == "bfloat16"
     vectors = chosen.embed_documents(["one", "two"])
     assert vectors.dtype == np.float32 and vectors.shape == (2, 4)  # bf16 tensors come out as float32 numpy
 
     failing = SentenceTransformerEmbedder(MODEL, Path("x"), device="cpu", cpu_precision=lambda m, f: "int8")
-    assert failing.load().precision == "float32"
+    failing.load()
+    assert failing.precision == "float32"
     assert asked[-2:] == ["int8", "float32"]
 
     monkeypatch.setenv(PRECISION_ENV, "float32")
     overridden = SentenceTransformerEmbedder(
         MODEL, Path("x"), device="cpu", precision="bfloat16", cpu_precision=lambda m, f: "int8"
     )
-    assert overridden.load().precision == "float32"
+    overridden.load()
+    assert overridden.precision == "float32"
 
 
 SHORT_TEXTS = [
@@ -287,7 +292,8 @@ def test_bfloat16_vectors_agree_with_float32(real_model_folder: Path, real_embed
     bf16 = SentenceTransformerEmbedder(
         real_embedder.model_name, real_model_folder, device="cpu", precision="bfloat16"
     )
-    assert bf16.load().precision == "bfloat16"
+    bf16.load()
+    assert bf16.precision == "bfloat16"
     docs = bf16.embed_documents(SHORT_TEXTS)
     query = bf16.embed_query("Wann wird die Bahnstrecke gesperrt?")
     assert docs.dtype == np.float32 and query.dtype == np.float32
@@ -298,7 +304,7 @@ def test_bfloat16_vectors_agree_with_float32(real_model_folder: Path, real_embed
 
 
 def test_half_precision_that_fails_on_mps_falls_back_to_float32(monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_search.core.model import embedder as emb
+    from desktop_search.core.model import sentence_transformer as emb
 
     class NanModel(_FakeModel):
         def encode(self, texts: list[str], **_kwargs: Any) -> Any:
@@ -309,4 +315,5 @@ def test_half_precision_that_fails_on_mps_falls_back_to_float32(monkeypatch: pyt
     monkeypatch.setattr(emb, "choose_device", lambda preference, torch_module: "mps")
     monkeypatch.setattr(emb, "load_model", lambda f, d, p: NanModel(p) if p == "float16" else _FakeModel(p))
     embedder = SentenceTransformerEmbedder(MODEL, Path("x"), device="mps")
-    assert embedder.load().precision == "float32" and embedder.device == "mps"
+    embedder.load()
+    assert embedder.precision == "float32" and embedder.device == "mps"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 from desktop_search.core.search.fusion import COVERAGE_POWER, STRAY_COVERAGE_POWER, Candidate, fuse
 from desktop_search.core.search.highlight import content_matches, find_spans, query_terms

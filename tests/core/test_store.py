@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 from desktop_search.core.store.ledger import ChunkRow, fts_query
 from desktop_search.core.store.pathkeys import chunk_id, display, from_key, to_key

@@ -7,7 +7,7 @@ import time
 
 from PySide6.QtCore import QTimer
 
-from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.gui.engine_bridge import ModelState
 
 HEAVY_MODULES = ("torch", "sentence_transformers", "chromadb")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_search.core.config.state import load_state
 from desktop_search.core.engine import Engine
-from desktop_search.core.model.embedder import HashEmbedder
+from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileStatus, IndexProgress, Phase
 from desktop_search.core.store.pathkeys import from_key
 from desktop_search.gui.app import AppContext, build_context

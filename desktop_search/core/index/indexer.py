@@ -30,7 +30,7 @@ from desktop_search.core.extract.reading import os_error_reason
 from desktop_search.core.index.chunking import Chunker
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.scanner import DiskFile, ScanPlan, content_hash
-from desktop_search.core.model.embedder import Embedder
+from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id, display

@@ -47,6 +47,8 @@ import numpy as np
 
 from desktop_search.core.config.paths import AppPaths
 from desktop_search.core.model.calibration_passages import calibration_passages
+from desktop_search.core.model.device import choose_batch_size
+from desktop_search.core.model.loading import load_model
 
 log = logging.getLogger(__name__)
 
@@ -363,9 +365,7 @@ def store_choice(
 def model_candidates(
     model_folder: Path, precisions: Sequence[str] = AUTO_CANDIDATES
 ) -> dict[str, CandidateLoader]:
-    """Loaders of the real model on the CPU in each precision (see :func:`embedder.load_model`)."""
-    from desktop_search.core.model.embedder import choose_batch_size, load_model
-
+    """Loaders of the real model on the CPU in each precision (see :func:`loading.load_model`)."""
     batch = choose_batch_size("cpu")
 
     def loader(precision: str) -> CandidateLoader:

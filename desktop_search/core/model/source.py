@@ -11,14 +11,15 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from desktop_search.core.config.paths import AppPaths
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.errors import ModelUnavailableError
 from desktop_search.core.model.bundled import converter as bundled_model
-from desktop_search.core.model.embedder import LoadProgress, SentenceTransformerEmbedder
+from desktop_search.core.model.precision import resolve_cpu_precision
+from desktop_search.core.model.protocol import LoadCallback, LoadProgress
+from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,6 @@ _IGNORED_DOWNLOADS = [
     "tf_model*",
     "flax_model*",
 ]
-
-Progress = Callable[[LoadProgress], None]
 
 
 def packaged_models_dir() -> Path | None:
@@ -59,7 +58,7 @@ def resolve_model_folder(
     paths: AppPaths,
     local_path: str = "",
     allow_download: bool = False,
-    progress: Progress | None = None,
+    progress: LoadCallback | None = None,
 ) -> Path:
     """A local folder holding ``model_name``; raises :class:`ModelUnavailableError` if there is none."""
     report = progress or (lambda _step: None)
@@ -103,7 +102,7 @@ def _hub_cache_folder(model_name: str) -> Path | None:
     return folder if is_model_folder(folder) else None
 
 
-def _download(model_name: str, report: Progress) -> Path:
+def _download(model_name: str, report: LoadCallback) -> Path:
     from huggingface_hub import snapshot_download
 
     report(LoadProgress(f"Downloading {model_name}…", 0.0))
@@ -145,7 +144,7 @@ def _download(model_name: str, report: Progress) -> Path:
     return folder
 
 
-def _progress_bar_class(model_name: str, report: Progress) -> type:
+def _progress_bar_class(model_name: str, report: LoadCallback) -> type:
     """A silent tqdm class that turns the hub's byte counters into :class:`LoadProgress` steps."""
     import io
 
@@ -169,23 +168,19 @@ def _progress_bar_class(model_name: str, report: Progress) -> type:
 
 
 def create_embedder(
-    settings: Settings,
-    paths: AppPaths,
-    progress: Progress | None = None,
-    allow_download: bool = False,
+    settings: Settings, paths: AppPaths, allow_download: bool = False
 ) -> SentenceTransformerEmbedder:
-    """The configured embedder; the model folder is resolved lazily inside ``load()``.
+    """The configured embedder; the model folder is resolved lazily inside ``load(progress)``, which
+    hears the resolution's steps (preparing the offline model, a download).
 
     With precision ``auto`` on the CPU, ``load()`` uses the precision calibrated for this machine
     (measured on the first load, a few seconds, then read from the cache dir).
     """
 
-    def folder() -> Path:
+    def folder(progress: LoadCallback | None) -> Path:
         return resolve_model_folder(settings.model, paths, settings.model_path, allow_download, progress)
 
     def cpu_precision(model_name: str, model_folder: Path) -> str:
-        from desktop_search.core.model.precision import resolve_cpu_precision
-
         return resolve_cpu_precision(model_name, model_folder, paths)
 
     return SentenceTransformerEmbedder(

@@ -2,7 +2,7 @@
 
 The embedder tokenizes with one shared fast tokenizer and pads here itself, so no thread ever changes
 the tokenizer's padding or truncation state (see
-:class:`~desktop_search.core.model.embedder.SharedTokenizer`).
+:class:`~desktop_search.core.model.tokenizer.SharedTokenizer`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop_search.core.model.embedder import Embedder
+from desktop_search.core.model.protocol import Embedder
 
 ANSWER_STRENGTH = 0.9  # what a passage as close as a typical answer shows
 MIN_SPAN = 1e-3  # anchors closer than this say nothing (a fake or broken model): raw cosine is shown

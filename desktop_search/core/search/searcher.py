@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from desktop_search.core.model.embedder import Embedder
+from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import SearchFilters, SearchHit, Span
 from desktop_search.core.search.fusion import (
     COVERAGE_POWER,

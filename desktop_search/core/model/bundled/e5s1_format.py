@@ -55,7 +55,7 @@ class E5S1File:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._data = np.memmap(path, dtype=np.uint8, mode="r")
-        buf = memoryview(self._data)
+        buf = self._data.data  # a memoryview of the mapped bytes
         if len(buf) < 8 or bytes(buf[:4]) != MAGIC:
             raise E5S1FormatError(f"{path} is not an E5S1 model file")
         pos = 8

@@ -1,0 +1,237 @@
+"""The real embedder: :class:`SentenceTransformerEmbedder`, a sentence-transformers model loaded lazily
+on first use, with the device and precision chosen for the machine (:mod:`device`), E5 prompts, and its
+own tokenize-pad-forward path over the :class:`~desktop_search.core.model.tokenizer.SharedTokenizer`.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop_search.core.model.device import choose_batch_size, choose_device, effective_precision
+from desktop_search.core.model.loading import check_encodes, load_model, release_freed_memory
+from desktop_search.core.model.precision import env_precision
+from desktop_search.core.model.protocol import LoadCallback, clean_text
+from desktop_search.core.model.token_batches import length_sorted_batches, padded, truncate
+from desktop_search.core.model.tokenizer import SharedTokenizer
+
+log = logging.getLogger(__name__)
+
+QUERY_PROMPT = "query: "
+PASSAGE_PROMPT = "passage: "
+
+# A resolved local model folder, or a function that resolves it when the model loads (it may report
+# steps such as a download to the load's progress callback).
+ModelFolder = Path | Callable[[LoadCallback | None], Path]
+
+
+def uses_e5_prompts(model_name: str) -> bool:
+    """E5-family models need ``query: `` / ``passage: `` prefixes."""
+    return bool(re.search(r"(^|[/_-])(multilingual-)?e5([/_-]|$)", model_name.lower()))
+
+
+class SentenceTransformerEmbedder:
+    """The real embedder: a sentence-transformers model loaded lazily on first use.
+
+    ``model_folder`` is a local folder or a resolver of one (see :mod:`desktop_search.core.model.source`),
+    called by :meth:`load` with its progress callback. Loading is thread-safe; call :meth:`load` from a
+    worker thread to keep a UI responsive.
+
+    ``precision`` is a setting (auto, float32, bfloat16, float16, int8); ``DESKTOP_SEARCH_PRECISION``
+    overrides it. With ``auto`` on the CPU, ``cpu_precision(model_name, folder)`` gives the calibrated
+    choice (:func:`desktop_search.core.model.precision.resolve_cpu_precision`; float32 without it). After
+    loading, :attr:`precision` is the one in effect: a precision that fails to load or to encode (fp16
+    on some MPS machines) falls back to float32. Queries and documents use the same model.
+    """
+
+    def __init__(
+        self,
+        model_name: str,
+        model_folder: ModelFolder,
+        device: str = "auto",
+        precision: str = "auto",
+        batch_size: int = 0,
+        cpu_precision: Callable[[str, Path], str] | None = None,
+    ) -> None:
+        self._model_name = model_name
+        self._cpu_precision = cpu_precision
+        self._folder_source = model_folder
+        self._device_pref = device
+        self._precision_pref = precision
+        self._configured_batch = batch_size
+        self._lock = threading.Lock()
+        self._model: Any = None
+        self._shared_tokenizer: SharedTokenizer | None = None
+        self._documents_lock = threading.Lock()
+        self.device = ""
+        self.precision = ""
+        self._batch_size = 0
+        self._prompts = uses_e5_prompts(model_name)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self, progress: LoadCallback | None = None) -> None:
+        """Load the model now (idempotent). Imports torch: never call on a UI thread.
+
+        ``progress`` hears the steps of finding the model (preparing the offline model, a download).
+        """
+        with self._lock:
+            if self._model is None:
+                self._model = self._load(progress)
+
+    def _load(self, progress: LoadCallback | None) -> Any:
+        # resolve the folder first: a missing model is reported at once, before torch is imported
+        source = self._folder_source
+        folder = source(progress) if callable(source) else source
+        import torch
+
+        device = choose_device(self._device_pref, torch)
+        calibrated = self._cpu_precision
+        precision = effective_precision(
+            self._precision_pref,
+            device,
+            env_precision(),
+            (lambda: calibrated(self._model_name, folder)) if calibrated is not None else None,
+        )
+        log.info("loading model %s from %s on %s (%s)", self._model_name, folder, device, precision)
+        try:
+            model = load_model(folder, device, precision)
+            if precision != "float32":
+                check_encodes(model)
+        except Exception as exc:
+            if precision == "float32":
+                raise
+            log.warning("%s failed on %s (%s); using float32", precision, device, exc)
+            precision = "float32"
+            model = load_model(folder, device, precision)
+        free = None
+        if device == "cuda":
+            free, _total = torch.cuda.mem_get_info()
+        self.device = device
+        self.precision = precision
+        self._batch_size = choose_batch_size(device, free, self._configured_batch)
+        gc.collect()
+        release_freed_memory()
+        return model
+
+    @property
+    def model(self) -> Any:
+        """The loaded SentenceTransformer (loads it first if needed)."""
+        self.load()
+        return self._model
+
+    # -- Embedder interface ----------------------------------------------------------------------
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name
+
+    @property
+    def dimension(self) -> int:
+        model = self.model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length)
+
+    @property
+    def batch_size(self) -> int:
+        self.load()
+        return self._batch_size
+
+    @property
+    def tokenizer(self) -> Any:
+        return self.model.tokenizer
+
+    @property
+    def shared_tokenizer(self) -> SharedTokenizer:
+        """The one tokenizer all threads use (counting, queries, documents): :class:`SharedTokenizer`."""
+        model = self.model
+        if self._shared_tokenizer is None:
+            with self._lock:
+                if self._shared_tokenizer is None:
+                    self._shared_tokenizer = SharedTokenizer(model.tokenizer)
+        return self._shared_tokenizer
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Token counts (special tokens included, no prompt)."""
+        if not texts:
+            return []
+        return [len(ids) for ids in self.shared_tokenizer.encode([clean_text(t) for t in texts])]
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._documents_lock:
+            prompt = self._prompt(("document", "passage"), PASSAGE_PROMPT)
+            rows = self.shared_tokenizer.encode([prompt + clean_text(t) for t in texts])
+            vectors = self._embed_rows(rows)
+            release_freed_memory()  # the batch's activations
+            return vectors
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """One query: tokenized by the shared tokenizer and run as a batch of one.
+
+        Only the (read-only) weights and tokenizer are shared with the document path, so a search never
+        waits for, nor corrupts, an indexing batch.
+        """
+        rows = self.shared_tokenizer.encode([self._prompt(("query",), QUERY_PROMPT) + clean_text(text)])
+        if self.device != "cpu":
+            return self._embed_rows(rows)[0]
+        import torch
+
+        # one short text gains nothing from a second core (28 ms either way here), and the search's
+        # keyword leg runs on the other core meanwhile; the setting is per thread
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self._embed_rows(rows)[0]
+        finally:
+            torch.set_num_threads(threads)
+
+    def _prompt(self, names: tuple[str, ...], e5_default: str) -> str:
+        """The model's saved prompt under the first of ``names`` it has, else E5's prefix for E5 models."""
+        prompts = getattr(self.model, "prompts", {}) or {}
+        saved = next((prompts[n] for n in names if prompts.get(n)), None)
+        if saved:
+            return str(saved)
+        return e5_default if self._prompts else ""
+
+    def _embed_rows(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
+        """Normalised float32 vectors of tokenized texts, in length-sorted batches of :attr:`batch_size`.
+
+        The same forward pass as ``SentenceTransformer.encode`` (modules, pooling, normalisation) without
+        its tokenizer calls, which switch the shared tokenizer's padding on and off.
+        """
+        import torch  # already loaded with the model
+
+        model = self.model
+        rows = [truncate(r, self.max_tokens) for r in rows]
+        out = np.zeros((len(rows), self.dimension), dtype=np.float32)
+        pad_id = self.shared_tokenizer.pad_id
+        done = []  # kept on the device until the end: no sync per batch on a GPU
+        for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
+            ids, mask = padded([rows[i] for i in batch], pad_id)
+            features = {
+                "input_ids": torch.from_numpy(ids).to(model.device),
+                "attention_mask": torch.from_numpy(mask).to(model.device),
+            }
+            with torch.inference_mode():
+                vectors = model(features)["sentence_embedding"].float()
+                done.append((batch, vectors / vectors.norm(dim=1, keepdim=True).clamp_min(1e-12)))
+        for batch, vectors in done:
+            out[batch] = vectors.cpu().numpy()
+        return out

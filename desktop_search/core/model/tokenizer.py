@@ -1,0 +1,44 @@
+"""The one tokenizer all threads share (counting, queries, documents): :class:`SharedTokenizer`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+
+class SharedTokenizer:
+    """A model's fast tokenizer, shared by all threads with padding and truncation off.
+
+    ``transformers`` switches padding and truncation on and off around each call of its tokenizer
+    wrapper, which breaks batches tokenized at the same moment on another thread; a private copy per
+    thread avoids that but costs about 260 MB each for a 250k-word vocabulary. So the app never calls
+    the wrapper: it encodes through the wrapper's backend (``tokenizers.Tokenizer``, whose ``encode``
+    calls may run in parallel) and truncates and pads itself (:mod:`token_batches`).
+    """
+
+    def __init__(self, hf_tokenizer: Any) -> None:
+        self._wrapper = hf_tokenizer
+        self._backend = getattr(hf_tokenizer, "backend_tokenizer", None)  # None for a "slow" tokenizer
+        self._lock = threading.Lock()
+        pad_id = getattr(hf_tokenizer, "pad_token_id", None)
+        self.pad_id = int(pad_id) if pad_id is not None else 0
+        self._reset()
+
+    def _reset(self) -> None:
+        if self._backend is None:
+            return
+        with self._lock:
+            if self._backend.padding is not None:
+                self._backend.no_padding()
+            if self._backend.truncation is not None:
+                self._backend.no_truncation()
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of each text, special tokens included, neither padded nor truncated."""
+        if self._backend is None:  # a pure-Python tokenizer has no shared padding state, but is slow
+            with self._lock:
+                return [list(ids) for ids in self._wrapper(list(texts), add_special_tokens=True)["input_ids"]]
+        if self._backend.padding is not None or self._backend.truncation is not None:
+            self._reset()  # only after someone used ``SentenceTransformer.encode`` on this model
+        return [e.ids for e in self._backend.encode_batch(list(texts), add_special_tokens=True)]
