@@ -143,6 +143,30 @@ def test_create_embedder_resolves_lazily(
     create_embedder(settings, paths)  # nothing resolved yet, so no error before load()
 
 
+def test_load_reports_finding_the_model_to_its_progress_callback(
+    paths: AppPaths, hub_cache: Path, fake_conversion: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_search.core.model import sentence_transformer
+    from desktop_search.core.model.precision import PRECISION_ENV
+
+    monkeypatch.delenv(PRECISION_ENV, raising=False)
+    loaded_from: list[Path] = []
+
+    def fake_load(folder: Path, device: str, precision: str) -> object:
+        loaded_from.append(folder)
+        return object()
+
+    monkeypatch.setattr(sentence_transformer, "load_model", fake_load)
+    embedder = create_embedder(Settings(device="cpu", precision="float32"), paths)
+    steps: list[LoadProgress] = []
+    embedder.load(steps.append)
+    assert embedder.loaded and (embedder.device, embedder.precision) == ("cpu", "float32")
+    assert steps == [LoadProgress("Preparing the offline model…")]
+    assert [tag(f) for f in loaded_from] == ["bundled"]
+    embedder.load(steps.append)  # loaded already: nothing is resolved again
+    assert len(steps) == 1 and len(loaded_from) == 1
+
+
 def test_export_model_copies_the_resolved_folder(
     paths: AppPaths, hub_cache: Path, fake_conversion: list[Path], tmp_path: Path
 ) -> None:
