@@ -41,8 +41,9 @@ from desktop_search.core.search.fusion import (
     fuse,
 )
 from desktop_search.core.search.highlight import Highlighter, query_terms
+from desktop_search.core.search.keyword import KeywordAnswer, fts_terms
 from desktop_search.core.search.searcher import clean_query, dense_query_text, weigh_keyword_match
-from desktop_search.core.store.ledger import FTS_TOKENIZER, KeywordAnswer, fts_terms
+from desktop_search.core.store.schema import FTS_TOKENIZER
 
 K = 10
 DEPTH = 50  # candidates per leg, as the searcher fetches for k <= 16

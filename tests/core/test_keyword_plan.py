@@ -8,6 +8,7 @@ import pytest
 
 from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
+from desktop_search.core.search.keyword import KeywordSearch
 from desktop_search.core.search.keyword_plan import plan_terms
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id
@@ -57,10 +58,10 @@ def _ids(hits) -> list[str]:
 
 @pytest.mark.parametrize("filters", [None, SearchFilters(extensions=("txt", "md"))])
 def test_planned_scores_equal_the_plain_bm25_of_the_rows_kept(store: Store, filters) -> None:
-    ledger = store.ledger
-    exact = {h.chunk_id: h.score for h in ledger.keyword_search("zebra budget report", 100, filters)}
-    ledger.keyword_row_budget = 10  # only "zebra" (3 rows) is rare now
-    planned = ledger.keyword_search("zebra budget report", 100, filters)
+    keywords = KeywordSearch(store.ledger)
+    exact = {h.chunk_id: h.score for h in keywords.search("zebra budget report", 100, filters)}
+    keywords.row_budget = 10  # only "zebra" (3 rows) is rare now
+    planned = keywords.search("zebra budget report", 100, filters)
     assert sorted(_ids(planned)) == sorted(
         chunk_id(f"/docs/f{n:03d}.{'md' if n % 2 else 'txt'}", 0) for n in (5, 7, 80)
     )
@@ -70,8 +71,8 @@ def test_planned_scores_equal_the_plain_bm25_of_the_rows_kept(store: Store, filt
 
 
 def test_all_common_words_want_rows_with_all_of_them_first(store: Store) -> None:
-    store.ledger.keyword_row_budget = 10
-    hits = store.ledger.keyword_search("report budget", 80)
+    keywords = KeywordSearch(store.ledger, row_budget=10)
+    hits = keywords.search("report budget", 80)
     with_both = {chunk_id(f"/docs/f{n:03d}.{'md' if n % 2 else 'txt'}", 0) for n in range(60)}
     assert set(_ids(hits)) == with_both  # then rows with the rarest word alone: none here
-    assert store.ledger.keyword_search("zebra", 5) and store.ledger.keyword_search("nothing here", 5) == []
+    assert keywords.search("zebra", 5) and keywords.search("nothing here", 5) == []

@@ -14,9 +14,11 @@ from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 from desktop_search.core.search.fusion import COVERAGE_POWER, STRAY_COVERAGE_POWER, Candidate, fuse
 from desktop_search.core.search.highlight import content_matches, find_spans, query_terms
+from desktop_search.core.search.keyword import KeywordSearch
 from desktop_search.core.search.searcher import Searcher, clean_query, dense_query_text
-from desktop_search.core.store.ledger import SCHEMA_VERSION, ChunkRow, Ledger
+from desktop_search.core.store.ledger import ChunkRow, Ledger
 from desktop_search.core.store.pathkeys import chunk_id, to_key
+from desktop_search.core.store.schema import SCHEMA_VERSION
 from desktop_search.core.store.store import Store
 
 
@@ -133,14 +135,14 @@ def test_keyword_answer_tells_a_foreign_query(store: Store, hash_embedder: HashE
         store, hash_embedder, "/docs/war.txt", ["Soldiers fought a long war of attrition in the trenches."]
     )
     _write(store, hash_embedder, "/docs/drug.txt", ["Tirasemtiv was tested on fast muscle fibres."])
-    ledger = store.ledger
-    german = ledger.keyword_answer("Wann war die Berliner Mauer gefallen?", 10)
+    ledger = KeywordSearch(store.ledger)
+    german = ledger.answer("Wann war die Berliner Mauer gefallen?", 10)
     assert (german.terms, german.known_terms, german.foreign) == (4, 1, True)  # "wann", "die": stop words
     assert [h.chunk_id for h in german.hits] == [chunk_id("/docs/war.txt", 0)]
-    english = ledger.keyword_answer("tirasemtiv has no effect on fast twitch muscle", 10)
+    english = ledger.answer("tirasemtiv has no effect on fast twitch muscle", 10)
     assert english.known_terms * 2 >= english.terms and not english.foreign
-    assert not ledger.keyword_answer("Mauer", 10).foreign  # one word: nothing to compare
-    assert ledger.keyword_answer("!!!", 10).hits == []
+    assert not ledger.answer("Mauer", 10).foreign  # one word: nothing to compare
+    assert ledger.answer("!!!", 10).hits == []
 
 
 def test_one_shared_word_counts_fully_unless_the_query_is_foreign(
@@ -302,7 +304,9 @@ def test_old_keyword_index_is_rebuilt_with_stemming(tmp_path: Path) -> None:
     ledger = Ledger(db)
     try:
         assert ledger.get_meta("schema_version") == str(SCHEMA_VERSION)
-        assert [h.chunk_id for h in ledger.keyword_search("indexed", 5)] == ["x:0"]  # porter stems both
+        assert [h.chunk_id for h in KeywordSearch(ledger).search("indexed", 5)] == [
+            "x:0"
+        ]  # porter stems both
     finally:
         ledger.close()
 

@@ -10,7 +10,9 @@ import pytest
 
 from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
-from desktop_search.core.store.ledger import ChunkRow, fts_query
+from desktop_search.core.search.filters import chroma_where, normalise
+from desktop_search.core.search.keyword import KeywordSearch, fts_query
+from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id, display, from_key, to_key
 from desktop_search.core.store.store import Store
 
@@ -45,7 +47,7 @@ def test_write_search_and_replace(store: Store, hash_embedder: HashEmbedder) -> 
     assert store.check().consistent
     hits = store.vectors.query(hash_embedder.embed_query("apples"), 5)
     assert hits[0].chunk_id == chunk_id("/docs/a.txt", 0)
-    assert store.ledger.keyword_search("apples", 5)[0].chunk_id == chunk_id("/docs/a.txt", 0)
+    assert KeywordSearch(store.ledger).search("apples", 5)[0].chunk_id == chunk_id("/docs/a.txt", 0)
 
 
 def test_filters_apply_inside_both_legs(store: Store, hash_embedder: HashEmbedder) -> None:
@@ -57,11 +59,12 @@ def test_filters_apply_inside_both_legs(store: Store, hash_embedder: HashEmbedde
 
     def dense(f: SearchFilters) -> set[str]:
         return {
-            store.ledger.get_chunks([h.chunk_id])[h.chunk_id].path for h in store.vectors.query(query, 10, f)
+            store.ledger.get_chunks([h.chunk_id])[h.chunk_id].path
+            for h in store.vectors.query(query, 10, chroma_where(normalise(f)))
         }
 
     def keyword(f: SearchFilters) -> set[str]:
-        hits = store.ledger.keyword_search("quarterly report", 10, f)
+        hits = KeywordSearch(store.ledger).search("quarterly report", 10, f)
         return {store.ledger.get_chunks([h.chunk_id])[h.chunk_id].path for h in hits}
 
     for leg in (dense, keyword):
@@ -69,10 +72,10 @@ def test_filters_apply_inside_both_legs(store: Store, hash_embedder: HashEmbedde
         assert leg(SearchFilters(folders=("/docs",))) == {"/docs/sub/report.pdf", "/docs/notes.md"}
         assert leg(SearchFilters(extensions=("md", "txt"))) == {"/docs/notes.md", "/other/report.txt"}
         assert leg(SearchFilters(modified_after=time.time() - 86400)) == {"/docs/notes.md"}
-    assert store.vectors.query(query, 10, None, unavailable_folders=["/other"])
+    assert store.vectors.query(query, 10, chroma_where(normalise(None, ["/other"])))
     assert "/other/report.txt" not in {
         store.ledger.get_chunks([h.chunk_id])[h.chunk_id].path
-        for h in store.vectors.query(query, 10, None, unavailable_folders=["/other"])
+        for h in store.vectors.query(query, 10, chroma_where(normalise(None, ["/other"])))
     }
 
 
@@ -115,7 +118,7 @@ def test_remove_files_drops_vectors_rows_and_keywords(store: Store, hash_embedde
     _write(store, hash_embedder, "/docs/a.txt", ["unique zebra words"])
     store.remove_files(["/docs/a.txt"])
     assert store.vectors.count() == 0
-    assert store.ledger.keyword_search("zebra", 5) == []
+    assert KeywordSearch(store.ledger).search("zebra", 5) == []
     assert store.ledger.get("/docs/a.txt") is None
     assert store.check().consistent
 
@@ -136,7 +139,7 @@ def test_non_utf8_paths_round_trip(store: Store, hash_embedder: HashEmbedder) ->
 )
 def test_hostile_keyword_queries_never_raise(store: Store, hash_embedder: HashEmbedder, query: str) -> None:
     _write(store, hash_embedder, "/docs/a.txt", ["drop table files and value"])
-    store.ledger.keyword_search(query, 5)
+    KeywordSearch(store.ledger).search(query, 5)
     assert store.ledger.get("/docs/a.txt") is not None
 
 

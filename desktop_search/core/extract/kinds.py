@@ -125,15 +125,46 @@ NOT_DOCUMENTS = frozenset(
 )
 
 
-def _is_temporary(name: str) -> bool:
-    """An editor's swap or lock file, or a download in progress."""
-    return name.endswith(("~", ".swp", ".tmp", ".part", ".crdownload")) or name.startswith(".~lock")
+# Temporary, lock, swap, backup and partial-download files: editors and office suites write them while
+# saving, browsers while downloading; they are never worth indexing, and they churn. This is the one
+# temporary-file rule: the scanner (is_listed), the indexer's exclusions (at every folder level) and the
+# folder watcher's default rule all apply it.
+TEMPORARY_PREFIXES = (
+    "~$",  # Microsoft Office owner files
+    ".~lock",  # LibreOffice locks (.~lock.report.odt#)
+    ".#",  # emacs locks
+    ".goutputstream-",  # GTK safe write
+)
+TEMPORARY_SUFFIXES = (  # compared case-insensitively
+    "~",  # backup copies (emacs, gedit, nano)
+    ".swp",  # vim swap files (the name is also hidden: .foo.swp)
+    ".swo",
+    ".swx",
+    ".tmp",
+    ".temp",
+    ".kate-swp",
+    ".part",  # Firefox and wget downloads in progress
+    ".partial",
+    ".crdownload",  # Chrome downloads in progress
+    ".download",  # Safari downloads in progress
+    "___jb_tmp___",  # JetBrains safe write
+    "___jb_old___",
+)
+
+
+def is_temporary_name(name: str) -> bool:
+    """Whether a bare file or folder name is a temporary, lock, swap, backup or partial-download file."""
+    if name.startswith(TEMPORARY_PREFIXES):
+        return True
+    if name.startswith("#") and name.endswith("#"):  # emacs auto-save
+        return True
+    return name.lower().endswith(TEMPORARY_SUFFIXES)
 
 
 def is_listed(path: str | bytes | os.PathLike) -> bool:
     """Whether the scanner lists a file at all: not an editor temp file, not a known non-document."""
     name = _name(path)
-    if not name or _is_temporary(name):
+    if not name or is_temporary_name(name):
         return False
     return extension(path) not in NOT_DOCUMENTS
 
@@ -141,7 +172,7 @@ def is_listed(path: str | bytes | os.PathLike) -> bool:
 def is_candidate(path: str | bytes | os.PathLike) -> bool:
     """A cheap check by name: is the file worth trying to extract?"""
     name = _name(path)
-    if not name or _is_temporary(name):
+    if not name or is_temporary_name(name):
         return False
     ext = extension(path)
     if ext:

@@ -3,7 +3,8 @@
 Patterns follow ``.gitignore`` rules (matched by ``pathspec``, which implements them exactly:
 negation, anchoring, ``**``, trailing ``/`` for folders), relative to each watched folder. Hidden
 files and folders (a name starting with ``.``) are excluded unless the user includes them, and so
-are the app's own data folders and editor temp files.
+are the app's own data folders and, at every folder level, temporary and lock files (the one rule
+for those is :func:`desktop_search.core.extract.kinds.is_temporary_name`).
 """
 
 from __future__ import annotations
@@ -14,18 +15,7 @@ from pathlib import PurePosixPath
 
 import pathspec
 
-# Files editors and office suites write while saving: never worth indexing, and they churn.
-TEMP_FILE_PATTERNS = (
-    ".#*",
-    "~$*",
-    "*.swp",
-    "*.swx",
-    "*~",
-    ".goutputstream-*",
-    "*.crdownload",
-    "*.part",
-    "*.partial",
-)
+from desktop_search.core.extract.kinds import is_temporary_name
 
 
 class Exclusions:
@@ -39,7 +29,7 @@ class Exclusions:
     ) -> None:
         self.include_hidden = include_hidden
         lines = [p.strip() for p in patterns if p.strip() and not p.strip().startswith("#")]
-        self._spec = pathspec.GitIgnoreSpec.from_lines([*lines, *TEMP_FILE_PATTERNS])
+        self._spec = pathspec.GitIgnoreSpec.from_lines(lines)
         self._private = tuple(os.path.normcase(os.path.abspath(p)) for p in private_dirs)
 
     def _relative(self, path: str, root: str) -> str:
@@ -60,14 +50,16 @@ class Exclusions:
             return True
         if self.is_private(path):
             return True
-        return self._spec.match_file(self._relative(path, root) + "/")
+        rel = self._relative(path, root)
+        return _has_temporary_part(rel) or self._spec.match_file(rel + "/")
 
     def excludes_file(self, path: str, root: str) -> bool:
         """True when the file ``path`` (inside ``root``) is skipped; its folders are not checked here."""
         name = os.path.basename(path)
         if not self.include_hidden and name.startswith("."):
             return True
-        return self._spec.match_file(self._relative(path, root))
+        rel = self._relative(path, root)
+        return _has_temporary_part(rel) or self._spec.match_file(rel)
 
     def excludes(self, path: str, root: str) -> bool:
         """Whether any part of ``path`` below ``root`` is excluded (for watcher events)."""
@@ -83,3 +75,8 @@ class Exclusions:
             if self.excludes_dir(current, root):
                 return True
         return bool(parts) and self.excludes_file(path, root)
+
+
+def _has_temporary_part(rel: str) -> bool:
+    """Whether the file or any folder of a relative ``/``-path is a temporary or lock file's name."""
+    return any(is_temporary_name(part) for part in rel.split("/"))

@@ -9,7 +9,7 @@ query a passage covers (see :func:`desktop_search.core.search.highlight.coverage
   half), and such partial matches are the keyword leg's real evidence;
 * a passage that shares a single content word with a longer query gets ``coverage ** 2`` when the
   query is foreign to the index (most of its words occur nowhere in it,
-  :attr:`~desktop_search.core.store.ledger.KeywordAnswer.foreign`): a German query over English text may
+  :attr:`~desktop_search.core.search.keyword.KeywordAnswer.foreign`): a German query over English text may
   share one stray word with a passage ("war", "man"), and that must not outvote the dense leg's
   cross-lingual hit. When the index knows the query's words, one shared word is evidence like any
   other ("Ivermectin is used to treat onchocerciasis": the drug's name alone) and counts by coverage;

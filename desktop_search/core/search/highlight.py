@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from desktop_search.core.records import Span
-from desktop_search.core.store.ledger import STOPWORDS
+from desktop_search.core.search.query_words import WORD, query_pieces
+from desktop_search.core.search.stopwords import STOPWORDS
 
-# word characters plus combining marks, so decomposed accents stay inside their word
-_TOKEN = re.compile(r"[\w\u0300-\u036f]+", re.UNICODE)
-_PHRASE = re.compile(r'"([^"]+)"')
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SUFFIXES = (
     "ational", "ization", "fulness", "ousness", "iveness", "ations", "ation", "ments", "ment",
@@ -75,19 +73,16 @@ def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
         if text and text not in terms and len(terms) < max_terms:
             terms[text] = QueryTerm(text, weight, phrase)
 
-    for phrase in _PHRASE.findall(query):
-        words = [fold(w) for w in _TOKEN.findall(phrase)]
-        if words:
+    for piece in query_pieces(query):
+        words = [fold(w) for w in piece.words]
+        if piece.quoted:
             add(" ".join(words), 3.0, phrase=len(words) > 1)
-    for raw in _PHRASE.sub(" ", query).split():
-        words = [fold(w) for w in _TOKEN.findall(raw)]
-        if not words:
             continue
         if len(words) > 1:  # a code like ERR-4021: its parts in sequence
             add(" ".join(words), 3.0, phrase=True)
             continue
         word = words[0]
-        if _is_code(raw):
+        if _is_code(piece.raw):
             weight = 3.0
         elif word in STOPWORDS or (len(word) <= 2 and not _CJK.search(word)):
             weight = 0.2
@@ -123,7 +118,7 @@ class _Matcher:
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
+    return [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
 
 
 def _accent_classes() -> dict[str, str]:

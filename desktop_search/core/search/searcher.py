@@ -19,6 +19,7 @@ import numpy as np
 
 from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import SearchFilters, SearchHit, Span
+from desktop_search.core.search.filters import chroma_where, normalise
 from desktop_search.core.search.fusion import (
     COVERAGE_POWER,
     RRF_K,
@@ -34,8 +35,9 @@ from desktop_search.core.search.highlight import (
     coverage,
     query_terms,
 )
+from desktop_search.core.search.keyword import KeywordAnswer, KeywordSearch
 from desktop_search.core.search.match_strength import RAW_COSINE, MatchScale, measure_scale
-from desktop_search.core.store.ledger import ChunkRow, KeywordAnswer
+from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,7 @@ class Searcher:
         self.rrf_k = rrf_k
         self.coverage_power = coverage_power
         self._unavailable = unavailable_folders
+        self.keywords = KeywordSearch(store.ledger)
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-leg")
         self._scale: MatchScale | None = None
         self._scale_lock = threading.Lock()
@@ -135,9 +138,7 @@ class Searcher:
         qvec: np.ndarray | None = None
         keyword_leg: Future[KeywordAnswer] | None = None
         if mode != "dense":  # SQLite runs it beside the query embedding (both release the GIL)
-            keyword_leg = self._keyword_pool.submit(
-                self.store.ledger.keyword_answer, text, depth, filters, unavailable
-            )
+            keyword_leg = self._keyword_pool.submit(self.keywords.answer, text, depth, filters, unavailable)
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
             for rank, dhit in enumerate(self._dense(qvec, depth, filters, unavailable), start=1):
@@ -183,7 +184,7 @@ class Searcher:
 
     def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
         try:
-            return self.store.vectors.query(qvec, depth, filters, unavailable)
+            return self.store.vectors.query(qvec, depth, chroma_where(normalise(filters, unavailable)))
         except Exception:  # a vector index hiccup must not take the keyword leg down with it
             log.exception("dense search failed; answering from the keyword index only")
             return []
@@ -236,7 +237,8 @@ class Searcher:
             return []
         vec = vec / norm
         exclude = ledger.chunk_ids_of(source_path)
-        dense = self.store.vectors.query(vec, k, filters, list(self._unavailable()), exclude_ids=exclude)
+        where = chroma_where(normalise(filters, list(self._unavailable())))
+        dense = self.store.vectors.query(vec, k, where, exclude_ids=exclude)
         rows = ledger.get_chunks([h.chunk_id for h in dense])
         # stored vectors need no model; measuring the scale does, so a model not loaded yet isn't loaded here
         scale = self.match_scale() if getattr(self.embedder, "loaded", True) else RAW_COSINE

@@ -17,8 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from desktop_search.core.records import SearchFilters
-
 log = logging.getLogger(__name__)
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -58,30 +56,6 @@ def collection_name(model_name: str) -> str:
     """A valid Chroma collection name for a model (3-512 chars of [a-zA-Z0-9._-])."""
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model_name).strip("-._") or "model"
     return f"chunks-{slug}"[:200]
-
-
-def where_clause(
-    filters: SearchFilters | None, unavailable_folders: Sequence[str] = ()
-) -> dict[str, Any] | None:
-    """Translate filters into a Chroma ``where`` (None when nothing restricts)."""
-    f = filters or SearchFilters()
-    clauses: list[dict[str, Any]] = []
-    if f.folders:
-        from desktop_search.core.store.pathkeys import to_key
-
-        ors = [{"dirs": {"$contains": to_key(str(folder).rstrip("/\\") or os.sep)}} for folder in f.folders]
-        clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
-    if f.extensions:
-        clauses.append({"ext": {"$in": [e.lower().lstrip(".") for e in f.extensions]}})
-    if f.modified_after is not None:
-        clauses.append({"mtime": {"$gte": float(f.modified_after)}})
-    if f.modified_before is not None:
-        clauses.append({"mtime": {"$lte": float(f.modified_before)}})
-    if not f.include_unavailable and unavailable_folders:
-        clauses.append({"folder": {"$nin": list(unavailable_folders)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class VectorStore:
@@ -127,7 +101,8 @@ class VectorStore:
     def delete_paths(self, paths: Sequence[str]) -> None:
         paths = list(paths)
         for i in range(0, len(paths), 500):
-            self._collection.delete(where={"path": {"$in": paths[i : i + 500]}})
+            where: Any = {"path": {"$in": paths[i : i + 500]}}
+            self._collection.delete(where=where)
 
     def ids_of_path(self, path: str) -> list[str]:
         return list(self._collection.get(where={"path": path}, include=[])["ids"])
@@ -136,9 +111,10 @@ class VectorStore:
         if not ids:
             return {}
         got = self._collection.get(ids=list(ids), include=["embeddings"])
-        return {
-            i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)
-        }
+        embeddings = got["embeddings"]
+        if embeddings is None:
+            return {}
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], embeddings, strict=True)}
 
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
@@ -151,14 +127,13 @@ class VectorStore:
         self,
         vector: np.ndarray,
         k: int,
-        filters: SearchFilters | None = None,
-        unavailable_folders: Sequence[str] = (),
+        where: dict[str, Any] | None = None,
         exclude_ids: Sequence[str] = (),
     ) -> list[DenseHit]:
-        """Nearest chunks by cosine similarity, filters applied inside the query."""
+        """Nearest chunks by cosine similarity; ``where`` (a Chroma filter over :class:`VectorMeta`,
+        built by ``search.filters.chroma_where``) applies inside the query."""
         if k <= 0:  # an empty collection answers with no ids; counting first costs a round trip
             return []
-        where = where_clause(filters, unavailable_folders)
         n = k + len(exclude_ids)
         result = self._collection.query(
             query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
@@ -166,10 +141,13 @@ class VectorStore:
             where=where,
             include=["distances"],
         )
+        distances = result["distances"]
+        if distances is None:
+            return []
         skip = set(exclude_ids)
         hits = [
             DenseHit(cid, 1.0 - float(dist))
-            for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
+            for cid, dist in zip(result["ids"][0], distances[0], strict=True)
             if cid not in skip
         ]
         return hits[:k]

@@ -5,8 +5,9 @@ folder level below the watched root as well as the path itself, so a rule on nam
 also hides everything inside that folder.
 
 :func:`default_is_excluded` hides what no one searches: hidden files and folders, editors' and
-office suites' temporary, swap, lock and backup files, half-finished downloads and the system
-folders of removable drives. The engine composes its own rules (its data folder, the user's
+office suites' temporary, swap, lock and backup files, half-finished downloads (the one rule for
+those is :func:`desktop_search.core.extract.kinds.is_temporary_name`) and the system folders of
+removable drives. The engine composes its own rules (its data folder, the user's
 patterns) with it::
 
     is_excluded = any_of(default_is_excluded, inside_any(paths.data_dir), user_patterns)
@@ -18,6 +19,8 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable
+
+from desktop_search.core.extract.kinds import is_temporary_name
 
 PathPredicate = Callable[[str], bool]
 
@@ -31,29 +34,6 @@ _EXCLUDED_NAMES = frozenset(
     }
 )
 
-# Name endings of temporary, swap, backup and partial-download files (compared case-insensitively).
-_EXCLUDED_SUFFIXES = (
-    "~",  # backup copies (emacs, gedit, nano)
-    ".swp",  # vim swap files (the name is also hidden: .foo.swp)
-    ".swo",
-    ".swx",
-    ".tmp",
-    ".temp",
-    ".kate-swp",
-    ".part",  # Firefox and wget downloads in progress
-    ".partial",
-    ".crdownload",  # Chrome downloads in progress
-    ".download",  # Safari downloads in progress
-    "___jb_tmp___",  # JetBrains safe write
-    "___jb_old___",
-)
-
-# Name beginnings of lock and temporary files.
-_EXCLUDED_PREFIXES = (
-    ".",  # hidden: also .#foo (emacs lock), .goutputstream-* (GTK), .~lock.foo# (LibreOffice), .DS_Store
-    "~$",  # Microsoft Office owner files
-)
-
 _WINDOWS_HIDDEN = getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 2) | getattr(stat, "FILE_ATTRIBUTE_SYSTEM", 4)
 
 
@@ -61,11 +41,10 @@ def is_temporary_or_hidden_name(name: str) -> bool:
     """Whether a bare file or folder name is hidden, temporary, a lock, a backup or system clutter."""
     if not name:
         return False
-    if name in _EXCLUDED_NAMES or name.startswith(_EXCLUDED_PREFIXES):
+    # hidden: also .DS_Store and hidden temporary names (.#foo, .goutputstream-*, .~lock.foo#)
+    if name in _EXCLUDED_NAMES or name.startswith("."):
         return True
-    if name.startswith("#") and name.endswith("#"):  # emacs auto-save
-        return True
-    return name.lower().endswith(_EXCLUDED_SUFFIXES)
+    return is_temporary_name(name)
 
 
 def _has_windows_hidden_attribute(path: str) -> bool:

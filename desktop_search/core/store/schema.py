@@ -1,0 +1,98 @@
+"""The ledger's SQLite schema: tables, the FTS5 keyword index and its triggers, and migrations.
+
+``files`` holds one row per known file (its status and why), ``chunks`` each passage's text and
+origin, ``chunks_fts`` the keyword index over them (kept in step by triggers), ``meta`` small
+key-value state. :func:`create_or_migrate` brings any database file up to :data:`SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+SCHEMA_VERSION = 2
+# Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    folder TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    mtime REAL NOT NULL DEFAULT 0,
+    content_hash TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    chunk_count INTEGER NOT NULL DEFAULT 0,
+    model TEXT NOT NULL DEFAULT '',
+    indexed_at REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS files_folder ON files(folder);
+CREATE INDEX IF NOT EXISTS files_status ON files(status);
+CREATE INDEX IF NOT EXISTS files_hash ON files(content_hash);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY,
+    chunk_id TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    page INTEGER,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    heading TEXT,
+    text TEXT NOT NULL,
+    ext TEXT NOT NULL DEFAULT '',
+    mtime REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.rowid, new.text, coalesce(new.heading, ''));
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
+    VALUES ('delete', old.rowid, old.text, coalesce(old.heading, ''));
+END;
+"""
+
+_FTS_TABLE = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, heading, content='chunks', content_rowid='rowid',
+    tokenize='{FTS_TOKENIZER}'
+);
+"""
+
+
+def create_or_migrate(
+    conn: sqlite3.Connection, transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+) -> None:
+    """Create what is missing and migrate an older keyword index (``transaction`` opens a write one)."""
+    rebuild_fts = _drop_outdated_fts(conn)
+    # the FTS table must exist before the triggers that feed it
+    conn.executescript(_FTS_TABLE + _SCHEMA)  # idempotent statements; commits itself
+    if rebuild_fts:
+        with transaction() as tx:
+            tx.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+    conn.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+    )
+
+
+def _drop_outdated_fts(conn: sqlite3.Connection) -> bool:
+    """Drop a keyword index built by an older schema (other tokenizer); True if one was dropped.
+
+    The chunk rows stay; the caller recreates the index and rebuilds it from them.
+    """
+    has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+    has_fts = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'chunks_fts'").fetchone()
+    if not (has_meta and has_fts):
+        return False
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is not None and int(row[0]) >= SCHEMA_VERSION:
+        return False
+    conn.executescript(
+        "BEGIN IMMEDIATE;"
+        " DROP TRIGGER IF EXISTS chunks_ai; DROP TRIGGER IF EXISTS chunks_ad;"
+        " DROP TABLE IF EXISTS chunks_fts; COMMIT;"
+    )
+    return True

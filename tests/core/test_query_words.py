@@ -1,0 +1,82 @@
+"""The one query tokenizer: the keyword leg's FTS5 phrases and the highlighter's terms, pinned."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_search.core.search.highlight import query_terms
+from desktop_search.core.search.keyword import fts_query
+from desktop_search.core.search.query_words import QueryPiece, query_pieces
+
+# (query, FTS5 MATCH expression, highlighter terms as (text, weight, phrase)) as they were before the
+# two tokenizers became one
+PINNED = [
+    (
+        'error "ERR-4021" now',
+        '"ERR 4021" OR "error" OR "now"',
+        [("err 4021", 3.0, True), ("error", 1.0, False), ("now", 1.0, False)],
+    ),
+    (
+        "the cat and the hat",
+        '"cat" OR "hat"',
+        [("the", 0.2, False), ("cat", 1.0, False), ("and", 0.2, False), ("hat", 1.0, False)],
+    ),
+    ("the and of", '"the" OR "and" OR "of"', [("the", 0.2, False), ("and", 0.2, False), ("of", 0.2, False)]),
+    ('"the" of', '"the" OR "of"', [("the", 3.0, False), ("of", 0.2, False)]),
+    (
+        "Wann war die Berliner Mauer gefallen?",
+        '"war" OR "Berliner" OR "Mauer" OR "gefallen"',
+        [
+            ("wann", 0.2, False),
+            ("war", 1.0, False),
+            ("die", 0.2, False),
+            ("berliner", 1.0, False),
+            ("mauer", 1.0, False),
+            ("gefallen", 1.0, False),
+        ],
+    ),
+    (
+        "v2.3 release notes",
+        '"v2 3" OR "release" OR "notes"',
+        [("v2 3", 3.0, True), ("release", 1.0, False), ("notes", 1.0, False)],
+    ),
+    (
+        "Café crème brûlée",
+        '"Café" OR "crème" OR "brûlée"',
+        [("cafe", 1.0, False), ("creme", 1.0, False), ("brulee", 1.0, False)],
+    ),
+    (
+        'naïve "exact phrase here" x',
+        '"exact phrase here" OR "naïve" OR "x"',
+        [("exact phrase here", 3.0, True), ("naive", 1.0, False), ("x", 0.2, False)],
+    ),
+    (
+        "C++ foo_bar e-mail",
+        '"C" OR "foo_bar" OR "e mail"',
+        [("c", 0.2, False), ("foo_bar", 3.0, False), ("e mail", 3.0, True)],
+    ),
+    ("東京タワー 観光", '"東京タワー" OR "観光"', [("東京タワー", 1.0, False), ("観光", 1.0, False)]),
+    ("!!! ???", "", []),
+    ('"unbalanced quote', '"unbalanced" OR "quote"', [("unbalanced", 1.0, False), ("quote", 1.0, False)]),
+    ("Apple apple APPLE", '"Apple"', [("apple", 1.0, False)]),
+]
+
+
+@pytest.mark.parametrize(("query", "fts", "terms"), PINNED)
+def test_fts_query_and_highlight_terms_are_pinned(query: str, fts: str, terms: list) -> None:
+    assert fts_query(query) == fts
+    assert [(t.text, t.weight, t.phrase) for t in query_terms(query)] == terms
+
+
+def test_pieces_are_phrases_first_then_tokens_with_words() -> None:
+    assert query_pieces('a "b c" d-e !!') == [
+        QueryPiece("b c", ("b", "c"), quoted=True),
+        QueryPiece("a", ("a",), quoted=False),
+        QueryPiece("d-e", ("d", "e"), quoted=False),
+    ]
+
+
+def test_a_decomposed_accent_stays_inside_its_word_for_both_legs() -> None:
+    decomposed = "cafe\u0301x"  # FTS5's unicode61 keeps the mark inside the token too
+    assert fts_query(decomposed) == f'"{decomposed}"'
+    assert [t.text for t in query_terms(decomposed)] == ["cafex"]
