@@ -1,8 +1,8 @@
-"""The GUI's only way to the core: runs :class:`~desktop_search.core.engine.Engine` work off the UI thread.
+"""The GUI's only way to the core: runs :class:`~desktop_search.core.Engine` work off the UI thread.
 
 * ``start()`` opens the engine and loads the model in a worker thread (torch and chromadb are imported
   there, never on the UI thread), then starts the engine's background indexer.
-* Progress from the indexer arrives as :class:`~desktop_search.core.records.IndexProgress` on
+* Progress from the indexer arrives as :class:`~desktop_search.core.IndexProgress` on
   :attr:`EngineBridge.progress`, at most about ten times a second (phase changes always pass).
 * Searches run in one search thread; a newer query supersedes an older one that has not run yet, and
   results of a superseded query are dropped. A query made while the model loads gets keyword matches
@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_search.core.records import IndexProgress, Phase, SearchFilters, SearchHit
+from desktop_search.core import IndexProgress, Phase, SearchFilters, SearchHit
 from desktop_search.gui.errors import ErrorReporter
 from desktop_search.gui.main_thread import install_invoker, run_on_main
 
 if TYPE_CHECKING:
-    from desktop_search.core.engine import Engine
+    from desktop_search.core import Engine
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class SearchResults:
 
 
 def default_engine_factory() -> Engine:
-    from desktop_search.core.engine import Engine
+    from desktop_search.core import Engine
 
     return Engine.open()
 

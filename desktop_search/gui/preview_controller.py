@@ -9,8 +9,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QModelIndex, QObject, QPointF
 
-from desktop_search.core.records import SearchHit, Span
-from desktop_search.core.store.pathkeys import display, from_key
+from desktop_search.core import SearchHit, Span, display, from_key
 from desktop_search.gui.engine_bridge import EngineBridge
 from desktop_search.gui.preview_view import PreviewPane, pdf_support
 from desktop_search.gui.results_model import ResultRole, query_highlights, split_path

@@ -16,8 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop_search.core.records import SearchHit, Span
-from desktop_search.core.store.pathkeys import display
+from desktop_search.core import SearchHit, Span, display
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -111,7 +110,7 @@ def snippet(
 def query_highlights(text: str, query: str) -> tuple[Span, ...]:
     """Spans of ``text`` matching the query's words, by the core's word-aware matcher (stems, phrases;
     stop words and fragments inside other words are not painted)."""
-    from desktop_search.core.search.highlight import Highlighter, query_terms
+    from desktop_search.core import Highlighter, query_terms
 
     return Highlighter(query_terms(query)).find(text)[0] if query.strip() else ()
 

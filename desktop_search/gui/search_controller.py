@@ -7,8 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_search.core.records import SearchFilters
-from desktop_search.core.store.pathkeys import display
+from desktop_search.core import SearchFilters, display
 from desktop_search.gui.engine_bridge import EngineBridge, ModelState, SearchRequest, SearchResults
 from desktop_search.gui.search_view import ALL_FOLDERS, SearchView
 
