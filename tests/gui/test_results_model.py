@@ -6,6 +6,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QListView
 
 from desktop_search.core.records import SearchHit, Span
+from desktop_search.gui.highlighting import with_highlights
 from desktop_search.gui.result_delegate import ResultDelegate
 from desktop_search.gui.results_model import PAGE_SIZE, ResultRole, ResultsModel, snippet
 
@@ -41,7 +42,8 @@ def test_snippet_trims_around_a_late_match():
 
 def test_roles_expansion_and_paging(qtbot):
     model = ResultsModel()
-    model.set_hits([hit(0, more=2, sim=0.873), *[hit(i) for i in range(1, PAGE_SIZE + 10)]], "beta")
+    hits = [hit(0, more=2, sim=0.873), *[hit(i) for i in range(1, PAGE_SIZE + 10)]]
+    model.set_hits(with_highlights(hits, "beta"))  # as the bridge's search thread sends them
     assert model.rowCount() == PAGE_SIZE
     index = model.index(0)
     assert index.data(ResultRole.DISPLAY_NAME) == "file0.pdf"
@@ -72,7 +74,7 @@ def test_delegate_paints_rows_and_toggles_more(qtbot):
     view.setModel(model)
     view.setItemDelegate(delegate)
     view.resize(600, 400)
-    model.set_hits([hit(0, "a long passage " * 40, more=1, sim=0.91), hit(1)], "passage")
+    model.set_hits(with_highlights([hit(0, "a long passage " * 40, more=1, sim=0.91), hit(1)], "passage"))
     view.show()
     qtbot.waitExposed(view)
     pixmap = QPixmap(view.viewport().size())

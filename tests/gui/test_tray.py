@@ -148,7 +148,7 @@ def test_quick_search_finds_and_opens_the_chosen_file(qtbot, make_app, docs: Pat
 
     # a PDF passage opens at its page
     tray.show_quick_search("lighthouse museum wing about ship wrecks")
-    qtbot.waitUntil(lambda: popup.last_results.query.startswith("lighthouse"), timeout=60_000)
+    qtbot.waitUntil(lambda: popup.last_results.request.query.startswith("lighthouse"), timeout=60_000)
     top = popup.last_results.hits[0]
     assert Path(from_key(top.path)).name == "report.pdf" and top.page == 3
     qtbot.keyClick(popup.box, Qt.Key.Key_Enter)
