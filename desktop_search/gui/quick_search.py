@@ -36,6 +36,7 @@ from desktop_search.gui.engine_bridge import (
 )
 from desktop_search.gui.result_delegate import ResultDelegate
 from desktop_search.gui.results_model import ResultsModel
+from desktop_search.gui.widgets import enlarge_font
 
 QUICK_RESULTS = 8  # results asked for per query
 DEBOUNCE_MS = 150
@@ -88,9 +89,7 @@ class QuickSearchPopup(QWidget):
         self.box.setPlaceholderText("Search your files…")
         self.box.setClearButtonEnabled(True)
         self.box.setAccessibleName("Quick search query")
-        font = self.box.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.box.setFont(font)
+        enlarge_font(self.box, 1.25)
         self.box.setMinimumHeight(34)
         layout.addWidget(self.box)
 
