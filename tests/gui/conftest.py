@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+
 @dataclass
 class RecordingOpener:
     """Stands in for the system opener: records what the app asked to open or reveal."""
