@@ -22,8 +22,7 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from desktop_search import __version__
-from desktop_search.core.config.paths import HOME_ENV
-from desktop_search.core.errors import UserError
+from desktop_search.core import HOME_ENV, UserError
 
 log = logging.getLogger("desktop_search")
 SUBCOMMANDS = ("index", "watch", "search", "status", "check")
@@ -131,7 +130,7 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _open_engine() -> Any:
-    from desktop_search.core.engine import Engine
+    from desktop_search.core import Engine
 
     return Engine.open(os.environ.get(HOME_ENV) or None)
 
@@ -193,7 +192,7 @@ def _add_paths(engine: Any, paths: list[str]) -> list[str]:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    from desktop_search.core.index.jobs import JobControl
+    from desktop_search.core import JobControl
 
     engine = _open_engine()
     try:
@@ -244,7 +243,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from desktop_search.core.records import SearchFilters
+    from desktop_search.core import SearchFilters
 
     return SearchFilters(
         folders=tuple(os.path.abspath(f) for f in args.folder),
@@ -253,7 +252,7 @@ def _filters(args: argparse.Namespace) -> Any:
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:
-    from desktop_search.core.store.pathkeys import display
+    from desktop_search.core import display
 
     return {
         "path": display(hit.path),
@@ -269,7 +268,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 
 
 def _print_hits(query: str, hits: list[Any]) -> None:
-    from desktop_search.core.store.pathkeys import display
+    from desktop_search.core import display
 
     if not hits:
         print(f"No results for {query!r}.")

@@ -1,4 +1,4 @@
 """The Qt front end: main window, views, models, controllers, tray and quick search.
 
-Everything here talks to the core through :class:`desktop_search.core.engine.Engine` only.
+Everything here talks to the core through :class:`desktop_search.core.Engine` only.
 """

@@ -28,8 +28,7 @@ from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_search import APP_ID, APP_NAME, __version__
-from desktop_search.core.config.paths import HOME_ENV, AppPaths, resolve_paths
-from desktop_search.core.config.state import load_state, save_state
+from desktop_search.core import HOME_ENV, AppPaths, load_state, resolve_paths, save_state
 from desktop_search.gui.engine_bridge import EngineBridge, EngineFactory, default_engine_factory
 from desktop_search.gui.errors import ErrorReporter
 from desktop_search.gui.files_controller import FilesController

@@ -1,12 +1,14 @@
-"""The GUI's only way to the core: runs :class:`~desktop_search.core.engine.Engine` work off the UI thread.
+"""The GUI's only way to the core: runs :class:`~desktop_search.core.Engine` work off the UI thread.
 
 * ``start()`` opens the engine and loads the model in a worker thread (torch and chromadb are imported
   there, never on the UI thread), then starts the engine's background indexer.
-* Progress from the indexer arrives as :class:`~desktop_search.core.records.IndexProgress` on
+* Progress from the indexer arrives as :class:`~desktop_search.core.IndexProgress` on
   :attr:`EngineBridge.progress`, at most about ten times a second (phase changes always pass).
-* Searches run in one search thread; a newer query supersedes an older one that has not run yet, and
-  results of a superseded query are dropped. A query made while the model loads gets keyword matches
-  at once (``SearchResults.provisional``) and runs again in full when the model is ready.
+* Searches run in one search thread, for the main window and the quick-search popup alike; each has
+  its own stream (``SearchRequest.stream``), in which a newer query supersedes an older one that has
+  not run yet and the results of a superseded query are dropped. A query made while the model loads
+  gets keyword matches at once (``SearchResults.provisional``) and runs again in full when the model
+  is ready. Hits leave the search thread with their highlights filled in.
 * Other engine calls (``submit``) run in a small pool; their results come back on the UI thread.
 
 Signals carry frozen dataclasses; no worker touches a widget.
@@ -25,17 +27,20 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_search.core.records import IndexProgress, Phase, SearchFilters, SearchHit
+from desktop_search.core import IndexProgress, Phase, SearchFilters, SearchHit
 from desktop_search.gui.errors import ErrorReporter
+from desktop_search.gui.highlighting import with_highlights
 from desktop_search.gui.main_thread import install_invoker, run_on_main
 
 if TYPE_CHECKING:
-    from desktop_search.core.engine import Engine
+    from desktop_search.core import Engine
 
 log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[], "Engine"]
 PROGRESS_INTERVAL_S = 0.1
+MAIN_STREAM = "main"  # the main window's searches
+QUICK_STREAM = "quick"  # the quick-search popup's searches
 
 
 class ModelState(StrEnum):
@@ -54,6 +59,7 @@ class SearchRequest:
     filters: SearchFilters = field(default_factory=SearchFilters)
     k: int = 30
     similar_to: SearchHit | None = None  # find passages like this one instead of running ``query``
+    stream: str = MAIN_STREAM  # who asked; a newer request supersedes older ones of its stream only
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,7 @@ class SearchResults:
 
 
 def default_engine_factory() -> Engine:
-    from desktop_search.core.engine import Engine
+    from desktop_search.core import Engine
 
     return Engine.open()
 
@@ -84,6 +90,7 @@ class EngineBridge(QObject):
     progress = Signal(object)  # IndexProgress
     search_started = Signal(object)  # SearchRequest
     results = Signal(object)  # SearchResults
+    search_failed = Signal(object, object)  # the SearchRequest, the exception (also reported)
     folders_changed = Signal()
 
     def __init__(
@@ -106,11 +113,11 @@ class EngineBridge(QObject):
         self._seq = 0
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
-        self._pending: SearchRequest | None = None
-        self._latest_search = 0
+        self._pending: dict[str, SearchRequest] = {}  # per stream: the request waiting to run
+        self._latest_search: dict[str, int] = {}  # per stream: the seq whose results are shown
         self._closing = False
         self._opened = threading.Event()  # the engine is open (or failed to open): searches may run
-        self._provisional: SearchRequest | None = None  # answered by keywords only, to run again
+        self._provisional: dict[str, SearchRequest] = {}  # per stream: answered by keywords, to run again
         self._search_thread = threading.Thread(target=self._search_loop, name="ds-gui-search", daemon=True)
         self._search_thread.start()
         self._startup_thread: threading.Thread | None = None
@@ -164,9 +171,10 @@ class EngineBridge(QObject):
     def _set_ready(self) -> None:
         self.model_state = ModelState.READY
         self.model_ready.emit()
-        request, self._provisional = self._provisional, None
-        if request is not None and request.seq == self._latest_search:
-            self._queue(query=request.query, filters=request.filters, k=request.k)  # now in full
+        provisional, self._provisional = self._provisional, {}
+        for request in provisional.values():
+            if self._is_latest(request):
+                self._run_again(request)  # now in full
 
     def _set_failed(self, exc: BaseException, opening: bool) -> None:
         self.model_state = ModelState.FAILED
@@ -215,9 +223,11 @@ class EngineBridge(QObject):
 
     # -- searching -------------------------------------------------------------------------------
 
-    def search(self, query: str, filters: SearchFilters | None = None, k: int = 30) -> SearchRequest:
-        """Queue a search; a newer one supersedes it. Results arrive on :attr:`results`."""
-        return self._queue(query=query, filters=filters or SearchFilters(), k=k)
+    def search(
+        self, query: str, filters: SearchFilters | None = None, k: int = 30, stream: str = MAIN_STREAM
+    ) -> SearchRequest:
+        """Queue a search; a newer one of the same stream supersedes it. Results arrive on :attr:`results`."""
+        return self._queue(query=query, filters=filters or SearchFilters(), k=k, stream=stream)
 
     def find_similar(self, hit: SearchHit, k: int = 20) -> SearchRequest:
         return self._queue(query="", filters=SearchFilters(), k=k, similar_to=hit)
@@ -226,29 +236,43 @@ class EngineBridge(QObject):
         with self._lock:
             self._seq += 1
             request = SearchRequest(seq=self._seq, **fields)
-            self._pending = request
-            self._latest_search = request.seq
+            self._pending[request.stream] = request
+            self._latest_search[request.stream] = request.seq
             self._wake.notify()
         self.search_started.emit(request)
         return request
 
-    def cancel_search(self) -> None:
-        """Drop a queued search and the results of one in flight (the box was cleared)."""
+    def _run_again(self, request: SearchRequest) -> SearchRequest:
+        return self._queue(query=request.query, filters=request.filters, k=request.k, stream=request.stream)
+
+    def _is_latest(self, request: SearchRequest) -> bool:
+        return request.seq == self._latest_search.get(request.stream)
+
+    def cancel_search(self, stream: str = MAIN_STREAM) -> None:
+        """Drop a queued search of ``stream`` and the results of one in flight (the box was cleared)."""
         with self._lock:
             self._seq += 1
-            self._latest_search = self._seq
-            self._pending = None
+            self._latest_search[stream] = self._seq
+            self._pending.pop(stream, None)
+
+    def _next_request(self) -> SearchRequest | None:
+        """The oldest waiting request (called with the lock held)."""
+        if not self._pending:
+            return None
+        request = min(self._pending.values(), key=lambda r: r.seq)
+        del self._pending[request.stream]
+        return request
 
     def _search_loop(self) -> None:
         while True:
             with self._lock:
-                while self._pending is None and not self._closing:
+                while not self._pending and not self._closing:
                     self._wake.wait()
                 if self._closing:
                     return
             self._opened.wait()
             with self._lock:
-                request, self._pending = self._pending, None
+                request = self._next_request()
             if request is None or self._closing:
                 continue
             engine = self.engine
@@ -265,21 +289,23 @@ class EngineBridge(QObject):
                     hits = engine.find_similar(chunk_id=request.similar_to.chunk_id, k=request.k)
                 else:
                     hits = engine.search(request.query, k=request.k, filters=request.filters, mode=mode)
+                hits = with_highlights(hits, request.query)  # here, so the UI thread never runs the matcher
             except Exception as exc:
                 if not self._closing:
                     self.errors.report(exc, "searching")
+                    run_on_main(self.search_failed.emit, request, exc)
                 continue
             result = SearchResults(request, tuple(hits), time.perf_counter() - started, mode, provisional)
             run_on_main(self._deliver_results, result)
 
     def _deliver_results(self, result: SearchResults) -> None:
-        if self._closing or result.request.seq != self._latest_search:
+        if self._closing or not self._is_latest(result.request):
             return  # superseded by a newer query
         if result.provisional:
             if self.model_state == ModelState.READY:  # the model came while this ran: run it in full
-                self._queue(query=result.request.query, filters=result.request.filters, k=result.request.k)
+                self._run_again(result.request)
             else:
-                self._provisional = result.request
+                self._provisional[result.request.stream] = result.request
         self.results.emit(result)
 
     # -- other engine calls ----------------------------------------------------------------------
@@ -359,7 +385,7 @@ class EngineBridge(QObject):
         self._closing = True
         self._progress_timer.stop()
         with self._lock:
-            self._pending = None
+            self._pending.clear()
             self._wake.notify_all()
         self._opened.set()
         if self._startup_thread is not None:

@@ -14,7 +14,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_search.core.errors import UserError
+from desktop_search.core import UserError
 from desktop_search.gui.main_thread import on_main_thread, run_on_main
 
 log = logging.getLogger(__name__)

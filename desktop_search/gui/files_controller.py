@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from desktop_search.core.records import FileRecord, FileStatus
+from desktop_search.core import FileRecord, FileStatus
 from desktop_search.gui.engine_bridge import EngineBridge
 from desktop_search.gui.files_view import RECORD_ROLE, FilesView
 
 if TYPE_CHECKING:
-    from desktop_search.core.engine import Engine
+    from desktop_search.core import Engine
 
 
 class FilesController(QObject):

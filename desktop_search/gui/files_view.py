@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_search.core.records import FileRecord, FileStatus
-from desktop_search.core.store.pathkeys import display
+from desktop_search.core import FileRecord, FileStatus, display
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMessageBox, QWidget
 
-from desktop_search.core.store.pathkeys import display
+from desktop_search.core import display
 from desktop_search.gui.engine_bridge import EngineBridge
 from desktop_search.gui.folders_view import FoldersView
 
 if TYPE_CHECKING:
-    from desktop_search.core.engine import Engine
+    from desktop_search.core import Engine
 
 FOLDER_ROLE = 0x0100 + 1  # Qt.UserRole + 1: the folder's path key
 
@@ -84,9 +84,7 @@ class FoldersController(QObject):
         patterns = [line.strip() for line in self.view.exclusions.toPlainText().splitlines() if line.strip()]
 
         def job(engine: Engine) -> None:
-            engine.settings.exclusions = patterns
-            engine.save_settings()
-            engine.request_scan()
+            engine.update_settings(exclusions=patterns)  # saves, and rescans when they changed
 
         self.bridge.submit(
             job, lambda _r: self.view.save_exclusions_button.setEnabled(False), context="saving exclusions"

@@ -6,8 +6,7 @@ import os
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_search.core.records import IndexProgress, Phase
-from desktop_search.core.store.pathkeys import display
+from desktop_search.core import IndexProgress, Phase, display
 from desktop_search.gui.engine_bridge import EngineBridge
 from desktop_search.gui.folders_view import IndexingPanel
 from desktop_search.gui.status_widget import IndexStatus

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
-from desktop_search.core.store.pathkeys import from_key
+from desktop_search.core import from_key
 
 log = logging.getLogger(__name__)
 

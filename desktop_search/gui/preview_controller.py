@@ -9,11 +9,11 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QModelIndex, QObject, QPointF
 
-from desktop_search.core.records import SearchHit, Span
-from desktop_search.core.store.pathkeys import display, from_key
+from desktop_search.core import Engine, SearchHit, Span, display, from_key
 from desktop_search.gui.engine_bridge import EngineBridge
+from desktop_search.gui.highlighting import query_highlights
 from desktop_search.gui.preview_view import PreviewPane, pdf_support
-from desktop_search.gui.results_model import ResultRole, query_highlights, split_path
+from desktop_search.gui.results_model import ResultRole, split_path
 from desktop_search.gui.search_view import SearchView
 
 CONTEXT_CHARS = 2500  # text shown before and after the passage
@@ -31,7 +31,8 @@ def passage_html(full_text: str, hit: SearchHit, query: str = "") -> str:
     """HTML of the passage with its surroundings; the passage shaded, matched words marked.
 
     ``full_text`` is the file's extracted text; when the passage is not found at its offsets there,
-    the passage alone is shown.
+    the passage alone is shown. The hit's highlights are used where the passage is its text; otherwise
+    the ``query``'s words are matched, so with a query this runs in a worker thread.
     """
     start, end = hit.start, hit.end
     if not (0 <= start < end <= len(full_text)) or _squash(full_text[start:end]) != _squash(hit.text):
@@ -130,21 +131,26 @@ class PreviewController(QObject):
         is_pdf = hit.path.lower().endswith(".pdf")
         pane.page_button.setVisible(is_pdf and pdf_support())
         query = self.view.box.text()
-        # the passage at once, then its surroundings when the text has been read
-        self._show_text(passage_html(hit.text, hit, query), hit)
+        # the passage at once (its own highlights), then its surroundings when the text has been read
+        self._show_text(passage_html(hit.text, hit), hit)
+
+        def surroundings(engine: Engine) -> str:
+            text = engine.extracted_text(hit.path)
+            return passage_html(text, hit, query) if text else ""
+
         self.bridge.submit(
-            lambda engine: engine.extracted_text(hit.path),
-            lambda text: self._on_text(hit, text, query),
+            surroundings,
+            lambda body: self._on_text(hit, body),
             key="preview",
             context="reading the file for the preview",
         )
         if is_pdf and pane.page_button.isVisible() and pane.page_button.isChecked():
             self._show_pdf_page(hit)
 
-    def _on_text(self, hit: SearchHit, text: str, query: str) -> None:
-        if hit is not self.hit or not text:
+    def _on_text(self, hit: SearchHit, body: str) -> None:
+        if hit is not self.hit or not body:
             return
-        self._show_text(passage_html(text, hit, query), hit)
+        self._show_text(body, hit)
 
     def _show_text(self, body: str, hit: SearchHit) -> None:
         pane = self.pane

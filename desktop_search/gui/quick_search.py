@@ -1,8 +1,8 @@
 """The quick-search popup: a small frameless window with a query box and the top results as you type.
 
 It reuses the main window's pieces: the same :class:`~desktop_search.gui.engine_bridge.EngineBridge`
-(searches run in its worker pool, off the UI thread, apart from the main window's search stream so
-neither overwrites the other's results), :class:`~desktop_search.gui.results_model.ResultsModel` and
+(searches run in its search thread like the main window's, in a stream of their own so neither
+overwrites the other's results), :class:`~desktop_search.gui.results_model.ResultsModel` and
 :class:`~desktop_search.gui.result_delegate.ResultDelegate` (compact), and the app's replaceable opener.
 Arrows move through the results, Enter opens the chosen file, Escape hides the popup, and "Show all
 results" (or Ctrl+Enter) hands the query to the main window.
@@ -11,8 +11,6 @@ results" (or Ctrl+Enter) hands the query to the main window.
 from __future__ import annotations
 
 import subprocess
-import time
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
@@ -29,9 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_search.core.records import SearchHit
+from desktop_search.gui.engine_bridge import (
+    QUICK_STREAM,
+    EngineBridge,
+    ModelState,
+    SearchRequest,
+    SearchResults,
+)
 from desktop_search.gui.result_delegate import ResultDelegate
 from desktop_search.gui.results_model import ResultsModel
+from desktop_search.gui.widgets import enlarge_font
 
 QUICK_RESULTS = 8  # results asked for per query
 DEBOUNCE_MS = 150
@@ -39,16 +44,6 @@ MIN_QUERY_CHARS = 2
 POPUP_SIZE = QSize(640, 460)
 # Within the app's windows; a system-wide key is bound to ``desktop-search --quick-search`` (README).
 QUICK_SEARCH_SHORTCUT = "Ctrl+Shift+Space"
-
-
-@dataclass(frozen=True)
-class QuickResults:
-    """The answer to one quick-search query."""
-
-    seq: int
-    query: str
-    hits: tuple[SearchHit, ...]
-    elapsed_s: float
 
 
 class Opener(Protocol):
@@ -63,7 +58,7 @@ class QuickSearchPopup(QWidget):
     show_all_requested = Signal(str)
     file_opened = Signal(str)  # the path key of the file opened
 
-    def __init__(self, bridge: Any, opener: Opener, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: EngineBridge, opener: Opener, parent: QWidget | None = None) -> None:
         flags = Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
         super().__init__(parent, flags)
         self.setObjectName("quickSearch")
@@ -72,9 +67,8 @@ class QuickSearchPopup(QWidget):
         self.bridge = bridge
         self.opener = opener
         self.hide_on_focus_loss = True
-        self._request: str | None = None  # the query whose results the popup waits for
-        self._seq = 0
-        self.last_results: QuickResults | None = None
+        self._request: SearchRequest | None = None  # the query whose results the popup shows
+        self.last_results: SearchResults | None = None
         self._was_active = False
 
         frame = QFrame(self)
@@ -95,9 +89,7 @@ class QuickSearchPopup(QWidget):
         self.box.setPlaceholderText("Search your files…")
         self.box.setClearButtonEnabled(True)
         self.box.setAccessibleName("Quick search query")
-        font = self.box.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.box.setFont(font)
+        enlarge_font(self.box, 1.25)
         self.box.setMinimumHeight(34)
         layout.addWidget(self.box)
 
@@ -137,7 +129,8 @@ class QuickSearchPopup(QWidget):
         self.results.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.delegate.more_clicked.connect(self.model.toggle_more)
         self.show_all.clicked.connect(self._show_all)
-        bridge.engine_opened.connect(self._on_engine_opened)
+        bridge.results.connect(self._on_results)
+        bridge.search_failed.connect(self._on_search_failed)
         # Escape anywhere in the popup hides it (the box also handles it, to keep focus logic simple).
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.hide)
 
@@ -196,59 +189,45 @@ class QuickSearchPopup(QWidget):
         elif not text.strip():
             self._debounce.stop()
             self._request = None
-            self._seq += 1
+            self.bridge.cancel_search(QUICK_STREAM)
             self.model.clear()
             self.status.setText("Type to search your files.")
 
     def search_now(self) -> None:
-        """Search for the box's text now (in the bridge's worker pool; the newest query wins)."""
+        """Search for the box's text now (in the bridge's search thread; the newest query wins)."""
         self._debounce.stop()
         query = self.box.text().strip()
         if not query:
             return
-        self._seq += 1
-        seq = self._seq
-        self._request = query
-        if self.bridge.engine is None:  # still opening: run when it is open
+        self._request = self.bridge.search(query, k=QUICK_RESULTS, stream=QUICK_STREAM)
+        if self.bridge.engine is None:  # still opening: the search runs when it is open
             self.status.setText("Opening the index…")
-            return
-        mode = "keyword" if str(getattr(self.bridge, "model_state", "")) == "failed" else "hybrid"
+        elif self.bridge.model_state == ModelState.LOADING:
+            self.status.setText("Loading the model; results come as soon as it is ready…")
+        else:
+            self.status.setText("Searching…")
 
-        def job(engine: Any) -> QuickResults:
-            started = time.perf_counter()
-            hits = engine.search(query, k=QUICK_RESULTS, mode=mode)
-            return QuickResults(seq, query, tuple(hits), time.perf_counter() - started)
+    def _on_search_failed(self, request: SearchRequest, exc: BaseException) -> None:
+        if request.stream == QUICK_STREAM and self._request is not None:
+            self.status.setText(f"Search failed: {exc}")
 
-        loading = str(getattr(self.bridge, "model_state", "")) == "loading"
-        self.status.setText(
-            "Loading the model; results come as soon as it is ready…" if loading else "Searching…"
-        )
-        self.bridge.submit(
-            job, self._on_results, key="quick-search", context="quick search", on_error=self._on_error
-        )
-
-    def _on_error(self, exc: BaseException) -> None:
-        self.status.setText(f"Search failed: {exc}")
-
-    def _on_engine_opened(self) -> None:
-        if self._request is not None and self.isVisible():
-            self.search_now()
-
-    def _on_results(self, results: QuickResults) -> None:
-        if results.seq != self._seq:
-            return  # superseded by a newer query
+    def _on_results(self, results: SearchResults) -> None:
+        if results.request.stream != QUICK_STREAM or self._request is None:
+            return  # the main window's, or the box was cleared meanwhile
         hits = list(results.hits)[:QUICK_RESULTS]
-        self.model.set_hits(hits, results.query)
+        self.model.set_hits(hits)
         self.last_results = results
         if hits:
             self.results.setCurrentIndex(self.model.index(0))
             self.results.scrollToTop()
             files = f"{len(hits)} file{'s' if len(hits) != 1 else ''}"
+            keywords = " · keyword matches while the model loads" if results.provisional else ""
             self.status.setText(
-                f"{files} · {results.elapsed_s * 1000:.0f} ms   —   ↑↓ choose · Enter opens · Esc closes"
+                f"{files} · {results.elapsed_s * 1000:.0f} ms{keywords}"
+                "   —   ↑↓ choose · Enter opens · Esc closes"
             )
         else:
-            self.status.setText(f"Nothing found for “{results.query}”.")
+            self.status.setText(f"Nothing found for “{results.request.query}”.")
 
     # -- keys and actions ------------------------------------------------------------------------
 

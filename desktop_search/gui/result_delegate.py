@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from desktop_search.core.records import Span
+from desktop_search.core import Span
 from desktop_search.gui.results_model import ResultRole
 
 ModelIndex = QModelIndex | QPersistentModelIndex

@@ -16,8 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop_search.core.records import SearchHit, Span
-from desktop_search.core.store.pathkeys import display
+from desktop_search.core import SearchHit, Span, display
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -108,14 +107,6 @@ def snippet(
     return prefix + collapsed[start:end] + suffix, kept
 
 
-def query_highlights(text: str, query: str) -> tuple[Span, ...]:
-    """Spans of ``text`` matching the query's words, by the core's word-aware matcher (stems, phrases;
-    stop words and fragments inside other words are not painted)."""
-    from desktop_search.core.search.highlight import Highlighter, query_terms
-
-    return Highlighter(query_terms(query)).find(text)[0] if query.strip() else ()
-
-
 def split_path(path_key: str) -> tuple[str, str]:
     """The readable file name and folder of a path key."""
     readable = display(path_key)
@@ -138,15 +129,13 @@ class ResultsModel(QAbstractListModel):
         self._loaded = 0  # how many of them the view has fetched
         self._rows: list[_Row] = []
         self._snippets: dict[int, tuple[str, tuple[Span, ...]]] = {}
-        self._query = ""
 
     # -- filling ---------------------------------------------------------------------------------
 
-    def set_hits(self, hits: list[SearchHit] | tuple[SearchHit, ...], query: str = "") -> None:
-        """Replace the results (``query`` gives highlights when the core sent none)."""
+    def set_hits(self, hits: list[SearchHit] | tuple[SearchHit, ...]) -> None:
+        """Replace the results (their highlights are painted as they come: see ``gui.highlighting``)."""
         self.beginResetModel()
         self._hits = list(hits)
-        self._query = query
         self._loaded = min(PAGE_SIZE, len(self._hits))
         self._rows = [_Row(h) for h in self._hits[: self._loaded]]
         self._snippets.clear()
@@ -223,8 +212,7 @@ class ResultsModel(QAbstractListModel):
         cached = self._snippets.get(row)
         if cached is None:
             hit = self._rows[row].hit
-            spans = hit.highlights or query_highlights(hit.text, self._query)
-            cached = self._snippets[row] = snippet(hit.text, spans)
+            cached = self._snippets[row] = snippet(hit.text, hit.highlights)
         return cached
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

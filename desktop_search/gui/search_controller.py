@@ -7,9 +7,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_search.core.records import SearchFilters
-from desktop_search.core.store.pathkeys import display
-from desktop_search.gui.engine_bridge import EngineBridge, ModelState, SearchRequest, SearchResults
+from desktop_search.core import SearchFilters, display
+from desktop_search.gui.engine_bridge import (
+    MAIN_STREAM,
+    EngineBridge,
+    ModelState,
+    SearchRequest,
+    SearchResults,
+)
 from desktop_search.gui.search_view import ALL_FOLDERS, SearchView
 
 DEBOUNCE_MS = 220
@@ -172,10 +177,12 @@ class SearchController(QObject):
         self._last_request = request
 
     def _on_results(self, results: SearchResults) -> None:
-        self.last_results = results
         request = results.request
+        if request.stream != MAIN_STREAM:
+            return  # the quick-search popup's
+        self.last_results = results
         view = self.view
-        view.model.set_hits(results.hits, request.query)
+        view.model.set_hits(results.hits)
         if results.hits:
             view.show_results()
             view.results.setCurrentIndex(view.model.index(0))

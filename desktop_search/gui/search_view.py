@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_search.gui.preview_view import PreviewPane
 from desktop_search.gui.result_delegate import ResultDelegate
 from desktop_search.gui.results_model import ResultsModel
-from desktop_search.gui.widgets import WelcomePanel
+from desktop_search.gui.widgets import WelcomePanel, enlarge_font
 
 # file-type filter: label -> extensions (lower case, no dot)
 TYPE_FILTERS: dict[str, tuple[str, ...]] = {
@@ -95,9 +95,7 @@ class SearchView(QWidget):
         self.box.setObjectName("searchBox")
         self.box.setClearButtonEnabled(True)
         self.box.setPlaceholderText("Loading model…")
-        font = self.box.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.box.setFont(font)
+        enlarge_font(self.box, 1.25)
         self.box.setMinimumHeight(34)
         self.folder_filter = QComboBox()
         self.folder_filter.addItem(ALL_FOLDERS, "")

@@ -1,10 +1,9 @@
-"""The settings dialog (layout) and :func:`apply_settings` (behaviour: save, re-index, autostart, theme)."""
+"""The settings dialog (layout), :func:`apply_settings` (hands the changes to the engine; autostart) and
+:func:`apply_theme`."""
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -24,13 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_search.core.config.settings import DEFAULT_MODEL, Settings
+from desktop_search.core import DEFAULT_MODEL, Settings
 from desktop_search.gui.quick_search import offer_quick_search_shortcut
 
 if TYPE_CHECKING:
-    from desktop_search.core.engine import Engine
+    from desktop_search.core import Engine
 
-log = logging.getLogger(__name__)
 
 DEVICE_CHOICES = (
     ("Automatic (GPU when available)", "auto"),
@@ -39,7 +37,6 @@ DEVICE_CHOICES = (
     ("Apple GPU (MPS)", "mps"),
 )
 THEME_CHOICES = (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark"))
-REINDEX_FIELDS = ("model", "model_path", "chunk_tokens", "chunk_overlap_tokens", "exclusions")
 
 
 class SettingsDialog(QDialog):
@@ -133,33 +130,23 @@ def changed_fields(old: Settings, new: Settings) -> set[str]:
 
 
 def apply_settings(engine: Engine, new: Settings) -> set[str]:
-    """Store ``new`` in the engine's settings, save, and start what the changes need (worker thread).
+    """Hand what changed in ``new`` to the engine, which validates, saves and starts what the changes need
+    (a new model's index, a rescan); register start at login when that changed. Runs in a worker thread.
 
     Returns the names of the changed fields.
     """
-    changed = changed_fields(engine.settings, new)
-    for name in changed:
-        setattr(engine.settings, name, getattr(new, name))
-    engine.save_settings()
+    changes = {name: getattr(new, name) for name in changed_fields(engine.settings, new)}
+    changed = engine.update_settings(**changes)
     if "start_with_system" in changed:
         set_autostart(new.start_with_system)
-    if changed & {"model", "model_path"}:
-        engine.change_model(new.model, new.model_path)  # re-indexes in the background, then switches
-    if changed & set(REINDEX_FIELDS):
-        engine.request_scan()
     return changed
 
 
 def set_autostart(enabled: bool) -> None:
-    """Register or unregister start at login, where the autostart module exists."""
-    try:
-        autostart = importlib.import_module("desktop_search.core.system.autostart")
-    except ImportError:
-        log.info("autostart support is not available; the setting is stored only")
-        return
-    setter = getattr(autostart, "apply_setting", None) or getattr(autostart, "set_enabled", None)
-    if callable(setter):
-        setter(enabled)
+    """Register or unregister start at login."""
+    from desktop_search.core.system import autostart
+
+    autostart.set_enabled(enabled)
 
 
 def apply_theme(theme: str) -> None:

@@ -245,7 +245,7 @@ def forward_to_running_instance(argv: list[str]) -> bool:
     """
     import argparse
 
-    from desktop_search.core.config.paths import resolve_paths
+    from desktop_search.core import resolve_paths
 
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--data-dir")

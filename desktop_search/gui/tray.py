@@ -38,8 +38,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QSystemTrayIcon, QWidget
 
 from desktop_search import APP_NAME
-from desktop_search.core.config.state import load_state, save_state
-from desktop_search.core.records import IndexProgress, Phase
+from desktop_search.core import IndexProgress, Phase, load_state, save_state
 from desktop_search.gui.quick_search import QUICK_SEARCH_SHORTCUT, Opener, QuickSearchPopup
 from desktop_search.gui.single_instance import Action, InstanceMessage, SingleInstance
 

@@ -1,12 +1,23 @@
-"""Small reusable widgets: the error banner and the welcome panel."""
+"""Small reusable widgets: the error banner and the welcome panel; :func:`enlarge_font`."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_search.gui.errors import Problem
+
+
+def enlarge_font(widget: QWidget, factor: float) -> None:
+    """Scale the widget's font, whether the platform sized it in points or in pixels (where
+    ``pointSizeF`` is -1, and setting a point size from it would make Qt warn)."""
+    font = QFont(widget.font())
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    elif font.pixelSize() > 0:
+        font.setPixelSize(round(font.pixelSize() * factor))
+    widget.setFont(font)
 
 
 class ErrorBanner(QFrame):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPixmap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPixmap
 from PySide6.QtWidgets import QListView
 
-from desktop_search.core.records import SearchHit, Span
-from desktop_search.gui.result_delegate import ResultDelegate
+from desktop_search.core import Engine, SearchHit, Settings, Span
+from desktop_search.gui.highlighting import with_highlights
+from desktop_search.gui.result_delegate import PAD, ResultDelegate
 from desktop_search.gui.results_model import PAGE_SIZE, ResultRole, ResultsModel, snippet
 
 
@@ -41,7 +47,8 @@ def test_snippet_trims_around_a_late_match():
 
 def test_roles_expansion_and_paging(qtbot):
     model = ResultsModel()
-    model.set_hits([hit(0, more=2, sim=0.873), *[hit(i) for i in range(1, PAGE_SIZE + 10)]], "beta")
+    hits = [hit(0, more=2, sim=0.873), *[hit(i) for i in range(1, PAGE_SIZE + 10)]]
+    model.set_hits(with_highlights(hits, "beta"))  # as the bridge's search thread sends them
     assert model.rowCount() == PAGE_SIZE
     index = model.index(0)
     assert index.data(ResultRole.DISPLAY_NAME) == "file0.pdf"
@@ -72,7 +79,7 @@ def test_delegate_paints_rows_and_toggles_more(qtbot):
     view.setModel(model)
     view.setItemDelegate(delegate)
     view.resize(600, 400)
-    model.set_hits([hit(0, "a long passage " * 40, more=1, sim=0.91), hit(1)], "passage")
+    model.set_hits(with_highlights([hit(0, "a long passage " * 40, more=1, sim=0.91), hit(1)], "passage"))
     view.show()
     qtbot.waitExposed(view)
     pixmap = QPixmap(view.viewport().size())
@@ -81,7 +88,66 @@ def test_delegate_paints_rows_and_toggles_more(qtbot):
     first = view.visualRect(model.index(0))
     second = view.visualRect(model.index(1))
     assert first.height() > second.height()  # three passage lines and the "more" link
+
+    delegate.more_clicked.connect(model.toggle_more)  # as the search controller and the popup wire it
+    with qtbot.assertNotEmitted(delegate.more_clicked):  # a click elsewhere in the row is no link click
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=first.center())
     with qtbot.waitSignal(delegate.more_clicked) as clicked:
-        delegate.more_clicked.emit(0)
-    model.toggle_more(clicked.args[0])
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=more_link(view, first))
+    assert clicked.args == [0]
     assert model.rowCount() == 3
+    assert model.index(1).data(ResultRole.IS_CHILD) and model.index(0).data(ResultRole.EXPANDED)
+
+    with qtbot.waitSignal(delegate.more_clicked) as clicked:  # the same link now hides them again
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=more_link(view, first))
+    assert clicked.args == [0]
+    assert model.rowCount() == 2
+
+
+def more_link(view: QListView, row: QRect) -> QPoint:
+    """A point inside the "more from this file" link: the start of the row's last line (smaller font)."""
+    small = QFont(view.font())
+    small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+    height = QFontMetrics(small).height()
+    return QPoint(row.left() + PAD + 6, row.bottom() - PAD - height // 2)
+
+
+@pytest.fixture
+def real_hits(tmp_path: Path, hash_embedder: Any) -> list[SearchHit]:
+    """Hits from a real engine search (HashEmbedder): more files than a page, several passages each."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for i in range(PAGE_SIZE + 5):
+        paragraphs = [
+            f"Logbook {i}, part {j}: the lighthouse keeper wrote down the wind, the tide and the ships "
+            f"passing the harbour at dawn, and checked the lamp before entry {i * 10 + j} was closed."
+            for j in range(4)
+        ]
+        (folder / f"log_{i:03}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    settings = Settings(folders=[str(folder)], chunk_tokens=32, chunk_overlap_tokens=0)
+    engine = Engine.open(tmp_path / "home", embedder=hash_embedder, settings=settings)
+    try:
+        engine.index()
+        hits = engine.search("lighthouse keeper tide", k=PAGE_SIZE + 5)
+    finally:
+        engine.close()
+    return with_highlights(hits, "lighthouse keeper tide")  # as the bridge's search thread sends them
+
+
+def test_model_passes_qt_model_tester_with_real_hits(qtmodeltester, real_hits: list[SearchHit]) -> None:
+    assert len(real_hits) > PAGE_SIZE and any(h.more for h in real_hits)
+    model = ResultsModel()
+    model.set_hits(real_hits)
+    qtmodeltester.check(model)  # the tester stays attached: the changes below are checked too
+    with_more = next(row for row in range(model.rowCount()) if model.index(row).data(ResultRole.MORE_COUNT))
+    shown = model.rowCount()
+    model.toggle_more(with_more)
+    assert model.rowCount() == shown + len(real_hits[with_more].more)
+    model.toggle_more(with_more + 1)  # a child row collapses its parent
+    assert model.rowCount() == shown
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == len(real_hits)
+    model.set_hits(real_hits[:3])
+    model.clear()
+    assert model.rowCount() == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,12 +19,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from desktop_search.core import Highlighter
 from desktop_search.core.config.state import load_state
 from desktop_search.core.engine import Engine
 from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileStatus, IndexProgress, Phase
 from desktop_search.core.store.pathkeys import from_key
 from desktop_search.gui.app import AppContext, build_context
+from desktop_search.gui.engine_bridge import QUICK_STREAM
+from desktop_search.gui.results_model import ResultRole
 from desktop_search.gui.single_instance import InstanceMessage, Role, SingleInstance
 from desktop_search.gui.tray import NOTICE_KEY, STATE_SECTION, TrayController, install_tray, tooltip_text
 from tests.core.extract_samples import make_pdf
@@ -148,7 +152,7 @@ def test_quick_search_finds_and_opens_the_chosen_file(qtbot, make_app, docs: Pat
 
     # a PDF passage opens at its page
     tray.show_quick_search("lighthouse museum wing about ship wrecks")
-    qtbot.waitUntil(lambda: popup.last_results.query.startswith("lighthouse"), timeout=60_000)
+    qtbot.waitUntil(lambda: popup.last_results.request.query.startswith("lighthouse"), timeout=60_000)
     top = popup.last_results.hits[0]
     assert Path(from_key(top.path)).name == "report.pdf" and top.page == 3
     qtbot.keyClick(popup.box, Qt.Key.Key_Enter)
@@ -165,6 +169,35 @@ def test_quick_search_finds_and_opens_the_chosen_file(qtbot, make_app, docs: Pat
     assert ctx.window.isVisible() and not popup.isVisible()
     assert ctx.window.search_view.box.text() == "flat tyre"
     assert Path(from_key(ctx.search.last_results.hits[0].path)).name == "bicycle.txt"
+
+
+def test_quick_search_and_the_window_search_apart_highlighted_off_the_ui_thread(
+    qtbot, make_app, docs: Path, monkeypatch
+) -> None:
+    ctx, _opener = make_app(docs, HashEmbedder(), wait_indexed=len(DOCS) + 1)
+    popup = _tray(ctx).popup
+    on_ui_thread: list[bool] = []
+    find = Highlighter.find
+
+    def recording_find(self: Highlighter, text: str) -> Any:
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return find(self, text)
+
+    monkeypatch.setattr(Highlighter, "find", recording_find)
+    view = ctx.window.search_view
+    view.box.setText("flat tyre puncture")
+    ctx.search.search_now()  # queued in the bridge's search thread ...
+    popup.popup("sourdough starter")  # ... and so is this, in the popup's own stream: neither drops the other
+    qtbot.waitUntil(lambda: popup.last_results is not None and ctx.search.last_results is not None)
+
+    assert popup.last_results.request.stream == QUICK_STREAM
+    assert Path(from_key(popup.last_results.hits[0].path)).name == "sourdough.md"
+    assert ctx.search.last_results.request.query == "flat tyre puncture"
+    assert Path(from_key(view.model.hit_at(0).path)).name == "bicycle.txt"  # not overwritten by the popup
+    for model in (popup.model, view.model):
+        index = model.index(0)
+        assert index.data(ResultRole.HIGHLIGHTS), index.data(ResultRole.TEXT)
+    assert on_ui_thread and not any(on_ui_thread)  # matched in the search thread only
 
 
 @pytest.mark.model

@@ -1,0 +1,35 @@
+"""Query highlighting for hits and passages the core sent without spans.
+
+Runs in worker threads only (the bridge's search thread, the preview's text job): the UI thread paints
+the spans it is given and never runs the matcher.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from desktop_search.core import Highlighter, SearchHit, Span, query_terms
+
+
+def query_highlights(text: str, query: str) -> tuple[Span, ...]:
+    """Spans of ``text`` matching the query's words, by the core's word-aware matcher (stems, phrases;
+    stop words and fragments inside other words are not painted)."""
+    return Highlighter(query_terms(query)).find(text)[0] if query.strip() else ()
+
+
+def with_highlights(hits: Iterable[SearchHit], query: str) -> list[SearchHit]:
+    """The hits (and their further passages) with the query's matches as highlights where they had none."""
+    hits = list(hits)
+    if not query.strip():
+        return hits
+    highlighter = Highlighter(query_terms(query))
+
+    def filled(hit: SearchHit) -> SearchHit:
+        spans = hit.highlights or highlighter.find(hit.text)[0]
+        more = tuple(filled(m) for m in hit.more)
+        if spans == hit.highlights and all(a is b for a, b in zip(more, hit.more, strict=True)):
+            return hit
+        return dataclasses.replace(hit, highlights=spans, more=more)
+
+    return [filled(h) for h in hits]
