@@ -1,14 +1,12 @@
-"""Helpers shared by the benchmarks: the real model, and indexing files into a Store.
+"""Helpers shared by the benchmarks: paths, offline environment, the real model, percentiles.
 
-``index_files`` follows the product's own pipeline (extract_file -> Chunker -> embed_documents ->
-Store.write_files) for use where the Engine is not available.
+The benchmarks index and search through the Engine (``from desktop_search.core import Engine``).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,55 +49,6 @@ def real_embedder(precision: str | None = None, threads: int | None = None):
     embedder = SentenceTransformerEmbedder(DEFAULT_MODEL, folder, device="cpu", precision=precision)
     embedder.load()
     return embedder
-
-
-def index_files(store, embedder, files: Sequence[Path], folder: Path, batch_chunks: int = 256) -> int:
-    """Extract, chunk, embed and store ``files`` (the product's steps, minus the indexer thread)."""
-    from desktop_search.core.extract import extract_file
-    from desktop_search.core.index.chunking import Chunker
-    from desktop_search.core.records import FileRecord, FileStatus
-    from desktop_search.core.store.ledger import ChunkRow
-    from desktop_search.core.store.pathkeys import chunk_id, to_key
-
-    chunker = Chunker(embedder.count_tokens, 220, 40, embedder.max_tokens)
-    pending: list[tuple[FileRecord, list[ChunkRow]]] = []
-    total = 0
-    started = time.monotonic()
-
-    def flush() -> None:
-        nonlocal total
-        texts = [c.text for _, rows in pending for c in rows]
-        vectors = embedder.embed_documents(texts)
-        items, pos = [], 0
-        for record, rows in pending:
-            items.append((record, rows, vectors[pos : pos + len(rows)]))
-            pos += len(rows)
-        store.write_files(items)
-        total += len(texts)
-        pending.clear()
-        rate = total / max(1e-9, time.monotonic() - started)
-        eprint(f"  indexed {total} chunks ({rate:.0f}/s)")
-
-    for path in files:
-        extracted = extract_file(path)
-        key = to_key(str(path))
-        stat = path.stat()
-        ext = path.suffix.lstrip(".").lower()
-        chunks = chunker.chunk(extracted.text, extracted.sections)
-        rows = [
-            ChunkRow(chunk_id(key, c.number), key, c.number, c.text, c.start, c.end, c.page, c.heading,
-                     ext, stat.st_mtime)
-            for c in chunks
-        ]  # fmt: skip
-        record = FileRecord(
-            key, to_key(str(folder)), FileStatus.PENDING, size=stat.st_size, mtime=stat.st_mtime
-        )
-        pending.append((record, rows))
-        if sum(len(r) for _, r in pending) >= batch_chunks:
-            flush()
-    if pending:
-        flush()
-    return total
 
 
 def percentile(values: Sequence[float], q: float) -> float:

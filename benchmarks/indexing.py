@@ -23,8 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.scifact import write_corpus
-from desktop_search.core.config.settings import Settings
-from desktop_search.core.engine import Engine
+from desktop_search.core import Engine, Settings
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 

@@ -9,7 +9,10 @@ each file counts once in the ranking (the searcher's grouped mode).
     python benchmarks/quality.py --rebuild            # index again from scratch
     python benchmarks/quality.py --home DIR           # search what indexing.py --keep-home DIR indexed
 
-The index is built through the Engine (``Engine.open`` + a folder + ``index``), as the app does.
+Everything goes through the product's public face, as the app does: the index is built with
+``Engine.open`` + a folder + ``Engine.index``, and searched with ``Engine.search``. Fusion settings
+other than the defaults (``--dense-weight``, ``--keyword-weight``, ``--rrf-k``, ``--sweep``) are set
+with :func:`tune_fusion`.
 """
 
 from __future__ import annotations
@@ -56,8 +59,7 @@ def build(
     data dir; return the engine. Resumable: an interrupted build goes on where it stopped (the engine's
     incremental scan), and a finished one only opens.
     """
-    from desktop_search.core.config.settings import Settings
-    from desktop_search.core.engine import Engine
+    from desktop_search.core import Engine, Settings
 
     if rebuild and cache.exists():
         shutil.rmtree(cache)
@@ -90,10 +92,28 @@ def build(
     return engine
 
 
-def evaluate(searcher, queries, qrels, mode: str) -> dict[str, float]:
+def tune_fusion(engine, **params: float) -> None:
+    """Set fusion parameters (``dense_weight``, ``keyword_weight``, ``rrf_k``, ``coverage_power``) for
+    this run only: nothing is saved to the data dir's settings.
+
+    Uses ``Engine.tune_search(**params)`` (proposed public method, see the issue) when the engine has
+    it; until then the live searcher's attributes, the one place these knobs exist today.
+    """
+    tune = getattr(engine, "tune_search", None)
+    if tune is not None:
+        tune(**params)
+        return
+    searcher = engine._get_searcher()  # stopgap until Engine.tune_search exists
+    for name, value in params.items():
+        if not hasattr(searcher, name):
+            raise AttributeError(f"no fusion parameter {name!r}")
+        setattr(searcher, name, value)
+
+
+def evaluate(engine, queries, qrels, mode: str) -> dict[str, float]:
     ndcg = recall = mrr = 0.0
     for qid, text in queries.items():
-        hits = searcher.search(text, k=K, grouped=True, mode=mode)
+        hits = engine.search(text, k=K, grouped=True, mode=mode)
         ranked = [Path(h.path).stem for h in hits][:K]
         rel = qrels[qid]
         ndcg += scifact.ndcg(ranked, rel, K)
@@ -124,31 +144,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     args = parser.parse_args(argv)
 
-    from desktop_search.core.config.settings import Settings
-    from desktop_search.core.search.searcher import Searcher
+    from desktop_search.core import Engine
 
     embedder = real_embedder(threads=args.threads)
     queries, qrels = load_queries()
     cache = args.cache if args.subset is None else args.cache.with_name(f"{args.cache.name}-{args.subset}")
     if args.home is not None:  # indexed through the engine by benchmarks/indexing.py
-        from desktop_search.core.engine import Engine
-
         engine = Engine.open(args.home, embedder=embedder)
     else:
         engine = build(cache, embedder, args.rebuild, args.no_build, args.subset, qrels)
-    store = engine.store
     if args.build_only:
         engine.close()
         return 0
-    defaults = Settings()
-    searcher = Searcher(
-        store,
-        embedder,
-        dense_weight=args.dense_weight if args.dense_weight is not None else defaults.dense_weight,
-        keyword_weight=args.keyword_weight if args.keyword_weight is not None else defaults.keyword_weight,
-    )
-    if args.rrf_k is not None:
-        searcher.rrf_k = args.rrf_k
+    overrides = {
+        name: value
+        for name, value in (
+            ("dense_weight", args.dense_weight),
+            ("keyword_weight", args.keyword_weight),
+            ("rrf_k", args.rrf_k),
+        )
+        if value is not None
+    }
+    if overrides:
+        tune_fusion(engine, **overrides)
     # embed each query once: every mode and setting below reuses the vector
     cached: dict[str, object] = {}
     embed = embedder.embed_query
@@ -159,31 +177,24 @@ def main(argv: list[str] | None = None) -> int:
         return cached[text]
 
     embedder.embed_query = embed_cached  # type: ignore[method-assign]
-    n_files = len(store.ledger.files())
+    n_files = len(engine.files())
     print(
         f"SciFact test: {len(queries)} queries over {n_files} of 5183 abstracts"
-        f" ({store.ledger.chunk_total()} chunks); file-level relevance"
+        f" ({engine.status()['chunks']} chunks); file-level relevance"
     )
     print(f"{'mode':<34} nDCG@10  Recall@10  MRR@10")
     for mode in args.modes.split(","):
         started = time.monotonic()
-        m = evaluate(searcher, queries, qrels, mode)
-        label = (
-            mode
-            if mode != "hybrid"
-            else (
-                f"hybrid (dw={searcher.dense_weight}, kw={searcher.keyword_weight}, k={searcher.rrf_k:g},"
-                f" cov^{searcher.coverage_power:g}, one word ^2)"
-            )
-        )
+        m = evaluate(engine, queries, qrels, mode)
+        tuned = ", ".join(f"{name}={value:g}" for name, value in overrides.items())
+        label = mode if mode != "hybrid" else f"hybrid ({tuned or 'product defaults'})"
         print(f"{label:<34} {m['ndcg@10']:.4f}   {m['recall@10']:.4f}    {m['mrr@10']:.4f}"
               f"   ({time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
     if args.sweep:
         settings = [(1.0, kw, rk, cp) for kw in (0.5, 0.7, 1.0) for rk in (20, 60) for cp in (1.0, 2.0)]
         for dw, kw, rk, cp in settings:
-            searcher.dense_weight, searcher.keyword_weight, searcher.rrf_k = dw, kw, rk
-            searcher.coverage_power = cp
-            m = evaluate(searcher, queries, qrels, "hybrid")
+            tune_fusion(engine, dense_weight=dw, keyword_weight=kw, rrf_k=rk, coverage_power=cp)
+            m = evaluate(engine, queries, qrels, "hybrid")
             label = f"hybrid (dw={dw}, kw={kw}, k={rk:g}, cov^{cp:g})"
             print(f"{label:<34} {m['ndcg@10']:.4f}   {m['recall@10']:.4f}    {m['mrr@10']:.4f}", flush=True)
     engine.close()

@@ -40,7 +40,7 @@ def prepare(data_dir: Path) -> None:
     marker = data_dir / ".startup-bench-ready"
     if marker.exists():
         return
-    from desktop_search.core.engine import Engine
+    from desktop_search.core import Engine
 
     docs = data_dir / "docs"
     docs.mkdir(parents=True, exist_ok=True)

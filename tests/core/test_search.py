@@ -4,6 +4,7 @@ hostile queries and find-similar."""
 from __future__ import annotations
 
 import itertools
+import math
 import sqlite3
 import time
 from pathlib import Path
@@ -232,12 +233,31 @@ HOSTILE = [
 ]
 
 
+WORDLESS = {"", "   ", "?!?.,;:()[]{}", '"', "\x00", "\u200b\u200b", "*"}
+INDEXED = {"/docs/garden.txt", "/docs/errors.md", "/docs/cooking.txt", "/docs/café.txt"}
+
+
 @pytest.mark.parametrize("query", HOSTILE)
 def test_hostile_queries_answer_cleanly(searcher: Searcher, query: str) -> None:
+    """No error, and a well-formed answer: real files once each, ranked, scored, highlights in bounds."""
     for mode in ("hybrid", "dense", "keyword"):
         hits = searcher.search(query, k=5, mode=mode)
-        assert isinstance(hits, list)
+        if query in WORDLESS:
+            assert hits == [], mode  # nothing to look for: no answer rather than noise
+        assert len(hits) <= 5
+        assert {h.path for h in hits} <= INDEXED
+        assert len({h.path for h in hits}) == len(hits)  # grouped: each file once
+        assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+        assert all(math.isfinite(h.score) and h.score > 0 for h in hits)
+        assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
+        for hit in hits:
+            assert all(0 <= s.start < s.end <= len(hit.text) for s in hit.highlights)
+        if mode == "keyword":
+            assert all(h.highlights for h in hits), "a keyword hit shows the words it matched"
+        if query.startswith("tomatoes") and mode != "dense":
+            assert {"/docs/garden.txt", "/docs/cooking.txt"} <= {h.path for h in hits}, mode
     assert searcher.store.ledger.chunk_total() == 5  # nothing was dropped
+    assert searcher.search("tomatoes sun", k=1)[0].path == "/docs/garden.txt"  # and it still answers
 
 
 def test_clean_query() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -139,8 +140,15 @@ def test_non_utf8_paths_round_trip(store: Store, hash_embedder: HashEmbedder) ->
 )
 def test_hostile_keyword_queries_never_raise(store: Store, hash_embedder: HashEmbedder, query: str) -> None:
     _write(store, hash_embedder, "/docs/a.txt", ["drop table files and value"])
-    KeywordSearch(store.ledger).search(query, 5)
+    only_chunk = chunk_id(to_key("/docs/a.txt"), 0)
+    hits = KeywordSearch(store.ledger).search(query, 5)
+    assert all(h.chunk_id == only_chunk and math.isfinite(h.score) and h.score > 0 for h in hits)
+    if "DROP TABLE" in query:
+        assert [h.chunk_id for h in hits] == [only_chunk]  # SQL in a query is only words to look for
+    # nothing was run as SQL or FTS syntax against the tables: the file, its chunk and its words are there
     assert store.ledger.get("/docs/a.txt") is not None
+    assert store.ledger.chunk_total() == 1
+    assert [h.chunk_id for h in KeywordSearch(store.ledger).search("value", 5)] == [only_chunk]
 
 
 def test_fts_query_keeps_codes_and_phrases_together() -> None:

@@ -200,12 +200,18 @@ def test_folder_missing_at_start_is_reported_then_watched_when_it_appears(
     tmp_path: Path, make_watcher
 ) -> None:
     later = tmp_path / "usb-drive"
-    _watcher, recorder = make_watcher(later)
+    watcher, recorder = make_watcher(later)
     recorder.wait_for("missing", str(later))
+    assert watcher.unavailable_folders == [str(later)]
+    time.sleep(0.4)  # several presence polls: reported once only
+    assert sum(str(later) in b.missing for b in recorder.batches) == 1
     later.mkdir()
     recorder.wait_for("returned", str(later))
+    recorder.wait_for("rescan", str(later))  # whatever it holds gets indexed
+    assert watcher.unavailable_folders == []
     write(later / "a.txt")
-    recorder.wait_for("changed", str(later / "a.txt"))
+    recorder.wait_for("changed", str(later / "a.txt"))  # and it is watched from now on
+    assert not recorder.union("deleted") and not recorder.union("deleted_dirs")
 
 
 def test_exclusions_at_every_level(tmp_path: Path, root: Path, make_watcher) -> None:
@@ -280,13 +286,19 @@ def test_nested_folder_vanishing_is_missing_for_the_outer_folder_too(root: Path,
 def test_periodic_reconciliation_and_overflow_ask_for_rescans(root: Path, make_watcher) -> None:
     _watcher, recorder = make_watcher(root, reconcile_interval_s=0.3)
     recorder.wait(lambda: sum(str(root) in b.rescan for b in recorder.batches) >= 2)
+    # nothing changed on disk: the periodic rescans are the whole news, and only of the watched folder
+    assert recorder.union("rescan") == {str(root)}
+    assert not recorder.union("changed") and not recorder.union("deleted")
 
-    _watcher2, recorder2 = make_watcher(root)
+    watcher2, recorder2 = make_watcher(root)  # reconciles only every 10 minutes
+    settle(watcher2, recorder2, root / "probe.txt")
+    assert not recorder2.union("rescan")  # no rescan before the overflow
     # watchdog reports a kernel queue overflow only in its log; this is its exact warning
     logging.getLogger("watchdog.observers.inotify_c").warning(
         "Inotify queue overflowed; filesystem events were lost"
     )
     recorder2.wait_for("rescan", str(root))
+    assert recorder2.union("rescan") == {str(root)}
 
 
 def test_callback_errors_are_logged_and_watching_goes_on(
@@ -361,6 +373,11 @@ def test_non_utf8_file_name(root: Path, make_watcher) -> None:
     with open(raw, "wb") as handle:
         handle.write(b"x")
     recorder.wait_for("changed", os.fsdecode(raw))
+    # delivered as the one str that maps back to the very bytes on disk, so the file can be opened
+    (delivered,) = recorder.union("changed")
+    assert os.fsencode(delivered) == raw
+    with open(delivered, "rb") as handle:
+        assert handle.read() == b"x"
 
 
 def test_stop_twice_leaves_no_threads(root: Path) -> None:
