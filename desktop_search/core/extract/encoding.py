@@ -75,8 +75,8 @@ def _legacy(data: bytes) -> str:
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - the library comes with our dependencies
-        from_bytes = None
-    if from_bytes is not None:
+        pass
+    else:
         best = from_bytes(sample).best()
         if best is not None and best.encoding:
             try:

@@ -45,11 +45,11 @@ def _sane_space_widths() -> None:
             return
         font_cls = getattr(_font, "Font", None)
         original = getattr(font_cls, "from_font_resource", None)
-        if original is None:  # pragma: no cover
+        if font_cls is None or original is None:  # pragma: no cover
             return
         original_func = original.__func__
 
-        def from_font_resource(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def from_font_resource(cls, *args, **kwargs):
             font = original_func(cls, *args, **kwargs)
             try:
                 fixed_pitch = bool(font.font_descriptor.flags & 1)
@@ -75,7 +75,7 @@ def clean_page_text(text: str) -> str:
     return _HYPHENATED.sub(_join_hyphenated, text)
 
 
-def _open(data: bytes):  # type: ignore[no-untyped-def]
+def _open(data: bytes):
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 

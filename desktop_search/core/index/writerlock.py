@@ -8,6 +8,7 @@ process dies, so a crash never leaves it behind.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from desktop_search.core.errors import StoreUnavailableError
@@ -49,7 +50,7 @@ class WriterLock:
             self._fd = None
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows
     import msvcrt
 
     def _lock(fd: int) -> None:

@@ -148,9 +148,9 @@ def _progress_bar_class(model_name: str, report: LoadCallback) -> type:
     """A silent tqdm class that turns the hub's byte counters into :class:`LoadProgress` steps."""
     import io
 
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # type: ignore[import-untyped]
 
-    class _Reporter(tqdm):  # type: ignore[misc]
+    class _Reporter(tqdm):
         def __init__(self, *args: object, **kwargs: object) -> None:
             kwargs.pop("name", None)
             kwargs["file"] = io.StringIO()

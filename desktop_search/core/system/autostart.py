@@ -14,6 +14,7 @@ winreg implementation is imported only on Windows.
 
 from __future__ import annotations
 
+import importlib
 import os
 import plistlib
 import shlex
@@ -22,7 +23,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from desktop_search import APP_ID, APP_NAME
 
@@ -194,17 +195,22 @@ class RunKey(Protocol):
     def delete(self, name: str) -> None: ...
 
 
+def _winreg() -> Any:
+    """The Windows registry module (imported on use: it exists only on Windows)."""
+    return importlib.import_module("winreg")
+
+
 class WinRegRunKey:
     """:class:`RunKey` over the real registry (Windows only; winreg is imported on use)."""
 
     def set(self, name: str, data: str) -> None:
-        import winreg  # type: ignore[import-not-found]
+        winreg = _winreg()
 
         with winreg.CreateKey(winreg.HKEY_CURRENT_USER, WINDOWS_RUN_KEY) as key:
             winreg.SetValueEx(key, name, 0, winreg.REG_SZ, data)
 
     def get(self, name: str) -> str | None:
-        import winreg  # type: ignore[import-not-found]
+        winreg = _winreg()
 
         try:
             with winreg.OpenKey(winreg.HKEY_CURRENT_USER, WINDOWS_RUN_KEY) as key:
@@ -214,7 +220,7 @@ class WinRegRunKey:
         return str(value)
 
     def delete(self, name: str) -> None:
-        import winreg  # type: ignore[import-not-found]
+        winreg = _winreg()
 
         try:
             with winreg.OpenKey(winreg.HKEY_CURRENT_USER, WINDOWS_RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
