@@ -11,23 +11,53 @@ imported lazily by the modules that need them. The subsystems, and what each own
 
 from __future__ import annotations
 
-from desktop_search.core.config.paths import HOME_ENV, AppPaths, resolve_paths
-from desktop_search.core.config.settings import DEFAULT_MODEL, Settings
-from desktop_search.core.config.state import load_state, save_state
-from desktop_search.core.engine import Engine
-from desktop_search.core.errors import UserError
-from desktop_search.core.index.jobs import JobControl
-from desktop_search.core.records import (
-    FileRecord,
-    FileStatus,
-    IndexProgress,
-    Phase,
-    SearchFilters,
-    SearchHit,
-    Span,
-)
-from desktop_search.core.search.highlight import Highlighter, query_terms
-from desktop_search.core.store.pathkeys import display, from_key, to_key
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop_search.core.config.paths import HOME_ENV, AppPaths, resolve_paths
+    from desktop_search.core.config.settings import DEFAULT_MODEL, Settings
+    from desktop_search.core.config.state import load_state, save_state
+    from desktop_search.core.engine import Engine
+    from desktop_search.core.errors import UserError
+    from desktop_search.core.index.jobs import JobControl
+    from desktop_search.core.records import (
+        FileRecord,
+        FileStatus,
+        IndexProgress,
+        Phase,
+        SearchFilters,
+        SearchHit,
+        Span,
+    )
+    from desktop_search.core.search.highlight import Highlighter, query_terms
+    from desktop_search.core.store.pathkeys import display, from_key, to_key
+
+# where each public name lives; imported on first use, so `import desktop_search.core` stays cheap
+_HOMES = {
+    "AppPaths": "desktop_search.core.config.paths",
+    "DEFAULT_MODEL": "desktop_search.core.config.settings",
+    "Engine": "desktop_search.core.engine",
+    "FileRecord": "desktop_search.core.records",
+    "FileStatus": "desktop_search.core.records",
+    "HOME_ENV": "desktop_search.core.config.paths",
+    "Highlighter": "desktop_search.core.search.highlight",
+    "IndexProgress": "desktop_search.core.records",
+    "JobControl": "desktop_search.core.index.jobs",
+    "Phase": "desktop_search.core.records",
+    "SearchFilters": "desktop_search.core.records",
+    "SearchHit": "desktop_search.core.records",
+    "Settings": "desktop_search.core.config.settings",
+    "Span": "desktop_search.core.records",
+    "UserError": "desktop_search.core.errors",
+    "display": "desktop_search.core.store.pathkeys",
+    "from_key": "desktop_search.core.store.pathkeys",
+    "load_state": "desktop_search.core.config.state",
+    "query_terms": "desktop_search.core.search.highlight",
+    "resolve_paths": "desktop_search.core.config.paths",
+    "save_state": "desktop_search.core.config.state",
+    "to_key": "desktop_search.core.store.pathkeys",
+}
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -53,3 +83,12 @@ __all__ = [
     "save_state",
     "to_key",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
