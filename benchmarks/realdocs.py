@@ -1,0 +1,290 @@
+"""Right pages in real manuals: the product against a naive whole-page pipeline, same run.
+
+The corpus is real multilingual PDF manuals from Debian packages (Debian Reference in six languages,
+the Auto Multiple Choice manual in three). ``benchmarks/data/realdocs_questions.json`` holds questions
+in English, German, French, Japanese and Spanish with the gold page(s) in every edition, each checked
+by reading the page (see ``benchmarks/data/README.md``).
+
+Each question is asked twice:
+- **same language**: the document's edition in the question's language is searchable, its other
+  editions are not (the other manual stays, in every language, as distraction);
+- **cross language**: the edition in the question's language is hidden, every other edition of the
+  document is searchable (the answer exists only in other languages).
+Hiding is done on the ranked list (the search asks for more results than it shows).
+
+Systems, all over the same PDFs in the same run:
+- ``product``: the Engine's hybrid search, grouped (one row per file, as the window shows it) and
+  flat (every passage);
+- ``dense``: the product's dense leg alone (flat);
+- ``page``: the naive pipeline the product must beat: pypdf's text of each whole page, one
+  multilingual-e5-small vector per page (the model truncates at 512 tokens), dense only.
+
+Metrics: hit@1, hit@5 and MRR@10 of a gold page. A grouped row counts as a hit when a page it shows
+(its best passage, or a passage shown inline under it) is gold.
+
+    python benchmarks/realdocs.py             # fetch the PDFs (apt-get download) once, index, evaluate
+    python benchmarks/realdocs.py --pdfs DIR  # PDFs already on disk (the file names in the question set)
+    python benchmarks/realdocs.py --rebuild   # index again (after a change of extraction or chunking)
+    python benchmarks/realdocs.py --show 5    # also print the top hits of 5 cross-language questions
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import CACHE, REPO, eprint, real_embedder
+
+QUESTIONS = REPO / "benchmarks" / "data" / "realdocs_questions.json"
+PACKAGES = (
+    "debian-reference-en",
+    "debian-reference-de",
+    "debian-reference-fr",
+    "debian-reference-ja",
+    "debian-reference-es",
+    "debian-reference-it",
+    "auto-multiple-choice-doc-pdf",
+)
+FETCH_K = 60  # results asked for before hiding the editions a scenario excludes
+K = 10
+
+
+@dataclass(frozen=True)
+class Row:
+    """One ranked result: the file and the page(s) it shows."""
+
+    file: str
+    pages: tuple[int, ...]
+
+
+# -- the corpus ------------------------------------------------------------------------------------
+
+
+def fetch_pdfs(dest: Path, wanted: set[str]) -> None:
+    """Download the Debian packages and take the PDFs the question set names out of them."""
+    if all((dest / name).exists() for name in wanted):
+        return
+    if shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
+        sys.exit("apt-get and dpkg-deb are needed to fetch the manuals; or pass --pdfs DIR")
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        eprint(f"downloading {', '.join(PACKAGES)}")
+        subprocess.run(["apt-get", "download", *PACKAGES], cwd=tmp, check=True, capture_output=True)
+        for deb in Path(tmp).glob("*.deb"):
+            subprocess.run(["dpkg-deb", "-x", str(deb), str(Path(tmp) / "x")], check=True)
+        for pdf in (Path(tmp) / "x").rglob("*.pdf"):
+            if pdf.name in wanted:
+                shutil.copy2(pdf, dest / pdf.name)
+    missing = sorted(n for n in wanted if not (dest / n).exists())
+    if missing:
+        sys.exit(f"the packages did not hold {missing}")
+
+
+def load_questions() -> tuple[dict[str, dict[str, str]], list[dict]]:
+    data = json.loads(QUESTIONS.read_text(encoding="utf-8"))
+    return data["documents"], data["questions"]
+
+
+# -- the systems -----------------------------------------------------------------------------------
+
+
+def build_product(cache: Path, docs: Path, embedder, rebuild: bool):
+    from desktop_search.core import Engine, Settings
+
+    home = cache / "home"
+    if rebuild and home.exists():
+        shutil.rmtree(home)
+    engine = Engine.open(home, embedder=embedder, settings=Settings(folders=[str(docs)]))
+    started = time.monotonic()
+    result = engine.index()
+    status = engine.status()
+    took = time.monotonic() - started
+    eprint(f"product index: {status['files']} {status['chunks']} passages ({took:.0f} s)")
+    if str(result.phase) != "done":
+        sys.exit(f"indexing did not finish: {result}")
+    return engine
+
+
+def product_rows(engine, query: str, grouped: bool, mode: str = "hybrid") -> list[Row]:
+    hits = engine.search(query, k=FETCH_K if not grouped else 20, grouped=grouped, mode=mode)
+    rows = []
+    for hit in hits:
+        pages = [hit.page] + ([m.page for m in hit.inline] if hasattr(hit, "inline") else [])
+        rows.append(Row(Path(hit.path).name, tuple(p for p in pages if p is not None)))
+    return rows
+
+
+class PageBaseline:
+    """pypdf text of each whole page, one vector per page, cosine ranking."""
+
+    def __init__(self, docs: Path, embedder, cache: Path) -> None:
+        import numpy as np
+        from pypdf import PdfReader
+
+        self.keys: list[tuple[str, int]] = []
+        vectors = []
+        for pdf in sorted(docs.glob("*.pdf")):
+            digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
+            saved = cache / f"pages-{pdf.stem}-{digest}.npz"
+            if saved.exists():
+                data = np.load(saved)
+                pages, matrix = list(data["pages"]), data["vectors"]
+            else:
+                reader = PdfReader(str(pdf))
+                texts = [(i + 1, (p.extract_text() or "").strip()) for i, p in enumerate(reader.pages)]
+                texts = [(n, t) for n, t in texts if t]
+                started = time.monotonic()
+                matrix = embedder.embed_documents([t for _n, t in texts])
+                pages = [n for n, _t in texts]
+                eprint(f"  page vectors of {pdf.name}: {len(pages)} in {time.monotonic() - started:.0f} s")
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                np.savez(saved, pages=np.array(pages), vectors=matrix)
+            self.keys.extend((pdf.name, int(n)) for n in pages)
+            vectors.append(matrix)
+        self.matrix = np.concatenate(vectors).astype("float32")
+        self.embedder = embedder
+
+    def rows(self, query: str, grouped: bool) -> list[Row]:
+        import numpy as np
+
+        scores = self.matrix @ np.asarray(self.embedder.embed_query(query), dtype="float32")
+        order = np.argsort(-scores)
+        rows: list[Row] = []
+        seen: set[str] = set()
+        for i in order[: FETCH_K * 4]:
+            name, page = self.keys[int(i)]
+            if grouped:
+                if name in seen:
+                    continue
+                seen.add(name)
+            rows.append(Row(name, (page,)))
+        return rows
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+
+
+def scenarios(question: dict, documents: dict[str, dict[str, str]]) -> Iterable[tuple[str, set[str], dict]]:
+    """(scenario, hidden files, gold pages by file) for each way the question is asked."""
+    editions = documents[question["doc"]]
+    lang = question["lang"]
+    gold = {editions[ed]: set(pages) for ed, pages in question["gold"].items() if ed in editions}
+    if lang in editions:
+        own = editions[lang]
+        others = {f for ed, f in editions.items() if ed != lang}
+        yield "same", others, {own: gold[own]}
+        yield "cross", {own}, {f: p for f, p in gold.items() if f != own}
+    else:
+        yield "cross", set(), gold
+
+
+def first_gold_rank(rows: list[Row], hidden: set[str], gold: dict[str, set[int]]) -> int | None:
+    shown = [r for r in rows if r.file not in hidden][:K]
+    for rank, row in enumerate(shown, 1):
+        if gold.get(row.file, set()) & set(row.pages):
+            return rank
+    return None
+
+
+def summarise(ranks: list[int | None]) -> dict[str, float]:
+    n = max(1, len(ranks))
+    return {
+        "hit@1": sum(1 for r in ranks if r == 1) / n,
+        "hit@5": sum(1 for r in ranks if r is not None and r <= 5) / n,
+        "mrr@10": sum(1.0 / r for r in ranks if r is not None) / n,
+        "n": len(ranks),
+    }
+
+
+def evaluate(
+    systems: dict[str, Callable[[str], list[Row]]], questions: list[dict], documents, show: int
+) -> dict:
+    ranks: dict[tuple[str, str, str], list[int | None]] = defaultdict(list)  # (system, scenario, lang)
+    shown = 0
+    for question in questions:
+        results = {name: run(question["question"]) for name, run in systems.items()}
+        for scenario, hidden, gold in scenarios(question, documents):
+            for name, rows in results.items():
+                rank = first_gold_rank(rows, hidden, gold)
+                ranks[(name, scenario, question["lang"])].append(rank)
+                ranks[(name, scenario, "all")].append(rank)
+            if scenario == "cross" and shown < show:
+                shown += 1
+                print_top(question, results["product grouped"], hidden, gold)
+    report: dict = {}
+    for (name, scenario, lang), values in sorted(ranks.items()):
+        report.setdefault(name, {}).setdefault(scenario, {})[lang] = summarise(values)
+    return report
+
+
+def print_top(question: dict, rows: list[Row], hidden: set[str], gold: dict[str, set[int]]) -> None:
+    eprint(f"\n[{question['id']} {question['lang']}] {question['question']}  gold: {gold}")
+    for row in [r for r in rows if r.file not in hidden][:5]:
+        mark = "*" if gold.get(row.file, set()) & set(row.pages) else " "
+        eprint(f"  {mark} {row.file} p.{','.join(map(str, row.pages))}")
+
+
+def print_table(report: dict) -> None:
+    print(f"{'system':<18} {'scenario':<6} {'lang':<4} {'n':>3} {'hit@1':>6} {'hit@5':>6} {'mrr@10':>6}")
+    for name, by_scenario in report.items():
+        for scenario, by_lang in by_scenario.items():
+            for lang in ["all", *sorted(k for k in by_lang if k != "all")]:
+                m = by_lang[lang]
+                print(
+                    f"{name:<18} {scenario:<6} {lang:<4} {m['n']:>3} {m['hit@1']:>6.3f}"
+                    f" {m['hit@5']:>6.3f} {m['mrr@10']:>6.3f}"
+                )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pdfs", type=Path, default=None, help="folder with the manuals' PDFs")
+    parser.add_argument("--cache", type=Path, default=CACHE / "realdocs")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--show", type=int, default=0, help="print top hits of N cross-language questions")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--lang", default=None, help="only questions in this language")
+    args = parser.parse_args(argv)
+
+    documents, questions = load_questions()
+    if args.lang:
+        questions = [q for q in questions if q["lang"] == args.lang]
+    wanted = {name for editions in documents.values() for name in editions.values()}
+    docs = args.cache / "docs"
+    if args.pdfs is not None:
+        docs = args.pdfs
+    else:
+        fetch_pdfs(docs, wanted)
+    embedder = real_embedder()
+    engine = build_product(args.cache, docs, embedder, args.rebuild)
+    baseline = PageBaseline(docs, embedder, args.cache / "baseline")
+    systems: dict[str, Callable[[str], list[Row]]] = {
+        "product grouped": lambda q: product_rows(engine, q, grouped=True),
+        "product flat": lambda q: product_rows(engine, q, grouped=False),
+        "dense flat": lambda q: product_rows(engine, q, grouped=False, mode="dense"),
+        "page grouped": lambda q: baseline.rows(q, grouped=True),
+        "page flat": lambda q: baseline.rows(q, grouped=False),
+    }
+    report = evaluate(systems, questions, documents, args.show)
+    engine.close()
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        print_table(report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
