@@ -56,6 +56,6 @@ def real_embedder(real_model_folder: Path):
 
 @pytest.fixture
 def hash_embedder():
-    from desktop_search.core.model.embedder import HashEmbedder
+    from tests.support.fake_embedder import HashEmbedder
 
     return HashEmbedder()

@@ -15,7 +15,7 @@ import pytest
 from desktop_search.core.config.paths import AppPaths
 from desktop_search.core.model import precision as prec
 from desktop_search.core.model.calibration_passages import calibration_passages
-from desktop_search.core.model.embedder import HashEmbedder, SentenceTransformerEmbedder, effective_precision
+from desktop_search.core.model.embedder import SentenceTransformerEmbedder, effective_precision
 from desktop_search.core.model.precision import (
     PRECISION_ENV,
     CandidateLoader,
@@ -26,6 +26,7 @@ from desktop_search.core.model.precision import (
     env_precision,
     resolve_cpu_precision,
 )
+from tests.support.fake_embedder import HashEmbedder
 
 PASSAGES = calibration_passages(8)
 MODEL = "test/model"

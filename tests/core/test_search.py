@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.model.embedder import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 from desktop_search.core.search.fusion import COVERAGE_POWER, STRAY_COVERAGE_POWER, Candidate, fuse
 from desktop_search.core.search.highlight import content_matches, find_spans, query_terms
@@ -18,6 +17,7 @@ from desktop_search.core.search.searcher import Searcher, clean_query, dense_que
 from desktop_search.core.store.ledger import SCHEMA_VERSION, ChunkRow, Ledger
 from desktop_search.core.store.pathkeys import chunk_id, to_key
 from desktop_search.core.store.store import Store
+from tests.support.fake_embedder import HashEmbedder
 
 
 def _write(store: Store, emb: HashEmbedder, path: str, texts: list[str], folder: str = "/docs", mtime=0.0):
