@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 
@@ -81,9 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not any(a in SUBCOMMANDS for a in args_list if not a.startswith("-")) and not (
-        {"-h", "--help", "--version"} & set(args_list)
-    ):
+    if launches_gui(args_list):
         return _launch_gui(args_list)
     args = build_parser().parse_args(args_list)
     _configure_logging(args.verbose)
@@ -104,6 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("desktop-search: interrupted", file=sys.stderr)
         return 130
+
+
+def launches_gui(args: Sequence[str]) -> bool:
+    """No subcommand (and no help or version flag): the arguments start the app's window."""
+    if {"-h", "--help", "--version"} & set(args):
+        return False
+    return not any(a in SUBCOMMANDS for a in args if not a.startswith("-"))
 
 
 def _launch_gui(argv: list[str]) -> int:
@@ -129,10 +134,19 @@ def _configure_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
-def _open_engine() -> Any:
+def _default_engine(data_dir: str | None) -> Any:
     from desktop_search.core import Engine
 
-    return Engine.open(os.environ.get(HOME_ENV) or None)
+    return Engine.open(data_dir)
+
+
+# How the commands open the engine (given the data folder, None for the default). A module attribute so
+# that the tests' own entry (tests/support/hash_cli.py) can hand the engine its fake embedder.
+engine_factory: Callable[[str | None], Any] = _default_engine
+
+
+def _open_engine() -> Any:
+    return engine_factory(os.environ.get(HOME_ENV) or None)
 
 
 @contextmanager

@@ -58,6 +58,6 @@ def real_embedder(real_model_folder: Path):
 
 @pytest.fixture
 def hash_embedder():
-    from desktop_search.core.model.protocol import HashEmbedder
+    from tests.support.fake_embedder import HashEmbedder
 
     return HashEmbedder()

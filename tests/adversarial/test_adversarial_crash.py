@@ -5,8 +5,8 @@ Each round changes the folder (new, modified, deleted and renamed files), starts
 still opens and checks without crashing, then restarts ``index`` to completion and requires
 ``desktop-search check`` to report a consistent index whose ledger matches the disk exactly.
 
-The CLI runs with ``DESKTOP_SEARCH_EMBEDDER=hash`` (the model-free embedder the engine offers for
-tests): the store, the ledger, the extraction pool and the write order are the real ones; only the
+The CLI runs as ``python -m tests.support.hash_cli`` (the real CLI with the tests' model-free
+embedder): the store, the ledger, the extraction pool and the write order are the real ones; only the
 vectors are cheap. The full 20 rounds are ``slow``; 3 rounds run by default.
 """
 
@@ -35,12 +35,12 @@ WORDS = [
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "DESKTOP_SEARCH_EMBEDDER": "hash", "PYTHONUNBUFFERED": "1"}
+    return {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
 def cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "desktop_search", *args],
+        [sys.executable, "-m", "tests.support.hash_cli", *args],
         cwd=REPO,
         env=_env(),
         capture_output=True,
@@ -156,7 +156,7 @@ def run_rounds(tmp_path: Path, rounds: int, seed: int, files: int, check_after_k
             _mutate(folder, rng, counter)
         before = _chroma_stamp(data)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "desktop_search", "index", "--data-dir", str(data), str(folder)],
+            [sys.executable, "-m", "tests.support.hash_cli", "index", "--data-dir", str(data), str(folder)],
             cwd=REPO,
             env=_env(),
             stdout=subprocess.DEVNULL,
@@ -183,7 +183,7 @@ def run_rounds(tmp_path: Path, rounds: int, seed: int, files: int, check_after_k
 
         before = _chroma_stamp(data)
         restart = subprocess.Popen(
-            [sys.executable, "-m", "desktop_search", "index", "--data-dir", str(data), str(folder)],
+            [sys.executable, "-m", "tests.support.hash_cli", "index", "--data-dir", str(data), str(folder)],
             cwd=REPO,
             env=_env(),
             stdout=subprocess.DEVNULL,

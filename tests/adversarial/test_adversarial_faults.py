@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from desktop_search.core.errors import StoreUnavailableError
-from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileStatus
+from tests.support.fake_embedder import HashEmbedder
 
 
 def _mount_tmpfs(target: Path, size: str) -> bool:
@@ -127,10 +127,10 @@ def test_disk_full_then_space_freed(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.timeout(300)
 def test_disk_full_in_the_background_service_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_search.core import engine as engine_module
     from desktop_search.core.engine import Engine
+    from desktop_search.core.index.service import BackgroundService
 
-    monkeypatch.setattr(engine_module._BackgroundService, "RETRY_AFTER_ERROR_S", 1.0)
+    monkeypatch.setattr(BackgroundService, "RETRY_AFTER_ERROR_S", 1.0)
     docs = tmp_path / "docs"
     _notes(docs, 0, 5)
     messages: list[str] = []
@@ -262,8 +262,8 @@ def test_two_processes_indexing_one_store(tmp_path: Path) -> None:
     _notes(docs, 0, 300, words=300)
     home = tmp_path / "home"
     repo = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "DESKTOP_SEARCH_EMBEDDER": "hash"}
-    cmd = [sys.executable, "-m", "desktop_search", "index", "--data-dir", str(home), str(docs)]
+    env = dict(os.environ)
+    cmd = [sys.executable, "-m", "tests.support.hash_cli", "index", "--data-dir", str(home), str(docs)]
     procs = [subprocess.Popen(cmd, cwd=repo, env=env, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(240), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
     assert any(code == 0 for code, _err in results), results
@@ -271,7 +271,7 @@ def test_two_processes_indexing_one_store(tmp_path: Path) -> None:
         refused = code == 1 and any(w in err.lower() for w in ("locked", "in use", "another desktop search"))
         assert code == 0 or refused, err
     check = subprocess.run(
-        [sys.executable, "-m", "desktop_search", "check", "--data-dir", str(home)],
+        [sys.executable, "-m", "tests.support.hash_cli", "check", "--data-dir", str(home)],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -282,7 +282,7 @@ def test_two_processes_indexing_one_store(tmp_path: Path) -> None:
 
 
 def test_store_errors_become_messages_a_user_can_act_on() -> None:
-    from desktop_search.core.engine import _store_error
+    from desktop_search.core.store.errors import store_error
 
     cases = {
         "full": [
@@ -298,5 +298,5 @@ def test_store_errors_become_messages_a_user_can_act_on() -> None:
     }
     for words, errors in cases.items():
         for err in errors:
-            converted = _store_error(err)
+            converted = store_error(err)
             assert isinstance(converted, StoreUnavailableError) and words in str(converted), err

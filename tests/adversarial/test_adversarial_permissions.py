@@ -37,10 +37,11 @@ def test_unreadable_file_and_folder(tmp_path: Path) -> None:
                 break
             os.chmod(p, os.stat(p).st_mode | 0o011)
     home = tmp_path / "home"
+    command = ["index", "--data-dir", str(home), str(folder)]
     out = subprocess.run(
-        [*runner, sys.executable, "-m", "desktop_search", "index", "--data-dir", str(home), str(folder)],
+        [*runner, sys.executable, "-m", "tests.support.hash_cli", *command],
         cwd=REPO,
-        env={**os.environ, "DESKTOP_SEARCH_EMBEDDER": "hash"},
+        env=dict(os.environ),
         capture_output=True,
         text=True,
         timeout=240,

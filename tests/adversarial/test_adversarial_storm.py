@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileStatus
 from desktop_search.core.store.pathkeys import from_key
+from tests.support.fake_embedder import HashEmbedder
 
 
 def _write(path: Path, text: str) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from desktop_search.core.index.chunking import Chunker
-from desktop_search.core.model.protocol import HashEmbedder
+from tests.support.fake_embedder import HashEmbedder
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
-from desktop_search.core.model.protocol import HashEmbedder
+from tests.support.fake_embedder import HashEmbedder
 
 
 class GatedEmbedder(HashEmbedder):
@@ -36,7 +36,7 @@ def test_model_load_beside_indexer_setup_does_not_deadlock(tmp_path: Path) -> No
     loader = threading.Thread(target=engine.load_model, daemon=True)
     loader.start()
     assert embedder.entered.wait(5)  # the loader holds the load lock
-    indexer = threading.Thread(target=engine._get_indexer, daemon=True)
+    indexer = threading.Thread(target=engine.prepare_indexing, daemon=True)
     indexer.start()  # takes the engine lock, then waits for the load lock
     time.sleep(0.3)
     embedder.release.set()

@@ -15,7 +15,6 @@ import pytest
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
 from desktop_search.core.index.jobs import JobControl
-from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileStatus, Phase
 from desktop_search.core.store.pathkeys import from_key, to_key
 from tests.core.extract_samples import (
@@ -31,6 +30,7 @@ from tests.core.extract_samples import (
     make_xlsx,
 )
 from tests.core.extract_samples import write as _write_file
+from tests.support.fake_embedder import HashEmbedder
 
 
 def write(folder: Path, name: str | bytes, data: bytes) -> Path:
@@ -124,7 +124,7 @@ def test_bad_files_get_reasons_while_the_rest_is_indexed(tmp_path: Path, real_em
         engine.add_folder(docs)
         plan = engine.scan()
         vanishing.unlink()  # between scan and read
-        engine._get_indexer().run(plan)
+        engine.run_plan(plan)
         s = _statuses(engine)
         assert s["good.txt"][0] == FileStatus.INDEXED
         assert s["corrupt.pdf"][0] == FileStatus.FAILED and "damaged" in s["corrupt.pdf"][1]

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 from desktop_search.core.search.keyword import KeywordSearch
 from desktop_search.core.search.keyword_plan import plan_terms
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id
 from desktop_search.core.store.store import Store
+from tests.support.fake_embedder import HashEmbedder
 
 
 def test_under_the_budget_the_plan_is_the_plain_query() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import SearchHit
 from desktop_search.core.search.match_strength import (
     ANSWER_STRENGTH,
@@ -16,6 +15,7 @@ from desktop_search.core.search.match_strength import (
 )
 from desktop_search.core.search.searcher import Searcher
 from desktop_search.core.store.store import Store
+from tests.support.fake_embedder import HashEmbedder
 
 
 def test_anchors_read_zero_and_answer_strength() -> None:

@@ -45,7 +45,7 @@ def test_model_change_serves_old_index_then_switches(tmp_path: Path, real_model_
     engine = Engine.open(home, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
-        old_dir = engine._store_dir(engine.model_name)
+        old_dir = engine.store.index_dir
         assert _top(engine, "insects in cold weather") == "bees.txt"
 
         # switch, interrupted half-way (as by a crash or quit): the old index still serves

@@ -26,8 +26,8 @@ from desktop_search.core.model.precision import (
     env_precision,
     resolve_cpu_precision,
 )
-from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+from tests.support.fake_embedder import HashEmbedder
 
 PASSAGES = calibration_passages(8)
 MODEL = "test/model"

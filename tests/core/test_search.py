@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 from desktop_search.core.search.fusion import COVERAGE_POWER, STRAY_COVERAGE_POWER, Candidate, fuse
 from desktop_search.core.search.highlight import content_matches, find_spans, query_terms
@@ -21,6 +20,7 @@ from desktop_search.core.store.ledger import ChunkRow, Ledger
 from desktop_search.core.store.pathkeys import chunk_id, to_key
 from desktop_search.core.store.schema import SCHEMA_VERSION
 from desktop_search.core.store.store import Store
+from tests.support.fake_embedder import HashEmbedder
 
 
 def _write(store: Store, emb: HashEmbedder, path: str, texts: list[str], folder: str = "/docs", mtime=0.0):

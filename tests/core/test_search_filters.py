@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.model.embedder import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 from desktop_search.core.search.filters import FilterSpec, chroma_where, folder_key, normalise
 from desktop_search.core.search.keyword import KeywordSearch
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id, to_key
 from desktop_search.core.store.store import Store
+from tests.support.fake_embedder import HashEmbedder
 
 FILES = {  # path: (watched folder, mtime)
     "/docs/report.pdf": ("/docs", 100.0),

@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 from desktop_search.core.search.filters import chroma_where, normalise
 from desktop_search.core.search.keyword import KeywordSearch, fts_query
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id, display, from_key, to_key
 from desktop_search.core.store.store import Store
+from desktop_search.core.store.vectors import VectorMeta
+from tests.support.fake_embedder import HashEmbedder
 
 
 def _write(store: Store, emb: HashEmbedder, path: str, texts: list[str], folder: str = "/docs", mtime=0.0):
@@ -97,12 +98,7 @@ def test_check_finds_and_repairs_each_kind_of_damage(store: Store, hash_embedder
     store.vectors.upsert(
         ["zzz:0"],
         hash_embedder.embed_documents(["ghost"]),
-        [
-            store._meta(
-                FileRecord("/docs/ghost.txt", "/docs", FileStatus.PENDING),
-                ChunkRow("zzz:0", "/docs/ghost.txt", 0, "g", 0, 1),
-            )
-        ],
+        [VectorMeta(path="/docs/ghost.txt", folder="/docs", dirs=("/", "/docs"), ext="", mtime=0.0)],
     )
     # a vector lost (crash between vector delete and ledger delete)
     store.vectors.delete([chunk_id("/docs/b.txt", 0)])

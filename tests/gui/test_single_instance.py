@@ -132,11 +132,11 @@ def test_message_round_trip_and_garbage() -> None:
 
 
 def _app_process(home: Path, *flags: str) -> subprocess.Popen[str]:
-    """The real app (``python -m desktop_search``) with the fast HashEmbedder, offscreen."""
+    """The real app (``python -m desktop_search``, by way of the tests' entry that hands it the fast
+    HashEmbedder), offscreen."""
     env = _env()
-    env["DESKTOP_SEARCH_EMBEDDER"] = "hash"
     return subprocess.Popen(
-        [sys.executable, "-m", "desktop_search", "--data-dir", str(home), *flags],
+        [sys.executable, "-m", "tests.support.hash_cli", "--data-dir", str(home), *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -7,8 +7,8 @@ import time
 
 from PySide6.QtCore import QTimer
 
-from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.gui.engine_bridge import ModelState
+from tests.support.fake_embedder import HashEmbedder
 
 HEAVY_MODULES = ("torch", "sentence_transformers", "chromadb")
 

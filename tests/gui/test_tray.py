@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QApplication
 from desktop_search.core import Highlighter
 from desktop_search.core.config.state import load_state
 from desktop_search.core.engine import Engine
-from desktop_search.core.model.protocol import HashEmbedder
 from desktop_search.core.records import FileStatus, IndexProgress, Phase
 from desktop_search.core.store.pathkeys import from_key
 from desktop_search.gui.app import AppContext, build_context
@@ -32,6 +31,7 @@ from desktop_search.gui.single_instance import InstanceMessage, Role, SingleInst
 from desktop_search.gui.tray import NOTICE_KEY, STATE_SECTION, TrayController, install_tray, tooltip_text
 from tests.core.extract_samples import make_pdf
 from tests.gui.conftest import RecordingOpener
+from tests.support.fake_embedder import HashEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,6 @@
-"""Walking the watched folders and diffing what is on disk against the ledger.
+"""Walking the watched folders: the files on disk that may be documents, and the plan type a scan fills.
+
+What changed against the ledger is decided in :mod:`desktop_search.core.index.planner`.
 
 A rescan of an unchanged tree only lists folders and stats files (size + mtime): no file is read.
 Content hashes are computed later, by the indexer, and only for files whose size or mtime changed.
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 
 from desktop_search.core.extract.kinds import is_listed
 from desktop_search.core.index.exclusions import Exclusions
-from desktop_search.core.records import FileRecord, FileStatus
+from desktop_search.core.records import FileRecord
 from desktop_search.core.store.pathkeys import from_key, to_key
 
 log = logging.getLogger(__name__)
@@ -83,27 +85,6 @@ def walk_folder(
             if not stat.S_ISREG(st.st_mode):
                 continue  # FIFOs, devices, sockets, symlinks to folders
             yield DiskFile(to_key(path), folder_key, st.st_size, st.st_mtime)
-
-
-def diff_folder(
-    folder: str, ledger_rows: dict[str, FileRecord], disk: dict[str, DiskFile], plan: ScanPlan
-) -> None:
-    """Add a folder's differences between disk and ledger to ``plan``."""
-    for key, found in disk.items():
-        record = ledger_rows.get(key)
-        if record is None:
-            plan.new.append(found)
-        elif (
-            record.status == FileStatus.PENDING
-            or record.size != found.size
-            or abs(record.mtime - found.mtime) > 1e-6
-        ):
-            plan.changed.append((record, found))
-        else:
-            plan.unchanged += 1
-    for key, record in ledger_rows.items():
-        if key not in disk:
-            plan.deleted.append(record)
 
 
 def content_hash(path: str, limit: int | None = None) -> str:

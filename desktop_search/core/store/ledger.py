@@ -185,6 +185,11 @@ class Ledger:
                 [(str(status), reason, p) for p in paths],
             )
 
+    def reassign_folder(self, old: str, new: str) -> None:
+        """Files listed under watched folder ``old`` now belong to ``new`` (a parent that replaced it)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE files SET folder = ? WHERE folder = ?", (new, old))
+
     def counts(self) -> dict[str, int]:
         counts = {s.value: 0 for s in FileStatus}
         for row in self.conn.execute("SELECT status, COUNT(*) AS n FROM files GROUP BY status"):

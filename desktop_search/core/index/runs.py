@@ -1,0 +1,77 @@
+"""One index run against a store, and building the indexer the settings ask for.
+
+A run marks the store while it works; a mark still there at the next run means the last one was killed,
+so the store is checked and repaired first. Store failures (disk full, read-only, locked) leave a run as
+errors the user can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from desktop_search.core.config.settings import Settings
+from desktop_search.core.errors import UserError
+from desktop_search.core.index.jobs import JobControl
+from desktop_search.core.index.scanner import ScanPlan
+from desktop_search.core.model.protocol import Embedder
+from desktop_search.core.records import IndexProgress
+from desktop_search.core.store.errors import store_error
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop_search.core.extract import ExtractorPool
+    from desktop_search.core.index.indexer import Indexer, IndexOptions
+    from desktop_search.core.store.store import Store
+
+    ProgressCallback = Callable[[IndexProgress], None]
+
+log = logging.getLogger(__name__)
+
+DIRTY_KEY = (
+    "run_in_progress"  # ledger meta: "1" while indexing; still set at start-up: the last run was killed
+)
+
+
+def run_plan(
+    store: Store, indexer: Indexer, plan: ScanPlan, report: ProgressCallback, control: JobControl | None
+) -> IndexProgress:
+    """Index what ``plan`` lists into ``store`` (blocking); returns the last progress report."""
+    ledger = store.ledger
+    try:
+        if ledger.get_meta(DIRTY_KEY) == "1":
+            # the last run was killed mid-way: bring ledger, keyword index and vectors back in line
+            found = store.check(repair=True)
+            if not found.consistent:
+                log.warning("repaired the index after an interrupted run: %s", found.as_dict())
+        ledger.set_meta(DIRTY_KEY, "1")
+        result = indexer.run(plan, report, control)
+        ledger.set_meta(DIRTY_KEY, "0")
+        return result
+    except UserError:
+        raise
+    except Exception as err:
+        converted = store_error(err)
+        if converted is not err:
+            raise converted from err
+        raise
+
+
+def index_options(settings: Settings) -> IndexOptions:
+    from desktop_search.core.index.indexer import IndexOptions
+
+    return IndexOptions(max_bytes=settings.max_file_size_mb * 2**20, timeout_s=settings.extract_timeout_s)
+
+
+def build_indexer(
+    store: Store, embedder: Embedder, settings: Settings, pool: ExtractorPool, options: IndexOptions
+) -> Indexer:
+    """An indexer for ``store`` whose chunker follows ``embedder``'s tokenizer and window."""
+    from desktop_search.core.index.chunking import Chunker
+    from desktop_search.core.index.indexer import Indexer
+
+    chunker = Chunker(
+        embedder.count_tokens, settings.chunk_tokens, settings.chunk_overlap_tokens, embedder.max_tokens
+    )
+    return Indexer(store, embedder, chunker, pool, options)

@@ -1,0 +1,40 @@
+"""The index status report: what ``desktop-search status --json`` prints and the GUI's status shows.
+
+Counts by file status, chunk total, the failures with their reasons, the watched and unavailable
+folders, the store's size, and where the current indexing run is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from desktop_search.core.index.folders import unavailable_folders
+from desktop_search.core.records import FileStatus, IndexProgress
+from desktop_search.core.store.pathkeys import from_key
+
+if TYPE_CHECKING:
+    from desktop_search.core.store.store import Store
+
+
+def status_report(
+    store: Store, model: dict[str, str], folders: list[str], data_dir: str, progress: IndexProgress
+) -> dict[str, Any]:
+    """The status object; ``model`` gives the ``model``, ``device`` and ``precision`` entries."""
+    ledger = store.ledger
+    counts = ledger.counts()
+    failures = [{"path": from_key(r.path), "reason": r.reason} for r in ledger.files(FileStatus.FAILED)]
+    return {
+        "files": {name: counts.get(name, 0) for name in ("indexed", "failed", "skipped", "pending")},
+        "chunks": ledger.chunk_total(),
+        **model,
+        "folders": folders,
+        "unavailable_folders": [from_key(f) for f in unavailable_folders(ledger)],
+        "store_bytes": store.store_size_bytes(),
+        "data_dir": data_dir,
+        "indexing": {
+            "phase": str(progress.phase),
+            "files_done": progress.files_done,
+            "files_total": progress.files_total,
+        },
+        "failures": failures,
+    }
