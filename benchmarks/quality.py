@@ -94,20 +94,8 @@ def build(
 
 def tune_fusion(engine, **params: float) -> None:
     """Set fusion parameters (``dense_weight``, ``keyword_weight``, ``rrf_k``, ``coverage_power``) for
-    this run only: nothing is saved to the data dir's settings.
-
-    Uses ``Engine.tune_search(**params)`` (proposed public method, see the issue) when the engine has
-    it; until then the live searcher's attributes, the one place these knobs exist today.
-    """
-    tune = getattr(engine, "tune_search", None)
-    if tune is not None:
-        tune(**params)
-        return
-    searcher = engine._get_searcher()  # stopgap until Engine.tune_search exists
-    for name, value in params.items():
-        if not hasattr(searcher, name):
-            raise AttributeError(f"no fusion parameter {name!r}")
-        setattr(searcher, name, value)
+    this run only: nothing is saved to the data dir's settings."""
+    engine.tune_search(**params)
 
 
 def evaluate(engine, queries, qrels, mode: str) -> dict[str, float]:

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[IndexProgress], None]
 # settings whose change alters what is indexed or how it is cut: a rescan follows
+FUSION_PARAMETERS = ("dense_weight", "keyword_weight", "rrf_k", "coverage_power")
 RESCAN_FIELDS = frozenset({"chunk_tokens", "chunk_overlap_tokens", "exclusions", "include_hidden"})
 
 
@@ -117,6 +118,9 @@ class Engine:
             for name in changed:
                 setattr(self.settings, name, getattr(new, name))
             self.save_settings()
+            if self._searcher is not None:  # the live searcher follows the fusion weights
+                self._searcher.dense_weight = self.settings.dense_weight
+                self._searcher.keyword_weight = self.settings.keyword_weight
         if changed & {"model", "model_path"} and self._service is not None:
             self._service.wake()
         if changed & RESCAN_FIELDS:
@@ -363,6 +367,16 @@ class Engine:
                     unavailable_folders=self.unavailable_folders,
                 )
             return self._searcher
+
+    def tune_search(self, **params: float) -> None:
+        """Set rank-fusion parameters for this session only (benchmarks and experiments; nothing is
+        saved): ``dense_weight``, ``keyword_weight``, ``rrf_k``, ``coverage_power``."""
+        unknown = set(params) - set(FUSION_PARAMETERS)
+        if unknown:
+            raise ValueError(f"unknown fusion parameters: {', '.join(sorted(unknown))}")
+        searcher = self._get_searcher()
+        for name, value in params.items():
+            setattr(searcher, name, float(value))
 
     def search(
         self,

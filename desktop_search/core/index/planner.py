@@ -20,6 +20,7 @@ from desktop_search.core.index.folders import root_of, set_unavailable
 from desktop_search.core.index.scanner import DiskFile, ScanPlan, walk_folder
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.store.pathkeys import to_key
+from desktop_search.core.watch.presence import is_empty_dir
 
 if TYPE_CHECKING:
     from desktop_search.core.store.ledger import Ledger
@@ -51,7 +52,7 @@ def scan_folders(folders: Iterable[str], ledger: Ledger, exclusions: Exclusions)
             continue
         known = ledger.snapshot(key)
         disk = {f.key: f for f in walk_folder(folder, exclusions, _log_walk_error)}
-        if known and not disk and _is_empty_dir(folder):
+        if known and not disk and is_empty_dir(folder):
             # an unmounted drive leaves its empty mount point behind: keep the entries
             plan.missing_folders.append(key)
             set_unavailable(ledger, key, True)
@@ -114,14 +115,6 @@ def plan_paths(paths: Iterable[str], folders: list[str], ledger: Ledger, exclusi
         elif is_changed(record, found):
             plan.changed.append((record, found))
     return plan
-
-
-def _is_empty_dir(folder: str) -> bool:
-    try:
-        with os.scandir(folder) as entries:
-            return next(entries, None) is None
-    except OSError:
-        return False
 
 
 def _log_walk_error(path: str, err: OSError) -> None:
