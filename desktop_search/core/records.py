@@ -99,7 +99,7 @@ class SearchHit:
 
     @property
     def display_score(self) -> float:
-        """0..1 confidence for display: the match strength (see ``core.match_strength``), else the
+        """0..1 confidence for display: the match strength (see ``core.search.match_strength``), else the
         clipped cosine, else 0."""
         if self.strength is not None:
             return self.strength
