@@ -20,11 +20,10 @@ class GatedEmbedder(HashEmbedder):
         self.entered = threading.Event()
         self.release = threading.Event()
 
-    def load(self) -> GatedEmbedder:
+    def load(self, progress: object = None) -> None:
         self.entered.set()
         assert self.release.wait(10)
         self.loaded = True
-        return self
 
 
 def test_model_load_beside_indexer_setup_does_not_deadlock(tmp_path: Path) -> None:

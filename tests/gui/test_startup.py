@@ -21,10 +21,9 @@ class SlowLoadingEmbedder(HashEmbedder):
         self.delay_s = delay_s
         self.loaded = False
 
-    def load(self) -> SlowLoadingEmbedder:
+    def load(self, progress: object = None) -> None:
         time.sleep(self.delay_s)
         self.loaded = True
-        return self
 
 
 def test_window_is_responsive_before_the_model_is_ready(make_context, qtbot):
