@@ -278,6 +278,20 @@ def _hit_json(hit: Any) -> dict[str, Any]:
         "start": hit.start,
         "end": hit.end,
         "chunk_id": hit.chunk_id,
+        "inline": [_inline_json(passage) for passage in hit.inline],
+    }
+
+
+def _inline_json(passage: Any) -> dict[str, Any]:
+    """A strong further passage of a grouped result's file, shown under it."""
+    return {
+        "page": passage.page,
+        "text": passage.text,
+        "start": passage.start,
+        "end": passage.end,
+        "chunk_id": passage.chunk_id,
+        "score": round(float(passage.score), 6),
+        "strength": None if passage.strength is None else round(float(passage.strength), 4),
     }
 
 
@@ -292,6 +306,13 @@ def _print_hits(query: str, hits: list[Any]) -> None:
         print(f"{hit.rank:>3}. {round(hit.display_score * 100):>3}%  {display(hit.path)}{page}")
         snippet = " ".join(hit.text.split())
         print(f"       {snippet[:200]}{'…' if len(snippet) > 200 else ''}")
+        for passage in hit.inline:  # the file's other strong passages (grouped output)
+            where = f"p.{passage.page}" if passage.page else "also"
+            text = " ".join(passage.text.split())
+            cut = f"{text[:120]}{'…' if len(text) > 120 else ''}"
+            print(f"       ↳ {where} {round(passage.display_score * 100)}%  {cut}")
+        if hit.more:
+            print(f"       + {len(hit.more)} more from this file")
 
 
 def _cmd_search(args: argparse.Namespace) -> int:

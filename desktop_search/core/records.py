@@ -96,6 +96,8 @@ class SearchHit:
     rank: int = 0  # 1-based fused rank
     highlights: tuple[Span, ...] = ()
     more: tuple[SearchHit, ...] = field(default=())  # further passages of the same file (grouped mode)
+    # grouped mode: the file's strong other passages, shown under it (core.search.grouping); not in more
+    inline: tuple[SearchHit, ...] = field(default=())
 
     @property
     def display_score(self) -> float:

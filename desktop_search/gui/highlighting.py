@@ -19,7 +19,8 @@ def query_highlights(text: str, query: str) -> tuple[Span, ...]:
 
 
 def with_highlights(hits: Iterable[SearchHit], query: str) -> list[SearchHit]:
-    """The hits (and their further passages) with the query's matches as highlights where they had none."""
+    """The hits (and their inline and further passages) with the query's matches as highlights where
+    they had none."""
     hits = list(hits)
     if not query.strip():
         return hits
@@ -28,8 +29,13 @@ def with_highlights(hits: Iterable[SearchHit], query: str) -> list[SearchHit]:
     def filled(hit: SearchHit) -> SearchHit:
         spans = hit.highlights or highlighter.find(hit.text)[0]
         more = tuple(filled(m) for m in hit.more)
-        if spans == hit.highlights and all(a is b for a, b in zip(more, hit.more, strict=True)):
+        inline = tuple(filled(m) for m in hit.inline)
+        if (
+            spans == hit.highlights
+            and all(a is b for a, b in zip(more, hit.more, strict=True))
+            and all(a is b for a, b in zip(inline, hit.inline, strict=True))
+        ):
             return hit
-        return dataclasses.replace(hit, highlights=spans, more=more)
+        return dataclasses.replace(hit, highlights=spans, more=more, inline=inline)
 
     return [filled(h) for h in hits]

@@ -1,5 +1,6 @@
 """Paints one search result: file and folder, page, the passage with matched words highlighted,
-the score as a percentage with a small bar, and a "more from this file" link.
+the score as a percentage with a small bar, and a "more from this file" link; and, under a file, the
+short rows of its inline passages (page, a snippet, the score), tied to the file by a thin guide line.
 
 Used with :class:`desktop_search.gui.results_model.ResultsModel`. Clicking the "more" link emits
 :attr:`ResultDelegate.more_clicked` with the row; the owner calls ``ResultsModel.toggle_more``.
@@ -39,6 +40,8 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 PAD = 8  # outer padding
 GAP = 4  # between lines of the header and the passage
 CHILD_INDENT = 28
+INLINE_PAD = 3  # above and below an inline passage's row
+INLINE_LABEL_GAP = 8  # between an inline row's page label and its snippet
 BAR_WIDTH = 56
 BAR_HEIGHT = 6
 MATCH_BACKGROUND = QColor(255, 196, 0, 110)  # readable on light and dark palettes
@@ -49,10 +52,17 @@ class ResultDelegate(QStyledItemDelegate):
 
     more_clicked = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None, passage_lines: int = 3, compact: bool = False) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        passage_lines: int = 3,
+        compact: bool = False,
+        inline_lines: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self.passage_lines = passage_lines
         self.compact = compact  # the quick-search popup: no folder line, fewer passage lines
+        self.inline_lines = inline_lines if inline_lines is not None else (1 if compact else 2)
 
     # -- geometry --------------------------------------------------------------------------------
 
@@ -68,9 +78,17 @@ class ResultDelegate(QStyledItemDelegate):
         return CHILD_INDENT if index.data(ResultRole.IS_CHILD) else 0
 
     def _passage_layout(
-        self, text: str, spans: tuple[Span, ...], font: QFont, width: int, palette: QPalette
+        self,
+        text: str,
+        spans: tuple[Span, ...],
+        font: QFont,
+        width: int,
+        palette: QPalette,
+        max_lines: int | None = None,
     ) -> tuple[QTextLayout, int, bool]:
-        """Lay out the passage in at most ``passage_lines`` lines; return (layout, height, truncated)."""
+        """Lay out the passage in at most ``max_lines`` (default ``passage_lines``) lines; return
+        (layout, height, truncated)."""
+        max_lines = self.passage_lines if max_lines is None else max_lines
         layout = QTextLayout(text, font)
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -92,11 +110,11 @@ class ResultDelegate(QStyledItemDelegate):
         height = 0.0
         lines = 0
         consumed = 0
-        while lines < self.passage_lines:
+        while lines < max_lines:
             line = layout.createLine()
             if not line.isValid():
                 break
-            last = lines == self.passage_lines - 1
+            last = lines == max_lines - 1
             line.setLineWidth(max(10, width - (ellipsis_w if last else 0)))
             line.setPosition(QPointF(0, height))
             height += line.height()
@@ -115,6 +133,8 @@ class ResultDelegate(QStyledItemDelegate):
         if width <= 0:
             width = 600
         text_width = width - 2 * PAD - self._indent(index)
+        if index.data(ResultRole.IS_INLINE):
+            return self._inline_size(option, index, width, text_width)
         height = PAD + QFontMetrics(title).height() + GAP
         _layout, passage_h, _t = self._passage_layout(
             index.data(ResultRole.TEXT) or "",
@@ -127,6 +147,86 @@ class ResultDelegate(QStyledItemDelegate):
         if index.data(ResultRole.MORE_COUNT):
             height += GAP + QFontMetrics(small).height()
         return QSize(width, height + PAD)
+
+    # -- inline passages -------------------------------------------------------------------------
+
+    def _inline_columns(self, option: QStyleOptionViewItem, text_width: int) -> tuple[int, int, int]:
+        """(label width, snippet width, score width) of an inline row."""
+        _title, _base, small = self._fonts(option)
+        fm = QFontMetrics(small)
+        label_w = fm.horizontalAdvance("p. 0000")
+        score_w = fm.horizontalAdvance("100%")
+        snippet_w = max(40, text_width - label_w - 2 * INLINE_LABEL_GAP - score_w)
+        return label_w, snippet_w, score_w
+
+    def _inline_size(
+        self, option: QStyleOptionViewItem, index: ModelIndex, width: int, text_width: int
+    ) -> QSize:
+        _title, base, small = self._fonts(option)
+        _label_w, snippet_w, _score_w = self._inline_columns(option, text_width)
+        _layout, passage_h, _t = self._passage_layout(
+            index.data(ResultRole.TEXT) or "",
+            index.data(ResultRole.HIGHLIGHTS) or (),
+            base,
+            snippet_w,
+            option.palette,
+            self.inline_lines,
+        )
+        height = INLINE_PAD + passage_h
+        if index.data(ResultRole.MORE_COUNT):
+            return QSize(width, height + GAP + QFontMetrics(small).height() + PAD)
+        return QSize(width, height + INLINE_PAD)
+
+    def _paint_inline(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex, text_color: QColor
+    ) -> None:
+        """An inline passage: a guide line back to its file, the page, a highlighted snippet, the score."""
+        _title, base_font, small_font = self._fonts(option)
+        rect = option.rect.adjusted(PAD + CHILD_INDENT, INLINE_PAD, -PAD, -INLINE_PAD)
+        label_w, snippet_w, score_w = self._inline_columns(option, rect.width())
+        base_h = QFontMetrics(base_font).height()
+        guide = QColor(text_color)
+        guide.setAlphaF(0.3)
+        painter.setPen(guide)
+        x = option.rect.left() + PAD + CHILD_INDENT // 2 - 2
+        painter.drawLine(x, option.rect.top(), x, rect.top() + base_h // 2)
+        painter.drawLine(x, rect.top() + base_h // 2, x + CHILD_INDENT // 2 - 4, rect.top() + base_h // 2)
+        page = index.data(ResultRole.PAGE)
+        label = QFont(small_font)
+        label.setBold(True)
+        painter.setFont(label)
+        painter.setPen(text_color)
+        painter.drawText(
+            QRect(rect.left(), rect.top(), label_w, base_h),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            f"p. {page}" if page else "also",
+        )
+        left = rect.left() + label_w + INLINE_LABEL_GAP
+        layout, _height, truncated = self._passage_layout(
+            index.data(ResultRole.TEXT) or "",
+            index.data(ResultRole.HIGHLIGHTS) or (),
+            base_font,
+            snippet_w,
+            option.palette,
+            self.inline_lines,
+        )
+        painter.setFont(base_font)
+        layout.draw(painter, QPointF(left, rect.top()))
+        if truncated and layout.lineCount():
+            last = layout.lineAt(layout.lineCount() - 1)
+            painter.drawText(
+                QPointF(left + last.naturalTextWidth() + 2, rect.top() + last.y() + last.ascent()), "…"
+            )
+        painter.setFont(small_font)
+        dim = QColor(text_color)
+        dim.setAlphaF(0.7)
+        painter.setPen(dim)
+        percent = int(index.data(ResultRole.SCORE_PERCENT) or 0)
+        painter.drawText(
+            QRect(rect.right() - score_w + 1, rect.top(), score_w, base_h),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            f"{percent}%",
+        )
 
     def _more_rect(self, option: QStyleOptionViewItem, index: ModelIndex) -> QRect:
         _title, _base, small = self._fonts(option)
@@ -158,14 +258,20 @@ class ResultDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette = option.palette
-        separator = QColor(palette.color(QPalette.ColorRole.Text))
-        separator.setAlphaF(0.12)
-        painter.setPen(separator)
-        painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
+        if not self._continues(index):  # a file and its inline passages read as one block
+            separator = QColor(palette.color(QPalette.ColorRole.Text))
+            separator.setAlphaF(0.12)
+            painter.setPen(separator)
+            painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         text_color = palette.color(text_role)
         dim_color = QColor(text_color)
         dim_color.setAlphaF(0.7)
+        if index.data(ResultRole.IS_INLINE):
+            self._paint_inline(painter, option, index, text_color)
+            self._paint_more_link(painter, option, index, selected)
+            painter.restore()
+            return
 
         title_font, base_font, small_font = self._fonts(option)
         indent = self._indent(index)
@@ -265,16 +371,30 @@ class ResultDelegate(QStyledItemDelegate):
                 QPointF(rect.left() + last.naturalTextWidth() + 2, top + last.y() + last.ascent()), "…"
             )
 
-        # "more from this file"
-        if index.data(ResultRole.MORE_COUNT):
-            more = self._more_rect(option, index)
-            link = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link)
-            painter.setFont(small_font)
-            painter.setPen(link)
-            painter.drawText(
-                more, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._more_label(index)
-            )
+        self._paint_more_link(painter, option, index, selected)
         painter.restore()
+
+    def _paint_more_link(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex, selected: bool
+    ) -> None:
+        """The "more from this file" link, on the file's row or its last inline row."""
+        if not index.data(ResultRole.MORE_COUNT):
+            return
+        more = self._more_rect(option, index)
+        link = option.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link
+        )
+        painter.setFont(self._fonts(option)[2])
+        painter.setPen(link)
+        painter.drawText(
+            more, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._more_label(index)
+        )
+
+    @staticmethod
+    def _continues(index: ModelIndex) -> bool:
+        """Whether the next row is an inline passage of the same file."""
+        following = index.siblingAtRow(index.row() + 1)
+        return following.isValid() and bool(following.data(ResultRole.IS_INLINE))
 
     # -- interaction -----------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """Search results as a Qt list model with named roles.
 
-Hits arrive grouped by file (``SearchHit.more`` holds further passages of the same file). The model
-shows one row per file; :meth:`ResultsModel.toggle_more` expands a row in place to show its further
-passages as indented child rows. Long result lists are handed to the view in pages (``fetchMore``).
+Hits arrive grouped by file (``SearchHit.inline`` holds the file's strong further passages,
+``SearchHit.more`` the rest). The model shows one row per file, followed by one short indented row for
+each inline passage; :meth:`ResultsModel.toggle_more` expands a file in place to show its further
+passages as indented child rows (after its inline rows, whose last row carries the "more" link).
+Long result lists are handed to the view in pages (``fetchMore``).
 The main window's results list and the tray's quick-search popup both use this model with
 :class:`desktop_search.gui.result_delegate.ResultDelegate`.
 """
@@ -32,9 +34,10 @@ class ResultRole(IntEnum):
     TEXT = Qt.ItemDataRole.UserRole + 6  # the passage, whitespace collapsed, trimmed around the match
     SCORE_PERCENT = Qt.ItemDataRole.UserRole + 7  # 0..100
     HIGHLIGHTS = Qt.ItemDataRole.UserRole + 8  # tuple[Span, ...] into TEXT
-    MORE_COUNT = Qt.ItemDataRole.UserRole + 9  # further passages of this file (0 on child rows)
-    IS_CHILD = Qt.ItemDataRole.UserRole + 10  # a "more from this file" row
-    EXPANDED = Qt.ItemDataRole.UserRole + 11  # this file's further passages are shown
+    MORE_COUNT = Qt.ItemDataRole.UserRole + 9  # the file's further passages, on the row with the link
+    IS_CHILD = Qt.ItemDataRole.UserRole + 10  # a passage row under its file (inline or "more")
+    EXPANDED = Qt.ItemDataRole.UserRole + 11  # the file's further passages are shown (file and link rows)
+    IS_INLINE = Qt.ItemDataRole.UserRole + 12  # a strong further passage, always shown under its file
 
 
 ROLE_NAMES = {
@@ -49,10 +52,12 @@ ROLE_NAMES = {
     ResultRole.MORE_COUNT: b"moreCount",
     ResultRole.IS_CHILD: b"isChild",
     ResultRole.EXPANDED: b"expanded",
+    ResultRole.IS_INLINE: b"isInline",
 }
 
 PAGE_SIZE = 50  # rows handed to the view per fetchMore
 SNIPPET_CHARS = 420  # the passage shown in a row is trimmed to about this many characters
+INLINE_SNIPPET_CHARS = 240  # ... and in an inline passage's row
 
 
 def snippet(
@@ -118,6 +123,12 @@ class _Row:
     hit: SearchHit
     child: bool = False
     expanded: bool = False
+    inline: bool = False
+
+
+def _file_rows(hit: SearchHit) -> list[_Row]:
+    """A file's row and the rows of its inline passages."""
+    return [_Row(hit), *(_Row(passage, child=True, inline=True) for passage in hit.inline)]
 
 
 class ResultsModel(QAbstractListModel):
@@ -137,7 +148,7 @@ class ResultsModel(QAbstractListModel):
         self.beginResetModel()
         self._hits = list(hits)
         self._loaded = min(PAGE_SIZE, len(self._hits))
-        self._rows = [_Row(h) for h in self._hits[: self._loaded]]
+        self._rows = [row for h in self._hits[: self._loaded] for row in _file_rows(h)]
         self._snippets.clear()
         self.endResetModel()
 
@@ -169,17 +180,25 @@ class ResultsModel(QAbstractListModel):
         more = item.hit.more
         if not more:
             return
+        at = row + 1 + len(item.hit.inline)  # after the file's inline rows
         if item.expanded:
-            self.beginRemoveRows(QModelIndex(), row + 1, row + len(more))
-            del self._rows[row + 1 : row + 1 + len(more)]
+            self.beginRemoveRows(QModelIndex(), at, at + len(more) - 1)
+            del self._rows[at : at + len(more)]
             self.endRemoveRows()
         else:
-            self.beginInsertRows(QModelIndex(), row + 1, row + len(more))
-            self._rows[row + 1 : row + 1] = [_Row(h, child=True) for h in more]
+            self.beginInsertRows(QModelIndex(), at, at + len(more) - 1)
+            self._rows[at:at] = [_Row(h, child=True) for h in more]
             self.endInsertRows()
         self._rows[row] = _Row(item.hit, expanded=not item.expanded)
         self._snippets.clear()
-        self.dataChanged.emit(self.index(row), self.index(row), [ResultRole.EXPANDED])
+        link = at - 1  # the row that shows the "more" link
+        self.dataChanged.emit(self.index(row), self.index(link), [ResultRole.EXPANDED])
+
+    def _link_row(self, row: int) -> int | None:
+        """The file row ``row`` belongs to, when ``row`` is the one that shows its "more" link (the file's
+        row, or its last inline row)."""
+        top = self.top_level_row(row)
+        return top if row == top + len(self._rows[top].hit.inline) else None
 
     # -- paging ----------------------------------------------------------------------------------
 
@@ -192,9 +211,10 @@ class ResultsModel(QAbstractListModel):
         extra = self._hits[self._loaded : self._loaded + PAGE_SIZE]
         if not extra:
             return
+        rows = [row for h in extra for row in _file_rows(h)]
         first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(extra) - 1)
-        self._rows.extend(_Row(h) for h in extra)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
         self._loaded += len(extra)
         self.endInsertRows()
 
@@ -211,8 +231,9 @@ class ResultsModel(QAbstractListModel):
     def _snippet(self, row: int) -> tuple[str, tuple[Span, ...]]:
         cached = self._snippets.get(row)
         if cached is None:
-            hit = self._rows[row].hit
-            cached = self._snippets[row] = snippet(hit.text, hit.highlights)
+            item = self._rows[row]
+            chars = INLINE_SNIPPET_CHARS if item.inline else SNIPPET_CHARS
+            cached = self._snippets[row] = snippet(item.hit.text, item.hit.highlights, chars)
         return cached
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -237,15 +258,21 @@ class ResultsModel(QAbstractListModel):
         if role == ResultRole.SCORE_PERCENT:
             return round(hit.display_score * 100)
         if role == ResultRole.MORE_COUNT:
-            return 0 if item.child else len(hit.more)
+            top = self._link_row(index.row())
+            return 0 if top is None else len(self._rows[top].hit.more)
+        if role == ResultRole.EXPANDED:  # on the file's row and on the row with its link
+            top = index.row() if not item.child else self._link_row(index.row())
+            return False if top is None else self._rows[top].expanded
         if role == ResultRole.IS_CHILD:
             return item.child
-        if role == ResultRole.EXPANDED:
-            return item.expanded
+        if role == ResultRole.IS_INLINE:
+            return item.inline
         if role == Qt.ItemDataRole.ToolTipRole:
             return display(hit.path) + (f" — page {hit.page}" if hit.page else "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             name, _folder = split_path(hit.path)
             page = f", page {hit.page}" if hit.page else ""
-            return f"{name}{page}, {round(hit.display_score * 100)} percent: {self._snippet(index.row())[0]}"
+            also = "also in " if item.inline else ""
+            percent = round(hit.display_score * 100)
+            return f"{also}{name}{page}, {percent} percent: {self._snippet(index.row())[0]}"
         return None

@@ -192,7 +192,7 @@ class SearchController(QObject):
         else:
             view.show_message("No similar passages found.")
         files = len(results.hits)
-        passages = files + sum(len(h.more) for h in results.hits)
+        passages = files + sum(len(h.inline) + len(h.more) for h in results.hits)
         what = (
             f"Passages similar to {display(request.similar_to.path).rsplit('/', 1)[-1]}"
             if request.similar_to is not None

@@ -91,10 +91,11 @@ def test_grouped_folds_passages_of_a_file(store: Store, hash_embedder: HashEmbed
     assert len(grouped) == 2
     assert [h.rank for h in grouped] == [1, 2]
     by_path = {h.path: h for h in grouped}
-    assert len(by_path["/docs/long.txt"].more) == 2
-    assert all(m.path == "/docs/long.txt" for m in by_path["/docs/long.txt"].more)
+    long = by_path["/docs/long.txt"]
+    assert len(long.inline) + len(long.more) == 2  # strong ones inline (test_grouping.py), rest in more
+    assert all(m.path == "/docs/long.txt" for m in (*long.inline, *long.more))
     flat = searcher.search("apple", k=10, grouped=False)
-    assert len(flat) == 4 and all(not h.more for h in flat)
+    assert len(flat) == 4 and all(not h.more and not h.inline for h in flat)
     assert len(searcher.search("apple", k=1)) == 1
 
 

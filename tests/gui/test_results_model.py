@@ -12,12 +12,19 @@ from PySide6.QtWidgets import QListView
 
 from desktop_search.core import Engine, SearchHit, Settings, Span
 from desktop_search.gui.highlighting import with_highlights
-from desktop_search.gui.result_delegate import PAD, ResultDelegate
+from desktop_search.gui.result_delegate import CHILD_INDENT, PAD, ResultDelegate
 from desktop_search.gui.results_model import PAGE_SIZE, ResultRole, ResultsModel, snippet
 
 
-def hit(n: int, text: str = "alpha beta gamma", more: int = 0, sim: float = 0.5) -> SearchHit:
+def hit(
+    n: int, text: str = "alpha beta gamma", more: int = 0, sim: float = 0.5, inline: tuple[int, ...] = ()
+) -> SearchHit:
     extra = tuple(hit(n * 100 + i, "more text here", sim=sim - 0.1) for i in range(more))
+    beside = tuple(
+        SearchHit(f"c:{n}:{page}", f"/docs/sub/file{n}.pdf", f"the passage on page {page} about beta " * 4,
+                  page=page, start=page * 1000, end=page * 1000 + 150, similarity=sim - 0.02)
+        for page in inline
+    )  # fmt: skip
     return SearchHit(
         f"c:{n}",
         f"/docs/sub/file{n}.pdf",
@@ -27,6 +34,7 @@ def hit(n: int, text: str = "alpha beta gamma", more: int = 0, sim: float = 0.5)
         end=len(text),
         similarity=sim,
         more=extra,
+        inline=beside,
     )
 
 
@@ -104,12 +112,12 @@ def test_delegate_paints_rows_and_toggles_more(qtbot):
     assert model.rowCount() == 2
 
 
-def more_link(view: QListView, row: QRect) -> QPoint:
+def more_link(view: QListView, row: QRect, indent: int = 0) -> QPoint:
     """A point inside the "more from this file" link: the start of the row's last line (smaller font)."""
     small = QFont(view.font())
     small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
     height = QFontMetrics(small).height()
-    return QPoint(row.left() + PAD + 6, row.bottom() - PAD - height // 2)
+    return QPoint(row.left() + PAD + indent + 6, row.bottom() - PAD - height // 2)
 
 
 @pytest.fixture
@@ -140,14 +148,79 @@ def test_model_passes_qt_model_tester_with_real_hits(qtmodeltester, real_hits: l
     model.set_hits(real_hits)
     qtmodeltester.check(model)  # the tester stays attached: the changes below are checked too
     with_more = next(row for row in range(model.rowCount()) if model.index(row).data(ResultRole.MORE_COUNT))
+    file_hit = model.hit_at(model.top_level_row(with_more))
+    assert file_hit is not None
     shown = model.rowCount()
     model.toggle_more(with_more)
-    assert model.rowCount() == shown + len(real_hits[with_more].more)
+    assert model.rowCount() == shown + len(file_hit.more)
     model.toggle_more(with_more + 1)  # a child row collapses its parent
     assert model.rowCount() == shown
     while model.canFetchMore():
         model.fetchMore()
-    assert model.rowCount() == len(real_hits)
+    assert model.rowCount() == sum(1 + len(h.inline) for h in real_hits)
     model.set_hits(real_hits[:3])
     model.clear()
     assert model.rowCount() == 0
+
+
+def test_inline_passages_are_short_rows_under_their_file_and_select_for_the_preview(qtbot):
+    view = QListView()
+    qtbot.addWidget(view)
+    model = ResultsModel(view)
+    delegate = ResultDelegate(view)
+    view.setModel(model)
+    view.setItemDelegate(delegate)
+    view.resize(640, 600)
+    first = hit(0, "the best passage about beta " * 20, more=1, sim=0.9, inline=(42, 57))
+    model.set_hits(with_highlights([first, hit(1)], "beta"))
+    assert model.rowCount() == 4  # the file, its two inline passages, the next file
+    assert [model.index(r).data(ResultRole.IS_INLINE) for r in range(4)] == [False, True, True, False]
+    assert [model.index(r).data(ResultRole.PAGE) for r in range(3)] == [1, 42, 57]
+    # the "more" link moves to the file's last inline row, so it reads after everything shown
+    assert [model.index(r).data(ResultRole.MORE_COUNT) for r in range(4)] == [0, 0, 1, 0]
+    text = model.index(1).data(ResultRole.TEXT)
+    assert [text[s.start : s.end] for s in model.index(1).data(ResultRole.HIGHLIGHTS)][:1] == ["beta"]
+    view.show()
+    qtbot.waitExposed(view)
+    pixmap = QPixmap(view.viewport().size())
+    view.viewport().render(pixmap)  # paints inline rows (Qt warnings fail the test)
+    assert not pixmap.isNull()
+
+    rects = [view.visualRect(model.index(r)) for r in range(4)]
+    assert rects[1].height() < rects[0].height()  # a short row: page, snippet, score
+    lines = QFontMetrics(view.font()).height()
+    assert rects[1].height() >= 2 * lines  # two snippet lines, not clipped
+    assert rects[2].height() > rects[1].height()  # ... and the "more" link under the last one
+    assert rects[0].bottom() < rects[1].top() and rects[1].bottom() < rects[2].top()
+
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rects[1].center())
+    assert view.currentIndex().row() == 1  # the preview shows the current row's passage
+    assert view.currentIndex().data(ResultRole.HIT) == model.hit_at(1)
+    assert model.hit_at(1).page == 42 and model.top_level_row(1) == 0
+
+    delegate.more_clicked.connect(model.toggle_more)
+    with qtbot.waitSignal(delegate.more_clicked) as clicked:
+        qtbot.mouseClick(
+            view.viewport(), Qt.MouseButton.LeftButton, pos=more_link(view, rects[2], CHILD_INDENT)
+        )
+    assert clicked.args == [2]
+    assert model.rowCount() == 5  # the further passage comes after the inline rows
+    assert model.index(3).data(ResultRole.IS_CHILD) and not model.index(3).data(ResultRole.IS_INLINE)
+    assert model.index(2).data(ResultRole.EXPANDED) and model.index(0).data(ResultRole.EXPANDED)
+    model.toggle_more(3)
+    assert model.rowCount() == 4
+
+
+def test_quick_search_delegate_keeps_inline_rows_to_one_line(qtbot):
+    view = QListView()
+    qtbot.addWidget(view)
+    model = ResultsModel(view)
+    view.setModel(model)
+    view.setItemDelegate(ResultDelegate(view, passage_lines=2, compact=True))
+    view.resize(640, 460)
+    model.set_hits(with_highlights([hit(0, "beta " * 50, sim=0.9, inline=(42, 57))], "beta"))
+    view.show()
+    qtbot.waitExposed(view)
+    inline = view.visualRect(model.index(1))
+    lines = QFontMetrics(view.font()).height()
+    assert lines <= inline.height() < 2 * lines

@@ -28,6 +28,7 @@ from desktop_search.core.search.fusion import (
     assign_dense_ranks,
     fuse,
 )
+from desktop_search.core.search.grouping import split_inline
 from desktop_search.core.search.highlight import (
     Highlighter,
     QueryTerm,
@@ -301,9 +302,10 @@ def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale:
 
 
 def group_by_file(hits: list[SearchHit], k: int) -> list[SearchHit]:
-    """The best passage of each file, best file first, its other passages (best first) in ``more``.
+    """The best passage of each file, best file first; its strong other passages in ``inline`` (see
+    :mod:`~desktop_search.core.search.grouping`), the rest (best first) in ``more``.
 
-    Heads are re-ranked 1..n by file; passages in ``more`` keep their passage rank.
+    Heads are re-ranked 1..n by file; passages in ``inline`` and ``more`` keep their passage rank.
     """
     order: list[str] = []
     by_path: dict[str, list[SearchHit]] = {}
@@ -315,5 +317,6 @@ def group_by_file(hits: list[SearchHit], k: int) -> list[SearchHit]:
     grouped: list[SearchHit] = []
     for rank, path in enumerate(order[:k], start=1):
         head, *rest = by_path[path]
-        grouped.append(replace(head, rank=rank, more=tuple(rest)))
+        inline, more = split_inline(head, rest)
+        grouped.append(replace(head, rank=rank, inline=inline, more=more))
     return grouped

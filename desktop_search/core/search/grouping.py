@@ -1,0 +1,68 @@
+"""Which of a file's other passages a grouped result shows inline, under its best one.
+
+Grouped search shows one result per file. On a long manual the right page is often the file's second
+or third best passage, so hiding every other passage behind "N more from this file" hides the answer.
+A passage is shown inline when it is *strong*, close to the file's best on both scales the search has:
+
+* its fused score is at least :data:`SCORE_RATIO` of the best's: fusion scores ranks, so in a dense-only
+  search this keeps passages a few ranks below the best, and in a hybrid one a passage the keyword leg
+  found too when the best was found by both legs;
+* its match strength (the calibrated cosine) is at most :data:`STRENGTH_MARGIN` below the best's:
+  ranks alone say nothing about how close the meaning is (in a small index, or a short file whose
+  every passage is somewhat on topic, the second passage is always near in rank), the cosine does.
+  Passages with no strength (keyword-only search) are judged by their fused score alone;
+* it is not the same place: on another page than the best and than the inline passages before it
+  (paged files), or not overlapping them in the text (files without pages).
+
+At most :data:`MAX_INLINE` passages are inlined; the rest stay in ``more``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from desktop_search.core.records import SearchHit
+
+MAX_INLINE = 2
+# Dense-only (a query in another language): a best at rank 1 keeps the file's passages down to rank 11,
+# room for other files (the manual's other editions) ranked in between. Hybrid: a best found by both
+# legs keeps passages found by both, not those the keyword leg missed (they score about half).
+SCORE_RATIO = 0.85
+# On the 0..1 match-strength scale, about 0.014 of e5-small's cosine. On a 100-page manual (Auto
+# Multiple Choice, en) the top passages of a query lie within 0.05 of each other, and the right page,
+# when it was the 2nd or 3rd best passage, within 0.09 (its best read 100 %, clipped).
+STRENGTH_MARGIN = 0.1
+
+
+def split_inline(
+    best: SearchHit, others: Sequence[SearchHit]
+) -> tuple[tuple[SearchHit, ...], tuple[SearchHit, ...]]:
+    """Split a file's other passages (best first) into (shown inline, left in ``more``); order kept."""
+    inline: list[SearchHit] = []
+    rest: list[SearchHit] = []
+    for hit in others:
+        if (
+            len(inline) < MAX_INLINE
+            and is_strong(hit, best)
+            and not any(same_place(hit, h) for h in (best, *inline))
+        ):
+            inline.append(hit)
+        else:
+            rest.append(hit)
+    return tuple(inline), tuple(rest)
+
+
+def is_strong(hit: SearchHit, best: SearchHit) -> bool:
+    """Whether ``hit`` is close enough to its file's best passage to be shown beside it."""
+    if best.score <= 0.0 or hit.score < SCORE_RATIO * best.score:
+        return False
+    if best.strength is None or hit.strength is None:
+        return best.strength is None  # a best with no cosine (keyword search): the fused score decides
+    return best.strength > 0.0 and hit.strength >= best.strength - STRENGTH_MARGIN
+
+
+def same_place(a: SearchHit, b: SearchHit) -> bool:
+    """Same page (when both have one), else overlapping text."""
+    if a.page is not None and b.page is not None:
+        return a.page == b.page
+    return a.start < b.end and b.start < a.end

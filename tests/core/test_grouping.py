@@ -1,0 +1,131 @@
+"""Which of a file's other passages a grouped result shows inline: the rule on its own, and through the
+searcher with the fake embedder and a real on-disk store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.records import FileRecord, FileStatus, SearchHit
+from desktop_search.core.search.grouping import MAX_INLINE, SCORE_RATIO, STRENGTH_MARGIN, split_inline
+from desktop_search.core.search.searcher import Searcher
+from desktop_search.core.store.ledger import ChunkRow
+from desktop_search.core.store.pathkeys import chunk_id, to_key
+from desktop_search.core.store.store import Store
+from tests.support.fake_embedder import HashEmbedder
+
+BEST_SCORE = 1 / 61  # dense rank 1, nothing from the keyword leg
+
+
+def passage(
+    n: int, page: int | None = None, score: float = BEST_SCORE, strength: float | None = 0.8, start: int = -1
+) -> SearchHit:
+    start = n * 1000 if start < 0 else start
+    return SearchHit(
+        chunk_id=f"c{n}", path="/docs/manual.pdf", text=f"passage {n}", page=page, start=start,
+        end=start + 900, score=score, strength=strength, rank=n + 1,
+    )  # fmt: skip
+
+
+def test_strong_passages_on_other_pages_go_inline_the_rest_stay_in_more() -> None:
+    best = passage(0, page=10)
+    others = [
+        passage(1, page=42, score=1 / 62, strength=0.78),
+        passage(2, page=57, score=1 / 64, strength=0.75),
+        passage(3, page=80, score=1 / 65, strength=0.79),  # strong, but two are shown already
+        passage(4, page=90, score=1 / 100, strength=0.8),  # far down the ranking
+    ]
+    inline, more = split_inline(best, others)
+    assert [h.page for h in inline] == [42, 57]
+    assert [h.page for h in more] == [80, 90]  # nothing lost, order kept
+    assert len(inline) == MAX_INLINE
+
+
+def test_a_short_file_with_one_good_passage_inlines_nothing() -> None:
+    """Close in rank (a small index, every passage of the file somewhat on topic) is not close in meaning."""
+    best = passage(0, strength=0.85)
+    others = [
+        passage(1, score=1 / 62, strength=0.85 - STRENGTH_MARGIN - 0.05),
+        passage(2, score=1 / 63, strength=0.3),
+    ]
+    inline, more = split_inline(best, others)
+    assert inline == () and len(more) == 2
+
+
+def test_the_fused_score_must_be_close_too() -> None:
+    best = passage(0, page=1, score=2 / 61)  # found by both legs
+    dense_only = passage(1, page=2, score=1 / 62, strength=0.8)  # as close in meaning, no keyword match
+    both = passage(2, page=3, score=1 / 63 + 1 / 64, strength=0.79)
+    assert dense_only.score < SCORE_RATIO * best.score <= both.score
+    inline, more = split_inline(best, [dense_only, both])
+    assert inline == (both,) and more == (dense_only,)
+
+
+def test_never_the_same_place_twice() -> None:
+    best = passage(0, page=5)
+    same_page = passage(1, page=5, score=1 / 62)
+    first = passage(2, page=6, score=1 / 63)
+    again = passage(3, page=6, score=1 / 64)
+    inline, _more = split_inline(best, [same_page, first, again])
+    assert inline == (first,)
+
+    text_best = passage(0, start=0)  # no pages: overlapping text is the same place
+    overlapping = passage(1, start=700, score=1 / 62)  # the chunker's overlap with the best
+    apart = passage(2, start=5000, score=1 / 63)
+    assert split_inline(text_best, [overlapping, apart])[0] == (apart,)
+
+
+def test_no_strength_means_the_fused_score_decides_and_noise_inlines_nothing() -> None:
+    keyword_best = passage(0, page=1, strength=None)
+    near, far = (
+        passage(1, page=2, score=1 / 62, strength=None),
+        passage(2, page=3, score=1 / 90, strength=None),
+    )
+    assert split_inline(keyword_best, [near, far]) == ((near,), (far,))
+    noise = passage(0, page=1, strength=0.0)
+    assert split_inline(noise, [passage(1, page=2, strength=0.0)])[0] == ()
+
+
+# -- through the searcher ----------------------------------------------------------------------------
+
+
+def _write_pages(store: Store, emb: HashEmbedder, path: str, pages: list[str]) -> None:
+    key = to_key(path)
+    rows, pos = [], 0
+    for n, text in enumerate(pages):
+        rows.append(ChunkRow(chunk_id(key, n), key, n, text, pos, pos + len(text), page=n + 1, ext="pdf"))
+        pos += len(text) + 2
+    record = FileRecord(key, "/docs", FileStatus.PENDING, size=10, content_hash=f"h-{key}")
+    store.write_file(record, rows, emb.embed_documents(pages))
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store(tmp_path / "index", "test/hash-embedder")
+    yield s
+    s.close()
+
+
+def test_grouped_search_shows_a_long_files_strong_pages_inline(
+    store: Store, hash_embedder: HashEmbedder
+) -> None:
+    filler = [f"chapter {i} covers printers scanners and network shares in detail" for i in range(30)]
+    manual = list(filler)
+    manual[4] = "configure the backup schedule for nightly backup of the home folder"
+    manual[11] = "restore a backup of the home folder from the nightly schedule"
+    manual[23] = "the backup schedule runs nightly; the home folder backup is kept a week"
+    _write_pages(store, hash_embedder, "/docs/manual.pdf", manual)
+    short = ["backup schedule for the home folder nightly", "lunch menu soup salad bread", "parking rules"]
+    _write_pages(store, hash_embedder, "/docs/short.pdf", short)
+    searcher = Searcher(store, hash_embedder)
+
+    grouped = {h.path: h for h in searcher.search("nightly backup schedule home folder", k=5)}
+    flat = searcher.search("nightly backup schedule home folder", k=100, grouped=False)
+    long_hit = grouped["/docs/manual.pdf"]
+    assert {long_hit.page, *(h.page for h in long_hit.inline)} == {5, 12, 24}
+    assert all(h.path == "/docs/manual.pdf" and not h.inline and not h.more for h in long_hit.inline)
+    assert grouped["/docs/short.pdf"].inline == ()  # one good passage: nothing beside it
+    for hit in grouped.values():  # every passage of the file is the best, inline, or in more
+        assert 1 + len(hit.inline) + len(hit.more) == sum(1 for f in flat if f.path == hit.path)
+    assert all(not h.inline for h in flat)

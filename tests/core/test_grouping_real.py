@@ -1,0 +1,40 @@
+"""Inline passages through the real stack: the real model, a real store, a real multi-page manual."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core import Engine, Settings
+
+pytestmark = pytest.mark.model
+
+MANUAL = Path(__file__).resolve().parents[1] / "data" / "grouping" / "amc-en-pages-57-66.pdf"
+# "6.6.2 Manual input" starts at the bottom of the excerpt's page 6 and goes on over page 7
+ANSWER_PAGES = {6, 7}
+
+
+def test_the_manuals_second_answer_page_shows_inline(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(MANUAL, docs / MANUAL.name)
+    (docs / "notes.txt").write_text("Shopping list: bread, milk, eggs. Call the plumber on Monday.")
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        query = "Wie gebe ich die angekreuzten Kästchen von Hand ein, wenn kein Scanner verfügbar ist?"
+        grouped = {Path(h.path).name: h for h in engine.search(query, k=5)}
+        flat = [h for h in engine.search(query, k=100, grouped=False) if h.path.endswith(".pdf")]
+    finally:
+        engine.close()
+    manual = grouped[MANUAL.name]
+    assert manual.page in ANSWER_PAGES
+    assert 1 <= len(manual.inline) <= 2
+    inline_pages = [h.page for h in manual.inline]
+    assert ANSWER_PAGES - {manual.page} <= set(inline_pages)  # the other answer page, no longer in "more"
+    assert manual.page not in inline_pages and len(set(inline_pages)) == len(inline_pages)
+    assert all(h.strength is not None and h.strength >= manual.strength - 0.1 for h in manual.inline)
+    assert 1 + len(manual.inline) + len(manual.more) == len(flat)  # every passage shown once
+    assert grouped["notes.txt"].inline == ()
