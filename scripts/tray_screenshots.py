@@ -114,7 +114,7 @@ def main() -> int:
         ),
         (
             "results arrive",
-            lambda: tray.popup.last_results is not None and tray.popup.last_results.query == QUERY,
+            lambda: tray.popup.last_results is not None and tray.popup.last_results.request.query == QUERY,
             lambda: (time.sleep(0.3), _shot("quick-search.png"), _run("xdotool", "key", "Escape")),
         ),
         ("the popup hides", lambda: not tray.popup.isVisible(), lambda: (ctx.show_window(), None)),
