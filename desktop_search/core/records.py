@@ -96,6 +96,7 @@ class SearchHit:
     rank: int = 0  # 1-based fused rank
     highlights: tuple[Span, ...] = ()
     more: tuple[SearchHit, ...] = field(default=())  # further passages of the same file (grouped mode)
+    navigation: bool = False  # a table of contents or an index, ranked after every passage of real text
 
     @property
     def display_score(self) -> float:
