@@ -25,7 +25,7 @@ _NUMBERED_TITLE = re.compile(r"^(\d+(?:\.\d+){1,5})\.?[ \t]+([^\W\d_][^\n]{1,80}
 _TITLE_END = re.compile(r"[.,;:!?]$|\d$|(?:\.\s?){3,}")
 
 PagePart = tuple[str, str | None]  # text, heading
-MIN_LEADING_CHARS = 40  # a shorter text before the first cut ("Chapter 2") joins the section after it
+MIN_LEADING_CHARS = 40  # one shorter line before the first cut ("Chapter 2") joins the section after it
 
 
 def _short(title: str) -> str:
@@ -48,14 +48,20 @@ def _heading(chapter: str, label: str, depth: int) -> str:
 def _cut(text: str, cuts: list[tuple[int, str | None]], leading: str | None) -> list[PagePart]:
     """``text`` cut at ``cuts`` (offset, heading); the text before the first cut gets ``leading``."""
     bounds = list(cuts)
-    if bounds and len(text[: bounds[0][0]].strip()) < MIN_LEADING_CHARS:
+    lead = text[: bounds[0][0]].strip() if bounds else ""
+    if bounds and "\n" not in lead and len(lead) < MIN_LEADING_CHARS:
         bounds[0] = (0, bounds[0][1])
     elif not bounds or bounds[0][0] > 0:
         bounds.insert(0, (0, leading))
     parts: list[PagePart] = []
+    title_only = ""  # a part that is only its title line ("2.1 Prerequisites") opens the next one
     for i, (start, heading) in enumerate(bounds):
         end = bounds[i + 1][0] if i + 1 < len(bounds) else len(text)
-        piece = text[start:end]
+        piece = title_only + text[start:end]
+        if i + 1 < len(bounds) and "\n" not in piece.strip():
+            title_only = piece
+            continue
+        title_only = ""
         if piece.strip():
             parts.append((piece, heading))
     return parts
