@@ -98,6 +98,7 @@ class SearchHit:
     more: tuple[SearchHit, ...] = field(default=())  # further passages of the same file (grouped mode)
     # grouped mode: the file's strong other passages, shown under it (core.search.grouping); not in more
     inline: tuple[SearchHit, ...] = field(default=())
+    navigation: bool = False  # a table of contents or an index, ranked after every passage of real text
 
     @property
     def display_score(self) -> float:

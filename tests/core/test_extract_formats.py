@@ -99,10 +99,12 @@ def test_pdf_word_gaps_with_a_wide_space_font(tmp_path: Path) -> None:
 
 
 def test_pdf_hyphenation_and_ligatures(tmp_path: Path) -> None:
-    from desktop_search.core.extract.pdf import clean_page_text
+    from desktop_search.core.extract.pdf import structured_parts
 
-    assert clean_page_text("the extrac-\ntion, then \ufb01nal") == "the extraction,\nthen final"
-    assert clean_page_text("Jean-\nPierre") == "Jean-\nPierre"
+    [part] = structured_parts(["the extrac-\ntion, then \ufb01nal"])
+    assert part.text == "the extraction,\nthen final"
+    [part] = structured_parts(["Jean-\nPierre"])
+    assert part.text == "Jean-\nPierre"
 
 
 def test_docx(tmp_path: Path) -> None:

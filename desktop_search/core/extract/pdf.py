@@ -1,4 +1,9 @@
-"""PDF through pypdf: one section per page (1-based ``page``), word gaps and ligatures repaired.
+"""PDF through pypdf: sections per page (1-based ``page``), word gaps and ligatures repaired.
+
+The pages' text then loses its running headers and footers and has hyphenated words joined
+(:mod:`.pdf_layout`); tables of contents and indexes are marked as navigation (:mod:`.pdf_navigation`);
+pages are cut where sections begin, each piece with its heading from the outline or from numbered
+titles (:mod:`.pdf_outline`, :mod:`.pdf_headings`).
 
 pypdf decides that a gap in a ``TJ`` array is a word space when it exceeds half the font's space
 width. Some embedded fonts (subset TrueType/CID fonts from LaTeX and office suites) report a space
@@ -11,9 +16,19 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import threading
+from dataclasses import replace
+from typing import Any
 
+from desktop_search.core.extract.pdf_headings import split_by_numbered_titles, split_by_outline
+from desktop_search.core.extract.pdf_layout import (
+    hyphenated_words,
+    join_across_pages,
+    join_hyphenated,
+    strip_running_lines,
+)
+from desktop_search.core.extract.pdf_navigation import navigation_pages
+from desktop_search.core.extract.pdf_outline import outline_navigation_pages, read_outline
 from desktop_search.core.extract.results import (
     Deadline,
     Extracted,
@@ -27,7 +42,6 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)  # font and xref warnings are
 
 MAX_SPACE_WIDTH = 333.0  # in thousandths of an em
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
-_HYPHENATED = re.compile(r"([^\W\d_])-\n([^\W\d_]+)(\S*)[ \t]?")
 _patch_lock = threading.Lock()
 _patched = False
 
@@ -62,17 +76,27 @@ def _sane_space_widths() -> None:
         font_cls.from_font_resource = classmethod(from_font_resource)
 
 
-def _join_hyphenated(match: re.Match[str]) -> str:
-    left, right, rest = match.groups()
-    if left.islower() and right.islower():
-        return f"{left}{right}{rest}\n"
-    return match.group(0)
-
-
-def clean_page_text(text: str) -> str:
-    """Ligatures to letters; words hyphenated across a line end joined again."""
-    text = text.translate(_LIGATURES)
-    return _HYPHENATED.sub(_join_hyphenated, text)
+def structured_parts(pages: list[str | None], reader: Any = None) -> list[Part]:
+    """Parts from the pages' raw text (``None``: a page that could not be read): furniture stripped,
+    words joined, navigation marked, pages cut at their sections with headings."""
+    readable = [i for i, text in enumerate(pages) if text is not None]
+    texts = strip_running_lines([(pages[i] or "").translate(_LIGATURES) for i in readable])
+    keep = hyphenated_words(texts)
+    texts = [join_hyphenated(t, keep) for t in join_across_pages(texts, keep)]
+    position = {page: i for i, page in enumerate(readable)}  # page number -> index in texts
+    entries = read_outline(reader, len(pages)) if reader is not None else []
+    outline_nav = outline_navigation_pages(entries, len(pages))
+    navigation = navigation_pages(texts, frozenset(position[p] for p in outline_nav if p in position))
+    if entries:
+        entries = [replace(e, page=position[e.page]) for e in entries if e.page in position]
+        pieces = split_by_outline(texts, entries, navigation)
+    else:
+        pieces = split_by_numbered_titles(texts, navigation)
+    return [
+        Part(text, page=readable[i] + 1, heading=heading, navigation=navigation[i])
+        for i, page_pieces in enumerate(pieces)
+        for text, heading in page_pieces
+    ]
 
 
 def _open(data: bytes):
@@ -112,22 +136,20 @@ def _open(data: bytes):
 
 def extract_pdf(data: bytes, deadline: Deadline) -> Extracted:
     _sane_space_widths()
-    _reader, pages, count = _open(data)
-    parts: list[Part] = []
-    failed = 0
+    reader, pages, count = _open(data)
+    texts: list[str | None] = []
     for number in range(count):
         deadline.check()
         try:
-            text = pages[number].extract_text()
+            texts.append(pages[number].extract_text())
         except MemoryError:
             raise
         except Exception:  # pypdf raises many types on damaged content streams; a page is not fatal
-            failed += 1
-            continue
-        parts.append(Part(clean_page_text(text), page=number + 1))
-    if count and failed == count:
+            texts.append(None)
+    if count and all(t is None for t in texts):
         raise ExtractionFailed("The PDF is damaged: no page could be read.")
-    result = assemble(parts, "pdf", page_count=count)
+    deadline.check()
+    result = assemble(structured_parts(texts, reader), "pdf", page_count=count)
     if not result.text:
         raise FileSkipped("The PDF has no text layer (a scan or images only); text in images is not read.")
     return result

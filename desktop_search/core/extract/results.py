@@ -17,6 +17,7 @@ class Section:
     end: int
     page: int | None = None
     heading: str | None = None
+    navigation: bool = False  # a table of contents or an index: listed, never ranked above real text
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Part:
     text: str
     page: int | None = None
     heading: str | None = None
+    navigation: bool = False
 
 
 class Deadline:
@@ -98,7 +100,7 @@ def assemble(parts: Iterable[Part], kind: str, page_count: int | None = None) ->
             pieces.append("\n\n")
             pos += 2
         heading = " ".join(part.heading.split()) if part.heading else None
-        sections.append(Section(text, pos, pos + len(text), part.page, heading or None))
+        sections.append(Section(text, pos, pos + len(text), part.page, heading or None, part.navigation))
         pieces.append(text)
         pos += len(text)
     return Extracted("".join(pieces), tuple(sections), kind, page_count)

@@ -2,15 +2,15 @@
 
 Chunks are about ``target_tokens`` long (counted by the active model's tokenizer), overlap by about
 ``overlap_tokens``, end at paragraph or sentence boundaries where possible, never exceed the model's
-maximum length, and never span two pages. Each keeps its character offsets in the extracted text,
-its page and its heading.
+maximum length, and never span two pages or two headings. Each keeps its character offsets in the
+extracted text, its page, its heading and whether it is navigation (a table of contents or an index).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
@@ -31,6 +31,16 @@ class Chunk:
     end: int
     page: int | None = None
     heading: str | None = None
+    navigation: bool = False
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a unit sits; units share a chunk only when their places are equal."""
+
+    page: int | None
+    heading: str | None
+    navigation: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,8 +48,7 @@ class _Unit:
     start: int
     end: int
     tokens: int
-    page: int | None
-    heading: str | None
+    place: _Place
 
 
 def _spans(text: str, base: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -100,20 +109,21 @@ class Chunker:
 
     def _units(self, text: str, sections: Sequence[object]) -> list[_Unit]:
         """Paragraphs, split into sentences and then word windows until each fits the target."""
-        pending: list[tuple[int, int, int | None, str | None, int]] = []  # start, end, page, heading, level
+        pending: list[tuple[int, int, _Place, int]] = []  # start, end, place, level
         for section in sections:
             s_start, s_end = section.start, section.end  # type: ignore[attr-defined]
             page, heading = section.page, section.heading  # type: ignore[attr-defined]
+            where = _Place(page, heading, bool(getattr(section, "navigation", False)))
             for p_start, p_end in _spans(text[s_start:s_end], s_start, _PARAGRAPH):
-                pending.append((p_start, p_end, page, heading, 0))
+                pending.append((p_start, p_end, where, 0))
         units: list[_Unit] = []
         while pending:
             counts = self.count_tokens([text[s:e] for s, e, *_ in pending])
-            next_round: list[tuple[int, int, int | None, str | None, int]] = []
-            for (start, end, page, heading, level), tokens in zip(pending, counts, strict=True):
+            next_round: list[tuple[int, int, _Place, int]] = []
+            for (start, end, where, level), tokens in zip(pending, counts, strict=True):
                 content = tokens - SPECIAL_TOKENS
                 if content <= self.target_tokens or end - start <= 1:
-                    units.append(_Unit(start, end, content, page, heading))
+                    units.append(_Unit(start, end, content, where))
                     continue
                 if level == 0:
                     parts = _spans(text[start:end], start, _SENTENCE_END)
@@ -125,7 +135,7 @@ class Chunker:
                     # one unbreakable piece (no spaces): cut by characters
                     step = max(1, (end - start) // (content // max(1, self.target_tokens // 2) + 1))
                     parts = [(i, min(end, i + step)) for i in range(start, end, step)]
-                next_round.extend((s, e, page, heading, level + 1) for s, e in parts)
+                next_round.extend((s, e, where, level + 1) for s, e in parts)
             pending = next_round
         units.sort(key=lambda u: u.start)
         return units
@@ -143,19 +153,22 @@ class Chunker:
             j = i + 1
             while j < len(units):
                 nxt = units[j]
-                if nxt.page != first.page or total + nxt.tokens > self.target_tokens:
+                if nxt.place != first.place or total + nxt.tokens > self.target_tokens:
                     break
                 total += nxt.tokens
                 j += 1
             start, end = first.start, units[j - 1].end
-            chunks.append(Chunk(len(chunks), text[start:end], start, end, first.page, first.heading))
+            where = first.place
+            chunks.append(
+                Chunk(len(chunks), text[start:end], start, end, where.page, where.heading, where.navigation)
+            )
             if j >= len(units):
                 break
             # step back over trailing units worth up to overlap_tokens, always advancing
             back, k = 0, j
             while (
                 k - 1 > i
-                and units[k - 1].page == units[j].page
+                and units[k - 1].place == units[j].place
                 and back + units[k - 1].tokens <= self.overlap_tokens
             ):
                 back += units[k - 1].tokens
@@ -179,5 +192,5 @@ class Chunker:
             step = -(-len(chunk.text) // pieces)
             for offset in range(0, len(chunk.text), step):
                 s, e = chunk.start + offset, min(chunk.end, chunk.start + offset + step)
-                fixed.append(Chunk(0, chunk.text[offset : offset + step], s, e, chunk.page, chunk.heading))
-        return [Chunk(n, c.text, c.start, c.end, c.page, c.heading) for n, c in enumerate(fixed)]
+                fixed.append(replace(chunk, text=chunk.text[offset : offset + step], start=s, end=e))
+        return [replace(c, number=n) for n, c in enumerate(fixed)]

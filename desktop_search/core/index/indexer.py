@@ -281,6 +281,7 @@ class Indexer:
                 c.heading,
                 ext,
                 found.mtime,
+                c.navigation,
             )
             for c in chunks
         ]

@@ -38,6 +38,7 @@ from desktop_search.core.search.highlight import (
 )
 from desktop_search.core.search.keyword import KeywordAnswer, KeywordSearch
 from desktop_search.core.search.match_strength import RAW_COSINE, MatchScale, measure_scale
+from desktop_search.core.search.navigation import demote_navigation
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.store import Store
 
@@ -172,6 +173,7 @@ class Searcher:
         ranked = fuse(
             live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power, stray_power
         )
+        ranked = demote_navigation(ranked, rows)
         shown = _shown(ranked, rows, k, grouped)
         scale = self.match_scale() if qvec is not None else RAW_COSINE
         hits = []
@@ -298,6 +300,7 @@ def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale:
         score=c.score,
         rank=rank,
         highlights=spans,
+        navigation=row.navigation,
     )
 
 

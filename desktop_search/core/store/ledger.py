@@ -35,6 +35,7 @@ class ChunkRow:
     heading: str | None = None
     ext: str = ""
     mtime: float = 0.0
+    navigation: bool = False  # a table of contents or an index: never ranked above real text
 
 
 def _record(row: sqlite3.Row) -> FileRecord:
@@ -64,6 +65,7 @@ def _chunk(row: sqlite3.Row) -> ChunkRow:
         heading=row["heading"],
         ext=row["ext"],
         mtime=row["mtime"],
+        navigation=bool(row["navigation"]),
     )
 
 
@@ -206,10 +208,22 @@ class Ledger:
         with self.transaction() as conn:
             conn.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
             conn.executemany(
-                "INSERT INTO chunks(chunk_id, path, number, page, start, end, heading, text, ext, mtime)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO chunks(chunk_id, path, number, page, start, end, heading, text, ext, mtime,"
+                " navigation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (c.chunk_id, c.path, c.number, c.page, c.start, c.end, c.heading, c.text, c.ext, c.mtime)
+                    (
+                        c.chunk_id,
+                        c.path,
+                        c.number,
+                        c.page,
+                        c.start,
+                        c.end,
+                        c.heading,
+                        c.text,
+                        c.ext,
+                        c.mtime,
+                        int(c.navigation),
+                    )
                     for c in chunks
                 ],
             )

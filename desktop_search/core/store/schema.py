@@ -11,8 +11,10 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
+# Version 3: chunks.navigation marks table-of-contents and index passages (older rows read as text).
+FTS_VERSION = 2  # the schema version that last changed the keyword index's tokenizer
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 _SCHEMA = """
@@ -43,7 +45,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     heading TEXT,
     text TEXT NOT NULL,
     ext TEXT NOT NULL DEFAULT '',
-    mtime REAL NOT NULL DEFAULT 0
+    mtime REAL NOT NULL DEFAULT 0,
+    navigation INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
@@ -70,12 +73,20 @@ def create_or_migrate(
     rebuild_fts = _drop_outdated_fts(conn)
     # the FTS table must exist before the triggers that feed it
     conn.executescript(_FTS_TABLE + _SCHEMA)  # idempotent statements; commits itself
+    _add_missing_columns(conn)
     if rebuild_fts:
         with transaction() as tx:
             tx.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
     conn.execute(
         "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
     )
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Columns added after version 2, with their defaults, to a chunks table that lacks them."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(chunks)")}
+    if "navigation" not in columns:
+        conn.execute("ALTER TABLE chunks ADD COLUMN navigation INTEGER NOT NULL DEFAULT 0")
 
 
 def _drop_outdated_fts(conn: sqlite3.Connection) -> bool:
@@ -88,7 +99,7 @@ def _drop_outdated_fts(conn: sqlite3.Connection) -> bool:
     if not (has_meta and has_fts):
         return False
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    if row is not None and int(row[0]) >= SCHEMA_VERSION:
+    if row is not None and int(row[0]) >= FTS_VERSION:
         return False
     conn.executescript(
         "BEGIN IMMEDIATE;"

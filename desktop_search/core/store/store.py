@@ -197,6 +197,7 @@ class Store:
             ext=chunk.ext,
             mtime=record.mtime,
             page=chunk.page,
+            navigation=chunk.navigation,
         )
 
     # -- consistency ---------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The dense side of the store: one Chroma collection per embedding model, on disk.
 
 Chroma holds each chunk's vector and the metadata that filters need (path, root folder, every
-ancestor folder, extension, mtime, page). Texts live in the SQLite ledger. Telemetry is off.
+ancestor folder, extension, mtime, page, whether the chunk is navigation). Texts live in the SQLite
+ledger. Telemetry is off.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class VectorMeta:
     ext: str
     mtime: float
     page: int | None = None
+    navigation: bool = False  # a table of contents or an index
 
     def as_dict(self) -> dict[str, Any]:
         meta: dict[str, Any] = {
@@ -40,6 +42,7 @@ class VectorMeta:
             "dirs": list(self.dirs),
             "ext": self.ext,
             "mtime": float(self.mtime),
+            "navigation": bool(self.navigation),
         }
         if self.page is not None:
             meta["page"] = int(self.page)

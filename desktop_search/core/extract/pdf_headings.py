@@ -1,0 +1,124 @@
+"""Each PDF page cut where its sections begin, each piece with the heading of the section it is in.
+
+With an outline, a page is cut where the titles of the entries that start on it are found at a line
+start (after an optional section number: "2.2.5 apt-get/apt-cache"); an entry whose title is not
+found still names the text from the page top when it comes before every found one. Without an
+outline, numbered section titles ("5.4.3 Simple questions") at a line start do the same. Text before
+the first cut carries the heading in force at the end of the previous page.
+
+A heading is the section's title (with its number when the text shows one), after its chapter
+title when it is not the chapter itself: "Debian package management › 2.2.5 apt-get/apt-cache".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from desktop_search.core.extract.pdf_outline import OutlineEntry
+
+SEPARATOR = " › "
+MAX_TITLE_CHARS = 100
+_QUOTES = "'’‘`´\"”“„«»"
+_NUMBER_PREFIX = r"(?:(?:\d+|[A-Z])(?:\.\d+)*\.?\s*)?"
+_NUMBERED_TITLE = re.compile(r"^(\d+(?:\.\d+){1,5})\.?[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE)
+_TITLE_END = re.compile(r"[.,;:!?]$|\d$|(?:\.\s?){3,}")
+
+PagePart = tuple[str, str | None]  # text, heading
+MIN_LEADING_CHARS = 40  # one shorter line before the first cut ("Chapter 2") joins the section after it
+
+
+def _short(title: str) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _title_pattern(title: str) -> re.Pattern[str]:
+    # any spacing between characters: PDFs space CJK text and quotes their own way ("AMC で" for "AMCで")
+    chars = [f"[{re.escape(_QUOTES)}]" if ch in _QUOTES else re.escape(ch) for ch in "".join(title.split())]
+    body = r"\s*".join(chars)
+    return re.compile(rf"(?m)^[ \t]*({_NUMBER_PREFIX}{body})[ \t]*$", re.IGNORECASE)
+
+
+def _heading(chapter: str, label: str, depth: int) -> str:
+    label = _short(label)
+    return label if depth == 0 or not chapter else f"{_short(chapter)}{SEPARATOR}{label}"
+
+
+def _cut(text: str, cuts: list[tuple[int, str | None]], leading: str | None) -> list[PagePart]:
+    """``text`` cut at ``cuts`` (offset, heading); the text before the first cut gets ``leading``."""
+    bounds = list(cuts)
+    lead = text[: bounds[0][0]].strip() if bounds else ""
+    if bounds and "\n" not in lead and len(lead) < MIN_LEADING_CHARS:
+        bounds[0] = (0, bounds[0][1])
+    elif not bounds or bounds[0][0] > 0:
+        bounds.insert(0, (0, leading))
+    parts: list[PagePart] = []
+    title_only = ""  # a part that is only its title line ("2.1 Prerequisites") opens the next one
+    for i, (start, heading) in enumerate(bounds):
+        end = bounds[i + 1][0] if i + 1 < len(bounds) else len(text)
+        piece = title_only + text[start:end]
+        if i + 1 < len(bounds) and "\n" not in piece.strip():
+            title_only = piece
+            continue
+        title_only = ""
+        if piece.strip():
+            parts.append((piece, heading))
+    return parts
+
+
+def split_by_outline(
+    pages: Sequence[str], entries: Sequence[OutlineEntry], skip: Sequence[bool]
+) -> list[list[PagePart]]:
+    """The pages cut at the outline entries that start on them (``skip``: pages left whole, untitled)."""
+    by_page: dict[int, list[OutlineEntry]] = {}
+    for entry in entries:
+        by_page.setdefault(entry.page, []).append(entry)
+    carried: str | None = None
+    result: list[list[PagePart]] = []
+    for number, text in enumerate(pages):
+        on_page = by_page.get(number, [])
+        if skip[number]:
+            result.append([(text, None)] if text.strip() else [])
+            if on_page:
+                carried = _heading(on_page[-1].chapter, on_page[-1].title, on_page[-1].depth)
+            continue
+        cuts: list[tuple[int, str | None]] = []
+        leading, pos = carried, 0
+        for entry in on_page:
+            match = _title_pattern(entry.title).search(text, pos)
+            if match is None:
+                heading = _heading(entry.chapter, entry.title, entry.depth)
+                if not cuts:  # named before anything found here: it starts at the page top
+                    leading = heading
+            else:
+                heading = _heading(entry.chapter, match.group(1), entry.depth)
+                cuts.append((match.start(), heading))
+                pos = match.end()
+            carried = heading
+        result.append(_cut(text, cuts, leading))
+    return result
+
+
+def split_by_numbered_titles(pages: Sequence[str], skip: Sequence[bool]) -> list[list[PagePart]]:
+    """The pages cut at numbered section titles, for a PDF without an outline."""
+    titles: dict[str, str] = {}  # section number -> its line
+    carried: str | None = None
+    result: list[list[PagePart]] = []
+    for number, text in enumerate(pages):
+        if skip[number]:
+            result.append([(text, None)] if text.strip() else [])
+            continue
+        cuts: list[tuple[int, str | None]] = []
+        for match in _NUMBERED_TITLE.finditer(text):
+            section, title = match.group(1), match.group(2).strip()
+            if _TITLE_END.search(title):
+                continue
+            label = f"{section} {title}"
+            titles[section] = label
+            parent = titles.get(section.rsplit(".", 1)[0])
+            cuts.append((match.start(), _heading(parent or "", label, 1)))
+        result.append(_cut(text, cuts, carried))
+        if cuts:
+            carried = cuts[-1][1]
+    return result

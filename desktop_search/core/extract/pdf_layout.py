@@ -1,0 +1,136 @@
+"""Page furniture and broken words in a PDF's text: running headers and footers, hyphenated line ends.
+
+A running header or footer is a line near the top or bottom of a page that repeats on most pages
+once its numbers are set aside ("Auto Multiple Choice 87 / 92", "Debian Reference iv"). Books
+alternate headers between odd and even pages, so a line also counts when it repeats on most pages
+of one parity. Short documents give too little evidence and keep every line.
+
+A word hyphenated at a line end ("Konfigu-" / "ration") is joined when the next line goes on in
+lower case, unless the document itself writes that word with its hyphen elsewhere ("Unix-ähnlich");
+a word broken across a page end is moved whole onto the earlier page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+
+EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be furniture
+MIN_PAGES = 4  # fewer pages: too little evidence for running lines
+MIN_REPEATS = 3  # a running line is seen on at least this many pages...
+MIN_SHARE = 0.5  # ...and on at least this share of all pages or of the pages of one parity
+
+_NUMBER = re.compile(r"\d+")
+_ROMAN = r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_EDGE_ROMAN = re.compile(rf"^{_ROMAN}(?=\s)|(?<=\s){_ROMAN}$")
+_NUMBER_RUN = re.compile(r"#(?:\s*(?:/|of|von|de|sur|di|-|–|—|\|)?\s*#)+")
+_SPACES = re.compile(r"\s+")
+_HYPHENATED = re.compile(r"([^\W\d_])-\n([^\W\d_]+)(\S*)[ \t]?")
+_HYPHEN_WORDS = re.compile(r"[^\W\d_]+-[^\W\d_]+")
+_LAST_WORD = re.compile(r"([^\W\d_]+)-$")
+_FIRST_WORD = re.compile(r"([^\W\d_]+)(\S*)[ \t]?")
+
+
+def line_key(line: str) -> str:
+    """A line with its page numbers set aside: arabic runs and an edge roman numeral become one '#'."""
+    key = _SPACES.sub(" ", line.strip().lower())
+    key = _EDGE_ROMAN.sub("#", _NUMBER.sub("#", key))
+    return _NUMBER_RUN.sub("#", key)
+
+
+def _edges(lines: list[str]) -> tuple[list[int], list[int]]:
+    """Indexes of the first and last few non-blank lines of a page."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return filled[:EDGE_LINES], filled[-EDGE_LINES:]
+
+
+def _running(keys_per_page: Sequence[set[str]]) -> set[str]:
+    """The keys seen on most pages, or on most pages of one parity."""
+    pages = len(keys_per_page)
+    overall: Counter[str] = Counter()
+    by_parity: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+    for number, keys in enumerate(keys_per_page):
+        overall.update(keys)
+        by_parity[number % 2].update(keys)
+    parity_pages = ((pages + 1) // 2, pages // 2)
+    running = set()
+    for key, seen in overall.items():
+        if seen < MIN_REPEATS:  # a bare page number ("#") counts like any other line
+            continue
+        if seen >= MIN_SHARE * pages or any(
+            by_parity[p][key] >= max(MIN_REPEATS, MIN_SHARE * parity_pages[p]) for p in (0, 1)
+        ):
+            running.add(key)
+    return running
+
+
+def strip_running_lines(pages: Sequence[str]) -> list[str]:
+    """The pages without their running headers and footers (unchanged when there are too few pages)."""
+    if len(pages) < MIN_PAGES:
+        return list(pages)
+    split = [page.split("\n") for page in pages]
+    heads: list[set[str]] = []
+    feet: list[set[str]] = []
+    for lines in split:
+        top, bottom = _edges(lines)
+        heads.append({line_key(lines[i]) for i in top})
+        feet.append({line_key(lines[i]) for i in bottom})
+    running_heads, running_feet = _running(heads), _running(feet)
+    if not running_heads and not running_feet:
+        return list(pages)
+    cleaned = []
+    for lines in split:
+        top, bottom = _edges(lines)
+        drop = {i for i in top if line_key(lines[i]) in running_heads}
+        drop |= {i for i in bottom if line_key(lines[i]) in running_feet}
+        cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    return cleaned
+
+
+def hyphenated_words(pages: Sequence[str]) -> set[str]:
+    """Words the document writes with a hyphen inside a line ("unix-ähnlich"), lower-cased."""
+    found: set[str] = set()
+    for page in pages:
+        found.update(w.lower() for w in _HYPHEN_WORDS.findall(page))
+    return found
+
+
+def _should_join(left_word: str, right: str, keep: Collection[str]) -> bool:
+    """Join "left-" + "right" when both sides meet in lower case ("Konfigu-" / "ration", "Ma-" /
+    "riaDB") and the document does not write the pair with a hyphen elsewhere."""
+    return left_word[-1:].islower() and right[:1].islower() and f"{left_word}-{right}".lower() not in keep
+
+
+def join_hyphenated(text: str, keep: Collection[str] = ()) -> str:
+    """Words hyphenated across a line end joined again (see the module docstring)."""
+
+    def join(match: re.Match[str]) -> str:
+        left, right, rest = match.groups()
+        start = match.start()
+        word_start = start
+        while word_start > 0 and text[word_start - 1].isalpha():
+            word_start -= 1
+        left_word = text[word_start:start] + left
+        if rest.startswith("-") or not _should_join(left_word, right, keep):
+            return match.group(0)
+        return f"{left}{right}{rest}\n"
+
+    return _HYPHENATED.sub(join, text)
+
+
+def join_across_pages(pages: list[str], keep: Collection[str] = ()) -> list[str]:
+    """A word hyphenated at the end of a page is completed with the start of the next page's text."""
+    out = list(pages)
+    for i in range(len(out) - 1):
+        head = out[i].rstrip()
+        ending = _LAST_WORD.search(head)
+        following = out[i + 1].lstrip()
+        start = _FIRST_WORD.match(following)
+        if not ending or not start or start.group(2).startswith("-"):
+            continue
+        if not _should_join(ending.group(1), start.group(1), keep):
+            continue
+        out[i] = head[:-1] + start.group(1) + start.group(2)
+        out[i + 1] = following[start.end() :]
+    return out

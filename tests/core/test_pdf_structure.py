@@ -1,0 +1,147 @@
+"""PDF structure in extraction: running headers and footers, hyphenated words, navigation pages and
+outline headings, on small rules and on excerpts of a real manual (tests/data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.extract.pdf import extract_pdf, structured_parts
+from desktop_search.core.extract.pdf_headings import split_by_numbered_titles
+from desktop_search.core.extract.pdf_layout import (
+    hyphenated_words,
+    join_across_pages,
+    join_hyphenated,
+    line_key,
+    strip_running_lines,
+)
+from desktop_search.core.extract.pdf_navigation import navigation_pages
+from desktop_search.core.extract.results import Deadline, Extracted
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+EN = DATA / "debian-reference.en.excerpt.pdf"
+DE = DATA / "debian-reference.de.excerpt.pdf"
+
+
+def _extract(path: Path) -> Extracted:
+    return extract_pdf(path.read_bytes(), Deadline(60))
+
+
+# -- rules ------------------------------------------------------------------------------------------
+
+
+def test_page_numbers_are_set_aside_in_line_keys() -> None:
+    assert line_key("Auto Multiple Choice 87 / 92") == line_key("Auto Multiple Choice 3 / 92")
+    assert line_key("Debian Reference 12 / 261") == line_key("Debian Reference iv") == "debian reference #"
+    assert line_key("Chapter mix of words") != line_key("Chapter 5 of words")  # a roman word mid-line stays
+
+
+def _book(pages: int) -> list[str]:
+    """Pages with a book header on even pages, a chapter header on odd ones, and a page-number footer."""
+    topics = ["apples", "pears", "plums", "figs", "limes", "dates", "kiwis", "grapes"]
+    body = "Some text about {t}.\nMore on {t} here.\nAnd a closing line on {t}."
+    out = []
+    for n in range(pages):
+        head = f"The Handbook {n + 1} / {pages}" if n % 2 == 0 else "Chapter 1. Getting started"
+        out.append(f"{head}\n{body.format(t=topics[n])}\n{n + 1}")
+    return out
+
+
+def test_running_headers_footers_and_odd_even_pages_are_stripped() -> None:
+    cleaned = strip_running_lines(_book(8))
+    assert all("Handbook" not in page and "Chapter 1." not in page for page in cleaned)
+    assert cleaned[2] == "Some text about plums.\nMore on plums here.\nAnd a closing line on plums."
+
+
+def test_short_documents_keep_every_line() -> None:
+    assert strip_running_lines(_book(3)) == _book(3)
+
+
+def test_hyphenated_words_joined_but_not_real_compounds() -> None:
+    assert join_hyphenated("die Konfigu-\nration ist") == "die Konfiguration\nist"
+    assert join_hyphenated("Ma-\nriaDB, PostgreSQL") == "MariaDB,\nPostgreSQL"
+    assert join_hyphenated("Jean-\nPierre") == "Jean-\nPierre"  # a capital goes on: a compound
+    assert join_hyphenated("c'est-\nà-dire") == "c'est-\nà-dire"
+    pages = ["comme il apparaît dans l’exemple ci-dessus, et", "l’exemple ci-\ndessus montre"]
+    assert join_hyphenated(pages[1], hyphenated_words(pages)) == pages[1]  # the document writes "ci-dessus"
+
+
+def test_a_word_broken_across_a_page_end_is_joined_on_the_first_page() -> None:
+    pages = join_across_pages(["Die Paketkonfigu-", "ration bleibt erhalten.\nNoch mehr."])
+    assert pages == ["Die Paketkonfiguration", "bleibt erhalten.\nNoch mehr."]
+    assert join_across_pages(["Die Debian-", "System ist da."]) == ["Die Debian-", "System ist da."]
+
+
+def test_navigation_pages() -> None:
+    toc = "Contents\n1 Introduction 1\n1.1 Scope . . . . . . . 1\n1.2 Words . . . . . . 3\n2 Setup . . . . 7"
+    index = "Index\napt-get, 23, 45\naptitude, 12\ndpkg, 7, 30\nsources.list, 44\nsudo, 9"
+    index_more = "apt, 23\ncron, 80\ndebconf, 14\ngrub, 100\nkernel, 55, 56\nlocale, 120"
+    table = "Package sizes\npackage popcon size\ndpkg 919 5989\napt 874 4211\nThe table shows sizes."
+    prose = "This chapter explains the setup.\nIt has numbers like 42 in it.\nBut it is prose."
+    assert navigation_pages([toc, prose, table, index, index_more, prose]) == [
+        True,
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
+def test_numbered_titles_give_headings_without_an_outline() -> None:
+    pages = [
+        "5.4 LaTeX commands\nSome text.\n5.4.3 Simple questions\nA question has answers.",
+        "More about questions.\n1. Install it.\n5.4.4 Multiple questions\nSeveral answers.",
+    ]
+    parts = split_by_numbered_titles(pages, [False, False])
+    assert [h for _, h in parts[0]] == ["5.4 LaTeX commands", "5.4 LaTeX commands › 5.4.3 Simple questions"]
+    assert [h for _, h in parts[1]] == [
+        "5.4 LaTeX commands › 5.4.3 Simple questions",
+        "5.4 LaTeX commands › 5.4.4 Multiple questions",
+    ]
+
+
+def test_structured_parts_without_a_reader_still_clean_pages() -> None:
+    parts = structured_parts([None, "the extrac-\ntion, then \ufb01nal"])
+    assert [(p.page, p.text) for p in parts] == [(2, "the extraction,\nthen final")]
+
+
+# -- a real manual ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [EN, DE], ids=["en", "de"])
+def test_real_manual_headers_gone_everywhere(path: Path) -> None:
+    extracted = _extract(path)
+    header = "Debian-Referenz" if path == DE else "Debian Reference"
+    assert header not in extracted.text
+    assert not any(header in (s.heading or "") for s in extracted.sections)
+    assert "/ 233" not in extracted.text and "/ 248" not in extracted.text  # the page-number half
+
+
+@pytest.mark.parametrize("path", [EN, DE], ids=["en", "de"])
+def test_real_manual_contents_page_is_navigation_and_no_other(path: Path) -> None:
+    extracted = _extract(path)
+    assert {s.page for s in extracted.sections if s.navigation} == {1}
+    assert all(s.heading is None for s in extracted.sections if s.navigation)
+
+
+def test_real_manual_passages_carry_their_outline_heading() -> None:
+    sections = _extract(EN).sections
+    by_heading = {s.heading: s for s in reversed(sections) if s.heading}  # the first of each
+    precautions = by_heading["Debian package management › 2.1.2 Basic precautions"]
+    assert precautions.page == 3 and precautions.text.startswith("2.1.2 Basic precautions\n")
+    assert "Do not install packages from random mixture of suites" in precautions.text
+    carried = [s for s in sections if s.page == 6]  # no section starts on it: the one in force goes on
+    assert [s.heading for s in carried] == ["Debian package management › 2.1.4 Debian archive basics"]
+    de = {s.heading for s in _extract(DE).sections}
+    assert "Debian-Paketmanagement › 2.1.2 Grundsätzliche Vorsichtsmaßnahmen" in de
+
+
+def test_real_manual_hyphenated_words_joined() -> None:
+    text = _extract(DE).text
+    for word in ("Paketaktualisierungen", "Binärpaketen", "verfügbar", "vollständigen", "Sicherheitslücken"):
+        assert word in text
+    assert "Interpreter-\nFunktionalitäten" in text  # a compound keeps its hyphen
+    assert "http://security.debian.org/debian-\nsecurity/" in text  # the document writes "debian-security"
+    assert "re-\nlease" not in _extract(EN).text

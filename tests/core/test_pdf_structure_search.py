@@ -1,0 +1,74 @@
+"""Navigation passages through the whole product: real model, real store, real PDF excerpts of a
+manual (tests/data). A table-of-contents page names every topic; it must never outrank the page it
+points to, yet stay findable."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core import Engine, Settings
+
+pytestmark = pytest.mark.model
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+QUERIES = [
+    "Debian package management prerequisites",  # a contents line, word for word
+    "basic precautions before installing packages from mixed suites",
+    "Grundsätzliche Vorsichtsmaßnahmen",
+    "Vorsichtsmaßnahmen bei der Paketverwaltung",  # German over both languages
+    "life with eternal upgrades",
+    "Debian archive basics",
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):
+    docs = tmp_path_factory.mktemp("manuals")
+    for name in ("debian-reference.en.excerpt.pdf", "debian-reference.de.excerpt.pdf"):
+        shutil.copy(DATA / name, docs / name)
+    engine = Engine.open(
+        tmp_path_factory.mktemp("home"), embedder=real_embedder, settings=Settings(folders=[str(docs)])
+    )
+    engine.index()
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_navigation_passages_rank_after_every_text_passage(engine: Engine, query: str) -> None:
+    hits = engine.search(query, k=200, grouped=False)
+    assert any(h.navigation for h in hits) and any(not h.navigation for h in hits)
+    last_text = max(h.rank for h in hits if not h.navigation)
+    assert all(h.rank > last_text for h in hits if h.navigation)
+    for path in {h.path for h in hits}:  # within each manual too: its contents page comes last
+        ranks = [h.navigation for h in hits if h.path == path]
+        assert ranks == sorted(ranks)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_grouped_results_lead_with_text(engine: Engine, query: str) -> None:
+    hits = engine.search(query, k=10)
+    assert hits and all(not h.navigation for h in hits)
+    assert all(h.heading for h in hits)  # every text passage of the excerpts knows its section
+
+
+def test_a_file_matched_only_by_its_contents_page_still_appears(engine: Engine) -> None:
+    hits = engine.search("safeguarding", k=10, mode="keyword")
+    assert hits and all(h.navigation and h.page == 1 for h in hits)
+
+
+def test_passages_hold_neither_running_headers_nor_page_numbers(engine: Engine) -> None:
+    hits = engine.search("Debian Reference", k=200, grouped=False)
+    assert hits
+    for h in hits:
+        assert "Debian Reference" not in f"{h.text} {h.heading}" and "Debian-Referenz" not in h.text
+        assert "/ 233" not in h.text
+
+
+def test_passages_carry_their_outline_heading(engine: Engine) -> None:
+    [hit] = [h for h in engine.search("Do not install packages from random mixture of suites", k=5)][:1]
+    assert hit.heading == "Debian package management › 2.1.2 Basic precautions"
+    assert hit.page == 3
