@@ -42,6 +42,16 @@ def test_strong_passages_on_other_pages_go_inline_the_rest_stay_in_more() -> Non
     assert len(inline) == MAX_INLINE
 
 
+def test_a_contents_page_is_never_inline_beside_real_text() -> None:
+    import dataclasses
+
+    best = passage(0, page=40)
+    contents = dataclasses.replace(passage(1, page=5, score=1 / 62, strength=0.8), navigation=True)
+    inline, more = split_inline(best, [contents, passage(2, page=41, score=1 / 63, strength=0.78)])
+    assert [h.page for h in inline] == [41]
+    assert [h.page for h in more] == [5]
+
+
 def test_a_short_file_with_one_good_passage_inlines_nothing() -> None:
     """Close in rank (a small index, every passage of the file somewhat on topic) is not close in meaning."""
     best = passage(0, strength=0.85)

@@ -11,6 +11,7 @@ A passage is shown inline when it is *strong*, close to the file's best on both 
   ranks alone say nothing about how close the meaning is (in a small index, or a short file whose
   every passage is somewhat on topic, the second passage is always near in rank), the cosine does.
   Passages with no strength (keyword-only search) are judged by their fused score alone;
+* it is not navigation (a table of contents or an index) when the best passage is real text;
 * it is not the same place: on another page than the best and than the inline passages before it
   (paged files), or not overlapping them in the text (files without pages).
 
@@ -54,6 +55,8 @@ def split_inline(
 
 def is_strong(hit: SearchHit, best: SearchHit) -> bool:
     """Whether ``hit`` is close enough to its file's best passage to be shown beside it."""
+    if hit.navigation and not best.navigation:
+        return False  # a table of contents is never offered as an answer beside real text
     if best.score <= 0.0 or hit.score < SCORE_RATIO * best.score:
         return False
     if best.strength is None or hit.strength is None:
