@@ -57,6 +57,11 @@ class FileRecord:
     chunk_count: int = 0
     model: str = ""
     indexed_at: float = 0.0
+    # what built the passages (see extract.versions): the extractor kind ('' when unknown) and the
+    # extractor's and the chunker's versions; 1 means "before versions existed"
+    kind: str = ""
+    extractor_version: int = 1
+    chunking_version: int = 1
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,12 @@ hostile file cannot hang or kill us) and chunks the next files while the calling
 chunks gathered so far in one large batch and writes them. The encoder is the physical limit;
 everything else hides behind it.
 
-Renames are recognised by content hash and re-keyed without re-embedding. Every failure is recorded
+New and changed files go first, in path order; files whose passages an older extractor built
+(``plan.outdated``) come last, under a progress message of their own. Each file's ledger row records
+the extractor kind and versions that built its passages, in the same transaction as its chunks.
+
+Renames are recognised by content hash and re-keyed without re-embedding (unless the passages are
+outdated: then the new name is extracted afresh). Every failure is recorded
 against its file with a reason, and indexing goes on. Pause and cancel are checked between files and
 between batches; a batch already embedded is always written, so nothing is lost.
 """
@@ -18,8 +23,7 @@ import os
 import queue
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -29,6 +33,8 @@ from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSki
 from desktop_search.core.extract.reading import os_error_reason
 from desktop_search.core.index.chunking import Chunker
 from desktop_search.core.index.jobs import JobControl
+from desktop_search.core.index.outdated import is_outdated, same_build, stamped, update_message
+from desktop_search.core.index.progress import ProgressCallback, RunProgress
 from desktop_search.core.index.scanner import DiskFile, ScanPlan, content_hash
 from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
@@ -48,7 +54,6 @@ def embedding_text(text: str, heading: str | None) -> str:
     return f"{heading}\n{text}"
 
 
-ProgressCallback = Callable[[IndexProgress], None]
 HASH_LIMIT_BYTES = 256 * 2**20  # bigger files are hashed by their head and size
 _DONE = object()
 
@@ -76,60 +81,6 @@ class _Outcome:
     record: FileRecord
 
 
-class _Progress:
-    """Counts and a rate-limited reporter."""
-
-    def __init__(self, callback: ProgressCallback | None, total: int, interval_s: float) -> None:
-        self.callback = callback
-        self.total = total
-        self.interval_s = interval_s
-        self.files_done = 0
-        self.chunks_done = 0
-        self.failed = 0
-        self.current = ""
-        self.started = time.monotonic()
-        self._last = 0.0
-        self._window: deque[tuple[float, int]] = deque(maxlen=64)
-        self._lock = threading.Lock()
-
-    def rate(self) -> float:
-        if len(self._window) < 2:
-            elapsed = time.monotonic() - self.started
-            return self.chunks_done / elapsed if elapsed > 0 else 0.0
-        (t0, c0), (t1, c1) = self._window[0], self._window[-1]
-        return (c1 - c0) / (t1 - t0) if t1 > t0 else 0.0
-
-    def snapshot(self, phase: Phase, message: str = "") -> IndexProgress:
-        eta = None
-        if self.files_done and self.total > self.files_done:
-            per_file = (time.monotonic() - self.started) / self.files_done
-            eta = per_file * (self.total - self.files_done)
-        return IndexProgress(
-            phase=phase,
-            files_done=self.files_done,
-            files_total=self.total,
-            chunks_done=self.chunks_done,
-            current_file=self.current,
-            chunks_per_s=round(self.rate(), 2),
-            eta_s=eta,
-            failed=self.failed,
-            message=message,
-        )
-
-    def report(self, phase: Phase = Phase.INDEXING, force: bool = False, message: str = "") -> IndexProgress:
-        with self._lock:
-            now = time.monotonic()
-            self._window.append((now, self.chunks_done))
-            snap = self.snapshot(phase, message)
-            if self.callback is not None and (force or now - self._last >= self.interval_s):
-                self._last = now
-                try:
-                    self.callback(snap)
-                except Exception:  # a broken listener must not stop indexing
-                    log.exception("progress callback failed")
-            return snap
-
-
 class Indexer:
     """Runs scan plans against one store with one embedder."""
 
@@ -155,12 +106,17 @@ class Indexer:
         progress: ProgressCallback | None = None,
         control: JobControl | None = None,
     ) -> IndexProgress:
-        """Apply ``plan``: renames, deletions, then extraction and embedding of new and changed files."""
+        """Apply ``plan``: renames, deletions, then extraction and embedding of new and changed files,
+        and last of outdated ones."""
         control = control or JobControl()
         work: list[tuple[FileRecord | None, DiskFile]] = [(None, f) for f in plan.new]
         work += [(rec, f) for rec, f in plan.changed]
         work.sort(key=lambda item: item[1].key)  # folder by folder, in a predictable order
-        counter = _Progress(progress, len(work), self.options.progress_interval_s)
+        work += sorted(plan.outdated, key=lambda item: item[1].key)  # background work, after the user's
+        counter = RunProgress(progress, len(work), self.options.progress_interval_s)
+        counter.set_refresh(
+            frozenset(f.key for _, f in plan.outdated), update_message(rec for rec, _ in plan.outdated)
+        )
         counter.report(Phase.INDEXING, force=True)
         try:
             work = self._apply_renames(plan, work, counter)
@@ -187,10 +143,16 @@ class Indexer:
         self,
         plan: ScanPlan,
         work: list[tuple[FileRecord | None, DiskFile]],
-        counter: _Progress,
+        counter: RunProgress,
     ) -> list[tuple[FileRecord | None, DiskFile]]:
-        """Re-key new files whose content equals a deleted indexed file's; return the work left."""
-        gone = [r for r in plan.deleted if r.status == FileStatus.INDEXED and r.content_hash]
+        """Re-key new files whose content equals a deleted indexed file's; return the work left.
+
+        A deleted file with outdated passages is not a source: its new name is extracted afresh."""
+        gone = [
+            r
+            for r in plan.deleted
+            if r.status == FileStatus.INDEXED and r.content_hash and not is_outdated(r)
+        ]
         if not gone or not plan.new:
             return work
         sizes = {r.size for r in gone}
@@ -211,7 +173,7 @@ class Indexer:
                         model=self.model_name,
                         indexed_at=time.time(),
                     )
-                    if self.store.move_file(source, new):
+                    if self.store.move_file(source, same_build(new, source)):
                         del by_hash[digest]
                         plan.deleted.remove(source)
                         counter.files_done += 1
@@ -250,6 +212,7 @@ class Indexer:
             and old.content_hash == digest
             and old.status in (FileStatus.INDEXED, FileStatus.SKIPPED, FileStatus.FAILED)
             and old.model == self.model_name
+            and not is_outdated(old)
         ):
             # touched but not changed: keep the chunks, remember the new size and mtime
             return _Outcome(replace(old, size=found.size, mtime=found.mtime))
@@ -268,6 +231,7 @@ class Indexer:
         chunks = self.chunker.chunk(extracted.text, extracted.sections)
         if not chunks:
             return _Outcome(replace(base, status=FileStatus.SKIPPED, reason="No text found in the file."))
+        base = stamped(base, extracted.kind)  # written with the chunks, in one transaction
         ext = os.path.splitext(found.path)[1].lower().lstrip(".")
         rows = [
             ChunkRow(
@@ -292,7 +256,7 @@ class Indexer:
         work: Sequence[tuple[FileRecord | None, DiskFile]],
         out: queue.Queue[object],
         control: JobControl,
-        counter: _Progress,
+        counter: RunProgress,
         stop: threading.Event,
     ) -> None:
         try:
@@ -300,7 +264,7 @@ class Indexer:
                 if stop.is_set():
                     break
                 control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
-                counter.current = display(found.key)
+                counter.working_on(found.key)
                 try:
                     item = self._prepare(old, found)
                 except Exception as err:  # a bug on one file must not stop the others
@@ -328,7 +292,7 @@ class Indexer:
     # -- consumer: embed and write -----------------------------------------------------------------
 
     def _pipeline(
-        self, work: list[tuple[FileRecord | None, DiskFile]], counter: _Progress, control: JobControl
+        self, work: list[tuple[FileRecord | None, DiskFile]], counter: RunProgress, control: JobControl
     ) -> None:
         if not work:
             return
@@ -380,7 +344,7 @@ class Indexer:
                     items.get(timeout=0.1)
             producer.join()
 
-    def _write_outcome(self, outcome: _Outcome, counter: _Progress) -> None:
+    def _write_outcome(self, outcome: _Outcome, counter: RunProgress) -> None:
         record = outcome.record
         if record.status in (FileStatus.SKIPPED, FileStatus.FAILED):
             self.store.clear_chunks(record)
@@ -390,7 +354,7 @@ class Indexer:
         counter.files_done += 1
 
     def _embed_and_write(
-        self, prepared: list[_Prepared], counter: _Progress, control: JobControl, step: int
+        self, prepared: list[_Prepared], counter: RunProgress, control: JobControl, step: int
     ) -> None:
         """Embed the gathered files' chunks in slices of ``step`` (pause and cancel are honoured between
         slices, so a file with thousands of chunks does not hold them up) and store each complete file.

@@ -1,5 +1,7 @@
 """Deciding what an index run does: a full scan of the watched folders, or a plan for single paths
-(what the watcher saw change). Both judge a known file by one rule, :func:`is_changed`.
+(what the watcher saw change). Both judge a known file by one rule, :func:`is_changed`, and list an
+unchanged file whose passages an older extractor built as outdated (see
+:mod:`desktop_search.core.index.outdated`), to be redone after the new and changed files.
 
 A scan walks each folder (see :mod:`~desktop_search.core.index.scanner`) and diffs it against the
 ledger; a missing folder, or an empty mount point where files used to be, keeps its entries and is
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 from desktop_search.core.extract.kinds import is_listed
 from desktop_search.core.index.exclusions import Exclusions
 from desktop_search.core.index.folders import root_of, set_unavailable
+from desktop_search.core.index.outdated import is_outdated
 from desktop_search.core.index.scanner import DiskFile, ScanPlan, walk_folder
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.store.pathkeys import to_key
@@ -71,6 +74,8 @@ def diff_folder(known: dict[str, FileRecord], disk: dict[str, DiskFile], plan: S
             plan.new.append(found)
         elif is_changed(record, found):
             plan.changed.append((record, found))
+        elif is_outdated(record):
+            plan.outdated.append((record, found))
         else:
             plan.unchanged += 1
     for key, record in known.items():
@@ -114,6 +119,8 @@ def plan_paths(paths: Iterable[str], folders: list[str], ledger: Ledger, exclusi
             plan.new.append(found)
         elif is_changed(record, found):
             plan.changed.append((record, found))
+        elif is_outdated(record):
+            plan.outdated.append((record, found))
     return plan
 
 

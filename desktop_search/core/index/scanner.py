@@ -44,6 +44,8 @@ class ScanPlan:
 
     new: list[DiskFile] = field(default_factory=list)  # not in the ledger
     changed: list[tuple[FileRecord, DiskFile]] = field(default_factory=list)  # size/mtime differ, or pending
+    # unchanged on disk, but their passages were built by an older extractor or chunker: redone last
+    outdated: list[tuple[FileRecord, DiskFile]] = field(default_factory=list)
     deleted: list[FileRecord] = field(default_factory=list)  # in the ledger, gone from disk
     unchanged: int = 0
     missing_folders: list[str] = field(default_factory=list)  # watched folders that are not there
@@ -51,7 +53,7 @@ class ScanPlan:
 
     @property
     def work(self) -> int:
-        return len(self.new) + len(self.changed)
+        return len(self.new) + len(self.changed) + len(self.outdated)
 
 
 def walk_folder(

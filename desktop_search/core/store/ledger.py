@@ -50,6 +50,9 @@ def _record(row: sqlite3.Row) -> FileRecord:
         chunk_count=row["chunk_count"],
         model=row["model"],
         indexed_at=row["indexed_at"],
+        kind=row["kind"],
+        extractor_version=row["extractor_version"],
+        chunking_version=row["chunking_version"],
     )
 
 
@@ -165,7 +168,8 @@ class Ledger:
     def _put(conn: sqlite3.Connection, r: FileRecord) -> None:
         conn.execute(
             "INSERT OR REPLACE INTO files(path, folder, size, mtime, content_hash, status, reason,"
-            " chunk_count, model, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " chunk_count, model, indexed_at, kind, extractor_version, chunking_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 r.path,
                 r.folder,
@@ -177,6 +181,9 @@ class Ledger:
                 r.chunk_count,
                 r.model,
                 r.indexed_at,
+                r.kind,
+                r.extractor_version,
+                r.chunking_version,
             ),
         )
 

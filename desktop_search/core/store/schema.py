@@ -11,9 +11,11 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
 # Version 3: chunks.navigation marks table-of-contents and index passages (older rows read as text).
+# Version 4: files.kind, extractor_version, chunking_version: what built a file's passages (older rows
+# read as kind '' and version 1, "before versions existed"; see extract.versions).
 FTS_VERSION = 2  # the schema version that last changed the keyword index's tokenizer
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -29,7 +31,10 @@ CREATE TABLE IF NOT EXISTS files (
     reason TEXT NOT NULL DEFAULT '',
     chunk_count INTEGER NOT NULL DEFAULT 0,
     model TEXT NOT NULL DEFAULT '',
-    indexed_at REAL NOT NULL DEFAULT 0
+    indexed_at REAL NOT NULL DEFAULT 0,
+    kind TEXT NOT NULL DEFAULT '',
+    extractor_version INTEGER NOT NULL DEFAULT 1,
+    chunking_version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS files_folder ON files(folder);
 CREATE INDEX IF NOT EXISTS files_status ON files(status);
@@ -82,11 +87,24 @@ def create_or_migrate(
     )
 
 
+# Columns added after version 2, by table, with their definitions (the default is what older rows read).
+_ADDED_COLUMNS = {
+    "chunks": {"navigation": "INTEGER NOT NULL DEFAULT 0"},
+    "files": {
+        "kind": "TEXT NOT NULL DEFAULT ''",
+        "extractor_version": "INTEGER NOT NULL DEFAULT 1",
+        "chunking_version": "INTEGER NOT NULL DEFAULT 1",
+    },
+}
+
+
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    """Columns added after version 2, with their defaults, to a chunks table that lacks them."""
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(chunks)")}
-    if "navigation" not in columns:
-        conn.execute("ALTER TABLE chunks ADD COLUMN navigation INTEGER NOT NULL DEFAULT 0")
+    """Add the columns of later versions, with their defaults, to tables that lack them."""
+    for table, added in _ADDED_COLUMNS.items():
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, definition in added.items():
+            if name not in columns:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
 
 
 def _drop_outdated_fts(conn: sqlite3.Connection) -> bool:

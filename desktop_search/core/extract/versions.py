@@ -1,0 +1,53 @@
+"""Which version of each extractor, and of the chunker, built a file's passages.
+
+The ledger records, per indexed file, the extractor kind that read it and the two versions below;
+a file whose recorded version is older than the current one is re-extracted and re-embedded at the
+next scan, after the user's new and edited files (see :mod:`desktop_search.core.index.outdated`).
+
+The rule: **bump a kind's number when its extractor's output (text, sections, pages, headings,
+navigation) changes for files that already exist**; bump :data:`CHUNKING_VERSION` when the chunker
+cuts the same sections differently (that re-cuts every file, so prefer a kind's number when only
+some kinds are affected). Bug fixes that change no existing file's output need no bump. Each bump
+costs users a re-embedding of every file of that kind, so say in the commit why it is worth it.
+
+Version 1 is "as built before versions existed": every ledger row written before then reads as 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged since then
+
+# History (one line per bump):
+# 2: pdf: running headers/footers stripped, hyphenation joined, contents/index pages marked as
+#    navigation, pages cut at outline and numbered headings.
+# 2: docx, xlsx, odt, ods, epub, html, markdown, rst: the chunker no longer lets a passage span two
+#    headings; these kinds' sections carry several headings on one page (or none), so their passages
+#    change. (pptx and odp cut a section per slide, with its page: their passages were already apart;
+#    text, code and rtf have one section.)
+EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
+    {
+        "pdf": 2,
+        "docx": 2,
+        "pptx": 1,
+        "xlsx": 2,
+        "odt": 2,
+        "ods": 2,
+        "odp": 1,
+        "epub": 2,
+        "rtf": 1,
+        "html": 2,
+        "markdown": 2,
+        "rst": 2,
+        "text": 1,
+        "code": 1,
+    }
+)
+CHUNKING_VERSION = 1
+
+
+def extractor_version(kind: str) -> int:
+    """The current version of a kind's extractor (registered plug-in kinds: the base version)."""
+    return EXTRACTOR_VERSIONS.get(kind, BASE_VERSION)

@@ -1,0 +1,88 @@
+"""Files whose passages an older extractor or chunker built: the rule, the stamp, and what the user reads.
+
+An indexed file is outdated when the ledger's recorded extractor version is older than the current
+one for its kind, or its chunking version older than the chunker's (see
+:mod:`desktop_search.core.extract.versions`). The planner lists outdated files apart from new and
+changed ones; the indexer re-extracts them last, as background work, under a progress message of
+their own ("Updating 12 PDFs to the improved reader") rather than as a storm of changed files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+
+from desktop_search.core.extract import versions
+from desktop_search.core.extract.kinds import kind_by_name
+from desktop_search.core.records import FileRecord, FileStatus
+from desktop_search.core.store.pathkeys import from_key
+
+
+def recorded_kind(record: FileRecord) -> str:
+    """The extractor kind that built the record's passages; for rows from before versions existed,
+    the kind its name promises (a name that promises none was read as text)."""
+    return record.kind or kind_by_name(from_key(record.path)) or "text"
+
+
+def is_outdated(record: FileRecord) -> bool:
+    """An indexed file whose passages an older extractor or chunker built.
+
+    Only indexed files count: skipped and failed files have no passages, and are tried again when
+    they change.
+    """
+    if record.status != FileStatus.INDEXED:
+        return False
+    return (
+        record.extractor_version < versions.extractor_version(recorded_kind(record))
+        or record.chunking_version < versions.CHUNKING_VERSION
+    )
+
+
+def stamped(record: FileRecord, kind: str) -> FileRecord:
+    """``record`` marked as built now by the ``kind`` extractor and the current chunker."""
+    return replace(
+        record,
+        kind=kind,
+        extractor_version=versions.extractor_version(kind),
+        chunking_version=versions.CHUNKING_VERSION,
+    )
+
+
+def same_build(record: FileRecord, source: FileRecord) -> FileRecord:
+    """``record`` marked as built like ``source`` (a renamed file keeps its passages, so their stamp)."""
+    return replace(
+        record,
+        kind=source.kind,
+        extractor_version=source.extractor_version,
+        chunking_version=source.chunking_version,
+    )
+
+
+# How the progress message names a kind: (one, several).
+_NAMES = {
+    "pdf": ("PDF", "PDFs"),
+    "docx": ("Word document", "Word documents"),
+    "odt": ("text document", "text documents"),
+    "xlsx": ("spreadsheet", "spreadsheets"),
+    "ods": ("spreadsheet", "spreadsheets"),
+    "pptx": ("presentation", "presentations"),
+    "odp": ("presentation", "presentations"),
+    "epub": ("e-book", "e-books"),
+    "html": ("web page", "web pages"),
+    "markdown": ("Markdown file", "Markdown files"),
+    "rst": ("reStructuredText file", "reStructuredText files"),
+}
+
+
+def update_message(records: Iterable[FileRecord]) -> str:
+    """What the progress shows while outdated files are re-extracted; '' when there are none.
+
+    "Updating 12 PDFs to the improved reader" when they share a name, else "Updating 15 files …".
+    """
+    names = Counter(_NAMES.get(recorded_kind(r), ("file", "files")) for r in records)
+    total = sum(names.values())
+    if not total:
+        return ""
+    one, several = next(iter(names)) if len(names) == 1 else ("file", "files")
+    return f"Updating {total:,} {one if total == 1 else several} to the improved reader"

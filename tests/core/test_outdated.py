@@ -1,0 +1,113 @@
+"""The extraction-version rule: which indexed files are outdated, where the planner puts them, and the
+words the progress shows while they are redone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from desktop_search.core.extract import versions
+from desktop_search.core.extract.kinds import DOCUMENT_EXTENSIONS
+from desktop_search.core.index.outdated import is_outdated, recorded_kind, same_build, stamped, update_message
+from desktop_search.core.index.planner import diff_folder
+from desktop_search.core.index.progress import RunProgress
+from desktop_search.core.index.scanner import DiskFile, ScanPlan
+from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
+
+
+def _record(path: str, kind: str = "", version: int = 1, chunking: int = 1, **kw) -> FileRecord:
+    status = kw.pop("status", FileStatus.INDEXED)
+    return FileRecord(
+        path, "/docs", status, 10, 1.0, kind=kind, extractor_version=version, chunking_version=chunking, **kw
+    )
+
+
+def test_every_kind_the_extractors_produce_has_a_version() -> None:
+    produced = set(DOCUMENT_EXTENSIONS.values()) | {"html", "markdown", "rst", "code", "text"}
+    assert produced <= set(versions.EXTRACTOR_VERSIONS)
+    assert all(v >= versions.BASE_VERSION for v in versions.EXTRACTOR_VERSIONS.values())
+    assert versions.extractor_version("some-plugin-kind") == versions.BASE_VERSION
+
+
+def test_a_pdf_from_before_versions_is_outdated_a_text_file_is_not() -> None:
+    assert versions.extractor_version("pdf") > versions.BASE_VERSION  # the improved PDF reader
+    assert is_outdated(_record("/docs/manual.pdf"))  # a row from before versions: kind '', version 1
+    assert not is_outdated(_record("/docs/notes.txt"))
+    assert not is_outdated(_record("/docs/main.py"))
+    assert not is_outdated(_record("/docs/manual.pdf", "pdf", versions.extractor_version("pdf")))
+
+
+def test_only_indexed_files_are_outdated() -> None:
+    for status in (FileStatus.PENDING, FileStatus.SKIPPED, FileStatus.FAILED):
+        assert not is_outdated(_record("/docs/manual.pdf", status=status))
+
+
+def test_the_recorded_kind_wins_over_the_name() -> None:
+    # a PDF saved as .md was read by the PDF extractor: its version is compared with the PDF one's
+    current_pdf = versions.extractor_version("pdf")
+    assert recorded_kind(_record("/docs/odd.md", "pdf")) == "pdf"
+    assert not is_outdated(_record("/docs/odd.md", "pdf", current_pdf))
+    assert is_outdated(_record("/docs/odd.txt", "pdf", current_pdf - 1))
+    # no kind recorded and a name that promises none: it was read as text
+    assert recorded_kind(_record("/docs/README")) == "text"
+
+
+def test_an_older_chunker_outdates_every_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(versions, "CHUNKING_VERSION", versions.CHUNKING_VERSION + 1)
+    assert is_outdated(_record("/docs/notes.txt", "text"))
+    fresh = stamped(_record("/docs/notes.txt", status=FileStatus.PENDING), "text")
+    assert fresh.chunking_version == versions.CHUNKING_VERSION
+    assert not is_outdated(replace(fresh, status=FileStatus.INDEXED))
+
+
+def test_stamps_name_the_kind_and_versions_and_renames_keep_their_source_stamp() -> None:
+    built = stamped(_record("/docs/a.pdf"), "pdf")
+    assert (built.kind, built.extractor_version) == ("pdf", versions.extractor_version("pdf"))
+    old = _record("/docs/old.pdf", "pdf", 1)
+    moved = same_build(_record("/docs/new.pdf", "", 7, 7), old)
+    assert (moved.kind, moved.extractor_version, moved.chunking_version) == ("pdf", 1, 1)
+
+
+def test_the_planner_lists_outdated_files_apart_and_a_changed_one_as_changed() -> None:
+    known = {
+        "/docs/a.pdf": _record("/docs/a.pdf"),  # outdated, unchanged on disk
+        "/docs/b.pdf": _record("/docs/b.pdf"),  # outdated and edited: a user's change comes first
+        "/docs/c.pdf": _record("/docs/c.pdf", "pdf", versions.extractor_version("pdf")),
+        "/docs/d.txt": _record("/docs/d.txt"),
+    }
+    disk = {
+        "/docs/a.pdf": DiskFile("/docs/a.pdf", "/docs", 10, 1.0),
+        "/docs/b.pdf": DiskFile("/docs/b.pdf", "/docs", 99, 2.0),
+        "/docs/c.pdf": DiskFile("/docs/c.pdf", "/docs", 10, 1.0),
+        "/docs/d.txt": DiskFile("/docs/d.txt", "/docs", 10, 1.0),
+    }
+    plan = ScanPlan()
+    diff_folder(known, disk, plan)
+    assert [f.key for _, f in plan.outdated] == ["/docs/a.pdf"]
+    assert [f.key for _, f in plan.changed] == ["/docs/b.pdf"]
+    assert plan.unchanged == 2 and plan.work == 2
+
+
+def test_the_update_message_names_the_kind() -> None:
+    pdfs = [_record(f"/docs/{i}.pdf") for i in range(12)]
+    assert update_message(pdfs) == "Updating 12 PDFs to the improved reader"
+    assert update_message(pdfs[:1]) == "Updating 1 PDF to the improved reader"
+    sheets = [_record("/docs/a.xlsx"), _record("/docs/b.ods")]
+    assert update_message(sheets) == "Updating 2 spreadsheets to the improved reader"
+    assert update_message([*pdfs, _record("/docs/c.md")]) == "Updating 13 files to the improved reader"
+    assert update_message([]) == ""
+
+
+def test_progress_shows_the_message_while_outdated_files_are_redone_and_at_once() -> None:
+    seen: list[IndexProgress] = []
+    progress = RunProgress(seen.append, 3, interval_s=3600)
+    progress.set_refresh(frozenset({"/docs/a.pdf"}), "Updating 1 PDF to the improved reader")
+    progress.report(force=True)
+    progress.working_on("/docs/new.txt")
+    progress.report()  # within the interval, same (empty) message: not sent
+    progress.working_on("/docs/a.pdf")
+    progress.report()  # the message changed: sent at once
+    assert [p.message for p in seen] == ["", "Updating 1 PDF to the improved reader"]
+    assert progress.report(Phase.PAUSED).message == "Updating 1 PDF to the improved reader"
+    assert progress.report(Phase.DONE, force=True).message == ""
