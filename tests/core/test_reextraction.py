@@ -1,0 +1,204 @@
+"""Re-extraction of outdated files through the real stack (real files, extractor pool, Chroma on disk,
+SQLite ledger; the HashEmbedder stands in for the model): an index built by an older extractor is
+brought up to date on the next ``engine.index()``, exactly the outdated files and after the user's
+own changes; renames and a crash mid-write keep the recorded versions honest."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop_search.core.config.settings import Settings
+from desktop_search.core.engine import Engine
+from desktop_search.core.extract import versions
+from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
+from desktop_search.core.store.ledger import Ledger
+from desktop_search.core.store.pathkeys import from_key, to_key
+from tests.core.extract_samples import make_pdf
+from tests.support.fake_embedder import HashEmbedder
+
+PDF = versions.extractor_version("pdf")
+
+
+class RecordingEmbedder(HashEmbedder):
+    """Remembers every text it embedded, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(batch_size=4)
+        self.texts: list[str] = []
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return super().embed_documents(texts)
+
+
+def _docs(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    (folder / "notes.txt").write_text("Lighthouse keepers log every passing ship.\n\nStorms came twice.")
+    (folder / "guide.md").write_text("# Gardening\n\nTomatoes need sun.\n\n## Watering\n\nWater at dawn.\n")
+    (folder / "glaciers.pdf").write_bytes(make_pdf([["Glaciers carve valleys."], ["Moraines mark ends."]]))
+    (folder / "reefs.pdf").write_bytes(make_pdf([["Coral reefs need warm water."]]))
+
+
+def _engine(home: Path, embedder: HashEmbedder) -> Engine:
+    return Engine.open(home, embedder=embedder, settings=Settings().validate())
+
+
+def _rows(engine: Engine) -> dict[str, FileRecord]:
+    return {os.path.basename(from_key(r.path)): r for r in engine.files()}
+
+
+def _texts(engine: Engine, record: FileRecord) -> list[str]:
+    return [c.text for c in engine.store.ledger.chunks_of(record.path)]
+
+
+def _age(ledger: Ledger, *names: str) -> None:
+    """Make the ledger say these files were built before versions existed (an upgraded user's index)."""
+    with ledger.transaction() as tx:
+        for row in tx.execute("SELECT path FROM files").fetchall():
+            if os.path.basename(from_key(row[0])) in names:
+                tx.execute(
+                    "UPDATE files SET kind = '', extractor_version = 1, chunking_version = 1 WHERE path = ?",
+                    (row[0],),
+                )
+
+
+@pytest.fixture
+def indexed(tmp_path: Path):
+    docs = tmp_path / "docs"
+    _docs(docs)
+    embedder = RecordingEmbedder()
+    engine = _engine(tmp_path / "home", embedder)
+    engine.add_folder(docs)
+    engine.index()
+    rows = _rows(engine)
+    assert all(r.status == FileStatus.INDEXED for r in rows.values())
+    assert (rows["glaciers.pdf"].kind, rows["glaciers.pdf"].extractor_version) == ("pdf", PDF)
+    assert (rows["guide.md"].kind, rows["notes.txt"].kind) == ("markdown", "text")
+    embedder.texts.clear()
+    try:
+        yield engine, embedder, docs
+    finally:
+        engine.close()
+
+
+def test_a_newer_pdf_reader_redoes_exactly_the_pdfs_after_the_users_changes(
+    indexed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine, embedder, docs = indexed
+    before = _rows(engine)
+    monkeypatch.setattr(versions, "EXTRACTOR_VERSIONS", {**versions.EXTRACTOR_VERSIONS, "pdf": PDF + 1})
+    (docs / "notes.txt").write_text("Lighthouse keepers now log every passing ship and every storm.")
+    (docs / "fresh.txt").write_text("A brand new file about volcanoes.")
+    seen: list[IndexProgress] = []
+
+    result = engine.index(seen.append)
+
+    assert result.phase == Phase.DONE and result.files_total == 4 and result.message == ""
+    after = _rows(engine)
+    assert (after["glaciers.pdf"].extractor_version, after["reefs.pdf"].extractor_version) == (PDF + 1,) * 2
+    assert after["guide.md"] == before["guide.md"]  # untouched: same row, same indexed_at
+    # the user's edit and new file are embedded first, the two PDFs after them
+    owners = [_owner(text) for text in embedder.texts]
+    assert owners == ["fresh", "notes", *sorted(o for o in owners if o in ("glaciers", "reefs"))]
+    assert {"glaciers", "reefs"} <= set(owners)
+    assert "Updating 2 PDFs to the improved reader" in {p.message for p in seen}
+    # up to date now: the next scan embeds nothing
+    embedder.texts.clear()
+    engine.index()
+    assert embedder.texts == []
+    assert engine.check()["consistent"]
+
+
+def _owner(text: str) -> str:
+    for word, owner in (
+        ("Glaciers", "glaciers"),
+        ("Moraines", "glaciers"),
+        ("Coral", "reefs"),
+        ("volcanoes", "fresh"),
+        ("Lighthouse", "notes"),
+    ):
+        if word in text:
+            return owner
+    return text
+
+
+def test_an_index_from_before_versions_redoes_its_pdfs_and_markdown_not_its_text(indexed) -> None:
+    engine, embedder, _folder = indexed
+    _age(engine.store.ledger, "notes.txt", "guide.md", "glaciers.pdf", "reefs.pdf")
+    before = _rows(engine)
+    assert before["notes.txt"].kind == "" and before["glaciers.pdf"].extractor_version == 1
+
+    engine.index()
+
+    after = _rows(engine)
+    assert after["notes.txt"] == before["notes.txt"]  # text extraction has not changed since
+    for name, kind in (("guide.md", "markdown"), ("glaciers.pdf", "pdf"), ("reefs.pdf", "pdf")):
+        assert (after[name].kind, after[name].extractor_version) == (kind, versions.extractor_version(kind))
+        assert after[name].indexed_at > before[name].indexed_at
+    assert not any("Lighthouse" in t for t in embedder.texts)
+    assert any("Tomatoes" in t for t in embedder.texts) and any("Coral" in t for t in embedder.texts)
+
+
+def test_an_outdated_file_touched_without_change_is_still_redone(indexed) -> None:
+    engine, embedder, docs = indexed
+    _age(engine.store.ledger, "reefs.pdf")
+    os.utime(docs / "reefs.pdf", (1e9, 1e9))  # a "changed" file whose content hash is the same
+    engine.index()
+    assert _rows(engine)["reefs.pdf"].extractor_version == PDF
+    assert any("Coral" in t for t in embedder.texts)
+
+
+def test_renames_keep_current_vectors_and_redo_outdated_ones(indexed) -> None:
+    engine, embedder, docs = indexed
+    _age(engine.store.ledger, "reefs.pdf")
+    (docs / "glaciers.pdf").rename(docs / "ice.pdf")  # current: moved, not re-embedded
+    (docs / "reefs.pdf").rename(docs / "coral.pdf")  # outdated: extracted afresh under its new name
+
+    engine.index()
+
+    rows = _rows(engine)
+    assert set(rows) == {"notes.txt", "guide.md", "ice.pdf", "coral.pdf"}
+    assert (rows["ice.pdf"].kind, rows["ice.pdf"].extractor_version) == ("pdf", PDF)
+    assert (rows["coral.pdf"].kind, rows["coral.pdf"].extractor_version) == ("pdf", PDF)
+    assert any("Coral" in t for t in embedder.texts)
+    assert not any("Glaciers" in t or "Moraines" in t for t in embedder.texts)
+    assert engine.search("glaciers valleys")[0].path == str(docs / "ice.pdf")
+    assert engine.check()["consistent"]
+
+
+def test_a_crash_between_vectors_and_ledger_never_records_the_new_version(
+    indexed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine, embedder, docs = indexed
+    _age(engine.store.ledger, "reefs.pdf")
+    reefs = to_key(str(docs / "reefs.pdf"))
+    old_texts = _texts(engine, _rows(engine)["reefs.pdf"])
+    ledger = engine.store.ledger
+    real_replace = ledger.replace_file
+
+    def killed_before_the_ledger(record: FileRecord, chunks) -> None:
+        if record.path == reefs:
+            raise KeyboardInterrupt  # the process dies after the vector upsert, before the transaction
+        real_replace(record, chunks)
+
+    monkeypatch.setattr(ledger, "replace_file", killed_before_the_ledger)
+    with pytest.raises(KeyboardInterrupt):
+        engine.index()
+    assert embedder.texts, "the outdated file was embedded and its vectors written"
+    row = ledger.get(reefs)
+    assert row is not None and (row.kind, row.extractor_version) == ("", 1)  # still the old build
+    assert _texts(engine, row) == old_texts
+
+    monkeypatch.setattr(ledger, "replace_file", real_replace)
+    embedder.texts.clear()
+    engine.index()  # the run mark is still set: check and repair, then redo the still-outdated file
+    row = ledger.get(reefs)
+    assert row is not None and (row.kind, row.extractor_version) == ("pdf", PDF)
+    assert any("Coral" in t for t in embedder.texts)
+    assert engine.check()["consistent"]
+    assert engine.store.vectors.count() == engine.store.ledger.chunk_total()
