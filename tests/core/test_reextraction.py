@@ -5,16 +5,19 @@ own changes; renames and a crash mid-write keep the recorded versions honest."""
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
+from pypdf import PdfReader
 
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
-from desktop_search.core.extract import versions
+from desktop_search.core.extract import register_extractor, unregister_extractor, versions
+from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
 from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
 from desktop_search.core.store.ledger import Ledger
 from desktop_search.core.store.pathkeys import from_key, to_key
@@ -202,3 +205,49 @@ def test_a_crash_between_vectors_and_ledger_never_records_the_new_version(
     assert any("Coral" in t for t in embedder.texts)
     assert engine.check()["consistent"]
     assert engine.store.vectors.count() == engine.store.ledger.chunk_total()
+
+
+# -- a real manual: the old reader's passages replaced by the new reader's ----------------------------
+
+MANUAL = Path(__file__).resolve().parent.parent / "data" / "debian-reference.en.excerpt.pdf"
+
+
+def _old_pdf_reader(data: bytes, deadline: Deadline) -> Extracted:
+    """The reader before PDF structure: pypdf's text, one section per page, headers and contents kept."""
+    reader = PdfReader(io.BytesIO(data))
+    return assemble([Part(p.extract_text() or "", page=n) for n, p in enumerate(reader.pages, 1)], "pdf")
+
+
+def test_an_upgraded_index_of_a_real_manual_loses_its_headers_and_marks_its_contents(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "reference.pdf").write_bytes(MANUAL.read_bytes())
+    (docs / "notes.txt").write_text("Notes on apt pinning.")
+    embedder = RecordingEmbedder()
+    engine = _engine(tmp_path / "home", embedder)
+    try:
+        register_extractor("pdf", "text", _old_pdf_reader)  # in this process, as the old version read it
+        try:
+            engine.add_folder(docs)
+            engine.index()
+        finally:
+            unregister_extractor("pdf")
+        _age(engine.store.ledger, "reference.pdf", "notes.txt")
+        old = engine.store.ledger.chunks_of(_rows(engine)["reference.pdf"].path)
+        # "Debian Reference 37/ 233" on every page, contents passages ranked as text
+        assert any("/ 233" in c.text for c in old) and not any(c.navigation for c in old)
+        embedder.texts.clear()
+
+        engine.index()
+
+        rows = _rows(engine)
+        assert (rows["reference.pdf"].kind, rows["reference.pdf"].extractor_version) == ("pdf", PDF)
+        new = engine.store.ledger.chunks_of(rows["reference.pdf"].path)
+        assert not any("/ 233" in c.text or "Debian Reference" in c.text for c in new)
+        assert {c.page for c in new if c.navigation} == {1}
+        assert any(c.heading and "2.1.2 Basic precautions" in c.heading for c in new)
+        assert len(embedder.texts) == len(new)  # only the manual was embedded again
+        assert engine.check()["consistent"]
+        assert engine.store.vectors.count() == engine.store.ledger.chunk_total()
+    finally:
+        engine.close()
