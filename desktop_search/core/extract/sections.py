@@ -1,0 +1,35 @@
+"""The heading a passage travels with in a structured document (DOCX, ODT, HTML, EPUB): a short path
+of the section it is in, its chapter (the outermost heading open) and its own section, the way PDF
+passages name theirs ("Packaging › 3.2 Main packages"); a document title heads only the text before
+the first chapter."""
+
+from __future__ import annotations
+
+SEPARATOR = " › "  # as in pdf_headings
+MAX_TITLE_CHARS = 100
+
+
+def short_title(title: str) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+
+
+class SectionPath:
+    """The headings open at the current point of a document, fed in reading order."""
+
+    def __init__(self) -> None:
+        self._open: list[tuple[int, str]] = []  # (level, title); level 0 is a document title
+
+    def enter(self, level: int, title: str) -> str | None:
+        """A heading of ``level`` begins a section; returns the new section's heading path."""
+        title = short_title(title)
+        if title:
+            self._open = [(lvl, t) for lvl, t in self._open if lvl < level] + [(level, title)]
+        return self.heading
+
+    @property
+    def heading(self) -> str | None:
+        chapters = [t for lvl, t in self._open if lvl > 0] or [t for _, t in self._open]
+        if not chapters:
+            return None
+        return chapters[0] if len(chapters) == 1 else f"{chapters[0]}{SEPARATOR}{chapters[-1]}"
