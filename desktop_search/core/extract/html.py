@@ -15,7 +15,7 @@ from desktop_search.core.extract.html_blocks import (
     is_link_dense,
 )
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
-from desktop_search.core.extract.sections import SectionPath
+from desktop_search.core.extract.sections import SectionPath, fold_heading_only
 
 
 def _words(text: str) -> list[str]:
@@ -236,6 +236,7 @@ def html_parts(markup: str) -> tuple[list[Part], str]:
     title = _SPACES.sub(" ", collector.title).strip()
     if title and parts and parts[0].heading is None:
         parts[0] = Part(parts[0].text, heading=title, navigation=parts[0].navigation)
+    parts = fold_heading_only(parts)
     return parts, title
 
 

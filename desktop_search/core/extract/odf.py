@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
 from desktop_search.core.extract.safezip import SafeZip, local
-from desktop_search.core.extract.sections import SectionPath
+from desktop_search.core.extract.sections import SectionPath, fold_heading_only
 
 SECTION_LEVEL = 3
 MAX_REPEAT = 50
@@ -152,5 +152,5 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
             walker = _TextWalker()
             walker.walk(doc)
             walker.flush()
-            parts.extend(walker.parts)
+            parts.extend(fold_heading_only(walker.parts))
     return assemble(parts, kind, page_count=page_count)

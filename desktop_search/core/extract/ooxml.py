@@ -17,7 +17,7 @@ from desktop_search.core.extract.docx_structure import (
 )
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, Part, assemble
 from desktop_search.core.extract.safezip import SafeZip, local, resolve
-from desktop_search.core.extract.sections import SectionPath
+from desktop_search.core.extract.sections import SectionPath, fold_heading_only
 
 SECTION_LEVEL = 3
 _SKIP = frozenset({"delText", "instrText", "Fallback", "del", "rPh", "moveFrom"})
@@ -128,7 +128,7 @@ def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
                     heading = path.enter(level, text)
             lines.append(text)
         parts.append(Part("\n".join(lines), heading=heading, navigation=navigation))
-    return assemble(parts, "docx")
+    return assemble(fold_heading_only(parts), "docx")
 
 
 # PPTX

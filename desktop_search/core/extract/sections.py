@@ -5,6 +5,8 @@ the first chapter."""
 
 from __future__ import annotations
 
+from desktop_search.core.extract.results import Part
+
 SEPARATOR = " › "  # as in pdf_headings
 MAX_TITLE_CHARS = 100
 
@@ -33,3 +35,34 @@ class SectionPath:
         if not chapters:
             return None
         return chapters[0] if len(chapters) == 1 else f"{chapters[0]}{SEPARATOR}{chapters[-1]}"
+
+
+def fold_heading_only(parts: list[Part]) -> list[Part]:
+    """Parts where a part that holds nothing but its own heading line (a chapter title followed at once
+    by its first section, or the title of a section that is all contents list or index) opens the next
+    part instead of standing alone as a passage with no text."""
+    parts = [part for part in parts if part.text.strip()]
+    out: list[Part] = []
+    carry = ""
+    for i, part in enumerate(parts):
+        text = carry + part.text
+        carry = ""
+        lines = [line for line in text.split("\n") if line.strip()]
+        following = parts[i + 1] if i + 1 < len(parts) else None
+        if (
+            len(lines) == 1
+            and part.heading
+            and part.heading.endswith(short_title(lines[0]))
+            and not part.navigation
+            and following is not None
+            and following.page == part.page
+            and (not following.navigation or _section_ends_after(parts, i + 1, part.heading))
+        ):
+            carry = lines[0].strip() + "\n"
+            continue
+        out.append(Part(text, part.page, part.heading, part.navigation))
+    return out
+
+
+def _section_ends_after(parts: list[Part], index: int, heading: str | None) -> bool:
+    return index + 1 >= len(parts) or parts[index + 1].heading != heading
