@@ -41,6 +41,7 @@ VOID_TAGS = frozenset(
     {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "wbr"}
 )
 _SPACES = re.compile(r"[ \t\r\n\f]+")
+_NOT_LETTERS = re.compile(r"[\W_]+")
 MAX_BLOCKS = 256  # watched blocks open at once; deeper ones are plain text
 
 
@@ -62,6 +63,8 @@ class _TextCollector(HTMLParser):
         self._in_title = False
         self._pre_depth = 0
         self._blocks: list[Block] = []
+        self._open_tags: dict[str, int] = {}  # tag -> how many open blocks have it
+        self._sectioning = 0  # open blocks that make a header or footer their own, not the page's
         self._inert = 0  # open navigation or chrome blocks: headings in them start no section
         self._in_link = False
         self._chars = self._link_chars = self._links = self._headings = self._flushes = 0
@@ -87,7 +90,7 @@ class _TextCollector(HTMLParser):
         self._flushes += 1
 
     def _add_text(self, text: str) -> None:
-        letters = sum(1 for ch in text if ch.isalnum())
+        letters = len(_NOT_LETTERS.sub("", text))
         self._chars += letters
         if self._in_link:
             self._link_chars += letters
@@ -95,18 +98,20 @@ class _TextCollector(HTMLParser):
 
     # blocks that may be navigation or chrome
     def _open_block(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        inside = any(b.tag in SECTIONING_TAGS or b.kind is Kind.SECTIONING for b in self._blocks)
-        kind = block_kind(tag, dict(attrs), inside)
-        if kind is None:
-            return
-        if len(self._blocks) >= MAX_BLOCKS:
+        kind = block_kind(tag, dict(attrs), self._sectioning > 0)
+        if kind is None or len(self._blocks) >= MAX_BLOCKS:
             return
         if kind in (Kind.NAVIGATION, Kind.CHROME):
             self._inert += 1
+        if _is_sectioning(tag, kind):
+            self._sectioning += 1
+        self._open_tags[tag] = self._open_tags.get(tag, 0) + 1
         counts = (self._flushes, self._chars, self._link_chars, self._links, self._headings)
         self._blocks.append(Block(tag, kind, len(self._buf), *counts))
 
     def _close_blocks(self, tag: str) -> None:
+        if not self._open_tags.get(tag):
+            return
         for depth in range(len(self._blocks) - 1, -1, -1):
             if self._blocks[depth].tag == tag:
                 while len(self._blocks) > depth:
@@ -116,6 +121,9 @@ class _TextCollector(HTMLParser):
     def _decide(self, block: Block) -> None:
         if block.kind in (Kind.NAVIGATION, Kind.CHROME):
             self._inert -= 1
+        if _is_sectioning(block.tag, block.kind):
+            self._sectioning -= 1
+        self._open_tags[block.tag] -= 1
         self._in_link = False
         if block.flushes != self._flushes:
             return  # a section began inside it: it is text, and its start is already out
@@ -217,6 +225,10 @@ class _TextCollector(HTMLParser):
         while self._blocks:
             self._decide(self._blocks.pop())
         self._flush()
+
+
+def _is_sectioning(tag: str, kind: Kind) -> bool:
+    return tag in SECTIONING_TAGS or kind is Kind.SECTIONING
 
 
 def _is_anchor_mark(tag: str, attrs: list[tuple[str, str | None]]) -> bool:

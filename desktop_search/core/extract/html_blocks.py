@@ -21,6 +21,7 @@ from enum import Enum
 
 SECTIONING_TAGS = frozenset({"article", "aside", "main", "nav", "section"})
 DENSITY_TAGS = frozenset({"div", "ul", "ol", "dl", "table", "menu"})
+WATCHED_TAGS = SECTIONING_TAGS | DENSITY_TAGS | {"header", "footer"}
 NAVIGATION_CLASSES = frozenset(
     {"toc", "nav", "navbar", "navigation", "navheader", "navfooter", "breadcrumb", "breadcrumbs", "menu"}
 )
@@ -60,6 +61,8 @@ def _tokens(attrs: dict[str, str | None], name: str) -> set[str]:
 
 def block_kind(tag: str, attrs: dict[str, str | None], inside_sectioning: bool) -> Kind | None:
     """The kind of block ``tag`` opens, or None when it is not one to watch."""
+    if tag not in WATCHED_TAGS and "role" not in attrs and "epub:type" not in attrs:
+        return None
     roles = _tokens(attrs, "role")
     if tag == "nav" or roles & NAVIGATION_ROLES or _tokens(attrs, "epub:type") & NAVIGATION_EPUB_TYPES:
         return Kind.NAVIGATION
