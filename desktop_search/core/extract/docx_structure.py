@@ -23,6 +23,7 @@ _NAV_STYLE_NAME = re.compile(
 _NAV_STYLE_ID = re.compile(r"(?:toc|contents|index|tableoffigures|tableofauthorities)(?:\d|heading)")
 _NAV_FIELD = re.compile(r"\s*(?:TOC|INDEX|TOA)\b", re.IGNORECASE)
 _NAV_GALLERIES = frozenset({"table of contents"})
+MAX_INSTRUCTION_PIECES = 64
 _SKIP = frozenset({"delText", "Fallback", "del", "rPh", "moveFrom"})
 
 
@@ -115,10 +116,8 @@ class FieldState:
     (part of) the result of a TOC, INDEX or TOA field."""
 
     def __init__(self) -> None:
-        self._stack: list[tuple[list[str], bool]] = []  # (instruction pieces, in its result)
-
-    def _in_navigation_result(self) -> bool:
-        return any(result and _NAV_FIELD.match("".join(instr)) for instr, result in self._stack)
+        self._stack: list[tuple[list[str], bool]] = []  # (instruction pieces, in a navigation result)
+        self._open_results = 0  # fields on the stack whose navigation result is being read
 
     def paragraph_is_navigation(self, p: ET.Element) -> bool:
         found = [False]
@@ -134,15 +133,17 @@ class FieldState:
                 kind = attr(child, "fldCharType")
                 if kind == "begin":
                     self._stack.append(([], False))
-                elif kind == "separate" and self._stack:
-                    self._stack[-1] = (self._stack[-1][0], True)
+                elif kind == "separate" and self._stack and not self._stack[-1][1]:
+                    navigation = bool(_NAV_FIELD.match("".join(self._stack[-1][0])))
+                    self._stack[-1] = (self._stack[-1][0], navigation)
+                    self._open_results += navigation
                 elif kind == "end" and self._stack:
-                    self._stack.pop()
+                    self._open_results -= self._stack.pop()[1]
             elif tag == "instrText":
-                if self._stack and not self._stack[-1][1]:
+                if self._stack and len(self._stack[-1][0]) < MAX_INSTRUCTION_PIECES:
                     self._stack[-1][0].append(child.text or "")
             elif tag == "t":
-                if (child.text or "").strip() and (simple_nav or self._in_navigation_result()):
+                if (child.text or "").strip() and (simple_nav or self._open_results > 0):
                     found[0] = True
             elif tag == "fldSimple":
                 self._walk(child, simple_nav or bool(_NAV_FIELD.match(attr(child, "instr") or "")), found)
