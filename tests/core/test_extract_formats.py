@@ -110,7 +110,7 @@ def test_pdf_hyphenation_and_ligatures(tmp_path: Path) -> None:
 def test_docx(tmp_path: Path) -> None:
     r = extract_file(write(tmp_path, "report.docx", make_docx()))
     check_offsets(r)
-    assert [s.heading for s in r.sections] == ["Annual Report", "Budget", "Outlook"]
+    assert [s.heading for s in r.sections] == ["Annual Report", "Budget", "Budget › Outlook"]
     assert "Costs\trose\nsharply." in r.text and "SECRET" not in r.text
     assert "Fruit\tPrice\nApple\t3 €" in r.sections[1].text
     assert r.sections[2].text == "Outlook\nNext year looks bright."
@@ -136,7 +136,7 @@ def test_xlsx_sheets(tmp_path: Path) -> None:
 def test_odt(tmp_path: Path) -> None:
     r = extract_file(write(tmp_path, "letter.odt", make_odt()))
     check_offsets(r)
-    assert [s.heading for s in r.sections] == [None, "Chapter One", "Chapter Two"]
+    assert [s.heading for s in r.sections] == [None, "Chapter One", "Chapter One › Chapter Two"]
     assert "Two  spaces\ttab\nnext line end." in r.text and "FOOTNOTE" not in r.text
     assert "Listed walrus" in r.text
 

@@ -1,4 +1,9 @@
-"""EPUB: chapters in spine order, each read as XHTML; chapter titles become headings."""
+"""EPUB: chapters in spine order, each read as XHTML; chapter titles become headings.
+
+The navigation document (EPUB 3: the manifest item with property ``nav``; EPUB 2: the pages the guide
+names as contents, index or lists of illustrations or tables) is navigation when the spine shows it,
+and so is a ``<nav>`` inside any chapter (see :mod:`.html`). The EPUB 2 ``toc.ncx`` is never a spine
+item and is not read."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from desktop_search.core.extract.html import html_parts
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, Part, assemble
 from desktop_search.core.extract.safezip import SafeZip, local, resolve
 
+NAVIGATION_GUIDE_TYPES = frozenset({"toc", "index", "loi", "lot"})  # EPUB 2 guide: contents, index, lists
 _HTML_TYPES = ("application/xhtml+xml", "text/html", "application/xml", "text/x-oeb1-document")
 
 
@@ -28,15 +34,18 @@ def extract_epub(data: bytes, deadline: Deadline) -> Extracted:
         package = z.xml(opf)
         manifest: dict[str, tuple[str, str]] = {}
         spine: list[str] = []
+        navigation: set[str] = set()  # the navigation document and the guide's contents and index pages
         for el in package.iter():
             tag = local(el.tag)
             if tag == "item" and el.get("id") and el.get("href"):
-                manifest[el.get("id") or ""] = (
-                    resolve(opf, el.get("href") or ""),
-                    el.get("media-type") or "",
-                )
+                href = resolve(opf, el.get("href") or "")
+                manifest[el.get("id") or ""] = (href, el.get("media-type") or "")
+                if "nav" in (el.get("properties") or "").split():
+                    navigation.add(href)
             elif tag == "itemref" and el.get("idref"):
                 spine.append(el.get("idref") or "")
+            elif tag == "reference" and (el.get("type") or "").lower() in NAVIGATION_GUIDE_TYPES:
+                navigation.add(resolve(opf, el.get("href") or ""))
         chapters = [manifest[i][0] for i in spine if i in manifest and manifest[i][1] in _HTML_TYPES]
         if not chapters:  # no usable spine: every XHTML item in manifest order
             chapters = [href for href, media in manifest.values() if media in _HTML_TYPES]
@@ -48,5 +57,7 @@ def extract_epub(data: bytes, deadline: Deadline) -> Extracted:
             chapter_parts, title = html_parts(decode_markup(z.read(chapter)))
             for i, part in enumerate(chapter_parts):
                 heading = part.heading or (title if i == 0 else None)
-                parts.append(Part(part.text, heading=heading))
+                parts.append(
+                    Part(part.text, heading=heading, navigation=part.navigation or chapter in navigation)
+                )
     return assemble(parts, "epub")

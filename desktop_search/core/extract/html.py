@@ -1,4 +1,5 @@
-"""HTML and XHTML: visible text only, block elements as line breaks, a section per h1-h3."""
+"""HTML and XHTML: visible text only, block elements as line breaks, a section per h1-h3 headed by its
+section path; navigation blocks as navigation parts, site chrome dropped (:mod:`.html_blocks`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ import re
 from html.parser import HTMLParser
 
 from desktop_search.core.extract.encoding import decode_markup
+from desktop_search.core.extract.html_blocks import (
+    SECTIONING_TAGS,
+    Block,
+    Kind,
+    block_kind,
+    is_link_dense,
+)
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
+from desktop_search.core.extract.sections import SectionPath, fold_heading_only
 
 
 def _words(text: str) -> list[str]:
@@ -32,31 +41,105 @@ VOID_TAGS = frozenset(
     {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "wbr"}
 )
 _SPACES = re.compile(r"[ \t\r\n\f]+")
+_NOT_LETTERS = re.compile(r"[\W_]+")
+MAX_BLOCKS = 256  # watched blocks open at once; deeper ones are plain text
 
 
 class _TextCollector(HTMLParser):
-    """Collects visible text into parts; a new part starts at each h1-h3."""
+    """Collects visible text into parts; a new part starts at each h1-h3, headed by its section path.
+    Navigation blocks become navigation parts and site chrome is dropped (see :mod:`.html_blocks`)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[Part] = []
         self.title = ""
         self._buf: list[str] = []
+        self._navigation: list[tuple[int, int]] = []  # ranges of _buf that are navigation
+        self._path = SectionPath()
         self._heading: str | None = None
         self._heading_buf: list[str] | None = None
-        self._hidden_depth = 0
+        self._heading_level = 1
         self._hidden_stack: list[str] = []
         self._in_title = False
         self._pre_depth = 0
+        self._blocks: list[Block] = []
+        self._open_tags: dict[str, int] = {}  # tag -> how many open blocks have it
+        self._sectioning = 0  # open blocks that make a header or footer their own, not the page's
+        self._inert = 0  # open navigation or chrome blocks: headings in them start no section
+        self._in_link = False
+        self._chars = self._link_chars = self._links = self._headings = self._flushes = 0
 
     # structure
     def _newline(self) -> None:
         if self._buf and not self._buf[-1].endswith("\n"):
             self._buf.append("\n")
 
+    def _emit(self, start: int, end: int, navigation: bool) -> None:
+        text = "".join(self._buf[start:end])
+        if text.strip():
+            self.parts.append(Part(text, heading=self._heading, navigation=navigation))
+
     def _flush(self) -> None:
-        self.parts.append(Part("".join(self._buf), heading=self._heading))
-        self._buf = []
+        pos = 0
+        for start, end in self._navigation:
+            self._emit(pos, start, False)
+            self._emit(start, end, True)
+            pos = end
+        self._emit(pos, len(self._buf), False)
+        self._buf, self._navigation = [], []
+        self._flushes += 1
+
+    def _add_text(self, text: str) -> None:
+        letters = len(_NOT_LETTERS.sub("", text))
+        self._chars += letters
+        if self._in_link:
+            self._link_chars += letters
+        self._buf.append(text)
+
+    # blocks that may be navigation or chrome
+    def _open_block(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        kind = block_kind(tag, dict(attrs), self._sectioning > 0)
+        if kind is None or len(self._blocks) >= MAX_BLOCKS:
+            return
+        if kind in (Kind.NAVIGATION, Kind.CHROME):
+            self._inert += 1
+        if _is_sectioning(tag, kind):
+            self._sectioning += 1
+        self._open_tags[tag] = self._open_tags.get(tag, 0) + 1
+        counts = (self._flushes, self._chars, self._link_chars, self._links, self._headings)
+        self._blocks.append(Block(tag, kind, len(self._buf), *counts))
+
+    def _close_blocks(self, tag: str) -> None:
+        if not self._open_tags.get(tag):
+            return
+        for depth in range(len(self._blocks) - 1, -1, -1):
+            if self._blocks[depth].tag == tag:
+                while len(self._blocks) > depth:
+                    self._decide(self._blocks.pop())
+                return
+
+    def _decide(self, block: Block) -> None:
+        if block.kind in (Kind.NAVIGATION, Kind.CHROME):
+            self._inert -= 1
+        if _is_sectioning(block.tag, block.kind):
+            self._sectioning -= 1
+        self._open_tags[block.tag] -= 1
+        self._in_link = False
+        if block.flushes != self._flushes:
+            return  # a section began inside it: it is text, and its start is already out
+        has_heading = self._headings > block.headings
+        kept = [r for r in self._navigation if r[0] < block.mark]
+        if block.kind is Kind.CHROME or (block.kind is Kind.PAGE_HEADER and not has_heading):
+            del self._buf[block.mark :]
+            self._navigation = kept
+        elif block.kind is Kind.NAVIGATION or (
+            block.kind is Kind.CANDIDATE
+            and not has_heading
+            and is_link_dense(
+                self._chars - block.chars, self._link_chars - block.link_chars, self._links - block.links
+            )
+        ):
+            self._navigation = [*kept, (block.mark, len(self._buf))]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -64,25 +147,37 @@ class _TextCollector(HTMLParser):
             return
         if tag == "body" and "head" in self._hidden_stack:
             self._hidden_stack.clear()  # an unclosed <head>
-        if tag in HIDDEN_TAGS or (tag in ("div", "span") and ("hidden", None) in attrs):
+        if (
+            tag in HIDDEN_TAGS
+            or (tag in ("div", "span") and ("hidden", None) in attrs)
+            or _is_anchor_mark(tag, attrs)
+        ):
             if tag not in VOID_TAGS:
                 self._hidden_stack.append(tag)
             return
         if self._hidden_stack:
             return
-        if tag in SECTION_TAGS:
+        if tag in HEADING_TAGS:
+            self._headings += 1
+        if tag in SECTION_TAGS and not self._inert:
             self._flush()
             self._heading_buf = []
+            self._heading_level = int(tag[1])
         elif tag in CELL_TAGS and self._buf and not self._buf[-1].endswith(("\n", "\t")):
             self._buf.append("\t")
-        elif tag in BLOCK_TAGS:
+        elif tag in BLOCK_TAGS or tag in HEADING_TAGS:
             self._newline()
+        if tag not in VOID_TAGS:
+            self._open_block(tag, attrs)
         if tag == "pre":
             self._pre_depth += 1
+        elif tag == "a" and dict(attrs).get("href"):
+            self._in_link = True
+            self._links += 1
         elif tag == "img":
             alt = dict(attrs).get("alt")
             if alt and alt.strip():
-                self._buf.append(f" {alt.strip()} ")
+                self._add_text(f" {alt.strip()} ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -99,10 +194,14 @@ class _TextCollector(HTMLParser):
                     pass
             return
         if tag in SECTION_TAGS and self._heading_buf is not None:
-            self._heading = _SPACES.sub(" ", "".join(self._heading_buf)).strip() or None
+            title = "".join(self._heading_buf)
+            self._heading = self._path.enter(self._heading_level, title) if title.strip() else self._heading
             self._heading_buf = None
         if tag == "pre":
             self._pre_depth = max(0, self._pre_depth - 1)
+        elif tag == "a":
+            self._in_link = False
+        self._close_blocks(tag)
         if tag in BLOCK_TAGS or tag in HEADING_TAGS:
             self._newline()
 
@@ -119,11 +218,22 @@ class _TextCollector(HTMLParser):
         if self._heading_buf is not None:
             self._heading_buf.append(data)
         if data:
-            self._buf.append(data)
+            self._add_text(data)
 
     def close(self) -> None:
         super().close()
+        while self._blocks:
+            self._decide(self._blocks.pop())
         self._flush()
+
+
+def _is_sectioning(tag: str, kind: Kind) -> bool:
+    return tag in SECTIONING_TAGS or kind is Kind.SECTIONING
+
+
+def _is_anchor_mark(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    """A heading's permalink mark ("¶" in Sphinx pages), shown only on hover."""
+    return tag == "a" and "headerlink" in (dict(attrs).get("class") or "").split()
 
 
 def html_parts(markup: str) -> tuple[list[Part], str]:
@@ -132,12 +242,13 @@ def html_parts(markup: str) -> tuple[list[Part], str]:
     collector.feed(markup)
     collector.close()
     parts = [
-        Part("\n".join(line.strip() for line in p.text.split("\n")), p.page, p.heading)
+        Part("\n".join(line.strip() for line in p.text.split("\n")), p.page, p.heading, p.navigation)
         for p in collector.parts
     ]
     title = _SPACES.sub(" ", collector.title).strip()
     if title and parts and parts[0].heading is None:
-        parts[0] = Part(parts[0].text, heading=title)
+        parts[0] = Part(parts[0].text, heading=title, navigation=parts[0].navigation)
+    parts = fold_heading_only(parts)
     return parts, title
 
 

@@ -1,4 +1,5 @@
-"""OpenDocument (ODT, ODS, ODP) from content.xml: headings, paragraphs, tables, sheets and slides."""
+"""OpenDocument (ODT, ODS, ODP) from content.xml: headings, paragraphs, tables, sheets and slides; an
+ODT's tables of contents and indexes are navigation."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
 from desktop_search.core.extract.safezip import SafeZip, local
+from desktop_search.core.extract.sections import SectionPath, fold_heading_only
 
 SECTION_LEVEL = 3
 MAX_REPEAT = 50
@@ -13,6 +15,16 @@ _SKIP = frozenset(
     {"tracked-changes", "note-citation", "annotation", "forms", "sequence-decls", "bookmark-ref"}
 )
 _LABELS = {"odt": "ODT", "ods": "ODS", "odp": "ODP"}
+INDEX_TAGS = frozenset(
+    {
+        "table-of-content",
+        "alphabetical-index",
+        "illustration-index",
+        "table-index",
+        "object-index",
+        "user-index",
+    }
+)
 
 
 def _attr(el: ET.Element, name: str) -> str | None:
@@ -68,34 +80,43 @@ def _table_rows(table: ET.Element) -> list[str]:
 
 
 class _TextWalker:
-    """Walks an ODT body: a new part at each heading of level <= 3."""
+    """Walks an ODT body: a new part at each heading of level <= 3 (headed by its section path), and
+    the generated indexes (contents, alphabetical index, lists of figures and tables) as navigation."""
 
     def __init__(self) -> None:
         self.parts: list[Part] = []
+        self.path = SectionPath()
         self.heading: str | None = None
         self.lines: list[str] = []
+        self.navigation = False
 
     def walk(self, el: ET.Element) -> None:
         for child in el:
             tag = local(child.tag)
-            if tag in _SKIP:
+            if tag in _SKIP or tag.endswith("-source"):  # an index's templates are not its text
                 continue
-            if tag == "h":
+            if tag in INDEX_TAGS and not self.navigation:
+                self.flush()
+                self.navigation = True
+                self.walk(child)
+                self.flush()
+                self.navigation = False
+            elif tag == "h":
                 text = _text(child)
                 level = int(_attr(child, "outline-level") or "1")
-                if level <= SECTION_LEVEL and text.strip():
+                if level <= SECTION_LEVEL and text.strip() and not self.navigation:
                     self.flush()
-                    self.heading = text.strip()
+                    self.heading = self.path.enter(level, text)
                 self.lines.append(text)
             elif tag == "p":
                 self.lines.append(_text(child))
             elif tag == "table":
                 self.lines.append("\n".join(_table_rows(child)))
             else:
-                self.walk(child)  # lists, sections, frames, text boxes
+                self.walk(child)  # lists, sections, frames, text boxes, an index's body
 
     def flush(self) -> None:
-        self.parts.append(Part("\n".join(self.lines), heading=self.heading))
+        self.parts.append(Part("\n".join(self.lines), heading=self.heading, navigation=self.navigation))
         self.lines = []
 
 
@@ -131,5 +152,5 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
             walker = _TextWalker()
             walker.walk(doc)
             walker.flush()
-            parts.extend(walker.parts)
+            parts.extend(fold_heading_only(walker.parts))
     return assemble(parts, kind, page_count=page_count)

@@ -1,5 +1,6 @@
-"""Office Open XML: DOCX (paragraphs, headings from styles, tables), PPTX (a section per slide) and
-XLSX (a section per sheet, cells tab-separated). Namespaces are ignored so Strict OOXML reads too."""
+"""Office Open XML: DOCX (paragraphs, headings from styles as section paths, tables, contents and index
+as navigation: :mod:`.docx_structure`), PPTX (a section per slide) and XLSX (a section per sheet, cells
+tab-separated). Namespaces are ignored so Strict OOXML reads too."""
 
 from __future__ import annotations
 
@@ -7,8 +8,16 @@ import re
 from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
+from desktop_search.core.extract.docx_structure import (
+    FieldState,
+    body_blocks,
+    heading_level,
+    is_navigation_style,
+    paragraph_styles,
+)
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, Part, assemble
 from desktop_search.core.extract.safezip import SafeZip, local, resolve
+from desktop_search.core.extract.sections import SectionPath, fold_heading_only
 
 SECTION_LEVEL = 3
 _SKIP = frozenset({"delText", "instrText", "Fallback", "del", "rPh", "moveFrom"})
@@ -71,37 +80,6 @@ def _relationships(z: SafeZip, part: str) -> dict[str, str]:
 # DOCX
 
 
-def _heading_styles(z: SafeZip) -> dict[str, int]:
-    """Style id -> heading level (0 for Title) from word/styles.xml."""
-    levels: dict[str, int] = {}
-    if not z.has("word/styles.xml"):
-        return levels
-    for style in z.xml("word/styles.xml"):
-        if local(style.tag) != "style":
-            continue
-        sid = _attr(style, "styleId") or ""
-        name = next((_attr(c, "val") or "" for c in style if local(c.tag) == "name"), "").lower()
-        for candidate in (name, sid.lower()):
-            if candidate == "title":
-                levels[sid] = 0
-            elif m := re.fullmatch(r"heading\s*(\d)", candidate):
-                levels[sid] = int(m.group(1))
-    return levels
-
-
-def _docx_level(p: ET.Element, styles: dict[str, int]) -> int | None:
-    for ppr in p:
-        if local(ppr.tag) != "pPr":
-            continue
-        for prop in ppr:
-            tag = local(prop.tag)
-            if tag == "pStyle" and (_attr(prop, "val") or "") in styles:
-                return styles[_attr(prop, "val") or ""]
-            if tag == "outlineLvl" and (_attr(prop, "val") or "").isdigit():
-                return int(_attr(prop, "val") or "9") + 1
-    return None
-
-
 def _table_text(tbl: ET.Element) -> str:
     rows: list[str] = []
     for tr in tbl.iter():
@@ -118,38 +96,39 @@ def _table_text(tbl: ET.Element) -> str:
     return "\n".join(rows)
 
 
-def _docx_blocks(el: ET.Element) -> Iterator[ET.Element]:
-    """Paragraphs and tables of the body in order (content controls and insertions opened)."""
-    for child in el:
-        tag = local(child.tag)
-        if tag in ("p", "tbl"):
-            yield child
-        elif tag in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
-            yield from _docx_blocks(child)
-
-
 def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
     with SafeZip(data, "DOCX", deadline) as z:
-        styles = _heading_styles(z)
+        styles = paragraph_styles(z)
         root = z.xml("word/document.xml")
         body = next((c for c in root if local(c.tag) == "body"), None)
         if body is None:
             raise ExtractionFailed("The DOCX file is damaged (no document body).")
         parts: list[Part] = []
+        path = SectionPath()
         heading: str | None = None
+        navigation = False
+        fields = FieldState()
         lines: list[str] = []
-        for block in _docx_blocks(body):
+        for block, in_contents in body_blocks(body):
+            level = None
             if local(block.tag) == "tbl":
-                lines.append(_table_text(block))
-                continue
-            text = _paragraph_text(block)
-            level = _docx_level(block, styles)
-            if level is not None and level <= SECTION_LEVEL and text.strip():
-                parts.append(Part("\n".join(lines), heading=heading))
-                lines, heading = [], text.strip()
+                text, block_nav = _table_text(block), in_contents
+            else:
+                text = _paragraph_text(block)
+                in_field = fields.paragraph_is_navigation(block)
+                block_nav = in_contents or in_field or is_navigation_style(block, styles)
+                level = None if block_nav else heading_level(block, styles)
+            if not text.strip():
+                block_nav = navigation  # an empty paragraph changes nothing
+            starts_section = level is not None and level <= SECTION_LEVEL and bool(text.strip())
+            if starts_section or block_nav != navigation:
+                parts.append(Part("\n".join(lines), heading=heading, navigation=navigation))
+                lines, navigation = [], block_nav
+                if starts_section and level is not None:
+                    heading = path.enter(level, text)
             lines.append(text)
-        parts.append(Part("\n".join(lines), heading=heading))
-    return assemble(parts, "docx")
+        parts.append(Part("\n".join(lines), heading=heading, navigation=navigation))
+    return assemble(fold_heading_only(parts), "docx")
 
 
 # PPTX

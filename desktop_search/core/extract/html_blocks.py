@@ -1,0 +1,81 @@
+"""Which blocks of an HTML page are navigation, which are site chrome, and which are text.
+
+* **Navigation** (kept as a navigation part: listed and keyword-searchable, never ranked above real
+  text, like a PDF's contents pages): ``<nav>``; ARIA ``role="navigation"``, ``doc-toc`` or
+  ``doc-index``; ``epub:type`` toc, landmarks, page-list, index, loi or lot; a block classed ``toc``,
+  ``nav``, ``navheader`` ... (DocBook's and Texinfo's navigation bars and menus); and a list, table
+  or ``<div>`` without headings whose text is mostly links (at least two): a contents list, a
+  menu, an index, a "Next / Previous / Up" bar.
+* **Site chrome** (dropped): the page's ``<footer>`` and ``role="contentinfo"`` (copyright lines,
+  "Created using ..."), ``role="banner"``, and the page's ``<header>`` when it holds no heading (logo,
+  "skip to content"). Like a PDF's running footers they repeat on every page of a site and say
+  nothing a search should find; a ``<header>`` with the page's title in it is kept as text. "Of the
+  page" means not inside ``<article>``, ``<aside>``, ``<main>``, ``<nav>`` or ``<section>``, whose
+  own header and footer belong to their text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+SECTIONING_TAGS = frozenset({"article", "aside", "main", "nav", "section"})
+DENSITY_TAGS = frozenset({"div", "ul", "ol", "dl", "table", "menu"})
+WATCHED_TAGS = SECTIONING_TAGS | DENSITY_TAGS | {"header", "footer"}
+NAVIGATION_CLASSES = frozenset(
+    {"toc", "nav", "navbar", "navigation", "navheader", "navfooter", "breadcrumb", "breadcrumbs", "menu"}
+)
+NAVIGATION_ROLES = frozenset({"navigation", "doc-toc", "doc-index"})
+CHROME_ROLES = frozenset({"contentinfo", "banner"})
+NAVIGATION_EPUB_TYPES = frozenset({"toc", "landmarks", "page-list", "index", "loi", "lot"})
+MIN_LINKS = 2
+LINK_SHARE = 0.7  # of a block's letters and digits inside links
+
+
+class Kind(Enum):
+    NAVIGATION = "navigation"  # always navigation
+    CHROME = "chrome"  # always dropped
+    PAGE_HEADER = "page header"  # dropped unless it holds a heading
+    SECTIONING = "sectioning"  # text; its header and footer are its own
+    CANDIDATE = "candidate"  # navigation when link-dense and without headings
+
+
+@dataclass
+class Block:
+    """An open element that may turn out to be navigation or chrome; counters are the collector's
+    running totals when it opened."""
+
+    tag: str
+    kind: Kind
+    mark: int  # where its text begins in the collector's buffer
+    flushes: int
+    chars: int
+    link_chars: int
+    links: int
+    headings: int
+
+
+def _tokens(attrs: dict[str, str | None], name: str) -> set[str]:
+    return set((attrs.get(name) or "").lower().split())
+
+
+def block_kind(tag: str, attrs: dict[str, str | None], inside_sectioning: bool) -> Kind | None:
+    """The kind of block ``tag`` opens, or None when it is not one to watch."""
+    if tag not in WATCHED_TAGS and "role" not in attrs and "epub:type" not in attrs:
+        return None
+    roles = _tokens(attrs, "role")
+    if tag == "nav" or roles & NAVIGATION_ROLES or _tokens(attrs, "epub:type") & NAVIGATION_EPUB_TYPES:
+        return Kind.NAVIGATION
+    if roles & CHROME_ROLES or (tag == "footer" and not inside_sectioning):
+        return Kind.CHROME
+    if tag == "header" and not inside_sectioning:
+        return Kind.PAGE_HEADER
+    if tag in SECTIONING_TAGS or roles & {"main", "article"}:
+        return Kind.SECTIONING
+    if tag in DENSITY_TAGS:
+        return Kind.NAVIGATION if _tokens(attrs, "class") & NAVIGATION_CLASSES else Kind.CANDIDATE
+    return None
+
+
+def is_link_dense(chars: int, link_chars: int, links: int) -> bool:
+    return links >= MIN_LINKS and chars > 0 and link_chars >= LINK_SHARE * chars

@@ -1,0 +1,68 @@
+"""The heading a passage travels with in a structured document (DOCX, ODT, HTML, EPUB): a short path
+of the section it is in, its chapter (the outermost heading open) and its own section, the way PDF
+passages name theirs ("Packaging › 3.2 Main packages"); a document title heads only the text before
+the first chapter."""
+
+from __future__ import annotations
+
+from desktop_search.core.extract.results import Part
+
+SEPARATOR = " › "  # as in pdf_headings
+MAX_TITLE_CHARS = 100
+
+
+def short_title(title: str) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+
+
+class SectionPath:
+    """The headings open at the current point of a document, fed in reading order."""
+
+    def __init__(self) -> None:
+        self._open: list[tuple[int, str]] = []  # (level, title); level 0 is a document title
+
+    def enter(self, level: int, title: str) -> str | None:
+        """A heading of ``level`` begins a section; returns the new section's heading path."""
+        title = short_title(title)
+        if title:
+            self._open = [(lvl, t) for lvl, t in self._open if lvl < level] + [(level, title)]
+        return self.heading
+
+    @property
+    def heading(self) -> str | None:
+        chapters = [t for lvl, t in self._open if lvl > 0] or [t for _, t in self._open]
+        if not chapters:
+            return None
+        return chapters[0] if len(chapters) == 1 else f"{chapters[0]}{SEPARATOR}{chapters[-1]}"
+
+
+def fold_heading_only(parts: list[Part]) -> list[Part]:
+    """Parts where a part that holds nothing but its own heading line (a chapter title followed at once
+    by its first section, or the title of a section that is all contents list or index) opens the next
+    part instead of standing alone as a passage with no text."""
+    parts = [part for part in parts if part.text.strip()]
+    out: list[Part] = []
+    carry = ""
+    for i, part in enumerate(parts):
+        text = carry + part.text
+        carry = ""
+        lines = [line for line in text.split("\n") if line.strip()]
+        following = parts[i + 1] if i + 1 < len(parts) else None
+        if (
+            len(lines) == 1
+            and part.heading
+            and part.heading.endswith(short_title(lines[0]))
+            and not part.navigation
+            and following is not None
+            and following.page == part.page
+            and (not following.navigation or _section_ends_after(parts, i + 1, part.heading))
+        ):
+            carry = lines[0].strip() + "\n"
+            continue
+        out.append(Part(text, part.page, part.heading, part.navigation))
+    return out
+
+
+def _section_ends_after(parts: list[Part], index: int, heading: str | None) -> bool:
+    return index + 1 >= len(parts) or parts[index + 1].heading != heading

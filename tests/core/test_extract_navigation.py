@@ -1,0 +1,160 @@
+"""Contents, indexes and site navigation of long documents other than PDF become navigation parts;
+site chrome is dropped; real text is untouched and carries its section path as heading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.extract import Extracted, extract_file
+from desktop_search.core.extract.html import html_parts
+from desktop_search.core.extract.sections import SectionPath
+from tests.core.extract_samples import check_offsets, write
+from tests.core.navigation_samples import (
+    CHAPTERS,
+    INDEX_TERMS,
+    SECTIONS,
+    make_docx_manual,
+    make_epub_manual,
+    make_odt_manual,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SECTION_PATHS = [f"{chapter} › {title}" for chapter, sections in CHAPTERS for title, _ in sections]
+
+
+def _navigation(r: Extracted) -> list[str]:
+    return [s.text for s in r.sections if s.navigation]
+
+
+def _text(r: Extracted) -> str:
+    return "\n".join(s.text for s in r.sections if not s.navigation)
+
+
+def _check_manual(r: Extracted, *, has_index: bool = True) -> None:
+    """The contents (and the index) are navigation and nothing else is; every section is text, whole,
+    under its chapter › section heading."""
+    check_offsets(r)
+    navigation = _navigation(r)
+    assert len(navigation) == (2 if has_index else 1)
+    assert all(title in navigation[0] for title, _ in SECTIONS)
+    assert all(body not in navigation[0] for _, body in SECTIONS)
+    if has_index:
+        assert navigation[1].split("\n") == ["Index", *INDEX_TERMS]  # the index under its title
+    text = _text(r)
+    for (title, body), path in zip(SECTIONS, SECTION_PATHS, strict=True):
+        [section] = [s for s in r.sections if body in s.text]
+        assert not section.navigation and section.heading == path
+        first = title == next(t for c, sections in CHAPTERS for t, _ in sections[:1] if path.startswith(c))
+        assert section.text == (f"{path.split(' › ')[0]}\n" if first else "") + f"{title}\n{body}"
+    assert "oxalic acid, 3" not in text
+
+
+def test_section_path_names_chapter_and_section() -> None:
+    path = SectionPath()
+    assert path.enter(0, "Handbook") == "Handbook"
+    assert path.enter(1, "1 Setting up") == "1 Setting up"
+    assert path.enter(2, "1.1 Placing") == "1 Setting up › 1.1 Placing"
+    assert path.enter(3, "1.1.1 Height") == "1 Setting up › 1.1.1 Height"
+    assert path.enter(2, "1.2 Buying") == "1 Setting up › 1.2 Buying"
+    assert path.enter(1, "2  Seasons\n") == "2 Seasons"
+
+
+@pytest.mark.parametrize("toc", ["field", "styles", "control"])
+def test_docx_contents_and_index_are_navigation(tmp_path: Path, toc: str) -> None:
+    r = extract_file(write(tmp_path, "manual.docx", make_docx_manual(toc)))
+    _check_manual(r)
+    assert r.sections[0].text.startswith("The Hobby Beekeeper's Handbook")
+    assert ("Contents" in _navigation(r)[0]) == (toc != "field")  # a typed title outside the field is text
+
+
+def test_odt_table_of_content_and_alphabetical_index_are_navigation(tmp_path: Path) -> None:
+    r = extract_file(write(tmp_path, "manual.odt", make_odt_manual()))
+    _check_manual(r)
+    assert _navigation(r)[0].startswith("Contents\n1 Setting up\t1")  # the index title, not its template
+
+
+@pytest.mark.parametrize("version", [3, 2])
+def test_epub_navigation_document_is_navigation(tmp_path: Path, version: int) -> None:
+    r = extract_file(write(tmp_path, "manual.epub", make_epub_manual(version)))
+    _check_manual(r, has_index=False)
+    assert r.sections[0].navigation and r.sections[0].heading == "Contents"
+    assert "navLabel" not in r.text and r.text.count("Placing the hive") == 2  # toc.ncx is not read
+
+
+def _parts(body: str) -> list[tuple[bool, str | None, str]]:
+    parts, _title = html_parts(f"<html><head><title>Page</title></head><body>{body}</body></html>")
+    return [(p.navigation, p.heading, p.text.strip()) for p in parts if p.text.strip()]
+
+
+def test_html_nav_and_aria_navigation_are_navigation_parts() -> None:
+    parts = _parts(
+        '<nav><h2>Site</h2><a href="/">Home</a></nav><h1>Bees</h1><p>Bees make honey.</p>'
+        '<div role="navigation"><a href="a">Prev</a></div><p>They sting.</p>'
+    )
+    assert parts == [
+        (True, "Page", "Site\nHome"),
+        (False, "Bees", "Bees\nBees make honey."),
+        (True, "Bees", "Prev"),
+        (False, "Bees", "They sting."),
+    ]
+
+
+def test_html_page_footer_and_banner_are_dropped_but_article_footers_kept() -> None:
+    parts = _parts(
+        '<header><img src="logo.png" alt="Logo"><a href="#main">Skip to content</a></header>'
+        '<div role="banner">Acme Corp</div><main><article><header><h1>Bees</h1></header>'
+        "<p>Bees make honey.</p><footer>Written by Ann.</footer></article></main>"
+        '<footer>© 2024 Acme</footer><div class="footer" role="contentinfo">Created using Sphinx</div>'
+    )
+    assert parts == [(False, "Bees", "Bees\nBees make honey.\nWritten by Ann.")]
+
+
+def test_html_page_header_with_the_title_is_text() -> None:
+    parts = _parts('<header id="title-block-header"><h1 class="title">Bees</h1></header><p>Honey.</p>')
+    assert parts == [(False, "Bees", "Bees\nHoney.")]
+
+
+def test_html_link_dense_blocks_are_navigation_and_prose_with_links_is_not() -> None:
+    prose = (
+        '<p>Bees <a href="x">make honey</a> from nectar, which they collect from flowers and store in '
+        'wax cells; read more about <a href="y">pollination</a> and the <a href="z">waggle dance</a>.</p>'
+    )
+    items = "".join(f'<li><a href="{t}">{t}</a></li>' for t in ("Hives", "Feeding", "Mites"))
+    menu = f"<ul>{items}</ul>"
+    texinfo_bar = (
+        '<div class="header"><p>Next: <a href="n">Types</a>, Up: <a href="u">Using libffi</a></p></div>'
+    )
+    parts = _parts(f"<h1>Bees</h1>{texinfo_bar}{prose}{menu}<h2>Hives</h2><p>Wood.</p>")
+    assert [(nav, text.split("\n")[0]) for nav, _, text in parts] == [
+        (False, "Bees"),
+        (True, "Next: Types, Up: Using libffi"),
+        (False, "Bees make honey from nectar, which they collect from flowers and store in wax cells;"
+         " read more about pollination and the waggle dance."),
+        (True, "Hives"),
+        (False, "Hives"),
+    ]  # fmt: skip
+    assert parts[-1][1] == "Bees › Hives"
+
+
+def test_html_link_list_under_its_own_heading_is_navigation_with_its_title() -> None:
+    parts = _parts('<div><h1>Links</h1><ul><li><a href="a">A</a></li><li><a href="b">B</a></li></ul></div>')
+    assert parts == [(True, "Links", "Links\nA\nB")]
+
+
+def test_real_sphinx_page(tmp_path: Path) -> None:
+    """The Debian Python Policy as Sphinx writes it: two navigation bars and a contents sidebar
+    (role="navigation"), a footer (role="contentinfo") and the whole text in sections."""
+    r = extract_file(DATA / "python-policy.html")
+    check_offsets(r)
+    navigation = _navigation(r)
+    sidebar = next(n for n in navigation if n.startswith("Table of Contents"))
+    assert "4.2. Wheels" in sidebar and "3.6. Module Path" in sidebar
+    assert all(len(n) < 1500 for n in navigation) and len(navigation) == 4
+    assert "Created using" not in r.text and "¶" not in r.text
+    [wheels] = [s for s in r.sections if s.text.startswith("4.2. Wheels")]
+    assert not wheels.navigation and wheels.heading == "Contents › 4.2. Wheels"
+    assert "PEP 427 defines a built-package format called “wheels”" in wheels.text
+    text = _text(r)
+    assert len(text) > 35000 and "Programs Embedding Python" in text  # all of it: only the footer left
