@@ -23,7 +23,7 @@ Metrics: hit@1, hit@5 and MRR@10 of a gold page. A grouped row counts as a hit w
 (its best passage, or a passage shown inline under it) is gold.
 
     python benchmarks/realdocs.py             # fetch the PDFs (apt-get download) once, index, evaluate
-    python benchmarks/realdocs.py --pdfs DIR  # PDFs already on disk (the file names in the question set)
+    python benchmarks/realdocs.py --pdfs DIR  # take the question set's PDFs from DIR instead
     python benchmarks/realdocs.py --rebuild   # index again (after a change of extraction or chunking)
     python benchmarks/realdocs.py --show 5    # also print the top hits of 5 cross-language questions
 """
@@ -263,8 +263,11 @@ def main(argv: list[str] | None = None) -> int:
         questions = [q for q in questions if q["lang"] == args.lang]
     wanted = {name for editions in documents.values() for name in editions.values()}
     docs = args.cache / "docs"
-    if args.pdfs is not None:
-        docs = args.pdfs
+    if args.pdfs is not None:  # only the question set's PDFs are indexed, whatever else the folder holds
+        docs.mkdir(parents=True, exist_ok=True)
+        for name in wanted:
+            if not (docs / name).exists():
+                shutil.copy2(args.pdfs / name, docs / name)
     else:
         fetch_pdfs(docs, wanted)
     embedder = real_embedder()
