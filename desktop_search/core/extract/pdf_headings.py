@@ -16,8 +16,8 @@ import re
 from collections.abc import Sequence
 
 from desktop_search.core.extract.pdf_outline import OutlineEntry
+from desktop_search.core.extract.sections import SEPARATOR
 
-SEPARATOR = " › "
 MAX_TITLE_CHARS = 100
 _QUOTES = "'’‘`´\"”“„«»"
 _NUMBER_PREFIX = r"(?:(?:\d+|[A-Z])(?:\.\d+)*\.?\s*)?"

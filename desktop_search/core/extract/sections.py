@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from desktop_search.core.extract.results import Part
 
-SEPARATOR = " › "  # as in pdf_headings
+SEPARATOR = " › "  # between a chapter and its section in a heading path, for every format
 MAX_TITLE_CHARS = 100
 
 
