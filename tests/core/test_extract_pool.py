@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,3 +125,29 @@ def test_importing_extraction_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_time_limit_counts_processor_time_not_a_busy_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_search.core.extract import results
+
+    deadline = results.Deadline(0.2)
+    time.sleep(0.4)  # waiting (another program has the processor) uses none of the budget
+    deadline.check()
+    end = time.thread_time() + 1.0
+    with pytest.raises(ExtractionFailed):
+        while time.thread_time() < end:  # working does
+            deadline.check()
+    monkeypatch.setattr(results, "WALL_FACTOR", 2.0)
+    stalled = results.Deadline(0.1)
+    time.sleep(0.25)  # a stalled read is stopped at WALL_FACTOR times the limit
+    with pytest.raises(ExtractionFailed):
+        stalled.check()
+
+
+def test_a_workers_processor_time_is_read_from_outside() -> None:
+    from desktop_search.core.extract.cpu_time import process_cpu_seconds
+
+    used = process_cpu_seconds(os.getpid())
+    if used is None:
+        pytest.skip("this OS does not tell a process's processor time from outside")
+    assert 0.0 < used <= time.process_time() + 0.05

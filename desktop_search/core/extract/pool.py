@@ -21,14 +21,22 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from desktop_search.core.extract import kinds
+from desktop_search.core.extract.cpu_time import process_cpu_seconds
 from desktop_search.core.extract.dispatch import custom_kind, extract_file
 from desktop_search.core.extract.reading import DEFAULT_MAX_BYTES, PathLike, file_size, read_head
-from desktop_search.core.extract.results import Extracted, ExtractionFailed, FileSkipped, timeout_reason
+from desktop_search.core.extract.results import (
+    WALL_FACTOR,
+    Extracted,
+    ExtractionFailed,
+    FileSkipped,
+    timeout_reason,
+)
 from desktop_search.core.extract.worker import worker_main
 
 ISOLATE_ABOVE_BYTES = 4 * 2**20
 START_TIMEOUT_S = 120.0
 CRASH_REASON = "The extractor crashed on this file; the file may be damaged."
+_POLL_S = 0.25  # how often a waiting call checks the worker's processor time
 
 
 class _Worker:
@@ -147,11 +155,21 @@ class ExtractorPool:
             self._slots.put(worker)
 
     def _ask(self, worker: _Worker, path: bytes, max_bytes: int, timeout_s: float) -> tuple[str, Any]:
-        grace = 1.0 + 0.1 * timeout_s  # the worker's own deadline usually answers first
+        """Send one file and wait for the answer; a worker past its limit (processor time where the OS
+        tells it, else wall time) is reported as a timeout. The worker's own deadline usually answers first.
+        """
+        grace = 1.0 + 0.1 * timeout_s
         try:
             worker.conn.send((path, max_bytes, timeout_s))
-            if not worker.conn.poll(timeout_s + grace):
-                return "timeout", timeout_reason(timeout_s)
+            wall_end = time.monotonic() + WALL_FACTOR * timeout_s + grace
+            cpu_start = process_cpu_seconds(worker.pid)
+            while not worker.conn.poll(_POLL_S):
+                cpu_now = process_cpu_seconds(worker.pid) if cpu_start is not None else None
+                over_cpu = (
+                    cpu_now is not None and cpu_start is not None and cpu_now - cpu_start > timeout_s + grace
+                )
+                if over_cpu or time.monotonic() > wall_end:
+                    return "timeout", timeout_reason(timeout_s)
             return worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             return "crash", CRASH_REASON

@@ -56,15 +56,24 @@ class Part:
     navigation: bool = False
 
 
+WALL_FACTOR = 5.0  # wall time allowed per second of the processor-time limit (a busy machine is slow)
+
+
 class Deadline:
-    """A cooperative time limit: long extractors call :meth:`check` between pages or members."""
+    """A cooperative time limit: long extractors call :meth:`check` between pages or members.
+
+    It counts the extracting thread's processor time, so a busy machine does not use up a file's
+    budget (see :mod:`~desktop_search.core.extract.cpu_time`); wall time stops a file only at
+    :data:`WALL_FACTOR` times the limit (an extractor waiting on a stalled disk).
+    """
 
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
-        self._end = time.monotonic() + timeout_s
+        self._cpu_end = time.thread_time() + timeout_s
+        self._wall_end = time.monotonic() + WALL_FACTOR * timeout_s
 
     def check(self) -> None:
-        if time.monotonic() > self._end:
+        if time.thread_time() > self._cpu_end or time.monotonic() > self._wall_end:
             raise ExtractionFailed(timeout_reason(self.timeout_s))
 
 
