@@ -26,6 +26,12 @@ Metrics: hit@1, hit@5 and MRR@10 of a gold page. A grouped row counts as a hit w
     python benchmarks/realdocs.py --pdfs DIR  # take the question set's PDFs from DIR instead
     python benchmarks/realdocs.py --rebuild   # index again (after a change of extraction or chunking)
     python benchmarks/realdocs.py --show 5    # also print the top hits of 5 cross-language questions
+    python benchmarks/realdocs.py --tune code_factor=1  # a search parameter changed for this run
+
+Besides the metrics it counts the failure classes of the product's top 5 (passages, not the
+baseline's pages): ``toc`` (dot leaders or lines of page numbers), ``code`` (most lines code or
+markup) and ``header`` (the PDF's running header left in the passage), as top-1 counts and shares
+of the top-5 rows.
 """
 
 from __future__ import annotations
@@ -33,12 +39,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +74,7 @@ class Row:
 
     file: str
     pages: tuple[int, ...]
+    texts: tuple[str, ...] = ()  # the passages shown (the product's systems only)
 
 
 # -- the corpus ------------------------------------------------------------------------------------
@@ -121,8 +129,9 @@ def product_rows(engine, query: str, grouped: bool, mode: str = "hybrid") -> lis
     hits = engine.search(query, k=FETCH_K if not grouped else 20, grouped=grouped, mode=mode)
     rows = []
     for hit in hits:
-        pages = [hit.page] + ([m.page for m in hit.inline] if hasattr(hit, "inline") else [])
-        rows.append(Row(Path(hit.path).name, tuple(p for p in pages if p is not None)))
+        shown = [hit, *getattr(hit, "inline", ())]
+        pages = tuple(m.page for m in shown if m.page is not None)
+        rows.append(Row(Path(hit.path).name, pages, tuple(m.text for m in shown)))
     return rows
 
 
@@ -173,6 +182,62 @@ class PageBaseline:
         return rows
 
 
+# -- failure classes -------------------------------------------------------------------------------
+
+CODE_SYMBOLS = set("{}[]()<>=;|\\/$#_~^*`'\"")
+CODE_LINE = re.compile(
+    r"^\s*(?:[$#%>] |\\[A-Za-z@]+|</?[A-Za-z!?]|[{}]|\w[\w.-]*=\S)|[;{}]\s*$|\\[A-Za-z@]+[{\[]"
+)
+
+
+def running_headers(docs: Path, cache: Path) -> dict[str, str]:
+    """Each PDF's running header as a template: its pages' most common first line, whitespace
+    removed and digit runs as ``#`` (e.g. ``AutoMultipleChoice#/#``); kept when on half the pages."""
+    saved = cache / "headers.json"
+    if saved.exists():
+        return json.loads(saved.read_text(encoding="utf-8"))
+    from pypdf import PdfReader
+
+    headers = {}
+    for pdf in sorted(docs.glob("*.pdf")):
+        firsts = Counter()
+        pages = PdfReader(str(pdf)).pages
+        for page in pages:
+            lines = [ln for ln in (page.extract_text() or "").splitlines() if ln.strip()]
+            if lines:
+                firsts[squeeze(lines[0])] += 1
+        template, count = firsts.most_common(1)[0] if firsts else ("", 0)
+        if count >= len(pages) / 2 and "#" in template:
+            headers[pdf.name] = template
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(headers, ensure_ascii=False), encoding="utf-8")
+    return headers
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def failure_classes(text: str, header: str | None) -> set[str]:
+    """What makes a passage a likely wrong answer: ``toc`` (dot leaders or a list of page numbers),
+    ``code`` (most lines are code or markup), ``header`` (a running header left in its text)."""
+    found = set()
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    numbered = sum(1 for ln in lines if re.search(r"\d+\s*$", ln))
+    if len(re.findall(r"(?:\.\s?){5,}", text)) >= 2 or (len(lines) >= 4 and numbered >= 0.6 * len(lines)):
+        found.add("toc")
+    code_lines = 0
+    for ln in lines:
+        visible = ln.replace(" ", "")
+        dense = visible and sum(ch in CODE_SYMBOLS for ch in visible) >= 0.2 * len(visible)
+        code_lines += bool(CODE_LINE.search(ln) or dense)
+    if lines and code_lines >= 0.5 * len(lines):
+        found.add("code")
+    if header and header in squeeze(text):
+        found.add("header")
+    return found
+
+
 # -- scoring ---------------------------------------------------------------------------------------
 
 
@@ -209,9 +274,14 @@ def summarise(ranks: list[int | None]) -> dict[str, float]:
 
 
 def evaluate(
-    systems: dict[str, Callable[[str], list[Row]]], questions: list[dict], documents, show: int
-) -> dict:
+    systems: dict[str, Callable[[str], list[Row]]],
+    questions: list[dict],
+    documents,
+    show: int,
+    headers: dict[str, str],
+) -> tuple[dict, dict]:
     ranks: dict[tuple[str, str, str], list[int | None]] = defaultdict(list)  # (system, scenario, lang)
+    classes: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (system, scenario): counts
     shown = 0
     for question in questions:
         results = {name: run(question["question"]) for name, run in systems.items()}
@@ -220,13 +290,37 @@ def evaluate(
                 rank = first_gold_rank(rows, hidden, gold)
                 ranks[(name, scenario, question["lang"])].append(rank)
                 ranks[(name, scenario, "all")].append(rank)
+                count_classes(classes[(name, scenario)], rows, hidden, headers)
             if scenario == "cross" and shown < show:
                 shown += 1
                 print_top(question, results["product grouped"], hidden, gold)
     report: dict = {}
     for (name, scenario, lang), values in sorted(ranks.items()):
         report.setdefault(name, {}).setdefault(scenario, {})[lang] = summarise(values)
-    return report
+    failures: dict = {}
+    for (name, scenario), counts in sorted(classes.items()):
+        if counts["top5"]:
+            failures.setdefault(name, {})[scenario] = {
+                **{f"{c}@1": counts[f"{c}@1"] for c in ("toc", "code", "header")},
+                **{f"{c}@5": round(counts[f"{c}@5"] / counts["top5"], 3) for c in ("toc", "code", "header")},
+                "questions": counts["questions"],
+            }
+    return report, failures
+
+
+def count_classes(counts: Counter, rows: list[Row], hidden: set[str], headers: dict[str, str]) -> None:
+    """Add a ranked list's failure classes: top-1 counts and top-5 shares (rows with passage text)."""
+    shown = [r for r in rows if r.file not in hidden][:5]
+    if not shown or not shown[0].texts:
+        return
+    counts["questions"] += 1
+    for rank, row in enumerate(shown, 1):
+        found = failure_classes(row.texts[0], headers.get(row.file))
+        counts["top5"] += 1
+        for c in found:
+            counts[f"{c}@5"] += 1
+            if rank == 1:
+                counts[f"{c}@1"] += 1
 
 
 def print_top(question: dict, rows: list[Row], hidden: set[str], gold: dict[str, set[int]]) -> None:
@@ -248,6 +342,16 @@ def print_table(report: dict) -> None:
                 )
 
 
+def print_failures(failures: dict) -> None:
+    print("\nfailure classes: top-1 counts, share of top-5 rows (toc, code, running header)")
+    for name, by_scenario in failures.items():
+        for scenario, m in by_scenario.items():
+            print(
+                f"{name:<18} {scenario:<6} n={m['questions']:>3}  toc {m['toc@1']:>2} {m['toc@5']:.2f}"
+                f"  code {m['code@1']:>2} {m['code@5']:.2f}  header {m['header@1']:>2} {m['header@5']:.2f}"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pdfs", type=Path, default=None, help="folder with the manuals' PDFs")
@@ -256,6 +360,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=0, help="print top hits of N cross-language questions")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--lang", default=None, help="only questions in this language")
+    parser.add_argument(
+        "--tune", default="", help="search parameters for this run, e.g. code_factor=1 (Engine.tune_search)"
+    )
     args = parser.parse_args(argv)
 
     documents, questions = load_questions()
@@ -272,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
         fetch_pdfs(docs, wanted)
     embedder = real_embedder()
     engine = build_product(args.cache, docs, embedder, args.rebuild)
+    if args.tune:
+        engine.tune_search(**{k: float(v) for k, v in (kv.split("=") for kv in args.tune.split(","))})
     baseline = PageBaseline(docs, embedder, args.cache / "baseline")
     systems: dict[str, Callable[[str], list[Row]]] = {
         "product grouped": lambda q: product_rows(engine, q, grouped=True),
@@ -280,12 +389,14 @@ def main(argv: list[str] | None = None) -> int:
         "page grouped": lambda q: baseline.rows(q, grouped=True),
         "page flat": lambda q: baseline.rows(q, grouped=False),
     }
-    report = evaluate(systems, questions, documents, args.show)
+    headers = running_headers(docs, args.cache / "baseline")
+    report, failures = evaluate(systems, questions, documents, args.show, headers)
     engine.close()
     if args.json:
-        print(json.dumps(report, indent=1))
+        print(json.dumps({"metrics": report, "failure_classes": failures}, indent=1))
     else:
         print_table(report)
+        print_failures(failures)
     return 0
 
 

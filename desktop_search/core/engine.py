@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[IndexProgress], None]
 # settings whose change alters what is indexed or how it is cut: a rescan follows
-FUSION_PARAMETERS = ("dense_weight", "keyword_weight", "rrf_k", "coverage_power")
+FUSION_PARAMETERS = ("dense_weight", "keyword_weight", "rrf_k", "coverage_power", "code_factor")
 RESCAN_FIELDS = frozenset({"chunk_tokens", "chunk_overlap_tokens", "exclusions", "include_hidden"})
 
 
@@ -370,7 +370,7 @@ class Engine:
 
     def tune_search(self, **params: float) -> None:
         """Set rank-fusion parameters for this session only (benchmarks and experiments; nothing is
-        saved): ``dense_weight``, ``keyword_weight``, ``rrf_k``, ``coverage_power``."""
+        saved): ``dense_weight``, ``keyword_weight``, ``rrf_k``, ``coverage_power``, ``code_factor``."""
         unknown = set(params) - set(FUSION_PARAMETERS)
         if unknown:
             raise ValueError(f"unknown fusion parameters: {', '.join(sorted(unknown))}")

@@ -19,6 +19,7 @@ import numpy as np
 
 from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import SearchFilters, SearchHit, Span
+from desktop_search.core.search.code_passages import UNMATCHED_CODE_FACTOR, demote_unmatched_code
 from desktop_search.core.search.filters import chroma_where, normalise
 from desktop_search.core.search.fusion import (
     COVERAGE_POWER,
@@ -91,6 +92,7 @@ class Searcher:
         unavailable_folders: Callable[[], Sequence[str]] = lambda: (),
         rrf_k: float = RRF_K,
         coverage_power: float = COVERAGE_POWER,
+        code_factor: float = UNMATCHED_CODE_FACTOR,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -98,6 +100,7 @@ class Searcher:
         self.keyword_weight = keyword_weight
         self.rrf_k = rrf_k
         self.coverage_power = coverage_power
+        self.code_factor = code_factor
         self._unavailable = unavailable_folders
         self.keywords = KeywordSearch(store.ledger)
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-leg")
@@ -173,6 +176,8 @@ class Searcher:
         ranked = fuse(
             live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power, stray_power
         )
+        if mode == "hybrid":
+            ranked = demote_unmatched_code(ranked, rows, self.code_factor)
         ranked = demote_navigation(ranked, rows)
         shown = _shown(ranked, rows, k, grouped)
         scale = self.match_scale() if qvec is not None else RAW_COSINE
