@@ -50,8 +50,11 @@ def test_overlap_repeats_the_tail_of_the_previous_chunk(counter: HashEmbedder) -
         text, [Sec(0, len(text))]
     )
     assert len(chunks) > 3
-    overlaps = [a.end > b.start for a, b in itertools.pairwise(chunks)]
-    assert sum(overlaps) >= len(overlaps) - 1
+    sizes = counter.count_tokens([c.text for c in chunks])
+    pairs = list(itertools.pairwise(zip(chunks, sizes, strict=True)))
+    # a chunk with room for a sentence of the previous one's end starts with it
+    roomy = [(a, b) for (a, _), (b, n) in pairs if n <= 80 + 2 - 15]
+    assert roomy and all(a.end > b.start for a, b in roomy)
     assert all(b.start > a.start for a, b in itertools.pairwise(chunks))  # always advances
 
 
@@ -96,3 +99,52 @@ def test_real_tokenizer_keeps_chunks_under_512_tokens(real_embedder) -> None:
     assert max(counts) <= 512 - 8
     assert min(counts) > 20
     assert sum(1 for n in counts if n >= 150) >= len(counts) // 2
+
+
+def _sentences(n: int, seed: int = 0) -> list[str]:
+    words = ["alpha", "beta", "gamma", "delta", "river", "stone", "light", "paper", "cloud", "metal"]
+    return [
+        " ".join(words[(i * 7 + j * 3 + seed) % len(words)] + str(i) for j in range(8 + (i * 5) % 9)) + "."
+        for i in range(n)
+    ]
+
+
+def _layouts() -> list[str]:
+    """Short paragraphs, and long paragraphs of many sentences."""
+    short = "\n\n".join(" ".join(_sentences(300)[k : k + 3]) for k in range(0, 300, 3))
+    long = "\n\n".join(" ".join(_sentences(300)[k : k + 40]) for k in range(0, 300, 40))
+    return [short, long]
+
+
+_INSERTED = (
+    "An inserted sentence about something new that the writer added later, long enough to move what"
+    " follows it by a few words. "
+)
+
+
+@pytest.mark.parametrize("layout", [0, 1])
+def test_an_insertion_near_the_top_moves_only_the_chunks_around_it(
+    counter: HashEmbedder, layout: int
+) -> None:
+    text = _layouts()[layout]
+    chunker = Chunker(counter.count_tokens, target_tokens=120, overlap_tokens=20)
+    before = [c.text for c in chunker.chunk(text, [Sec(0, len(text))])]
+    edited = _INSERTED + text
+    after = [c.text for c in chunker.chunk(edited, [Sec(0, len(edited))])]
+    assert len(before) > 20
+    assert len(set(after) - set(before)) <= 3  # passages that need embedding (greedy packing: all 34)
+    # a sentence inserted in the middle too
+    middle = text.index(". ", len(text) // 2) + 2
+    edited = text[:middle] + _INSERTED + text[middle:]
+    after = [c.text for c in chunker.chunk(edited, [Sec(0, len(edited))])]
+    assert len(set(after) - set(before)) <= 3
+
+
+def test_cuts_prefer_paragraph_breaks(counter: HashEmbedder) -> None:
+    text = "\n\n".join(" ".join(_sentences(200, seed=p)[p * 4 : p * 4 + 4]) for p in range(40))
+    chunks = Chunker(counter.count_tokens, target_tokens=150, overlap_tokens=0).chunk(
+        text, [Sec(0, len(text))]
+    )
+    ends = [c.end for c in chunks[:-1]]
+    at_paragraph = [text[e : e + 2] == "\n\n" for e in ends]
+    assert len(ends) > 5 and all(at_paragraph)

@@ -45,7 +45,9 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "code": 1,
     }
 )
-CHUNKING_VERSION = 1
+# Chunking 2: content-defined cuts (index.chunking.content_cuts): an edit re-cuts only the passages near it,
+#    so re-indexing an edited file re-embeds a few passages (the rest come from the vector cache).
+CHUNKING_VERSION = 2
 
 
 def extractor_version(kind: str) -> int:

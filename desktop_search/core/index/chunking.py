@@ -1,24 +1,36 @@
 """Cutting extracted text into passages the model can embed whole.
 
-Chunks are about ``target_tokens`` long (counted by the active model's tokenizer), overlap by about
-``overlap_tokens``, end at paragraph or sentence boundaries where possible, never exceed the model's
-maximum length, and never span two pages or two headings. Each keeps its character offsets in the
-extracted text, its page, its heading and whether it is navigation (a table of contents or an index).
+Chunks are at most ``target_tokens`` long (counted by the active model's tokenizer), begin with up
+to ``overlap_tokens`` of the previous chunk's end where the target leaves room, end at paragraph or
+sentence boundaries where possible, never exceed the model's maximum length, and never span two
+pages or two headings. Each keeps its character offsets in the extracted text, its page, its heading
+and whether it is navigation (a table of contents or an index).
+
+Where to cut is content-defined (:func:`content_cuts`): a boundary is chosen by the text within a
+window around it, never by a running count from the top of the document, so inserting a sentence
+changes only the passages near it and every other passage is embedded once (the vector cache,
+:mod:`desktop_search.core.store.vector_cache`, finds their texts again).
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？;:])\s+|(?<=[。！？])|\n")
+_SENTENCE_MARKS = frozenset(".!?。！？;:")
 _SPACE = re.compile(r"\s+")
 SPECIAL_TOKENS = 2  # <s> and </s> in every count
 PROMPT_RESERVE = 8  # room for "passage: " and safety
+LIMIT_SHARE = 1.0  # the longest piece, as a share of the target
+WINDOW_SHARE = 0.6  # a cut's window (each side), as a share of the longest piece
+_NEIGHBOURHOOD = 48  # characters on each side of a boundary that decide its score
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,90 @@ def _word_windows(text: str, start: int, end: int, approx_chars: int) -> list[tu
     return windows
 
 
+def _segments(units: Sequence[_Unit]) -> Iterator[list[_Unit]]:
+    """Runs of neighbouring units with the same place: a chunk never spans two."""
+    for _place, run in itertools.groupby(units, key=lambda u: u.place):
+        yield list(run)
+
+
+def _score(text: str, left: _Unit, right: _Unit) -> float:
+    """How good a cut between two neighbouring units is, from the text around it alone.
+
+    A paragraph break scores 2, a sentence end or line break 1, a cut inside a sentence 0; a fraction
+    in [0, 1) hashed from the characters on both sides settles the choice among equals, arbitrarily
+    but the same way every time the same text comes by.
+    """
+    gap = text[left.end : right.start]
+    if _PARAGRAPH.search(gap):
+        kind = 2
+    elif "\n" in gap or text[left.end - 1 : left.end] in _SENTENCE_MARKS:
+        kind = 1
+    else:
+        kind = 0
+    around = text[max(left.start, left.end - _NEIGHBOURHOOD) : left.end]
+    around += "\x00" + text[right.start : min(right.end, right.start + _NEIGHBOURHOOD)]
+    digest = hashlib.blake2b(around.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return kind + int.from_bytes(digest, "big") / 2**64
+
+
+def content_cuts(text: str, units: Sequence[_Unit], limit: int, window: int) -> list[int]:
+    """Where to cut a run of units (``i``: after unit ``i``) so pieces stay under ``limit`` tokens.
+
+    Content-defined, so an edit moves only the cuts near it: a boundary is cut when it scores
+    (:func:`_score`) above every other boundary within ``window`` tokens on either side, and is at
+    least ``window`` tokens from both ends of the run. Pieces are then at least ``window`` tokens
+    long. A piece still over ``limit`` is split at its best boundary, again and again; that choice
+    looks only inside the piece, between two cuts that do not depend on anything outside it.
+    """
+    total = sum(u.tokens for u in units)
+    if len(units) < 2 or total <= limit:
+        return []
+    ends = list(itertools.accumulate(u.tokens for u in units))[:-1]  # tokens before each boundary
+    scores = [_score(text, a, b) for a, b in itertools.pairwise(units)]
+    eligible = [window <= pos <= total - window for pos in ends]
+    cuts = [i for i in range(len(ends)) if eligible[i] and _best_near(i, ends, scores, eligible, window)]
+    bounds = [-1, *cuts, len(units) - 1]
+    final: list[int] = []
+    for a, b in itertools.pairwise(bounds):
+        final.extend(_split_long(units, scores, a, b, limit, window // 2))
+        if b < len(units) - 1:
+            final.append(b)
+    return final
+
+
+def _best_near(i: int, ends: list[int], scores: list[float], eligible: list[bool], window: int) -> bool:
+    """True if boundary ``i`` scores above every other eligible boundary within ``window`` tokens."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(ends) and abs(ends[j] - ends[i]) <= window:
+            if eligible[j] and scores[j] >= scores[i]:
+                return False
+            j += step
+    return True
+
+
+def _split_long(
+    units: Sequence[_Unit], scores: list[float], a: int, b: int, limit: int, least: int
+) -> list[int]:
+    """Cuts inside the piece of units ``a+1 .. b`` until no part is over ``limit`` tokens: at the best
+    boundary that leaves two parts of ``least`` to ``limit`` tokens, else at least ``least`` on both
+    sides, else anywhere."""
+    inner = list(range(a + 1, b))  # boundaries inside the piece
+    sizes = [u.tokens for u in units[a + 1 : b + 1]]
+    total = sum(sizes)
+    if total <= limit or not inner:
+        return []
+    before = list(itertools.accumulate(sizes))  # tokens up to and including each unit of the piece
+    roomy = [k for k in inner if least <= before[k - a - 1] <= total - least]
+    halves = [k for k in roomy if total - limit <= before[k - a - 1] <= limit]  # two parts will do
+    best = max(halves or roomy or inner, key=lambda k: scores[k])
+    return [
+        *_split_long(units, scores, a, best, limit, least),
+        best,
+        *_split_long(units, scores, best, b, limit, least),
+    ]
+
+
 class Chunker:
     """Token-aware chunker for one model."""
 
@@ -140,41 +236,58 @@ class Chunker:
         units.sort(key=lambda u: u.start)
         return units
 
-    # -- packing ---------------------------------------------------------------------------------
+    # -- cutting ---------------------------------------------------------------------------------
 
     def chunk(self, text: str, sections: Sequence[object]) -> list[Chunk]:
         """Chunk an extracted document (``sections`` carry start, end, page and heading)."""
         units = self._units(text, sections)
         chunks: list[Chunk] = []
-        i = 0
-        while i < len(units):
-            first = units[i]
-            total = first.tokens
-            j = i + 1
-            while j < len(units):
-                nxt = units[j]
-                if nxt.place != first.place or total + nxt.tokens > self.target_tokens:
-                    break
-                total += nxt.tokens
-                j += 1
-            start, end = first.start, units[j - 1].end
-            where = first.place
-            chunks.append(
-                Chunk(len(chunks), text[start:end], start, end, where.page, where.heading, where.navigation)
-            )
-            if j >= len(units):
-                break
-            # step back over trailing units worth up to overlap_tokens, always advancing
-            back, k = 0, j
-            while (
-                k - 1 > i
-                and units[k - 1].place == units[j].place
-                and back + units[k - 1].tokens <= self.overlap_tokens
-            ):
-                back += units[k - 1].tokens
-                k -= 1
-            i = k
+        for segment in _segments(units):
+            previous: list[_Unit] = []
+            for piece in self._pieces(text, segment):
+                lead = self._overlap(previous, self.target_tokens - sum(u.tokens for u in piece))
+                first, last = (lead or piece)[0], piece[-1]
+                where = first.place
+                chunks.append(
+                    Chunk(
+                        len(chunks),
+                        text[first.start : last.end],
+                        first.start,
+                        last.end,
+                        where.page,
+                        where.heading,
+                        where.navigation,
+                    )
+                )
+                previous = piece
         return self._enforce_max(chunks)
+
+    def _overlap(self, previous: list[_Unit], room: int) -> list[_Unit]:
+        """The trailing units of the previous piece worth up to ``overlap_tokens`` and ``room`` (what the
+        piece leaves of the target), never all of it."""
+        budget = min(self.overlap_tokens, room)
+        taken, total = 0, 0
+        while taken + 1 < len(previous) and total + previous[-1 - taken].tokens <= budget:
+            total += previous[-1 - taken].tokens
+            taken += 1
+        return previous[len(previous) - taken :] if taken else []
+
+    def _pieces(self, text: str, units: list[_Unit]) -> list[list[_Unit]]:
+        """Cut one place's units where :func:`content_cuts` says; each piece becomes a chunk."""
+        cuts = content_cuts(text, units, self.piece_limit, self.window_tokens)
+        bounds = [0, *(i + 1 for i in cuts), len(units)]
+        return [units[a:b] for a, b in itertools.pairwise(bounds)]
+
+    @property
+    def piece_limit(self) -> int:
+        """The longest piece (before its overlap) that is not split further."""
+        return max(1, int(self.target_tokens * LIMIT_SHARE))
+
+    @property
+    def window_tokens(self) -> int:
+        """How far (in tokens) a cut looks for a better cut on either side: pieces are at least this
+        long, and about twice as long on average."""
+        return max(1, int(self.piece_limit * WINDOW_SHARE))
 
     def _enforce_max(self, chunks: list[Chunk]) -> list[Chunk]:
         """Recount whole chunks (token counts are not additive at joins) and split any that are too long."""

@@ -31,6 +31,7 @@ import numpy as np
 from desktop_search.core.errors import Cancelled
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
 from desktop_search.core.extract.reading import os_error_reason
+from desktop_search.core.index.cached_embedding import embed_with_cache
 from desktop_search.core.index.chunking import Chunker
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.outdated import is_outdated, same_build, stamped, update_message
@@ -41,6 +42,7 @@ from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, P
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id, display
 from desktop_search.core.store.store import Store
+from desktop_search.core.store.vector_cache import text_key
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +135,17 @@ class Indexer:
                 raise Cancelled
         except Cancelled:
             return counter.report(Phase.CANCELLED, force=True)
+        finally:
+            self._collect_garbage(counter)
         return counter.report(Phase.DONE, force=True)
+
+    def _collect_garbage(self, counter: RunProgress) -> None:
+        """Drop the cached vectors of passages that are gone (a failure only costs disk space)."""
+        log.info("%d passages embedded, %d reused", counter.chunks_done - counter.reused, counter.reused)
+        try:
+            self.store.vector_cache.collect_garbage()
+        except Exception:
+            log.exception("dropping unused cached vectors failed")
 
     @property
     def model_name(self) -> str:
@@ -246,6 +258,7 @@ class Indexer:
                 ext,
                 found.mtime,
                 c.navigation,
+                text_key(embedding_text(c.text, c.heading)),  # the vector cache's key
             )
             for c in chunks
         ]
@@ -366,10 +379,13 @@ class Indexer:
             for start in range(0, len(texts), step):
                 if start:
                     control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
-                part = self.embedder.embed_documents(texts[start : start + step])
+                part, reused = embed_with_cache(
+                    self.embedder, texts[start : start + step], self.store.vector_cache
+                )
                 parts.append(part)
                 embedded += len(part)
                 counter.chunks_done += len(part)
+                counter.reused += reused
                 counter.report()
         finally:
             vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)

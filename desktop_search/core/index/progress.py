@@ -28,6 +28,7 @@ class RunProgress:
         self.interval_s = interval_s
         self.files_done = 0
         self.chunks_done = 0
+        self.reused = 0  # of chunks_done: vectors the cache had, no encoder time
         self.failed = 0
         self.current = ""
         self.message = ""  # shown while indexing or paused: what the current file's work is about

@@ -36,6 +36,7 @@ class ChunkRow:
     ext: str = ""
     mtime: float = 0.0
     navigation: bool = False  # a table of contents or an index: never ranked above real text
+    text_hash: str = ""  # the vector cache's key of the text embedded for it ('' when unknown)
 
 
 def _record(row: sqlite3.Row) -> FileRecord:
@@ -69,6 +70,7 @@ def _chunk(row: sqlite3.Row) -> ChunkRow:
         ext=row["ext"],
         mtime=row["mtime"],
         navigation=bool(row["navigation"]),
+        text_hash=row["text_hash"],
     )
 
 
@@ -216,7 +218,7 @@ class Ledger:
             conn.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
             conn.executemany(
                 "INSERT INTO chunks(chunk_id, path, number, page, start, end, heading, text, ext, mtime,"
-                " navigation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " navigation, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         c.chunk_id,
@@ -230,6 +232,7 @@ class Ledger:
                         c.ext,
                         c.mtime,
                         int(c.navigation),
+                        c.text_hash,
                     )
                     for c in chunks
                 ],

@@ -1,7 +1,8 @@
 """The ledger's SQLite schema: tables, the FTS5 keyword index and its triggers, and migrations.
 
 ``files`` holds one row per known file (its status and why), ``chunks`` each passage's text and
-origin, ``chunks_fts`` the keyword index over them (kept in step by triggers), ``meta`` small
+origin, ``chunks_fts`` the keyword index over them (kept in step by triggers), ``vector_cache`` every
+embedded text's vector once (see :mod:`desktop_search.core.store.vector_cache`), ``meta`` small
 key-value state. :func:`create_or_migrate` brings any database file up to :data:`SCHEMA_VERSION`.
 """
 
@@ -11,11 +12,13 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
 # Version 3: chunks.navigation marks table-of-contents and index passages (older rows read as text).
 # Version 4: files.kind, extractor_version, chunking_version: what built a file's passages (older rows
 # read as kind '' and version 1, "before versions existed"; see extract.versions).
+# Version 5: vector_cache (a vector per embedded text) and chunks.text_hash, the cache key a passage was
+# embedded under (older rows read as '': they name no cache entry).
 FTS_VERSION = 2  # the schema version that last changed the keyword index's tokenizer
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -51,9 +54,16 @@ CREATE TABLE IF NOT EXISTS chunks (
     text TEXT NOT NULL,
     ext TEXT NOT NULL DEFAULT '',
     mtime REAL NOT NULL DEFAULT 0,
-    navigation INTEGER NOT NULL DEFAULT 0
+    navigation INTEGER NOT NULL DEFAULT 0,
+    text_hash TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
+CREATE TABLE IF NOT EXISTS vector_cache (
+    model TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model, text_hash)
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
     INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.rowid, new.text, coalesce(new.heading, ''));
 END;
@@ -89,7 +99,7 @@ def create_or_migrate(
 
 # Columns added after version 2, by table, with their definitions (the default is what older rows read).
 _ADDED_COLUMNS = {
-    "chunks": {"navigation": "INTEGER NOT NULL DEFAULT 0"},
+    "chunks": {"navigation": "INTEGER NOT NULL DEFAULT 0", "text_hash": "TEXT NOT NULL DEFAULT ''"},
     "files": {
         "kind": "TEXT NOT NULL DEFAULT ''",
         "extractor_version": "INTEGER NOT NULL DEFAULT 1",

@@ -27,6 +27,7 @@ import numpy as np
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.store.ledger import ChunkRow, Ledger
 from desktop_search.core.store.pathkeys import chunk_id, parent_dirs
+from desktop_search.core.store.vector_cache import VectorCache
 from desktop_search.core.store.vectors import VectorMeta, VectorStore
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class Store:
         self.index_dir = index_dir
         self.model_name = model_name
         self.ledger = Ledger(index_dir / "ledger.sqlite3")
+        self.vector_cache = VectorCache(self.ledger, model_name)  # each text embedded once
         self._vectors: VectorStore | None = None
         self._vectors_lock = threading.Lock()
         self._write_lock = threading.RLock()
@@ -170,17 +172,20 @@ class Store:
             self.ledger.replace_file(
                 replace(new, status=FileStatus.INDEXED, chunk_count=len(new_chunks), reason=""), new_chunks
             )
-            self.remove_files([old.path])
+            self.remove_files([old.path], collect=False)
             return True
 
-    def remove_files(self, paths: Sequence[str]) -> None:
-        """Forget files entirely: vectors first, then rows."""
+    def remove_files(self, paths: Sequence[str], collect: bool = True) -> None:
+        """Forget files entirely: vectors first, then rows; then the cached vectors no passage uses
+        (unless ``collect`` is false: a rename keeps its passages)."""
         if not paths:
             return
         with self._write_lock:
             # by path, not by the ledger's ids: also catches vectors written just before a crash
             self.vectors.delete_paths(paths)
             self.ledger.delete_files(paths)
+            if collect:
+                self.vector_cache.collect_garbage()
 
     def clear_chunks(self, record: FileRecord) -> None:
         """Drop a file's chunks but keep its ledger row (e.g. it now fails or is skipped)."""
