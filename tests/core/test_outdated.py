@@ -16,7 +16,9 @@ from desktop_search.core.index.scanner import DiskFile, ScanPlan
 from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
 
 
-def _record(path: str, kind: str = "", version: int = 1, chunking: int = 1, **kw) -> FileRecord:
+def _record(
+    path: str, kind: str = "", version: int = 1, chunking: int = versions.CHUNKING_VERSION, **kw
+) -> FileRecord:
     status = kw.pop("status", FileStatus.INDEXED)
     return FileRecord(
         path, "/docs", status, 10, 1.0, kind=kind, extractor_version=version, chunking_version=chunking, **kw
@@ -36,6 +38,11 @@ def test_a_pdf_from_before_versions_is_outdated_a_text_file_is_not() -> None:
     assert not is_outdated(_record("/docs/notes.txt"))
     assert not is_outdated(_record("/docs/main.py"))
     assert not is_outdated(_record("/docs/manual.pdf", "pdf", versions.extractor_version("pdf")))
+
+
+def test_passages_cut_by_an_older_chunker_are_outdated() -> None:
+    assert versions.CHUNKING_VERSION > 1  # content-defined boundaries
+    assert is_outdated(_record("/docs/notes.txt", chunking=1))
 
 
 def test_only_indexed_files_are_outdated() -> None:
@@ -64,7 +71,7 @@ def test_an_older_chunker_outdates_every_kind(monkeypatch: pytest.MonkeyPatch) -
 def test_stamps_name_the_kind_and_versions_and_renames_keep_their_source_stamp() -> None:
     built = stamped(_record("/docs/a.pdf"), "pdf")
     assert (built.kind, built.extractor_version) == ("pdf", versions.extractor_version("pdf"))
-    old = _record("/docs/old.pdf", "pdf", 1)
+    old = _record("/docs/old.pdf", "pdf", 1, 1)
     moved = same_build(_record("/docs/new.pdf", "", 7, 7), old)
     assert (moved.kind, moved.extractor_version, moved.chunking_version) == ("pdf", 1, 1)
 

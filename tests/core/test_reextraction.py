@@ -60,14 +60,19 @@ def _texts(engine: Engine, record: FileRecord) -> list[str]:
 
 
 def _age(ledger: Ledger, *names: str) -> None:
-    """Make the ledger say these files were built before versions existed (an upgraded user's index)."""
+    """Make the ledger say these files were built by the extractors of before versions existed (an
+    upgraded user's index; the chunker is left current, these tests are about the extractors)."""
     with ledger.transaction() as tx:
         for row in tx.execute("SELECT path FROM files").fetchall():
             if os.path.basename(from_key(row[0])) in names:
-                tx.execute(
-                    "UPDATE files SET kind = '', extractor_version = 1, chunking_version = 1 WHERE path = ?",
-                    (row[0],),
-                )
+                tx.execute("UPDATE files SET kind = '', extractor_version = 1 WHERE path = ?", (row[0],))
+
+
+def _forget_cached_vectors(engine: Engine) -> None:
+    """Empty the vector cache, so a file that is redone shows in what gets embedded (an unchanged text
+    would otherwise take its cached vector, rightly)."""
+    with engine.store.ledger.transaction() as tx:
+        tx.execute("DELETE FROM vector_cache")
 
 
 @pytest.fixture
@@ -82,6 +87,7 @@ def indexed(tmp_path: Path):
     assert all(r.status == FileStatus.INDEXED for r in rows.values())
     assert (rows["glaciers.pdf"].kind, rows["glaciers.pdf"].extractor_version) == ("pdf", PDF)
     assert (rows["guide.md"].kind, rows["notes.txt"].kind) == ("markdown", "text")
+    _forget_cached_vectors(engine)
     embedder.texts.clear()
     try:
         yield engine, embedder, docs
@@ -198,6 +204,7 @@ def test_a_crash_between_vectors_and_ledger_never_records_the_new_version(
     assert _texts(engine, row) == old_texts
 
     monkeypatch.setattr(ledger, "replace_file", real_replace)
+    _forget_cached_vectors(engine)  # else the redone file takes the vectors the crashed run cached
     embedder.texts.clear()
     engine.index()  # the run mark is still set: check and repair, then redo the still-outdated file
     row = ledger.get(reefs)
