@@ -150,9 +150,30 @@ def test_non_latin_phrases_and_exclusions() -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["", " ", '"', '""', "-", '-"', "in:", "type:", ":", "after:", '""""', "-\"\"", "\x00type:pdf", "\ud800 x",
-     'in:"', "a" * 5000 + " type:pdf", "TYPE:PDF", "-type:pdf", "type:pdf:pdf", "after:0000", "after:9999-99"],
-)  # fmt: skip
+    [
+        "",
+        " ",
+        '"',
+        '""',
+        "-",
+        '-"',
+        "in:",
+        "type:",
+        ":",
+        "after:",
+        '""""',
+        '-""',
+        "\x00type:pdf",
+        "\ud800 x",
+        'in:"',
+        "a" * 5000 + " type:pdf",
+        "TYPE:PDF",
+        "-type:pdf",
+        "type:pdf:pdf",
+        "after:0000",
+        "after:9999-99",
+    ],
+)
 def test_nothing_raises(query: str) -> None:
     p = parse_query(query)
     assert isinstance(p.text, str)
