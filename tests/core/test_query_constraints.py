@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import pytest
 
 from desktop_search.core import RELEVANCE_FLOOR, SearchFilters, SearchHit, sort_hits, split_weak
@@ -94,19 +93,18 @@ def _hit(path: str, text: str, strength: float | None = 0.5, modified: float = 0
 
 
 def test_near_identical_passages_fold_with_their_count() -> None:
+    report = "The heat pump in the north wing costs 4,000 EUR a year to run, twice the estimate of 2022."
     hits = [
-        _hit("/v3.docx", "The pump costs 4,000 EUR."),
-        _hit("/other.txt", "Something else entirely."),
-        _hit("/v2.docx", "the pump  costs 4.000 eur"),  # same words once folded
-        _hit("/v1.docx", "A nearly identical sentence"),
+        _hit("/v3.docx", report),
+        _hit("/other.txt", "Something else entirely, about the garden and its tomatoes and the bees."),
+        _hit("/v2.docx", report.upper().replace(",", ".")),  # the same words once folded
+        _hit("/v1.docx", report.replace("twice", "three times")),  # a word changed
+        _hit("/short.txt", "The heat pump costs"),  # too short to call a copy
     ]
-    vec = {h.chunk_id: np.eye(4, dtype=np.float32)[i] for i, h in enumerate(hits)}
-    vec["/v1.docx#0"] = vec["/v3.docx#0"] * 0.99 + vec["/other.txt#0"] * 0.05
-    vec["/v1.docx#0"] /= np.linalg.norm(vec["/v1.docx#0"])
-    folded = fold_similar(hits, lambda ids: {i: vec[i] for i in ids})
-    assert [h.path for h in folded] == ["/v3.docx", "/other.txt"]
+    folded = fold_similar(hits)
+    assert [h.path for h in folded] == ["/v3.docx", "/other.txt", "/short.txt"]
     assert [s.path for s in folded[0].similar] == ["/v2.docx", "/v1.docx"]
-    assert [h.rank for h in folded] == [1, 2]
+    assert [h.rank for h in folded] == [1, 2, 3]
     same_file = fold_similar([*hits[:2], replace(hits[0], chunk_id="x")])  # one file's passages never fold
     assert [h.path for h in same_file] == ["/v3.docx", "/other.txt", "/v3.docx"]
 

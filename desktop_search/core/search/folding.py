@@ -3,27 +3,26 @@
 - :func:`fold_duplicates`: files whose content hash is the same (one document copied into two folders)
   keep only the best-ranked copy's passages; the copy's paths go to its ``duplicates``.
 - :func:`fold_similar`: a file whose best passage is near-identical to a better file's best passage
-  (the same paragraph in five versions of a report) is folded under it, in its ``similar``. Near-identical
-  means the same text once case, accents, punctuation and spacing are folded, or a cosine of at least
-  :data:`SIMILAR_COSINE` between the stored vectors.
+  (the same paragraph in five versions of a report) is folded under it, in its ``similar``.
+  Near-identical is decided on the text, not the vectors (whose cosines bunch up between passages on
+  one topic): the same words once case, accents and punctuation are folded, or at least
+  :data:`SIMILAR_OVERLAP` of the shorter passage's distinct words in the other, with both at least
+  :data:`MIN_WORDS` distinct words long and neither more than twice the other.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-
-import numpy as np
 
 from desktop_search.core.records import SearchHit
 from desktop_search.core.search.fusion import Candidate
 from desktop_search.core.search.highlight import fold
 from desktop_search.core.store.ledger import ChunkRow
 
-# e5-small cosines between two different passages on one topic rarely pass 0.95; copies with a few words
-# changed, or cut at another boundary, stay above 0.97
-SIMILAR_COSINE = 0.97
+SIMILAR_OVERLAP = 0.9  # a copy with a word or two changed in twenty still folds
+MIN_WORDS = 8  # short passages ("Introduction", a title) are alike by chance, not copies
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -52,24 +51,18 @@ def normalised_text(text: str) -> str:
     return _NON_WORD.sub(" ", fold(text)).strip()
 
 
-def fold_similar(
-    hits: Sequence[SearchHit], vectors: Callable[[list[str]], dict[str, np.ndarray]] | None = None
-) -> list[SearchHit]:
+def fold_similar(hits: Sequence[SearchHit]) -> list[SearchHit]:
     """File heads (best first) with near-identical later heads folded into the first, in ``similar``;
     the heads left are re-ranked 1..n."""
     if len(hits) < 2:
         return list(hits)
-    vecs: dict[str, np.ndarray] = {}
-    if vectors is not None:
-        try:
-            vecs = vectors([h.chunk_id for h in hits])
-        except Exception:  # folding is a nicety; a vector hiccup leaves the list as it is
-            vecs = {}
-    texts = [normalised_text(h.text) for h in hits]
+    words = [frozenset(normalised_text(h.text).split()) for h in hits]
     kept: list[int] = []
     folded: dict[int, list[SearchHit]] = {}
     for i, hit in enumerate(hits):
-        home = next((j for j in kept if _near(hits[j], hit, texts[j], texts[i], vecs)), None)
+        home = next(
+            (j for j in kept if hits[j].path != hit.path and near_identical(words[j], words[i])), None
+        )
         if home is None:
             kept.append(i)
         else:
@@ -80,12 +73,11 @@ def fold_similar(
     ]
 
 
-def _near(a: SearchHit, b: SearchHit, text_a: str, text_b: str, vecs: dict[str, np.ndarray]) -> bool:
-    if a.path == b.path:
+def near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two passages' distinct words say they are copies of one text (see the module's description)."""
+    small, large = sorted((len(a), len(b)))
+    if small == 0 or (a == b):
+        return small > 0
+    if small < MIN_WORDS or large > 2 * small:
         return False
-    if text_a and text_a == text_b:
-        return True
-    va, vb = vecs.get(a.chunk_id), vecs.get(b.chunk_id)
-    return (
-        va is not None and vb is not None and va.shape == vb.shape and float(np.dot(va, vb)) >= SIMILAR_COSINE
-    )
+    return len(a & b) >= SIMILAR_OVERLAP * small

@@ -194,7 +194,7 @@ class Searcher:
         if not grouped:
             return hits[:k]
         heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in group_by_file(hits, k)]
-        return fold_similar(heads, self.store.vectors.get_vectors if qvec is not None else None)
+        return fold_similar(heads)
 
     def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
         try:
