@@ -45,7 +45,7 @@ TYPE_FAMILIES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 _TYPE_ALIASES = {
-    "word": "doc", "docs": "doc", "document": "doc", "odf": "doc", "txt": "text", "markdown": "md",
+    "word": "doc", "docs": "doc", "document": "doc", "odf": "doc", "markdown": "md",
     "htm": "html", "web": "html", "email": "mail", "eml": "mail", "img": "image", "photo": "image",
     "xls": "sheet", "spreadsheet": "sheet", "ppt": "slides", "presentation": "slides", "ebook": "epub",
 }  # fmt: skip
