@@ -137,7 +137,11 @@ def also_in(hit: SearchHit) -> str:
     """The line under a file that has identical copies or near-identical passages folded into it."""
     parts = []
     if hit.duplicates:
-        parts.append("also in: " + ", ".join(display(path) for path in hit.duplicates))
+        name = split_path(hit.path)[0]
+        # a copy with the same name is told by its folder; one renamed, by its whole path
+        places = [folder if copy == name else display(path) for path in hit.duplicates for copy, folder in
+                  (split_path(path),)]  # fmt: skip
+        parts.append("also in: " + ", ".join(places))
     if hit.similar:
         names = ", ".join(split_path(s.path)[0] for s in hit.similar)
         parts.append(f"+{len(hit.similar)} similar ({names})")
