@@ -115,6 +115,8 @@ def print_table(title: str, tally: Tally) -> None:
     if tally.unrelated_top:
         counts += f" ({len(tally.unrelated_top)} from the unrelated manual)"
     print(f"\n{title}: {counts}")
+    lowest = ", ".join(f"{v:.3f}" for v in sorted(tally.relevant)[:5])
+    print(f"lowest strengths of relevant results: {lowest}")
     head = f"{'floor':>6}  {'relevant hidden':>15}  {'irrelevant top-10 hidden':>24}"
     print(head + ("  unrelated-file top-10 hidden" if tally.unrelated_top else ""))
     for floor in FLOORS:
