@@ -66,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--mode", choices=("hybrid", "dense", "keyword"), default="hybrid")
     p.add_argument("--flat", action="store_true", help="every passage, not one entry per file")
+    p.add_argument(
+        "--min-strength",
+        type=float,
+        default=None,
+        metavar="S",
+        help="leave out results whose match strength (0..1) is below S (the window and quick search use "
+        "0.45, the measured relevance floor); default: keep all",
+    )
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="date: newest first")
 
     p = sub.add_parser("status", help="what the index holds")
     _data_dir_option(p)
@@ -270,6 +279,9 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 
     return {
         "path": display(hit.path),
+        "duplicates": [display(path) for path in hit.duplicates],
+        "similar": [{"path": display(s.path), "page": s.page, "chunk_id": s.chunk_id} for s in hit.similar],
+        "modified": hit.modified,
         "page": hit.page,
         "score": round(float(hit.score), 6),
         "similarity": None if hit.similarity is None else round(float(hit.similarity), 6),
@@ -313,18 +325,27 @@ def _print_hits(query: str, hits: list[Any]) -> None:
             print(f"       ↳ {where} {round(passage.display_score * 100)}%  {cut}")
         if hit.more:
             print(f"       + {len(hit.more)} more from this file")
+        if hit.duplicates:
+            print(f"       also in: {', '.join(display(path) for path in hit.duplicates)}")
+        if hit.similar:
+            print(f"       +{len(hit.similar)} similar: {', '.join(display(s.path) for s in hit.similar)}")
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
     if not args.query and not args.queries:
         print("desktop-search: give a QUERY or --queries FILE", file=sys.stderr)
         return 2
+    from desktop_search.core import parse_query, sort_hits, split_weak
+
     engine = _open_engine()
     try:
         filters = _filters(args)
 
-        def run(text: str) -> list[Any]:
-            return engine.search(text, k=args.k, filters=filters, grouped=not args.flat, mode=args.mode)
+        def run(text: str, query_filters: Any = filters) -> list[Any]:
+            hits = engine.search(text, k=args.k, filters=query_filters, grouped=not args.flat, mode=args.mode)
+            if args.min_strength is not None:
+                hits = split_weak(hits, args.min_strength)[0]
+            return sort_hits(hits, args.sort)
 
         if args.queries:
             with open(args.queries, encoding="utf-8") as fh:
@@ -351,12 +372,15 @@ def _cmd_search(args: argparse.Namespace) -> int:
                         _print_hits(text, hits)
                     sys.stdout.flush()
             return 0
-        hits = run(args.query)
+        # one typed query reads its operators as the window does; batch queries (benchmarks) are plain text
+        parsed = parse_query(args.query, engine.folders)
+        hits = run(parsed.text, parsed.filters(filters))
         if args.json:
-            print(
-                json.dumps({"query": args.query, "results": [_hit_json(h) for h in hits]}, ensure_ascii=False)
-            )
+            answer = {"query": args.query, "messages": list(parsed.messages)}
+            print(json.dumps({**answer, "results": [_hit_json(h) for h in hits]}, ensure_ascii=False))
         else:
+            for message in parsed.messages:
+                print(f"desktop-search: {message}", file=sys.stderr)
             _print_hits(args.query, hits)
         return 0
     finally:

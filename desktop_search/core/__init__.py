@@ -31,6 +31,14 @@ if TYPE_CHECKING:
         Span,
     )
     from desktop_search.core.search.highlight import Highlighter, query_terms
+    from desktop_search.core.search.query_syntax import (
+        TYPE_FAMILIES,
+        Operator,
+        ParsedQuery,
+        parse_query,
+        without_operator,
+    )
+    from desktop_search.core.search.result_order import RELEVANCE_FLOOR, SORTS, sort_hits, split_weak
     from desktop_search.core.store.pathkeys import display, from_key, to_key
 
 # where each public name lives; imported on first use, so `import desktop_search.core` stays cheap
@@ -55,6 +63,15 @@ _HOMES = {
     "load_state": "desktop_search.core.config.state",
     "query_terms": "desktop_search.core.search.highlight",
     "resolve_paths": "desktop_search.core.config.paths",
+    "Operator": "desktop_search.core.search.query_syntax",
+    "ParsedQuery": "desktop_search.core.search.query_syntax",
+    "TYPE_FAMILIES": "desktop_search.core.search.query_syntax",
+    "parse_query": "desktop_search.core.search.query_syntax",
+    "without_operator": "desktop_search.core.search.query_syntax",
+    "RELEVANCE_FLOOR": "desktop_search.core.search.result_order",
+    "SORTS": "desktop_search.core.search.result_order",
+    "sort_hits": "desktop_search.core.search.result_order",
+    "split_weak": "desktop_search.core.search.result_order",
     "save_state": "desktop_search.core.config.state",
     "to_key": "desktop_search.core.store.pathkeys",
 }
@@ -62,6 +79,9 @@ _HOMES = {
 __all__ = [
     "DEFAULT_MODEL",
     "HOME_ENV",
+    "RELEVANCE_FLOOR",
+    "SORTS",
+    "TYPE_FAMILIES",
     "AppPaths",
     "Engine",
     "FileRecord",
@@ -69,6 +89,8 @@ __all__ = [
     "Highlighter",
     "IndexProgress",
     "JobControl",
+    "Operator",
+    "ParsedQuery",
     "Phase",
     "SearchFilters",
     "SearchHit",
@@ -78,10 +100,14 @@ __all__ = [
     "display",
     "from_key",
     "load_state",
+    "parse_query",
     "query_terms",
     "resolve_paths",
     "save_state",
+    "sort_hits",
+    "split_weak",
     "to_key",
+    "without_operator",
 ]
 
 

@@ -73,6 +73,8 @@ class SearchFilters:
     modified_after: float | None = None  # POSIX timestamps
     modified_before: float | None = None
     include_unavailable: bool = False
+    phrases: tuple[str, ...] = ()  # a passage must contain each (case- and accent-folded)
+    excluded: tuple[str, ...] = ()  # words or phrases a passage must not contain
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,9 @@ class SearchHit:
     # grouped mode: the file's strong other passages, shown under it (core.search.grouping); not in more
     inline: tuple[SearchHit, ...] = field(default=())
     navigation: bool = False  # a table of contents or an index, ranked after every passage of real text
+    modified: float = 0.0  # the file's modification time (POSIX)
+    duplicates: tuple[str, ...] = ()  # other files with identical content, folded into this one
+    similar: tuple[SearchHit, ...] = field(default=())  # near-identical passages of other files, folded
 
     @property
     def display_score(self) -> float:

@@ -27,7 +27,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_search.core import IndexProgress, Phase, SearchFilters, SearchHit
+from desktop_search.core import (
+    IndexProgress,
+    ParsedQuery,
+    Phase,
+    SearchFilters,
+    SearchHit,
+    parse_query,
+    sort_hits,
+    split_weak,
+)
 from desktop_search.gui.errors import ErrorReporter
 from desktop_search.gui.highlighting import with_highlights
 from desktop_search.gui.main_thread import install_invoker, run_on_main
@@ -60,6 +69,7 @@ class SearchRequest:
     k: int = 30
     similar_to: SearchHit | None = None  # find passages like this one instead of running ``query``
     stream: str = MAIN_STREAM  # who asked; a newer request supersedes older ones of its stream only
+    sort: str = "relevance"  # or "date": newest first
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,8 @@ class SearchResults:
     elapsed_s: float
     mode: str = "hybrid"  # "keyword" while the model loads or when it is unavailable
     provisional: bool = False  # keyword matches while the model loads; full results follow
+    weak: tuple[SearchHit, ...] = ()  # below the relevance floor: behind "Show N weaker results"
+    parsed: ParsedQuery | None = None  # the query's text, operators and messages (see core.parse_query)
 
 
 def default_engine_factory() -> Engine:
@@ -224,10 +236,16 @@ class EngineBridge(QObject):
     # -- searching -------------------------------------------------------------------------------
 
     def search(
-        self, query: str, filters: SearchFilters | None = None, k: int = 30, stream: str = MAIN_STREAM
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        k: int = 30,
+        stream: str = MAIN_STREAM,
+        sort: str = "relevance",
     ) -> SearchRequest:
-        """Queue a search; a newer one of the same stream supersedes it. Results arrive on :attr:`results`."""
-        return self._queue(query=query, filters=filters or SearchFilters(), k=k, stream=stream)
+        """Queue a search (``query`` as typed: its operators are read here, see ``core.parse_query``); a
+        newer one of the same stream supersedes it. Results arrive on :attr:`results`."""
+        return self._queue(query=query, filters=filters or SearchFilters(), k=k, stream=stream, sort=sort)
 
     def find_similar(self, hit: SearchHit, k: int = 20) -> SearchRequest:
         return self._queue(query="", filters=SearchFilters(), k=k, similar_to=hit)
@@ -243,7 +261,13 @@ class EngineBridge(QObject):
         return request
 
     def _run_again(self, request: SearchRequest) -> SearchRequest:
-        return self._queue(query=request.query, filters=request.filters, k=request.k, stream=request.stream)
+        return self._queue(
+            query=request.query,
+            filters=request.filters,
+            k=request.k,
+            stream=request.stream,
+            sort=request.sort,
+        )
 
     def _is_latest(self, request: SearchRequest) -> bool:
         return request.seq == self._latest_search.get(request.stream)
@@ -284,18 +308,27 @@ class EngineBridge(QObject):
             provisional = state in (ModelState.LOADING, ModelState.NOT_STARTED) and request.similar_to is None
             if request.similar_to is not None and state != ModelState.READY:
                 continue  # find-similar needs the model; its button is only enabled on results
+            parsed: ParsedQuery | None = None
+            weak: list[SearchHit] = []
             try:
                 if request.similar_to is not None:
                     hits = engine.find_similar(chunk_id=request.similar_to.chunk_id, k=request.k)
                 else:
-                    hits = engine.search(request.query, k=request.k, filters=request.filters, mode=mode)
-                hits = with_highlights(hits, request.query)  # here, so the UI thread never runs the matcher
+                    parsed = parse_query(request.query, engine.folders)
+                    filters = parsed.filters(request.filters)
+                    hits = engine.search(parsed.text, k=request.k, filters=filters, mode=mode)
+                    hits, weak = split_weak(hits)
+                    hits, weak = sort_hits(hits, request.sort), sort_hits(weak, request.sort)
+                text = parsed.text if parsed is not None else request.query
+                # here, so the UI thread never runs the matcher
+                hits, weak = with_highlights(hits, text), with_highlights(weak, text)
             except Exception as exc:
                 if not self._closing:
                     self.errors.report(exc, "searching")
                     run_on_main(self.search_failed.emit, request, exc)
                 continue
-            result = SearchResults(request, tuple(hits), time.perf_counter() - started, mode, provisional)
+            took = time.perf_counter() - started
+            result = SearchResults(request, tuple(hits), took, mode, provisional, tuple(weak), parsed)
             run_on_main(self._deliver_results, result)
 
     def _deliver_results(self, result: SearchResults) -> None:

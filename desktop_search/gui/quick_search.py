@@ -228,6 +228,8 @@ class QuickSearchPopup(QWidget):
             )
         else:
             self.status.setText(f"Nothing found for “{results.request.query}”.")
+        if results.parsed is not None and results.parsed.messages:
+            self.status.setText(" ".join(results.parsed.messages))
 
     # -- keys and actions ------------------------------------------------------------------------
 

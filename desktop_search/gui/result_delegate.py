@@ -3,7 +3,9 @@ the score as a percentage with a small bar, and a "more from this file" link; an
 short rows of its inline passages (page, a snippet, the score), tied to the file by a thin guide line.
 
 Used with :class:`desktop_search.gui.results_model.ResultsModel`. Clicking the "more" link emits
-:attr:`ResultDelegate.more_clicked` with the row; the owner calls ``ResultsModel.toggle_more``.
+:attr:`ResultDelegate.more_clicked` with the row; the owner calls ``ResultsModel.toggle_more``. A file
+with copies or near-identical passages folded into it gets a dim "also in: …" line under its passage;
+the last row may be a "Show N weaker results" link (:attr:`ResultDelegate.weak_clicked`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class ResultDelegate(QStyledItemDelegate):
     """Card-like painting of a result row; ``passage_lines`` limits the passage's height."""
 
     more_clicked = Signal(int)
+    weak_clicked = Signal()
 
     def __init__(
         self,
@@ -135,6 +138,8 @@ class ResultDelegate(QStyledItemDelegate):
         text_width = width - 2 * PAD - self._indent(index)
         if index.data(ResultRole.IS_INLINE):
             return self._inline_size(option, index, width, text_width)
+        if index.data(ResultRole.WEAK_COUNT):
+            return QSize(width, 2 * PAD + QFontMetrics(base).height())
         height = PAD + QFontMetrics(title).height() + GAP
         _layout, passage_h, _t = self._passage_layout(
             index.data(ResultRole.TEXT) or "",
@@ -144,6 +149,8 @@ class ResultDelegate(QStyledItemDelegate):
             option.palette,
         )
         height += passage_h
+        if index.data(ResultRole.ALSO_IN):
+            height += GAP + QFontMetrics(small).height()
         if index.data(ResultRole.MORE_COUNT):
             height += GAP + QFontMetrics(small).height()
         return QSize(width, height + PAD)
@@ -272,6 +279,10 @@ class ResultDelegate(QStyledItemDelegate):
             self._paint_more_link(painter, option, index, selected)
             painter.restore()
             return
+        if index.data(ResultRole.WEAK_COUNT):
+            self._paint_weak_link(painter, option, index, selected)
+            painter.restore()
+            return
 
         title_font, base_font, small_font = self._fonts(option)
         indent = self._indent(index)
@@ -355,7 +366,7 @@ class ResultDelegate(QStyledItemDelegate):
 
         # the passage with highlighted matches
         top = rect.top() + title_fm.height() + GAP
-        layout, _height, truncated = self._passage_layout(
+        layout, passage_h, truncated = self._passage_layout(
             index.data(ResultRole.TEXT) or "",
             index.data(ResultRole.HIGHLIGHTS) or (),
             base_font,
@@ -369,6 +380,16 @@ class ResultDelegate(QStyledItemDelegate):
             last = layout.lineAt(layout.lineCount() - 1)  # no line is laid out past the limit
             painter.drawText(
                 QPointF(rect.left() + last.naturalTextWidth() + 2, top + last.y() + last.ascent()), "…"
+            )
+        also = index.data(ResultRole.ALSO_IN)
+        if also:  # identical copies and near-identical passages folded into this file
+            painter.setFont(small_font)
+            painter.setPen(dim_color)
+            line = QRect(rect.left(), top + passage_h + GAP, rect.width(), small_fm.height())
+            painter.drawText(
+                line,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                small_fm.elidedText(also, Qt.TextElideMode.ElideMiddle, rect.width()),
             )
 
         self._paint_more_link(painter, option, index, selected)
@@ -390,6 +411,18 @@ class ResultDelegate(QStyledItemDelegate):
             more, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._more_label(index)
         )
 
+    def _paint_weak_link(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex, selected: bool
+    ) -> None:
+        """The "Show N weaker results" row: a link, centred."""
+        link = option.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link
+        )
+        painter.setFont(self._fonts(option)[1])
+        painter.setPen(link)
+        label = f"▾ {index.data(Qt.ItemDataRole.DisplayRole)}"
+        painter.drawText(option.rect, Qt.AlignmentFlag.AlignCenter, label)
+
     @staticmethod
     def _continues(index: ModelIndex) -> bool:
         """Whether the next row is an inline passage of the same file."""
@@ -399,6 +432,14 @@ class ResultDelegate(QStyledItemDelegate):
     # -- interaction -----------------------------------------------------------------------------
 
     def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem, index: ModelIndex) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+            and index.data(ResultRole.WEAK_COUNT)
+        ):
+            self.weak_clicked.emit()
+            return True
         if (
             event.type() == QEvent.Type.MouseButtonRelease
             and isinstance(event, QMouseEvent)

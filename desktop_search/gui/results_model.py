@@ -4,7 +4,9 @@ Hits arrive grouped by file (``SearchHit.inline`` holds the file's strong furthe
 ``SearchHit.more`` the rest). The model shows one row per file, followed by one short indented row for
 each inline passage; :meth:`ResultsModel.toggle_more` expands a file in place to show its further
 passages as indented child rows (after its inline rows, whose last row carries the "more" link).
-Long result lists are handed to the view in pages (``fetchMore``).
+Long result lists are handed to the view in pages (``fetchMore``). Results below the relevance floor
+wait behind a last "Show N weaker results" row (:meth:`ResultsModel.show_weak`). A file's copies and the
+near-identical passages folded under it read as an "also in: …" line (``ALSO_IN``).
 The main window's results list and the tray's quick-search popup both use this model with
 :class:`desktop_search.gui.result_delegate.ResultDelegate`.
 """
@@ -38,6 +40,8 @@ class ResultRole(IntEnum):
     IS_CHILD = Qt.ItemDataRole.UserRole + 10  # a passage row under its file (inline or "more")
     EXPANDED = Qt.ItemDataRole.UserRole + 11  # the file's further passages are shown (file and link rows)
     IS_INLINE = Qt.ItemDataRole.UserRole + 12  # a strong further passage, always shown under its file
+    ALSO_IN = Qt.ItemDataRole.UserRole + 13  # "also in: …" (identical copies, +N similar), or ""
+    WEAK_COUNT = Qt.ItemDataRole.UserRole + 14  # on the "Show N weaker results" row: N; else 0
 
 
 ROLE_NAMES = {
@@ -53,6 +57,8 @@ ROLE_NAMES = {
     ResultRole.IS_CHILD: b"isChild",
     ResultRole.EXPANDED: b"expanded",
     ResultRole.IS_INLINE: b"isInline",
+    ResultRole.ALSO_IN: b"alsoIn",
+    ResultRole.WEAK_COUNT: b"weakCount",
 }
 
 PAGE_SIZE = 50  # rows handed to the view per fetchMore
@@ -124,6 +130,22 @@ class _Row:
     child: bool = False
     expanded: bool = False
     inline: bool = False
+    weak_link: bool = False  # the "Show N weaker results" row (its hit is the first weaker one)
+
+
+def also_in(hit: SearchHit) -> str:
+    """The line under a file that has identical copies or near-identical passages folded into it."""
+    parts = []
+    if hit.duplicates:
+        name = split_path(hit.path)[0]
+        # a copy with the same name is told by its folder; one renamed, by its whole path
+        places = [folder if copy == name else display(path) for path in hit.duplicates for copy, folder in
+                  (split_path(path),)]  # fmt: skip
+        parts.append("also in: " + ", ".join(places))
+    if hit.similar:
+        names = ", ".join(split_path(s.path)[0] for s in hit.similar)
+        parts.append(f"+{len(hit.similar)} similar ({names})")
+    return " · ".join(parts)
 
 
 def _file_rows(hit: SearchHit) -> list[_Row]:
@@ -140,17 +162,50 @@ class ResultsModel(QAbstractListModel):
         self._loaded = 0  # how many of them the view has fetched
         self._rows: list[_Row] = []
         self._snippets: dict[int, tuple[str, tuple[Span, ...]]] = {}
+        self._weak: list[SearchHit] = []  # below the relevance floor, not shown yet
 
     # -- filling ---------------------------------------------------------------------------------
 
-    def set_hits(self, hits: list[SearchHit] | tuple[SearchHit, ...]) -> None:
-        """Replace the results (their highlights are painted as they come: see ``gui.highlighting``)."""
+    def set_hits(
+        self,
+        hits: list[SearchHit] | tuple[SearchHit, ...],
+        weak: list[SearchHit] | tuple[SearchHit, ...] = (),
+    ) -> None:
+        """Replace the results (their highlights are painted as they come: see ``gui.highlighting``);
+        ``weak`` ones wait behind a "Show N weaker results" row."""
         self.beginResetModel()
         self._hits = list(hits)
+        self._weak = list(weak)
         self._loaded = min(PAGE_SIZE, len(self._hits))
-        self._rows = [row for h in self._hits[: self._loaded] for row in _file_rows(h)]
+        self._rows = [row for h in self._hits[: self._loaded] for row in _file_rows(h)] + self._tail()
         self._snippets.clear()
         self.endResetModel()
+
+    def _tail(self) -> list[_Row]:
+        """The "Show N weaker results" row, once every stronger result is loaded."""
+        if self._weak and self._loaded >= len(self._hits):
+            return [_Row(self._weak[0], weak_link=True)]
+        return []
+
+    @property
+    def weak_count(self) -> int:
+        """Weaker results not shown yet."""
+        return len(self._weak)
+
+    def show_weak(self) -> None:
+        """Replace the "Show N weaker results" row with those results."""
+        if not self._weak:
+            return
+        link = next((i for i, row in enumerate(self._rows) if row.weak_link), None)
+        if link is not None:
+            self.beginRemoveRows(QModelIndex(), link, link)
+            del self._rows[link]
+            self.endRemoveRows()
+        self._hits.extend(self._weak)
+        self._weak = []
+        self._snippets.clear()
+        while self.canFetchMore():
+            self.fetchMore()
 
     def clear(self) -> None:
         self.set_hits([])
@@ -161,7 +216,9 @@ class ResultsModel(QAbstractListModel):
         return list(self._hits)
 
     def hit_at(self, row: int) -> SearchHit | None:
-        return self._rows[row].hit if 0 <= row < len(self._rows) else None
+        if not 0 <= row < len(self._rows) or self._rows[row].weak_link:
+            return None
+        return self._rows[row].hit
 
     def top_level_row(self, row: int) -> int:
         """The row of the file that ``row`` belongs to (itself for a top-level row)."""
@@ -213,9 +270,10 @@ class ResultsModel(QAbstractListModel):
             return
         rows = [row for h in extra for row in _file_rows(h)]
         first = len(self._rows)
+        self._loaded += len(extra)
+        rows += self._tail()
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
-        self._loaded += len(extra)
         self.endInsertRows()
 
     # -- Qt model interface ----------------------------------------------------------------------
@@ -241,8 +299,14 @@ class ResultsModel(QAbstractListModel):
             return None
         item = self._rows[index.row()]
         hit = item.hit
+        if item.weak_link:
+            return self._weak_link_data(role)
         if role == ResultRole.HIT:
             return hit
+        if role == ResultRole.ALSO_IN:
+            return "" if item.child else also_in(hit)
+        if role == ResultRole.WEAK_COUNT:
+            return 0
         if role == ResultRole.PATH:
             return hit.path
         if role in (ResultRole.DISPLAY_NAME, Qt.ItemDataRole.DisplayRole):
@@ -275,4 +339,19 @@ class ResultsModel(QAbstractListModel):
             also = "also in " if item.inline else ""
             percent = round(hit.display_score * 100)
             return f"{also}{name}{page}, {percent} percent: {self._snippet(index.row())[0]}"
+        return None
+
+    def _weak_link_data(self, role: int) -> Any:
+        count = len(self._weak)
+        label = f"Show {count} weaker result{'s' if count != 1 else ''}"
+        if role == ResultRole.WEAK_COUNT:
+            return count
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "Results whose match strength is below the relevance floor"
+        if role in (ResultRole.IS_CHILD, ResultRole.IS_INLINE, ResultRole.EXPANDED):
+            return False
+        if role in (ResultRole.MORE_COUNT, ResultRole.SCORE_PERCENT):
+            return 0
         return None

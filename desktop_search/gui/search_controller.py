@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_search.core import SearchFilters, display
+from desktop_search.core import SearchFilters, display, parse_query, without_operator
 from desktop_search.gui.engine_bridge import (
     MAIN_STREAM,
     EngineBridge,
@@ -15,6 +15,7 @@ from desktop_search.gui.engine_bridge import (
     SearchRequest,
     SearchResults,
 )
+from desktop_search.gui.results_model import ResultRole
 from desktop_search.gui.search_view import ALL_FOLDERS, SearchView
 
 DEBOUNCE_MS = 220
@@ -46,10 +47,13 @@ class SearchController(QObject):
         view.box.returnPressed.connect(self._on_return)
         view.box.escape_pressed.connect(self.clear)
         view.box.reveal_requested.connect(self.reveal_requested)
-        view.results.open_requested.connect(self.open_requested)
+        view.results.open_requested.connect(self._open_or_show_weak)
         view.results.reveal_requested.connect(self.reveal_requested)
-        view.results.doubleClicked.connect(lambda _index: self.open_requested.emit())
+        view.results.doubleClicked.connect(lambda _index: self._open_or_show_weak())
         view.delegate.more_clicked.connect(view.model.toggle_more)
+        view.delegate.weak_clicked.connect(view.model.show_weak)
+        view.chips.removed.connect(self._on_chip_removed)
+        view.sort_order.currentIndexChanged.connect(self._on_filter_changed)
         view.welcome.add_folder_clicked.connect(self.add_folder_requested)
         for combo in (view.folder_filter, view.type_filter, view.date_filter):
             combo.currentIndexChanged.connect(self._on_filter_changed)
@@ -127,7 +131,7 @@ class SearchController(QObject):
     def _restore_filters(self) -> None:
         saved = self.state.get("filters", {})
         view = self.view
-        for combo, key in ((view.type_filter, "type"), (view.date_filter, "date")):
+        for combo, key in ((view.type_filter, "type"), (view.date_filter, "date"), (view.sort_order, "sort")):
             index = combo.findText(str(saved.get(key, "")))
             if index >= 0:
                 combo.blockSignals(True)
@@ -139,14 +143,70 @@ class SearchController(QObject):
             "folder": self.view.folder_filter.currentData() or "",
             "type": self.view.type_filter.currentText(),
             "date": self.view.date_filter.currentText(),
+            "sort": self.view.sort_order.currentText(),
         }
         self.state_changed.emit()
+        self.refresh_chips()
         if self.view.box.text().strip():
             self.search_now()
 
     # -- searching -------------------------------------------------------------------------------
 
+    # -- chips -----------------------------------------------------------------------------------
+
+    def refresh_chips(self) -> None:
+        """Chips for the box's operators and the menus' filters; a menu whose filter an operator
+        replaces is greyed out while it does."""
+        view = self.view
+        parsed = parse_query(view.box.text(), self._folders())
+        chips = [(f"op:{i}", op.label) for i, op in enumerate(parsed.operators)]
+        keys = {op.key for op in parsed.operators}
+        menus = (
+            (view.folder_filter, "in", "in: "),
+            (view.type_filter, "type", "type: "),
+            (view.date_filter, "after", ""),
+        )
+        for combo, key, prefix in menus:
+            replaced = key in keys
+            combo.setEnabled(not replaced)
+            if replaced:
+                combo.setToolTip(f"Set by “{key}:” in the search box")
+            elif combo.currentIndex() > 0:
+                chips.append((f"menu:{key}", prefix + combo.currentText()))
+        view.chips.set_chips(chips, parsed.messages)
+
+    def _on_chip_removed(self, key: str) -> None:
+        view = self.view
+        kind, _sep, which = key.partition(":")
+        if kind == "op":
+            parsed = parse_query(view.box.text(), self._folders())
+            if which.isdigit() and int(which) < len(parsed.operators):
+                view.box.setText(without_operator(view.box.text(), parsed.operators[int(which)]))
+            self.refresh_chips()
+            if view.box.text().strip():
+                self.search_now()
+            else:
+                self.clear(keep_focus=True)
+            return
+        combo = {"in": view.folder_filter, "type": view.type_filter, "after": view.date_filter}.get(which)
+        if combo is not None:
+            combo.setCurrentIndex(0)  # its signal searches again and refreshes the chips
+
+    def _folders(self) -> list[str]:
+        engine = self.bridge.engine
+        return list(engine.folders) if engine is not None else []
+
+    def _open_or_show_weak(self) -> None:
+        current = self.view.results.currentIndex()
+        if current.isValid() and current.data(ResultRole.WEAK_COUNT):
+            self.view.model.show_weak()
+            return
+        self.open_requested.emit()
+
+    # -- typing ----------------------------------------------------------------------------------
+
     def _on_text_edited(self, text: str) -> None:
+        self.refresh_chips()
         if len(text.strip()) >= MIN_QUERY_CHARS:
             self._debounce.start()
         elif not text.strip():
@@ -169,7 +229,9 @@ class SearchController(QObject):
         query = self.view.box.text().strip()
         if not query:
             return
-        self._last_request = self.bridge.search(query, self.filters())
+        self.refresh_chips()
+        sort = self.view.sort_order.currentData() or "relevance"
+        self._last_request = self.bridge.search(query, self.filters(), sort=sort)
         if self.bridge.model_state == ModelState.LOADING:
             self.view.summary.setText("Waiting for the model to load; your search will run then…")
 
@@ -182,11 +244,13 @@ class SearchController(QObject):
             return  # the quick-search popup's
         self.last_results = results
         view = self.view
-        view.model.set_hits(results.hits)
-        if results.hits:
+        view.model.set_hits(results.hits, results.weak)
+        if results.hits or results.weak:
             view.show_results()
             view.results.setCurrentIndex(view.model.index(0))
             view.results.scrollToTop()
+        elif results.parsed is not None and not results.parsed.text.strip():
+            view.show_message("Type some words to look for; the filters alone do not search.")
         elif request.similar_to is None:
             view.show_message(f"No passages found for “{request.query}”. Try other words or fewer filters.")
         else:
@@ -199,6 +263,8 @@ class SearchController(QObject):
             else f"{passages} passages in {files} files"
         )
         mode = " · keywords only" if results.mode == "keyword" else ""
+        if results.weak:
+            mode += f" · {len(results.weak)} weaker hidden"
         if results.provisional:
             mode = " · keyword matches; meaning-based results follow when the model is ready"
         view.summary.setText(f"{what} · {results.elapsed_s * 1000:.0f} ms{mode}")
@@ -208,6 +274,7 @@ class SearchController(QObject):
         self._debounce.stop()
         self.bridge.cancel_search()
         self.view.box.clear()
+        self.refresh_chips()
         self.view.model.clear()
         self.last_results = None
         self._last_request = None

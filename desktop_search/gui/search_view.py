@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
     QListView,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_search.gui.preview_view import PreviewPane
+from desktop_search.gui.query_chips import SEARCH_TIPS, ChipBar
 from desktop_search.gui.result_delegate import ResultDelegate
 from desktop_search.gui.results_model import ResultsModel
 from desktop_search.gui.widgets import WelcomePanel, enlarge_font
@@ -46,6 +48,27 @@ DATE_FILTERS: dict[str, int | None] = {
 }
 
 ALL_FOLDERS = "All folders"
+SORTS = {"Most relevant": "relevance", "Newest first": "date"}
+
+
+class TipsPopup(QLabel):
+    """The "Search tips" popup: the query syntax, in a few lines."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(SEARCH_TIPS, parent, Qt.WindowType.Popup)
+        self.setObjectName("searchTips")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self.setMargin(12)
+        self.setFixedWidth(560)
+        self.setFrameShape(QLabel.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+
+    def show_under(self, anchor: QWidget) -> None:
+        self.adjustSize()
+        bottom_right = anchor.mapToGlobal(anchor.rect().bottomRight())
+        self.move(bottom_right.x() - self.width(), bottom_right.y() + 2)
+        self.show()
 
 
 class ResultsList(QListView):
@@ -110,12 +133,25 @@ class SearchView(QWidget):
         for label, days in DATE_FILTERS.items():
             self.date_filter.addItem(label, days)
         self.date_filter.setToolTip("Search only files modified recently")
+        self.sort_order = QComboBox()
+        for label, sort in SORTS.items():
+            self.sort_order.addItem(label, sort)
+        self.sort_order.setToolTip("Order of the results")
+        self.tips_button = QToolButton()
+        self.tips_button.setText("?")
+        self.tips_button.setToolTip("Search tips: phrases, -words, type:, in:, after:, before:")
+        self.tips_button.setAccessibleName("Search tips")
+        self.tips = TipsPopup(self)
+        self.tips_button.clicked.connect(lambda: self.tips.show_under(self.tips_button))
+        self.chips = ChipBar()
 
         top = QHBoxLayout()
         top.addWidget(self.box, 1)
+        top.addWidget(self.tips_button)
         top.addWidget(self.folder_filter)
         top.addWidget(self.type_filter)
         top.addWidget(self.date_filter)
+        top.addWidget(self.sort_order)
 
         self.model = ResultsModel(self)
         self.results = ResultsList()
@@ -159,6 +195,7 @@ class SearchView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(top)
+        layout.addWidget(self.chips)
         layout.addWidget(self.body_stack, 1)
 
         self.box.move_down.connect(self._focus_results)

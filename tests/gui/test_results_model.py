@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -125,10 +126,13 @@ def real_hits(tmp_path: Path, hash_embedder: Any) -> list[SearchHit]:
     """Hits from a real engine search (HashEmbedder): more files than a page, several passages each."""
     folder = tmp_path / "notes"
     folder.mkdir()
+    vocabulary = [
+        f"{a}{b}" for a in ("bri", "sto", "wen", "gal", "mor", "tif") for b in ("an", "el", "orn", "ix")
+    ]
     for i in range(PAGE_SIZE + 5):
+        words = random.Random(i).sample(vocabulary * 3, 36)  # distinct logs: no two fold as copies
         paragraphs = [
-            f"Logbook {i}, part {j}: the lighthouse keeper wrote down the wind, the tide and the ships "
-            f"passing the harbour at dawn, and checked the lamp before entry {i * 10 + j} was closed."
+            f"Logbook {i}, part {j}: the lighthouse keeper wrote {' '.join(words[9 * j : 9 * j + 9])}."
             for j in range(4)
         ]
         (folder / f"log_{i:03}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")

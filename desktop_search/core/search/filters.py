@@ -11,7 +11,11 @@ What each filter means:
 - folders: the passage's file lies below one of the folders (any depth);
 - extensions: its file's extension (lower-case, no dot) is one of them;
 - modified after / before: its file's mtime is within the range (bounds included);
-- unavailable folders (unless ``include_unavailable``): its watched folder is not one of them.
+- unavailable folders (unless ``include_unavailable``): its watched folder is not one of them;
+- phrases / excluded: its text contains each phrase and none of the excluded words. The keyword leg
+  puts them into its FTS5 query (:func:`fts_constraint`); Chroma cannot fold case and accents, so the
+  searcher asks the dense leg for more candidates and keeps those whose text passes
+  (:mod:`desktop_search.core.search.text_constraints`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop_search.core.records import SearchFilters
+from desktop_search.core.search.query_words import WORD
 from desktop_search.core.store.pathkeys import to_key
 
 
@@ -34,6 +39,8 @@ class FilterSpec:
     modified_after: float | None = None
     modified_before: float | None = None
     excluded_roots: tuple[str, ...] = ()  # keys of watched folders whose passages are left out
+    phrases: tuple[str, ...] = ()  # as typed; matched case- and accent-folded
+    excluded: tuple[str, ...] = ()
 
 
 def folder_key(folder: str | os.PathLike[str]) -> str:
@@ -53,6 +60,8 @@ def normalise(filters: SearchFilters | None, unavailable_folders: Sequence[str] 
         modified_after=None if f.modified_after is None else float(f.modified_after),
         modified_before=None if f.modified_before is None else float(f.modified_before),
         excluded_roots=() if f.include_unavailable else tuple(unavailable_folders),
+        phrases=tuple(p for p in f.phrases if p.strip()),
+        excluded=tuple(e for e in f.excluded if e.strip()),
     )
     return None if spec == FilterSpec() else spec
 
@@ -116,3 +125,19 @@ def sql_conditions(spec: FilterSpec) -> SqlConditions:
         conditions.append(f"fl.folder NOT IN ({','.join('?' * len(spec.excluded_roots))})")
         args.extend(spec.excluded_roots)
     return SqlConditions(tuple(conditions), tuple(args), needs_files=bool(spec.excluded_roots))
+
+
+def _fts_phrase(text: str) -> str:
+    words = WORD.findall(text)
+    return '"' + " ".join(words) + '"' if words else ""
+
+
+def fts_constraint(spec: FilterSpec | None, match: str) -> str:
+    """An FTS5 MATCH expression restricted to rows with every phrase and none of the excluded words."""
+    if spec is None or not (spec.phrases or spec.excluded):
+        return match
+    required = [p for p in map(_fts_phrase, spec.phrases) if p]
+    expr = " AND ".join([*required, f"({match})"])
+    for word in filter(None, map(_fts_phrase, spec.excluded)):
+        expr = f"({expr}) NOT {word}"
+    return expr

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop_search.core.records import SearchFilters
-from desktop_search.core.search.filters import FilterSpec, normalise, sql_conditions
+from desktop_search.core.search.filters import FilterSpec, fts_constraint, normalise, sql_conditions
 from desktop_search.core.search.keyword_plan import ROW_BUDGET, all_of, any_of, plan_terms
 from desktop_search.core.search.query_words import query_pieces
 from desktop_search.core.search.stopwords import STOPWORDS
@@ -141,6 +141,7 @@ class KeywordSearch:
 
     def _match(self, match: str, k: int, spec: FilterSpec | None) -> list[KeywordHit]:
         """The ``k`` best rows for one MATCH expression by BM25, filters inside the query."""
+        match = fts_constraint(spec, match)
         if spec is None:
             # rank inside the full-text index alone; look up chunk ids for the top k only
             sql = (

@@ -21,6 +21,7 @@ from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import SearchFilters, SearchHit, Span
 from desktop_search.core.search.code_passages import UNMATCHED_CODE_FACTOR, demote_unmatched_code
 from desktop_search.core.search.filters import chroma_where, normalise
+from desktop_search.core.search.folding import fold_duplicates, fold_similar
 from desktop_search.core.search.fusion import (
     COVERAGE_POWER,
     RRF_K,
@@ -40,6 +41,7 @@ from desktop_search.core.search.highlight import (
 from desktop_search.core.search.keyword import KeywordAnswer, KeywordSearch
 from desktop_search.core.search.match_strength import RAW_COSINE, MatchScale, measure_scale
 from desktop_search.core.search.navigation import demote_navigation
+from desktop_search.core.search.text_constraints import MAX_DEPTH, WIDEN, TextConstraint
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.store import Store
 
@@ -139,6 +141,8 @@ class Searcher:
             return []
         depth = max(MIN_DEPTH, 3 * k)
         unavailable = list(self._unavailable())
+        constraint = TextConstraint.of(normalise(filters, unavailable))
+        dense_depth = min(MAX_DEPTH, depth * WIDEN) if constraint is not None else depth
         candidates: dict[str, Candidate] = {}
         qvec: np.ndarray | None = None
         keyword_leg: Future[KeywordAnswer] | None = None
@@ -146,7 +150,7 @@ class Searcher:
             keyword_leg = self._keyword_pool.submit(self.keywords.answer, text, depth, filters, unavailable)
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
-            for rank, dhit in enumerate(self._dense(qvec, depth, filters, unavailable), start=1):
+            for rank, dhit in enumerate(self._dense(qvec, dense_depth, filters, unavailable), start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
         stray_power = STRAY_COVERAGE_POWER
         if keyword_leg is not None:
@@ -161,6 +165,8 @@ class Searcher:
         rows = self.store.ledger.get_chunks(list(candidates))
         # a vector whose row is gone (file re-indexed or removed meanwhile) is skipped, not an error
         live = [c for cid, c in candidates.items() if cid in rows]
+        if constraint is not None:  # phrases and excluded words, as the highlighter reads them
+            live = [c for c in live if constraint.passes(rows[c.chunk_id].text, rows[c.chunk_id].heading)]
         if qvec is not None and mode == "hybrid":
             self._fill_similarity(qvec, [c for c in live if c.similarity is None])
             assign_dense_ranks(live)
@@ -179,6 +185,8 @@ class Searcher:
         if mode == "hybrid":
             ranked = demote_unmatched_code(ranked, rows, self.code_factor)
         ranked = demote_navigation(ranked, rows)
+        hashes = self.store.ledger.content_hashes([rows[c.chunk_id].path for c in ranked])
+        ranked, duplicates = fold_duplicates(ranked, rows, hashes)
         shown = _shown(ranked, rows, k, grouped)
         scale = self.match_scale() if qvec is not None else RAW_COSINE
         hits = []
@@ -188,7 +196,10 @@ class Searcher:
             row = rows[c.chunk_id]
             found = spans[c.chunk_id] if c.chunk_id in spans else highlighter.find(row.text)[0]
             hits.append(_hit(row, c, rank, found, scale))
-        return group_by_file(hits, k) if grouped else hits[:k]
+        if not grouped:
+            return hits[:k]
+        heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in group_by_file(hits, k)]
+        return fold_similar(heads)
 
     def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
         try:
@@ -306,6 +317,7 @@ def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale:
         rank=rank,
         highlights=spans,
         navigation=row.navigation,
+        modified=row.mtime,
     )
 
 

@@ -264,5 +264,16 @@ class Ledger:
                 found[row["chunk_id"]] = _chunk(row)
         return found
 
+    def content_hashes(self, paths: Sequence[str]) -> dict[str, str]:
+        """The content hash of each known path (files without one are left out)."""
+        found: dict[str, str] = {}
+        keys = list(dict.fromkeys(paths))
+        for i in range(0, len(keys), 500):
+            part = keys[i : i + 500]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT path, content_hash FROM files WHERE path IN ({marks}) AND content_hash != ''"
+            found.update({row["path"]: row["content_hash"] for row in self.conn.execute(sql, part)})
+        return found
+
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks")}

@@ -1,0 +1,73 @@
+"""The search syntax through the ``desktop-search`` command (real process, real model): the issue's own
+example, duplicates in the JSON, --min-strength and --sort date."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _run(home: Path, user_home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "DESKTOP_SEARCH_CACHE_DIR": str(REPO / ".test-cache")}
+    env.pop("DESKTOP_SEARCH_HOME", None)
+    env["HOME"] = str(user_home)  # so ~/Notes is the test's folder
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_search", *args, "--data-dir", str(home)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.model
+def test_search_syntax_from_the_command_line(tmp_path: Path) -> None:
+    notes = tmp_path / "Notes"
+    (notes / "copies").mkdir(parents=True)
+    files = {
+        "heat.md": ("Budget for the heat pump in the cellar: 12,000 euros, approved.", 2024),
+        "copies/heat.md": ("Budget for the heat pump in the cellar: 12,000 euros, approved.", 2024),
+        "quarterly.md": ("Quarterly budget: the heat pump cost more than planned.", 2024),
+        "old.md": ("Budget for the heat pump maintenance, renewed.", 2023),
+        "heat.txt": ("Budget notes on the heat pump for the attic.", 2024),
+    }
+    for rel, (text, year) in files.items():
+        (notes / rel).write_text(text, encoding="utf-8")
+        os.utime(notes / rel, (datetime(year, 5, 1).timestamp(),) * 2)
+    home = tmp_path / "data"
+    done = _run(home, tmp_path, "index", str(notes))
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    query = 'budget "heat pump" -quarterly type:md in:~/Notes after:2024-01-01'
+    out = _run(home, tmp_path, "search", "--json", query)
+    assert out.returncode == 0, out.stderr[-2000:]
+    answer = json.loads(out.stdout)
+    assert answer["query"] == query and answer["messages"] == []
+    assert len(answer["results"]) == 1
+    top = answer["results"][0]
+    assert Path(top["path"]).name == "heat.md"
+    assert [Path(p).relative_to(notes).as_posix() for p in top["duplicates"]] == [
+        "copies/heat.md" if Path(top["path"]).parent == notes else "heat.md"
+    ]
+
+    bad = _run(home, tmp_path, "search", "--json", "heat pump after:yesterdayish")
+    answer = json.loads(bad.stdout)
+    assert "not a date" in answer["messages"][0] and answer["results"]
+    human = _run(home, tmp_path, "search", "heat pump after:yesterdayish")
+    assert "not a date" in human.stderr and human.returncode == 0
+
+    dated = json.loads(_run(home, tmp_path, "search", "--json", "--sort", "date", "heat pump budget").stdout)
+    modified = [r["modified"] for r in dated["results"]]
+    assert modified == sorted(modified, reverse=True) and len(modified) >= 3
+    strict = json.loads(
+        _run(home, tmp_path, "search", "--json", "--min-strength", "0.99", "heat pump").stdout
+    )
+    assert all(r["strength"] >= 0.99 for r in strict["results"])
