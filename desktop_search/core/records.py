@@ -104,6 +104,9 @@ class SearchHit:
     # grouped mode: the file's strong other passages, shown under it (core.search.grouping); not in more
     inline: tuple[SearchHit, ...] = field(default=())
     navigation: bool = False  # a table of contents or an index, ranked after every passage of real text
+    # the sub-document inside a container file: an archive member's path ("reports/q3.pdf"), a message
+    # ("message 12") or an attachment ("message 12 / invoice.pdf"); None for a plain file
+    part: str | None = None
 
     @property
     def display_score(self) -> float:

@@ -2,8 +2,10 @@
 
 Chunks are about ``target_tokens`` long (counted by the active model's tokenizer), overlap by about
 ``overlap_tokens``, end at paragraph or sentence boundaries where possible, never exceed the model's
-maximum length, and never span two pages or two headings. Each keeps its character offsets in the
-extracted text, its page, its heading and whether it is navigation (a table of contents or an index).
+maximum length, and never span two pages, two headings or two sub-documents (archive members, messages:
+an unchanged message always gives the same passages, whatever changed around it). Each keeps its
+character offsets in the extracted text, its page, its heading, whether it is navigation (a table of
+contents or an index) and its sub-document.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Chunk:
     page: int | None = None
     heading: str | None = None
     navigation: bool = False
+    part: str | None = None  # the sub-document (archive member, message, attachment); None: the file
+    date: float | None = None  # the sub-document's own date (a message's)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class _Place:
     page: int | None
     heading: str | None
     navigation: bool = False
+    part: str | None = None
+    date: float | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,13 @@ class Chunker:
         for section in sections:
             s_start, s_end = section.start, section.end  # type: ignore[attr-defined]
             page, heading = section.page, section.heading  # type: ignore[attr-defined]
-            where = _Place(page, heading, bool(getattr(section, "navigation", False)))
+            where = _Place(
+                page,
+                heading,
+                bool(getattr(section, "navigation", False)),
+                getattr(section, "part", None),
+                getattr(section, "date", None),
+            )
             for p_start, p_end in _spans(text[s_start:s_end], s_start, _PARAGRAPH):
                 pending.append((p_start, p_end, where, 0))
         units: list[_Unit] = []
@@ -160,7 +172,17 @@ class Chunker:
             start, end = first.start, units[j - 1].end
             where = first.place
             chunks.append(
-                Chunk(len(chunks), text[start:end], start, end, where.page, where.heading, where.navigation)
+                Chunk(
+                    len(chunks),
+                    text[start:end],
+                    start,
+                    end,
+                    where.page,
+                    where.heading,
+                    where.navigation,
+                    where.part,
+                    where.date,
+                )
             )
             if j >= len(units):
                 break

@@ -31,6 +31,7 @@ import numpy as np
 from desktop_search.core.errors import Cancelled
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
 from desktop_search.core.extract.reading import os_error_reason
+from desktop_search.core.extract.subdocs import notes_reason
 from desktop_search.core.index.chunking import Chunker
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.outdated import is_outdated, same_build, stamped, update_message
@@ -231,7 +232,8 @@ class Indexer:
         chunks = self.chunker.chunk(extracted.text, extracted.sections)
         if not chunks:
             return _Outcome(replace(base, status=FileStatus.SKIPPED, reason="No text found in the file."))
-        base = stamped(base, extracted.kind)  # written with the chunks, in one transaction
+        # written with the chunks, in one transaction; a container's unread members are its reason
+        base = replace(stamped(base, extracted.kind), reason=notes_reason(extracted.notes))
         ext = os.path.splitext(found.path)[1].lower().lstrip(".")
         rows = [
             ChunkRow(
@@ -246,6 +248,8 @@ class Indexer:
                 ext,
                 found.mtime,
                 c.navigation,
+                c.part,
+                c.date,
             )
             for c in chunks
         ]

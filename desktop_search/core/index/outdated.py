@@ -1,7 +1,8 @@
 """Files whose passages an older extractor or chunker built: the rule, the stamp, and what the user reads.
 
 An indexed file is outdated when the ledger's recorded extractor version is older than the current
-one for its kind, or its chunking version older than the chunker's (see
+one for its kind, or its chunking version older than the chunker's, or it is mail that was read as
+plain text before mail was read (see
 :mod:`desktop_search.core.extract.versions`). The planner lists outdated files apart from new and
 changed ones; the indexer re-extracts them last, as background work, under a progress message of
 their own ("Updating 12 PDFs to the improved reader") rather than as a storm of changed files.
@@ -33,6 +34,8 @@ def is_outdated(record: FileRecord) -> bool:
     """
     if record.status != FileStatus.INDEXED:
         return False
+    if record.kind in ("", "text") and kind_by_name(from_key(record.path)) in ("mail", "archive"):
+        return True  # an .eml or .mbox read as plain text before mail was read
     return (
         record.extractor_version < versions.extractor_version(recorded_kind(record))
         or record.chunking_version < versions.CHUNKING_VERSION
@@ -72,6 +75,7 @@ _NAMES = {
     "html": ("web page", "web pages"),
     "markdown": ("Markdown file", "Markdown files"),
     "rst": ("reStructuredText file", "reStructuredText files"),
+    "mail": ("mailbox", "mailboxes"),
 }
 
 

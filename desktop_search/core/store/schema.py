@@ -11,11 +11,13 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
 # Version 3: chunks.navigation marks table-of-contents and index passages (older rows read as text).
 # Version 4: files.kind, extractor_version, chunking_version: what built a file's passages (older rows
 # read as kind '' and version 1, "before versions existed"; see extract.versions).
+# Version 5: chunks.part names a passage's sub-document (archive member, message, attachment; NULL for a
+# plain file) and chunks.part_date its own date (a message's), which date filters use before the mtime.
 FTS_VERSION = 2  # the schema version that last changed the keyword index's tokenizer
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -51,7 +53,9 @@ CREATE TABLE IF NOT EXISTS chunks (
     text TEXT NOT NULL,
     ext TEXT NOT NULL DEFAULT '',
     mtime REAL NOT NULL DEFAULT 0,
-    navigation INTEGER NOT NULL DEFAULT 0
+    navigation INTEGER NOT NULL DEFAULT 0,
+    part TEXT,
+    part_date REAL
 );
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
@@ -89,7 +93,7 @@ def create_or_migrate(
 
 # Columns added after version 2, by table, with their definitions (the default is what older rows read).
 _ADDED_COLUMNS = {
-    "chunks": {"navigation": "INTEGER NOT NULL DEFAULT 0"},
+    "chunks": {"navigation": "INTEGER NOT NULL DEFAULT 0", "part": "TEXT", "part_date": "REAL"},
     "files": {
         "kind": "TEXT NOT NULL DEFAULT ''",
         "extractor_version": "INTEGER NOT NULL DEFAULT 1",
