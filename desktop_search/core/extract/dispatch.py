@@ -56,7 +56,7 @@ def _run(
 ) -> Extracted:
     # Imports are local so a worker loads only the extractor it needs (pypdf costs ~0.1 s).
     if kind in CONTAINER_KINDS:
-        nesting = nesting or Nesting(Budget(deadline, len(data)))
+        nesting = nesting or Nesting(Budget(deadline, len(data)), extract_nested)
         if nesting.depth >= MAX_DEPTH:
             raise FileSkipped(DEPTH_REASON)
         if kind == "mail":
@@ -153,7 +153,7 @@ def choose_kind(path: PathLike, data: bytes) -> str:
 def extract_data(path: PathLike, data: bytes, timeout_s: float = 60.0) -> Extracted:
     """Extract already-read bytes; ``path`` only tells the name."""
     deadline = Deadline(timeout_s)
-    return extract_nested(path, data, Nesting(Budget(deadline, len(data))))
+    return extract_nested(path, data, Nesting(Budget(deadline, len(data)), extract_nested))
 
 
 def extract_nested(path: PathLike, data: bytes, nesting: Nesting) -> Extracted:

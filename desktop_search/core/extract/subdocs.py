@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from desktop_search.core.extract.results import Deadline, ExtractionFailed, FileSkipped, Part
+from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, Part
 from desktop_search.core.extract.safezip import (
     BOMB_REASON,
     MAX_MEMBER_BYTES,
@@ -88,15 +89,23 @@ class Budget:
             raise TreeTooLarge(f"The file has too many members (over {MAX_MEMBERS:,}).")
 
 
+class MemberExtractor(Protocol):
+    """The dispatch's extraction of bytes named like a file (``dispatch.extract_nested``)."""
+
+    def __call__(self, path: str, data: bytes, nesting: Nesting, /) -> Extracted: ...
+
+
 @dataclass(frozen=True)
 class Nesting:
-    """Where an extraction runs: the shared budget and how many containers it is inside."""
+    """Where an extraction runs: the shared budget, how many containers it is inside, and the dispatch
+    that reads members (passed in, so this module does not import the dispatch that imports it)."""
 
     budget: Budget
+    extract: MemberExtractor
     depth: int = 0
 
     def deeper(self) -> Nesting:
-        return Nesting(self.budget, self.depth + 1)
+        return Nesting(self.budget, self.extract, self.depth + 1)
 
 
 @dataclass
@@ -113,10 +122,8 @@ class Gathered:
         self, label: str, name: str, data: bytes, nesting: Nesting, date: float | None = None
     ) -> None:
         """Extract a member's bytes (``name`` chooses the extractor) and keep its sections under ``label``."""
-        from desktop_search.core.extract.dispatch import extract_nested
-
         try:
-            extracted = extract_nested(name, data, nesting.deeper())
+            extracted = nesting.extract(name, data, nesting.deeper())
         except TreeTooLarge:
             raise
         except (FileSkipped, ExtractionFailed) as why:
