@@ -270,6 +270,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 
     return {
         "path": display(hit.path),
+        "part": hit.part,
         "page": hit.page,
         "score": round(float(hit.score), 6),
         "similarity": None if hit.similarity is None else round(float(hit.similarity), 6),
@@ -285,6 +286,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 def _inline_json(passage: Any) -> dict[str, Any]:
     """A strong further passage of a grouped result's file, shown under it."""
     return {
+        "part": passage.part,
         "page": passage.page,
         "text": passage.text,
         "start": passage.start,

@@ -17,7 +17,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
-from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, assemble
+from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, assemble
 from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, clean_name, join, nothing_read
 
 MAX_NESTED_MESSAGES = 3
@@ -76,21 +76,25 @@ def _text_of(part: EmailMessage) -> str:
 
 
 def _body(msg: EmailMessage, deadline: Deadline) -> str:
-    try:
-        body = msg.get_body(preferencelist=("plain", "html"))
-    except Exception:
-        body = None
-    if not isinstance(body, EmailMessage):
-        return ""
-    text = _text_of(body)
-    if body.get_content_subtype() == "html" and text.strip():
-        from desktop_search.core.extract.html import extract_html
-
+    """The message's text: its plain-text body, else its HTML body as text."""
+    for kind in ("plain", "html"):
         try:
-            return extract_html(text.encode("utf-8"), deadline).text
-        except ExtractionFailed:
-            return ""
-    return text
+            body = msg.get_body(preferencelist=(kind,))
+        except Exception:
+            body = None
+        if not isinstance(body, EmailMessage):
+            continue
+        text = _text_of(body)
+        if text.strip() and kind == "html":
+            from desktop_search.core.extract.html import extract_html
+
+            try:
+                text = extract_html(text.encode("utf-8"), deadline).text
+            except (ExtractionFailed, FileSkipped):
+                text = ""
+        if text.strip():
+            return text
+    return ""
 
 
 def attachments(msg: EmailMessage) -> list[tuple[str, EmailMessage]]:
