@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from desktop_search.core.extract.results import Extracted, ExtractionFailed, FileSkipped, assemble
+from desktop_search.core.extract.safezip import BOMB_REASON
 from desktop_search.core.extract.subdocs import (
     ENCRYPTED_REASON,
     MEMBER_BOMB_REASON,
@@ -79,6 +80,8 @@ def _read_stream(stream: io.BufferedIOBase | None, declared: int, budget: Budget
         size += len(chunk)
         if size > limit or size > max(declared, 1) * 2 + 1024:
             raise ExtractionFailed(MEMBER_BOMB_REASON)
+        if budget.over_ratio(size):
+            raise TreeTooLarge(BOMB_REASON)
         chunks.append(chunk)
         budget.deadline.check()
     budget.add(size)

@@ -79,11 +79,16 @@ class Budget:
         """How many bytes the next member may really decompress to."""
         return min(MAX_MEMBER_BYTES, MAX_TOTAL_BYTES - self.total)
 
+    def over_ratio(self, more: int) -> bool:
+        """Whether ``more`` bytes on top of what was read make the tree a bomb (checked while reading)."""
+        total = self.total + more
+        return total > RATIO_FLOOR and total > MAX_RATIO * max(1, self.file_size)
+
     def add(self, size: int) -> None:
         """Count a member's real size; ExtractionFailed when the tree as a whole is a bomb."""
         self.total += size
         self.members += 1
-        if self.total > RATIO_FLOOR and self.total > MAX_RATIO * max(1, self.file_size):
+        if self.over_ratio(0):
             raise TreeTooLarge(BOMB_REASON)
         if self.members > MAX_MEMBERS:
             raise TreeTooLarge(f"The file has too many members (over {MAX_MEMBERS:,}).")
@@ -153,4 +158,5 @@ def nothing_read(notes: list[str], label: str) -> Exception:
         return ExtractionFailed(f"The {label} is password-protected; its members were not read.")
     if not notes:
         return FileSkipped(f"The {label} is empty.")
-    return FileSkipped(f"Nothing in the {label} could be read. {notes_reason(notes)}")
+    count = "1 part" if len(notes) == 1 else f"{len(notes)} parts"
+    return FileSkipped(f"Nothing in the {label} could be read ({count}; {notes[0]})")
