@@ -24,7 +24,7 @@ import queue
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,6 +36,7 @@ from desktop_search.core.index.chunking import Chunker
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.outdated import is_outdated, same_build, stamped, update_message
 from desktop_search.core.index.progress import ProgressCallback, RunProgress
+from desktop_search.core.index.reuse import reusable, stored_vectors
 from desktop_search.core.index.scanner import DiskFile, ScanPlan, content_hash
 from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
@@ -73,6 +74,7 @@ class _Prepared:
 
     record: FileRecord
     chunks: list[ChunkRow]
+    reuse: dict[int, str] = field(default_factory=dict)  # chunk position -> old chunk id (index.reuse)
 
 
 @dataclass
@@ -253,7 +255,7 @@ class Indexer:
             )
             for c in chunks
         ]
-        return _Prepared(base, rows)
+        return _Prepared(base, rows, reusable(self.store, old, extracted.kind, rows, self.model_name))
 
     def _produce(
         self,
@@ -363,7 +365,13 @@ class Indexer:
         """Embed the gathered files' chunks in slices of ``step`` (pause and cancel are honoured between
         slices, so a file with thousands of chunks does not hold them up) and store each complete file.
         On cancel, the files whose chunks are all embedded are still written."""
-        texts = [embedding_text(c.text, c.heading) for p in prepared for c in p.chunks]
+        # a changed container's unchanged passages keep their stored vectors (index.reuse)
+        reused = stored_vectors(
+            self.store, {(i, n): old for i, p in enumerate(prepared) for n, old in p.reuse.items()}
+        )
+        todo = [(i, n) for i, p in enumerate(prepared) for n in range(len(p.chunks)) if (i, n) not in reused]
+        texts = [embedding_text(prepared[i].chunks[n].text, prepared[i].chunks[n].heading) for i, n in todo]
+        counter.chunks_done += len(reused)
         parts: list[np.ndarray] = []
         embedded = 0
         try:
@@ -376,14 +384,15 @@ class Indexer:
                 counter.chunks_done += len(part)
                 counter.report()
         finally:
-            vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+            done = dict(reused)
+            if parts:
+                done.update(zip(todo[:embedded], np.concatenate(parts), strict=False))
             items = []
-            offset = 0
-            for p in prepared:
-                n = len(p.chunks)
-                if offset + n > embedded:
+            for i, p in enumerate(prepared):
+                keys = [(i, n) for n in range(len(p.chunks))]
+                if not all(key in done for key in keys):
                     break
-                items.append((p.record, p.chunks, vectors[offset : offset + n]))
-                offset += n
+                vectors = np.stack([done[key] for key in keys]).astype(np.float32, copy=False)
+                items.append((p.record, p.chunks, vectors))
             self.store.write_files(items)
             counter.files_done += len(items)
