@@ -26,6 +26,12 @@ def recorded_kind(record: FileRecord) -> str:
     return record.kind or kind_by_name(from_key(record.path)) or "text"
 
 
+def _read_as_text_before(record: FileRecord) -> str | None:
+    """'mail' for an .eml or .mbox read as plain text before mail was read (else None)."""
+    by_name = kind_by_name(from_key(record.path))
+    return by_name if record.kind in ("", "text") and by_name in ("mail", "archive") else None
+
+
 def is_outdated(record: FileRecord) -> bool:
     """An indexed file whose passages an older extractor or chunker built.
 
@@ -34,8 +40,8 @@ def is_outdated(record: FileRecord) -> bool:
     """
     if record.status != FileStatus.INDEXED:
         return False
-    if record.kind in ("", "text") and kind_by_name(from_key(record.path)) in ("mail", "archive"):
-        return True  # an .eml or .mbox read as plain text before mail was read
+    if _read_as_text_before(record):
+        return True
     return (
         record.extractor_version < versions.extractor_version(recorded_kind(record))
         or record.chunking_version < versions.CHUNKING_VERSION
@@ -84,7 +90,9 @@ def update_message(records: Iterable[FileRecord]) -> str:
 
     "Updating 12 PDFs to the improved reader" when they share a name, else "Updating 15 files …".
     """
-    names = Counter(_NAMES.get(recorded_kind(r), ("file", "files")) for r in records)
+    names = Counter(
+        _NAMES.get(_read_as_text_before(r) or recorded_kind(r), ("file", "files")) for r in records
+    )
     total = sum(names.values())
     if not total:
         return ""
