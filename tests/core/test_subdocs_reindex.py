@@ -58,6 +58,13 @@ def test_an_edited_mbox_embeds_only_new_and_changed_messages(tmp_path: Path) -> 
         assert {h.part for h in hits} >= {"message 2", "message 2 / q3.txt"}
         assert engine.search("ramen", k=1, mode="keyword")[0].part == "message 1"
         assert not engine.search("noodle", k=1, mode="keyword")
+
+        embedder.seen.clear()
+        box.write_bytes(mbox(report, otters))  # the first message deleted: the others are renumbered
+        engine.index()
+        assert embedder.seen == []
+        assert engine.search("otters", k=1, mode="keyword")[0].part == "message 2"
+        assert engine.check()["consistent"]
     finally:
         engine.close()
 

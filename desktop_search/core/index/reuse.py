@@ -32,8 +32,10 @@ def reusable(
         or is_outdated(old)
     ):
         return {}
-    before = {(c.text, c.heading, c.part): c.chunk_id for c in store.ledger.chunks_of(old.path)}
-    found = {n: before.get((c.text, c.heading, c.part)) for n, c in enumerate(chunks)}
+    # what is embedded is the text and its heading, not the part's name: a message that moved from
+    # "message 3" to "message 2" (one before it was deleted) keeps its vectors too
+    before = {(c.text, c.heading): c.chunk_id for c in store.ledger.chunks_of(old.path)}
+    found = {n: before.get((c.text, c.heading)) for n, c in enumerate(chunks)}
     return {n: chunk_id for n, chunk_id in found.items() if chunk_id is not None}
 
 
