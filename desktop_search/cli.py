@@ -279,6 +279,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 
     return {
         "path": display(hit.path),
+        "part": hit.part,
         "duplicates": [display(path) for path in hit.duplicates],
         "similar": [{"path": display(s.path), "page": s.page, "chunk_id": s.chunk_id} for s in hit.similar],
         "modified": hit.modified,
@@ -296,7 +297,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 
 def _inline_json(passage: Any) -> dict[str, Any]:
     """A strong further passage of a grouped result's file, shown under it."""
-    return {
+    return {  # in the same sub-document ("part") as the result it is shown under
         "page": passage.page,
         "text": passage.text,
         "start": passage.start,
@@ -315,7 +316,8 @@ def _print_hits(query: str, hits: list[Any]) -> None:
         return
     for hit in hits:
         page = f" p.{hit.page}" if hit.page else ""
-        print(f"{hit.rank:>3}. {round(hit.display_score * 100):>3}%  {display(hit.path)}{page}")
+        part = f" › {hit.part}" if hit.part else ""  # a member, message or attachment inside the file
+        print(f"{hit.rank:>3}. {round(hit.display_score * 100):>3}%  {display(hit.path)}{part}{page}")
         snippet = " ".join(hit.text.split())
         print(f"       {snippet[:200]}{'…' if len(snippet) > 200 else ''}")
         for passage in hit.inline:  # the file's other strong passages (grouped output)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from desktop_search.core.config.state import load_state, save_state
     from desktop_search.core.engine import Engine
     from desktop_search.core.errors import UserError
+    from desktop_search.core.extract.unpack import unpack_part
     from desktop_search.core.index.jobs import JobControl
     from desktop_search.core.records import (
         FileRecord,
@@ -74,6 +75,7 @@ _HOMES = {
     "split_weak": "desktop_search.core.search.result_order",
     "save_state": "desktop_search.core.config.state",
     "to_key": "desktop_search.core.store.pathkeys",
+    "unpack_part": "desktop_search.core.extract.unpack",
 }
 
 __all__ = [
@@ -107,6 +109,7 @@ __all__ = [
     "sort_hits",
     "split_weak",
     "to_key",
+    "unpack_part",
     "without_operator",
 ]
 

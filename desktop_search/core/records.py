@@ -109,6 +109,9 @@ class SearchHit:
     modified: float = 0.0  # the file's modification time (POSIX)
     duplicates: tuple[str, ...] = ()  # other files with identical content, folded into this one
     similar: tuple[SearchHit, ...] = field(default=())  # near-identical passages of other files, folded
+    # the sub-document inside a container file: an archive member's path ("reports/q3.pdf"), a message
+    # ("message 12") or an attachment ("message 12 / invoice.pdf"); None for a plain file
+    part: str | None = None
 
     @property
     def display_score(self) -> float:

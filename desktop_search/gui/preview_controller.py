@@ -13,7 +13,7 @@ from desktop_search.core import Engine, SearchHit, Span, display, from_key
 from desktop_search.gui.engine_bridge import EngineBridge
 from desktop_search.gui.highlighting import query_highlights
 from desktop_search.gui.preview_view import PreviewPane, pdf_support
-from desktop_search.gui.results_model import ResultRole, split_path
+from desktop_search.gui.results_model import ResultRole, part_title, split_path
 from desktop_search.gui.search_view import SearchView
 
 CONTEXT_CHARS = 2500  # text shown before and after the passage
@@ -22,7 +22,7 @@ MATCH_BACKGROUND = "rgba(255, 196, 0, 0.55)"
 
 
 class Opener(Protocol):
-    def open(self, path_key: str, page: int | None = None) -> bool: ...
+    def open(self, path_key: str, page: int | None = None, part: str | None = None) -> bool: ...
 
     def reveal(self, path_key: str) -> bool: ...
 
@@ -120,7 +120,7 @@ class PreviewController(QObject):
         self.hit = hit
         pane = self.pane
         name, folder = split_path(hit.path)
-        pane.title.setText(f"<b>{html.escape(name)}</b>")
+        pane.title.setText(f"<b>{html.escape(part_title(name, hit.part))}</b>")
         where = [folder]
         if hit.page:
             where.append(f"page {hit.page}")
@@ -195,7 +195,8 @@ class PreviewController(QObject):
         if not os.path.exists(from_key(hit.path)):
             self.view.summary.setText(f"{display(hit.path)} is no longer there.")
             return
-        self.opener.open(hit.path, hit.page)
+        if not self.opener.open(hit.path, hit.page, hit.part) and hit.part:
+            self.view.summary.setText(f"Could not open {hit.part} from {display(hit.path)}.")
 
     def reveal_current(self) -> None:
         hit = self.current_hit()

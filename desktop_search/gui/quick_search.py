@@ -49,7 +49,7 @@ QUICK_SEARCH_SHORTCUT = "Ctrl+Shift+Space"
 class Opener(Protocol):
     """What the popup needs of the app's opener (``desktop_search.gui.opener.SystemOpener``)."""
 
-    def open(self, path_key: str, page: int | None = None) -> bool: ...
+    def open(self, path_key: str, page: int | None = None, part: str | None = None) -> bool: ...
 
 
 class QuickSearchPopup(QWidget):
@@ -269,7 +269,7 @@ class QuickSearchPopup(QWidget):
         hit = self.model.hit_at(row if row >= 0 else 0)
         if hit is None:
             return False
-        opened = self.opener.open(hit.path, hit.page)
+        opened = self.opener.open(hit.path, hit.page, hit.part)
         if opened:
             self.file_opened.emit(hit.path)
             self.hide()

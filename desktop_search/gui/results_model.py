@@ -66,6 +66,11 @@ SNIPPET_CHARS = 420  # the passage shown in a row is trimmed to about this many 
 INLINE_SNIPPET_CHARS = 240  # ... and in an inline passage's row
 
 
+def part_title(name: str, part: str | None) -> str:
+    """A result's name: the file's, and the sub-document's inside it ("archive.zip › reports/q3.pdf")."""
+    return f"{name} › {part}" if part else name
+
+
 def snippet(
     text: str, highlights: tuple[Span, ...], max_chars: int = SNIPPET_CHARS
 ) -> tuple[str, tuple[Span, ...]]:
@@ -310,7 +315,7 @@ class ResultsModel(QAbstractListModel):
         if role == ResultRole.PATH:
             return hit.path
         if role in (ResultRole.DISPLAY_NAME, Qt.ItemDataRole.DisplayRole):
-            return split_path(hit.path)[0]
+            return part_title(split_path(hit.path)[0], hit.part)
         if role == ResultRole.FOLDER:
             return split_path(hit.path)[1]
         if role == ResultRole.PAGE:

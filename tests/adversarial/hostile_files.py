@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.core import mail_samples as ms
 from tests.core.extract_samples import (
     CT,
     docx_document_xml,
@@ -266,6 +267,41 @@ def nested_zip_bomb(levels: int = 4) -> bytes:
     for level in range(levels):
         data = make_zip({f"layer{level}-{i}.zip": data for i in range(8)})
     return data
+
+
+def _truncated_mbox(folder: Path) -> list[Written]:
+    first = ms.message("Kayak trip", "We paddle to the heron colony on Saturday.")
+    second = ms.message(
+        "Minutes", "Minutes attached.", attachments=(("minutes.pdf", _good_pdf() * 3, "application/pdf"),)
+    )
+    data = ms.mbox(first, second)
+    data = data[: data.index(b'filename="minutes.pdf"') + 400]  # cut inside the attachment
+    return [Written(_write(folder / "cut.mbox", data), "mbox-truncated", "indexed", marker="heron")]
+
+
+def _archive_bomb_beside_a_note(folder: Path) -> list[Written]:
+    data = ms.zip_of({"zeros.txt": b"0" * (64 * MB), "note.txt": b"The pelican ledger is here."})
+    return [Written(_write(folder / "mixed.zip", data), "zip-bomb-member", "indexed", marker="pelican")]
+
+
+def _tar_gz_bomb() -> bytes:
+    return ms.tar_of({"zeros.txt": bytes(48 * MB)}, "w:gz")
+
+
+def _eml_unknown_attachment(folder: Path) -> list[Written]:
+    msg = ms.message(
+        "Installer",
+        "The cormorant installer is attached.",
+        attachments=(("setup.exe", os.urandom(8192), "application/octet-stream"),),
+    )
+    return [
+        Written(
+            _write(folder / "setup.eml", msg.as_bytes()),
+            "eml-unknown-attachment",
+            "indexed",
+            marker="cormorant",
+        )
+    ]
 
 
 def _text(folder: Path, name: str | bytes, marker: str, kind: str) -> Written:
@@ -661,6 +697,61 @@ KINDS: list[HostileKind] = [
         "RTF groups nested 100,000 deep",
     ),
     HostileKind("docx-truncated", _docx_truncated, why="a DOCX cut after 300 bytes"),
+    # archives and mail: a member or attachment that cannot be read is noted, the rest indexed
+    _k(
+        "zip-bomb-archive",
+        "skipped",
+        r"zip bomb",
+        lambda: ms.zip_of({"zeros.txt": b"0" * (64 * MB)}),
+        "bomb.zip",
+        "64 MB of zeros in a 64 KB zip",
+    ),
+    HostileKind("zip-bomb-member", _archive_bomb_beside_a_note, why="a bomb member beside a real note"),
+    _k(
+        "tar-gz-bomb", "failed", r"zip bomb", _tar_gz_bomb, "bomb.tar.gz", "48 MB of zeros in a 50 KB .tar.gz"
+    ),
+    _k(
+        "zip-nested-too-deep",
+        "skipped|failed",
+        r"nested too deeply|zip bomb",
+        nested_zip_bomb,
+        "nested.zip",
+        "42.zip style: zips of zips of zips, 4 levels",
+    ),
+    _k(
+        "zip-password-protected",
+        "failed",
+        r"password-protected",
+        lambda: ms.encrypted_zip("secret.txt", b"the vault code is 1234"),
+        "locked.zip",
+        "every member encrypted",
+    ),
+    _k(
+        "zip-damaged",
+        "failed",
+        r"damaged",
+        lambda: ms.zip_of({"a.txt": b"x" * 5000})[:-30],
+        "cut.zip",
+        "a zip without its central directory",
+    ),
+    _k(
+        "seven-zip",
+        "skipped",
+        r"7z archives are not read",
+        lambda: b"7z\xbc\xaf\x27\x1c" + bytes(512),
+        "a.7z",
+        "7z, not read",
+    ),
+    HostileKind("mbox-truncated", _truncated_mbox, why="an mbox cut inside a PDF attachment"),
+    HostileKind("eml-unknown-attachment", _eml_unknown_attachment, why="an .exe attached to a message"),
+    _k(
+        "eml-binary",
+        "skipped",
+        r"binary",
+        lambda: bytes(range(256)) * 40,
+        "noise.eml",
+        "random bytes named .eml",
+    ),
     HostileKind("docx-external-entity", _docx_external_entity, why="XXE: an entity reading /etc/passwd"),
     HostileKind("docx-without-document", _docx_unknown_zip, why="a zip without a document part named .docx"),
     # text

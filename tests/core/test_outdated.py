@@ -118,3 +118,13 @@ def test_progress_shows_the_message_while_outdated_files_are_redone_and_at_once(
     assert [p.message for p in seen] == ["", "Updating 1 PDF to the improved reader"]
     assert progress.report(Phase.PAUSED).message == "Updating 1 PDF to the improved reader"
     assert progress.report(Phase.DONE, force=True).message == ""
+
+
+def test_mail_read_as_plain_text_before_mail_was_read_is_outdated() -> None:
+    assert is_outdated(_record("/docs/Inbox.mbox", "text"))
+    assert is_outdated(_record("/docs/letter.eml"))  # from before versions: read as text
+    assert not is_outdated(_record("/docs/letter.eml", "mail"))
+    assert not is_outdated(_record("/docs/notes.txt", "text"))
+    assert (
+        update_message([_record("/docs/Inbox.mbox", "text")]) == "Updating 1 mailbox to the improved reader"
+    )

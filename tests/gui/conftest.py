@@ -20,8 +20,11 @@ class RecordingOpener:
     opened: list[tuple[str, int | None]] = field(default_factory=list)
     revealed: list[str] = field(default_factory=list)
 
-    def open(self, path_key: str, page: int | None = None) -> bool:
+    parts: list[str | None] = field(default_factory=list)  # the sub-document of each open, in order
+
+    def open(self, path_key: str, page: int | None = None, part: str | None = None) -> bool:
         self.opened.append((path_key, page))
+        self.parts.append(part)
         return True
 
     def reveal(self, path_key: str) -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 
 from desktop_search.core.extract import kinds
 from desktop_search.core.extract.reading import DEFAULT_MAX_BYTES, PathLike, read_bounded
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped
+from desktop_search.core.extract.subdocs import DEPTH_REASON, MAX_DEPTH, Budget, Nesting, split
 
 log = logging.getLogger(__name__)
 Extractor = Callable[[bytes, Deadline], Extracted]
@@ -22,7 +24,14 @@ _LABELS = {
     "odp": "ODP",
     "epub": "EPUB",
     "rtf": "RTF",
+    "archive": "archive",
+    "mail": "e-mail",
 }
+CONTAINER_KINDS = frozenset({"archive", "mail"})
+MSG_REASON = (
+    "Outlook .msg files are not read (the maintained reader, extract-msg, is GPL-licensed); "
+    "save the message as .eml."
+)
 
 # Extra extractors by extension (plug-ins and tests): ext -> (kind, extractor).
 _CUSTOM: dict[str, tuple[str, Extractor]] = {}
@@ -42,8 +51,21 @@ def custom_kind(path: PathLike) -> str | None:
     return entry[0] if entry else None
 
 
-def _run(kind: str, data: bytes, deadline: Deadline) -> Extracted:
+def _run(
+    kind: str, data: bytes, deadline: Deadline, name: str = "", nesting: Nesting | None = None
+) -> Extracted:
     # Imports are local so a worker loads only the extractor it needs (pypdf costs ~0.1 s).
+    if kind in CONTAINER_KINDS:
+        nesting = nesting or Nesting(Budget(deadline, len(data)), extract_nested)
+        if nesting.depth >= MAX_DEPTH:
+            raise FileSkipped(DEPTH_REASON)
+        if kind == "mail":
+            from desktop_search.core.extract.mail import extract_mail
+
+            return extract_mail(data, nesting)
+        from desktop_search.core.extract.archives import extract_archive
+
+        return extract_archive(name, data, nesting)
     if kind == "pdf":
         from desktop_search.core.extract.pdf import extract_pdf
 
@@ -95,6 +117,8 @@ def choose_kind(path: PathLike, data: bytes) -> str:
     magic = kinds.kind_by_magic(data[:8192])
     if magic == "pdf" or magic == "rtf":
         return magic
+    if by_name in CONTAINER_KINDS:
+        return by_name
     if magic == "zip":
         found = kinds.zip_kind(data)
         if found:
@@ -105,7 +129,9 @@ def choose_kind(path: PathLike, data: bytes) -> str:
             )
         raise FileSkipped(UNSUPPORTED_REASON)
     if magic == "ole2":
-        if kinds.extension(path) in ("doc", "xls", "ppt", "msg", "dot", "xlt", "pps"):
+        if kinds.extension(path) == "msg":
+            raise FileSkipped(MSG_REASON)
+        if kinds.extension(path) in ("doc", "xls", "ppt", "dot", "xlt", "pps"):
             raise FileSkipped(
                 "Old Microsoft Office format (.doc/.xls/.ppt) is not supported; save it as .docx."
             )
@@ -116,19 +142,30 @@ def choose_kind(path: PathLike, data: bytes) -> str:
         return by_name
     if kinds.looks_like_html(data):
         return "html"
+    if by_name is None:
+        from desktop_search.core.extract.mail import looks_like_mbox
+
+        if looks_like_mbox(data[:4096]):
+            return "mail"  # an mbox folder without an extension (Thunderbird's "Inbox")
     return "text"
 
 
 def extract_data(path: PathLike, data: bytes, timeout_s: float = 60.0) -> Extracted:
     """Extract already-read bytes; ``path`` only tells the name."""
     deadline = Deadline(timeout_s)
+    return extract_nested(path, data, Nesting(Budget(deadline, len(data)), extract_nested))
+
+
+def extract_nested(path: PathLike, data: bytes, nesting: Nesting) -> Extracted:
+    """Extract bytes as a file named ``path`` inside ``nesting`` (a member of a container, or a file)."""
+    deadline = nesting.budget.deadline
     custom = _CUSTOM.get(kinds.extension(path))
     if custom:
         result = custom[1](data, deadline)
     else:
         kind = choose_kind(path, data)
         try:
-            result = _run(kind, data, deadline)
+            result = _run(kind, data, deadline, os.fsdecode(path), nesting)
         except (ExtractionFailed, FileSkipped, MemoryError):
             raise
         except RecursionError:
@@ -152,3 +189,28 @@ def extract_file(path: PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout_
     """
     data = read_bounded(path, max_bytes)
     return extract_data(path, data, timeout_s)
+
+
+def part_data(
+    path: PathLike, part: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = 60.0
+) -> tuple[str, bytes]:
+    """The file name and bytes of sub-document ``part`` of the container file ``path`` (for Open).
+
+    Raises ExtractionFailed or FileSkipped with a reason when the part cannot be found or read.
+    """
+    data = read_bounded(path, max_bytes)
+    budget = Budget(Deadline(timeout_s), len(data))
+    name = os.fsdecode(os.path.basename(os.fsdecode(path)))
+    for segment in split(part):
+        kind = choose_kind(name, data)
+        if kind == "mail":
+            from desktop_search.core.extract.mail import find_part
+
+            name, data = find_part(data, segment, budget)
+        elif kind == "archive":
+            from desktop_search.core.extract.archives import find_member
+
+            name, data = find_member(name, data, segment, budget)
+        else:
+            raise ExtractionFailed(f"'{segment}' is not inside a container any more.")
+    return name, data

@@ -1,7 +1,8 @@
 """Which files are worth reading and which extractor reads them: by name, then by content.
 
-Compressed files (``.gz``, ``.bz2``, ``.xz``) are not candidates: on a desktop they are archives
-or system changelogs (Debian's ``changelog.Debian.gz``), not documents a user searches.
+Compressed files (``.gz``, ``.bz2``, ``.xz``) are not candidates: on a desktop they are system
+changelogs (Debian's ``changelog.Debian.gz``), not documents a user searches; compressed tars
+(``.tar.gz``, ``.tgz``, …) are archives, read member by member like ``.zip`` and ``.tar``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ CODE_EXTENSIONS = frozenset(
 MARKDOWN_EXTENSIONS = frozenset({"md", "markdown", "mdown", "mkd", "mkdn", "mdx", "rmarkdown", "qmd"})
 RST_EXTENSIONS = frozenset({"rst", "rest"})
 HTML_EXTENSIONS = frozenset({"html", "htm", "xhtml", "xht", "shtml", "mht"})
+MAIL_EXTENSIONS = frozenset({"eml", "mbox", "mbx"})
+# Archives, by how the name ends (".tar.gz" is an archive, a bare ".gz" is not: see the module docstring).
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z")
 DOCUMENT_EXTENSIONS = {
     "pdf": "pdf",
     "docx": "docx",
@@ -70,6 +74,7 @@ SUPPORTED_EXTENSIONS: frozenset[str] = (
     | MARKDOWN_EXTENSIONS
     | RST_EXTENSIONS
     | HTML_EXTENSIONS
+    | MAIL_EXTENSIONS
     | frozenset(DOCUMENT_EXTENSIONS)
 )
 # Extension-less names that are text by convention.
@@ -83,7 +88,10 @@ TEXT_NAMES = frozenset(
     )
 )
 # Formats parsed by third-party or zip/XML code: run them in the isolated worker pool.
-RISKY_KINDS = frozenset({"pdf", "docx", "pptx", "xlsx", "odt", "ods", "odp", "epub", "rtf"})
+# Archives and mail hold members of any of these formats.
+RISKY_KINDS = frozenset(
+    {"pdf", "docx", "pptx", "xlsx", "odt", "ods", "odp", "epub", "rtf", "archive", "mail"}
+)
 _ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": "odt",
     b"application/vnd.oasis.opendocument.text-template": "odt",
@@ -114,7 +122,7 @@ def extension(path: str | bytes | os.PathLike) -> str:
 NOT_DOCUMENTS = frozenset(
     _words(
         """
-    gz tgz bz2 tbz2 xz txz zst lz lzma lz4 z zip 7z rar tar cab arj jar war ear apk aab ipa deb rpm
+    gz bz2 xz zst lz lzma lz4 z rar cab arj jar war ear apk aab ipa deb rpm
     snap flatpak appimage iso img dmg vhd vmdk qcow2 exe msi dll so dylib o obj a lib ko bin elf class
     pyc pyo pyd wasm png jpg jpeg jfif gif bmp tif tiff webp ico icns heic heif avif raw cr2 cr3 nef
     arw dng orf rw2 psd xcf kra svgz eps ai mp3 m4a aac flac ogg oga opus wav wma aiff mid midi mp4 m4v
@@ -161,12 +169,17 @@ def is_temporary_name(name: str) -> bool:
     return name.lower().endswith(TEMPORARY_SUFFIXES)
 
 
+def is_archive_name(path: str | bytes | os.PathLike) -> bool:
+    """Whether the name is an archive's whose members are read (zip, tar and compressed tars, 7z)."""
+    return bool(extension(path)) and _name(path).lower().endswith(ARCHIVE_SUFFIXES)
+
+
 def is_listed(path: str | bytes | os.PathLike) -> bool:
     """Whether the scanner lists a file at all: not an editor temp file, not a known non-document."""
     name = _name(path)
     if not name or is_temporary_name(name):
         return False
-    return extension(path) not in NOT_DOCUMENTS
+    return extension(path) not in NOT_DOCUMENTS or is_archive_name(path)
 
 
 def is_candidate(path: str | bytes | os.PathLike) -> bool:
@@ -176,7 +189,7 @@ def is_candidate(path: str | bytes | os.PathLike) -> bool:
         return False
     ext = extension(path)
     if ext:
-        return ext in SUPPORTED_EXTENSIONS
+        return ext in SUPPORTED_EXTENSIONS or is_archive_name(path)
     base = name.lstrip(".").lower()
     return base in TEXT_NAMES or base.split("-")[0] in TEXT_NAMES or base.endswith("rc")
 
@@ -186,6 +199,10 @@ def kind_by_name(path: str | bytes | os.PathLike) -> str | None:
     ext = extension(path)
     if ext in DOCUMENT_EXTENSIONS:
         return DOCUMENT_EXTENSIONS[ext]
+    if is_archive_name(path):
+        return "archive"
+    if ext in MAIL_EXTENSIONS:
+        return "mail"
     if ext in HTML_EXTENSIONS:
         return "html"
     if ext in MARKDOWN_EXTENSIONS:

@@ -23,6 +23,7 @@ from typing import Any
 from desktop_search.core.extract import kinds
 from desktop_search.core.extract.cpu_time import process_cpu_seconds
 from desktop_search.core.extract.dispatch import custom_kind, extract_file
+from desktop_search.core.extract.mail import looks_like_mbox
 from desktop_search.core.extract.reading import DEFAULT_MAX_BYTES, PathLike, file_size, read_head
 from desktop_search.core.extract.results import (
     WALL_FACTOR,
@@ -120,7 +121,8 @@ class ExtractorPool:
             return False  # skipped at once, nothing to parse
         if size > self._isolate_above or kinds.kind_by_name(path) in kinds.RISKY_KINDS:
             return True
-        return kinds.kind_by_magic(read_head(path, 1024)) in ("pdf", "rtf", "zip")
+        head = read_head(path, 4096)
+        return kinds.kind_by_magic(head) in ("pdf", "rtf", "zip") or looks_like_mbox(head)
 
     def extract(
         self, path: PathLike, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = 60.0

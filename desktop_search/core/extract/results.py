@@ -18,16 +18,25 @@ class Section:
     page: int | None = None
     heading: str | None = None
     navigation: bool = False  # a table of contents or an index: listed, never ranked above real text
+    # the sub-document it belongs to: None for a plain file; an archive member's path
+    # ("reports/q3.pdf"), a message ("message 12") or an attachment ("message 12 / invoice.pdf")
+    part: str | None = None
+    date: float | None = None  # the sub-document's own date (a message's), POSIX seconds
 
 
 @dataclass(frozen=True)
 class Extracted:
-    """A file's text: all sections joined with a blank line, offsets exact."""
+    """A file's text: all sections joined with a blank line, offsets exact.
+
+    ``notes`` lists what a container could not read, one "name: reason" each (a member over the
+    limits, an encrypted one, an attachment in an unknown format); the rest of it is in ``sections``.
+    """
 
     text: str
     sections: tuple[Section, ...]
     kind: str
     page_count: int | None = None
+    notes: tuple[str, ...] = ()
 
 
 class ExtractionFailed(Exception):
@@ -54,6 +63,8 @@ class Part:
     page: int | None = None
     heading: str | None = None
     navigation: bool = False
+    part: str | None = None  # see Section
+    date: float | None = None
 
 
 WALL_FACTOR = 5.0  # wall time allowed per second of the processor-time limit (a busy machine is slow)
@@ -96,7 +107,9 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
-def assemble(parts: Iterable[Part], kind: str, page_count: int | None = None) -> Extracted:
+def assemble(
+    parts: Iterable[Part], kind: str, page_count: int | None = None, notes: Iterable[str] = ()
+) -> Extracted:
     """Join the non-empty parts with a blank line and record each one's exact offsets."""
     pieces: list[str] = []
     sections: list[Section] = []
@@ -109,7 +122,11 @@ def assemble(parts: Iterable[Part], kind: str, page_count: int | None = None) ->
             pieces.append("\n\n")
             pos += 2
         heading = " ".join(part.heading.split()) if part.heading else None
-        sections.append(Section(text, pos, pos + len(text), part.page, heading or None, part.navigation))
+        sections.append(
+            Section(
+                text, pos, pos + len(text), part.page, heading or None, part.navigation, part.part, part.date
+            )
+        )
         pieces.append(text)
         pos += len(text)
-    return Extracted("".join(pieces), tuple(sections), kind, page_count)
+    return Extracted("".join(pieces), tuple(sections), kind, page_count, tuple(notes))

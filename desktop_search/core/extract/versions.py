@@ -38,6 +38,8 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "odp": 1,
         "epub": 2,
         "rtf": 1,
+        "archive": 1,  # zip, tar: members read as sub-documents
+        "mail": 1,  # .eml, mbox: messages and attachments as sub-documents
         "html": 2,
         "markdown": 2,
         "rst": 2,

@@ -3,8 +3,10 @@
 Chunks are at most ``target_tokens`` long (counted by the active model's tokenizer), begin with up
 to ``overlap_tokens`` of the previous chunk's end where the target leaves room, end at paragraph or
 sentence boundaries where possible, never exceed the model's maximum length, and never span two
-pages or two headings. Each keeps its character offsets in the extracted text, its page, its heading
-and whether it is navigation (a table of contents or an index).
+pages, two headings or two sub-documents (archive members, messages: an unchanged message always
+gives the same passages, whatever changed around it). Each keeps its character offsets in the
+extracted text, its page, its heading, whether it is navigation (a table of contents or an index)
+and its sub-document.
 
 Where to cut is content-defined (:func:`content_cuts`): a boundary is chosen by the text within a
 window around it, never by a running count from the top of the document, so inserting a sentence
@@ -44,6 +46,8 @@ class Chunk:
     page: int | None = None
     heading: str | None = None
     navigation: bool = False
+    part: str | None = None  # the sub-document (archive member, message, attachment); None: the file
+    date: float | None = None  # the sub-document's own date (a message's)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class _Place:
     page: int | None
     heading: str | None
     navigation: bool = False
+    part: str | None = None
+    date: float | None = None
 
 
 @dataclass(frozen=True)
@@ -209,7 +215,13 @@ class Chunker:
         for section in sections:
             s_start, s_end = section.start, section.end  # type: ignore[attr-defined]
             page, heading = section.page, section.heading  # type: ignore[attr-defined]
-            where = _Place(page, heading, bool(getattr(section, "navigation", False)))
+            where = _Place(
+                page,
+                heading,
+                bool(getattr(section, "navigation", False)),
+                getattr(section, "part", None),
+                getattr(section, "date", None),
+            )
             for p_start, p_end in _spans(text[s_start:s_end], s_start, _PARAGRAPH):
                 pending.append((p_start, p_end, where, 0))
         units: list[_Unit] = []
@@ -257,6 +269,8 @@ class Chunker:
                         where.page,
                         where.heading,
                         where.navigation,
+                        where.part,
+                        where.date,
                     )
                 )
                 previous = piece

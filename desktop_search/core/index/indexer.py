@@ -24,18 +24,20 @@ import queue
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from desktop_search.core.errors import Cancelled
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
 from desktop_search.core.extract.reading import os_error_reason
+from desktop_search.core.extract.subdocs import notes_reason
 from desktop_search.core.index.cached_embedding import embed_with_cache
 from desktop_search.core.index.chunking import Chunker
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.outdated import is_outdated, same_build, stamped, update_message
 from desktop_search.core.index.progress import ProgressCallback, RunProgress
+from desktop_search.core.index.reuse import reusable, stored_vectors
 from desktop_search.core.index.scanner import DiskFile, ScanPlan, content_hash
 from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
@@ -74,6 +76,7 @@ class _Prepared:
 
     record: FileRecord
     chunks: list[ChunkRow]
+    reuse: dict[int, str] = field(default_factory=dict)  # chunk position -> old chunk id (index.reuse)
 
 
 @dataclass
@@ -243,7 +246,8 @@ class Indexer:
         chunks = self.chunker.chunk(extracted.text, extracted.sections)
         if not chunks:
             return _Outcome(replace(base, status=FileStatus.SKIPPED, reason="No text found in the file."))
-        base = stamped(base, extracted.kind)  # written with the chunks, in one transaction
+        # written with the chunks, in one transaction; a container's unread members are its reason
+        base = replace(stamped(base, extracted.kind), reason=notes_reason(extracted.notes))
         ext = os.path.splitext(found.path)[1].lower().lstrip(".")
         rows = [
             ChunkRow(
@@ -258,11 +262,13 @@ class Indexer:
                 ext,
                 found.mtime,
                 c.navigation,
+                c.part,
+                c.date,
                 text_key(embedding_text(c.text, c.heading)),  # the vector cache's key
             )
             for c in chunks
         ]
-        return _Prepared(base, rows)
+        return _Prepared(base, rows, reusable(self.store, old, extracted.kind, rows, self.model_name))
 
     def _produce(
         self,
@@ -372,7 +378,13 @@ class Indexer:
         """Embed the gathered files' chunks in slices of ``step`` (pause and cancel are honoured between
         slices, so a file with thousands of chunks does not hold them up) and store each complete file.
         On cancel, the files whose chunks are all embedded are still written."""
-        texts = [embedding_text(c.text, c.heading) for p in prepared for c in p.chunks]
+        # a changed container's unchanged passages keep their stored vectors (index.reuse)
+        stored = stored_vectors(
+            self.store, {(i, n): old for i, p in enumerate(prepared) for n, old in p.reuse.items()}
+        )
+        todo = [(i, n) for i, p in enumerate(prepared) for n in range(len(p.chunks)) if (i, n) not in stored]
+        texts = [embedding_text(prepared[i].chunks[n].text, prepared[i].chunks[n].heading) for i, n in todo]
+        counter.chunks_done += len(stored)
         parts: list[np.ndarray] = []
         embedded = 0
         try:
@@ -388,14 +400,15 @@ class Indexer:
                 counter.reused += reused
                 counter.report()
         finally:
-            vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+            done = dict(stored)
+            if parts:
+                done.update(zip(todo[:embedded], np.concatenate(parts), strict=False))
             items = []
-            offset = 0
-            for p in prepared:
-                n = len(p.chunks)
-                if offset + n > embedded:
+            for i, p in enumerate(prepared):
+                keys = [(i, n) for n in range(len(p.chunks))]
+                if not all(key in done for key in keys):
                     break
-                items.append((p.record, p.chunks, vectors[offset : offset + n]))
-                offset += n
+                vectors = np.stack([done[key] for key in keys]).astype(np.float32, copy=False)
+                items.append((p.record, p.chunks, vectors))
             self.store.write_files(items)
             counter.files_done += len(items)

@@ -1,7 +1,8 @@
 """Files whose passages an older extractor or chunker built: the rule, the stamp, and what the user reads.
 
 An indexed file is outdated when the ledger's recorded extractor version is older than the current
-one for its kind, or its chunking version older than the chunker's (see
+one for its kind, or its chunking version older than the chunker's, or it is mail that was read as
+plain text before mail was read (see
 :mod:`desktop_search.core.extract.versions`). The planner lists outdated files apart from new and
 changed ones; the indexer re-extracts them last, as background work, under a progress message of
 their own ("Updating 12 PDFs to the improved reader") rather than as a storm of changed files.
@@ -25,6 +26,12 @@ def recorded_kind(record: FileRecord) -> str:
     return record.kind or kind_by_name(from_key(record.path)) or "text"
 
 
+def _read_as_text_before(record: FileRecord) -> str | None:
+    """'mail' for an .eml or .mbox read as plain text before mail was read (else None)."""
+    by_name = kind_by_name(from_key(record.path))
+    return by_name if record.kind in ("", "text") and by_name in ("mail", "archive") else None
+
+
 def is_outdated(record: FileRecord) -> bool:
     """An indexed file whose passages an older extractor or chunker built.
 
@@ -33,6 +40,8 @@ def is_outdated(record: FileRecord) -> bool:
     """
     if record.status != FileStatus.INDEXED:
         return False
+    if _read_as_text_before(record):
+        return True
     return (
         record.extractor_version < versions.extractor_version(recorded_kind(record))
         or record.chunking_version < versions.CHUNKING_VERSION
@@ -72,6 +81,7 @@ _NAMES = {
     "html": ("web page", "web pages"),
     "markdown": ("Markdown file", "Markdown files"),
     "rst": ("reStructuredText file", "reStructuredText files"),
+    "mail": ("mailbox", "mailboxes"),
 }
 
 
@@ -80,7 +90,9 @@ def update_message(records: Iterable[FileRecord]) -> str:
 
     "Updating 12 PDFs to the improved reader" when they share a name, else "Updating 15 files …".
     """
-    names = Counter(_NAMES.get(recorded_kind(r), ("file", "files")) for r in records)
+    names = Counter(
+        _NAMES.get(_read_as_text_before(r) or recorded_kind(r), ("file", "files")) for r in records
+    )
     total = sum(names.values())
     if not total:
         return ""

@@ -10,7 +10,8 @@ What each filter means:
 
 - folders: the passage's file lies below one of the folders (any depth);
 - extensions: its file's extension (lower-case, no dot) is one of them;
-- modified after / before: its file's mtime is within the range (bounds included);
+- modified after / before: its file's mtime is within the range (bounds included); for a passage of
+  a sub-document with its own date (a mail message and its attachments), that date instead;
 - unavailable folders (unless ``include_unavailable``): its watched folder is not one of them;
 - phrases / excluded: its text contains each phrase and none of the excluded words. The keyword leg
   puts them into its FTS5 query (:func:`fts_constraint`); Chroma cannot fold case and accents, so the
@@ -116,10 +117,10 @@ def sql_conditions(spec: FilterSpec) -> SqlConditions:
         conditions.append(f"c.ext IN ({','.join('?' * len(spec.extensions))})")
         args.extend(spec.extensions)
     if spec.modified_after is not None:
-        conditions.append("c.mtime >= ?")
+        conditions.append("coalesce(c.part_date, c.mtime) >= ?")
         args.append(spec.modified_after)
     if spec.modified_before is not None:
-        conditions.append("c.mtime <= ?")
+        conditions.append("coalesce(c.part_date, c.mtime) <= ?")
         args.append(spec.modified_before)
     if spec.excluded_roots:
         conditions.append(f"fl.folder NOT IN ({','.join('?' * len(spec.excluded_roots))})")

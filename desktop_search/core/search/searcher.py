@@ -289,10 +289,10 @@ def _shown(ranked: list[Candidate], rows: dict[str, ChunkRow], k: int, grouped: 
     first ``k`` files (highlights are computed for these only)."""
     if not grouped:
         return {c.chunk_id for c in ranked[:k]}
-    files: set[str] = set()
+    files: set[tuple[str, str | None]] = set()
     shown: set[str] = set()
     for c in ranked:
-        path = rows[c.chunk_id].path
+        path = (rows[c.chunk_id].path, rows[c.chunk_id].part)
         if path not in files:
             if len(files) >= k:
                 continue
@@ -317,23 +317,26 @@ def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale:
         rank=rank,
         highlights=spans,
         navigation=row.navigation,
-        modified=row.mtime,
+        modified=row.part_date if row.part_date is not None else row.mtime,
+        part=row.part,
     )
 
 
 def group_by_file(hits: list[SearchHit], k: int) -> list[SearchHit]:
     """The best passage of each file, best file first; its strong other passages in ``inline`` (see
-    :mod:`~desktop_search.core.search.grouping`), the rest (best first) in ``more``.
+    :mod:`~desktop_search.core.search.grouping`), the rest (best first) in ``more``. A sub-document
+    (an archive member, a message, an attachment) is a file of its own here.
 
     Heads are re-ranked 1..n by file; passages in ``inline`` and ``more`` keep their passage rank.
     """
-    order: list[str] = []
-    by_path: dict[str, list[SearchHit]] = {}
+    order: list[tuple[str, str | None]] = []
+    by_path: dict[tuple[str, str | None], list[SearchHit]] = {}
     for hit in hits:
-        if hit.path not in by_path:
-            order.append(hit.path)
-            by_path[hit.path] = []
-        by_path[hit.path].append(hit)
+        key = (hit.path, hit.part)
+        if key not in by_path:
+            order.append(key)
+            by_path[key] = []
+        by_path[key].append(hit)
     grouped: list[SearchHit] = []
     for rank, path in enumerate(order[:k], start=1):
         head, *rest = by_path[path]

@@ -36,6 +36,8 @@ class ChunkRow:
     ext: str = ""
     mtime: float = 0.0
     navigation: bool = False  # a table of contents or an index: never ranked above real text
+    part: str | None = None  # the sub-document inside a container file (see extract.subdocs)
+    part_date: float | None = None  # the sub-document's own date; date filters use it before mtime
     text_hash: str = ""  # the vector cache's key of the text embedded for it ('' when unknown)
 
 
@@ -70,6 +72,8 @@ def _chunk(row: sqlite3.Row) -> ChunkRow:
         ext=row["ext"],
         mtime=row["mtime"],
         navigation=bool(row["navigation"]),
+        part=row["part"],
+        part_date=row["part_date"],
         text_hash=row["text_hash"],
     )
 
@@ -218,7 +222,7 @@ class Ledger:
             conn.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
             conn.executemany(
                 "INSERT INTO chunks(chunk_id, path, number, page, start, end, heading, text, ext, mtime,"
-                " navigation, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " navigation, part, part_date, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         c.chunk_id,
@@ -232,6 +236,8 @@ class Ledger:
                         c.ext,
                         c.mtime,
                         int(c.navigation),
+                        c.part,
+                        c.part_date,
                         c.text_hash,
                     )
                     for c in chunks

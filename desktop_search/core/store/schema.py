@@ -18,7 +18,9 @@ SCHEMA_VERSION = 5
 # Version 4: files.kind, extractor_version, chunking_version: what built a file's passages (older rows
 # read as kind '' and version 1, "before versions existed"; see extract.versions).
 # Version 5: vector_cache (a vector per embedded text) and chunks.text_hash, the cache key a passage was
-# embedded under (older rows read as '': they name no cache entry).
+# embedded under (older rows read as '': they name no cache entry); chunks.part names a passage's
+# sub-document (archive member, message, attachment; NULL for a plain file) and chunks.part_date its own
+# date (a message's), which date filters use before the mtime.
 FTS_VERSION = 2  # the schema version that last changed the keyword index's tokenizer
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -55,6 +57,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     ext TEXT NOT NULL DEFAULT '',
     mtime REAL NOT NULL DEFAULT 0,
     navigation INTEGER NOT NULL DEFAULT 0,
+    part TEXT,
+    part_date REAL,
     text_hash TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
@@ -99,7 +103,12 @@ def create_or_migrate(
 
 # Columns added after version 2, by table, with their definitions (the default is what older rows read).
 _ADDED_COLUMNS = {
-    "chunks": {"navigation": "INTEGER NOT NULL DEFAULT 0", "text_hash": "TEXT NOT NULL DEFAULT ''"},
+    "chunks": {
+        "navigation": "INTEGER NOT NULL DEFAULT 0",
+        "part": "TEXT",
+        "part_date": "REAL",
+        "text_hash": "TEXT NOT NULL DEFAULT ''",
+    },
     "files": {
         "kind": "TEXT NOT NULL DEFAULT ''",
         "extractor_version": "INTEGER NOT NULL DEFAULT 1",

@@ -200,7 +200,7 @@ class Store:
             folder=record.folder,
             dirs=tuple(parent_dirs(record.path)),
             ext=chunk.ext,
-            mtime=record.mtime,
+            mtime=record.mtime if chunk.part_date is None else chunk.part_date,
             page=chunk.page,
             navigation=chunk.navigation,
         )

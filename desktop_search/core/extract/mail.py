@@ -1,0 +1,220 @@
+"""E-mail: ``.eml`` files (one message) and mbox files (many), each message a sub-document.
+
+A message's first passage begins with its From, To, Cc and Date lines; its subject is the heading and
+its date the part's date (search filters use it). In an mbox the messages are "message 1", "message
+2", … in file order; an ``.eml`` is the file itself. Attachments go through the extractor dispatch as
+sub-documents of their message ("message 12 / invoice.pdf"); attached messages are read as messages
+("message 12 / fwd.eml"), up to :data:`MAX_NESTED_MESSAGES` deep. Parsing is Python's email package.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import replace
+from email import errors, policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
+
+from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, assemble
+from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, clean_name, join, nothing_read
+
+MAX_NESTED_MESSAGES = 3
+TRUNCATED_REASON = "The message seems cut off (the file may be truncated); what was there is indexed."
+_MBOX_FROM = re.compile(rb"(?m)^From [^\n]*\n(?=[!-9;-~]+:)")  # a From_ line followed by a header
+_QUOTED_FROM = re.compile(rb"(?m)^>(>*From )")
+_CUT_OFF = (errors.CloseBoundaryNotFoundDefect, errors.StartBoundaryNotFoundDefect)
+_MESSAGE = re.compile(r"message (\d+)")
+
+
+def looks_like_mbox(head: bytes) -> bool:
+    """Whether bytes begin like an mbox: a 'From ' line, then a header line."""
+    return _MBOX_FROM.match(head) is not None
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """Each message's bytes, without its From_ line, '>From ' lines unquoted."""
+    starts = list(_MBOX_FROM.finditer(data))
+    raws = []
+    for i, match in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(data)
+        raws.append(_QUOTED_FROM.sub(rb"\1", data[match.end() : end]))
+    return raws
+
+
+def _parse(raw: bytes) -> EmailMessage:
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _header(msg: Message, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except Exception:  # a malformed header the policy cannot decode
+        return ""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _date(msg: Message) -> float | None:
+    try:
+        return parsedate_to_datetime(_header(msg, "date")).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
+        return None
+
+
+def _text_of(part: EmailMessage) -> str:
+    try:
+        content = part.get_content()
+        if isinstance(content, str):
+            return content
+    except (LookupError, UnicodeError, ValueError, AssertionError, KeyError):
+        pass
+    payload = part.get_payload(decode=True)
+    return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+
+
+def _body(msg: EmailMessage, deadline: Deadline) -> str:
+    """The message's text: its plain-text body, else its HTML body as text."""
+    for kind in ("plain", "html"):
+        try:
+            body = msg.get_body(preferencelist=(kind,))
+        except Exception:
+            body = None
+        if not isinstance(body, EmailMessage):
+            continue
+        text = _text_of(body)
+        if text.strip() and kind == "html":
+            from desktop_search.core.extract.html import extract_html
+
+            try:
+                text = extract_html(text.encode("utf-8"), deadline).text
+            except (ExtractionFailed, FileSkipped):
+                text = ""
+        if text.strip():
+            return text
+    return ""
+
+
+def attachments(msg: EmailMessage) -> list[tuple[str, EmailMessage]]:
+    """A message's attachments with their part labels (file names, made unique; attached messages
+    end in .eml)."""
+    if not msg.is_multipart():
+        return []
+    try:
+        found = [a for a in msg.iter_attachments() if isinstance(a, EmailMessage)]
+    except Exception:
+        return []
+    labelled: list[tuple[str, EmailMessage]] = []
+    used: set[str] = set()
+    for n, att in enumerate(found, start=1):
+        try:
+            filename = att.get_filename() or ""
+        except Exception:
+            filename = ""
+        name = clean_name(filename.replace("\\", "/").rsplit("/", 1)[-1]) if filename.strip() else ""
+        if att.get_content_type() == "message/rfc822" and not name.lower().endswith(".eml"):
+            name = f"{name or f'attached message {n}'}.eml"
+        if not name:
+            name = f"attachment {n}{mimetypes.guess_extension(att.get_content_type()) or ''}"
+        label, k = name, 2
+        while label in used:
+            stem, dot, ext = name.rpartition(".")
+            label = f"{stem} ({k}).{ext}" if dot and stem else f"{name} ({k})"
+            k += 1
+        used.add(label)
+        labelled.append((label, att))
+    return labelled
+
+
+def _attached_message(att: EmailMessage) -> EmailMessage | None:
+    payload = att.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    return inner if isinstance(inner, EmailMessage) else None
+
+
+def _read_message(
+    msg: EmailMessage,
+    label: str | None,
+    nesting: Nesting,
+    gathered: Gathered,
+    level: int = 0,
+    fallback_date: float | None = None,
+) -> None:
+    from desktop_search.core.extract.results import Part
+
+    date = _date(msg) or fallback_date
+    lines = [f"{h}: {v}" for h in ("From", "To", "Cc", "Date") if (v := _header(msg, h))]
+    body = _body(msg, nesting.budget.deadline)
+    subject = _header(msg, "subject")
+    gathered.parts.append(
+        Part("\n".join(lines) + "\n\n" + body, heading=subject or None, part=label, date=date)
+    )
+    if any(isinstance(d, _CUT_OFF) for p in msg.walk() for d in getattr(p, "defects", ())):
+        gathered.note(label or "message", TRUNCATED_REASON)
+    for att_label, att in attachments(msg):
+        path = join(label, att_label)
+        assert path is not None
+        nesting.budget.deadline.check()
+        if att.get_content_type() == "message/rfc822":
+            inner = _attached_message(att)
+            if inner is None:
+                gathered.note(path, "The attached message is empty.")
+            elif level >= MAX_NESTED_MESSAGES:
+                gathered.note(path, "Attached messages nested too deeply; not read.")
+            else:
+                _read_message(inner, path, nesting, gathered, level + 1, date)
+            continue
+        data = None if att.is_multipart() else att.get_payload(decode=True)
+        if not isinstance(data, bytes) or not data.strip():
+            continue  # an empty attachment: nothing to read, nothing to tell
+        reason = nesting.budget.refuse(len(data))
+        if reason:
+            gathered.note(path, reason)
+            continue
+        nesting.budget.add(len(data))
+        gathered.add_member(path, att_label, data, nesting, date)
+
+
+def extract_mail(data: bytes, nesting: Nesting) -> Extracted:
+    """An mbox's messages or an .eml's one message, with their attachments, as sub-documents."""
+    gathered = Gathered()
+    if looks_like_mbox(data[:4096]):
+        for n, raw in enumerate(split_mbox(data), start=1):
+            label = f"message {n}"
+            try:
+                _read_message(_parse(raw), label, nesting, gathered)
+            except ExtractionFailed:  # out of time, or the whole file is a bomb
+                raise
+            except Exception as err:  # one bad message never stops the others
+                gathered.note(label, f"Cannot be read ({type(err).__name__}); it may be damaged.")
+    else:
+        msg = _parse(data)
+        if not msg.keys():  # no header at all: not a message
+            from desktop_search.core.extract.plaintext import extract_plain
+
+            return replace(extract_plain(data, nesting.budget.deadline), kind="mail")
+        _read_message(msg, None, nesting, gathered)
+    if not gathered.parts:
+        raise nothing_read(gathered.notes, "mailbox")
+    return assemble(gathered.parts, "mail", notes=gathered.notes)
+
+
+def find_part(data: bytes, label: str, budget: Budget) -> tuple[str, bytes]:
+    """The bytes and file name of the message or attachment ``label`` names (one level down)."""
+    if looks_like_mbox(data[:4096]):
+        match = _MESSAGE.fullmatch(label)
+        raws = split_mbox(data)
+        if match and 1 <= int(match[1]) <= len(raws):
+            return f"{label}.eml", raws[int(match[1]) - 1]
+        raise ExtractionFailed(f"'{label}' is no longer in the mailbox.")
+    for att_label, att in attachments(_parse(data)):
+        if att_label != label:
+            continue
+        if att.get_content_type() == "message/rfc822":
+            inner = _attached_message(att)
+            return label, inner.as_bytes() if inner is not None else b""
+        payload = att.get_payload(decode=True)
+        return label, payload if isinstance(payload, bytes) else b""
+    raise ExtractionFailed(f"'{label}' is no longer in the message.")

@@ -1,0 +1,58 @@
+"""Open a sub-document: copy an archive member, a message or an attachment out of its container file into
+a private temporary folder (0700, one per session, removed when the program exits), for the system's
+default application to open.
+
+Only the container is parsed here (its list of members, or its messages), under the same bomb limits
+as indexing; the member itself is written out as it is, never parsed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from desktop_search.core.errors import UserError
+from desktop_search.core.extract.dispatch import part_data
+from desktop_search.core.extract.reading import PathLike
+from desktop_search.core.extract.results import ExtractionFailed, FileSkipped
+
+_lock = threading.Lock()
+_session_dir: Path | None = None
+
+
+def session_dir() -> Path:
+    """This session's private folder for opened members (created on first use, removed at exit)."""
+    global _session_dir
+    with _lock:
+        if _session_dir is None or not _session_dir.is_dir():
+            _session_dir = Path(tempfile.mkdtemp(prefix="desktop-search-open-"))  # mode 0700
+            os.chmod(_session_dir, 0o700)
+            atexit.register(shutil.rmtree, _session_dir, True)
+        return _session_dir
+
+
+def _safe_name(name: str) -> str:
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    return name[:200] or "member"
+
+
+def unpack_part(path: PathLike, part: str) -> Path:
+    """Write sub-document ``part`` of the container file ``path`` to a new private folder; its path.
+
+    Raises :class:`UserError` when the container or the part cannot be read any more.
+    """
+    try:
+        name, data = part_data(path, part)
+    except (ExtractionFailed, FileSkipped) as why:
+        raise UserError(f"Cannot open '{part}': {why.reason}") from None
+    folder = Path(tempfile.mkdtemp(prefix="part-", dir=session_dir()))
+    target = folder / _safe_name(name)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    return target
