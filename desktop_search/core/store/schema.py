@@ -3,6 +3,12 @@
 ``files`` holds one row per known file (its status and why), ``chunks`` each passage's text and
 origin, ``chunks_fts`` the keyword index over them (kept in step by triggers), ``meta`` small
 key-value state. :func:`create_or_migrate` brings any database file up to :data:`SCHEMA_VERSION`.
+
+The keyword index reads each chunk's text through ``ds_index_form`` (runs of Chinese, Japanese, Korean
+or Thai letters as character bigrams, see :mod:`desktop_search.core.store.unspaced`): a SQL function
+every connection must register (:func:`register_functions`) before it writes chunks or rebuilds the
+index. Its content table is the view ``chunks_fts_source``, so FTS5's own rebuild and integrity check
+see the same text the triggers index.
 """
 
 from __future__ import annotations
@@ -11,12 +17,15 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-SCHEMA_VERSION = 4
+from desktop_search.core.store.unspaced import index_form
+
+SCHEMA_VERSION = 5
 # Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
 # Version 3: chunks.navigation marks table-of-contents and index passages (older rows read as text).
 # Version 4: files.kind, extractor_version, chunking_version: what built a file's passages (older rows
 # read as kind '' and version 1, "before versions existed"; see extract.versions).
-FTS_VERSION = 2  # the schema version that last changed the keyword index's tokenizer
+# Version 5: the keyword index reads unspaced scripts (Chinese, Japanese, Thai) as character bigrams.
+FTS_VERSION = 5  # the schema version that last changed what the keyword index holds
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 _SCHEMA = """
@@ -55,26 +64,36 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
-    INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.rowid, new.text, coalesce(new.heading, ''));
+    INSERT INTO chunks_fts(rowid, text, heading)
+    VALUES (new.rowid, ds_index_form(new.text), ds_index_form(new.heading));
 END;
 CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
-    VALUES ('delete', old.rowid, old.text, coalesce(old.heading, ''));
+    VALUES ('delete', old.rowid, ds_index_form(old.text), ds_index_form(old.heading));
 END;
 """
 
 _FTS_TABLE = f"""
+CREATE VIEW IF NOT EXISTS chunks_fts_source AS
+    SELECT rowid, ds_index_form(text) AS text, ds_index_form(heading) AS heading FROM chunks;
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    text, heading, content='chunks', content_rowid='rowid',
+    text, heading, content='chunks_fts_source', content_rowid='rowid',
     tokenize='{FTS_TOKENIZER}'
 );
 """
 
 
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Give a connection the SQL functions the keyword index's triggers and view call."""
+    conn.create_function("ds_index_form", 1, index_form, deterministic=True)
+
+
 def create_or_migrate(
     conn: sqlite3.Connection, transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
 ) -> None:
-    """Create what is missing and migrate an older keyword index (``transaction`` opens a write one)."""
+    """Create what is missing and migrate an older keyword index (``transaction`` opens a write one).
+
+    ``conn`` must have :func:`register_functions`."""
     rebuild_fts = _drop_outdated_fts(conn)
     # the FTS table must exist before the triggers that feed it
     conn.executescript(_FTS_TABLE + _SCHEMA)  # idempotent statements; commits itself
@@ -122,6 +141,6 @@ def _drop_outdated_fts(conn: sqlite3.Connection) -> bool:
     conn.executescript(
         "BEGIN IMMEDIATE;"
         " DROP TRIGGER IF EXISTS chunks_ai; DROP TRIGGER IF EXISTS chunks_ad;"
-        " DROP TABLE IF EXISTS chunks_fts; COMMIT;"
+        " DROP TABLE IF EXISTS chunks_fts; DROP VIEW IF EXISTS chunks_fts_source; COMMIT;"
     )
     return True
