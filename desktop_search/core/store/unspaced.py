@@ -40,18 +40,33 @@ _WIDE_BLOCKS = ((0x20000, 0x3134F),)  # CJK extensions B-G: letters only
 
 
 def _classes() -> tuple[str, str]:
-    """Regex classes of the letters (L*) and of the marks (M*) of :data:`_BLOCKS`."""
-    letters: list[str] = []
-    marks: list[str] = []
+    """Regex classes of the letters (L*) and of the marks (M*) of :data:`_BLOCKS`, as ranges."""
+    letters: list[int] = []
+    marks: list[int] = []
     for first, last in _BLOCKS:
         for code in range(first, last + 1):
             category = unicodedata.category(chr(code))
             if category.startswith("L"):
-                letters.append(chr(code))
+                letters.append(code)
             elif category.startswith("M"):
-                marks.append(chr(code))
-    wide = "".join(f"{chr(a)}-{chr(b)}" for a, b in _WIDE_BLOCKS)
-    return "".join(letters) + wide, "".join(marks)
+                marks.append(code)
+    return _ranges(letters) + _ranges([c for a, b in _WIDE_BLOCKS for c in (a, b)], pairs=True), _ranges(
+        marks
+    )
+
+
+def _ranges(codes: list[int], pairs: bool = False) -> str:
+    """A regex class body for sorted code points (``pairs``: the list is already first, last pairs)."""
+    spans: list[list[int]] = []
+    if pairs:
+        spans = [[codes[i], codes[i + 1]] for i in range(0, len(codes), 2)]
+    else:
+        for code in codes:
+            if spans and code == spans[-1][1] + 1:
+                spans[-1][1] = code
+            else:
+                spans.append([code, code])
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in spans)
 
 
 _LETTERS, _MARKS = _classes()
@@ -90,7 +105,7 @@ def index_form(text: str | None) -> str:
     docstring), everything else unchanged. Registered in SQLite as ``ds_index_form``."""
     if not text:
         return ""
-    if HAS_UNSPACED.search(text) is None:
+    if text.isascii() or HAS_UNSPACED.search(text) is None:
         return text
     return _RUN.sub(lambda m: " " + " ".join(run_tokens(m.group(), closed=True)) + " ", text)
 
