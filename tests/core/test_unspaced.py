@@ -62,6 +62,8 @@ def test_short_runs_are_phrases_and_long_runs_their_bigrams() -> None:
 def test_a_katakana_word_is_one_term_and_a_lone_particle_is_left_out() -> None:
     assert fts_query("東京タワー 観光") == '"東京" OR "タワ ワー" OR "観光"'
     assert fts_query("パーミッションを") == '"パー ーミ ミッ ッシ ショ ョン"'
+    # a typed sentence: Hiragana-only bigrams (endings, particles) are left out like stop words
+    assert fts_query("エディターを変更したい") == '"エデ ディ ィタ ター" OR "を変" OR "変更" OR "更し"'
 
 
 def test_mixed_cjk_and_latin_queries() -> None:

@@ -78,7 +78,7 @@ def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
     for piece in query_pieces(query):
         if piece.unspaced:  # not folded: decomposing would strip kana voicing ("デ" is not "テ")
             for term in unspaced_terms(piece):
-                weight = 3.0 if piece.quoted else 0.2 if term.lone_letter else CONTENT_WEIGHT
+                weight = 3.0 if piece.quoted else 0.2 if term.weak else CONTENT_WEIGHT
                 add(" ".join(term.shown).lower(), weight, phrase=len(term.shown) > 1)
             continue
         words = [fold(w) for w in piece.words]

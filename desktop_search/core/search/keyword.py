@@ -45,7 +45,7 @@ class KeywordAnswer:
 
 
 def fts_terms(user_query: str, max_terms: int = 32) -> list[str]:
-    """Safe FTS5 phrases from free text (see :func:`fts_query`), stop words (and lone letters of
+    """Safe FTS5 phrases from free text (see :func:`fts_query`), stop words (and weak terms of
     unspaced scripts, such as a particle) left out unless that leaves nothing."""
     pairs = [pair for piece in query_pieces(user_query) for pair in _phrases(piece)]
     seen: set[str] = set()
@@ -55,10 +55,10 @@ def fts_terms(user_query: str, max_terms: int = 32) -> list[str]:
 
 
 def _phrases(piece: QueryPiece) -> list[tuple[str, bool]]:
-    """The piece's phrases, each with whether it is weak (a lone letter of an unspaced script)."""
+    """The piece's phrases, each with whether it is weak (see ``UnspacedTerm.weak``)."""
     if not piece.unspaced:
         return [('"' + " ".join(piece.words) + '"', False)]
-    return [(_unspaced_phrase(term), term.lone_letter) for term in unspaced_terms(piece)]
+    return [(_unspaced_phrase(term), term.weak) for term in unspaced_terms(piece)]
 
 
 def _unspaced_phrase(term: UnspacedTerm) -> str:

@@ -23,6 +23,7 @@ from desktop_search.core.store.unspaced import (
     bigrams,
     clusters,
     has_unspaced,
+    is_hiragana,
     is_katakana,
     parts,
     run_tokens,
@@ -72,11 +73,14 @@ class UnspacedTerm:
     tokens: tuple[str, ...]  # in sequence, as the keyword index holds them (runs as bigrams)
     shown: tuple[str, ...]  # the words and runs as typed, in sequence (what the highlighter looks for)
     prefix: bool = False  # the last token is a prefix (a one-letter run that ends the term)
+    kana_bigram: bool = False  # two Hiragana letters cut from a long run ("した", "たい"): grammar
 
     @property
-    def lone_letter(self) -> bool:
-        """One letter alone (a particle such as "を"): weak evidence, like a stop word."""
-        return len(self.shown) == 1 and len(clusters(self.shown[0])) == 1 and has_unspaced(self.shown[0])
+    def weak(self) -> bool:
+        """Weak evidence, like a stop word: one letter alone (a particle such as "を"), or a bigram
+        of Hiragana from a long run (endings and particles of a typed Japanese sentence)."""
+        lone = len(self.shown) == 1 and len(clusters(self.shown[0])) == 1 and has_unspaced(self.shown[0])
+        return lone or self.kana_bigram
 
 
 def unspaced_terms(piece: QueryPiece) -> list[UnspacedTerm]:
@@ -102,7 +106,10 @@ def unspaced_terms(piece: QueryPiece) -> list[UnspacedTerm]:
         if len(clusters(p.text)) <= SHORT_RUN or is_katakana(p.text):  # a word
             terms.append(_phrase([p]))
         else:
-            terms.extend(UnspacedTerm(tuple(run_tokens(b, False)), (b,)) for b in bigrams(p.text))
+            terms.extend(
+                UnspacedTerm(tuple(run_tokens(b, False)), (b,), kana_bigram=is_hiragana(b))
+                for b in bigrams(p.text)
+            )
     return terms
 
 

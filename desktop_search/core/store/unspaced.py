@@ -125,8 +125,15 @@ _SCRIPT_RUN = re.compile(f"(?:[{_KATAKANA}][{_MARKS}]*)+|(?:(?![{_KATAKANA}])[{_
 _ALL_KATAKANA = re.compile(f"[{_KATAKANA}{_MARKS}]+")
 
 
+_ALL_HIRAGANA = re.compile(f"[\u3041-\u309f{_MARKS}]+")
+
+
 def is_katakana(run: str) -> bool:
     return _ALL_KATAKANA.fullmatch(run) is not None
+
+
+def is_hiragana(run: str) -> bool:
+    return _ALL_HIRAGANA.fullmatch(run) is not None
 
 
 def parts(token: str, by_script: bool = True) -> Iterator[Part]:
