@@ -55,7 +55,11 @@ PINNED = [
         '"C" OR "foo_bar" OR "e mail"',
         [("c", 0.2, False), ("foo_bar", 3.0, False), ("e mail", 3.0, True)],
     ),
-    ("東京タワー 観光", '"東京タワー" OR "観光"', [("東京タワー", 1.0, False), ("観光", 1.0, False)]),
+    (
+        "東京タワー 観光",
+        '"東京" OR "タワ ワー" OR "観光"',
+        [("東京", 1.0, False), ("タワー", 1.0, False), ("観光", 1.0, False)],
+    ),
     ("!!! ???", "", []),
     ('"unbalanced quote', '"unbalanced" OR "quote"', [("unbalanced", 1.0, False), ("quote", 1.0, False)]),
     ("Apple apple APPLE", '"Apple"', [("apple", 1.0, False)]),

@@ -2,8 +2,10 @@
 
 Matching is case- and accent-insensitive and forgiving about word endings: a passage word matches a
 query word when they are equal, share a light stem ("indexing" ~ "indexed"), or one begins with the
-other ("config" ~ "configuration"). Scripts written without spaces (Chinese, Japanese) match as
-substrings. Spans are offsets into the original passage text.
+other ("config" ~ "configuration"). Scripts written without spaces (Chinese, Japanese, Thai) match as
+substrings, a long run of them by its bigrams, as the keyword leg does
+(:func:`~desktop_search.core.search.query_words.unspaced_terms`). Spans are offsets into the original
+passage text.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from desktop_search.core.records import Span
-from desktop_search.core.search.query_words import WORD, query_pieces
+from desktop_search.core.search.query_words import WORD, query_pieces, unspaced_terms
 from desktop_search.core.search.stopwords import STOPWORDS
+from desktop_search.core.store.unspaced import has_unspaced
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SUFFIXES = (
     "ational", "ization", "fulness", "ousness", "iveness", "ations", "ation", "ments", "ment",
     "ingly", "edly", "ness", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s", "e",
@@ -56,7 +58,7 @@ class QueryTerm:
 
     @property
     def cjk(self) -> bool:
-        return bool(_CJK.search(self.text))
+        return has_unspaced(self.text)
 
 
 def _is_code(word: str) -> bool:
@@ -74,6 +76,11 @@ def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
             terms[text] = QueryTerm(text, weight, phrase)
 
     for piece in query_pieces(query):
+        if piece.unspaced:  # not folded: decomposing would strip kana voicing ("デ" is not "テ")
+            for term in unspaced_terms(piece):
+                weight = 3.0 if piece.quoted else 0.2 if term.weak else CONTENT_WEIGHT
+                add(" ".join(term.shown).lower(), weight, phrase=len(term.shown) > 1)
+            continue
         words = [fold(w) for w in piece.words]
         if piece.quoted:
             add(" ".join(words), 3.0, phrase=len(words) > 1)
@@ -84,7 +91,7 @@ def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
         word = words[0]
         if _is_code(piece.raw):
             weight = 3.0
-        elif word in STOPWORDS or (len(word) <= 2 and not _CJK.search(word)):
+        elif word in STOPWORDS or len(word) <= 2:
             weight = 0.2
         else:
             weight = CONTENT_WEIGHT
@@ -165,7 +172,7 @@ class Highlighter:
         # query has nothing else ("to be or not to be")
         light = {t.text for t in terms if t.weight < 0.5}
         self.unpainted = light if len(light) < len(terms) else set()
-        self.cjk = [t.text for t in terms if t.cjk]
+        self.cjk = [_unspaced_regex(t.text) for t in terms if t.cjk]
         singles = [t.text for t in terms if not t.cjk and " " not in t.text]
         self.matcher = _Matcher(singles) if singles else None
         prefixes = tuple(_candidate_prefix(t) for t in singles)
@@ -182,12 +189,10 @@ class Highlighter:
             return (), set()
         spans: list[tuple[int, int]] = []
         matched: set[str] = set()
-        for term in self.cjk:  # no case or accents to fold: a plain substring search
-            pos = text.find(term)
-            while pos >= 0:
-                spans.append((pos, pos + len(term)))
+        for term, regex in self.cjk:  # no accents to fold: a substring search (its words in sequence)
+            for m in regex.finditer(text):
+                spans.append((m.start(), m.end()))
                 matched.add(term)
-                pos = text.find(term, pos + len(term))
         if self.matcher is not None and self.singles_regex is not None:
             for m in self.singles_regex.finditer(text):
                 found = self.matcher.match(fold(m.group()))
@@ -203,6 +208,14 @@ class Highlighter:
                     spans.append((m.start(), m.start() + window[-1][1]))
                     matched.add(" ".join(words))
         return _merge(spans), matched
+
+
+@lru_cache(maxsize=1024)
+def _unspaced_regex(term: str) -> tuple[str, re.Pattern[str]]:
+    """A term with unspaced letters, and a regex finding it: its words and runs in sequence, with or
+    without spaces or punctuation between them (``linux 管理`` finds "Linux管理" and "Linux 管理")."""
+    pattern = r"[\W_]*".join(re.escape(part) for part in term.split(" "))
+    return term, re.compile(pattern, re.IGNORECASE)
 
 
 def find_spans(text: str, terms: list[QueryTerm]) -> tuple[tuple[Span, ...], set[str]]:

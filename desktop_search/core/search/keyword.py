@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from desktop_search.core.records import SearchFilters
 from desktop_search.core.search.filters import FilterSpec, fts_constraint, normalise, sql_conditions
 from desktop_search.core.search.keyword_plan import ROW_BUDGET, all_of, any_of, plan_terms
-from desktop_search.core.search.query_words import query_pieces
+from desktop_search.core.search.query_words import QueryPiece, UnspacedTerm, query_pieces, unspaced_terms
 from desktop_search.core.search.stopwords import STOPWORDS
 from desktop_search.core.store.ledger import Ledger
 
@@ -45,13 +45,25 @@ class KeywordAnswer:
 
 
 def fts_terms(user_query: str, max_terms: int = 32) -> list[str]:
-    """Safe FTS5 phrases from free text (see :func:`fts_query`), stop words left out unless that
-    leaves nothing."""
-    parts = ['"' + " ".join(piece.words) + '"' for piece in query_pieces(user_query)]
+    """Safe FTS5 phrases from free text (see :func:`fts_query`), stop words (and weak terms of
+    unspaced scripts, such as a particle) left out unless that leaves nothing."""
+    pairs = [pair for piece in query_pieces(user_query) for pair in _phrases(piece)]
     seen: set[str] = set()
-    unique = [p for p in parts if not (p.lower() in seen or seen.add(p.lower()))]  # type: ignore[func-returns-value]
-    content = [p for p in unique if p[1:-1].lower() not in STOPWORDS]
-    return (content or unique)[:max_terms]
+    unique = [(p, weak) for p, weak in pairs if not (p.lower() in seen or seen.add(p.lower()))]  # type: ignore[func-returns-value]
+    content = [p for p, weak in unique if not weak and p[1:-1].lower() not in STOPWORDS]
+    return (content or [p for p, _ in unique])[:max_terms]
+
+
+def _phrases(piece: QueryPiece) -> list[tuple[str, bool]]:
+    """The piece's phrases, each with whether it is weak (see ``UnspacedTerm.weak``)."""
+    if not piece.unspaced:
+        return [('"' + " ".join(piece.words) + '"', False)]
+    return [(_unspaced_phrase(term), term.weak) for term in unspaced_terms(piece)]
+
+
+def _unspaced_phrase(term: UnspacedTerm) -> str:
+    """A phrase of index tokens (runs as bigrams, see :mod:`desktop_search.core.store.unspaced`)."""
+    return '"' + " ".join(term.tokens) + '"' + (" *" if term.prefix else "")
 
 
 def fts_query(user_query: str, max_terms: int = 32) -> str:

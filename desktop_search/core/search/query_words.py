@@ -6,12 +6,28 @@ pieces (:mod:`desktop_search.core.search.keyword`) and the highlighter its query
 token of the rest; its words are runs of word characters and combining accents (U+0300-U+036F), so a
 decomposed accent stays inside its word, as in FTS5's own tokenizer. A token made of several words
 (``ERR-4021``, ``v2.3``) is a code whose words belong together in sequence.
+
+A piece with a run of Chinese, Japanese, Korean or Thai letters (:mod:`desktop_search.core.store.unspaced`)
+becomes :class:`UnspacedTerm` s (:func:`unspaced_terms`): a short run is one word, the phrase of its
+character bigrams; a long run (a typed sentence) is its bigrams, each a term of its own; a quoted
+piece is one phrase.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from desktop_search.core.store.unspaced import (
+    Part,
+    bigrams,
+    clusters,
+    has_unspaced,
+    is_hiragana,
+    is_katakana,
+    parts,
+    run_tokens,
+)
 
 # word characters plus combining marks, so decomposed accents stay inside their word
 WORD = re.compile(r"[\w\u0300-\u036f]+", re.UNICODE)
@@ -25,6 +41,11 @@ class QueryPiece:
     raw: str  # the phrase's text inside the quotes, or the token as typed
     words: tuple[str, ...]  # never empty
     quoted: bool
+
+    @property
+    def unspaced(self) -> bool:
+        """The piece has letters of a script written without spaces (see :func:`unspaced_terms`)."""
+        return has_unspaced(self.raw)
 
 
 def query_pieces(query: str) -> list[QueryPiece]:
@@ -40,3 +61,62 @@ def query_pieces(query: str) -> list[QueryPiece]:
         if words:
             pieces.append(QueryPiece(token, tuple(words), quoted=False))
     return pieces
+
+
+SHORT_RUN = 4  # letters: a run this short is one word (most Chinese words and names are 2-4 letters)
+
+
+@dataclass(frozen=True)
+class UnspacedTerm:
+    """A search term from a piece with unspaced letters."""
+
+    tokens: tuple[str, ...]  # in sequence, as the keyword index holds them (runs as bigrams)
+    shown: tuple[str, ...]  # the words and runs as typed, in sequence (what the highlighter looks for)
+    prefix: bool = False  # the last token is a prefix (a one-letter run that ends the term)
+    kana_bigram: bool = False  # two Hiragana letters cut from a long run ("した", "たい"): grammar
+
+    @property
+    def weak(self) -> bool:
+        """Weak evidence, like a stop word: one letter alone (a particle such as "を"), or a bigram
+        of Hiragana from a long run (endings and particles of a typed Japanese sentence)."""
+        lone = len(self.shown) == 1 and len(clusters(self.shown[0])) == 1 and has_unspaced(self.shown[0])
+        return lone or self.kana_bigram
+
+
+def unspaced_terms(piece: QueryPiece) -> list[UnspacedTerm]:
+    """The terms of a piece with unspaced letters: a quoted piece is one phrase; otherwise each short
+    run is a term (a word or a name), as is each Katakana word, each other long run its bigrams, and
+    the spaced words between runs a phrase (a code like ``ERR-4021``), so ``限制APT下载带宽`` finds
+    "限制 APT 的下载带宽"."""
+    if piece.quoted:
+        whole = list(parts(piece.raw, by_script=False))
+        return [_phrase(whole)] if whole else []
+    found = list(parts(piece.raw))
+    terms: list[UnspacedTerm] = []
+    words: list[Part] = []
+    for p in [*found, None]:
+        if p is not None and not p.unspaced:
+            words.append(p)
+            continue
+        if words:
+            terms.append(_phrase(words))
+            words = []
+        if p is None:
+            break
+        if len(clusters(p.text)) <= SHORT_RUN or is_katakana(p.text):  # a word
+            terms.append(_phrase([p]))
+        else:
+            terms.extend(
+                UnspacedTerm(tuple(run_tokens(b, False)), (b,), kana_bigram=is_hiragana(b))
+                for b in bigrams(p.text)
+            )
+    return terms
+
+
+def _phrase(found: list[Part]) -> UnspacedTerm:
+    tokens: list[str] = []
+    for i, p in enumerate(found):
+        tokens.extend(run_tokens(p.text, closed=i < len(found) - 1) if p.unspaced else [p.text])
+    last = found[-1]
+    prefix = last.unspaced and len(clusters(last.text)) == 1
+    return UnspacedTerm(tuple(tokens), tuple(p.text for p in found), prefix)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_search.core.records import FileRecord, FileStatus
-from desktop_search.core.store.schema import create_or_migrate
+from desktop_search.core.store.schema import create_or_migrate, register_functions
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,7 @@ class Ledger:
         if conn is None:
             conn = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
+            register_functions(conn)  # the keyword index's triggers call them
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")

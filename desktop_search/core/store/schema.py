@@ -4,6 +4,12 @@
 origin, ``chunks_fts`` the keyword index over them (kept in step by triggers), ``vector_cache`` every
 embedded text's vector once (see :mod:`desktop_search.core.store.vector_cache`), ``meta`` small
 key-value state. :func:`create_or_migrate` brings any database file up to :data:`SCHEMA_VERSION`.
+
+The keyword index reads each chunk's text through ``ds_index_form`` (runs of Chinese, Japanese, Korean
+or Thai letters as character bigrams, see :mod:`desktop_search.core.store.unspaced`): a SQL function
+every connection must register (:func:`register_functions`) before it writes chunks or rebuilds the
+index. Its content table is the view ``chunks_fts_source``, so FTS5's own rebuild and integrity check
+see the same text the triggers index.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+
+from desktop_search.core.store.unspaced import index_form
 
 SCHEMA_VERSION = 5
 # Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
@@ -20,8 +28,9 @@ SCHEMA_VERSION = 5
 # Version 5: vector_cache (a vector per embedded text) and chunks.text_hash, the cache key a passage was
 # embedded under (older rows read as '': they name no cache entry); chunks.part names a passage's
 # sub-document (archive member, message, attachment; NULL for a plain file) and chunks.part_date its own
-# date (a message's), which date filters use before the mtime.
-FTS_VERSION = 2  # the schema version that last changed the keyword index's tokenizer
+# date (a message's), which date filters use before the mtime; the keyword index reads unspaced scripts
+# (Chinese, Japanese, Thai) as character bigrams.
+FTS_VERSION = 5  # the schema version that last changed what the keyword index holds
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 _SCHEMA = """
@@ -69,26 +78,36 @@ CREATE TABLE IF NOT EXISTS vector_cache (
     PRIMARY KEY (model, text_hash)
 ) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
-    INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.rowid, new.text, coalesce(new.heading, ''));
+    INSERT INTO chunks_fts(rowid, text, heading)
+    VALUES (new.rowid, ds_index_form(new.text), ds_index_form(new.heading));
 END;
 CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
-    VALUES ('delete', old.rowid, old.text, coalesce(old.heading, ''));
+    VALUES ('delete', old.rowid, ds_index_form(old.text), ds_index_form(old.heading));
 END;
 """
 
 _FTS_TABLE = f"""
+CREATE VIEW IF NOT EXISTS chunks_fts_source AS
+    SELECT rowid, ds_index_form(text) AS text, ds_index_form(heading) AS heading FROM chunks;
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    text, heading, content='chunks', content_rowid='rowid',
+    text, heading, content='chunks_fts_source', content_rowid='rowid',
     tokenize='{FTS_TOKENIZER}'
 );
 """
 
 
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Give a connection the SQL functions the keyword index's triggers and view call."""
+    conn.create_function("ds_index_form", 1, index_form, deterministic=True)
+
+
 def create_or_migrate(
     conn: sqlite3.Connection, transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
 ) -> None:
-    """Create what is missing and migrate an older keyword index (``transaction`` opens a write one)."""
+    """Create what is missing and migrate an older keyword index (``transaction`` opens a write one).
+
+    ``conn`` must have :func:`register_functions`."""
     rebuild_fts = _drop_outdated_fts(conn)
     # the FTS table must exist before the triggers that feed it
     conn.executescript(_FTS_TABLE + _SCHEMA)  # idempotent statements; commits itself
@@ -141,6 +160,6 @@ def _drop_outdated_fts(conn: sqlite3.Connection) -> bool:
     conn.executescript(
         "BEGIN IMMEDIATE;"
         " DROP TRIGGER IF EXISTS chunks_ai; DROP TRIGGER IF EXISTS chunks_ad;"
-        " DROP TABLE IF EXISTS chunks_fts; COMMIT;"
+        " DROP TABLE IF EXISTS chunks_fts; DROP VIEW IF EXISTS chunks_fts_source; COMMIT;"
     )
     return True
