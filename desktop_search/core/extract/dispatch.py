@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from desktop_search.core.extract import kinds
 from desktop_search.core.extract.reading import DEFAULT_MAX_BYTES, PathLike, read_bounded
-from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped
+from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, NeedsOcr
 
 log = logging.getLogger(__name__)
 Extractor = Callable[[bytes, Deadline], Extracted]
@@ -22,6 +22,7 @@ _LABELS = {
     "odp": "ODP",
     "epub": "EPUB",
     "rtf": "RTF",
+    "image": "image",
 }
 
 # Extra extractors by extension (plug-ins and tests): ext -> (kind, extractor).
@@ -42,12 +43,16 @@ def custom_kind(path: PathLike) -> str | None:
     return entry[0] if entry else None
 
 
-def _run(kind: str, data: bytes, deadline: Deadline) -> Extracted:
+def _run(kind: str, data: bytes, deadline: Deadline, ocr: str = "on") -> Extracted:
     # Imports are local so a worker loads only the extractor it needs (pypdf costs ~0.1 s).
     if kind == "pdf":
         from desktop_search.core.extract.pdf import extract_pdf
 
-        return extract_pdf(data, deadline)
+        return extract_pdf(data, deadline, ocr)
+    if kind == "image":
+        from desktop_search.core.extract.images import extract_image
+
+        return extract_image(data, deadline, ocr)
     if kind == "docx":
         from desktop_search.core.extract.ooxml import extract_docx
 
@@ -93,7 +98,7 @@ def choose_kind(path: PathLike, data: bytes) -> str:
     """The extractor kind from the name, corrected by the content; FileSkipped when there is none."""
     by_name = kinds.kind_by_name(path)
     magic = kinds.kind_by_magic(data[:8192])
-    if magic == "pdf" or magic == "rtf":
+    if magic is not None and magic in ("pdf", "rtf", "image"):
         return magic
     if magic == "zip":
         found = kinds.zip_kind(data)
@@ -119,17 +124,20 @@ def choose_kind(path: PathLike, data: bytes) -> str:
     return "text"
 
 
-def extract_data(path: PathLike, data: bytes, timeout_s: float = 60.0) -> Extracted:
-    """Extract already-read bytes; ``path`` only tells the name."""
-    deadline = Deadline(timeout_s)
+def extract_data(
+    path: PathLike, data: bytes, timeout_s: float = 60.0, ocr: str = "on", deadline: Deadline | None = None
+) -> Extracted:
+    """Extract already-read bytes; ``path`` only tells the name. ``ocr``: 'on', 'off' or 'defer'
+    (text in images raises NeedsOcr, for the caller to do later)."""
+    deadline = deadline or Deadline(timeout_s)
     custom = _CUSTOM.get(kinds.extension(path))
     if custom:
         result = custom[1](data, deadline)
     else:
         kind = choose_kind(path, data)
         try:
-            result = _run(kind, data, deadline)
-        except (ExtractionFailed, FileSkipped, MemoryError):
+            result = _run(kind, data, deadline, ocr)
+        except (ExtractionFailed, FileSkipped, NeedsOcr, MemoryError):
             raise
         except RecursionError:
             raise ExtractionFailed("The file is nested too deeply to read; it may be damaged.") from None
@@ -144,11 +152,18 @@ def extract_data(path: PathLike, data: bytes, timeout_s: float = 60.0) -> Extrac
     return result
 
 
-def extract_file(path: PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = 60.0) -> Extracted:
+def extract_file(
+    path: PathLike,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout_s: float = 60.0,
+    ocr: str = "on",
+    deadline: Deadline | None = None,
+) -> Extracted:
     """Extract a file's text in this process (see :class:`ExtractorPool` for isolation).
 
     Raises FileSkipped (empty, too large, binary, unsupported) or ExtractionFailed (damaged,
     encrypted, unreadable, vanished, too slow); both carry a ``reason`` for the user.
     """
     data = read_bounded(path, max_bytes)
-    return extract_data(path, data, timeout_s)
+    return extract_data(path, data, timeout_s, ocr, deadline)

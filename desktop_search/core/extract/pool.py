@@ -23,7 +23,13 @@ from typing import Any
 from desktop_search.core.extract import kinds
 from desktop_search.core.extract.dispatch import custom_kind, extract_file
 from desktop_search.core.extract.reading import DEFAULT_MAX_BYTES, PathLike, file_size, read_head
-from desktop_search.core.extract.results import Extracted, ExtractionFailed, FileSkipped, timeout_reason
+from desktop_search.core.extract.results import (
+    Extracted,
+    ExtractionFailed,
+    FileSkipped,
+    NeedsOcr,
+    timeout_reason,
+)
 from desktop_search.core.extract.worker import worker_main
 
 ISOLATE_ABOVE_BYTES = 4 * 2**20
@@ -115,23 +121,25 @@ class ExtractorPool:
         return kinds.kind_by_magic(read_head(path, 1024)) in ("pdf", "rtf", "zip")
 
     def extract(
-        self, path: PathLike, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = 60.0
+        self, path: PathLike, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = 60.0, ocr: str = "on"
     ) -> Extracted:
-        """Extract a file; raises FileSkipped or ExtractionFailed with a reason for the user."""
+        """Extract a file; raises FileSkipped or ExtractionFailed with a reason for the user.
+
+        ``ocr``: 'on', 'off', or 'defer' (raise NeedsOcr when the file's text is in images)."""
         if self._closed:
             raise RuntimeError("The extractor pool is closed.")
         if not self.needs_isolation(path, max_bytes):
-            return extract_file(path, max_bytes=max_bytes, timeout_s=timeout_s)
-        return self._in_worker(os.fsencode(os.fspath(path)), max_bytes, timeout_s)
+            return extract_file(path, max_bytes=max_bytes, timeout_s=timeout_s, ocr=ocr)
+        return self._in_worker(os.fsencode(os.fspath(path)), max_bytes, timeout_s, ocr)
 
-    def _in_worker(self, path: bytes, max_bytes: int, timeout_s: float) -> Extracted:
+    def _in_worker(self, path: bytes, max_bytes: int, timeout_s: float, ocr: str = "on") -> Extracted:
         worker = self._slots.get()
         try:
             if self._closed:
                 raise RuntimeError("The extractor pool is closed.")
             if worker is None:
                 worker = self._start()
-            status, payload = self._ask(worker, path, max_bytes, timeout_s)
+            status, payload = self._ask(worker, path, max_bytes, timeout_s, ocr)
             if status in ("timeout", "crash", "memory"):
                 self._retire(worker)
                 worker = None
@@ -139,6 +147,8 @@ class ExtractorPool:
                 return payload
             if status == "skipped":
                 raise FileSkipped(payload)
+            if status == "needs-ocr":
+                raise NeedsOcr
             raise ExtractionFailed(payload)
         finally:
             if self._closed and worker is not None:
@@ -146,13 +156,21 @@ class ExtractorPool:
                 worker = None
             self._slots.put(worker)
 
-    def _ask(self, worker: _Worker, path: bytes, max_bytes: int, timeout_s: float) -> tuple[str, Any]:
+    def _ask(
+        self, worker: _Worker, path: bytes, max_bytes: int, timeout_s: float, ocr: str
+    ) -> tuple[str, Any]:
         grace = 1.0 + 0.1 * timeout_s  # the worker's own deadline usually answers first
         try:
-            worker.conn.send((path, max_bytes, timeout_s))
-            if not worker.conn.poll(timeout_s + grace):
-                return "timeout", timeout_reason(timeout_s)
-            return worker.conn.recv()
+            worker.conn.send((path, max_bytes, timeout_s, ocr))
+            end = time.monotonic() + timeout_s + grace
+            while True:  # a worker recognising pages asks for more time, page by page
+                if not worker.conn.poll(max(0.0, end - time.monotonic())):
+                    return "timeout", timeout_reason(timeout_s)
+                status, payload = worker.conn.recv()
+                if status != "extend":
+                    return status, payload
+                end += float(payload)
+                timeout_s += float(payload)
         except (EOFError, OSError, BrokenPipeError):
             return "crash", CRASH_REASON
 

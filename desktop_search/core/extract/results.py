@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -28,6 +28,7 @@ class Extracted:
     sections: tuple[Section, ...]
     kind: str
     page_count: int | None = None
+    ocr_pages: int = 0  # pages (or images) whose text was recognised by OCR
 
 
 class ExtractionFailed(Exception):
@@ -62,6 +63,14 @@ class Deadline:
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
         self._end = time.monotonic() + timeout_s
+        self.on_extend: Callable[[float], None] | None = None  # the worker tells its pool
+
+    def extend(self, seconds: float) -> None:
+        """Give slow, expected work (a page to recognise) more time, and tell whoever watches."""
+        self._end += seconds
+        self.timeout_s += seconds
+        if self.on_extend is not None:
+            self.on_extend(seconds)
 
     def check(self) -> None:
         if time.monotonic() > self._end:
@@ -87,7 +96,9 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
-def assemble(parts: Iterable[Part], kind: str, page_count: int | None = None) -> Extracted:
+def assemble(
+    parts: Iterable[Part], kind: str, page_count: int | None = None, ocr_pages: int = 0
+) -> Extracted:
     """Join the non-empty parts with a blank line and record each one's exact offsets."""
     pieces: list[str] = []
     sections: list[Section] = []
@@ -103,4 +114,11 @@ def assemble(parts: Iterable[Part], kind: str, page_count: int | None = None) ->
         sections.append(Section(text, pos, pos + len(text), part.page, heading or None, part.navigation))
         pieces.append(text)
         pos += len(text)
-    return Extracted("".join(pieces), tuple(sections), kind, page_count)
+    return Extracted("".join(pieces), tuple(sections), kind, page_count, ocr_pages)
+
+
+OCR_PAGE_BUDGET_S = 60.0  # extra time a page being recognised adds to a file's limit (busy machines)
+
+
+class NeedsOcr(Exception):
+    """The file's text is in images; raised when recognition is deferred (see ``ocr`` in dispatch)."""
