@@ -98,8 +98,10 @@ def choose_kind(path: PathLike, data: bytes) -> str:
     """The extractor kind from the name, corrected by the content; FileSkipped when there is none."""
     by_name = kinds.kind_by_name(path)
     magic = kinds.kind_by_magic(data[:8192])
-    if magic is not None and magic in ("pdf", "rtf", "image"):
+    if magic == "pdf" or magic == "rtf":
         return magic
+    if magic == "image" and by_name in (None, "image"):  # a name that promises text is read as text
+        return "image"
     if magic == "zip":
         found = kinds.zip_kind(data)
         if found:

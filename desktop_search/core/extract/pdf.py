@@ -157,7 +157,7 @@ def extract_pdf(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extrac
     if not result.text:
         if ocr_mode == "off":
             raise FileSkipped("The PDF has no text layer (a scan); OCR is turned off in Settings.")
-        raise FileSkipped("The PDF has no text, in its text layer or in its images.")
+        raise FileSkipped("The PDF has no text layer and no text was recognised in its images.")
     return result
 
 

@@ -11,11 +11,12 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
 # Version 3: chunks.navigation marks table-of-contents and index passages (older rows read as text).
 # Version 4: files.kind, extractor_version, chunking_version: what built a file's passages (older rows
 # read as kind '' and version 1, "before versions existed"; see extract.versions).
+# Version 5: files.ocr_pages: how many pages (or images) of a file had their text recognised (OCR).
 FTS_VERSION = 2  # the schema version that last changed the keyword index's tokenizer
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -34,7 +35,8 @@ CREATE TABLE IF NOT EXISTS files (
     indexed_at REAL NOT NULL DEFAULT 0,
     kind TEXT NOT NULL DEFAULT '',
     extractor_version INTEGER NOT NULL DEFAULT 1,
-    chunking_version INTEGER NOT NULL DEFAULT 1
+    chunking_version INTEGER NOT NULL DEFAULT 1,
+    ocr_pages INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS files_folder ON files(folder);
 CREATE INDEX IF NOT EXISTS files_status ON files(status);
@@ -94,6 +96,7 @@ _ADDED_COLUMNS = {
         "kind": "TEXT NOT NULL DEFAULT ''",
         "extractor_version": "INTEGER NOT NULL DEFAULT 1",
         "chunking_version": "INTEGER NOT NULL DEFAULT 1",
+        "ocr_pages": "INTEGER NOT NULL DEFAULT 0",
     },
 }
 
