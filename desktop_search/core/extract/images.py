@@ -52,8 +52,11 @@ def page_count(image) -> int:
     if image.format not in MULTI_PAGE_FORMATS:
         return 1
     try:
+        image.seek(MAX_IMAGE_PAGES)  # frames are found one by one: stop counting past the limit
+        return MAX_IMAGE_PAGES + 1
+    except EOFError:
         return max(1, int(getattr(image, "n_frames", 1)))
-    except (OSError, ValueError, SyntaxError, EOFError):
+    except (OSError, ValueError, SyntaxError):
         raise ExtractionFailed("The image is damaged: its pages cannot be counted.") from None
 
 
@@ -64,7 +67,7 @@ def extract_image(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extr
     image = _open(data)
     count = page_count(image)
     if count > MAX_IMAGE_PAGES:
-        raise FileSkipped(f"The image has {count:,} pages; images over {MAX_IMAGE_PAGES} pages are not read.")
+        raise FileSkipped(f"The image has more than {MAX_IMAGE_PAGES} pages; such images are not read.")
     if ocr_mode == "defer":
         raise NeedsOcr
     if not ocr.available():
