@@ -104,7 +104,7 @@ def test_a_scan_and_an_image_are_found_by_the_real_model(tmp_path: Path, real_em
         engine.index()
         records = {Path(r.path).name: r for r in engine.files()}
         # an English question; the scan is German; the answer is on the scan's page 6 (excerpt page 7)
-        scan_hits = engine.search("Who fixes security problems in the testing archive?", k=5)
+        scan_hits = engine.search("Who fixes security problems in packages of the unstable archive?", k=5)
         image_hits = engine.search("boiler repair invoice from the plumber", k=5)
     finally:
         engine.close()
