@@ -104,7 +104,9 @@ def test_a_scan_and_an_image_are_found_by_the_real_model(tmp_path: Path, real_em
         engine.index()
         records = {Path(r.path).name: r for r in engine.files()}
         # an English question; the scan is German; the answer is on the scan's page 6 (excerpt page 7)
-        scan_hits = engine.search("Who fixes security problems in packages of the unstable archive?", k=5)
+        question = "Who fixes security problems in packages of the unstable archive?"
+        scan_hits = engine.search(question, k=5)
+        passages = engine.search(question, k=5, grouped=False)
         image_hits = engine.search("boiler repair invoice from the plumber", k=5)
     finally:
         engine.close()
@@ -113,5 +115,9 @@ def test_a_scan_and_an_image_are_found_by_the_real_model(tmp_path: Path, real_em
     assert records["receipt.png"].status == FileStatus.INDEXED and records["receipt.png"].ocr_pages == 1
     assert records["torn.png"].status == FileStatus.FAILED and "damaged" in records["torn.png"].reason
     top = scan_hits[0]
-    assert Path(top.path).name == "scanned-handbook.pdf" and top.page == 6
+    # the scan's pages 5 and 6 both speak of security updates; the answer ("die jeweiligen
+    # Paketbetreuer") is on page 6, and its passage, with that page number, is among the first three
+    assert Path(top.path).name == "scanned-handbook.pdf" and top.page in (5, 6)
+    answer = [h for h in passages[:3] if "Paketbetreuer" in h.text]
+    assert answer and answer[0].page == 6
     assert Path(image_hits[0].path).name == "receipt.png"
