@@ -62,6 +62,7 @@ class FileRecord:
     kind: str = ""
     extractor_version: int = 1
     chunking_version: int = 1
+    ocr_pages: int = 0  # pages (or images) whose text was recognised by OCR
 
 
 @dataclass(frozen=True)

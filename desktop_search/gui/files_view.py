@@ -33,6 +33,15 @@ RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("File", "Status", "Reason", "Passages", "Size", "Modified", "Folder")
 
 
+def file_note(rec: FileRecord) -> str:
+    """The Reason column: why a file was skipped or failed, or that its text was recognised (OCR)."""
+    if rec.reason or not rec.ocr_pages:
+        return rec.reason
+    if rec.kind == "image" and rec.ocr_pages == 1:
+        return "Text recognised from the image"
+    return f"Text recognised from {rec.ocr_pages} scanned page{'s' if rec.ocr_pages != 1 else ''}"
+
+
 def human_size(size: int) -> str:
     value = float(size)
     for unit in ("B", "KB", "MB", "GB"):
@@ -82,12 +91,13 @@ class FilesModel(QAbstractTableModel):
         if role == RECORD_ROLE:
             return rec
         if role == Qt.ItemDataRole.ToolTipRole:
-            return display(rec.path) + (f"\n{rec.reason}" if rec.reason else "")
+            note = file_note(rec)
+            return display(rec.path) + (f"\n{note}" if note else "")
         if role == Qt.ItemDataRole.UserRole:  # sort key
             return (
                 os.path.basename(display(rec.path)).lower(),
                 str(rec.status),
-                rec.reason,
+                file_note(rec),
                 rec.chunk_count,
                 rec.size,
                 rec.mtime,
@@ -100,7 +110,7 @@ class FilesModel(QAbstractTableModel):
         if col == 1:
             return str(rec.status).capitalize()
         if col == 2:
-            return rec.reason
+            return file_note(rec)
         if col == 3:
             return str(rec.chunk_count) if rec.status == FileStatus.INDEXED else ""
         if col == 4:

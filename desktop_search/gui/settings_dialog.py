@@ -80,6 +80,9 @@ class SettingsDialog(QDialog):
         self.exclusions.setMaximumHeight(110)
         self.start_with_system = QCheckBox("Start Desktop Search when I log in")
         self.start_with_system.setChecked(settings.start_with_system)
+        self.ocr = QCheckBox("Read text in images and scanned PDF pages (OCR)")
+        self.ocr.setToolTip("Recognised offline, after the other files; a page takes a few seconds")
+        self.ocr.setChecked(settings.ocr)
         self.theme = QComboBox()
         for label, value in THEME_CHOICES:
             self.theme.addItem(label, value)
@@ -94,6 +97,7 @@ class SettingsDialog(QDialog):
         form.addRow("Passage size:", self.chunk_tokens)
         form.addRow("Batch size:", self.batch_size)
         form.addRow("Exclusions:", self.exclusions)
+        form.addRow("", self.ocr)
         form.addRow("", self.start_with_system)
         self.quick_search_shortcut = QPushButton("Create quick-search shortcut…")
         self.quick_search_shortcut.setToolTip("A launcher for “desktop-search --quick-search”, to bind a key")
@@ -120,6 +124,7 @@ class SettingsDialog(QDialog):
             batch_size=self.batch_size.value(),
             exclusions=patterns,
             start_with_system=self.start_with_system.isChecked(),
+            ocr=self.ocr.isChecked(),
             theme=self.theme.currentData(),
             folders=list(self._original.folders),
         ).validate()

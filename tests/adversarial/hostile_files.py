@@ -496,6 +496,50 @@ def _svg_laughs(folder: Path) -> list[Written]:
     ]
 
 
+def _image_corrupt(folder: Path) -> list[Written]:
+    path = _write(folder / "scan.png", b"\x89PNG\r\n\x1a\n" + os.urandom(4096))
+    jpeg = _write(folder / "photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+    return [
+        Written(path, "image-corrupt", "failed", r"damaged"),
+        Written(jpeg, "image-corrupt", "failed", r"damaged"),
+    ]
+
+
+def _image_huge_header(folder: Path) -> list[Written]:
+    import struct
+    import zlib
+
+    ihdr = b"IHDR" + struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+    chunk = struct.pack(">I", 13) + ihdr + struct.pack(">I", zlib.crc32(ihdr))
+    path = _write(folder / "bomb.png", b"\x89PNG\r\n\x1a\n" + chunk + b"\x00" * 64)
+    return [Written(path, "image-decompression-bomb", "failed", r"too large|damaged")]
+
+
+def _tiff_10000_pages(folder: Path) -> list[Written]:
+    """10,000 one-pixel pages, each an IFD pointing at the same one-byte strip (Pillow writes it slowly)."""
+    import struct
+
+    entries = [
+        (256, 3, 1),
+        (257, 3, 1),
+        (258, 3, 1),
+        (259, 3, 1),
+        (262, 3, 1),
+        (273, 4, 8),
+        (278, 3, 1),
+        (279, 4, 1),
+    ]
+    size = 2 + 12 * len(entries) + 4
+    out = bytearray(b"II*\x00" + struct.pack("<I", 12) + b"\xff\x00\x00\x00")
+    for page in range(10_000):
+        out += struct.pack("<H", len(entries))
+        for tag, typ, value in entries:
+            out += struct.pack("<HHI", tag, typ, 1) + struct.pack("<I", value)
+        out += struct.pack("<I", 0 if page == 9_999 else 12 + (page + 1) * size)
+    path = _write(folder / "fax-archive.tif", bytes(out))
+    return [Written(path, "tiff-10000-pages", "skipped", r"more than 500 pages")]
+
+
 def _docx_truncated(folder: Path) -> list[Written]:
     path = _write(folder / "torn.docx", make_docx()[:300])
     return [Written(path, "docx-truncated", "failed", r"damaged")]
@@ -752,6 +796,10 @@ KINDS: list[HostileKind] = [
         "noise.eml",
         "random bytes named .eml",
     ),
+    # images (OCR)
+    HostileKind("image-corrupt", _image_corrupt, why="a PNG and a JPEG with valid magic and garbage after"),
+    HostileKind("image-decompression-bomb", _image_huge_header, why="a PNG header claiming 100,000² pixels"),
+    HostileKind("tiff-10000-pages", _tiff_10000_pages, why="a 10,000-page TIFF (not read page by page)"),
     HostileKind("docx-external-entity", _docx_external_entity, why="XXE: an entity reading /etc/passwd"),
     HostileKind("docx-without-document", _docx_unknown_zip, why="a zip without a document part named .docx"),
     # text

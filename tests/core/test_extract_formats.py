@@ -188,7 +188,8 @@ def test_content_wins_over_the_name(tmp_path: Path) -> None:
         ("README", True),
         ("Makefile", True),
         (".bashrc", True),
-        ("photo.jpg", False),
+        ("photo.jpg", True),  # text in images is recognised (OCR)
+        ("photo.heic", False),
         ("archive.zip", True),
         ("backup.tar.gz", True),
         ("old.rar", False),

@@ -44,6 +44,7 @@ class Settings:
     include_hidden: bool = False
     max_file_size_mb: int = 100
     extract_timeout_s: float = 60.0
+    ocr: bool = True  # recognise text in images and scanned PDF pages
     model: str = DEFAULT_MODEL
     model_path: str = ""  # a local model folder that takes precedence over every other source
     device: str = "auto"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from desktop_search.core.extract import kinds
 from desktop_search.core.extract.reading import DEFAULT_MAX_BYTES, PathLike, read_bounded
-from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped
+from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, NeedsOcr
 from desktop_search.core.extract.subdocs import DEPTH_REASON, MAX_DEPTH, Budget, Nesting, split
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ _LABELS = {
     "rtf": "RTF",
     "archive": "archive",
     "mail": "e-mail",
+    "image": "image",
 }
 CONTAINER_KINDS = frozenset({"archive", "mail"})
 MSG_REASON = (
@@ -52,7 +53,12 @@ def custom_kind(path: PathLike) -> str | None:
 
 
 def _run(
-    kind: str, data: bytes, deadline: Deadline, name: str = "", nesting: Nesting | None = None
+    kind: str,
+    data: bytes,
+    deadline: Deadline,
+    name: str = "",
+    nesting: Nesting | None = None,
+    ocr: str = "on",
 ) -> Extracted:
     # Imports are local so a worker loads only the extractor it needs (pypdf costs ~0.1 s).
     if kind in CONTAINER_KINDS:
@@ -69,7 +75,11 @@ def _run(
     if kind == "pdf":
         from desktop_search.core.extract.pdf import extract_pdf
 
-        return extract_pdf(data, deadline)
+        return extract_pdf(data, deadline, ocr)
+    if kind == "image":
+        from desktop_search.core.extract.images import extract_image
+
+        return extract_image(data, deadline, ocr)
     if kind == "docx":
         from desktop_search.core.extract.ooxml import extract_docx
 
@@ -119,6 +129,8 @@ def choose_kind(path: PathLike, data: bytes) -> str:
         return magic
     if by_name in CONTAINER_KINDS:
         return by_name
+    if magic == "image" and by_name in (None, "image"):  # a name that promises text is read as text
+        return "image"
     if magic == "zip":
         found = kinds.zip_kind(data)
         if found:
@@ -150,13 +162,16 @@ def choose_kind(path: PathLike, data: bytes) -> str:
     return "text"
 
 
-def extract_data(path: PathLike, data: bytes, timeout_s: float = 60.0) -> Extracted:
-    """Extract already-read bytes; ``path`` only tells the name."""
-    deadline = Deadline(timeout_s)
-    return extract_nested(path, data, Nesting(Budget(deadline, len(data)), extract_nested))
+def extract_data(
+    path: PathLike, data: bytes, timeout_s: float = 60.0, ocr: str = "on", deadline: Deadline | None = None
+) -> Extracted:
+    """Extract already-read bytes; ``path`` only tells the name. ``ocr``: 'on', 'off' or 'defer'
+    (text in images raises NeedsOcr, for the caller to do later)."""
+    deadline = deadline or Deadline(timeout_s)
+    return extract_nested(path, data, Nesting(Budget(deadline, len(data)), extract_nested), ocr)
 
 
-def extract_nested(path: PathLike, data: bytes, nesting: Nesting) -> Extracted:
+def extract_nested(path: PathLike, data: bytes, nesting: Nesting, ocr: str = "on") -> Extracted:
     """Extract bytes as a file named ``path`` inside ``nesting`` (a member of a container, or a file)."""
     deadline = nesting.budget.deadline
     custom = _CUSTOM.get(kinds.extension(path))
@@ -165,8 +180,8 @@ def extract_nested(path: PathLike, data: bytes, nesting: Nesting) -> Extracted:
     else:
         kind = choose_kind(path, data)
         try:
-            result = _run(kind, data, deadline, os.fsdecode(path), nesting)
-        except (ExtractionFailed, FileSkipped, MemoryError):
+            result = _run(kind, data, deadline, os.fsdecode(path), nesting, ocr)
+        except (ExtractionFailed, FileSkipped, NeedsOcr, MemoryError):
             raise
         except RecursionError:
             raise ExtractionFailed("The file is nested too deeply to read; it may be damaged.") from None
@@ -181,14 +196,21 @@ def extract_nested(path: PathLike, data: bytes, nesting: Nesting) -> Extracted:
     return result
 
 
-def extract_file(path: PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = 60.0) -> Extracted:
+def extract_file(
+    path: PathLike,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout_s: float = 60.0,
+    ocr: str = "on",
+    deadline: Deadline | None = None,
+) -> Extracted:
     """Extract a file's text in this process (see :class:`ExtractorPool` for isolation).
 
     Raises FileSkipped (empty, too large, binary, unsupported) or ExtractionFailed (damaged,
     encrypted, unreadable, vanished, too slow); both carry a ``reason`` for the user.
     """
     data = read_bounded(path, max_bytes)
-    return extract_data(path, data, timeout_s)
+    return extract_data(path, data, timeout_s, ocr, deadline)
 
 
 def part_data(

@@ -68,6 +68,10 @@ DOCUMENT_EXTENSIONS = {
     "epub": "epub",
     "rtf": "rtf",
 }
+# Images whose text is recognised (OCR); a GIF or animated WebP by its first frame.
+IMAGE_EXTENSIONS = frozenset(
+    {"png", "jpg", "jpeg", "jfif", "jpe", "tif", "tiff", "webp", "bmp", "dib", "gif"}
+)
 SUPPORTED_EXTENSIONS: frozenset[str] = (
     PLAIN_EXTENSIONS
     | CODE_EXTENSIONS
@@ -76,6 +80,7 @@ SUPPORTED_EXTENSIONS: frozenset[str] = (
     | HTML_EXTENSIONS
     | MAIL_EXTENSIONS
     | frozenset(DOCUMENT_EXTENSIONS)
+    | IMAGE_EXTENSIONS
 )
 # Extension-less names that are text by convention.
 TEXT_NAMES = frozenset(
@@ -90,8 +95,10 @@ TEXT_NAMES = frozenset(
 # Formats parsed by third-party or zip/XML code: run them in the isolated worker pool.
 # Archives and mail hold members of any of these formats.
 RISKY_KINDS = frozenset(
-    {"pdf", "docx", "pptx", "xlsx", "odt", "ods", "odp", "epub", "rtf", "archive", "mail"}
+    {"pdf", "docx", "pptx", "xlsx", "odt", "ods", "odp", "epub", "rtf", "archive", "mail", "image"}
 )
+# Kinds whose every file needs OCR: indexed after the others in a run.
+OCR_KINDS = frozenset({"image"})
 _ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": "odt",
     b"application/vnd.oasis.opendocument.text-template": "odt",
@@ -124,7 +131,7 @@ NOT_DOCUMENTS = frozenset(
         """
     gz bz2 xz zst lz lzma lz4 z rar cab arj jar war ear apk aab ipa deb rpm
     snap flatpak appimage iso img dmg vhd vmdk qcow2 exe msi dll so dylib o obj a lib ko bin elf class
-    pyc pyo pyd wasm png jpg jpeg jfif gif bmp tif tiff webp ico icns heic heif avif raw cr2 cr3 nef
+    pyc pyo pyd wasm ico icns heic heif avif raw cr2 cr3 nef
     arw dng orf rw2 psd xcf kra svgz eps ai mp3 m4a aac flac ogg oga opus wav wma aiff mid midi mp4 m4v
     mkv avi mov wmv webm flv mpg mpeg 3gp ttf otf woff woff2 eot pfb sqlite sqlite3 db mdb accdb
     pdb dat idx pack npy npz pt pth onnx safetensors gguf h5 hdf5 parquet feather pkl pickle
@@ -203,6 +210,8 @@ def kind_by_name(path: str | bytes | os.PathLike) -> str | None:
         return "archive"
     if ext in MAIL_EXTENSIONS:
         return "mail"
+    if ext in IMAGE_EXTENSIONS:
+        return "image"
     if ext in HTML_EXTENSIONS:
         return "html"
     if ext in MARKDOWN_EXTENSIONS:
@@ -216,8 +225,13 @@ def kind_by_name(path: str | bytes | os.PathLike) -> str | None:
     return None
 
 
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
+
+
 def kind_by_magic(head: bytes) -> str | None:
-    """The format the first bytes reveal: 'pdf', 'rtf', 'zip', 'ole2' or None."""
+    """The format the first bytes reveal: 'pdf', 'rtf', 'zip', 'ole2', 'image' or None."""
+    if head.startswith(_IMAGE_MAGIC[:-1]) or (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
+        return "image"
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"{\\rtf"):

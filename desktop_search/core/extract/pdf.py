@@ -34,6 +34,7 @@ from desktop_search.core.extract.results import (
     Extracted,
     ExtractionFailed,
     FileSkipped,
+    NeedsOcr,
     Part,
     assemble,
 )
@@ -134,7 +135,9 @@ def _open(data: bytes):
     return reader, pages, count
 
 
-def extract_pdf(data: bytes, deadline: Deadline) -> Extracted:
+def extract_pdf(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extracted:
+    """A PDF's text by page; pages without a usable text layer are recognised unless ``ocr_mode`` is
+    'off' ('defer': raise NeedsOcr so the caller can do them later)."""
     _sane_space_widths()
     reader, pages, count = _open(data)
     texts: list[str | None] = []
@@ -149,7 +152,29 @@ def extract_pdf(data: bytes, deadline: Deadline) -> Extracted:
     if count and all(t is None for t in texts):
         raise ExtractionFailed("The PDF is damaged: no page could be read.")
     deadline.check()
-    result = assemble(structured_parts(texts, reader), "pdf", page_count=count)
+    recognised = _recognise_scans(data, pages, texts, deadline, ocr_mode)
+    result = assemble(structured_parts(texts, reader), "pdf", page_count=count, ocr_pages=recognised)
     if not result.text:
-        raise FileSkipped("The PDF has no text layer (a scan or images only); text in images is not read.")
+        if ocr_mode == "off":
+            raise FileSkipped("The PDF has no text layer (a scan); OCR is turned off in Settings.")
+        raise FileSkipped("The PDF has no text layer and no text was recognised in its images.")
     return result
+
+
+def _recognise_scans(
+    data: bytes, pages: Any, texts: list[str | None], deadline: Deadline, ocr_mode: str
+) -> int:
+    """Put the recognised text of scanned pages into ``texts``; the number of pages recognised."""
+    if ocr_mode == "off":
+        return 0
+    from desktop_search.core.extract import ocr
+    from desktop_search.core.extract.pdf_ocr import recognise_pages, scanned_pages
+
+    numbers = scanned_pages(pages, texts)
+    if not numbers or not ocr.available():
+        return 0
+    if ocr_mode == "defer":
+        raise NeedsOcr
+    for number, text in recognise_pages(data, numbers, deadline).items():
+        texts[number] = text
+    return len(numbers)

@@ -30,6 +30,7 @@ from desktop_search.core.extract.results import (
     Extracted,
     ExtractionFailed,
     FileSkipped,
+    NeedsOcr,
     timeout_reason,
 )
 from desktop_search.core.extract.worker import worker_main
@@ -125,23 +126,25 @@ class ExtractorPool:
         return kinds.kind_by_magic(head) in ("pdf", "rtf", "zip") or looks_like_mbox(head)
 
     def extract(
-        self, path: PathLike, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = 60.0
+        self, path: PathLike, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = 60.0, ocr: str = "on"
     ) -> Extracted:
-        """Extract a file; raises FileSkipped or ExtractionFailed with a reason for the user."""
+        """Extract a file; raises FileSkipped or ExtractionFailed with a reason for the user.
+
+        ``ocr``: 'on', 'off', or 'defer' (raise NeedsOcr when the file's text is in images)."""
         if self._closed:
             raise RuntimeError("The extractor pool is closed.")
         if not self.needs_isolation(path, max_bytes):
-            return extract_file(path, max_bytes=max_bytes, timeout_s=timeout_s)
-        return self._in_worker(os.fsencode(os.fspath(path)), max_bytes, timeout_s)
+            return extract_file(path, max_bytes=max_bytes, timeout_s=timeout_s, ocr=ocr)
+        return self._in_worker(os.fsencode(os.fspath(path)), max_bytes, timeout_s, ocr)
 
-    def _in_worker(self, path: bytes, max_bytes: int, timeout_s: float) -> Extracted:
+    def _in_worker(self, path: bytes, max_bytes: int, timeout_s: float, ocr: str = "on") -> Extracted:
         worker = self._slots.get()
         try:
             if self._closed:
                 raise RuntimeError("The extractor pool is closed.")
             if worker is None:
                 worker = self._start()
-            status, payload = self._ask(worker, path, max_bytes, timeout_s)
+            status, payload = self._ask(worker, path, max_bytes, timeout_s, ocr)
             if status in ("timeout", "crash", "memory"):
                 self._retire(worker)
                 worker = None
@@ -149,6 +152,8 @@ class ExtractorPool:
                 return payload
             if status == "skipped":
                 raise FileSkipped(payload)
+            if status == "needs-ocr":
+                raise NeedsOcr
             raise ExtractionFailed(payload)
         finally:
             if self._closed and worker is not None:
@@ -156,23 +161,31 @@ class ExtractorPool:
                 worker = None
             self._slots.put(worker)
 
-    def _ask(self, worker: _Worker, path: bytes, max_bytes: int, timeout_s: float) -> tuple[str, Any]:
+    def _ask(
+        self, worker: _Worker, path: bytes, max_bytes: int, timeout_s: float, ocr: str
+    ) -> tuple[str, Any]:
         """Send one file and wait for the answer; a worker past its limit (processor time where the OS
-        tells it, else wall time) is reported as a timeout. The worker's own deadline usually answers first.
-        """
+        tells it, else wall time) is reported as a timeout. The worker's own deadline usually answers
+        first; a worker recognising pages asks for more time, page by page."""
         grace = 1.0 + 0.1 * timeout_s
         try:
-            worker.conn.send((path, max_bytes, timeout_s))
+            worker.conn.send((path, max_bytes, timeout_s, ocr))
             wall_end = time.monotonic() + WALL_FACTOR * timeout_s + grace
             cpu_start = process_cpu_seconds(worker.pid)
-            while not worker.conn.poll(_POLL_S):
+            while True:
+                if worker.conn.poll(_POLL_S):
+                    status, payload = worker.conn.recv()
+                    if status != "extend":
+                        return status, payload
+                    timeout_s += float(payload)
+                    wall_end += WALL_FACTOR * float(payload)
+                    continue
                 cpu_now = process_cpu_seconds(worker.pid) if cpu_start is not None else None
                 over_cpu = (
                     cpu_now is not None and cpu_start is not None and cpu_now - cpu_start > timeout_s + grace
                 )
                 if over_cpu or time.monotonic() > wall_end:
                     return "timeout", timeout_reason(timeout_s)
-            return worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             return "crash", CRASH_REASON
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -37,6 +37,7 @@ class Extracted:
     kind: str
     page_count: int | None = None
     notes: tuple[str, ...] = ()
+    ocr_pages: int = 0  # pages (or images) whose text was recognised by OCR
 
 
 class ExtractionFailed(Exception):
@@ -82,6 +83,15 @@ class Deadline:
         self.timeout_s = timeout_s
         self._cpu_end = time.thread_time() + timeout_s
         self._wall_end = time.monotonic() + WALL_FACTOR * timeout_s
+        self.on_extend: Callable[[float], None] | None = None  # the worker tells its pool
+
+    def extend(self, seconds: float) -> None:
+        """Give slow, expected work (a page to recognise) more time, and tell whoever watches."""
+        self._cpu_end += seconds
+        self._wall_end += WALL_FACTOR * seconds
+        self.timeout_s += seconds
+        if self.on_extend is not None:
+            self.on_extend(seconds)
 
     def check(self) -> None:
         if time.thread_time() > self._cpu_end or time.monotonic() > self._wall_end:
@@ -108,7 +118,11 @@ def clean_text(text: str) -> str:
 
 
 def assemble(
-    parts: Iterable[Part], kind: str, page_count: int | None = None, notes: Iterable[str] = ()
+    parts: Iterable[Part],
+    kind: str,
+    page_count: int | None = None,
+    notes: Iterable[str] = (),
+    ocr_pages: int = 0,
 ) -> Extracted:
     """Join the non-empty parts with a blank line and record each one's exact offsets."""
     pieces: list[str] = []
@@ -129,4 +143,11 @@ def assemble(
         )
         pieces.append(text)
         pos += len(text)
-    return Extracted("".join(pieces), tuple(sections), kind, page_count, tuple(notes))
+    return Extracted("".join(pieces), tuple(sections), kind, page_count, tuple(notes), ocr_pages)
+
+
+OCR_PAGE_BUDGET_S = 60.0  # extra time a page being recognised adds to a file's limit (busy machines)
+
+
+class NeedsOcr(Exception):
+    """The file's text is in images; raised when recognition is deferred (see ``ocr`` in dispatch)."""

@@ -31,18 +31,26 @@ def limit_memory(memory_limit_mb: int) -> None:
         pass
 
 
-def handle(request: tuple[bytes, int, float]) -> tuple[str, Any]:
-    """Extract one file; the answer is (status, payload) with status ok/skipped/failed/memory."""
-    from desktop_search.core.extract.dispatch import extract_file
-    from desktop_search.core.extract.results import ExtractionFailed, FileSkipped
+def handle(request: tuple, conn: Connection | None = None) -> tuple[str, Any]:
+    """Extract one file; the answer is (status, payload) with status ok/skipped/failed/memory/needs-ocr.
 
-    path, max_bytes, timeout_s = request
+    While recognising text (OCR) the worker sends ("extend", seconds) so the pool waits longer."""
+    from desktop_search.core.extract.dispatch import extract_file
+    from desktop_search.core.extract.results import Deadline, ExtractionFailed, FileSkipped, NeedsOcr
+
+    path, max_bytes, timeout_s = request[:3]
+    ocr = request[3] if len(request) > 3 else "on"
+    deadline = Deadline(timeout_s)
+    if conn is not None:
+        deadline.on_extend = lambda seconds: conn.send(("extend", seconds))
     try:
-        return "ok", extract_file(path, max_bytes=max_bytes, timeout_s=timeout_s)
+        return "ok", extract_file(path, max_bytes=max_bytes, timeout_s=timeout_s, ocr=ocr, deadline=deadline)
     except FileSkipped as err:
         return "skipped", err.reason
     except ExtractionFailed as err:
         return "failed", err.reason
+    except NeedsOcr:
+        return "needs-ocr", None
     except MemoryError:
         return "memory", MEMORY_REASON
     except Exception as err:  # never let a worker die on a file
@@ -65,7 +73,7 @@ def worker_main(conn: Connection, memory_limit_mb: int, initializer: Callable[[]
             return
         if request is None:
             return
-        status, payload = handle(request)
+        status, payload = handle(request, conn)
         try:
             conn.send((status, payload))
         except MemoryError:

@@ -23,7 +23,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -31,6 +31,7 @@ import numpy as np
 from desktop_search.core.errors import Cancelled
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
 from desktop_search.core.extract.reading import os_error_reason
+from desktop_search.core.extract.results import NeedsOcr
 from desktop_search.core.extract.subdocs import notes_reason
 from desktop_search.core.index.cached_embedding import embed_with_cache
 from desktop_search.core.index.chunking import Chunker
@@ -58,6 +59,16 @@ def embedding_text(text: str, heading: str | None) -> str:
     return f"{heading}\n{text}"
 
 
+def _ocr_last(
+    work: Sequence[tuple[FileRecord | None, DiskFile]], deferred: list[tuple[FileRecord | None, DiskFile]]
+) -> Iterator[tuple[tuple[FileRecord | None, DiskFile], str]]:
+    """The work with OCR deferred, then the files that turned out to need it (filled in meanwhile)."""
+    for item in work:
+        yield item, "defer"
+    for item in deferred:
+        yield item, "on"
+
+
 HASH_LIMIT_BYTES = 256 * 2**20  # bigger files are hashed by their head and size
 _DONE = object()
 
@@ -66,6 +77,7 @@ _DONE = object()
 class IndexOptions:
     max_bytes: int = 100 * 2**20
     timeout_s: float = 60.0
+    ocr: bool = True  # recognise text in images and scanned pages, after the other files
     group_chunks: int = 0  # chunks per embedding call; 0: 4 × the embedder's batch size
     progress_interval_s: float = 0.1
 
@@ -204,7 +216,8 @@ class Indexer:
 
     # -- producer: hash, extract, chunk --------------------------------------------------------------
 
-    def _prepare(self, old: FileRecord | None, found: DiskFile) -> _Prepared | _Outcome:
+    def _prepare(self, old: FileRecord | None, found: DiskFile, ocr: str = "defer") -> _Prepared | _Outcome:
+        """Extract and chunk one file; with ``ocr='defer'`` a file needing OCR raises NeedsOcr."""
         base = FileRecord(
             found.key,
             found.folder,
@@ -233,7 +246,10 @@ class Indexer:
             return _Outcome(replace(old, size=found.size, mtime=found.mtime))
         try:
             extracted = self.pool.extract(
-                found.path, max_bytes=self.options.max_bytes, timeout_s=self.options.timeout_s
+                found.path,
+                max_bytes=self.options.max_bytes,
+                timeout_s=self.options.timeout_s,
+                ocr=ocr if self.options.ocr else "off",
             )
         except FileSkipped as why:
             return _Outcome(replace(base, status=FileStatus.SKIPPED, reason=why.reason))
@@ -247,7 +263,9 @@ class Indexer:
         if not chunks:
             return _Outcome(replace(base, status=FileStatus.SKIPPED, reason="No text found in the file."))
         # written with the chunks, in one transaction; a container's unread members are its reason
-        base = replace(stamped(base, extracted.kind), reason=notes_reason(extracted.notes))
+        base = replace(
+            stamped(base, extracted.kind), reason=notes_reason(extracted.notes), ocr_pages=extracted.ocr_pages
+        )
         ext = os.path.splitext(found.path)[1].lower().lstrip(".")
         rows = [
             ChunkRow(
@@ -278,14 +296,18 @@ class Indexer:
         counter: RunProgress,
         stop: threading.Event,
     ) -> None:
+        deferred: list[tuple[FileRecord | None, DiskFile]] = []  # files needing OCR: after the rest
         try:
-            for old, found in work:
+            for (old, found), ocr in _ocr_last(work, deferred):
                 if stop.is_set():
                     break
                 control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
                 counter.working_on(found.key)
                 try:
-                    item = self._prepare(old, found)
+                    item = self._prepare(old, found, ocr)
+                except NeedsOcr:
+                    deferred.append((old, found))
+                    continue
                 except Exception as err:  # a bug on one file must not stop the others
                     log.exception("preparing %s failed", display(found.key))
                     item = _Outcome(

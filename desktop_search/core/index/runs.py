@@ -61,7 +61,9 @@ def run_plan(
 def index_options(settings: Settings) -> IndexOptions:
     from desktop_search.core.index.indexer import IndexOptions
 
-    return IndexOptions(max_bytes=settings.max_file_size_mb * 2**20, timeout_s=settings.extract_timeout_s)
+    return IndexOptions(
+        max_bytes=settings.max_file_size_mb * 2**20, timeout_s=settings.extract_timeout_s, ocr=settings.ocr
+    )
 
 
 def build_indexer(

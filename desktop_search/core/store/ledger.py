@@ -56,6 +56,7 @@ def _record(row: sqlite3.Row) -> FileRecord:
         kind=row["kind"],
         extractor_version=row["extractor_version"],
         chunking_version=row["chunking_version"],
+        ocr_pages=row["ocr_pages"],
     )
 
 
@@ -175,8 +176,8 @@ class Ledger:
     def _put(conn: sqlite3.Connection, r: FileRecord) -> None:
         conn.execute(
             "INSERT OR REPLACE INTO files(path, folder, size, mtime, content_hash, status, reason,"
-            " chunk_count, model, indexed_at, kind, extractor_version, chunking_version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " chunk_count, model, indexed_at, kind, extractor_version, chunking_version, ocr_pages)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 r.path,
                 r.folder,
@@ -191,6 +192,7 @@ class Ledger:
                 r.kind,
                 r.extractor_version,
                 r.chunking_version,
+                r.ocr_pages,
             ),
         )
 

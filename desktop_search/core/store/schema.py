@@ -29,7 +29,8 @@ SCHEMA_VERSION = 5
 # embedded under (older rows read as '': they name no cache entry); chunks.part names a passage's
 # sub-document (archive member, message, attachment; NULL for a plain file) and chunks.part_date its own
 # date (a message's), which date filters use before the mtime; the keyword index reads unspaced scripts
-# (Chinese, Japanese, Thai) as character bigrams.
+# (Chinese, Japanese, Thai) as character bigrams; files.ocr_pages: how many pages (or images) of a file
+# had their text recognised (OCR).
 FTS_VERSION = 5  # the schema version that last changed what the keyword index holds
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -48,7 +49,8 @@ CREATE TABLE IF NOT EXISTS files (
     indexed_at REAL NOT NULL DEFAULT 0,
     kind TEXT NOT NULL DEFAULT '',
     extractor_version INTEGER NOT NULL DEFAULT 1,
-    chunking_version INTEGER NOT NULL DEFAULT 1
+    chunking_version INTEGER NOT NULL DEFAULT 1,
+    ocr_pages INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS files_folder ON files(folder);
 CREATE INDEX IF NOT EXISTS files_status ON files(status);
@@ -132,6 +134,7 @@ _ADDED_COLUMNS = {
         "kind": "TEXT NOT NULL DEFAULT ''",
         "extractor_version": "INTEGER NOT NULL DEFAULT 1",
         "chunking_version": "INTEGER NOT NULL DEFAULT 1",
+        "ocr_pages": "INTEGER NOT NULL DEFAULT 0",
     },
 }
 

@@ -1,0 +1,91 @@
+"""Image files (PNG, JPEG, TIFF, WebP, BMP, GIF) through Pillow, their text recognised by :mod:`.ocr`.
+
+A multi-page TIFF gives one section per page, numbered from 1; a GIF or an animated WebP is read by
+its first frame. An image with more than :data:`MAX_IMAGE_PAGES` pages is skipped with a reason, and
+a damaged or oversized one fails with a reason: neither stops the other files.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from desktop_search.core.extract import ocr
+from desktop_search.core.extract.results import (
+    OCR_PAGE_BUDGET_S,
+    Deadline,
+    Extracted,
+    ExtractionFailed,
+    FileSkipped,
+    NeedsOcr,
+    Part,
+    assemble,
+)
+
+MAX_IMAGE_PAGES = 500
+MAX_PIXELS = 80_000_000  # per frame: a 10,000 × 8,000 scan; beyond it is a decompression bomb
+MULTI_PAGE_FORMATS = frozenset({"TIFF", "MPO"})
+OCR_OFF_REASON = "Text in images is not read: OCR is turned off in Settings."
+
+
+def _open(data: bytes):
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            image.size  # noqa: B018 - read the header now
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ExtractionFailed("The image is too large to read (over 80 megapixels).") from None
+    except UnidentifiedImageError:
+        raise ExtractionFailed("The image is damaged or in a format that is not recognised.") from None
+    except (OSError, ValueError, SyntaxError, EOFError):
+        raise ExtractionFailed("The image is damaged and cannot be read.") from None
+    if image.width * image.height > MAX_PIXELS:
+        raise ExtractionFailed("The image is too large to read (over 80 megapixels).")
+    return image
+
+
+def page_count(image) -> int:
+    if image.format not in MULTI_PAGE_FORMATS:
+        return 1
+    try:
+        image.seek(MAX_IMAGE_PAGES)  # frames are found one by one: stop counting past the limit
+        return MAX_IMAGE_PAGES + 1
+    except EOFError:
+        return max(1, int(getattr(image, "n_frames", 1)))
+    except (OSError, ValueError, SyntaxError):
+        raise ExtractionFailed("The image is damaged: its pages cannot be counted.") from None
+
+
+def extract_image(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extracted:
+    """Recognise the text of each page of an image; ``ocr_mode`` is 'on', 'off' or 'defer'."""
+    if ocr_mode == "off":
+        raise FileSkipped(OCR_OFF_REASON)
+    image = _open(data)
+    count = page_count(image)
+    if count > MAX_IMAGE_PAGES:
+        raise FileSkipped(f"The image has more than {MAX_IMAGE_PAGES} pages; such images are not read.")
+    if ocr_mode == "defer":
+        raise NeedsOcr
+    if not ocr.available():
+        raise FileSkipped(ocr.UNAVAILABLE_REASON)
+    parts: list[Part] = []
+    for number in range(count):
+        deadline.extend(OCR_PAGE_BUDGET_S)
+        deadline.check()
+        try:
+            image.seek(number)
+            frame = image.copy()
+            frame.load()
+        except (OSError, ValueError, SyntaxError, EOFError):
+            if number == 0:
+                raise ExtractionFailed("The image is damaged and cannot be read.") from None
+            break  # a truncated multi-page file: keep the pages read so far
+        parts.append(Part(ocr.recognise(frame), page=number + 1 if count > 1 else None))
+    result = assemble(parts, "image", page_count=count if count > 1 else None, ocr_pages=len(parts))
+    if not result.text:
+        raise FileSkipped("No text was recognised in the image.")
+    return result
