@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 EXPORTER_VERSION = 1
 INT8_FILE = "model-int8.onnx"
+FLOAT32_FILE = "model-float32.onnx"
 MANIFEST = "export.json"
 FAILURE = "failed.json"
 OPSET = 17
@@ -126,10 +127,11 @@ def pooling_of(model: Any) -> dict[str, Any]:
     return {"mode": mode, "normalize": "Normalize" in names}
 
 
-def export_int8(model_folder: Path, folder: Path) -> Path:
+def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) -> Path:
     """Export and quantise ``model_folder``'s model into ``folder`` (blocking; tens of seconds).
 
     Written under a temporary name and renamed into place, so a crash leaves no half export behind.
+    ``keep_float32`` keeps the unquantised export beside it (benchmarks compare the two).
     """
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -142,15 +144,16 @@ def export_int8(model_folder: Path, folder: Path) -> Path:
     work = folder.parent / f".{folder.name}.partial-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     try:
-        _export_transformer(model[0].auto_model, work / "model-float32.onnx", torch)
+        _export_transformer(model[0].auto_model, work / FLOAT32_FILE, torch)
         quantize_dynamic(
-            work / "model-float32.onnx",
+            work / FLOAT32_FILE,
             work / INT8_FILE,
             op_types_to_quantize=["MatMul"],
             per_channel=True,
             weight_type=QuantType.QInt8,
         )
-        (work / "model-float32.onnx").unlink()
+        if not keep_float32:
+            (work / FLOAT32_FILE).unlink()
         install_export(work, folder, checksum, pooling)
     finally:
         shutil.rmtree(work, ignore_errors=True)
