@@ -188,8 +188,12 @@ def real_export(real_model_folder: Path, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.mark.model
 @pytest.mark.slow
-def test_int8_vectors_agree_with_float32(real_model_folder: Path, real_export: Path, real_embedder) -> None:
+def test_int8_vectors_agree_with_float32(
+    real_model_folder: Path, real_export: Path, real_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+
+    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
 
     assert cached_export(real_model_folder, real_export) == real_export / INT8_FILE
     int8 = SentenceTransformerEmbedder(
@@ -219,7 +223,9 @@ def test_search_works_with_int8_forced(
 
     monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
     paths = resolve_paths(tmp_path / "home")
-    shutil.copytree(real_export, onnx_dir(paths.cache_dir, DEFAULT_MODEL))  # made once per module
+    target = onnx_dir(paths.cache_dir, DEFAULT_MODEL)  # the cache dir is the shared test cache
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(real_export, target)  # exported once per module
     settings = Settings(model=DEFAULT_MODEL, model_path=str(real_model_folder), device="cpu")
     embedder = create_embedder(settings, paths)
     embedder.load()

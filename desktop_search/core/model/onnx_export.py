@@ -3,7 +3,7 @@
 :func:`export_int8` turns a sentence-transformers folder's transformer into ONNX with
 ``torch.onnx.export`` (dynamic batch and sequence axes; pooling and normalisation stay outside, in
 numpy, see :mod:`desktop_search.core.model.onnx_encoder`) and quantises its MatMul weights per channel
-to int8 with ``onnxruntime.quantization.quantize_dynamic`` (uint8 activations at run time). The word
+to 8 bits with ``onnxruntime.quantization.quantize_dynamic`` (uint8 weights and activations). The word
 embedding table stays float16 (a Gather and a Cast), as in the torch path. Fused-attention graph
 optimisation is not applied: it was slower on AVX2 processors.
 
@@ -33,7 +33,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-EXPORTER_VERSION = 1
+EXPORTER_VERSION = 2  # 2: uint8 weights
 INT8_FILE = "model-int8.onnx"
 FLOAT32_FILE = "model-float32.onnx"
 MANIFEST = "export.json"
@@ -150,7 +150,9 @@ def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) ->
             work / INT8_FILE,
             op_types_to_quantize=["MatMul"],
             per_channel=True,
-            weight_type=QuantType.QInt8,
+            # uint8 weights (u8u8): int8 ones (u8s8) saturate in AVX2's VPMADDUBSW; measured here at
+            # the same speed, with cosine to float32 0.9967 instead of 0.9948 on short multilingual texts
+            weight_type=QuantType.QUInt8,
         )
         if not keep_float32:
             (work / FLOAT32_FILE).unlink()
