@@ -4,7 +4,7 @@ Reduced precision is a large win on some processors and a loss on others (bfloat
 AVX-512 BF16 or AMX; without them PyTorch emulates it and runs several times *slower*), so it is
 measured, not assumed:
 
-* :func:`calibrate` times each candidate (:data:`AUTO_CANDIDATES`: float32, bfloat16) on a fixed set of
+* :func:`calibrate` times each candidate (:data:`AUTO_CANDIDATES`: float32, bfloat16, int8) on a fixed set of
   multilingual passages (:mod:`desktop_search.core.model.calibration_passages`) and checks that its vectors
   agree with float32 (mean cosine ≥ :data:`MIN_AGREEMENT`). The fastest agreeing candidate wins if it is
   at least :data:`MIN_SPEEDUP` times faster than float32; otherwise float32 stays. A candidate that
@@ -13,17 +13,19 @@ measured, not assumed:
   the model for indexing): it returns the environment override, else the stored choice for this
   machine, else calibrates (seconds; up to about a minute on a busy 2-core CPU without native bf16)
   and stores the result in ``<cache dir>/cpu-precision.json`` beside the machine's
-  :func:`cpu_signature`. A new model, processor or torch version re-measures.
+  :func:`cpu_signature` and whether the int8 export was ready. A new model, processor, torch or
+  ONNX Runtime version re-measures, and so does a finished int8 export.
 * :func:`cached_choice` returns the stored choice without measuring or importing torch (cheap enough
   for a settings dialog).
 
 ``DESKTOP_SEARCH_PRECISION`` (see :func:`env_precision`) overrides every setting, for scripts and
 benchmarks.
 
-int8 is PyTorch's dynamic quantisation of the Linear layers (``torch.ao.quantization``), not the
-sentence-transformers ONNX backend: that backend needs ``optimum-onnx``, which pins
-``transformers<4.58`` while the app runs on transformers 5. It is honoured when set explicitly but not
-measured by ``auto`` (see :data:`AUTO_CANDIDATES`).
+int8 is the model exported to ONNX with its MatMul weights quantised per channel, run by ONNX Runtime
+(:mod:`desktop_search.core.model.onnx_export`; about 2x float32 on AVX2 processors, cosine to float32
+about 0.997). The export is made once per model in the background, so it is measured only once it
+exists (until then int8 is an erroring candidate); the embedder then re-calibrates. The real model's
+candidates are built in :mod:`desktop_search.core.model.candidates`.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,17 +49,14 @@ import numpy as np
 
 from desktop_search.core.config.paths import AppPaths
 from desktop_search.core.model.calibration_passages import calibration_passages
-from desktop_search.core.model.device import choose_batch_size
-from desktop_search.core.model.loading import load_model
+from desktop_search.core.model.candidates import CandidateLoader, Encoder, model_candidates
+from desktop_search.core.model.onnx_export import cached_export
 
 log = logging.getLogger(__name__)
 
 PRECISION_ENV = "DESKTOP_SEARCH_PRECISION"
-CPU_CANDIDATES = ("float32", "bfloat16", "int8")  # what the CPU can run (int8 only when set explicitly)
-# What calibration measures. int8 (torch dynamic quantisation) was 1.3x faster here but its vectors
-# agreed with float32 only to cosine 0.973 on the default model (4-bit weights + int8 activations), so
-# it would always be rejected: measuring it would only lengthen the calibration.
-AUTO_CANDIDATES = ("float32", "bfloat16")
+CPU_CANDIDATES = ("float32", "bfloat16", "int8")  # what the CPU can run
+AUTO_CANDIDATES = ("float32", "bfloat16", "int8")  # what calibration measures (int8 once exported)
 REFERENCE = "float32"
 MIN_AGREEMENT = 0.995  # mean cosine to float32 a candidate must reach
 MIN_SPEEDUP = 1.1  # below this gain float32 stays: the difference is noise, float32 is exact
@@ -88,9 +87,6 @@ _RELEVANT_FLAGS = (
     "asimddp",
     "sve",
 )
-
-Encoder = Callable[[Sequence[str]], np.ndarray]
-CandidateLoader = Callable[[], Encoder]
 
 _calibration_lock = threading.Lock()
 
@@ -161,7 +157,7 @@ def _sysctl(*keys: str) -> dict[str, str]:
 
 
 def cpu_signature(model_name: str) -> dict[str, Any]:
-    """What the measured choice depends on: model, processor (name and bf16/int8 features), torch."""
+    """What the measured choice depends on: model, processor (bf16/int8 features), torch, ONNX Runtime."""
     cpu, flags = _cpu_model_and_flags()
     return {
         "model": model_name,
@@ -169,6 +165,7 @@ def cpu_signature(model_name: str) -> dict[str, Any]:
         "cpu_flags": flags,
         "cpu_count": os.cpu_count() or 0,
         "torch": _package_version("torch"),
+        "onnxruntime": _package_version("onnxruntime"),
     }
 
 
@@ -328,10 +325,16 @@ def stored_calibration(model_name: str, paths: AppPaths) -> dict[str, Any] | Non
     return record if isinstance(record, dict) else None
 
 
-def cached_choice(model_name: str, paths: AppPaths, signature: Mapping[str, Any] | None = None) -> str | None:
+def cached_choice(
+    model_name: str,
+    paths: AppPaths,
+    signature: Mapping[str, Any] | None = None,
+    int8_ready: bool | None = None,
+) -> str | None:
     """The stored choice for this model on this machine, or None if it must be (re-)measured.
 
-    Cheap: reads a small JSON file and the processor's name and flags; never imports torch.
+    ``int8_ready`` (whether the int8 export exists now; None: not checked) must match what it was at the
+    measurement. Cheap: reads a small JSON file and the processor's name and flags; never imports torch.
     """
     record = stored_calibration(model_name, paths)
     if record is None:
@@ -339,12 +342,18 @@ def cached_choice(model_name: str, paths: AppPaths, signature: Mapping[str, Any]
     current = dict(signature) if signature is not None else cpu_signature(model_name)
     if record.get("signature") != current:
         return None
+    if int8_ready is not None and bool(record.get("int8_ready")) != int8_ready:
+        return None
     choice = record.get("choice")
     return choice if choice in CPU_CANDIDATES else None
 
 
 def store_choice(
-    model_name: str, paths: AppPaths, calibration: Calibration, signature: Mapping[str, Any] | None = None
+    model_name: str,
+    paths: AppPaths,
+    calibration: Calibration,
+    signature: Mapping[str, Any] | None = None,
+    int8_ready: bool = False,
 ) -> None:
     """Record ``calibration`` for ``model_name`` with this machine's signature."""
     path = choice_path(paths)
@@ -352,6 +361,7 @@ def store_choice(
     models[model_name] = {
         "choice": calibration.choice,
         "signature": dict(signature) if signature is not None else cpu_signature(model_name),
+        "int8_ready": int8_ready,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "results": [asdict(r) for r in calibration.results],
     }
@@ -362,33 +372,6 @@ def store_choice(
 # The engine's entry point
 
 
-def model_candidates(
-    model_folder: Path, precisions: Sequence[str] = AUTO_CANDIDATES
-) -> dict[str, CandidateLoader]:
-    """Loaders of the real model on the CPU in each precision (see :func:`loading.load_model`)."""
-    batch = choose_batch_size("cpu")
-
-    def loader(precision: str) -> CandidateLoader:
-        def load() -> Encoder:
-            model = load_model(model_folder, "cpu", precision)
-
-            def encode(texts: Sequence[str]) -> np.ndarray:
-                vectors = model.encode_document(
-                    list(texts),
-                    batch_size=batch,
-                    normalize_embeddings=True,
-                    convert_to_tensor=True,
-                    show_progress_bar=False,
-                )
-                return vectors.float().cpu().numpy()  # _mean_cosine re-normalises
-
-            return encode
-
-        return load
-
-    return {p: loader(p) for p in precisions}
-
-
 def resolve_cpu_precision(
     model_name: str,
     model_folder: Path,
@@ -396,26 +379,32 @@ def resolve_cpu_precision(
     *,
     force: bool = False,
     candidates: Mapping[str, CandidateLoader] | None = None,
+    onnx_folder: Path | None = None,
 ) -> str:
     """The precision to embed with on this CPU: override, else stored choice, else measured now.
 
     Slow the first time on a machine (loads the model in each precision and times it: seconds to a
     minute on a busy slow CPU), instant afterwards. Call it from a background thread, never a UI thread.
-    ``force`` re-measures even when a choice is stored. Never raises for a measurement failure: the
-    answer is then float32 (and nothing is stored, so the next start tries again).
+    ``force`` re-measures even when a choice is stored. ``onnx_folder`` holds the int8 export (measured
+    only when it is ready). Never raises for a measurement failure: the answer is then float32 (and
+    nothing is stored, so the next start tries again).
     """
     forced = env_precision()
     if forced is not None:
         return forced
     with _calibration_lock:  # two threads asking at once measure once
         signature = cpu_signature(model_name)
+        int8_ready = onnx_folder is not None and cached_export(model_folder, onnx_folder) is not None
         if not force:
-            stored = cached_choice(model_name, paths, signature)
+            stored = cached_choice(model_name, paths, signature, int8_ready)
             if stored is not None:
                 return stored
         start = time.perf_counter()
         try:
-            calibration = calibrate(candidates or model_candidates(model_folder), repeats=1)
+            precisions = AUTO_CANDIDATES if int8_ready else tuple(p for p in AUTO_CANDIDATES if p != "int8")
+            calibration = calibrate(
+                candidates or model_candidates(model_folder, precisions, onnx_folder), repeats=1
+            )
         except Exception:
             log.exception("precision calibration failed; using float32")
             return REFERENCE
@@ -431,7 +420,7 @@ def resolve_cpu_precision(
             figures,
         )
         try:
-            store_choice(model_name, paths, calibration, signature)
+            store_choice(model_name, paths, calibration, signature, int8_ready)
         except OSError as exc:
             log.warning("cannot store the precision choice: %s", exc)
         return calibration.choice

@@ -1,6 +1,8 @@
 """The real embedder: :class:`SentenceTransformerEmbedder`, a sentence-transformers model loaded lazily
 on first use, with the device and precision chosen for the machine (:mod:`device`), E5 prompts, and its
 own tokenize-pad-forward path over the :class:`~desktop_search.core.model.tokenizer.SharedTokenizer`.
+int8 on the CPU runs the model's ONNX export (:mod:`desktop_search.core.model.int8_path`) behind the
+same path, for documents and queries alike.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from desktop_search.core.model.device import choose_batch_size, choose_device, effective_precision
+from desktop_search.core.model.int8_path import Int8Path
 from desktop_search.core.model.loading import check_encodes, load_model, release_freed_memory
 from desktop_search.core.model.precision import env_precision
 from desktop_search.core.model.protocol import LoadCallback, clean_text
@@ -49,6 +52,10 @@ class SentenceTransformerEmbedder:
     choice (:func:`desktop_search.core.model.precision.resolve_cpu_precision`; float32 without it). After
     loading, :attr:`precision` is the one in effect: a precision that fails to load or to encode (fp16
     on some MPS machines) falls back to float32. Queries and documents use the same model.
+
+    int8 on the CPU needs ``onnx_folder`` (where the model's ONNX export is cached): torch float32
+    serves until the export is ready (made once in the background), then the ONNX int8 encoder takes
+    over; a failed export leaves float32. With ``auto``, a finished export re-runs the calibration.
     """
 
     def __init__(
@@ -59,6 +66,8 @@ class SentenceTransformerEmbedder:
         precision: str = "auto",
         batch_size: int = 0,
         cpu_precision: Callable[[str, Path], str] | None = None,
+        onnx_folder: Path | None = None,
+        int8_path: Int8Path | None = None,
     ) -> None:
         self._model_name = model_name
         self._cpu_precision = cpu_precision
@@ -74,6 +83,7 @@ class SentenceTransformerEmbedder:
         self.precision = ""
         self._batch_size = 0
         self._prompts = uses_e5_prompts(model_name)
+        self._int8 = int8_path or Int8Path(onnx_folder)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -105,6 +115,9 @@ class SentenceTransformerEmbedder:
             (lambda: calibrated(self._model_name, folder)) if calibrated is not None else None,
         )
         log.info("loading model %s from %s on %s (%s)", self._model_name, folder, device, precision)
+        wants_int8 = device == "cpu" and precision == "int8"
+        if wants_int8:
+            precision = "float32"  # torch serves until the ONNX int8 encoder is ready
         try:
             model = load_model(folder, device, precision)
             if precision != "float32":
@@ -123,7 +136,16 @@ class SentenceTransformerEmbedder:
         self._batch_size = choose_batch_size(device, free, self._configured_batch)
         gc.collect()
         release_freed_memory()
+        if device == "cpu":
+            recalibrate = None
+            if calibrated is not None and self._precision_pref == "auto" and env_precision() is None:
+                recalibrate = lambda: calibrated(self._model_name, folder)  # noqa: E731
+            self._int8.prepare(folder, wants_int8, recalibrate, self._use_int8)
         return model
+
+    def _use_int8(self) -> None:
+        """The ONNX int8 encoder is ready: documents and queries use it from now on."""
+        self.precision = "int8"
 
     @property
     def model(self) -> Any:
@@ -189,7 +211,7 @@ class SentenceTransformerEmbedder:
         waits for, nor corrupts, an indexing batch.
         """
         rows = self.shared_tokenizer.encode([self._prompt(("query",), QUERY_PROMPT) + clean_text(text)])
-        if self.device != "cpu":
+        if self.device != "cpu" or self._int8.encoder is not None:
             return self._embed_rows(rows)[0]
         import torch
 
@@ -222,6 +244,11 @@ class SentenceTransformerEmbedder:
         rows = [truncate(r, self.max_tokens) for r in rows]
         out = np.zeros((len(rows), self.dimension), dtype=np.float32)
         pad_id = self.shared_tokenizer.pad_id
+        onnx = self._int8.encoder
+        if onnx is not None:
+            for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
+                out[batch] = onnx.encode(*padded([rows[i] for i in batch], pad_id))
+            return out
         done = []  # kept on the device until the end: no sync per batch on a GPU
         for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
             ids, mask = padded([rows[i] for i in batch], pad_id)

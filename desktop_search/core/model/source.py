@@ -17,6 +17,7 @@ from desktop_search.core.config.paths import AppPaths
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.errors import ModelUnavailableError
 from desktop_search.core.model.bundled import converter as bundled_model
+from desktop_search.core.model.onnx_export import onnx_dir
 from desktop_search.core.model.precision import resolve_cpu_precision
 from desktop_search.core.model.protocol import LoadCallback, LoadProgress
 from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
@@ -180,8 +181,10 @@ def create_embedder(
     def folder(progress: LoadCallback | None) -> Path:
         return resolve_model_folder(settings.model, paths, settings.model_path, allow_download, progress)
 
+    exports = onnx_dir(paths.cache_dir, settings.model)
+
     def cpu_precision(model_name: str, model_folder: Path) -> str:
-        return resolve_cpu_precision(model_name, model_folder, paths)
+        return resolve_cpu_precision(model_name, model_folder, paths, onnx_folder=exports)
 
     return SentenceTransformerEmbedder(
         settings.model,
@@ -190,6 +193,7 @@ def create_embedder(
         precision=settings.precision,
         batch_size=settings.batch_size,
         cpu_precision=cpu_precision,
+        onnx_folder=exports,
     )
 
 

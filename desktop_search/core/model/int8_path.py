@@ -1,0 +1,83 @@
+"""The embedder's int8 path on the CPU: the model's ONNX export, found in the cache or made in the
+background, and the ONNX Runtime encoder the embedder switches to once it is there.
+
+Nothing waits for the export: the embedder keeps serving with torch until :class:`Int8Path` calls
+back. A failed export (or one that failed before, for the same model and versions) leaves torch in
+place, with the reason in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop_search.core.model.onnx_encoder import OnnxEncoder
+from desktop_search.core.model.onnx_export import (
+    BackgroundExports,
+    background_exports,
+    cached_export,
+    cached_failure,
+    model_checksum,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Int8Path:
+    """Where a model's int8 export lives (``folder``; None: no int8 here) and its encoder once ready."""
+
+    def __init__(self, folder: Path | None, exports: BackgroundExports | None = None) -> None:
+        self.folder = folder
+        self._exports = exports or background_exports
+        self.encoder: OnnxEncoder | None = None
+
+    def prepare(
+        self,
+        model_folder: Path,
+        wanted: bool,
+        recalibrate: Callable[[], str] | None,
+        on_ready: Callable[[], None],
+    ) -> None:
+        """Start int8 if ``wanted`` (now if exported, else after a background export); with
+        ``recalibrate`` (precision ``auto``), export in the background and let calibration decide."""
+        if self.folder is None:
+            if wanted:
+                log.warning("int8 needs a folder for the model's ONNX export; using float32")
+            return
+        if not wanted and recalibrate is None:
+            return
+        try:
+            checksum = model_checksum(model_folder)
+            ready = cached_export(model_folder, self.folder, checksum)
+            failure = None if ready else cached_failure(model_folder, self.folder, checksum)
+        except OSError as exc:
+            log.warning("cannot read the ONNX export of %s; using torch: %s", model_folder, exc)
+            return
+        if ready is not None:
+            if wanted:  # with auto, calibration has already measured this export (and not chosen it)
+                self._attach(ready, on_ready)
+            return
+        if failure is not None:
+            if wanted:
+                log.warning("int8 (ONNX) unavailable, torch float32 serves: the export failed: %s", failure)
+            return
+
+        def exported(path: Path | None, _reason: str) -> None:
+            if path is None:
+                return  # the export logged why; torch keeps serving
+            if wanted or (recalibrate is not None and recalibrate() == "int8"):
+                self._attach(path, on_ready)
+
+        self._exports.start(model_folder, self.folder, exported)
+
+    def _attach(self, path: Path, on_ready: Callable[[], None]) -> None:
+        import torch
+
+        try:
+            self.encoder = OnnxEncoder(path, torch.get_num_threads())
+        except Exception as exc:
+            log.warning("cannot start the int8 (ONNX) encoder; torch serves: %s", exc)
+            return
+        log.info("embedding with the int8 ONNX encoder (%s)", path)
+        on_ready()

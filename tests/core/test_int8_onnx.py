@@ -1,0 +1,244 @@
+"""int8 on the CPU through ONNX Runtime: calibration accepts and rejects it, the export is cached by
+checksum (a damaged one is made again), a failed export leaves torch serving, and the real export
+agrees with float32 and searches through the real stack."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from desktop_search.core.model.int8_path import Int8Path
+from desktop_search.core.model.onnx_export import (
+    INT8_FILE,
+    BackgroundExports,
+    cached_export,
+    cached_failure,
+    export_int8,
+    install_export,
+    model_checksum,
+)
+from desktop_search.core.model.precision import MIN_AGREEMENT, calibrate
+from tests.core.test_precision import PASSAGES, candidate
+
+POOLING = {"mode": "mean", "normalize": True}
+
+
+def test_int8_is_chosen_when_it_is_faster_and_agrees() -> None:
+    result = calibrate({"float32": candidate(0.03), "int8": candidate(0.01, noise=0.001)}, PASSAGES)
+    int8 = next(r for r in result.results if r.precision == "int8")
+    assert result.choice == "int8" and int8.agreement >= MIN_AGREEMENT and not int8.error
+
+
+def test_a_fast_int8_whose_vectors_are_wrong_is_rejected() -> None:
+    result = calibrate({"float32": candidate(0.03), "int8": candidate(0.001, noise=0.5)}, PASSAGES)
+    int8 = next(r for r in result.results if r.precision == "int8")
+    assert result.choice == "float32" and int8.agreement < MIN_AGREEMENT
+
+
+def test_int8_without_an_export_is_an_erroring_candidate(tmp_path: Path) -> None:
+    from desktop_search.core.model.candidates import model_candidates
+
+    loaders = model_candidates(tmp_path, ("float32", "int8"), tmp_path / "onnx")
+    with pytest.raises(RuntimeError, match="not ready"):
+        loaders["int8"]()
+
+
+@pytest.fixture
+def model_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"hidden_size": 4}')
+    (folder / "model.safetensors").write_bytes(b"weights")
+    return folder
+
+
+def fake_exporter(calls: list[Path]) -> Any:
+    """Writes a stand-in int8 file with a real manifest (checksums), as the real export would."""
+
+    def export(model_folder: Path, folder: Path) -> Path:
+        calls.append(folder)
+        work = folder.parent / "work"
+        work.mkdir(parents=True)
+        (work / INT8_FILE).write_bytes(b"onnx bytes")
+        install_export(work, folder, model_checksum(model_folder), POOLING)
+        return folder / INT8_FILE
+
+    return export
+
+
+def wait_for(exports: BackgroundExports) -> None:
+    for thread in threading.enumerate():
+        if thread.name == "onnx-export":
+            thread.join(30)
+
+
+def test_an_export_is_reused_by_checksum_and_a_damaged_one_is_made_again(
+    model_folder: Path, tmp_path: Path
+) -> None:
+    calls: list[Path] = []
+    exports = BackgroundExports(fake_exporter(calls))
+    onnx = tmp_path / "onnx"
+    path = Int8Path(onnx, exports)
+    path.prepare(model_folder, True, None, lambda: None)
+    wait_for(exports)
+    assert len(calls) == 1 and cached_export(model_folder, onnx) == onnx / INT8_FILE
+
+    Int8Path(onnx, exports).prepare(model_folder, True, None, lambda: None)  # cached: no new export
+    wait_for(exports)
+    assert len(calls) == 1
+
+    (onnx / INT8_FILE).write_bytes(b"onnx bytez")  # damaged on disk
+    assert cached_export(model_folder, onnx) is None
+    Int8Path(onnx, exports).prepare(model_folder, True, None, lambda: None)
+    wait_for(exports)
+    assert len(calls) == 2 and cached_export(model_folder, onnx) is not None
+
+    (model_folder / "model.safetensors").write_bytes(b"other weights")  # a changed model
+    assert cached_export(model_folder, onnx) is None
+
+
+def test_a_failed_export_leaves_torch_and_logs_why(
+    model_folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[Path] = []
+
+    def failing(model_folder: Path, folder: Path) -> Path:
+        calls.append(folder)
+        raise RuntimeError("unsupported operator Foo")
+
+    exports = BackgroundExports(failing)
+    onnx = tmp_path / "onnx"
+    ready: list[bool] = []
+    path = Int8Path(onnx, exports)
+    with caplog.at_level(logging.WARNING):
+        path.prepare(model_folder, True, None, lambda: ready.append(True))
+        wait_for(exports)
+    assert path.encoder is None and not ready
+    assert "unsupported operator Foo" in caplog.text and "torch serves" in caplog.text
+    assert "unsupported operator Foo" in (cached_failure(model_folder, onnx) or "")
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):  # the next start does not export again, and says why
+        Int8Path(onnx, exports).prepare(model_folder, True, None, lambda: ready.append(True))
+        wait_for(exports)
+    assert len(calls) == 1 and not ready and "export failed" in caplog.text
+
+
+def test_auto_exports_in_the_background_then_recalibrates(model_folder: Path, tmp_path: Path) -> None:
+    calls: list[Path] = []
+    exports = BackgroundExports(fake_exporter(calls))
+    asked: list[str] = []
+    path = Int8Path(tmp_path / "onnx", exports)
+    path.prepare(model_folder, False, lambda: asked.append("calibrated") or "float32", lambda: None)
+    wait_for(exports)
+    assert calls and asked == ["calibrated"] and path.encoder is None  # calibration kept float32
+
+
+def test_the_embedder_keeps_torch_when_the_export_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from desktop_search.core.model import sentence_transformer as emb
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+    from tests.core.test_precision import _FakeModel
+
+    loaded: list[str] = []
+    monkeypatch.setattr(emb, "load_model", lambda f, d, p: loaded.append(p) or _FakeModel(p))
+    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
+
+    def failing(model_folder: Path, folder: Path) -> Path:
+        raise RuntimeError("no exporter here")
+
+    exports = BackgroundExports(failing)
+    folder = tmp_path / "model"
+    folder.mkdir()
+    embedder = SentenceTransformerEmbedder(
+        "test/model", folder, device="cpu", int8_path=Int8Path(tmp_path / "onnx", exports)
+    )
+    embedder.load()
+    wait_for(exports)
+    assert loaded == ["float32"] and embedder.precision == "float32"
+    assert embedder.embed_documents(["one"]).shape == (1, 4)
+
+
+# ---------------------------------------------------------------------------------------------
+# The real model
+
+TEXTS = [
+    "The railway line between Cologne and Frankfurt closes in summer for repairs.",
+    "Die Bahnstrecke zwischen Köln und Frankfurt wird im Sommer gesperrt.",
+    "新しい図書館は駅から歩いて五分の場所にあります。",
+    "Поиск работает без подключения к интернету.",
+    "Adults who sleep fewer than six hours a night have a higher risk of heart disease. " * 8,
+    "Quarterly revenue dropped sharply because many customers cancelled their subscriptions.",
+]
+
+
+@pytest.fixture(scope="module")
+def real_export(real_model_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("onnx") / "e5"
+    export_int8(real_model_folder, folder)
+    return folder
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_int8_vectors_agree_with_float32(
+    real_model_folder: Path, real_export: Path, real_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+
+    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
+
+    assert cached_export(real_model_folder, real_export) == real_export / INT8_FILE
+    int8 = SentenceTransformerEmbedder(
+        real_embedder.model_name, real_model_folder, device="cpu", precision="int8", onnx_folder=real_export
+    )
+    int8.load()
+    assert int8.precision == "int8"
+    cosines = np.sum(int8.embed_documents(TEXTS) * real_embedder.embed_documents(TEXTS), axis=1)
+    queries = np.array([int8.embed_query(t) @ real_embedder.embed_query(t) for t in TEXTS[:3]])
+    print(f"int8 vs float32: documents mean {cosines.mean():.4f} min {cosines.min():.4f}; queries {queries}")
+    assert cosines.mean() >= MIN_AGREEMENT and cosines.min() >= 0.99
+    assert queries.min() >= 0.99
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_search_works_with_int8_forced(
+    real_model_folder: Path, real_export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_search.core.config.paths import resolve_paths
+    from desktop_search.core.config.settings import DEFAULT_MODEL, Settings
+    from desktop_search.core.model.onnx_export import onnx_dir
+    from desktop_search.core.model.source import create_embedder
+    from desktop_search.core.search.searcher import Searcher
+    from desktop_search.core.store.store import Store
+    from tests.core.test_search_real import DOCS, index_folder
+
+    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
+    paths = resolve_paths(tmp_path / "home")
+    target = onnx_dir(paths.cache_dir, DEFAULT_MODEL)  # the cache dir is the shared test cache
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(real_export, target)  # exported once per module
+    settings = Settings(model=DEFAULT_MODEL, model_path=str(real_model_folder), device="cpu")
+    embedder = create_embedder(settings, paths)
+    embedder.load()
+    assert embedder.precision == "int8"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in DOCS.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    store = Store(tmp_path / "index", DEFAULT_MODEL)
+    try:
+        index_folder(store, embedder, docs)
+        searcher = Searcher(store, embedder)
+        assert Path(searcher.search("why did sales fall", k=3)[0].path).name == "finance.txt"
+        assert Path(searcher.search("insomnia harms cardiovascular health", k=3)[0].path).name == "sleep.txt"
+    finally:
+        store.close()
