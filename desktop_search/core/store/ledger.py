@@ -36,6 +36,7 @@ class ChunkRow:
     ext: str = ""
     mtime: float = 0.0
     navigation: bool = False  # a table of contents or an index: never ranked above real text
+    embedded: bool = True  # its vector is stored; False: keyword-searchable, waiting for its vector
 
 
 def _record(row: sqlite3.Row) -> FileRecord:
@@ -69,6 +70,7 @@ def _chunk(row: sqlite3.Row) -> ChunkRow:
         ext=row["ext"],
         mtime=row["mtime"],
         navigation=bool(row["navigation"]),
+        embedded=bool(row["embedded"]),
     )
 
 
@@ -216,7 +218,7 @@ class Ledger:
             conn.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
             conn.executemany(
                 "INSERT INTO chunks(chunk_id, path, number, page, start, end, heading, text, ext, mtime,"
-                " navigation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " navigation, embedded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         c.chunk_id,
@@ -230,6 +232,7 @@ class Ledger:
                         c.ext,
                         c.mtime,
                         int(c.navigation),
+                        int(c.embedded),
                     )
                     for c in chunks
                 ],
@@ -263,3 +266,44 @@ class Ledger:
 
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks")}
+
+    # -- passages waiting for their vectors (the embedding phase) ------------------------------------
+
+    def unembedded(self, limit: int) -> list[ChunkRow]:
+        """Up to ``limit`` passages without a vector yet, newest files first."""
+        rows = self.conn.execute(
+            "SELECT * FROM chunks WHERE embedded = 0 ORDER BY mtime DESC, path, number LIMIT ?", (limit,)
+        )
+        return [_chunk(r) for r in rows]
+
+    def unembedded_counts(self) -> tuple[int, int]:
+        """(passages, files) waiting for vectors."""
+        row = self.conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT path) FROM chunks WHERE embedded = 0"
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def keyword_only_files(self) -> int:
+        """Indexed files with at least one passage still waiting for its vector."""
+        row = self.conn.execute(
+            "SELECT COUNT(DISTINCT c.path) FROM chunks c JOIN files f ON f.path = c.path"
+            " WHERE c.embedded = 0 AND f.status = 'indexed'"
+        ).fetchone()
+        return int(row[0])
+
+    def set_embedded(self, conn: sqlite3.Connection, chunk_ids: Sequence[str], embedded: bool) -> None:
+        """Mark passages as having (or lacking) their vector, inside the caller's transaction."""
+        conn.executemany(
+            "UPDATE chunks SET embedded = ? WHERE chunk_id = ?", [(int(embedded), i) for i in chunk_ids]
+        )
+
+    def files_waiting(self, paths: Sequence[str]) -> set[str]:
+        """Those of ``paths`` that still have passages without a vector."""
+        waiting: set[str] = set()
+        ids = list(dict.fromkeys(paths))
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT DISTINCT path FROM chunks WHERE embedded = 0 AND path IN ({marks})"
+            waiting.update(r[0] for r in self.conn.execute(sql, part))
+        return waiting

@@ -11,11 +11,13 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
 # Version 3: chunks.navigation marks table-of-contents and index passages (older rows read as text).
 # Version 4: files.kind, extractor_version, chunking_version: what built a file's passages (older rows
 # read as kind '' and version 1, "before versions existed"; see extract.versions).
+# Version 5: chunks.embedded: 0 while a passage waits for its vector (keyword-searchable, not yet embedded;
+# older rows read as embedded), and the index phase 2 takes them from, newest files first.
 FTS_VERSION = 2  # the schema version that last changed the keyword index's tokenizer
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -51,7 +53,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     text TEXT NOT NULL,
     ext TEXT NOT NULL DEFAULT '',
     mtime REAL NOT NULL DEFAULT 0,
-    navigation INTEGER NOT NULL DEFAULT 0
+    navigation INTEGER NOT NULL DEFAULT 0,
+    embedded INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
@@ -62,6 +65,11 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     VALUES ('delete', old.rowid, old.text, coalesce(old.heading, ''));
 END;
 """
+
+# the passages waiting for their vectors, newest files first: what the embedding phase reads
+_UNEMBEDDED_INDEX = (
+    "CREATE INDEX IF NOT EXISTS chunks_unembedded ON chunks(mtime DESC, path, number) WHERE embedded = 0"
+)
 
 _FTS_TABLE = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
@@ -79,6 +87,7 @@ def create_or_migrate(
     # the FTS table must exist before the triggers that feed it
     conn.executescript(_FTS_TABLE + _SCHEMA)  # idempotent statements; commits itself
     _add_missing_columns(conn)
+    conn.execute(_UNEMBEDDED_INDEX)  # needs the column, which older files get just above
     if rebuild_fts:
         with transaction() as tx:
             tx.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
@@ -89,7 +98,7 @@ def create_or_migrate(
 
 # Columns added after version 2, by table, with their definitions (the default is what older rows read).
 _ADDED_COLUMNS = {
-    "chunks": {"navigation": "INTEGER NOT NULL DEFAULT 0"},
+    "chunks": {"navigation": "INTEGER NOT NULL DEFAULT 0", "embedded": "INTEGER NOT NULL DEFAULT 1"},
     "files": {
         "kind": "TEXT NOT NULL DEFAULT ''",
         "extractor_version": "INTEGER NOT NULL DEFAULT 1",
