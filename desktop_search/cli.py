@@ -419,7 +419,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report))
     elif report["consistent"]:
-        print("The index is consistent.")
+        waiting = report.get("passages_without_vectors", 0)
+        later = f" {waiting:,} passages wait for their vectors (the next index run embeds them)."
+        print("The index is consistent." + (later if waiting else ""))
     else:
         verb = "Repaired" if report["repaired"] else "Found"
         print(

@@ -131,6 +131,8 @@ class IndexingController(QObject):
         if self.bridge.last_progress is None or self.bridge.last_progress.phase != Phase.DONE:
             return
         parts = [f"{counts.get('indexed', 0):,} files indexed"]
+        if counts.get("keyword_only"):  # searchable by keyword; their meaning comes with the next run
+            parts.append(f"{counts['keyword_only']:,} by keyword only")
         if counts.get("failed"):
             parts.append(f"{counts['failed']:,} failed (see Files)")
         if counts.get("skipped"):

@@ -45,6 +45,7 @@ class SlowLoadingEmbedder(HashEmbedder):
     def __init__(self) -> None:
         super().__init__(batch_size=4)
         self.release = threading.Event()
+        self.loading = threading.Event()
         self._loaded = False
 
     @property
@@ -52,6 +53,7 @@ class SlowLoadingEmbedder(HashEmbedder):
         return self._loaded
 
     def load(self, progress: object = None) -> None:
+        self.loading.set()
         assert self.release.wait(60), "the test never let the model load"
         self._loaded = True
 
@@ -150,7 +152,7 @@ def test_the_model_loads_while_files_become_searchable(tmp_path: Path) -> None:
     try:
         engine.add_folder(docs)
         thread = _in_background(engine, seen)
-        _wait_for(lambda: engine.status()["files"]["keyword_only"] == 8)
+        _wait_for(lambda: engine.status()["files"]["keyword_only"] == 8 and embedder.loading.is_set())
         assert not embedder.loaded
         # the indexer is loading the model: a search answers from the keyword leg instead of waiting
         hits = engine.search("comet", k=10)
@@ -239,10 +241,11 @@ def test_real_model_keyword_first_then_meaning(tmp_path: Path, real_model_folder
     from desktop_search.core.config.settings import DEFAULT_MODEL
     from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
-    gate = threading.Event()
+    gate, loading = threading.Event(), threading.Event()
 
     class GatedLoad(SentenceTransformerEmbedder):
         def load(self, progress=None) -> None:  # type: ignore[no-untyped-def]
+            loading.set()
             assert gate.wait(120)
             super().load(progress)
 
@@ -258,7 +261,7 @@ def test_real_model_keyword_first_then_meaning(tmp_path: Path, real_model_folder
     try:
         engine.add_folder(docs)
         thread = _in_background(engine, [])
-        _wait_for(lambda: engine.status()["files"]["keyword_only"] == 2, timeout=120)
+        _wait_for(lambda: engine.status()["files"]["keyword_only"] == 2 and loading.is_set(), timeout=120)
         assert engine.search("ERR-4021", k=5)[0].path.endswith("tax.md")
         gate.set()
         thread.join(300)
