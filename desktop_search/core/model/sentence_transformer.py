@@ -94,6 +94,7 @@ class SentenceTransformerEmbedder:
         with self._lock:
             if self._model is None:
                 self._model = self._load(progress)
+                self._early_tokenizer = None  # ~250 MB: the model's own tokenizer counts from now on
 
     def _load(self, progress: LoadCallback | None) -> Any:
         # resolve the folder first: a missing model is reported at once, before torch is imported
