@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="scan folders, index what changed, exit")
     _data_dir_option(p)
     p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add and index (default: all saved)")
+    p.add_argument("--json", action="store_true", help="a summary of the run as one JSON object on stdout")
 
     p = sub.add_parser("watch", help="index, then keep the index up to date until interrupted")
     _data_dir_option(p)
@@ -214,6 +215,18 @@ def _add_paths(engine: Any, paths: list[str]) -> list[str]:
     return added
 
 
+def _index_summary(result: Any, seconds: float, keyword_ready: list[float]) -> dict[str, Any]:
+    """``index --json``: what the run did, and how soon its files were keyword-searchable (seconds from
+    the command's start; null when the run stopped before)."""
+    return {
+        "files_indexed": result.files_indexed,
+        "passages_embedded": result.chunks_done,
+        "passages_reused": result.passages_reused,
+        "seconds": round(seconds, 3),
+        "keyword_ready_s": round(keyword_ready[0], 3) if keyword_ready else None,
+    }
+
+
 def _cmd_index(args: argparse.Namespace) -> int:
     from desktop_search.core import JobControl
 
@@ -226,9 +239,18 @@ def _cmd_index(args: argparse.Namespace) -> int:
         control = JobControl()
         bar = _ProgressLine()
         started = time.monotonic()
+        keyword_ready: list[float] = []  # when every file of the run was keyword-searchable
+
+        def report(p: Any) -> None:
+            if p.keyword_ready_s is not None and not keyword_ready:
+                keyword_ready.append(time.monotonic() - started)
+            bar(p)
+
         with _cancel_on_interrupt(control):
-            result = engine.index(bar, control)
+            result = engine.index(report, control)
         bar.done()
+        if args.json:
+            print(json.dumps(_index_summary(result, time.monotonic() - started, keyword_ready)), flush=True)
         status = engine.status()
         files = status["files"]
         print(
@@ -423,7 +445,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report))
     elif report["consistent"]:
-        print("The index is consistent.")
+        waiting = report.get("passages_without_vectors", 0)
+        later = f" {waiting:,} passages wait for their vectors (the next index run embeds them)."
+        print("The index is consistent." + (later if waiting else ""))
     else:
         verb = "Repaired" if report["repaired"] else "Found"
         print(

@@ -44,7 +44,7 @@ def test_index_status_search_and_check(tmp_path: Path) -> None:
     status = _run(home, "status", "--json")
     assert status.returncode == 0, status.stderr
     obj = json.loads(status.stdout)
-    assert obj["files"] == {"indexed": 2, "failed": 1, "skipped": 0, "pending": 0}
+    assert obj["files"] == {"indexed": 2, "keyword_only": 0, "failed": 1, "skipped": 0, "pending": 0}
     assert obj["chunks"] >= 2 and obj["model"] == "intfloat/multilingual-e5-small"
     assert obj["failures"] == [{"path": str(docs / "broken.pdf"), "reason": obj["failures"][0]["reason"]}]
     assert obj["failures"][0]["reason"]

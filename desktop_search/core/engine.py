@@ -277,12 +277,11 @@ class Engine:
             if self._indexer is None:
                 from desktop_search.core.extract import ExtractorPool
 
-                self._writer_lock.acquire()
-                self.load_model()
+                self._writer_lock.acquire()  # the model loads in the run's embedding phase, not here
                 self._pool = ExtractorPool(workers=1)
                 options = runs.index_options(self.settings)
                 self._indexer = runs.build_indexer(
-                    self.store, self.embedder, self.settings, self._pool, options
+                    self.store, self.embedder, self.settings, self._pool, options, self.load_model
                 )
             return self._indexer
 
@@ -386,8 +385,8 @@ class Engine:
         grouped: bool = True,
         mode: str = "hybrid",  # hybrid | dense | keyword
     ) -> list[SearchHit]:
-        if mode != "keyword":
-            self.load_model()
+        if mode != "keyword" and not (self._load_lock.locked() and not self.model_ready):
+            self.load_model()  # (while the indexer loads it, the searcher answers by keyword)
         with self._reading() as searcher:
             return searcher.search(query, k=k, filters=filters, grouped=grouped, mode=mode)
 

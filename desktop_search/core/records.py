@@ -41,6 +41,13 @@ class IndexProgress:
     eta_s: float | None = None
     failed: int = 0
     message: str = ""
+    # keyword first, meaning next: ``files_done`` counts files keyword-searchable (or skipped, failed);
+    # ``meaning_done`` of ``meaning_total`` files with passages have all their vectors
+    meaning_done: int = 0
+    meaning_total: int = 0
+    files_indexed: int = 0  # files of the run that got passages (or were renamed)
+    passages_reused: int = 0  # passages whose vector was reused, not computed
+    keyword_ready_s: float | None = None  # seconds from the run's start until phase 1 was done
 
 
 @dataclass(frozen=True)

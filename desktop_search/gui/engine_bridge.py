@@ -165,6 +165,11 @@ class EngineBridge(QObject):
         run_on_main(self.engine_opened.emit)
         if self._closing:
             return
+        if self._background:  # keyword first: files become searchable while the model loads
+            try:
+                engine.start_background(progress=self._on_progress, watch=engine.settings.watch)
+            except Exception as exc:
+                self.errors.report(exc, "starting the indexer")
         try:
             run_on_main(self.model_loading.emit, "Loading model…")
             engine.load_model(lambda p: run_on_main(self.model_loading.emit, p.message))
@@ -174,11 +179,6 @@ class EngineBridge(QObject):
             return
         self.model_state = ModelState.READY
         run_on_main(self._set_ready)
-        if self._background and not self._closing:
-            try:
-                engine.start_background(progress=self._on_progress, watch=engine.settings.watch)
-            except Exception as exc:
-                self.errors.report(exc, "starting the indexer")
 
     def _set_ready(self) -> None:
         self.model_state = ModelState.READY

@@ -25,10 +25,20 @@ def format_eta(seconds: float | None) -> str:
     return f"{hours} h {minutes:02d} min left"
 
 
+def two_phases(progress: IndexProgress) -> str:
+    """Keyword first, meaning next: "12,480 files searchable · meaning 3,900 / 12,480" (files
+    keyword-searchable so far; files whose passages all have vectors, of those with passages)."""
+    done, total = progress.files_done, progress.files_total
+    searchable = f"{done:,} files searchable" if done >= total else f"{done:,} of {total:,} files searchable"
+    return f"{searchable} · meaning {progress.meaning_done:,} / {progress.meaning_total:,}"
+
+
 def describe(progress: IndexProgress) -> tuple[str, str]:
     """A short status line and a detail line for a progress report."""
     phase = progress.phase
-    if phase == Phase.INDEXING:
+    if phase == Phase.INDEXING and progress.meaning_total:
+        short = two_phases(progress)
+    elif phase == Phase.INDEXING:
         short = f"Indexing {progress.files_done:,} of {progress.files_total:,} files"
     elif phase == Phase.SCANNING:
         short = (
@@ -121,6 +131,8 @@ class IndexingController(QObject):
         if self.bridge.last_progress is None or self.bridge.last_progress.phase != Phase.DONE:
             return
         parts = [f"{counts.get('indexed', 0):,} files indexed"]
+        if counts.get("keyword_only"):  # searchable by keyword; their meaning comes with the next run
+            parts.append(f"{counts['keyword_only']:,} by keyword only")
         if counts.get("failed"):
             parts.append(f"{counts['failed']:,} failed (see Files)")
         if counts.get("skipped"):

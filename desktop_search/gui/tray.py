@@ -4,7 +4,8 @@
 opener, the single-instance server) to a ``QSystemTrayIcon``:
 
 * menu: Quick search, Open window, Pause/Resume indexing (reflecting the state), Quit; the indexing
-  state is in the tooltip ("Indexing 1,204 / 5,000 files", "Up to date — 5,000 files") and on a
+  state is in the tooltip ("12,480 files searchable · meaning 3,900 / 12,480 · 14 min 02 s left",
+  "Up to date — 5,000 files") and on a
   disabled first menu line (some tray hosts show no tooltips);
 * closing the main window hides it to the tray; a one-time notice says so (remembered in state.toml);
 * Quit really quits: windows hide at once, then the indexer stops cleanly (``EngineBridge.shutdown``
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QSystemTrayIcon,
 
 from desktop_search import APP_NAME
 from desktop_search.core import IndexProgress, Phase, load_state, save_state
+from desktop_search.gui.indexing_controller import format_eta, two_phases
 from desktop_search.gui.quick_search import QUICK_SEARCH_SHORTCUT, Opener, QuickSearchPopup
 from desktop_search.gui.single_instance import Action, InstanceMessage, SingleInstance
 
@@ -61,6 +63,9 @@ def tooltip_text(progress: IndexProgress | None, paused: bool = False, model_mes
         return progress.message or "Loading the model…"
     if progress.phase == Phase.SCANNING:
         return f"Scanning folders… {total:,} files found" if total else "Scanning folders…"
+    if progress.phase == Phase.INDEXING and progress.meaning_total:
+        eta = format_eta(progress.eta_s)
+        return two_phases(progress) + failed + (f" · {eta}" if eta else "")
     if progress.phase == Phase.INDEXING:
         return f"Indexing {done:,} / {total:,} files{failed}"
     if progress.phase == Phase.CANCELLED:

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -227,3 +228,86 @@ def test_twenty_kill_rounds(tmp_path: Path) -> None:
     print(f"crash rounds: {tally}")
     assert tally.rounds == 20
     assert tally.killed_mid_run >= 15  # the kills really landed while work was under way
+
+
+# -- a kill in each indexing phase ----------------------------------------------------------------
+
+
+def _ledger_state(data: Path) -> tuple[int, int, int, int]:
+    """(files pending, files indexed, passages waiting for vectors, passages embedded); zeros before
+    the ledger exists."""
+    import sqlite3
+
+    db = _model_index(data) / "ledger.sqlite3"
+    if not db.exists():
+        return 0, 0, 0, 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            statuses = dict(conn.execute("SELECT status, COUNT(*) FROM files GROUP BY status").fetchall())
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(chunks)")}
+            if "embedded" not in columns:
+                return 0, 0, 0, 0
+            embedded = dict(
+                conn.execute("SELECT embedded, COUNT(*) FROM chunks GROUP BY embedded").fetchall()
+            )
+    except sqlite3.Error:  # created or migrated this very moment
+        return 0, 0, 0, 0
+    return statuses.get("pending", 0), statuses.get("indexed", 0), embedded.get(0, 0), embedded.get(1, 0)
+
+
+def _kill_when(data: Path, proc: subprocess.Popen[bytes], moment: Callable[[tuple[int, ...]], bool]) -> bool:
+    """SIGKILL the process group once ``moment(ledger state)`` holds; False if it exited first."""
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if moment(_ledger_state(data)):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_a_kill_in_each_phase_leaves_an_index_that_resumes(tmp_path: Path) -> None:
+    """Killed while files are being made keyword-searchable (phase 1), then while their passages are
+    being embedded (phase 2): each time the store checks without crashing, and a restart completes it."""
+    from tests.support.hash_cli import EMBED_DELAY_ENV
+
+    rng = random.Random(7)
+    folder, data = tmp_path / "docs", tmp_path / "home"
+    folder.mkdir()
+    for n in range(300):
+        _new_file(folder, rng, n)
+    phases = {
+        # phase 1 under way: some files searchable, others not read yet
+        "keyword": lambda s: s[1] >= 20 and s[0] >= 20,
+        # phase 2 under way: every file read, some passages embedded, others waiting
+        "meaning": lambda s: s[0] == 0 and s[1] > 0 and s[3] > 0 and s[2] > 0,
+    }
+    for name, moment in phases.items():
+        if name == "meaning":
+            _mutate(folder, rng, [1000])  # and a second run with changes, renames and deletions
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.hash_cli", "index", "--data-dir", str(data), str(folder)],
+            cwd=REPO,
+            env={**_env(), EMBED_DELAY_ENV: "0.3"},  # a slow encoder: phase 2 lasts seconds
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        assert _kill_when(data, proc, moment), f"the {name} phase was never seen under way"
+        after_kill = cli("check", "--json", "--data-dir", str(data))
+        assert after_kill.returncode in (0, 1), after_kill.stderr  # a report, never a crash
+        waiting = json.loads(after_kill.stdout.strip().splitlines()[-1])["passages_without_vectors"]
+        assert waiting > 0, f"killed in the {name} phase, passages wait for their vectors"
+
+        restart = cli("index", "--json", "--data-dir", str(data), str(folder), timeout=300)
+        assert restart.returncode == 0, restart.stderr[-2000:]
+        summary = json.loads(restart.stdout.strip().splitlines()[-1])
+        assert summary["passages_embedded"] >= waiting  # the waiting passages were embedded
+        report = json.loads(cli("check", "--json", "--data-dir", str(data)).stdout.strip().splitlines()[-1])
+        assert report["consistent"] and report["passages_without_vectors"] == 0, report
+        status = json.loads(cli("status", "--json", "--data-dir", str(data)).stdout)
+        assert status["files"]["keyword_only"] == 0 and status["files"]["pending"] == 0
+        assert set(_ledger_files(data)) == _disk_files(folder)

@@ -274,7 +274,7 @@ def test_pause_resume_and_cancel(tmp_path: Path) -> None:
         result = engine.index(seen.append, control)
         assert result.phase == Phase.CANCELLED
         done = engine.status()["files"]
-        assert 0 < done["indexed"] < 60 and done["indexed"] + done["pending"] == 60
+        assert 0 < done["indexed"] < 60 and done["indexed"] + done["keyword_only"] + done["pending"] == 60
         assert engine.check()["consistent"]
         # a paused job waits; resume lets it finish
         control = JobControl()
@@ -313,10 +313,12 @@ def test_a_long_file_is_embedded_in_slices_and_can_be_cancelled(tmp_path: Path) 
         assert result.phase == Phase.CANCELLED
         assert max(emb.calls) <= 16 and len(emb.calls) == 3  # the long file went in slices, then stopped
         s = _statuses(engine)
-        assert s["a-small.txt"][0] == FileStatus.INDEXED  # embedded before the cancel: kept
-        assert s["b-long.txt"][0] == FileStatus.PENDING  # incomplete: left for the next run
+        assert s["b-long.txt"][0] == FileStatus.INDEXED  # listed and keyword-searchable at once
+        assert engine.status()["files"]["keyword_only"] >= 1  # its meaning is left for the next run
+        assert engine.search("history", mode="keyword")
         assert engine.check()["consistent"]
         assert engine.index().phase == Phase.DONE
         assert _statuses(engine)["b-long.txt"][0] == FileStatus.INDEXED
+        assert engine.status()["files"]["keyword_only"] == 0
     finally:
         engine.close()

@@ -105,10 +105,13 @@ def test_check_finds_and_repairs_each_kind_of_damage(store: Store, hash_embedder
     report = store.check()
     assert not report.consistent
     assert report.orphan_vectors == 1 and report.missing_vectors == 1
-    assert report.files_requeued == ["/docs/b.txt"]
+    assert report.files_requeued == []  # its passage lost only its vector
     store.check(repair=True)
     assert store.check().consistent
-    assert store.ledger.get("/docs/b.txt").status == FileStatus.PENDING
+    # keyword-searchable still; the passage waits for the next run's embedding phase
+    assert store.ledger.get("/docs/b.txt").status == FileStatus.INDEXED
+    assert store.ledger.unembedded_counts() == (1, 1)
+    assert store.check().as_dict()["passages_without_vectors"] == 1
 
 
 def test_remove_files_drops_vectors_rows_and_keywords(store: Store, hash_embedder: HashEmbedder) -> None:

@@ -81,7 +81,7 @@ def _start_app(
 
 def _indexed(ctx: AppContext) -> int:
     engine = ctx.bridge.engine
-    return 0 if engine is None else len(engine.files(FileStatus.INDEXED))
+    return 0 if engine is None else int(engine.status()["files"]["indexed"])  # with every vector
 
 
 @pytest.fixture
@@ -111,8 +111,24 @@ def _tray(ctx: AppContext, **kwargs: Any) -> TrayController:
 # -- the tooltip ----------------------------------------------------------------------------------
 
 
+def test_status_line_shows_files_searchable_and_meaning() -> None:
+    from desktop_search.gui.indexing_controller import describe
+
+    progress = IndexProgress(
+        Phase.INDEXING, 12480, 12480, chunks_done=9000, eta_s=840, meaning_done=3900, meaning_total=12480
+    )
+    short, details = describe(progress)
+    assert short == "12,480 files searchable · meaning 3,900 / 12,480"
+    assert "14 min 00 s left" in details
+
+
 def test_tooltip_text() -> None:
     assert tooltip_text(IndexProgress(Phase.INDEXING, 1204, 5000)) == "Indexing 1,204 / 5,000 files"
+    # keyword first, meaning next: both figures, and the time left
+    both = IndexProgress(Phase.INDEXING, 12480, 12480, eta_s=840, meaning_done=3900, meaning_total=12480)
+    assert tooltip_text(both) == "12,480 files searchable · meaning 3,900 / 12,480 · 14 min 00 s left"
+    reading = IndexProgress(Phase.INDEXING, 200, 500, meaning_done=0, meaning_total=200)
+    assert tooltip_text(reading) == "200 of 500 files searchable · meaning 0 / 200"
     assert tooltip_text(IndexProgress(Phase.DONE, 5000, 5000)) == "Up to date — 5,000 files"
     assert tooltip_text(IndexProgress(Phase.INDEXING, 3, 9), paused=True) == "Indexing paused at 3 / 9 files"
     assert (
@@ -324,8 +340,9 @@ def test_quit_during_indexing_leaves_a_consistent_index(
         lambda: tray.last_progress is not None and tray.last_progress.phase == Phase.INDEXING,
         timeout=180_000,
     )
-    done_at_quit = tray.last_progress.files_done
-    assert done_at_quit < 60, "indexing finished before the test could quit during it"
+    at_quit = tray.last_progress
+    done_at_quit = at_quit.files_done  # keyword-searchable; their meaning may still be coming
+    assert at_quit.meaning_done < 60, "indexing finished before the test could quit during it"
     tray.quit_action.trigger()
     assert quits == [True]
     assert not ctx.window.isVisible() and not tray.tray.isVisible()
@@ -334,7 +351,7 @@ def test_quit_during_indexing_leaves_a_consistent_index(
     try:
         report = engine.check()
         assert report["consistent"], report
-        indexed = engine.files(FileStatus.INDEXED)
+        indexed = engine.files(FileStatus.INDEXED)  # keyword-searchable, embedded or not yet
         assert len(indexed) >= done_at_quit  # every file reported done is in the index
         assert all(f.chunk_count > 0 for f in indexed)
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,7 +22,10 @@ class HashEmbedder:
     Texts sharing words get similar vectors, so ranking tests are meaningful without a model.
     """
 
-    def __init__(self, dimension: int = 64, max_tokens: int = 512, batch_size: int = 16) -> None:
+    def __init__(
+        self, dimension: int = 64, max_tokens: int = 512, batch_size: int = 16, delay_s: float = 0.0
+    ) -> None:
+        self._delay_s = delay_s  # per embedding call: a slow "encoder", so tests can act during phase 2
         self._dimension = dimension
         self._max_tokens = max_tokens
         self._batch_size = batch_size
@@ -68,6 +72,8 @@ class HashEmbedder:
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         self.calls.append(len(texts))
+        if self._delay_s:
+            time.sleep(self._delay_s)
         if not texts:
             return np.zeros((0, self._dimension), dtype=np.float32)
         return np.stack([self._vector(t) for t in texts])

@@ -7,17 +7,22 @@ configured model. For tests that start the CLI or the app as a separate process.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
 from desktop_search import cli
 from tests.support.fake_embedder import HashEmbedder
 
+EMBED_DELAY_ENV = "DESKTOP_SEARCH_TEST_EMBED_DELAY_S"  # seconds per embedding call
+
 
 def hash_engine(data_dir: str | None = None) -> object:
     from desktop_search.core import Engine
 
-    return Engine.open(data_dir, embedder=HashEmbedder())
+    # a slow "encoder" on request, so a test can kill the process while passages are being embedded
+    delay = float(os.environ.get(EMBED_DELAY_ENV, "0") or 0)
+    return Engine.open(data_dir, embedder=HashEmbedder(delay_s=delay))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,44 +1,42 @@
-"""From a scan plan to an up-to-date index: extract, chunk, embed in batches that span files, store.
+"""From a scan plan to an up-to-date index, in two phases that overlap: keyword first, meaning next.
 
-Two threads share the work. A producer thread hashes, extracts (through the extractor pool, so a
-hostile file cannot hang or kill us) and chunks the next files while the calling thread embeds the
-chunks gathered so far in one large batch and writes them. The encoder is the physical limit;
-everything else hides behind it.
+Phase 1 (extraction speed, no model needed) runs on a thread of its own: it hashes, extracts (through
+the extractor pool, so a hostile file cannot hang or kill us) and chunks each file, and writes its
+passages to the ledger and the keyword index at once (:meth:`Store.write_passages`): the file is listed
+and keyword-searchable within moments. Phase 2 (:mod:`~desktop_search.core.index.embedding`, on the
+calling thread) loads the model meanwhile, then embeds the passages still without a vector in large
+batches that span files, newest files first, and stores their vectors. A run ends when both are done.
 
-New and changed files go first, in path order; files whose passages an older extractor built
+New and changed files go first, newest-modified first; files whose passages an older extractor built
 (``plan.outdated``) come last, under a progress message of their own. Each file's ledger row records
 the extractor kind and versions that built its passages, in the same transaction as its chunks.
 
 Renames are recognised by content hash and re-keyed without re-embedding (unless the passages are
 outdated: then the new name is extracted afresh). Every failure is recorded
 against its file with a reason, and indexing goes on. Pause and cancel are checked between files and
-between batches; a batch already embedded is always written, so nothing is lost.
+between batches; what a phase has done is written, and passages left without a vector by a cancelled
+or killed run are embedded by the next one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
-
-import numpy as np
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from desktop_search.core.errors import Cancelled
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
 from desktop_search.core.extract.reading import os_error_reason
 from desktop_search.core.extract.results import NeedsOcr
 from desktop_search.core.extract.subdocs import notes_reason
-from desktop_search.core.index.cached_embedding import embed_with_cache
 from desktop_search.core.index.chunking import Chunker
+from desktop_search.core.index.embedding import EmbeddingPhase, embedding_text
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.outdated import is_outdated, same_build, stamped, update_message
 from desktop_search.core.index.progress import ProgressCallback, RunProgress
-from desktop_search.core.index.reuse import reusable, stored_vectors
 from desktop_search.core.index.scanner import DiskFile, ScanPlan, content_hash
 from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase
@@ -48,15 +46,7 @@ from desktop_search.core.store.store import Store
 from desktop_search.core.store.vector_cache import text_key
 
 log = logging.getLogger(__name__)
-
-
-def embedding_text(text: str, heading: str | None) -> str:
-    """What is embedded for a chunk: its heading (a section's, or a text's title) on a line before it,
-    so a passage far from its title still carries what it is about; not repeated when the chunk
-    begins with it."""
-    if not heading or heading in text[: len(heading) + 12]:  # "## Heading", "1. Heading"
-        return text
-    return f"{heading}\n{text}"
+__all__ = ["IndexOptions", "Indexer", "embedding_text"]
 
 
 def _ocr_last(
@@ -70,7 +60,7 @@ def _ocr_last(
 
 
 HASH_LIMIT_BYTES = 256 * 2**20  # bigger files are hashed by their head and size
-_DONE = object()
+WRITE_EVERY_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -80,15 +70,15 @@ class IndexOptions:
     ocr: bool = True  # recognise text in images and scanned pages, after the other files
     group_chunks: int = 0  # chunks per embedding call; 0: 4 × the embedder's batch size
     progress_interval_s: float = 0.1
+    write_files: int = 64  # phase 1 writes this many files in one go, or what it has every WRITE_EVERY_S
 
 
 @dataclass
 class _Prepared:
-    """A file extracted and chunked, waiting to be embedded."""
+    """A file extracted and chunked, waiting to be written."""
 
     record: FileRecord
     chunks: list[ChunkRow]
-    reuse: dict[int, str] = field(default_factory=dict)  # chunk position -> old chunk id (index.reuse)
 
 
 @dataclass
@@ -108,12 +98,14 @@ class Indexer:
         chunker: Chunker,
         pool: ExtractorPool,
         options: IndexOptions | None = None,
+        load_model: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.chunker = chunker
         self.pool = pool
         self.options = options or IndexOptions()
+        self.embedding = EmbeddingPhase(store, embedder, load_model, self.options.group_chunks)
 
     # -- the run -----------------------------------------------------------------------------------
 
@@ -128,7 +120,7 @@ class Indexer:
         control = control or JobControl()
         work: list[tuple[FileRecord | None, DiskFile]] = [(None, f) for f in plan.new]
         work += [(rec, f) for rec, f in plan.changed]
-        work.sort(key=lambda item: item[1].key)  # folder by folder, in a predictable order
+        work.sort(key=lambda item: (-item[1].mtime, item[1].key))  # newest first: likeliest to be searched
         work += sorted(plan.outdated, key=lambda item: item[1].key)  # background work, after the user's
         counter = RunProgress(progress, len(work), self.options.progress_interval_s)
         counter.set_refresh(
@@ -149,6 +141,8 @@ class Indexer:
             if control.cancelled:
                 raise Cancelled
         except Cancelled:
+            if counter.keyword_ready_s is None and counter.files_done >= counter.total:
+                counter.phase1_done()
             return counter.report(Phase.CANCELLED, force=True)
         finally:
             self._collect_garbage(counter)
@@ -156,7 +150,8 @@ class Indexer:
 
     def _collect_garbage(self, counter: RunProgress) -> None:
         """Drop the cached vectors of passages that are gone (a failure only costs disk space)."""
-        log.info("%d passages embedded, %d reused", counter.chunks_done - counter.reused, counter.reused)
+        reused = counter.passages_reused
+        log.info("%d passages embedded, %d reused", counter.chunks_done - reused, reused)
         try:
             self.store.vector_cache.collect_garbage()
         except Exception:
@@ -204,6 +199,7 @@ class Indexer:
                         del by_hash[digest]
                         plan.deleted.remove(source)
                         counter.files_done += 1
+                        counter.files_indexed += 1
                         continue
             remaining.append((old, found))
         return remaining
@@ -286,104 +282,105 @@ class Indexer:
             )
             for c in chunks
         ]
-        return _Prepared(base, rows, reusable(self.store, old, extracted.kind, rows, self.model_name))
+        return _Prepared(base, rows)
 
-    def _produce(
+    def _phase1(
         self,
         work: Sequence[tuple[FileRecord | None, DiskFile]],
-        out: queue.Queue[object],
         control: JobControl,
         counter: RunProgress,
         stop: threading.Event,
     ) -> None:
+        """Prepare each file and write it (passages without vectors), a few files per transaction. Files
+        whose text is in images (OCR) are prepared after all the others."""
+        ready: list[_Prepared] = []
+        since = time.monotonic()
         deferred: list[tuple[FileRecord | None, DiskFile]] = []  # files needing OCR: after the rest
-        try:
-            for (old, found), ocr in _ocr_last(work, deferred):
-                if stop.is_set():
-                    break
+        for (old, found), ocr in _ocr_last(work, deferred):
+            if stop.is_set():
+                break
+            try:
                 control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
-                counter.working_on(found.key)
-                try:
-                    item = self._prepare(old, found, ocr)
-                except NeedsOcr:
-                    deferred.append((old, found))
-                    continue
-                except Exception as err:  # a bug on one file must not stop the others
-                    log.exception("preparing %s failed", display(found.key))
-                    item = _Outcome(
-                        FileRecord(
-                            found.key,
-                            found.folder,
-                            FileStatus.FAILED,
-                            found.size,
-                            found.mtime,
-                            reason=f"Internal error while reading the file ({type(err).__name__}).",
-                            model=self.model_name,
-                        )
+            except Cancelled:
+                break
+            counter.working_on(found.key)
+            try:
+                item = self._prepare(old, found, ocr)
+            except NeedsOcr:
+                deferred.append((old, found))
+                continue
+            except Exception as err:  # a bug on one file must not stop the others
+                log.exception("preparing %s failed", display(found.key))
+                item = _Outcome(
+                    FileRecord(
+                        found.key,
+                        found.folder,
+                        FileStatus.FAILED,
+                        found.size,
+                        found.mtime,
+                        reason=f"Internal error while reading the file ({type(err).__name__}).",
+                        model=self.model_name,
                     )
-                out.put(item)
-                counter.report()  # rate-limited: the current file shows while a batch is embedded
-        except Cancelled:
-            pass
-        except BaseException as err:  # surfaced to the consumer, which re-raises it
-            out.put(err)
-        finally:
-            out.put(_DONE)
+                )
+            if isinstance(item, _Outcome):
+                self._write_outcome(item, counter)
+            else:
+                if not ready:
+                    since = time.monotonic()
+                ready.append(item)
+            if len(ready) >= self.options.write_files or time.monotonic() - since >= WRITE_EVERY_S:
+                self._write_passages(ready, counter)
+                ready = []
+            counter.report()  # rate-limited
+        self._write_passages(ready, counter)  # on cancel too: what was read is kept
 
-    # -- consumer: embed and write -----------------------------------------------------------------
+    def _write_passages(self, ready: list[_Prepared], counter: RunProgress) -> None:
+        if not ready:
+            return
+        self.store.write_passages([(p.record, p.chunks) for p in ready])
+        counter.files_done += len(ready)
+        counter.files_indexed += len(ready)
+        counter.files_with_passages += len(ready)
+        counter.passages_written += sum(len(p.chunks) for p in ready)
+        self.embedding.wake.set()
 
     def _pipeline(
         self, work: list[tuple[FileRecord | None, DiskFile]], counter: RunProgress, control: JobControl
     ) -> None:
-        if not work:
+        """Phase 1 on a thread of its own, phase 2 here until both are done."""
+        waiting, waiting_files = self.store.ledger.unembedded_counts()  # left by an earlier run
+        counter.passages_written += waiting
+        counter.files_waiting_at_start = waiting_files
+        if not work and not waiting:
+            counter.phase1_done()  # nothing to read: the run's files are all searchable already
             return
-        group = self.options.group_chunks or max(16, 4 * int(self.embedder.batch_size))
-        items: queue.Queue[object] = queue.Queue(maxsize=max(8, group))
         stop = threading.Event()
-        producer = threading.Thread(
-            target=self._produce,
-            args=(work, items, control, counter, stop),
-            name="indexer-extract",
-            daemon=True,
-        )
-        producer.start()
-        pending: list[_Prepared] = []
-        pending_chunks = 0
-        finished = False
-        # the first batch is small so the first files show as done within seconds
-        threshold = min(group, int(self.embedder.batch_size))
+        over = threading.Event()
+        failure: list[BaseException] = []
+
+        def phase1() -> None:
+            try:
+                self._phase1(work, control, counter, stop)
+                if counter.files_done >= counter.total:
+                    counter.phase1_done()
+                    counter.report(force=True)
+            except BaseException as err:  # surfaced to the calling thread, which re-raises it
+                failure.append(err)
+            finally:
+                over.set()
+                self.embedding.wake.set()
+
+        thread = threading.Thread(target=phase1, name="indexer-extract", daemon=True)
+        thread.start()
         try:
-            while not finished:
-                item = items.get()
-                while True:
-                    if item is _DONE:
-                        finished = True
-                    elif isinstance(item, BaseException):
-                        raise item
-                    elif isinstance(item, _Outcome):
-                        self._write_outcome(item, counter)
-                    else:
-                        assert isinstance(item, _Prepared)
-                        pending.append(item)
-                        pending_chunks += len(item.chunks)
-                    if finished or pending_chunks >= threshold:
-                        break
-                    try:  # take what is ready; wait briefly only when the batch is still small
-                        item = items.get(timeout=0.2 if pending_chunks else None)
-                    except queue.Empty:
-                        break
-                if pending:
-                    self._embed_and_write(pending, counter, control, group)
-                    pending, pending_chunks, threshold = [], 0, group
-                counter.report()
-                if not finished:
-                    control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
-        finally:
+            self.embedding.run(counter, control, over.is_set)
+        except Cancelled:
             stop.set()
-            while producer.is_alive():  # unblock a producer waiting on a full queue
-                with contextlib.suppress(queue.Empty):
-                    items.get(timeout=0.1)
-            producer.join()
+            raise
+        finally:
+            thread.join()  # after a phase-2 failure (no model), phase 1 still makes every file searchable
+        if failure:
+            raise failure[0]
 
     def _write_outcome(self, outcome: _Outcome, counter: RunProgress) -> None:
         record = outcome.record
@@ -393,44 +390,3 @@ class Indexer:
         else:
             self.store.ledger.put(record)
         counter.files_done += 1
-
-    def _embed_and_write(
-        self, prepared: list[_Prepared], counter: RunProgress, control: JobControl, step: int
-    ) -> None:
-        """Embed the gathered files' chunks in slices of ``step`` (pause and cancel are honoured between
-        slices, so a file with thousands of chunks does not hold them up) and store each complete file.
-        On cancel, the files whose chunks are all embedded are still written."""
-        # a changed container's unchanged passages keep their stored vectors (index.reuse)
-        stored = stored_vectors(
-            self.store, {(i, n): old for i, p in enumerate(prepared) for n, old in p.reuse.items()}
-        )
-        todo = [(i, n) for i, p in enumerate(prepared) for n in range(len(p.chunks)) if (i, n) not in stored]
-        texts = [embedding_text(prepared[i].chunks[n].text, prepared[i].chunks[n].heading) for i, n in todo]
-        counter.chunks_done += len(stored)
-        parts: list[np.ndarray] = []
-        embedded = 0
-        try:
-            for start in range(0, len(texts), step):
-                if start:
-                    control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
-                part, reused = embed_with_cache(
-                    self.embedder, texts[start : start + step], self.store.vector_cache
-                )
-                parts.append(part)
-                embedded += len(part)
-                counter.chunks_done += len(part)
-                counter.reused += reused
-                counter.report()
-        finally:
-            done = dict(stored)
-            if parts:
-                done.update(zip(todo[:embedded], np.concatenate(parts), strict=False))
-            items = []
-            for i, p in enumerate(prepared):
-                keys = [(i, n) for n in range(len(p.chunks))]
-                if not all(key in done for key in keys):
-                    break
-                vectors = np.stack([done[key] for key in keys]).astype(np.float32, copy=False)
-                items.append((p.record, p.chunks, vectors))
-            self.store.write_files(items)
-            counter.files_done += len(items)

@@ -1,4 +1,8 @@
-"""An index run's progress: counts, rate, the estimate of the time left, and a rate-limited reporter."""
+"""An index run's progress: counts, rate, the estimate of the time left, and a rate-limited reporter.
+
+A run has two phases that overlap (see :mod:`desktop_search.core.index.indexer`): ``files_done`` counts
+the files phase 1 has made keyword-searchable (or skipped), ``chunks_done`` the passages phase 2 has
+embedded; the time left is the longer of the two phases' estimates."""
 
 from __future__ import annotations
 
@@ -28,8 +32,14 @@ class RunProgress:
         self.interval_s = interval_s
         self.files_done = 0
         self.chunks_done = 0
-        self.reused = 0  # of chunks_done: vectors the cache had, no encoder time
         self.failed = 0
+        self.files_indexed = 0  # files that got passages (phase 1) or were renamed
+        self.passages_written = 0  # passages waiting for vectors: left by an earlier run, or written now
+        self.files_with_passages = 0  # files of this run written with passages by phase 1
+        self.files_waiting_at_start = 0  # files an earlier run left keyword-only
+        self.meaning_done = 0  # files whose passages all have vectors now
+        self.passages_reused = 0
+        self.keyword_ready_s: float | None = None
         self.current = ""
         self.message = ""  # shown while indexing or paused: what the current file's work is about
         self._refresh_keys: frozenset[str] = frozenset()
@@ -59,10 +69,6 @@ class RunProgress:
     def snapshot(self, phase: Phase, message: str = "") -> IndexProgress:
         if not message and phase in (Phase.INDEXING, Phase.PAUSED):
             message = self.message
-        eta = None
-        if self.files_done and self.total > self.files_done:
-            per_file = (time.monotonic() - self.started) / self.files_done
-            eta = per_file * (self.total - self.files_done)
         return IndexProgress(
             phase=phase,
             files_done=self.files_done,
@@ -70,10 +76,34 @@ class RunProgress:
             chunks_done=self.chunks_done,
             current_file=self.current,
             chunks_per_s=round(self.rate(), 2),
-            eta_s=eta,
+            eta_s=self.eta(),
             failed=self.failed,
             message=message,
+            meaning_done=self.meaning_done,
+            meaning_total=self.files_waiting_at_start + self.files_with_passages,
+            files_indexed=self.files_indexed,
+            passages_reused=self.passages_reused,
+            keyword_ready_s=self.keyword_ready_s,
         )
+
+    def phase1_done(self) -> None:
+        """Every file of the run is keyword-searchable (or skipped, failed)."""
+        self.keyword_ready_s = time.monotonic() - self.started
+
+    def eta(self) -> float | None:
+        """Seconds left: the longer of phase 1 (files at the rate so far) and phase 2 (the passages
+        written and those the files left will bring, at the embedding rate)."""
+        elapsed = time.monotonic() - self.started
+        left = max(0, self.total - self.files_done)
+        estimates = []
+        if self.files_done and left:
+            estimates.append(elapsed / self.files_done * left)
+        per_file = self.passages_written / self.files_with_passages if self.files_with_passages else 0.0
+        passages_left = max(0, self.passages_written - self.chunks_done) + left * per_file
+        rate = self.rate()
+        if passages_left and rate > 0:
+            estimates.append(passages_left / rate)
+        return max(estimates) if estimates else None
 
     def report(self, phase: Phase = Phase.INDEXING, force: bool = False, message: str = "") -> IndexProgress:
         with self._lock:

@@ -67,13 +67,22 @@ def index_options(settings: Settings) -> IndexOptions:
 
 
 def build_indexer(
-    store: Store, embedder: Embedder, settings: Settings, pool: ExtractorPool, options: IndexOptions
+    store: Store,
+    embedder: Embedder,
+    settings: Settings,
+    pool: ExtractorPool,
+    options: IndexOptions,
+    load_model: Callable[[], None] | None = None,
 ) -> Indexer:
-    """An indexer for ``store`` whose chunker follows ``embedder``'s tokenizer and window."""
+    """An indexer for ``store`` whose chunker follows ``embedder``'s tokenizer and window.
+
+    The model is not loaded here: the indexer's embedding phase calls ``load_model`` (default: the
+    embedder's ``load``) when the first passage needs a vector, while files are made keyword-searchable.
+    """
     from desktop_search.core.index.chunking import Chunker
     from desktop_search.core.index.indexer import Indexer
 
     chunker = Chunker(
         embedder.count_tokens, settings.chunk_tokens, settings.chunk_overlap_tokens, embedder.max_tokens
     )
-    return Indexer(store, embedder, chunker, pool, options)
+    return Indexer(store, embedder, chunker, pool, options, load_model)

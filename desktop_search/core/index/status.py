@@ -1,7 +1,8 @@
 """The index status report: what ``desktop-search status --json`` prints and the GUI's status shows.
 
-Counts by file status, chunk total, the failures with their reasons, the watched and unavailable
-folders, the store's size, and where the current indexing run is.
+Counts by file status (``keyword_only``: listed and keyword-searchable, passages still waiting for
+their vectors; ``indexed``: every vector stored), chunk total, the failures with their reasons, the
+watched and unavailable folders, the store's size, and where the current indexing run is.
 """
 
 from __future__ import annotations
@@ -22,9 +23,16 @@ def status_report(
     """The status object; ``model`` gives the ``model``, ``device`` and ``precision`` entries."""
     ledger = store.ledger
     counts = ledger.counts()
+    # keyword first, meaning next: an indexed file with passages still waiting for vectors is
+    # keyword-only (listed and keyword-searchable); "indexed" counts the files with every vector
+    keyword_only = ledger.keyword_only_files()
+    counts["indexed"] = counts.get("indexed", 0) - keyword_only
+    counts["keyword_only"] = keyword_only
     failures = [{"path": from_key(r.path), "reason": r.reason} for r in ledger.files(FileStatus.FAILED)]
     return {
-        "files": {name: counts.get(name, 0) for name in ("indexed", "failed", "skipped", "pending")},
+        "files": {
+            name: counts.get(name, 0) for name in ("indexed", "keyword_only", "failed", "skipped", "pending")
+        },
         "chunks": ledger.chunk_total(),
         **model,
         "folders": folders,

@@ -7,7 +7,9 @@ same path, for documents and queries alike.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import json
 import logging
 import re
 import threading
@@ -23,7 +25,7 @@ from desktop_search.core.model.loading import check_encodes, load_model, release
 from desktop_search.core.model.precision import env_precision
 from desktop_search.core.model.protocol import LoadCallback, clean_text
 from desktop_search.core.model.token_batches import length_sorted_batches, padded, truncate
-from desktop_search.core.model.tokenizer import SharedTokenizer
+from desktop_search.core.model.tokenizer import SharedTokenizer, folder_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,9 @@ class SentenceTransformerEmbedder:
         self._lock = threading.Lock()
         self._model: Any = None
         self._shared_tokenizer: SharedTokenizer | None = None
+        self._folder_lock = threading.RLock()
+        self._resolved_folder: Path | None = None
+        self._early_tokenizer: SharedTokenizer | None = None  # counts tokens before the model has loaded
         self._documents_lock = threading.Lock()
         self.device = ""
         self.precision = ""
@@ -99,11 +104,11 @@ class SentenceTransformerEmbedder:
         with self._lock:
             if self._model is None:
                 self._model = self._load(progress)
+                self._early_tokenizer = None  # ~250 MB: the model's own tokenizer counts from now on
 
     def _load(self, progress: LoadCallback | None) -> Any:
         # resolve the folder first: a missing model is reported at once, before torch is imported
-        source = self._folder_source
-        folder = source(progress) if callable(source) else source
+        folder = self._folder(progress)
         import torch
 
         device = choose_device(self._device_pref, torch)
@@ -147,6 +152,26 @@ class SentenceTransformerEmbedder:
         """The ONNX int8 encoder is ready: documents and queries use it from now on."""
         self.precision = "int8"
 
+    def _folder(self, progress: LoadCallback | None = None) -> Path:
+        """The model's local folder, resolved once (the first caller's ``progress`` hears the steps)."""
+        with self._folder_lock:
+            if self._resolved_folder is None:
+                source = self._folder_source
+                self._resolved_folder = source(progress) if callable(source) else source
+            return self._resolved_folder
+
+    def _counting_tokenizer(self) -> SharedTokenizer:
+        """The model's tokenizer; before the model has loaded, the folder's tokenizer alone (the same
+        token ids), so the indexer cuts passages while the model loads."""
+        if self._model is not None:
+            self._early_tokenizer = None
+            return self.shared_tokenizer
+        with self._folder_lock:
+            if self._early_tokenizer is None:
+                self._early_tokenizer = folder_tokenizer(self._folder())
+            early = self._early_tokenizer
+        return early if early is not None else self.shared_tokenizer
+
     @property
     def model(self) -> Any:
         """The loaded SentenceTransformer (loads it first if needed)."""
@@ -167,6 +192,10 @@ class SentenceTransformerEmbedder:
 
     @property
     def max_tokens(self) -> int:
+        if self._model is None:  # known from the folder before the model loads (sentence-transformers' file)
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                config = json.loads((self._folder() / "sentence_bert_config.json").read_text("utf-8"))
+                return int(config["max_seq_length"])
         return int(self.model.max_seq_length)
 
     @property
@@ -192,7 +221,7 @@ class SentenceTransformerEmbedder:
         """Token counts (special tokens included, no prompt)."""
         if not texts:
             return []
-        return [len(ids) for ids in self.shared_tokenizer.encode([clean_text(t) for t in texts])]
+        return [len(ids) for ids in self._counting_tokenizer().encode([clean_text(t) for t in texts])]
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

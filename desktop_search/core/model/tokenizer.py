@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 
@@ -42,3 +44,15 @@ class SharedTokenizer:
         if self._backend.padding is not None or self._backend.truncation is not None:
             self._reset()  # only after someone used ``SentenceTransformer.encode`` on this model
         return [e.ids for e in self._backend.encode_batch(list(texts), add_special_tokens=True)]
+
+
+def folder_tokenizer(folder: Path) -> SharedTokenizer | None:
+    """A model folder's fast tokenizer alone (its ``tokenizer.json``), without the model: about a second
+    to load instead of the model's many, so passages can be cut while the model loads. None when the
+    folder has no ``tokenizer.json``."""
+    file = folder / "tokenizer.json"
+    if not file.is_file():
+        return None
+    from tokenizers import Tokenizer
+
+    return SharedTokenizer(SimpleNamespace(backend_tokenizer=Tokenizer.from_file(str(file)), pad_token_id=0))

@@ -136,6 +136,8 @@ class Searcher:
         """
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
+        if mode != "keyword" and not getattr(self.embedder, "loaded", True):
+            mode = "keyword"  # the model is still loading: the keyword leg answers meanwhile
         text = clean_query(query)
         if k <= 0 or not _WORD.search(text):
             return []

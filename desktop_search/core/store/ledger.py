@@ -39,6 +39,7 @@ class ChunkRow:
     part: str | None = None  # the sub-document inside a container file (see extract.subdocs)
     part_date: float | None = None  # the sub-document's own date; date filters use it before mtime
     text_hash: str = ""  # the vector cache's key of the text embedded for it ('' when unknown)
+    embedded: bool = True  # its vector is stored; False: keyword-searchable, waiting for its vector
 
 
 def _record(row: sqlite3.Row) -> FileRecord:
@@ -76,6 +77,7 @@ def _chunk(row: sqlite3.Row) -> ChunkRow:
         part=row["part"],
         part_date=row["part_date"],
         text_hash=row["text_hash"],
+        embedded=bool(row["embedded"]),
     )
 
 
@@ -225,7 +227,8 @@ class Ledger:
             conn.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
             conn.executemany(
                 "INSERT INTO chunks(chunk_id, path, number, page, start, end, heading, text, ext, mtime,"
-                " navigation, part, part_date, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " navigation, part, part_date, text_hash, embedded)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         c.chunk_id,
@@ -242,6 +245,7 @@ class Ledger:
                         c.part,
                         c.part_date,
                         c.text_hash,
+                        int(c.embedded),
                     )
                     for c in chunks
                 ],
@@ -286,3 +290,44 @@ class Ledger:
 
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks")}
+
+    # -- passages waiting for their vectors (the embedding phase) ------------------------------------
+
+    def unembedded(self, limit: int) -> list[ChunkRow]:
+        """Up to ``limit`` passages without a vector yet, newest files first."""
+        rows = self.conn.execute(
+            "SELECT * FROM chunks WHERE embedded = 0 ORDER BY mtime DESC, path, number LIMIT ?", (limit,)
+        )
+        return [_chunk(r) for r in rows]
+
+    def unembedded_counts(self) -> tuple[int, int]:
+        """(passages, files) waiting for vectors."""
+        row = self.conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT path) FROM chunks WHERE embedded = 0"
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def keyword_only_files(self) -> int:
+        """Indexed files with at least one passage still waiting for its vector."""
+        row = self.conn.execute(
+            "SELECT COUNT(DISTINCT c.path) FROM chunks c JOIN files f ON f.path = c.path"
+            " WHERE c.embedded = 0 AND f.status = 'indexed'"
+        ).fetchone()
+        return int(row[0])
+
+    def set_embedded(self, conn: sqlite3.Connection, chunk_ids: Sequence[str], embedded: bool) -> None:
+        """Mark passages as having (or lacking) their vector, inside the caller's transaction."""
+        conn.executemany(
+            "UPDATE chunks SET embedded = ? WHERE chunk_id = ?", [(int(embedded), i) for i in chunk_ids]
+        )
+
+    def files_waiting(self, paths: Sequence[str]) -> set[str]:
+        """Those of ``paths`` that still have passages without a vector."""
+        waiting: set[str] = set()
+        ids = list(dict.fromkeys(paths))
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT DISTINCT path FROM chunks WHERE embedded = 0 AND path IN ({marks})"
+            waiting.update(r[0] for r in self.conn.execute(sql, part))
+        return waiting

@@ -30,7 +30,8 @@ SCHEMA_VERSION = 5
 # sub-document (archive member, message, attachment; NULL for a plain file) and chunks.part_date its own
 # date (a message's), which date filters use before the mtime; the keyword index reads unspaced scripts
 # (Chinese, Japanese, Thai) as character bigrams; files.ocr_pages: how many pages (or images) of a file
-# had their text recognised (OCR).
+# had their text recognised (OCR); chunks.embedded: 0 while a passage waits for its vector
+# (keyword-searchable, not yet embedded; older rows read as embedded).
 FTS_VERSION = 5  # the schema version that last changed what the keyword index holds
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -70,7 +71,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     navigation INTEGER NOT NULL DEFAULT 0,
     part TEXT,
     part_date REAL,
-    text_hash TEXT NOT NULL DEFAULT ''
+    text_hash TEXT NOT NULL DEFAULT '',
+    embedded INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
 CREATE TABLE IF NOT EXISTS vector_cache (
@@ -88,6 +90,11 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     VALUES ('delete', old.rowid, ds_index_form(old.text), ds_index_form(old.heading));
 END;
 """
+
+# the passages waiting for their vectors, newest files first: what the embedding phase reads
+_UNEMBEDDED_INDEX = (
+    "CREATE INDEX IF NOT EXISTS chunks_unembedded ON chunks(mtime DESC, path, number) WHERE embedded = 0"
+)
 
 _FTS_TABLE = f"""
 CREATE VIEW IF NOT EXISTS chunks_fts_source AS
@@ -114,6 +121,7 @@ def create_or_migrate(
     # the FTS table must exist before the triggers that feed it
     conn.executescript(_FTS_TABLE + _SCHEMA)  # idempotent statements; commits itself
     _add_missing_columns(conn)
+    conn.execute(_UNEMBEDDED_INDEX)  # needs the column, which older files get just above
     if rebuild_fts:
         with transaction() as tx:
             tx.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
@@ -129,6 +137,7 @@ _ADDED_COLUMNS = {
         "part": "TEXT",
         "part_date": "REAL",
         "text_hash": "TEXT NOT NULL DEFAULT ''",
+        "embedded": "INTEGER NOT NULL DEFAULT 1",
     },
     "files": {
         "kind": "TEXT NOT NULL DEFAULT ''",

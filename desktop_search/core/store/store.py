@@ -9,6 +9,13 @@ The two cannot share a transaction, so every change is ordered to be safe at any
 * removing a file: its vectors go first, then its rows. A crash in between leaves a ledger row
   whose vectors are missing, which :meth:`Store.check` finds and re-queues.
 
+* keyword first, vectors next (the two indexing phases): :meth:`Store.write_passages` deletes a file's
+  old vectors, then writes its rows with every passage marked ``embedded = 0``: the file is listed and
+  keyword-searchable at once. :meth:`Store.write_vectors` later upserts vectors of passages whose rows
+  are still there, unchanged, and only then marks them embedded. A crash in between leaves passages
+  marked waiting (re-embedded at the next run; the upsert replaces) or vectors without rows (dropped
+  by the check).
+
 :meth:`Store.check` compares the two sides and repairs what it finds.
 """
 
@@ -63,6 +70,7 @@ class CheckReport:
     missing_vectors: int = 0  # chunk rows without a vector
     files_requeued: list[str] = field(default_factory=list)  # indexed files whose chunks were incomplete
     orphan_chunks: int = 0  # chunk rows of files the ledger does not list
+    unembedded: int = 0  # passages waiting for their vectors (keyword-searchable; not an inconsistency)
     repaired: bool = False
 
     @property
@@ -76,6 +84,7 @@ class CheckReport:
             "missing_vectors": self.missing_vectors,
             "orphan_chunks": self.orphan_chunks,
             "files_requeued": list(self.files_requeued),
+            "passages_without_vectors": self.unembedded,
             "repaired": self.repaired,
         }
 
@@ -122,7 +131,8 @@ class Store:
             if stale:
                 self.vectors.delete(stale)
             self.ledger.replace_file(
-                replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)), chunks
+                replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)),
+                [replace(c, embedded=True) for c in chunks],
             )
 
     def write_files(self, items: Sequence[tuple[FileRecord, Sequence[ChunkRow], np.ndarray]]) -> None:
@@ -148,8 +158,54 @@ class Store:
                         [chunk_id(record.path, n) for n in range(len(chunks), previous.chunk_count)]
                     )
                 self.ledger.replace_file(
-                    replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)), chunks
+                    replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)),
+                    [replace(c, embedded=True) for c in chunks],
                 )
+
+    def write_passages(self, items: Sequence[tuple[FileRecord, Sequence[ChunkRow]]]) -> None:
+        """Phase 1: list files as indexed with their passages waiting for vectors (keyword-searchable
+        now). A file's old vectors go first; a new file never touches the vector store."""
+        if not items:
+            return
+        with self._write_lock:
+            stale: list[str] = []
+            for record, _chunks in items:
+                previous = self.ledger.get(record.path)
+                if previous is not None and previous.chunk_count:
+                    stale.extend(chunk_id(record.path, n) for n in range(previous.chunk_count))
+            if stale:
+                self.vectors.delete(stale)
+            for record, chunks in items:
+                self.ledger.replace_file(
+                    replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)),
+                    [replace(c, embedded=False) for c in chunks],
+                )
+
+    def write_vectors(self, chunks: Sequence[ChunkRow], vectors: np.ndarray) -> list[ChunkRow]:
+        """Phase 2: store the vectors of passages read by ``ledger.unembedded`` and mark them embedded.
+
+        A passage whose row changed or went meanwhile (its file was re-indexed or removed) is skipped.
+        Returns the passages stored."""
+        assert len(chunks) == len(vectors), "one vector per chunk"
+        with self._write_lock:
+            now = self.ledger.get_chunks([c.chunk_id for c in chunks])
+            keep = [
+                i
+                for i, c in enumerate(chunks)
+                if (row := now.get(c.chunk_id)) is not None
+                and not row.embedded
+                and (row.text, row.heading) == (c.text, c.heading)
+            ]
+            if not keep:
+                return []
+            stored = [now[chunks[i].chunk_id] for i in keep]
+            records = {r.path: self.ledger.get(r.path) for r in stored}
+            metas = [self._meta(records[r.path] or _unlisted(r), r) for r in stored]
+            self.vectors.upsert([r.chunk_id for r in stored], vectors[keep], metas)
+            make_private(self.index_dir)
+            with self.ledger.transaction() as tx:
+                self.ledger.set_embedded(tx, [r.chunk_id for r in stored], True)
+            return stored
 
     def move_file(self, old: FileRecord, new: FileRecord) -> bool:
         """Re-key an indexed file under a new path without re-embedding. False if it cannot."""
@@ -190,7 +246,9 @@ class Store:
     def clear_chunks(self, record: FileRecord) -> None:
         """Drop a file's chunks but keep its ledger row (e.g. it now fails or is skipped)."""
         with self._write_lock:
-            self.vectors.delete(self.ledger.chunk_ids_of(record.path))
+            ids = self.ledger.chunk_ids_of(record.path)
+            if ids:  # a new file that fails never opens the vector store (seconds, on the keyword path)
+                self.vectors.delete(ids)
             self.ledger.replace_file(replace(record, chunk_count=0), [])
 
     @staticmethod
@@ -211,7 +269,9 @@ class Store:
         """Compare ledger, chunk rows, keyword index and vectors; with ``repair``, fix what differs.
 
         Repairs: orphan vectors are deleted; chunk rows of unlisted files are deleted; an indexed file
-        whose chunks or vectors are incomplete goes back to ``pending`` (the next run re-indexes it).
+        whose chunks are incomplete goes back to ``pending`` (the next run re-indexes it); a passage
+        marked embedded whose vector is missing is marked waiting again (the next run embeds it).
+        Passages waiting for vectors are counted, not repaired: they are a normal state.
         """
         with self._write_lock:
             report = CheckReport()
@@ -225,15 +285,14 @@ class Store:
             ]
             report.orphan_chunks = len(orphan_rows)
             row_ids = self.ledger.all_chunk_ids()
+            waiting = {r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE embedded = 0")}
             vector_ids = self.vectors.all_ids()
             orphans = vector_ids - row_ids
-            missing = row_ids - vector_ids
+            missing = row_ids - waiting - vector_ids
             report.orphan_vectors = len(orphans)
             report.missing_vectors = len(missing)
+            report.unembedded = len(waiting)
             requeue: set[str] = set()
-            if missing:
-                for row in self.ledger.get_chunks(sorted(missing)).values():
-                    requeue.add(row.path)
             for row in conn.execute(
                 "SELECT f.path FROM files f"
                 " LEFT JOIN (SELECT path, COUNT(*) AS n FROM chunks GROUP BY path) c"
@@ -246,6 +305,9 @@ class Store:
             report.files_requeued = sorted(p for p in requeue if p in listed)
             if repair and not report.consistent:
                 self.vectors.delete(sorted(orphans))
+                if missing:
+                    with self.ledger.transaction() as tx:
+                        self.ledger.set_embedded(tx, sorted(missing), False)
                 if orphan_rows:
                     self.ledger.delete_files(orphan_rows)
                 if report.files_requeued:
@@ -277,3 +339,9 @@ class Store:
                 with contextlib.suppress(OSError):
                     total += os.path.getsize(os.path.join(root, name))
         return total
+
+
+def _unlisted(chunk: ChunkRow) -> FileRecord:
+    """A stand-in ledger row for a passage whose file row is missing (never expected: rows and passages
+    change together); its vector's metadata then come from the passage alone."""
+    return FileRecord(chunk.path, "", FileStatus.INDEXED, mtime=chunk.mtime)

@@ -1,0 +1,101 @@
+"""Phase 2 of indexing: meaning next. Passages that phase 1 wrote without a vector (``chunks.embedded =
+0`` in the ledger) are embedded in large batches that span files, newest files first, and their vectors
+stored (:meth:`~desktop_search.core.store.store.Store.write_vectors`).
+
+The phase works from the ledger alone, so passages left waiting by a killed or cancelled run are
+embedded by the next one. The model is loaded on the first passage that needs it, while phase 1 goes on.
+:meth:`EmbeddingPhase.embed_passages` is the one place passages become vectors.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from desktop_search.core.index.cached_embedding import embed_with_cache
+from desktop_search.core.index.jobs import JobControl
+from desktop_search.core.index.progress import RunProgress
+from desktop_search.core.model.protocol import Embedder
+from desktop_search.core.records import Phase
+from desktop_search.core.store.store import Store
+
+FILL_WAIT_S = 1.0  # how long a batch may wait for phase 1 to bring enough passages to fill it
+IDLE_WAIT_S = 0.5  # how long to wait for phase 1 when no passage is waiting
+
+
+def embedding_text(text: str, heading: str | None) -> str:
+    """What is embedded for a chunk: its heading (a section's, or a text's title) on a line before it,
+    so a passage far from its title still carries what it is about; not repeated when the chunk
+    begins with it."""
+    if not heading or heading in text[: len(heading) + 12]:  # "## Heading", "1. Heading"
+        return text
+    return f"{heading}\n{text}"
+
+
+class EmbeddingPhase:
+    """Embeds the ledger's waiting passages until none is left and phase 1 is over.
+
+    ``load_model`` loads the embedder (the engine's ``load_model``: it also opens the vector store);
+    ``group_chunks`` is the passages per batch (0: 4 × the embedder's batch size).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        load_model: Callable[[], None] | None = None,
+        group_chunks: int = 0,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self._load_model = load_model or (lambda: embedder.load())
+        self._group_chunks = group_chunks
+        self.wake = threading.Event()  # set by phase 1 after each write
+
+    def embed_passages(self, texts: Sequence[str], counter: RunProgress | None = None) -> np.ndarray:
+        """Texts in, normalised vectors out (one row per text); a text embedded before (by this model)
+        takes its vector from the cache (:mod:`~desktop_search.core.index.cached_embedding`)."""
+        vectors, reused = embed_with_cache(self.embedder, texts, self.store.vector_cache)
+        if counter is not None:
+            counter.passages_reused += reused
+        return vectors
+
+    def run(self, counter: RunProgress, control: JobControl, phase1_over: Callable[[], bool]) -> None:
+        """Embed until nothing waits and ``phase1_over()``; raises Cancelled when cancelled."""
+        ledger = self.store.ledger
+        group = 0
+        while True:
+            control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
+            over = phase1_over()  # read before the ledger: a write after it shows in the next round
+            if not group:
+                if not ledger.unembedded(1):
+                    if over:
+                        return
+                    self._wait(IDLE_WAIT_S)
+                    continue
+                self._load_model()  # the first waiting passage: phase 1 goes on meanwhile
+                group = self._group_chunks or max(16, 4 * int(self.embedder.batch_size))
+            batch = ledger.unembedded(group)
+            deadline = time.monotonic() + FILL_WAIT_S
+            while len(batch) < group and not over and time.monotonic() < deadline:
+                self._wait(deadline - time.monotonic())  # a larger batch embeds faster per passage
+                over = phase1_over()
+                batch = ledger.unembedded(group)
+            if not batch:
+                if over:
+                    return
+                self._wait(IDLE_WAIT_S)
+                continue
+            vectors = self.embed_passages([embedding_text(c.text, c.heading) for c in batch], counter)
+            stored = self.store.write_vectors(batch, vectors)
+            counter.chunks_done += len(stored)
+            paths = {c.path for c in stored}
+            counter.meaning_done += len(paths - ledger.files_waiting(sorted(paths)))
+            counter.report()
+
+    def _wait(self, seconds: float) -> None:
+        self.wake.wait(max(0.0, seconds))
+        self.wake.clear()

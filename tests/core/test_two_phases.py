@@ -1,0 +1,275 @@
+"""Keyword first, meaning next: files are keyword-searchable before their passages are embedded, a
+search during the embedding phase answers from both legs, the model loads while files are read, and
+the status, the CLI summary and the check know the new state."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.config.settings import Settings
+from desktop_search.core.engine import Engine
+from desktop_search.core.records import IndexProgress, Phase
+from desktop_search.core.store.pathkeys import to_key
+from tests.support.fake_embedder import HashEmbedder
+
+REPO = Path(__file__).resolve().parents[2]
+TOPICS = ["glacier", "volcano", "harbour", "orchard", "comet", "lantern"]
+
+
+class BlockingEmbedder(HashEmbedder):
+    """Embeds only once ``release`` is set: phase 2 stands still, phase 1 goes on."""
+
+    def __init__(self) -> None:
+        super().__init__(batch_size=4)
+        self.release = threading.Event()
+        self.waiting = threading.Event()
+
+    def embed_documents(self, texts):  # type: ignore[no-untyped-def]
+        self.waiting.set()
+        assert self.release.wait(60), "the test never released the embedder"
+        return super().embed_documents(texts)
+
+
+class SlowLoadingEmbedder(HashEmbedder):
+    """A model that is not loaded until ``release`` is set (a slow first start)."""
+
+    def __init__(self) -> None:
+        super().__init__(batch_size=4)
+        self.release = threading.Event()
+        self.loading = threading.Event()
+        self._loaded = False
+
+    @property
+    def loaded(self) -> bool:  # type: ignore[override]
+        return self._loaded
+
+    def load(self, progress: object = None) -> None:
+        self.loading.set()
+        assert self.release.wait(60), "the test never let the model load"
+        self._loaded = True
+
+
+def _engine(home: Path, embedder) -> Engine:  # type: ignore[no-untyped-def]
+    return Engine.open(home, embedder=embedder, settings=Settings().validate())
+
+
+def _write_topics(folder: Path, n: int, prefix: str = "f") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        topic = TOPICS[i % len(TOPICS)]
+        path = folder / f"{prefix}{i:02}.txt"
+        path.write_text(f"Notes on the {topic} number {i}. The {topic} was studied at length.\n")
+        paths.append(path)
+    return paths
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _in_background(engine: Engine, seen: list[IndexProgress]) -> threading.Thread:
+    thread = threading.Thread(target=lambda: engine.index(seen.append), daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_file_is_keyword_searchable_before_it_is_embedded(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _write_topics(docs, 12)
+    embedder = BlockingEmbedder()
+    engine = _engine(tmp_path / "home", embedder)
+    seen: list[IndexProgress] = []
+    try:
+        engine.add_folder(docs)
+        thread = _in_background(engine, seen)
+        _wait_for(lambda: engine.status()["files"]["keyword_only"] == 12)
+        assert embedder.waiting.is_set() or not embedder.calls  # nothing embedded yet
+        files = engine.status()["files"]
+        assert files["indexed"] == 0 and files["pending"] == 0
+        hits = engine.search("volcano", k=10, mode="keyword")
+        assert len(hits) == 2 and all(h.similarity is None for h in hits)
+        hybrid = engine.search("volcano", k=10)  # the dense leg has no vector yet: keyword ranks alone
+        assert {h.path for h in hybrid} == {h.path for h in hits}
+        assert any(p.keyword_ready_s is not None for p in seen)
+        embedder.release.set()
+        thread.join(60)
+        assert not thread.is_alive()
+        files = engine.status()["files"]
+        assert files["indexed"] == 12 and files["keyword_only"] == 0
+        assert engine.check()["consistent"] and engine.check()["passages_without_vectors"] == 0
+        assert all(h.similarity is not None for h in engine.search("volcano", k=10))
+        last = seen[-1]
+        assert last.phase == Phase.DONE and last.meaning_done == last.meaning_total == 12
+        assert last.files_indexed == 12 and last.chunks_done == 12
+    finally:
+        embedder.release.set()
+        engine.close()
+
+
+def test_a_search_during_phase_two_returns_both_kinds(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _write_topics(docs, 6, prefix="old")
+    embedder = BlockingEmbedder()
+    embedder.release.set()
+    engine = _engine(tmp_path / "home", embedder)
+    try:
+        engine.add_folder(docs)
+        engine.index()
+        embedder.release.clear()
+        _write_topics(docs, 6, prefix="new")
+        thread = _in_background(engine, [])
+        _wait_for(lambda: engine.status()["files"]["keyword_only"] == 6)
+        hits = engine.search("harbour", k=10)
+        kinds = {os.path.basename(h.path)[:3]: h.similarity is not None for h in hits}
+        assert kinds == {"old": True, "new": False}  # the embedded file has its cosine, the new one not yet
+        embedder.release.set()
+        thread.join(60)
+        assert engine.status()["files"]["keyword_only"] == 0
+    finally:
+        embedder.release.set()
+        engine.close()
+
+
+def test_the_model_loads_while_files_become_searchable(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _write_topics(docs, 8)
+    embedder = SlowLoadingEmbedder()
+    engine = _engine(tmp_path / "home", embedder)
+    seen: list[IndexProgress] = []
+    try:
+        engine.add_folder(docs)
+        thread = _in_background(engine, seen)
+        _wait_for(lambda: engine.status()["files"]["keyword_only"] == 8 and embedder.loading.is_set())
+        assert not embedder.loaded
+        # the indexer is loading the model: a search answers from the keyword leg instead of waiting
+        hits = engine.search("comet", k=10)
+        assert hits and all(h.similarity is None for h in hits)
+        embedder.release.set()
+        thread.join(60)
+        assert engine.status()["files"]["indexed"] == 8
+        assert all(h.similarity is not None for h in engine.search("comet", k=10))
+    finally:
+        embedder.release.set()
+        engine.close()
+
+
+def test_passages_left_waiting_are_embedded_by_the_next_run(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _write_topics(docs, 5)
+    home = tmp_path / "home"
+    engine = _engine(home, HashEmbedder())
+    try:
+        engine.add_folder(docs)
+        engine.index()
+        # as a kill in phase 2 leaves it: passages without vectors, and vectors of a vanished passage
+        ledger = engine.store.ledger
+        key = to_key(str(docs / "f00.txt"))
+        engine.store.vectors.delete(ledger.chunk_ids_of(key))
+        with ledger.transaction() as tx:
+            ledger.set_embedded(tx, ledger.chunk_ids_of(key), False)
+        assert engine.status()["files"]["keyword_only"] == 1
+        assert engine.check()["consistent"]  # waiting passages are a normal state
+        result = engine.index()
+        assert result.phase == Phase.DONE and result.chunks_done == 1 and result.files_indexed == 0
+        assert engine.status()["files"] == {
+            "indexed": 5,
+            "keyword_only": 0,
+            "failed": 0,
+            "skipped": 0,
+            "pending": 0,
+        }
+        assert engine.store.vectors.count() == ledger.chunk_total()
+    finally:
+        engine.close()
+
+
+def test_status_keeps_every_key_and_adds_keyword_only(tmp_path: Path) -> None:
+    engine = _engine(tmp_path / "home", HashEmbedder())
+    try:
+        assert set(engine.status()["files"]) == {"indexed", "keyword_only", "failed", "skipped", "pending"}
+    finally:
+        engine.close()
+
+
+def test_index_json_prints_one_summary_line(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _write_topics(docs, 4)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("DESKTOP_SEARCH_HOME", None)
+    command = ["-m", "tests.support.hash_cli", "index", "--json", "--data-dir", str(tmp_path / "h")]
+    done = subprocess.run(
+        [sys.executable, *command, str(docs)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1
+    summary = json.loads(lines[0])
+    assert set(summary) == {
+        "files_indexed",
+        "passages_embedded",
+        "passages_reused",
+        "seconds",
+        "keyword_ready_s",
+    }
+    assert summary["files_indexed"] == 4 and summary["passages_embedded"] == 4
+    assert summary["passages_reused"] == 0
+    assert 0 < summary["keyword_ready_s"] <= summary["seconds"]
+
+
+@pytest.mark.model
+def test_real_model_keyword_first_then_meaning(tmp_path: Path, real_model_folder: Path) -> None:
+    """The real stack: the real tokenizer cuts passages before the model has loaded (the same counts
+    as the model's own), files are keyword-searchable while the load waits, then embedded for real."""
+    from desktop_search.core.config.settings import DEFAULT_MODEL
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+
+    gate, loading = threading.Event(), threading.Event()
+
+    class GatedLoad(SentenceTransformerEmbedder):
+        def load(self, progress=None) -> None:  # type: ignore[no-untyped-def]
+            loading.set()
+            assert gate.wait(120)
+            super().load(progress)
+
+    docs = tmp_path / "docs"
+    (docs).mkdir()
+    (docs / "bees.txt").write_text("Honey bees keep the hive warm in winter by shivering their muscles.")
+    (docs / "tax.md").write_text("# Taxes\n\nThe deadline for filing form ERR-4021 is the end of April.")
+    embedder = GatedLoad(DEFAULT_MODEL, real_model_folder, device="cpu", precision="float32")
+    sample = ["Honey bees keep the hive warm.", "Überprüfung der Steuererklärung ERR-4021"]
+    early = embedder.count_tokens(sample)
+    assert embedder.max_tokens == 512 and not embedder.loaded
+    engine = _engine(tmp_path / "home", embedder)
+    try:
+        engine.add_folder(docs)
+        thread = _in_background(engine, [])
+        _wait_for(lambda: engine.status()["files"]["keyword_only"] == 2 and loading.is_set(), timeout=120)
+        assert engine.search("ERR-4021", k=5)[0].path.endswith("tax.md")
+        gate.set()
+        thread.join(300)
+        assert embedder.loaded and embedder.count_tokens(sample) == early
+        assert engine.status()["files"]["indexed"] == 2
+        best = engine.search("how do insects survive the cold", k=2)[0]
+        assert best.path.endswith("bees.txt") and best.similarity is not None
+        assert engine.check()["consistent"]
+    finally:
+        gate.set()
+        engine.close()
