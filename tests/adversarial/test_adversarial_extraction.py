@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
+from desktop_search.core.extract.results import WALL_FACTOR
 from tests.adversarial import hostile_files as hf
 
 TIMEOUT_S = 3.0
@@ -47,7 +48,8 @@ def test_every_kind_ends_as_expected_in_the_pool(hostile: tuple[Path, list[hf.Wr
             except ExtractionFailed as err:
                 got, reason = "failed", err.reason
             took = time.monotonic() - start
-            assert took < TIMEOUT_S * 1.1 + 3, f"{w.kind} took {took:.1f} s"
+            # the limit counts processor time; wall time is bounded by WALL_FACTOR times it (a busy machine)
+            assert took < TIMEOUT_S * WALL_FACTOR + 3, f"{w.kind} took {took:.1f} s"
             if w.outcome == "absent":
                 continue  # the scan never offers these to extraction; reading them must not hang
             if not w.allows(got):

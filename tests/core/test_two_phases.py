@@ -68,7 +68,9 @@ def _write_topics(folder: Path, n: int, prefix: str = "f") -> list[Path]:
     for i in range(n):
         topic = TOPICS[i % len(TOPICS)]
         path = folder / f"{prefix}{i:02}.txt"
-        path.write_text(f"Notes on the {topic} number {i}. The {topic} was studied at length.\n")
+        # words of their own per file: copies and near-identical passages would fold into one result
+        own = " ".join(f"{prefix}{word}{i}" for word in ("team", "site", "season", "method"))
+        path.write_text(f"Notes on the {topic} number {i}. The {topic} was studied at length ({own}).\n")
         paths.append(path)
     return paths
 
