@@ -184,7 +184,14 @@ def _split_long(
     before = list(itertools.accumulate(sizes))  # tokens up to and including each unit of the piece
     roomy = [k for k in inner if least <= before[k - a - 1] <= total - least]
     halves = [k for k in roomy if total - limit <= before[k - a - 1] <= limit]  # two parts will do
-    best = max(halves or roomy or inner, key=lambda k: scores[k])
+
+    def rank(k: int) -> tuple[float, int]:
+        # the best-scoring boundary; among equals (identical text around them: a repeated line or
+        # sentence), the one that fills the left part most, so a repetitive text is not cut ever smaller
+        fill = before[k - a - 1]
+        return scores[k], fill if fill <= limit else -fill
+
+    best = max(halves or roomy or inner, key=rank)
     return [
         *_split_long(units, scores, a, best, limit, least),
         best,
