@@ -32,31 +32,9 @@ import scifact
 from common import eprint, real_embedder
 
 from desktop_search.core import Engine, Settings
+from tests.support.counting_embedder import CountingEmbedder
 
 INSERTED = "This sentence was added at the top by an editor who had one more thing to say about it."
-
-
-class Counting:
-    """The real embedder, counting the passages that reach the encoder."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.embedded = 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    @property
-    def model_name(self) -> str:
-        return str(self.inner.model_name)
-
-    @property
-    def batch_size(self) -> int:
-        return int(self.inner.batch_size)
-
-    def embed_documents(self, texts: Sequence[str]) -> Any:
-        self.embedded += len(texts)
-        return self.inner.embed_documents(texts)
 
 
 def _pdf_text(text: str) -> bytes:
@@ -98,7 +76,9 @@ def _abstract(doc: dict[str, str]) -> str:
     return f"{doc.get('title', '').strip()}\n\n{doc.get('text', '').strip()}"
 
 
-def edit_case(engine: Engine, counting: Counting, folder: Path, name: str, write: Any, edit: Any) -> dict:
+def edit_case(
+    engine: Engine, counting: CountingEmbedder, folder: Path, name: str, write: Any, edit: Any
+) -> dict:
     """Index ``folder`` after ``write()``, then after ``edit()``: passages in the file, passages embedded."""
     write()
     engine.add_folder(folder)
@@ -127,7 +107,7 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="cases to skip, e.g. 'c' or 'a,b'")
     args = parser.parse_args()
     docs = scifact.corpus(max(args.files, args.pages, 40))
-    counting = Counting(real_embedder())
+    counting = CountingEmbedder(real_embedder())
     settings = Settings().validate()
 
     def report(result: dict) -> None:
