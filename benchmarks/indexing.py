@@ -3,6 +3,9 @@ keyword-searchable, how soon every file is embedded, and what the pipeline costs
 
     python benchmarks/indexing.py [--limit N] [--precision float32,auto] [--keep-home DIR]
 
+``--keep-home DIR`` keeps each run's data dir as ``DIR/<precision>``; ``quality.py --home DIR/auto``
+then measures the retrieval quality of what that run indexed.
+
 Each precision runs in a fresh process and a fresh data dir, timed from the start of that process's
 work (the engine's import, the model load and its calibration included), as a user's first start is:
 
@@ -47,16 +50,10 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 
 def bare_passages_per_s(embedder, texts: list[str]) -> float:  # type: ignore[no-untyped-def]
-    """The model alone on ``texts``: sentence-transformers' own ``encode_document`` when the embedder
-    has one (the same weights and precision), else the embedder's document path."""
-    model = getattr(embedder, "model", None)
+    """The encoder alone on ``texts``, nothing else running: the embedder's document path (tokenize,
+    forward, pool) at the precision in effect, torch or the ONNX int8 session."""
     started = time.perf_counter()
-    if model is not None and hasattr(model, "encode_document"):
-        model.encode_document(
-            texts, batch_size=embedder.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-    else:
-        embedder.embed_documents(texts)
+    embedder.embed_documents(texts)
     return len(texts) / (time.perf_counter() - started)
 
 
@@ -149,7 +146,12 @@ def main() -> int:
     parser.add_argument("--precision", default="float32,auto", help="comma-separated: float32, int8, auto…")
     parser.add_argument("--batch-size", type=int, default=0, help="0: chosen for the device")
     parser.add_argument("--bare-sample", type=int, default=512, help="passages the bare encoder is timed on")
-    parser.add_argument("--keep-home", type=Path, default=None, help="index into this data dir, kept")
+    parser.add_argument(
+        "--keep-home",
+        type=Path,
+        default=None,
+        help="index into DIR/<precision>, kept (for quality.py --home)",
+    )
     parser.add_argument("--json", action="store_true", help="also print each run as a JSON line")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: one run, in this process
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -167,8 +169,8 @@ def main() -> int:
         for precision in [p.strip() for p in args.precision.split(",") if p.strip()]:
             home = Path(tmp) / f"home-{precision}"
             if args.keep_home is not None:
-                shutil.rmtree(args.keep_home, ignore_errors=True)
-                home = args.keep_home
+                home = args.keep_home / precision
+                shutil.rmtree(home, ignore_errors=True)
             command = [sys.executable, __file__, "--one", precision, "--corpus", str(corpus_dir)]
             command += ["--home", str(home), "--batch-size", str(args.batch_size)]
             command += ["--bare-sample", str(args.bare_sample)]

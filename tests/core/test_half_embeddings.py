@@ -48,7 +48,11 @@ def test_only_large_float32_vocabularies_are_compacted(monkeypatch) -> None:
 def test_the_real_model_is_compacted_without_changing_its_vectors(real_embedder, real_model_folder) -> None:
     from sentence_transformers import SentenceTransformer
 
+    from desktop_search.core.model.loading import stored_in_float16
+
+    assert stored_in_float16(real_model_folder)  # so it was loaded in float16 and widened
     assert isinstance(real_embedder.model[0].auto_model.get_input_embeddings(), HalfStoredEmbedding)
+    assert {p.dtype for p in real_embedder.model.parameters()} == {torch.float32}
     texts = ["passage: Bees keep the hive warm in winter.", "passage: 量子计算机如何工作"]
     plain = SentenceTransformer(
         str(real_model_folder), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
@@ -56,3 +60,28 @@ def test_the_real_model_is_compacted_without_changing_its_vectors(real_embedder,
     reference = plain.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
     ours = real_embedder.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
     assert (np.einsum("ij,ij->i", ours, reference) > 0.99999).all()
+
+
+def test_dropped_weights_free_the_half_table_too(monkeypatch) -> None:
+    from desktop_search.core.model.loading import drop_weights
+
+    monkeypatch.setattr(half_embeddings, "LARGE_VOCABULARY", 100)
+    encoder = _Encoder(200)
+    assert compact_word_embeddings(encoder)
+    drop_weights(encoder)
+    assert encoder.words.table.device.type == "meta"
+    assert {p.device.type for p in encoder.parameters()} == {"meta"}
+
+
+def test_a_missing_or_float32_checkpoint_is_not_read_as_float16(tmp_path) -> None:
+    import json
+    import struct
+
+    from desktop_search.core.model.loading import stored_in_float16
+
+    assert not stored_in_float16(tmp_path)  # no file
+    header = json.dumps({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}).encode()
+    (tmp_path / "model.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 4)
+    assert not stored_in_float16(tmp_path)
+    (tmp_path / "model.safetensors").write_bytes(b"garbage")
+    assert not stored_in_float16(tmp_path)

@@ -201,6 +201,8 @@ def test_int8_vectors_agree_with_float32(
     )
     int8.load()
     assert int8.precision == "int8"
+    weights = [p.device.type for p in int8.model.parameters()]
+    assert weights and set(weights) == {"meta"}  # the torch copy is dropped once ONNX serves
     cosines = np.sum(int8.embed_documents(TEXTS) * real_embedder.embed_documents(TEXTS), axis=1)
     queries = np.array([int8.embed_query(t) @ real_embedder.embed_query(t) for t in TEXTS[:3]])
     print(f"int8 vs float32: documents mean {cosines.mean():.4f} min {cosines.min():.4f}; queries {queries}")
@@ -242,3 +244,28 @@ def test_search_works_with_int8_forced(
         assert Path(searcher.search("insomnia harms cardiovascular health", k=3)[0].path).name == "sleep.txt"
     finally:
         store.close()
+
+
+def test_calibration_in_a_child_process_reports_a_failure(tmp_path: Path) -> None:
+    from desktop_search.core.model.calibration_process import calibrate_in_subprocess
+
+    with pytest.raises(RuntimeError):
+        calibrate_in_subprocess(tmp_path / "no-model", ("float32", "int8"), tmp_path / "onnx")
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_calibration_of_the_real_model_runs_in_a_child_process(
+    real_model_folder: Path, real_export: Path
+) -> None:
+    import resource
+
+    from desktop_search.core.model.calibration_process import calibrate_in_subprocess
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    calibration = calibrate_in_subprocess(real_model_folder, ("float32", "int8"), real_export)
+    by_name = {r.precision: r for r in calibration.results}
+    assert calibration.choice in ("float32", "int8")
+    assert by_name["int8"].agreement >= MIN_AGREEMENT and by_name["float32"].passages_per_s > 0
+    # the candidates' models lived in the child: this process's peak did not grow by a model
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 150_000  # KiB

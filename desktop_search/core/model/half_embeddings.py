@@ -17,6 +17,14 @@ import torch.nn.functional as F
 LARGE_VOCABULARY = 100_000
 
 
+def drop_tables(model: Any) -> None:
+    """Free the float16 tables of a model's :class:`HalfStoredEmbedding` modules (the model's weights
+    are being dropped: another encoder serves)."""
+    for module in model.modules():
+        if isinstance(module, HalfStoredEmbedding):
+            module.table = torch.empty((0, module.embedding_dim), dtype=torch.float16, device="meta")
+
+
 class HalfStoredEmbedding(torch.nn.Module):
     """An ``nn.Embedding`` look-alike that stores its table in float16 and returns ``dtype`` rows.
 
@@ -25,10 +33,10 @@ class HalfStoredEmbedding(torch.nn.Module):
     does not move it.
     """
 
-    def __init__(self, embedding: torch.nn.Embedding) -> None:
+    def __init__(self, embedding: torch.nn.Embedding, out_dtype: torch.dtype | None = None) -> None:
         super().__init__()
-        self.table = embedding.weight.detach().to(torch.float16).contiguous()
-        self.out_dtype = embedding.weight.dtype
+        self.table = embedding.weight.detach().to(torch.float16).contiguous()  # no copy if float16
+        self.out_dtype = out_dtype or embedding.weight.dtype
         self.padding_idx = embedding.padding_idx
         self.num_embeddings, self.embedding_dim = self.table.shape
 
@@ -37,9 +45,11 @@ class HalfStoredEmbedding(torch.nn.Module):
 
 
 def compact_word_embeddings(model: Any) -> bool:
-    """Swap the word embeddings of a SentenceTransformer's transformer for a float16 table.
+    """Swap the word embeddings of a SentenceTransformer's transformer for a float16 table giving
+    float32 rows.
 
-    Returns whether it did: only float32 tables with a large vocabulary are worth it.
+    Returns whether it did: only float32 tables (or float16 ones of a model loaded in float16 to be
+    widened next, see :func:`desktop_search.core.model.loading.load_model`) with a large vocabulary.
     """
     for module in model.modules():
         get = getattr(module, "get_input_embeddings", None)
@@ -49,11 +59,11 @@ def compact_word_embeddings(model: Any) -> bool:
         embedding = get()
         if (
             isinstance(embedding, torch.nn.Embedding)
-            and embedding.weight.dtype == torch.float32
+            and embedding.weight.dtype in (torch.float32, torch.float16)
             and embedding.weight.device.type == "cpu"
             and embedding.num_embeddings >= LARGE_VOCABULARY
         ):
-            set_(HalfStoredEmbedding(embedding))
+            set_(HalfStoredEmbedding(embedding, out_dtype=torch.float32))
             return True
         return False
     return False

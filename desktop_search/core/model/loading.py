@@ -24,14 +24,23 @@ def load_model(folder: Path | str, device: str, precision: str) -> Any:
     transformers_logging.disable_progress_bar()  # its "Loading weights" bar is noise on every start
     dtypes = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
     dtype = dtypes.get(precision, torch.float32)
+    compact = device == "cpu" and precision in ("float32", "int8")
+    # a float16 checkpoint is loaded as it is stored and widened after its word table is set aside:
+    # the same float32 weights, without a float32 copy of the 250k-word table (−330 MB at the peak)
+    widen = compact and stored_in_float16(Path(folder))
     model = SentenceTransformer(
-        str(folder), device=device, local_files_only=True, model_kwargs={"dtype": dtype}
+        str(folder),
+        device=device,
+        local_files_only=True,
+        model_kwargs={"dtype": torch.float16 if widen else dtype},
     )
     model.eval()
-    if device == "cpu" and precision in ("float32", "int8"):
+    if compact:
         from desktop_search.core.model.half_embeddings import compact_word_embeddings
 
         compact_word_embeddings(model)  # 366 MB → 183 MB for the default model, lossless
+        if widen:
+            model.float()  # the other weights; the float16 word table is not a parameter
     if precision == "int8":
         import warnings
 
@@ -41,6 +50,40 @@ def load_model(folder: Path | str, device: str, precision: str) -> Any:
             warnings.simplefilter("ignore", DeprecationWarning)
             model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
     return model
+
+
+def stored_in_float16(folder: Path) -> bool:
+    """Whether ``folder``'s weights (``model.safetensors``) are all float16, read from the file's header."""
+    import json
+    import struct
+
+    try:
+        with (folder / "model.safetensors").open("rb") as fh:
+            (size,) = struct.unpack("<Q", fh.read(8))
+            if not 0 < size < 100_000_000:
+                return False
+            header = json.loads(fh.read(size))
+    except (OSError, ValueError, struct.error):
+        return False
+    dtypes = {v.get("dtype") for k, v in header.items() if k != "__metadata__" and isinstance(v, dict)}
+    return dtypes == {"F16"}
+
+
+def drop_weights(model: Any) -> None:
+    """Free the torch weights of a model that another encoder (ONNX) has replaced: its modules move to
+    PyTorch's ``meta`` device (shapes without storage). The model keeps its tokenizer, prompts and
+    settings, which is all the app reads from it afterwards; it can no longer encode."""
+    if model is None:
+        return
+    try:
+        from desktop_search.core.model.half_embeddings import drop_tables
+
+        drop_tables(model)
+        model.to("meta")
+    except Exception:  # an unusual module that cannot move: keep the weights, only memory is lost
+        import logging
+
+        logging.getLogger(__name__).warning("cannot drop the torch weights", exc_info=True)
 
 
 def check_encodes(model: Any) -> None:

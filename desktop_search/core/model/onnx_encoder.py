@@ -42,6 +42,8 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
+        # idle threads sleep instead of spinning: indexing shares the cores with extraction and searches
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         # "all" adds layout and fusion passes that were not faster for the quantised model on AVX2
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
         self.session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])

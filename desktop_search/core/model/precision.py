@@ -25,7 +25,8 @@ int8 is the model exported to ONNX with its MatMul weights quantised per channel
 (:mod:`desktop_search.core.model.onnx_export`; about 2x float32 on AVX2 processors, cosine to float32
 about 0.997). The export is made once per model in the background, so it is measured only once it
 exists (until then int8 is an erroring candidate); the embedder then re-calibrates. The real model's
-candidates are built in :mod:`desktop_search.core.model.candidates`.
+candidates are built in :mod:`desktop_search.core.model.candidates` and measured in a child process
+(:mod:`desktop_search.core.model.calibration_process`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ import numpy as np
 
 from desktop_search.core.config.paths import AppPaths
 from desktop_search.core.model.calibration_passages import calibration_passages
-from desktop_search.core.model.candidates import CandidateLoader, Encoder, model_candidates
+from desktop_search.core.model.calibration_process import calibrate_in_subprocess
+from desktop_search.core.model.candidates import CandidateLoader, Encoder
 from desktop_search.core.model.onnx_export import cached_export
 
 log = logging.getLogger(__name__)
@@ -402,9 +404,10 @@ def resolve_cpu_precision(
         start = time.perf_counter()
         try:
             precisions = AUTO_CANDIDATES if int8_ready else tuple(p for p in AUTO_CANDIDATES if p != "int8")
-            calibration = calibrate(
-                candidates or model_candidates(model_folder, precisions, onnx_folder), repeats=1
-            )
+            if candidates is not None:
+                calibration = calibrate(candidates, repeats=1)
+            else:  # the real model: in a child process, so its copies never add to the app's memory
+                calibration = calibrate_in_subprocess(model_folder, precisions, onnx_folder)
         except Exception:
             log.exception("precision calibration failed; using float32")
             return REFERENCE

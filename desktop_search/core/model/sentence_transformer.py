@@ -21,7 +21,7 @@ import numpy as np
 
 from desktop_search.core.model.device import choose_batch_size, choose_device, effective_precision
 from desktop_search.core.model.int8_path import Int8Path
-from desktop_search.core.model.loading import check_encodes, load_model, release_freed_memory
+from desktop_search.core.model.loading import check_encodes, drop_weights, load_model, release_freed_memory
 from desktop_search.core.model.precision import env_precision
 from desktop_search.core.model.protocol import LoadCallback, clean_text
 from desktop_search.core.model.token_batches import length_sorted_batches, padded, truncate
@@ -84,11 +84,14 @@ class SentenceTransformerEmbedder:
         self._resolved_folder: Path | None = None
         self._early_tokenizer: SharedTokenizer | None = None  # counts tokens before the model has loaded
         self._documents_lock = threading.Lock()
+        self._torch_forwards = threading.Condition()  # counts forward passes on the torch weights
+        self._torch_in_use = 0
         self.device = ""
         self.precision = ""
         self._batch_size = 0
         self._prompts = uses_e5_prompts(model_name)
         self._int8 = int8_path or Int8Path(onnx_folder)
+        self._start_int8: Callable[[], None] | None = None  # set by _load, run once the model is in place
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -105,6 +108,11 @@ class SentenceTransformerEmbedder:
             if self._model is None:
                 self._model = self._load(progress)
                 self._early_tokenizer = None  # ~250 MB: the model's own tokenizer counts from now on
+                gc.collect()
+                release_freed_memory()
+                start_int8, self._start_int8 = self._start_int8, None
+                if start_int8 is not None:  # after the early tokenizer is gone: never both beside ONNX
+                    start_int8()
 
     def _load(self, progress: LoadCallback | None) -> Any:
         # resolve the folder first: a missing model is reported at once, before torch is imported
@@ -139,18 +147,23 @@ class SentenceTransformerEmbedder:
         self.device = device
         self.precision = precision
         self._batch_size = choose_batch_size(device, free, self._configured_batch)
-        gc.collect()
-        release_freed_memory()
         if device == "cpu":
             recalibrate = None
             if calibrated is not None and self._precision_pref == "auto" and env_precision() is None:
                 recalibrate = lambda: calibrated(self._model_name, folder)  # noqa: E731
-            self._int8.prepare(folder, wants_int8, recalibrate, self._use_int8)
+            self._start_int8 = lambda: self._int8.prepare(folder, wants_int8, recalibrate, self._use_int8)
         return model
 
     def _use_int8(self) -> None:
-        """The ONNX int8 encoder is ready: documents and queries use it from now on."""
+        """The ONNX int8 encoder is ready: documents and queries use it from now on, and the torch
+        weights (about 270 MB for the default model) are dropped; the model object keeps its tokenizer,
+        prompts and settings."""
         self.precision = "int8"
+        with self._torch_forwards:  # wait for forward passes already on the torch weights
+            self._torch_forwards.wait_for(lambda: self._torch_in_use == 0)
+            drop_weights(self._model)
+        gc.collect()
+        release_freed_memory()
 
     def _folder(self, progress: LoadCallback | None = None) -> Path:
         """The model's local folder, resolved once (the first caller's ``progress`` hears the steps)."""
@@ -267,17 +280,30 @@ class SentenceTransformerEmbedder:
         The same forward pass as ``SentenceTransformer.encode`` (modules, pooling, normalisation) without
         its tokenizer calls, which switch the shared tokenizer's padding on and off.
         """
-        import torch  # already loaded with the model
-
         model = self.model
         rows = [truncate(r, self.max_tokens) for r in rows]
         out = np.zeros((len(rows), self.dimension), dtype=np.float32)
         pad_id = self.shared_tokenizer.pad_id
-        onnx = self._int8.encoder
-        if onnx is not None:
-            for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
-                out[batch] = onnx.encode(*padded([rows[i] for i in batch], pad_id))
-            return out
+        with self._torch_forwards:  # counted before the encoder is read: the weights stay meanwhile
+            self._torch_in_use += 1
+        try:
+            onnx = self._int8.encoder
+            if onnx is not None:
+                for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
+                    out[batch] = onnx.encode(*padded([rows[i] for i in batch], pad_id))
+                return out
+            return self._torch_rows(model, rows, out, pad_id)
+        finally:
+            with self._torch_forwards:
+                self._torch_in_use -= 1
+                self._torch_forwards.notify_all()
+
+    def _torch_rows(
+        self, model: Any, rows: Sequence[Sequence[int]], out: np.ndarray, pad_id: int
+    ) -> np.ndarray:
+        """:meth:`_embed_rows` on the torch model."""
+        import torch
+
         done = []  # kept on the device until the end: no sync per batch on a GPU
         for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
             ids, mask = padded([rows[i] for i in batch], pad_id)
