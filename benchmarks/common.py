@@ -45,8 +45,13 @@ def real_embedder(precision: str | None = None, threads: int | None = None):
 
     home = TEST_CACHE / "home" if TEST_CACHE.exists() else None
     folder = resolve_model_folder(DEFAULT_MODEL, resolve_paths(home))
+    from desktop_search.core.model.onnx_export import onnx_dir
+
     precision = precision or os.environ.get("DESKTOP_SEARCH_PRECISION", "float32")
-    embedder = SentenceTransformerEmbedder(DEFAULT_MODEL, folder, device="cpu", precision=precision)
+    exports = onnx_dir(resolve_paths(home).cache_dir, DEFAULT_MODEL)  # int8: the cached ONNX export
+    embedder = SentenceTransformerEmbedder(
+        DEFAULT_MODEL, folder, device="cpu", precision=precision, onnx_folder=exports
+    )
     embedder.load()
     return embedder
 

@@ -130,11 +130,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default="dense,keyword,hybrid")
     parser.add_argument("--sweep", action="store_true", help="also try a few fusion settings")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    parser.add_argument(
+        "--precision",
+        default=None,
+        help="the queries' encoder: float32 (default) or int8, as the index was built",
+    )
+    parser.add_argument(
+        "--tune", default="", help="search parameters, e.g. stray_min_terms=4 (Engine.tune_search)"
+    )
     args = parser.parse_args(argv)
 
     from desktop_search.core import Engine
 
-    embedder = real_embedder(threads=args.threads)
+    embedder = real_embedder(args.precision, threads=args.threads)
+    print(f"queries embedded in {embedder.precision}", flush=True)
     queries, qrels = load_queries()
     cache = args.cache if args.subset is None else args.cache.with_name(f"{args.cache.name}-{args.subset}")
     if args.home is not None:  # indexed through the engine by benchmarks/indexing.py
@@ -153,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if value is not None
     }
+    overrides.update({k: float(v) for k, v in (kv.split("=") for kv in args.tune.split(",") if kv)})
     if overrides:
         tune_fusion(engine, **overrides)
     # embed each query once: every mode and setting below reuses the vector

@@ -6,7 +6,8 @@
 #      desktop entry, icons, control fields); tar: unpacks the portable tarball. Then, with a fresh
 #      data folder, no Hugging Face cache and the network switched off for the model (dir: a bundle
 #      folder, default packaging/build/pyi-dist/desktop-search, before packaging):
-#   1. the bundled CLI indexes a small folder and a search finds the right file (also across languages);
+#   1. the bundled CLI indexes a small folder and a search finds the right file (also across languages,
+#      and on a scanned page that only the bundled OCR can read);
 #   2. the model came from the bundle: nothing was converted or downloaded into the data folder;
 #   3. the bundled app starts hidden under Xvfb with a tray host (trayer), its tray icon appears in
 #      the tray, and choosing Quit in the tray icon's menu ends it with exit code 0.
@@ -93,12 +94,16 @@ cat >"$T/docs/work/recipe.rtf" <<'EOF'
 }
 EOF
 
+# A scanned page (an image-only PDF, no text layer): the bundled Tesseract and its language models
+# must recognise it, in the worker, so that a question finds it.
+mkdir -p "$T/docs/scans" && cp "$ROOT/tests/data/debian-reference.en.scanned-page.pdf" "$T/docs/scans/scan.pdf"
+
 "$APP" --version >"$T/version.log" 2>&1 || fail "--version"
 ok "$(cat "$T/version.log")"
 
 t0=$SECONDS
 "$APP" index "$T/docs" >"$T/index.log" 2>&1 || fail "index exited with $?"
-grep -q '4 indexed' "$T/index.log" || fail "index did not index the 4 files: $(cat "$T/index.log")"
+grep -q '5 indexed' "$T/index.log" || fail "index did not index the 5 files: $(cat "$T/index.log")"
 ok "index: $(tail -n1 "$T/index.log") (wall $((SECONDS - t0)) s, model load included)"
 
 search() {  # search QUERY EXPECTED_FILE
@@ -112,14 +117,15 @@ search "how often should I water my succulent plants" cactus.txt
 search "when do I have to pay the bill" invoice.md  # English query, German passage
 search "viagem de comboio para Lisboa" notes.html  # Portuguese query, English passage
 search "baking bread with a starter" recipe.rtf  # extracted by a spawned worker
+search "where is the official policy of the Debian archive defined" scan.pdf  # recognised by OCR
 
 "$APP" status --json >"$T/status.json" 2>"$T/status.log" || fail "status"
-python3 - "$T/status.json" <<'EOF' || fail "status does not report 4 files"
+python3 - "$T/status.json" <<'EOF' || fail "status does not report 5 files"
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s["files"]["indexed"] == 4, s
+assert s["files"]["indexed"] == 5, s
 EOF
-ok "status: 4 files indexed"
+ok "status: 5 files indexed (one a scanned page)"
 
 # The model must be the bundled one: no conversion into the cache, no hub download.
 if find "$T/home" "$T/hf" -name 'model.safetensors' 2>/dev/null | grep -q .; then

@@ -35,6 +35,7 @@ from desktop_search.core.index.writerlock import WriterLock
 from desktop_search.core.model import switch
 from desktop_search.core.model.protocol import Embedder, LoadCallback
 from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase, SearchFilters, SearchHit
+from desktop_search.core.search.fusion import FUSION_PARAMETERS
 from desktop_search.core.store.pathkeys import from_key, to_key
 from desktop_search.core.store.text import extracted_text
 
@@ -48,8 +49,7 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[IndexProgress], None]
 # settings whose change alters what is indexed or how it is cut: a rescan follows
-FUSION_PARAMETERS = ("dense_weight", "keyword_weight", "rrf_k", "coverage_power", "code_factor")
-RESCAN_FIELDS = frozenset({"chunk_tokens", "chunk_overlap_tokens", "exclusions", "include_hidden"})
+RESCAN_FIELDS = frozenset({"chunk_tokens", "chunk_overlap_tokens", "exclusions", "include_hidden", "ocr"})
 
 
 class Engine:
@@ -118,9 +118,7 @@ class Engine:
             for name in changed:
                 setattr(self.settings, name, getattr(new, name))
             self.save_settings()
-            if self._searcher is not None:  # the live searcher follows the fusion weights
-                self._searcher.dense_weight = self.settings.dense_weight
-                self._searcher.keyword_weight = self.settings.keyword_weight
+            runs.follow_settings(self.settings, self._indexer, self._searcher)
         if changed & {"model", "model_path"} and self._service is not None:
             self._service.wake()
         if changed & RESCAN_FIELDS:
@@ -231,7 +229,8 @@ class Engine:
         """Diff the folders (all by default) against the ledger; missing folders keep their entries."""
         ledger = (store or self.store).ledger
         exclusions = watched.exclusions_for(self.settings, self.paths)
-        return scan_folders(folders if folders is not None else self.folders, ledger, exclusions)
+        folders = self.folders if folders is None else folders
+        return scan_folders(folders, ledger, exclusions, ocr=self.settings.ocr)
 
     def index(
         self, progress: ProgressCallback | None = None, control: JobControl | None = None
@@ -252,7 +251,7 @@ class Engine:
         report = self._tracking(progress)
         indexer = self._loaded_indexer(report)
         exclusions = watched.exclusions_for(self.settings, self.paths)
-        plan = plan_paths(paths, self.folders, self.store.ledger, exclusions)
+        plan = plan_paths(paths, self.folders, self.store.ledger, exclusions, self.settings.ocr)
         return runs.run_plan(self.store, indexer, plan, report, control)
 
     def run_plan(

@@ -228,3 +228,42 @@ def test_a_damaged_zip_fails_with_a_reason() -> None:
     with pytest.raises(ExtractionFailed):
         extract_data("broken.zip", data[: len(data) // 2])
     assert zipfile.is_zipfile  # the module is what the stdlib provides
+
+
+def _slow_plain(monkeypatch, cpu_s: float) -> None:
+    """Plain-text members take ``cpu_s`` of processor time each, checking the deadline as they go."""
+    import time
+
+    from desktop_search.core.extract import plaintext
+
+    real = plaintext.extract_plain
+
+    def slow(data, deadline, kind="text"):
+        end = time.thread_time() + cpu_s
+        while time.thread_time() < end:
+            deadline.check()
+        return real(data, deadline, kind)
+
+    monkeypatch.setattr(plaintext, "extract_plain", slow)
+
+
+def test_each_member_has_time_of_its_own(monkeypatch) -> None:
+    from desktop_search.core.extract import subdocs
+
+    _slow_plain(monkeypatch, 0.3)
+    monkeypatch.setattr(subdocs, "MEMBER_TIME_S", 0.5)
+    data = zip_of({f"part{n}.txt": f"{QUARTERLY} {n}".encode() for n in range(4)})
+    extracted = extract_data("bundle.zip", data, timeout_s=0.5)  # 1.2 s of members in all
+    assert len(_parts(extracted)) == 4 and not extracted.notes
+
+
+def test_members_past_the_trees_time_are_noted_and_the_rest_kept(monkeypatch) -> None:
+    from desktop_search.core.extract import subdocs
+
+    _slow_plain(monkeypatch, 0.3)
+    monkeypatch.setattr(subdocs, "MEMBER_TIME_S", 0.5)
+    monkeypatch.setattr(subdocs, "MAX_TREE_EXTRA_S", 0.2)  # the tree may gain only 0.2 s
+    data = zip_of({f"part{n}.txt": f"{QUARTERLY} {n}".encode() for n in range(4)})
+    extracted = extract_data("bundle.zip", data, timeout_s=0.5)
+    assert 1 <= len(_parts(extracted)) < 4
+    assert extracted.notes and all("longer than" in n or "time allowed" in n for n in extracted.notes)

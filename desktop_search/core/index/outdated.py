@@ -2,10 +2,11 @@
 
 An indexed file is outdated when the ledger's recorded extractor version is older than the current
 one for its kind, or its chunking version older than the chunker's, or it is mail that was read as
-plain text before mail was read (see
-:mod:`desktop_search.core.extract.versions`). The planner lists outdated files apart from new and
-changed ones; the indexer re-extracts them last, as background work, under a progress message of
-their own ("Updating 12 PDFs to the improved reader") rather than as a storm of changed files.
+plain text before mail was read (see :mod:`desktop_search.core.extract.versions`). While OCR is on
+and can run, a file whose scanned text was left unread (OCR was off or missing, or the file predates
+OCR) is outdated too. The planner lists outdated files apart from new and changed ones; the indexer
+re-extracts them last, as background work, under a progress message of their own ("Updating 12 PDFs
+to the improved reader") rather than as a storm of changed files.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import replace
 
 from desktop_search.core.extract import versions
 from desktop_search.core.extract.kinds import kind_by_name
+from desktop_search.core.extract.ocr_reasons import lifted_by_ocr
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.store.pathkeys import from_key
 
@@ -32,12 +34,23 @@ def _read_as_text_before(record: FileRecord) -> str | None:
     return by_name if record.kind in ("", "text") and by_name in ("mail", "archive") else None
 
 
-def is_outdated(record: FileRecord) -> bool:
-    """An indexed file whose passages an older extractor or chunker built.
+def awaits_ocr(record: FileRecord) -> bool:
+    """A file whose text in images was left unread for a reason OCR lifts (OCR off or not installed,
+    or skipped as a scan before OCR existed); see :mod:`desktop_search.core.extract.ocr_reasons`."""
+    if record.status not in (FileStatus.SKIPPED, FileStatus.INDEXED):
+        return False
+    return lifted_by_ocr(record.reason, indexed=record.status == FileStatus.INDEXED)
 
-    Only indexed files count: skipped and failed files have no passages, and are tried again when
-    they change.
+
+def is_outdated(record: FileRecord, ocr: bool = False) -> bool:
+    """An indexed file whose passages an older extractor or chunker built; with ``ocr`` (OCR is on
+    and can run), also a file that :func:`awaits_ocr`.
+
+    Otherwise only indexed files count: skipped and failed files have no passages, and are tried again
+    when they change.
     """
+    if ocr and awaits_ocr(record):
+        return True
     if record.status != FileStatus.INDEXED:
         return False
     if _read_as_text_before(record):
@@ -90,6 +103,10 @@ def update_message(records: Iterable[FileRecord]) -> str:
 
     "Updating 12 PDFs to the improved reader" when they share a name, else "Updating 15 files …".
     """
+    records = list(records)
+    if records and all(awaits_ocr(r) for r in records):
+        what = "scanned file" if len(records) == 1 else "scanned files"
+        return f"Recognising the text of {len(records):,} {what}"
     names = Counter(
         _NAMES.get(_read_as_text_before(r) or recorded_kind(r), ("file", "files")) for r in records
     )

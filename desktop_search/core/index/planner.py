@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from desktop_search.core.extract.kinds import is_listed
+from desktop_search.core.extract.ocr import installed as ocr_installed
 from desktop_search.core.index.exclusions import Exclusions
 from desktop_search.core.index.folders import root_of, set_unavailable
 from desktop_search.core.index.outdated import is_outdated
@@ -44,9 +45,15 @@ def is_changed(record: FileRecord, found: DiskFile) -> bool:
     )
 
 
-def scan_folders(folders: Iterable[str], ledger: Ledger, exclusions: Exclusions) -> ScanPlan:
-    """Diff the folders against the ledger; missing folders keep their entries and are marked unavailable."""
+def scan_folders(
+    folders: Iterable[str], ledger: Ledger, exclusions: Exclusions, ocr: bool = False
+) -> ScanPlan:
+    """Diff the folders against the ledger; missing folders keep their entries and are marked unavailable.
+
+    With ``ocr`` (the setting), files whose scanned text was left unread are planned again when OCR can
+    run here."""
     plan = ScanPlan()
+    ocr = ocr and ocr_installed()
     for folder in folders:
         key = to_key(folder)
         if not os.path.isdir(folder):
@@ -62,11 +69,13 @@ def scan_folders(folders: Iterable[str], ledger: Ledger, exclusions: Exclusions)
             continue
         plan.present_folders.append(key)
         set_unavailable(ledger, key, False)
-        diff_folder(known, disk, plan)
+        diff_folder(known, disk, plan, ocr)
     return plan
 
 
-def diff_folder(known: dict[str, FileRecord], disk: dict[str, DiskFile], plan: ScanPlan) -> None:
+def diff_folder(
+    known: dict[str, FileRecord], disk: dict[str, DiskFile], plan: ScanPlan, ocr: bool = False
+) -> None:
     """Add a folder's differences between disk and ledger (``known``) to ``plan``."""
     for key, found in disk.items():
         record = known.get(key)
@@ -74,7 +83,7 @@ def diff_folder(known: dict[str, FileRecord], disk: dict[str, DiskFile], plan: S
             plan.new.append(found)
         elif is_changed(record, found):
             plan.changed.append((record, found))
-        elif is_outdated(record):
+        elif is_outdated(record, ocr):
             plan.outdated.append((record, found))
         else:
             plan.unchanged += 1
@@ -83,8 +92,11 @@ def diff_folder(known: dict[str, FileRecord], disk: dict[str, DiskFile], plan: S
             plan.deleted.append(record)
 
 
-def plan_paths(paths: Iterable[str], folders: list[str], ledger: Ledger, exclusions: Exclusions) -> ScanPlan:
+def plan_paths(
+    paths: Iterable[str], folders: list[str], ledger: Ledger, exclusions: Exclusions, ocr: bool = False
+) -> ScanPlan:
     """What to do for just these paths (files or folders, present or gone) below the watched folders."""
+    ocr = ocr and ocr_installed()
     plan = ScanPlan()
     seen: set[str] = set()
     listings: dict[str, list[FileRecord]] = {}  # a root's rows, read once per call
@@ -119,7 +131,7 @@ def plan_paths(paths: Iterable[str], folders: list[str], ledger: Ledger, exclusi
             plan.new.append(found)
         elif is_changed(record, found):
             plan.changed.append((record, found))
-        elif is_outdated(record):
+        elif is_outdated(record, ocr):
             plan.outdated.append((record, found))
     return plan
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from desktop_search.core.extract import ExtractorPool
     from desktop_search.core.index.indexer import Indexer, IndexOptions
+    from desktop_search.core.search.searcher import Searcher
     from desktop_search.core.store.store import Store
 
     ProgressCallback = Callable[[IndexProgress], None]
@@ -64,6 +65,21 @@ def index_options(settings: Settings) -> IndexOptions:
     return IndexOptions(
         max_bytes=settings.max_file_size_mb * 2**20, timeout_s=settings.extract_timeout_s, ocr=settings.ocr
     )
+
+
+def follow_settings(settings: Settings, indexer: Indexer | None, searcher: Searcher | None) -> None:
+    """The live parts follow changed settings: the searcher's fusion weights, and the indexer's file
+    size and time limits and OCR switch (from its next file on)."""
+    import dataclasses
+
+    if searcher is not None:
+        searcher.dense_weight = settings.dense_weight
+        searcher.keyword_weight = settings.keyword_weight
+    if indexer is not None:
+        fresh = index_options(settings)
+        indexer.options = dataclasses.replace(
+            indexer.options, max_bytes=fresh.max_bytes, timeout_s=fresh.timeout_s, ocr=fresh.ocr
+        )
 
 
 def build_indexer(

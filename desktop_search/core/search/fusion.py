@@ -23,7 +23,17 @@ from dataclasses import dataclass
 RRF_K = 60.0
 COVERAGE_POWER = 1.0  # keyword vote x coverage**power for a passage with 2+ of the query's content words
 STRAY_COVERAGE_POWER = 2.0  # ... and with one, for a foreign query: a fifth of the words gets 1/25
+STRAY_MIN_TERMS = float("inf")  # content words from which a one-word hit is stray even if not foreign
 CORROBORATING_TERMS = 2  # content words a passage must share with the query to count as a partial match
+# the searcher's ranking parameters an experiment may change for a session (Engine.tune_search)
+FUSION_PARAMETERS = (
+    "dense_weight",
+    "keyword_weight",
+    "rrf_k",
+    "coverage_power",
+    "code_factor",
+    "stray_min_terms",
+)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from desktop_search.core.search.fusion import (
     COVERAGE_POWER,
     RRF_K,
     STRAY_COVERAGE_POWER,
+    STRAY_MIN_TERMS,
     Candidate,
     assign_dense_ranks,
     fuse,
@@ -95,6 +96,7 @@ class Searcher:
         rrf_k: float = RRF_K,
         coverage_power: float = COVERAGE_POWER,
         code_factor: float = UNMATCHED_CODE_FACTOR,
+        stray_min_terms: float = STRAY_MIN_TERMS,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -103,6 +105,7 @@ class Searcher:
         self.rrf_k = rrf_k
         self.coverage_power = coverage_power
         self.code_factor = code_factor
+        self.stray_min_terms = stray_min_terms
         self._unavailable = unavailable_folders
         self.keywords = KeywordSearch(store.ledger)
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-leg")
@@ -157,7 +160,9 @@ class Searcher:
         stray_power = STRAY_COVERAGE_POWER
         if keyword_leg is not None:
             answer = keyword_leg.result()
-            if not answer.foreign:  # the index knows the query's words: one shared rare word is evidence
+            # the index knows the query's words: one shared rare word is evidence, unless the query
+            # is long enough that one word of it is chance (another edition's "Frage")
+            if not answer.foreign and answer.terms < self.stray_min_terms:
                 stray_power = self.coverage_power
             for rank, khit in enumerate(answer.hits, start=1):
                 c = candidates.setdefault(khit.chunk_id, Candidate(khit.chunk_id))
