@@ -275,3 +275,16 @@ def test_real_model_keyword_first_then_meaning(tmp_path: Path, real_model_folder
     finally:
         gate.set()
         engine.close()
+
+
+def test_a_batch_is_the_waiting_passages_most_alike_in_length() -> None:
+    from desktop_search.core.index.embedding import most_alike
+    from desktop_search.core.store.ledger import ChunkRow
+
+    def row(n: int, length: int) -> ChunkRow:
+        return ChunkRow(f"c{n}", "/f", n, "x" * length, 0, length)
+
+    lengths = [500, 40, 45, 900, 50, 42, 700, 48]
+    chosen = most_alike([row(n, length) for n, length in enumerate(lengths)], 4)
+    assert sorted(len(c.text) for c in chosen) == [40, 42, 45, 48]  # not the first four waiting
+    assert len(most_alike([row(0, 10)], 4)) == 1

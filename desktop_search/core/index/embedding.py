@@ -1,6 +1,11 @@
 """Phase 2 of indexing: meaning next. Passages that phase 1 wrote without a vector (``chunks.embedded =
-0`` in the ledger) are embedded in large batches that span files, newest files first, and their vectors
+0`` in the ledger) are embedded in large batches that span files, newest files first (each batch the
+passages most alike in length among the newest waiting, so little is padded), and their vectors
 stored (:meth:`~desktop_search.core.store.store.Store.write_vectors`).
+
+While phase 1 still runs, phase 2 rests between batches as long as each took (:data:`PHASE1_SHARE`):
+the encoder would otherwise take every core, and keyword search of every file comes first (on
+SciFact's 5,183 files phase 1 took 45 s beside a full-speed encoder).
 
 The phase works from the ledger alone, so passages left waiting by a killed or cancelled run are
 embedded by the next one. The model is loaded on the first passage that needs it, while phase 1 goes on.
@@ -20,10 +25,29 @@ from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.progress import RunProgress
 from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import Phase
+from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.store import Store
 
 FILL_WAIT_S = 1.0  # how long a batch may wait for phase 1 to bring enough passages to fill it
+PHASE1_SHARE = 1.0  # while phase 1 runs, phase 2 rests this long per second it embedded: keyword first
+MAX_REST_S = 5.0  # ... but never longer at a time (pausing and cancelling stay prompt)
+CHOICE_WINDOW = 4  # a batch is chosen among this many times its size of the newest waiting passages
 IDLE_WAIT_S = 0.5  # how long to wait for phase 1 when no passage is waiting
+
+
+def most_alike(chunks: Sequence[ChunkRow], size: int) -> list[ChunkRow]:
+    """The ``size`` passages of ``chunks`` closest to each other in length (all when there are fewer).
+
+    The encoder pads each batch to its longest passage: a group of similar lengths wastes little. On
+    SciFact's 12,750 passages, groups of 128 taken in file order padded 14.5 % more tokens than they
+    held; the most alike 128 of the newest 512 pad 2.7 %, less than sorting 512 at once (4.3 %).
+    """
+    if len(chunks) <= size:
+        return list(chunks)
+    ordered = sorted(chunks, key=lambda c: len(c.text) + len(c.heading or ""))
+    lengths = [len(c.text) + len(c.heading or "") for c in ordered]
+    start = min(range(len(ordered) - size + 1), key=lambda i: lengths[i + size - 1] - lengths[i])
+    return ordered[start : start + size]
 
 
 def embedding_text(text: str, heading: str | None) -> str:
@@ -78,23 +102,27 @@ class EmbeddingPhase:
                     continue
                 self._load_model()  # the first waiting passage: phase 1 goes on meanwhile
                 group = self._group_chunks or max(16, 4 * int(self.embedder.batch_size))
-            batch = ledger.unembedded(group)
+            waiting = ledger.unembedded(CHOICE_WINDOW * group)
             deadline = time.monotonic() + FILL_WAIT_S
-            while len(batch) < group and not over and time.monotonic() < deadline:
+            while len(waiting) < group and not over and time.monotonic() < deadline:
                 self._wait(deadline - time.monotonic())  # a larger batch embeds faster per passage
                 over = phase1_over()
-                batch = ledger.unembedded(group)
+                waiting = ledger.unembedded(CHOICE_WINDOW * group)
+            batch = most_alike(waiting, group)
             if not batch:
                 if over:
                     return
                 self._wait(IDLE_WAIT_S)
                 continue
+            started = time.monotonic()
             vectors = self.embed_passages([embedding_text(c.text, c.heading) for c in batch], counter)
             stored = self.store.write_vectors(batch, vectors)
             counter.chunks_done += len(stored)
             paths = {c.path for c in stored}
             counter.meaning_done += len(paths - ledger.files_waiting(sorted(paths)))
             counter.report()
+            if not phase1_over():  # the encoder takes every core: leave phase 1 its share
+                time.sleep(min(MAX_REST_S, PHASE1_SHARE * (time.monotonic() - started)))
 
     def _wait(self, seconds: float) -> None:
         self.wake.wait(max(0.0, seconds))
