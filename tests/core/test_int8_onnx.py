@@ -130,6 +130,34 @@ def test_a_failed_export_leaves_torch_and_logs_why(
     assert len(calls) == 1 and not ready and "export failed" in caplog.text
 
 
+def test_an_export_cut_short_by_the_app_ending_is_tried_again(model_folder: Path, tmp_path: Path) -> None:
+    from desktop_search.core.model.onnx_export import ExportInterrupted
+
+    calls: list[Path] = []
+
+    def interrupted(model_folder: Path, folder: Path) -> Path:
+        calls.append(folder)
+        raise ExportInterrupted("the app ended before the export was done")
+
+    onnx = tmp_path / "onnx"
+    exports = BackgroundExports(interrupted)
+    Int8Path(onnx, exports).prepare(model_folder, True, None, lambda: None)
+    wait_for(exports)
+    assert cached_failure(model_folder, onnx) is None  # not remembered as a failure
+    Int8Path(onnx, exports).prepare(model_folder, True, None, lambda: None)
+    wait_for(exports)
+    assert len(calls) == 2
+
+
+def test_the_export_finds_onnx_runtimes_bare_named_modules() -> None:
+    import sys
+
+    from desktop_search.core.model.onnx_export import _alias_ort_transformer_modules
+
+    _alias_ort_transformer_modules()
+    assert sys.modules["fusion_utils"].__name__ == "onnxruntime.transformers.fusion_utils"
+
+
 def test_auto_exports_in_the_background_then_recalibrates(model_folder: Path, tmp_path: Path) -> None:
     calls: list[Path] = []
     exports = BackgroundExports(fake_exporter(calls))

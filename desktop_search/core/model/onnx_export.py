@@ -29,6 +29,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -130,6 +131,26 @@ def pooling_of(model: Any) -> dict[str, Any]:
     return {"mode": mode, "normalize": "Normalize" in names}
 
 
+def _alias_ort_transformer_modules() -> None:
+    """Make ``onnxruntime.transformers``' siblings importable by their bare names.
+
+    ONNX Runtime's quantisation imports ``onnxruntime.transformers.onnx_utils``, which imports
+    ``fusion_utils``, ``onnx_model`` and ``float16`` by bare name: the package appends its own folder to
+    ``sys.path``. In the packaged app that folder holds no source files (the modules are in the
+    bundle's archive), so the export failed with "No module named 'fusion_utils'". Registering the
+    package's modules under those names (in import order) works in both.
+    """
+    import importlib
+    import sys
+
+    for name in ("float16", "onnx_model", "fusion_utils"):
+        if name not in sys.modules:
+            try:
+                sys.modules[name] = importlib.import_module(f"onnxruntime.transformers.{name}")
+            except ImportError:  # another ONNX Runtime layout: its own imports decide
+                return
+
+
 def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) -> Path:
     """Export and quantise ``model_folder``'s model into ``folder`` (blocking; tens of seconds).
 
@@ -137,6 +158,8 @@ def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) ->
     ``keep_float32`` keeps the unquantised export beside it (benchmarks compare the two).
     """
     import torch
+
+    _alias_ort_transformer_modules()
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     from desktop_search.core.model.loading import load_model
@@ -233,17 +256,24 @@ def export_in_subprocess(model_folder: Path, folder: Path) -> Path:
     process = multiprocessing.get_context("spawn").Process(
         target=_child_main, args=(str(model_folder), str(folder)), name="desktop-search-onnx-export"
     )
+    started = time.monotonic()
     process.start()
     process.join(SUBPROCESS_TIMEOUT_S)
     if process.is_alive():
         process.kill()
         process.join()
+        if time.monotonic() - started < SUBPROCESS_TIMEOUT_S:  # the app is exiting: try again next start
+            raise ExportInterrupted("the app ended before the export was done")
         raise RuntimeError(f"the export took longer than {SUBPROCESS_TIMEOUT_S:.0f} s")
     exported = cached_export(model_folder, folder)
     if process.exitcode != 0 or exported is None:
         reason = cached_failure(model_folder, folder)
         raise RuntimeError(reason or f"the export process ended with code {process.exitcode}")
     return exported
+
+
+class ExportInterrupted(RuntimeError):
+    """The export stopped before it ended (the app exited): not a failure to remember."""
 
 
 class BackgroundExports:
@@ -272,6 +302,9 @@ class BackgroundExports:
         try:
             log.info("exporting %s to ONNX int8 in the background", model_folder)
             path = self._exporter(model_folder, folder)
+        except ExportInterrupted as exc:
+            reason = str(exc)
+            log.info("the int8 (ONNX) export stopped (%s); it is made again at the next start", exc)
         except Exception as exc:
             reason = f"{type(exc).__name__}: {exc}"[:500]
             log.warning("the int8 (ONNX) export of %s failed; torch serves instead: %s", model_folder, reason)
