@@ -3,10 +3,6 @@
 passages most alike in length among the newest waiting, so little is padded), and their vectors
 stored (:meth:`~desktop_search.core.store.store.Store.write_vectors`).
 
-While phase 1 still runs, phase 2 rests between batches as long as each took (:data:`PHASE1_SHARE`):
-the encoder would otherwise take every core, and keyword search of every file comes first (on
-SciFact's 5,183 files phase 1 took 45 s beside a full-speed encoder).
-
 The phase works from the ledger alone, so passages left waiting by a killed or cancelled run are
 embedded by the next one. The model is loaded on the first passage that needs it, while phase 1 goes on.
 :meth:`EmbeddingPhase.embed_passages` is the one place passages become vectors.
@@ -29,8 +25,6 @@ from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.store import Store
 
 FILL_WAIT_S = 1.0  # how long a batch may wait for phase 1 to bring enough passages to fill it
-PHASE1_SHARE = 1.0  # while phase 1 runs, phase 2 rests this long per second it embedded: keyword first
-MAX_REST_S = 5.0  # ... but never longer at a time (pausing and cancelling stay prompt)
 CHOICE_WINDOW = 4  # a batch is chosen among this many times its size of the newest waiting passages
 IDLE_WAIT_S = 0.5  # how long to wait for phase 1 when no passage is waiting
 
@@ -114,15 +108,12 @@ class EmbeddingPhase:
                     return
                 self._wait(IDLE_WAIT_S)
                 continue
-            started = time.monotonic()
             vectors = self.embed_passages([embedding_text(c.text, c.heading) for c in batch], counter)
             stored = self.store.write_vectors(batch, vectors)
             counter.chunks_done += len(stored)
             paths = {c.path for c in stored}
             counter.meaning_done += len(paths - ledger.files_waiting(sorted(paths)))
             counter.report()
-            if not phase1_over():  # the encoder takes every core: leave phase 1 its share
-                time.sleep(min(MAX_REST_S, PHASE1_SHARE * (time.monotonic() - started)))
 
     def _wait(self, seconds: float) -> None:
         self.wake.wait(max(0.0, seconds))
