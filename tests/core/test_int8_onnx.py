@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from desktop_search.core.model.calibration import MIN_AGREEMENT, calibrate
 from desktop_search.core.model.int8_path import Int8Path
 from desktop_search.core.model.onnx_export import (
     INT8_FILE,
@@ -23,7 +24,6 @@ from desktop_search.core.model.onnx_export import (
     install_export,
     model_checksum,
 )
-from desktop_search.core.model.precision import MIN_AGREEMENT, calibrate
 from tests.core.test_precision import PASSAGES, candidate
 
 POOLING = {"mode": "mean", "normalize": True}

@@ -14,13 +14,13 @@ import pytest
 
 from desktop_search.core.config.paths import AppPaths
 from desktop_search.core.model import precision as prec
+from desktop_search.core.model.calibration import MIN_AGREEMENT, calibrate
 from desktop_search.core.model.calibration_passages import calibration_passages
+from desktop_search.core.model.candidates import CandidateLoader
 from desktop_search.core.model.device import effective_precision
 from desktop_search.core.model.precision import (
     PRECISION_ENV,
-    CandidateLoader,
     cached_choice,
-    calibrate,
     choice_path,
     cpu_signature,
     env_precision,
@@ -76,7 +76,7 @@ def test_a_faster_candidate_that_disagrees_is_never_chosen() -> None:
     )
     assert result.choice == "float32"
     wrong = result.results[1]
-    assert wrong.precision == "bfloat16" and wrong.agreement < prec.MIN_AGREEMENT and not wrong.usable
+    assert wrong.precision == "bfloat16" and wrong.agreement < MIN_AGREEMENT and not wrong.usable
 
 
 def test_the_fastest_agreeing_candidate_wins() -> None:

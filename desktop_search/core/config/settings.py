@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_search.core.config.atomic_file import write_atomic
 from desktop_search.core.errors import SettingsError
 
 log = logging.getLogger(__name__)
@@ -120,13 +120,7 @@ def save_settings(settings: Settings, path: Path) -> None:
 
 
 def write_toml_atomic(data: dict[str, Any], path: Path) -> None:
-    """Write ``data`` as TOML to ``path`` via a temp file and rename."""
+    """Write ``data`` as TOML to ``path`` atomically (:func:`write_atomic`)."""
     import tomli_w
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        tomli_w.dump(data, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, tomli_w.dumps(data).encode("utf-8"))

@@ -3,7 +3,7 @@
 Calibrating loads the model once per candidate precision (a few hundred MB each) while the app may
 already hold its own copy for indexing: measured in the app's process, that peaked at 2.5 GB. Here the
 candidates are loaded, timed and compared in a child process (``spawn``: no copy of the parent's
-memory or threads), which sends back the :class:`~desktop_search.core.model.precision.Calibration` as
+memory or threads), which sends back the :class:`~desktop_search.core.model.calibration.Calibration` as
 plain data and exits, returning its memory to the OS. The processor is shared as before: calibration
 is timed while the app indexes, as it always was.
 """
@@ -20,8 +20,8 @@ TIMEOUT_S = 900.0  # a busy 2-core CPU takes about a minute; this only stops a h
 
 
 def _child_main(model_folder: str, precisions: tuple[str, ...], onnx_folder: str, pipe: Connection) -> None:
+    from desktop_search.core.model.calibration import calibrate
     from desktop_search.core.model.candidates import model_candidates
-    from desktop_search.core.model.precision import calibrate
 
     try:
         folder = Path(onnx_folder) if onnx_folder else None
@@ -43,9 +43,9 @@ def _child_main(model_folder: str, precisions: tuple[str, ...], onnx_folder: str
 def calibrate_in_subprocess(
     model_folder: Path, precisions: Sequence[str], onnx_folder: Path | None, timeout_s: float = TIMEOUT_S
 ) -> Any:
-    """:func:`~desktop_search.core.model.precision.calibrate` of the real model's ``precisions`` (int8
+    """:func:`~desktop_search.core.model.calibration.calibrate` of the real model's ``precisions`` (int8
     needs ``onnx_folder``) in a spawned process; its Calibration, or RuntimeError with the reason."""
-    from desktop_search.core.model.precision import Calibration, CandidateResult
+    from desktop_search.core.model.calibration import Calibration, CandidateResult
 
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)

@@ -4,11 +4,12 @@ Reduced precision is a large win on some processors and a loss on others (bfloat
 AVX-512 BF16 or AMX; without them PyTorch emulates it and runs several times *slower*), so it is
 measured, not assumed:
 
-* :func:`calibrate` times each candidate (:data:`AUTO_CANDIDATES`: float32, bfloat16, int8) on a fixed set of
-  multilingual passages (:mod:`desktop_search.core.model.calibration_passages`) and checks that its vectors
-  agree with float32 (mean cosine ≥ :data:`MIN_AGREEMENT`). The fastest agreeing candidate wins if it is
-  at least :data:`MIN_SPEEDUP` times faster than float32; otherwise float32 stays. A candidate that
-  errors or disagrees is never chosen.
+* :func:`~desktop_search.core.model.calibration.calibrate` times each candidate (:data:`AUTO_CANDIDATES`:
+  float32, bfloat16, int8) on a fixed set of multilingual passages
+  (:mod:`desktop_search.core.model.calibration_passages`) and checks that its vectors agree with float32
+  (mean cosine ≥ ``MIN_AGREEMENT``). The fastest agreeing candidate wins if it is at least
+  ``MIN_SPEEDUP`` times faster than float32; otherwise float32 stays. A candidate that errors or
+  disagrees is never chosen.
 * :func:`resolve_cpu_precision` is what the engine calls (on its background thread, before loading
   the model for indexing): it returns the environment override, else the stored choice for this
   machine, else calibrates (seconds; up to about a minute on a busy 2-core CPU without native bf16)
@@ -31,7 +32,6 @@ candidates are built in :mod:`desktop_search.core.model.candidates` and measured
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
@@ -40,18 +40,21 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from desktop_search.core.config.atomic_file import write_atomic
 from desktop_search.core.config.paths import AppPaths
-from desktop_search.core.model.calibration_passages import calibration_passages
+from desktop_search.core.model.calibration import (
+    REFERENCE,
+    Calibration,
+    calibrate,
+)
 from desktop_search.core.model.calibration_process import calibrate_in_subprocess
-from desktop_search.core.model.candidates import CandidateLoader, Encoder
+from desktop_search.core.model.candidates import CandidateLoader
 from desktop_search.core.model.onnx_export import cached_export
 
 log = logging.getLogger(__name__)
@@ -59,12 +62,6 @@ log = logging.getLogger(__name__)
 PRECISION_ENV = "DESKTOP_SEARCH_PRECISION"
 CPU_CANDIDATES = ("float32", "bfloat16", "int8")  # what the CPU can run
 AUTO_CANDIDATES = ("float32", "bfloat16", "int8")  # what calibration measures (int8 once exported)
-REFERENCE = "float32"
-MIN_AGREEMENT = 0.995  # mean cosine to float32 a candidate must reach
-MIN_SPEEDUP = 1.1  # below this gain float32 stays: the difference is noise, float32 is exact
-GIVE_UP_SLOWDOWN = 1.3  # a candidate this much slower than float32 on the probe is not timed further
-PROBE_SIZE = 4  # passages of the first timed pass of each candidate
-WARMUP_SIZE = 1  # passages encoded untimed first (lazy kernel set-up)
 CHOICE_FILE = "cpu-precision.json"
 FILE_VERSION = 1
 # Processor features that decide whether bfloat16 / int8 matmuls are fast.
@@ -172,126 +169,6 @@ def cpu_signature(model_name: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Calibration (pure: takes candidate loaders, so tests can inject wrong or failing ones)
-
-
-@dataclass(frozen=True)
-class CandidateResult:
-    """How one precision did: speed, agreement with float32, or the error that disqualified it."""
-
-    precision: str
-    passages_per_s: float = 0.0
-    agreement: float = 0.0  # mean cosine to float32 (1.0 for float32 itself)
-    error: str = ""
-
-    @property
-    def usable(self) -> bool:
-        return not self.error and self.agreement >= MIN_AGREEMENT
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """The outcome of :func:`calibrate`: the choice and every candidate's figures."""
-
-    choice: str
-    results: tuple[CandidateResult, ...] = field(default_factory=tuple)
-
-    def speedup(self, precision: str) -> float:
-        by_name = {r.precision: r for r in self.results}
-        ref, other = by_name.get(REFERENCE), by_name.get(precision)
-        if not ref or not other or not ref.passages_per_s:
-            return 0.0
-        return other.passages_per_s / ref.passages_per_s
-
-
-def _timed(encode: Encoder, passages: Sequence[str]) -> tuple[float, np.ndarray]:
-    start = time.perf_counter()
-    vectors = np.asarray(encode(passages), dtype=np.float32)
-    return time.perf_counter() - start, vectors
-
-
-def _mean_cosine(a: np.ndarray, b: np.ndarray) -> float:
-    if a.shape != b.shape or not np.all(np.isfinite(a)):
-        return 0.0
-    na = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
-    nb = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12)
-    return float(np.mean(np.sum(na * nb, axis=1)))
-
-
-def calibrate(
-    candidates: Mapping[str, CandidateLoader],
-    passages: Sequence[str] | None = None,
-    repeats: int = 2,
-    min_agreement: float = MIN_AGREEMENT,
-    min_speedup: float = MIN_SPEEDUP,
-) -> Calibration:
-    """Time each candidate on ``passages`` and pick the fastest that agrees with float32.
-
-    ``candidates`` maps a precision name to a loader returning an encoder (texts → vectors); it must
-    contain ``float32``, the reference. Loading is not timed; each candidate encodes a few passages to
-    warm up, then a probe of :data:`PROBE_SIZE` passages, then (unless the probe shows it slower by
-    :data:`GIVE_UP_SLOWDOWN` or disagreeing) all of them ``repeats`` times; the best time counts. An
-    error in float32 itself propagates; an error in any other candidate only disqualifies it.
-    """
-    if REFERENCE not in candidates:
-        raise ValueError("calibration needs the float32 candidate as its reference")
-    texts = list(passages) if passages is not None else calibration_passages()
-    warmup, probe = texts[:WARMUP_SIZE], texts[:PROBE_SIZE]
-
-    encode = candidates[REFERENCE]()
-    encode(warmup)
-    probe_time = _timed(encode, probe)[0]
-    ref_time, reference = min((_timed(encode, texts) for _ in range(max(1, repeats))), key=lambda r: r[0])
-    del encode
-    results = [CandidateResult(REFERENCE, len(texts) / ref_time, 1.0)]
-    baseline = _Baseline(texts, reference, ref_time, probe_time)
-
-    for name, loader in candidates.items():
-        if name == REFERENCE:
-            continue
-        try:
-            results.append(_measure(name, loader, baseline, repeats, min_agreement))
-        except Exception as exc:  # a candidate that cannot run here is simply not chosen
-            log.info("precision %s failed during calibration: %s", name, exc)
-            results.append(CandidateResult(name, error=f"{type(exc).__name__}: {exc}"[:300]))
-        gc.collect()
-
-    ref_speed = results[0].passages_per_s
-    usable = [r for r in results[1:] if not r.error and r.agreement >= min_agreement]
-    best = max(usable, key=lambda r: r.passages_per_s, default=None)
-    choice = REFERENCE
-    if best is not None and best.passages_per_s >= min_speedup * ref_speed:
-        choice = best.precision
-    return Calibration(choice, tuple(results))
-
-
-@dataclass(frozen=True)
-class _Baseline:
-    texts: list[str]
-    reference: np.ndarray  # float32 vectors of texts
-    seconds: float  # float32's best time for texts
-    probe_seconds: float  # float32's time for texts[:PROBE_SIZE]
-
-
-def _measure(
-    name: str, loader: CandidateLoader, base: _Baseline, repeats: int, min_agreement: float
-) -> CandidateResult:
-    """Time one candidate; one that is clearly slower or disagrees on the probe is not timed further."""
-    encode = loader()
-    encode(base.texts[:WARMUP_SIZE])
-    probe = base.texts[:PROBE_SIZE]
-    probe_time, vectors = _timed(encode, probe)
-    agreement = _mean_cosine(vectors, base.reference[: len(probe)])
-    if agreement < min_agreement or probe_time > GIVE_UP_SLOWDOWN * base.probe_seconds:
-        return CandidateResult(name, len(probe) / probe_time, agreement)
-    best, vectors = _timed(encode, base.texts)
-    agreement = _mean_cosine(vectors, base.reference)
-    for _ in range(repeats - 1):
-        best = min(best, _timed(encode, base.texts)[0])
-    return CandidateResult(name, len(base.texts) / best, agreement)
-
-
-# ---------------------------------------------------------------------------------------------
 # The stored choice
 
 
@@ -315,10 +192,7 @@ def _read_choices(path: Path) -> dict[str, Any]:
 
 
 def _write_choices(path: Path, models: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"version": FILE_VERSION, "models": models}, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps({"version": FILE_VERSION, "models": models}, indent=2).encode("utf-8"))
 
 
 def stored_calibration(model_name: str, paths: AppPaths) -> dict[str, Any] | None:

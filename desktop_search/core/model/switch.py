@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_search.core.config.atomic_file import write_atomic
 from desktop_search.core.config.paths import AppPaths
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.model.protocol import Embedder
@@ -44,11 +44,7 @@ class ActiveModel:
         """Make ``model_name`` the live model (atomically; nothing is written when it already is)."""
         if self.read() == model_name:
             return
-        tmp = self.file.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(json.dumps({"model": model_name}))
-        os.replace(tmp, self.file)
+        write_atomic(self.file, json.dumps({"model": model_name}).encode("utf-8"))
 
 
 def store_dir(index_dir: Path, model_name: str) -> Path:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from desktop_search import APP_ID, APP_NAME
+from desktop_search.core.config.atomic_file import write_atomic
 
 AUTOSTART_FILE = f"{APP_ID}.desktop"
 QUICK_SEARCH_FILE = f"{APP_ID}-quick-search.desktop"
@@ -233,10 +234,7 @@ class WinRegRunKey:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_atomic(path, data, mode=0o644)
 
 
 def enable(
