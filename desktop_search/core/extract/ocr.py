@@ -25,8 +25,6 @@ MAX_SIDE_PX = 3500  # a 150-300 dpi page fits; bigger photos are scaled down
 MIN_SIDE_PX = 16  # smaller images hold no readable text
 UNAVAILABLE_REASON = IMAGE_OCR_MISSING
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread: the worker runs at low priority
-
 _engine: Any = None
 _lock = threading.Lock()
 
