@@ -34,6 +34,7 @@ Run: ``python -m benchmarks.ocr --pages 3`` (a few minutes); the full run is ``-
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -73,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dpi", type=int, default=150)
     args = parser.parse_args(argv)
 
+    from desktop_search.core.extract.worker import OCR_THREADS_ENV
+
+    os.environ.setdefault(OCR_THREADS_ENV, "1")  # as the extraction worker runs it, before Tesseract loads
     import pypdfium2 as pdfium
     from pypdf import PdfReader
 
