@@ -317,3 +317,18 @@ def test_half_precision_that_fails_on_mps_falls_back_to_float32(monkeypatch: pyt
     embedder = SentenceTransformerEmbedder(MODEL, Path("x"), device="mps")
     embedder.load()
     assert embedder.precision == "float32" and embedder.device == "mps"
+
+
+def test_a_choice_stored_by_an_older_version_is_measured_again(
+    paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signature = {"model": MODEL, "cpu": "Some CPU", "cpu_flags": ["avx2"], "torch": "2.x"}
+    monkeypatch.setattr(prec, "cpu_signature", lambda model: dict(signature))
+    old = {"version": 1, "models": {MODEL: {"choice": "int8", "signature": signature, "int8_ready": True}}}
+    choice_path(paths).parent.mkdir(parents=True, exist_ok=True)
+    choice_path(paths).write_text(json.dumps(old))
+    assert cached_choice(MODEL, paths) is None  # version 1 was measured with torch on one thread
+    loads: list[str] = []
+    candidates: dict[str, CandidateLoader] = {"float32": candidate(0.03, loads=loads, name="float32")}
+    assert resolve_cpu_precision(MODEL, Path("unused"), paths, candidates=candidates) == "float32"
+    assert json.loads(choice_path(paths).read_text())["version"] == prec.FILE_VERSION

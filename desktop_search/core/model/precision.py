@@ -63,7 +63,9 @@ PRECISION_ENV = "DESKTOP_SEARCH_PRECISION"
 CPU_CANDIDATES = ("float32", "bfloat16", "int8")  # what the CPU can run
 AUTO_CANDIDATES = ("float32", "bfloat16", "int8")  # what calibration measures (int8 once exported)
 CHOICE_FILE = "cpu-precision.json"
-FILE_VERSION = 1
+# 2: choices stored before it were measured with torch capped at one OpenMP thread (OCR's limit leaked
+# into the app's process), which halved float32 and broke bfloat16, so they are measured again.
+FILE_VERSION = 2
 # Processor features that decide whether bfloat16 / int8 matmuls are fast.
 _RELEVANT_FLAGS = (
     "avx2",
