@@ -11,6 +11,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 MEMORY_REASON = "Not enough memory to extract this file (it may be damaged or very large)."
+OCR_THREADS_ENV = "OMP_THREAD_LIMIT"  # Tesseract's OpenMP threads: set to 1 in the worker only
 
 
 def limit_memory(memory_limit_mb: int) -> None:
@@ -55,9 +56,6 @@ def handle(request: tuple, conn: Connection | None = None) -> tuple[str, Any]:
         return "memory", MEMORY_REASON
     except Exception as err:  # never let a worker die on a file
         return "failed", f"The file could not be read ({type(err).__name__}); it may be damaged."
-
-
-OCR_THREADS_ENV = "OMP_THREAD_LIMIT"
 
 
 def worker_main(conn: Connection, memory_limit_mb: int, initializer: Callable[[], None] | None) -> None:
