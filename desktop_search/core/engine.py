@@ -137,9 +137,10 @@ class Engine:
                 raise
             self.model_error = None
             _ = self.store.vectors  # open the vector store here too, off the caller's UI thread
-        # and anchor the shown scores (~0.3 s, once per model); outside the load lock, because the
-        # searcher is fetched under the engine lock, which _get_indexer holds while it loads the model
-        self._get_searcher().match_scale()
+        # and anchor the shown scores and measure the index's language means (~2 s, once); outside the
+        # load lock, because the searcher is fetched under the engine lock, which _get_indexer holds
+        # while it loads the model
+        self._get_searcher().prepare()
 
     @property
     def model_ready(self) -> bool:

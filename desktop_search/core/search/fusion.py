@@ -33,6 +33,7 @@ FUSION_PARAMETERS = (
     "coverage_power",
     "code_factor",
     "stray_min_terms",
+    "language_centering",
 )
 
 
@@ -41,7 +42,8 @@ class Candidate:
     """A chunk found by at least one leg, with what each leg said about it."""
 
     chunk_id: str
-    similarity: float | None = None  # cosine to the query
+    similarity: float | None = None  # cosine to the query vector the dense leg ranks by
+    cosine: float | None = None  # cosine to the query itself, where that vector differs (shown as strength)
     dense_rank: int | None = None  # 1-based
     keyword_score: float | None = None  # BM25, higher is better
     keyword_rank: int | None = None  # 1-based

@@ -40,6 +40,7 @@ from desktop_search.core.search.highlight import (
     query_terms,
 )
 from desktop_search.core.search.keyword import KeywordAnswer, KeywordSearch
+from desktop_search.core.search.language_centroids import LanguageCentroids
 from desktop_search.core.search.match_strength import RAW_COSINE, MatchScale, measure_scale
 from desktop_search.core.search.navigation import demote_navigation
 from desktop_search.core.search.text_constraints import MAX_DEPTH, WIDEN, TextConstraint
@@ -97,6 +98,7 @@ class Searcher:
         coverage_power: float = COVERAGE_POWER,
         code_factor: float = UNMATCHED_CODE_FACTOR,
         stray_min_terms: float = STRAY_MIN_TERMS,
+        language_centering: float = 1.0,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -106,6 +108,8 @@ class Searcher:
         self.coverage_power = coverage_power
         self.code_factor = code_factor
         self.stray_min_terms = stray_min_terms
+        self.language_centering = language_centering  # 0: rank by the plain query vector (experiments)
+        self.centroids = LanguageCentroids(store)
         self._unavailable = unavailable_folders
         self.keywords = KeywordSearch(store.ledger)
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-leg")
@@ -122,6 +126,12 @@ class Searcher:
                     log.exception("could not measure the model's match scale; showing raw cosine")
                     self._scale = RAW_COSINE
             return self._scale
+
+    def prepare(self) -> None:
+        """Do now what the first search would otherwise wait for: the match scale (needs the model)
+        and the index's language means (a sample of its passages)."""
+        self.match_scale()
+        self.centroids.current()
 
     # -- search --------------------------------------------------------------------------------------
 
@@ -150,12 +160,14 @@ class Searcher:
         dense_depth = min(MAX_DEPTH, depth * WIDEN) if constraint is not None else depth
         candidates: dict[str, Candidate] = {}
         qvec: np.ndarray | None = None
+        rank_vec: np.ndarray | None = None
         keyword_leg: Future[KeywordAnswer] | None = None
         if mode != "dense":  # SQLite runs it beside the query embedding (both release the GIL)
             keyword_leg = self._keyword_pool.submit(self.keywords.answer, text, depth, filters, unavailable)
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
-            for rank, dhit in enumerate(self._dense(qvec, dense_depth, filters, unavailable), start=1):
+            rank_vec = self.centroids.ranking_vector(qvec, text) if self.language_centering else qvec
+            for rank, dhit in enumerate(self._dense(rank_vec, dense_depth, filters, unavailable), start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
         stray_power = STRAY_COVERAGE_POWER
         if keyword_leg is not None:
@@ -174,8 +186,11 @@ class Searcher:
         live = [c for cid, c in candidates.items() if cid in rows]
         if constraint is not None:  # phrases and excluded words, as the highlighter reads them
             live = [c for c in live if constraint.passes(rows[c.chunk_id].text, rows[c.chunk_id].heading)]
-        if qvec is not None and mode == "hybrid":
+        if qvec is not None and rank_vec is not None and rank_vec is not qvec:
+            self._fill_similarity(rank_vec, live, qvec)  # the ranking score and the cosine shown
+        elif qvec is not None and mode == "hybrid":
             self._fill_similarity(qvec, [c for c in live if c.similarity is None])
+        if qvec is not None and mode == "hybrid":
             assign_dense_ranks(live)
         terms = query_terms(text)
         highlighter = Highlighter(terms)
@@ -215,8 +230,11 @@ class Searcher:
             log.exception("dense search failed; answering from the keyword index only")
             return []
 
-    def _fill_similarity(self, qvec: np.ndarray, candidates: list[Candidate]) -> None:
-        """Cosine of keyword-only hits from their stored vectors, so every shown score means the same."""
+    def _fill_similarity(
+        self, qvec: np.ndarray, candidates: list[Candidate], shown_qvec: np.ndarray | None = None
+    ) -> None:
+        """Cosine of ``candidates`` (keyword-only hits) to ``qvec`` from their stored vectors, so every
+        score means the same; with ``shown_qvec``, also their cosine to that one, which is shown."""
         if not candidates:
             return
         try:
@@ -228,6 +246,8 @@ class Searcher:
             vec = vectors.get(c.chunk_id)
             if vec is not None and vec.shape == qvec.shape:
                 c.similarity = float(np.dot(vec, qvec))
+                if shown_qvec is not None:
+                    c.cosine = float(np.dot(vec, shown_qvec))
 
     # -- find similar --------------------------------------------------------------------------------
 
@@ -309,6 +329,7 @@ def _shown(ranked: list[Candidate], rows: dict[str, ChunkRow], k: int, grouped: 
 
 
 def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale: MatchScale) -> SearchHit:
+    cosine = c.cosine if c.cosine is not None else c.similarity
     return SearchHit(
         chunk_id=row.chunk_id,
         path=row.path,
@@ -317,8 +338,8 @@ def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale:
         start=row.start,
         end=row.end,
         heading=row.heading,
-        similarity=c.similarity,
-        strength=None if c.similarity is None else scale.strength(c.similarity),
+        similarity=cosine,
+        strength=None if cosine is None else scale.strength(cosine),
         keyword_score=c.keyword_score,
         score=c.score,
         rank=rank,

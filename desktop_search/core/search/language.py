@@ -1,0 +1,46 @@
+"""Which language a text is written in: py3langid, a naive Bayes model over byte n-grams (97 languages,
+about 0.15 ms for a passage, its model loaded once, on first use, in about a second).
+
+Cross-language search needs the language of a query and of the index's passages (see
+:mod:`desktop_search.core.search.language_centroids`). A short query says little about its language
+("ssh", "apt pinning"), so :meth:`LanguageGuesser.choose` picks among the languages the index holds and
+says how sure it is, and its caller decides what an unsure answer means.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection
+from typing import Any
+
+
+class LanguageGuesser:
+    """Guesses languages (ISO 639-1 codes such as ``en``, ``de``, ``ja``); safe to share between threads."""
+
+    def __init__(self) -> None:
+        self._identifier: Any = None
+        self._lock = threading.Lock()
+
+    def _model(self) -> Any:
+        with self._lock:
+            if self._identifier is None:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+
+                self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            return self._identifier
+
+    def guess(self, text: str) -> str:
+        """The most likely language of ``text`` among all the model knows."""
+        return str(self._model().classify(text)[0])
+
+    def choose(self, text: str, among: Collection[str]) -> tuple[str | None, float]:
+        """The most likely of the languages ``among`` for ``text``, and its probability among them
+        (0-1); ``(None, 0.0)`` when ``among`` is empty or the text has nothing to go by."""
+        if not among:
+            return None, 0.0
+        scores = {lang: p for lang, p in self._model().rank(text) if lang in among}
+        total = sum(scores.values())
+        if total <= 0.0:
+            return None, 0.0
+        best = max(scores, key=lambda lang: scores[lang])
+        return best, scores[best] / total
