@@ -33,14 +33,22 @@ class LanguageGuesser:
         """The most likely language of ``text`` among all the model knows."""
         return str(self._model().classify(text)[0])
 
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Every language the model knows with its probability for ``text`` (summing to 1)."""
+        return {str(lang): float(p) for lang, p in self._model().rank(text)}
+
     def choose(self, text: str, among: Collection[str]) -> tuple[str | None, float]:
         """The most likely of the languages ``among`` for ``text``, and its probability among them
         (0-1); ``(None, 0.0)`` when ``among`` is empty or the text has nothing to go by."""
-        if not among:
-            return None, 0.0
-        scores = {lang: p for lang, p in self._model().rank(text) if lang in among}
-        total = sum(scores.values())
-        if total <= 0.0:
-            return None, 0.0
-        best = max(scores, key=lambda lang: scores[lang])
-        return best, scores[best] / total
+        return choose_among(self.probabilities(text), among)
+
+
+def choose_among(probabilities: dict[str, float], among: Collection[str]) -> tuple[str | None, float]:
+    """The most likely of the languages ``among`` and its share of their probabilities (see
+    :meth:`LanguageGuesser.choose`)."""
+    scores = {lang: p for lang, p in probabilities.items() if lang in among}
+    total = sum(scores.values())
+    if total <= 0.0:
+        return None, 0.0
+    best = max(scores, key=lambda lang: scores[lang])
+    return best, scores[best] / total

@@ -14,11 +14,13 @@ right page in the top 5 across languages 0.53 → 0.76, in the question's own la
 
 Languages come from :class:`~desktop_search.core.search.language.LanguageGuesser` on a sample of the
 index's passages (every n-th passage with a vector, at most :data:`SAMPLE` of them), with their vectors
-from the vector cache; a language needs :data:`MIN_PASSAGES` sampled passages for a mean of its own.
-A query whose language is unsure (below :data:`MIN_CONFIDENCE` among the index's languages) or has no
-mean of its own takes the mean of all sampled passages. The means are measured on the first search (and on
-each search while the index has no vectors) and measured again in the background, the old ones serving
-meanwhile, once the index has grown or shrunk by a tenth (counted at most every half minute).
+from the vector cache (the vector store for those it lacks); a language needs :data:`MIN_PASSAGES`
+sampled passages for a mean of its own. A query surely in a language the index lacks (a German question
+over English and French files), or unsure among the index's languages (below :data:`MIN_CONFIDENCE`:
+"apt pinning"), takes the mean of all sampled passages: subtracting the English mean from it would
+favour the French files for no reason. The means are measured on the first search (and on each search
+while the index has no vectors) and again in the background, the old ones serving meanwhile, once the
+index has grown or shrunk by a tenth (counted at most every half minute).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from desktop_search.core.search.language import LanguageGuesser
+from desktop_search.core.search.language import LanguageGuesser, choose_among
 from desktop_search.core.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -53,9 +55,17 @@ class Centroids:
 
 def measure(store: Store, guesser: LanguageGuesser, sample: int = SAMPLE) -> Centroids:
     """The means of a sample of the index's passages with a vector (navigation passages left out)."""
-    total = store.ledger.chunk_total()
     embedded = embedded_passages(store)
-    texts, vectors = store.vector_cache.sample_passages(sample, total)
+    rows = store.ledger.sample_passages(sample)
+    cached = store.vector_cache.get_many(h for _cid, _text, h in rows if h)  # fast: one SQLite read
+    missing = [cid for cid, _text, h in rows if h not in cached]
+    stored = store.vectors.get_vectors(missing) if missing else {}
+    texts, vectors = [], []
+    for cid, text, h in rows:
+        vector = cached.get(h, stored.get(cid))
+        if vector is not None:
+            texts.append(text)
+            vectors.append(vector)
     if not texts:
         return Centroids(passages=embedded)
     matrix = np.stack(vectors)
@@ -90,11 +100,24 @@ class LanguageCentroids:
         centroids = self.current()
         if centroids.overall is None:
             return query_vector
-        lang, confidence = self.guesser.choose(query_text, centroids.by_language)
-        mean = centroids.by_language[lang] if lang is not None and confidence >= MIN_CONFIDENCE else None
-        centred = query_vector - (centroids.overall if mean is None else mean)
+        centred = query_vector - self._query_mean(centroids, query_text)
         norm = float(np.linalg.norm(centred))
         return query_vector if norm < 1e-6 else (centred / norm).astype(np.float32)
+
+    def _query_mean(self, centroids: Centroids, query_text: str) -> np.ndarray:
+        """The mean of the query's language; the mean of all for a query surely in a language the index
+        lacks, or unsure among the index's languages."""
+        assert centroids.overall is not None
+        probabilities = self.guesser.probabilities(query_text)
+        likeliest = max(probabilities, key=lambda lang: probabilities[lang], default=None)
+        if likeliest is None or (
+            likeliest not in centroids.by_language and probabilities[likeliest] >= MIN_CONFIDENCE
+        ):
+            return centroids.overall
+        lang, confidence = choose_among(probabilities, centroids.by_language)
+        if lang is None or confidence < MIN_CONFIDENCE:
+            return centroids.overall
+        return centroids.by_language[lang]
 
     def current(self) -> Centroids:
         """The means: measured now while there are none (first use, or an index without vectors until

@@ -288,6 +288,17 @@ class Ledger:
             found.update({row["path"]: row["content_hash"] for row in self.conn.execute(sql, part)})
         return found
 
+    def sample_passages(self, limit: int) -> list[tuple[str, str, str]]:
+        """Up to ``limit`` passages with a vector, spread over the index (every n-th row, navigation
+        passages left out): their chunk id, text and ``text_hash``."""
+        every = max(1, self.chunk_total() // max(limit, 1))
+        rows = self.conn.execute(
+            "SELECT chunk_id, text, text_hash FROM chunks"
+            " WHERE embedded = 1 AND navigation = 0 AND rowid % ? = 0 LIMIT ?",
+            (every, limit),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks")}
 

@@ -66,18 +66,6 @@ class VectorCache:
                 "INSERT OR IGNORE INTO vector_cache(model, text_hash, vector) VALUES (?, ?, ?)", rows
             )
 
-    def sample_passages(self, limit: int, total: int) -> tuple[list[str], list[np.ndarray]]:
-        """Up to ``limit`` passages with a cached vector, spread over the index (every n-th row of its
-        ``total`` chunks; navigation passages left out): their texts and their vectors."""
-        every = max(1, total // max(limit, 1))
-        rows = self.ledger.conn.execute(
-            "SELECT c.text, v.vector FROM chunks c JOIN vector_cache v"
-            " ON v.model = ? AND v.text_hash = c.text_hash"
-            " WHERE c.embedded = 1 AND c.navigation = 0 AND c.rowid % ? = 0 LIMIT ?",
-            (self.model, every, limit),
-        ).fetchall()
-        return [r[0] for r in rows], [np.frombuffer(r[1], dtype=np.float32).copy() for r in rows]
-
     def collect_garbage(self) -> int:
         """Drop the entries no chunk row names, and those of other models; return how many went."""
         with self.ledger.transaction() as conn:
