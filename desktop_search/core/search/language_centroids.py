@@ -95,29 +95,30 @@ class LanguageCentroids:
         self._checked_at = 0.0
 
     def ranking_vector(self, query_vector: np.ndarray, query_text: str) -> np.ndarray:
-        """``query_vector`` less the mean of its language in the index, normalised; the query vector
-        itself when the index has no vectors yet (or the means could not be measured)."""
+        """``query_vector`` less what sets its language's passages apart from the index's (the mean of
+        that language's passages minus the mean of all), normalised; the query vector itself when its
+        language is unsure or not in the index, or the index has no vectors yet."""
         centroids = self.current()
-        if centroids.overall is None:
+        lang = self._query_language(centroids, query_text)
+        if lang is None or centroids.overall is None:
             return query_vector
-        centred = query_vector - self._query_mean(centroids, query_text)
-        norm = float(np.linalg.norm(centred))
-        return query_vector if norm < 1e-6 else (centred / norm).astype(np.float32)
+        shifted = query_vector - (centroids.by_language[lang] - centroids.overall)
+        norm = float(np.linalg.norm(shifted))
+        return query_vector if norm < 1e-6 else (shifted / norm).astype(np.float32)
 
-    def _query_mean(self, centroids: Centroids, query_text: str) -> np.ndarray:
-        """The mean of the query's language; the mean of all for a query surely in a language the index
-        lacks, or unsure among the index's languages."""
-        assert centroids.overall is not None
+    def _query_language(self, centroids: Centroids, query_text: str) -> str | None:
+        """The query's language among those the index has a mean for; None for a query surely in a
+        language the index lacks, or unsure among the index's languages."""
+        if not centroids.by_language:
+            return None
         probabilities = self.guesser.probabilities(query_text)
         likeliest = max(probabilities, key=lambda lang: probabilities[lang], default=None)
         if likeliest is None or (
             likeliest not in centroids.by_language and probabilities[likeliest] >= MIN_CONFIDENCE
         ):
-            return centroids.overall
+            return None
         lang, confidence = choose_among(probabilities, centroids.by_language)
-        if lang is None or confidence < MIN_CONFIDENCE:
-            return centroids.overall
-        return centroids.by_language[lang]
+        return lang if confidence >= MIN_CONFIDENCE else None
 
     def current(self) -> Centroids:
         """The means: measured now while there are none (first use, or an index without vectors until
