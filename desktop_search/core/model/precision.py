@@ -65,7 +65,9 @@ AUTO_CANDIDATES = ("float32", "bfloat16", "int8")  # what calibration measures (
 CHOICE_FILE = "cpu-precision.json"
 # 2: choices stored before it were measured with torch capped at one OpenMP thread (OCR's limit leaked
 # into the app's process), which halved float32 and broke bfloat16, so they are measured again.
-FILE_VERSION = 2
+# 3: candidates are timed in turns (see calibration.calibrate); a choice made while one candidate was
+# timed through a burst of the indexer's load (int8 chosen where bfloat16 runs 3.3x float32) is redone.
+FILE_VERSION = 3
 # Processor features that decide whether bfloat16 / int8 matmuls are fast.
 _RELEVANT_FLAGS = (
     "avx2",
