@@ -368,8 +368,8 @@ class Engine:
             return self._searcher
 
     def tune_search(self, **params: float) -> None:
-        """Set rank-fusion parameters for this session only (benchmarks and experiments; nothing is
-        saved): ``dense_weight``, ``keyword_weight``, ``rrf_k``, ``coverage_power``, ``code_factor``."""
+        """Set ranking parameters for this session only (benchmarks and experiments; nothing is saved):
+        those of ``search.fusion.FUSION_PARAMETERS``, e.g. ``rrf_k`` or ``language_centering=0``."""
         unknown = set(params) - set(FUSION_PARAMETERS)
         if unknown:
             raise ValueError(f"unknown fusion parameters: {', '.join(sorted(unknown))}")
