@@ -7,6 +7,7 @@ over a German manual and an English one finds its answer in the English manual.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -151,3 +152,21 @@ def test_a_german_question_finds_the_english_manual_over_the_german_one(
     assert all(h.strength is not None and 0.0 <= h.strength <= 1.0 for h in centred)
     # without the language's mean taken out, a German page of the unrelated manual comes first
     assert Path(plain[0].path).name == "debian-reference.de.excerpt.pdf"
+
+
+def test_a_store_that_fails_under_a_search_leaves_the_query_alone(tmp_path: Path) -> None:
+    """A model switch replaces the store while searches go on: the means cannot be read, the search
+    ranks by the plain query and does not fail."""
+    store, _german, _english = _language_store(tmp_path, MIN_PASSAGES + 5, MIN_PASSAGES + 5)
+    try:
+        means = LanguageCentroids(store)
+
+        def gone() -> int:
+            raise sqlite3.OperationalError("unable to open database file")
+
+        store.ledger.chunk_total = gone  # type: ignore[method-assign]
+        query = _unit(np.eye(DIM)[0] + np.eye(DIM)[2])
+        assert means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?") is query
+        assert means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?") is query
+    finally:
+        store.close()

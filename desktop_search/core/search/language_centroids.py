@@ -95,13 +95,19 @@ class LanguageCentroids:
         self._lock = threading.Lock()  # one measurement at a time
         self._refreshing = False
         self._checked_at = 0.0
+        self._failed = False  # the last measurement raised
 
     def ranking_vector(self, query_vector: np.ndarray, query_text: str) -> np.ndarray:
         """``query_vector`` less what sets its language's passages apart from the index's (the mean of
         that language's passages minus the mean of all), normalised; the query vector itself when its
-        language is unsure or not in the index, or the index has no vectors yet."""
-        centroids = self.current()
-        lang = self._query_language(centroids, query_text)
+        language is unsure or not in the index, or the index has no vectors yet. Never raises: a search
+        on a store being replaced (a model switch) ranks by the plain query vector."""
+        try:
+            centroids = self.current()
+            lang = self._query_language(centroids, query_text)
+        except Exception:
+            log.warning("language means unavailable; ranking by the plain query", exc_info=True)
+            return query_vector
         if lang is None or centroids.overall is None:
             return query_vector
         shifted = query_vector - (centroids.by_language[lang] - centroids.overall)
@@ -126,7 +132,7 @@ class LanguageCentroids:
         """The means: measured now while there are none (first use, or an index without vectors until
         now), else refreshed in the background when stale, the old ones serving meanwhile."""
         centroids = self._centroids
-        if centroids is None or (centroids.overall is None and self._stale(centroids, throttle=False)):
+        if centroids is None or (centroids.overall is None and self._stale(centroids, throttle=self._failed)):
             with self._lock:
                 if self._centroids is centroids:
                     self._centroids = self._measure()
@@ -143,7 +149,11 @@ class LanguageCentroids:
         if throttle and now - self._checked_at < CHECK_EVERY_S:
             return False
         self._checked_at = now
-        total = embedded_passages(self.store)
+        try:
+            total = embedded_passages(self.store)
+        except Exception:  # a store closed under us (model switch): keep what we have
+            log.debug("cannot count the index's passages", exc_info=True)
+            return False
         return abs(total - centroids.passages) > STALE_CHANGE * max(centroids.passages, 1)
 
     def _refresh(self) -> None:
@@ -155,7 +165,10 @@ class LanguageCentroids:
 
     def _measure(self) -> Centroids:
         try:
-            return measure(self.store, self.guesser)
+            centroids = measure(self.store, self.guesser)
+            self._failed = False
+            return centroids
         except Exception:  # the dense leg then ranks by the plain query vector; search goes on
-            log.exception("could not measure the index's language means")
-            return Centroids(passages=embedded_passages(self.store))
+            log.warning("could not measure the index's language means", exc_info=True)
+            self._failed = True  # try again at most every CHECK_EVERY_S, not on every search
+            return Centroids()
