@@ -41,7 +41,9 @@ log = logging.getLogger(__name__)
 
 SAMPLE = 5000  # passages whose language and vector make the means
 MIN_PASSAGES = 20  # sampled passages a language needs for a mean of its own
-MIN_CONFIDENCE = 0.5  # a query's language, among the index's, at least this likely to use its mean
+# how sure a query's language must be: among the index's languages, to take its mean out; among all
+# languages, to leave the query alone as one the index lacks
+MIN_CONFIDENCE = 0.5
 STALE_CHANGE = 0.1  # measure again once the index's passages changed in number by this share
 CHECK_EVERY_S = 30.0  # how often a search may count the index's passages to see that
 
