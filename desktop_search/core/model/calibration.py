@@ -158,7 +158,7 @@ def calibrate(
             results.append(CandidateResult(name, len(probe) / probes[name][0], agreement[name]))
     results.sort(key=lambda r: r.precision != REFERENCE)  # float32 first
     ref_speed = results[0].passages_per_s
-    usable = [r for r in results[1:] if r.usable and r.agreement >= min_agreement and r.precision in best]
+    usable = [r for r in results[1:] if not r.error and r.agreement >= min_agreement and r.precision in best]
     fastest = max(usable, key=lambda r: r.passages_per_s, default=None)
     choice = REFERENCE
     if fastest is not None and fastest.passages_per_s >= min_speedup * ref_speed:
