@@ -15,7 +15,7 @@ import pytest
 
 from desktop_search.core import Engine, Settings
 from desktop_search.core.records import FileRecord, FileStatus
-from desktop_search.core.search.language import LanguageGuesser
+from desktop_search.core.search.language import LanguageGuesser, choose_among
 from desktop_search.core.search.language_centroids import MIN_PASSAGES, LanguageCentroids, measure
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id, to_key
@@ -66,9 +66,11 @@ def test_the_guesser_names_a_texts_language_and_chooses_among_the_index_ones() -
     guesser = LanguageGuesser()
     assert guesser.guess("Wie bekomme ich eine Warnung, bevor meine Festplatte kaputtgeht?") == "de"
     assert guesser.guess("パッケージを古いバージョンに戻すにはどうすればよいですか") == "ja"
-    lang, confidence = guesser.choose("Comment configurer le réseau sans fil ?", {"fr", "en"})
+    lang, confidence = choose_among(
+        guesser.probabilities("Comment configurer le réseau sans fil ?"), {"fr", "en"}
+    )
     assert lang == "fr" and 0.5 < confidence <= 1.0
-    assert guesser.choose("anything", set()) == (None, 0.0)
+    assert choose_among(guesser.probabilities("anything"), set()) == (None, 0.0)
 
 
 def test_each_language_gets_its_mean_and_a_query_loses_its_own(tmp_path: Path) -> None:

@@ -3,8 +3,8 @@ about 0.15 ms for a passage, its model loaded once, on first use, in about a sec
 
 Cross-language search needs the language of a query and of the index's passages (see
 :mod:`desktop_search.core.search.language_centroids`). A short query says little about its language
-("ssh", "apt pinning"), so :meth:`LanguageGuesser.choose` picks among the languages the index holds and
-says how sure it is, and its caller decides what an unsure answer means.
+("ssh", "apt pinning"), so :func:`choose_among` picks among the languages the index holds and says how
+sure it is, and its caller decides what an unsure answer means.
 """
 
 from __future__ import annotations
@@ -37,15 +37,10 @@ class LanguageGuesser:
         """Every language the model knows with its probability for ``text`` (summing to 1)."""
         return {str(lang): float(p) for lang, p in self._model().rank(text)}
 
-    def choose(self, text: str, among: Collection[str]) -> tuple[str | None, float]:
-        """The most likely of the languages ``among`` for ``text``, and its probability among them
-        (0-1); ``(None, 0.0)`` when ``among`` is empty or the text has nothing to go by."""
-        return choose_among(self.probabilities(text), among)
-
 
 def choose_among(probabilities: dict[str, float], among: Collection[str]) -> tuple[str | None, float]:
-    """The most likely of the languages ``among`` and its share of their probabilities (see
-    :meth:`LanguageGuesser.choose`)."""
+    """The most likely of the languages ``among`` given :meth:`LanguageGuesser.probabilities`, and its
+    probability among them (0-1); ``(None, 0.0)`` when ``among`` is empty or the text had nothing to go by."""
     scores = {lang: p for lang, p in probabilities.items() if lang in among}
     total = sum(scores.values())
     if total <= 0.0:
