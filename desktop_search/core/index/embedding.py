@@ -83,6 +83,14 @@ class EmbeddingPhase:
 
     def run(self, counter: RunProgress, control: JobControl, phase1_over: Callable[[], bool]) -> None:
         """Embed until nothing waits and ``phase1_over()``; raises Cancelled when cancelled."""
+        try:
+            self._embed_waiting(counter, control, phase1_over)
+        finally:
+            self._spare_a_core(False)
+
+    def _embed_waiting(
+        self, counter: RunProgress, control: JobControl, phase1_over: Callable[[], bool]
+    ) -> None:
         ledger = self.store.ledger
         group = 0
         while True:
@@ -108,12 +116,19 @@ class EmbeddingPhase:
                     return
                 self._wait(IDLE_WAIT_S)
                 continue
+            self._spare_a_core(not over)  # phase 1 reads files meanwhile: leave it a core
             vectors = self.embed_passages([embedding_text(c.text, c.heading) for c in batch], counter)
             stored = self.store.write_vectors(batch, vectors)
             counter.chunks_done += len(stored)
             paths = {c.path for c in stored}
             counter.meaning_done += len(paths - ledger.files_waiting(sorted(paths)))
             counter.report()
+
+    def _spare_a_core(self, spare: bool) -> None:
+        """Tell an embedder that can run on fewer threads (the CPU one) whether phase 1 still runs."""
+        spare_a_core = getattr(self.embedder, "spare_a_core", None)  # optional: not in the protocol
+        if spare_a_core is not None:
+            spare_a_core(spare)
 
     def _wait(self, seconds: float) -> None:
         self.wake.wait(max(0.0, seconds))

@@ -1,0 +1,81 @@
+"""While phase 1 reads files, phase 2's CPU encoder leaves it a core; afterwards it takes every core.
+
+Unit test on a real store with a recording fake embedder, then the real torch embedder: a document
+batch runs on one thread fewer while sparing, and the caller's thread count is restored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from desktop_search.core.index.embedding import EmbeddingPhase
+from desktop_search.core.index.jobs import JobControl
+from desktop_search.core.index.progress import RunProgress
+from desktop_search.core.records import FileRecord, FileStatus
+from desktop_search.core.store.ledger import ChunkRow
+from desktop_search.core.store.pathkeys import chunk_id, to_key
+from desktop_search.core.store.store import Store
+from tests.support.fake_embedder import HashEmbedder
+
+
+class SparingEmbedder(HashEmbedder):
+    """Records whether it was asked to spare a core when each batch came."""
+
+    def __init__(self) -> None:
+        super().__init__(batch_size=2)
+        self.sparing = False
+        self.seen: list[bool] = []
+
+    def spare_a_core(self, spare: bool) -> None:
+        self.sparing = spare
+
+    def embed_documents(self, texts):  # type: ignore[no-untyped-def]
+        self.seen.append(self.sparing)
+        return super().embed_documents(texts)
+
+
+def _waiting_passages(store: Store, files: int) -> None:
+    for f in range(files):
+        key = to_key(f"/docs/f{f}.txt")
+        texts = [f"passage {i} of file {f} about topic {f * 10 + i}" for i in range(8)]
+        rows = [ChunkRow(chunk_id(key, i), key, i, t, 0, len(t)) for i, t in enumerate(texts)]
+        store.write_passages([(FileRecord(key, to_key("/docs"), FileStatus.PENDING), rows)])
+
+
+def test_batches_spare_a_core_while_phase_one_runs_and_not_after(tmp_path: Path) -> None:
+    store = Store(tmp_path / "index", "test/hash-embedder")
+    try:
+        _waiting_passages(store, 4)
+        embedder = SparingEmbedder()
+        phase = EmbeddingPhase(store, embedder, group_chunks=8)
+        rounds = iter([False, False])  # phase 1 runs for the first two batches, then is over
+
+        phase.run(RunProgress(None, 4, 1.0), JobControl(), lambda: next(rounds, True))
+
+        assert embedder.seen[:2] == [True, True] and embedder.seen[2:] and not any(embedder.seen[2:])
+        assert embedder.sparing is False  # left as found once the phase is done
+        assert store.ledger.unembedded_counts()[0] == 0
+    finally:
+        store.close()
+
+
+def test_the_torch_encoder_runs_a_thread_fewer_while_sparing(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    import torch
+
+    threads_seen: list[int] = []
+    model = real_embedder.model
+    hook = model[0].register_forward_pre_hook(lambda *_: threads_seen.append(torch.get_num_threads()))
+    before = torch.get_num_threads()
+    try:
+        texts = ["Die Bahn kündigte an, dass die Strecke gesperrt wird.", "The report shows growth."]
+        plain = real_embedder.embed_documents(texts)
+        real_embedder.spare_a_core(True)
+        spared = real_embedder.embed_documents(texts)
+    finally:
+        real_embedder.spare_a_core(False)
+        hook.remove()
+    assert torch.get_num_threads() == before
+    assert threads_seen == [before, max(1, before - 1)]
+    assert np.allclose(plain, spared, atol=1e-4)
