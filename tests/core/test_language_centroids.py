@@ -87,6 +87,10 @@ def test_each_language_gets_its_mean_and_a_query_loses_its_own(tmp_path: Path) -
         query = _unit(np.eye(DIM)[0] + np.eye(DIM)[2])
         ranking = LanguageCentroids(store).ranking_vector(query, "Wann fährt der nächste Zug nach Köln?")
         assert np.allclose(ranking, _unit(query - (german_mean - overall)), atol=1e-5)
+        means = LanguageCentroids(store)
+        stronger = means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?", strength=2.0)
+        assert np.allclose(stronger, _unit(query - 2.0 * (german_mean - overall)), atol=1e-5)
+        assert means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?", strength=0.0) is query
         # a German query no longer prefers German passages for being German
         german_side = _unit(german_mean - english_mean)
         assert float(query @ german_side) > 0.4 and abs(float(ranking @ german_side)) < 0.15

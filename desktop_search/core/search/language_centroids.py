@@ -99,11 +99,14 @@ class LanguageCentroids:
         self._checked_at = 0.0
         self._failed = False  # the last measurement raised
 
-    def ranking_vector(self, query_vector: np.ndarray, query_text: str) -> np.ndarray:
-        """``query_vector`` less what sets its language's passages apart from the index's (the mean of
-        that language's passages minus the mean of all), normalised; the query vector itself when its
-        language is unsure or not in the index, or the index has no vectors yet. Never raises: a search
-        on a store being replaced (a model switch) ranks by the plain query vector."""
+    def ranking_vector(self, query_vector: np.ndarray, query_text: str, strength: float = 1.0) -> np.ndarray:
+        """``query_vector`` less ``strength`` times what sets its language's passages apart from the
+        index's (the mean of that language's passages minus the mean of all), normalised; the query
+        vector itself when ``strength`` is 0, its language is unsure or not in the index, or the index
+        has no vectors yet. Never raises: a search on a store being replaced (a model switch) ranks by
+        the plain query vector."""
+        if not strength:
+            return query_vector
         try:
             centroids = self.current()
             lang = self._query_language(centroids, query_text)
@@ -112,7 +115,7 @@ class LanguageCentroids:
             return query_vector
         if lang is None or centroids.overall is None:
             return query_vector
-        shifted = query_vector - (centroids.by_language[lang] - centroids.overall)
+        shifted = query_vector - strength * (centroids.by_language[lang] - centroids.overall)
         norm = float(np.linalg.norm(shifted))
         return query_vector if norm < 1e-6 else (shifted / norm).astype(np.float32)
 

@@ -108,7 +108,8 @@ class Searcher:
         self.coverage_power = coverage_power
         self.code_factor = code_factor
         self.stray_min_terms = stray_min_terms
-        self.language_centering = language_centering  # 0: rank by the plain query vector (experiments)
+        # how much of its language's offset the query loses (0: rank by the plain query vector)
+        self.language_centering = language_centering
         self.centroids = LanguageCentroids(store)
         self._unavailable = unavailable_folders
         self.keywords = KeywordSearch(store.ledger)
@@ -166,7 +167,7 @@ class Searcher:
             keyword_leg = self._keyword_pool.submit(self.keywords.answer, text, depth, filters, unavailable)
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
-            rank_vec = self.centroids.ranking_vector(qvec, text) if self.language_centering else qvec
+            rank_vec = self.centroids.ranking_vector(qvec, text, self.language_centering)
             for rank, dhit in enumerate(self._dense(rank_vec, dense_depth, filters, unavailable), start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
         stray_power = STRAY_COVERAGE_POWER
