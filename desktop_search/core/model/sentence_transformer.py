@@ -241,9 +241,9 @@ class SentenceTransformerEmbedder:
         """While ``spare``, torch document batches on the CPU run on one thread fewer (at least one).
 
         Indexing sets it while its first phase (reading files into the keyword index) runs in this
-        process: that phase then has a core of its own. On 2 cores, 5,183 SciFact files were all
-        keyword-searchable after 27.5 s instead of 39.1 s beside a float32 encoder on both. The ONNX
-        int8 session keeps its threads (fixed when it starts)."""
+        process: that phase then has a core of its own. On 2 cores beside a float32 encoder, 5,183
+        SciFact files were all keyword-searchable after 32-33 s instead of 39-49 s. The ONNX int8
+        session keeps its threads (fixed when it starts)."""
         self._spare_a_core = spare
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
