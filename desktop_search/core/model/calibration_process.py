@@ -4,9 +4,8 @@ Calibrating loads the model once per candidate precision (a few hundred MB each)
 already hold its own copy for indexing: measured in the app's process, that peaked at 2.5 GB. Here the
 candidates are loaded, timed and compared in a child process (``spawn``: no copy of the parent's
 memory or threads), which sends back the :class:`~desktop_search.core.model.calibration.Calibration` as
-plain data and exits, returning its memory to the OS. It runs at a lower priority
-(:mod:`~desktop_search.core.model.priority`): on a first start the app reads files into the keyword
-index meanwhile, and that comes first.
+plain data and exits, returning its memory to the OS. The processor is shared as before: calibration
+is timed while the app indexes, as it always was.
 """
 
 from __future__ import annotations
@@ -23,9 +22,7 @@ TIMEOUT_S = 900.0  # a busy 2-core CPU takes about a minute; this only stops a h
 def _child_main(model_folder: str, precisions: tuple[str, ...], onnx_folder: str, pipe: Connection) -> None:
     from desktop_search.core.model.calibration import calibrate
     from desktop_search.core.model.candidates import model_candidates
-    from desktop_search.core.model.priority import lower_this_process
 
-    lower_this_process()  # reading files into the keyword index comes first
     try:
         folder = Path(onnx_folder) if onnx_folder else None
         calibration = calibrate(model_candidates(Path(model_folder), precisions, folder), repeats=1)

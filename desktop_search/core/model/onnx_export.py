@@ -252,9 +252,6 @@ def record_failure(model_folder: Path, folder: Path, reason: str) -> None:
 
 
 def _child_main(model_folder: str, folder: str) -> None:
-    from desktop_search.core.model.priority import lower_this_process
-
-    lower_this_process()  # reading files into the keyword index comes first
     try:
         export_int8(Path(model_folder), Path(folder))
     except BaseException as exc:
