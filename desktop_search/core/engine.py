@@ -26,7 +26,7 @@ from desktop_search.core.config.settings import Settings, load_settings, save_se
 from desktop_search.core.errors import UserError
 from desktop_search.core.index import folders as watched
 from desktop_search.core.index import migration, runs
-from desktop_search.core.index.jobs import JobControl
+from desktop_search.core.index.jobs import JobControl, RunsInFlight
 from desktop_search.core.index.planner import plan_paths, scan_folders
 from desktop_search.core.index.scanner import ScanPlan
 from desktop_search.core.index.service import BackgroundService
@@ -76,6 +76,7 @@ class Engine:
         self.model_error: UserError | None = None
         self.last_progress = IndexProgress(Phase.IDLE)
         self._service: BackgroundService | None = None
+        self._in_flight = RunsInFlight()  # blocking index runs, stopped before the store closes
         self._readers = switch.StoreReaders()  # searches in flight per store (see a model switch)
         self._writer_lock = WriterLock(paths.index_dir / "writer.lock")
 
@@ -241,9 +242,10 @@ class Engine:
         Returns the last progress report (phase DONE or CANCELLED).
         """
         report = self._tracking(progress)
-        indexer = self._loaded_indexer(report)
-        report(IndexProgress(Phase.SCANNING))
-        return runs.run_plan(self.store, indexer, self.scan(), report, control)
+        with self._in_flight.track(control) as control:
+            indexer = self._loaded_indexer(report)
+            report(IndexProgress(Phase.SCANNING))
+            return runs.run_plan(self.store, indexer, self.scan(), report, control)
 
     def index_paths(
         self, paths: list[str], progress: ProgressCallback | None = None, control: JobControl | None = None
@@ -253,14 +255,16 @@ class Engine:
         indexer = self._loaded_indexer(report)
         exclusions = watched.exclusions_for(self.settings, self.paths)
         plan = plan_paths(paths, self.folders, self.store.ledger, exclusions, self.settings.ocr)
-        return runs.run_plan(self.store, indexer, plan, report, control)
+        with self._in_flight.track(control) as control:
+            return runs.run_plan(self.store, indexer, plan, report, control)
 
     def run_plan(
         self, plan: ScanPlan, progress: ProgressCallback | None = None, control: JobControl | None = None
     ) -> IndexProgress:
         """Index what a plan (from ``scan``) lists (blocking)."""
         report = self._tracking(progress)
-        return runs.run_plan(self.store, self._loaded_indexer(report), plan, report, control)
+        with self._in_flight.track(control) as control:
+            return runs.run_plan(self.store, self._loaded_indexer(report), plan, report, control)
 
     def prepare_indexing(self, progress: ProgressCallback | None = None) -> None:
         """Take the index's writer lock, load the model and set up the indexer (blocking; the indexing
@@ -440,6 +444,9 @@ class Engine:
         if service is not None and service.alive:
             # closing the store under a running thread crashes SQLite (use after close): leave it open
             log.warning("the indexer thread did not stop in time; the store is left open")
+            return
+        if not self._in_flight.cancel_and_wait(timeout=30.0):
+            log.warning("an index run did not stop in time; the store is left open")
             return
         with self._lock:
             if self._pool is not None:

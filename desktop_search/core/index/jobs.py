@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from desktop_search.core.errors import Cancelled
 
@@ -46,3 +48,35 @@ class JobControl:
             self._running.wait()
             if self._cancelled.is_set():
                 raise Cancelled
+
+
+class RunsInFlight:
+    """The controls of the blocking index runs now in progress, so closing can stop them first.
+
+    A run called from a thread of the caller's (the CLI's worker, a test's) is not the background
+    service's: without this, closing the store under it would pull SQLite from under a running query.
+    """
+
+    def __init__(self) -> None:
+        self._controls: list[JobControl] = []
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def track(self, control: JobControl | None) -> Iterator[JobControl]:
+        """Run under ``control`` (a new one when None), counted as in flight until the block ends."""
+        control = control if control is not None else JobControl()
+        with self._changed:
+            self._controls.append(control)
+        try:
+            yield control
+        finally:
+            with self._changed:
+                self._controls.remove(control)
+                self._changed.notify_all()
+
+    def cancel_and_wait(self, timeout: float) -> bool:
+        """Cancel every run in flight and wait for them to end; False when one outlived ``timeout``."""
+        with self._changed:
+            for control in self._controls:
+                control.cancel()
+            return self._changed.wait_for(lambda: not self._controls, timeout)
