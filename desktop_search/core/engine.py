@@ -2,13 +2,11 @@
 
 It owns the settings, the store, the embedder, the indexer and the watcher; callers never reach
 into those directly. Every method is safe to call from any thread. Long methods (``load_model``,
-``index``, ``search`` before the model is loaded) block, so a UI calls them from a worker thread,
-or uses the background service (``start_background``), which runs one long-lived indexer thread
-that scans, indexes, then watches the folders and reports progress through a callback.
-
-The engine is a facade: the work is done by the subsystems (``index.folders``, ``index.planner``,
-``index.runs``, ``index.service``, ``model.switch``, ``store``, ``search``); it holds their shared
-state and the locks that order it.
+``index``, ``search`` before the model is loaded) block, so a UI calls them from a worker thread, or
+uses the background service (``start_background``): one indexer thread that scans, indexes, then
+watches the folders and reports progress through a callback. The work is done by the subsystems
+(``index.*``, ``model.switch``, ``store``, ``search``); the engine holds their shared state and the
+locks that order it, and ``close`` stops the index runs in flight before it closes the store.
 """
 
 from __future__ import annotations
@@ -440,17 +438,13 @@ class Engine:
 
     def close(self) -> None:
         self.stop_background()
-        service = self._service
-        if service is not None and service.alive:
+        if (self._service is not None and self._service.alive) or not self._in_flight.cancel_and_wait(30.0):
             # closing the store under a running thread crashes SQLite (use after close): leave it open
-            log.warning("the indexer thread did not stop in time; the store is left open")
-            return
-        if not self._in_flight.cancel_and_wait(timeout=30.0):
-            log.warning("an index run did not stop in time; the store is left open")
+            log.warning("an indexer thread did not stop in time; the store is left open")
             return
         with self._lock:
-            if self._pool is not None:
-                self._pool.close()
-                self._pool = None
+            pool, self._pool = self._pool, None
+            if pool is not None:
+                pool.close()
             self.store.close()
             self._writer_lock.release()

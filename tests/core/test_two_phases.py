@@ -113,7 +113,8 @@ def test_a_file_is_keyword_searchable_before_it_is_embedded(tmp_path: Path) -> N
         assert len(hits) == 2 and all(h.similarity is None for h in hits)
         hybrid = engine.search("volcano", k=10)  # the dense leg has no vector yet: keyword ranks alone
         assert {h.path for h in hybrid} == {h.path for h in hits}
-        assert any(p.keyword_ready_s is not None for p in seen)
+        # phase 1 reports keyword-ready just after its last file is written
+        _wait_for(lambda: any(p.keyword_ready_s is not None for p in list(seen)))
         embedder.release.set()
         thread.join(60)
         assert not thread.is_alive()
