@@ -240,6 +240,20 @@ def test_int8_vectors_agree_with_float32(
 
 @pytest.mark.model
 @pytest.mark.slow
+def test_the_real_export_keeps_the_outlier_fed_layer_in_float32(real_export: Path) -> None:
+    """multilingual-e5-small: layer 4's feed-forward output takes inputs 40x its 99.9th percentile;
+    exported, that MatMul stays float (outlier_inputs), every other weight MatMul is quantised."""
+    import onnx
+
+    graph = onnx.load(str(real_export / INT8_FILE), load_external_data=False).graph
+    float_weights = {n.name for n in graph.node if n.op_type == "MatMul" and "/self/MatMul" not in n.name}
+    assert float_weights == {"/inner/encoder/layer.4/output/dense/MatMul"}
+    quantised = [n for n in graph.node if n.op_type in {"MatMulInteger", "DynamicQuantizeMatMul"}]
+    assert len(quantised) == 71
+
+
+@pytest.mark.model
+@pytest.mark.slow
 def test_search_works_with_int8_forced(
     real_model_folder: Path, real_export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

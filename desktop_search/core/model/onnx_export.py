@@ -3,8 +3,9 @@
 :func:`export_int8` turns a sentence-transformers folder's transformer into ONNX with
 ``torch.onnx.export`` (dynamic batch and sequence axes; pooling and normalisation stay outside, in
 numpy, see :mod:`desktop_search.core.model.onnx_encoder`) and quantises its MatMul weights per channel
-with ``onnxruntime.quantization.quantize_dynamic`` (int8 weights in 7 bits, uint8 activations). The word
-embedding table stays float16 (a Gather and a Cast), as in the torch path. Fused-attention graph
+with ``onnxruntime.quantization.quantize_dynamic`` (int8 weights in 7 bits, uint8 activations; layers
+whose inputs carry outliers stay float32, see ``outlier_inputs``). The word embedding table stays
+float16 (a Gather and a Cast), as in the torch path. Fused-attention graph
 optimisation is not applied: it was slower on AVX2 processors. Attention is exported in its explicit
 ("eager") form, which ONNX Runtime runs faster than the exported decomposition of PyTorch's fused
 attention.
@@ -37,7 +38,9 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-EXPORTER_VERSION = 4  # 2: uint8 weights; 3: eager attention (explicit MatMul/Softmax); 4: 7-bit int8 weights
+# 2: uint8 weights; 3: eager attention (explicit MatMul/Softmax); 4: 7-bit int8 weights; 5: layers fed
+# by outlier activations stay float32 (outlier_inputs)
+EXPORTER_VERSION = 5
 INT8_FILE = "model-int8.onnx"
 FLOAT32_FILE = "model-float32.onnx"
 MANIFEST = "export.json"
@@ -162,7 +165,9 @@ def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) ->
     _alias_ort_transformer_modules()
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    from desktop_search.core.model.calibration_passages import calibration_passages
     from desktop_search.core.model.loading import load_model
+    from desktop_search.core.model.outlier_inputs import matmul_nodes, outlier_fed_linears
 
     checksum = model_checksum(model_folder)
     model = load_model(model_folder, "cpu", "float32")  # word embeddings kept in float16
@@ -176,6 +181,10 @@ def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) ->
         with contextlib.suppress(AttributeError, ValueError):
             transformer.set_attn_implementation("eager")
         _export_transformer(transformer, work / FLOAT32_FILE, torch)
+        texts = calibration_passages()
+        outliers = outlier_fed_linears(transformer, lambda: model.encode(texts, batch_size=8, show_progress_bar=False))
+        kept_float = matmul_nodes(outliers, _matmul_names(work / FLOAT32_FILE))
+        log.info("int8 export: %s stay float32 (outlier inputs)", ", ".join(kept_float) or "no layers")
         root = logging.getLogger()  # quantize_dynamic warns on the root logger about pre-processing
         level = root.level
         root.setLevel(logging.ERROR)
@@ -192,6 +201,7 @@ def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) ->
                 # passages 0.9959, 0.9952 and 0.9954 (on SciFact 0.9970, 0.9968, 0.9966)
                 weight_type=QuantType.QInt8,
                 reduce_range=True,
+                nodes_to_exclude=kept_float,
             )
         finally:
             root.setLevel(level)
@@ -201,6 +211,14 @@ def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) ->
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return folder / INT8_FILE
+
+
+def _matmul_names(path: Path) -> list[str]:
+    import onnx
+
+    return [
+        n.name for n in onnx.load(str(path), load_external_data=False).graph.node if n.op_type == "MatMul"
+    ]
 
 
 def install_export(work: Path, folder: Path, checksum: str, pooling: dict[str, Any]) -> None:
