@@ -182,7 +182,9 @@ def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) ->
             transformer.set_attn_implementation("eager")
         _export_transformer(transformer, work / FLOAT32_FILE, torch)
         texts = calibration_passages()
-        outliers = outlier_fed_linears(transformer, lambda: model.encode(texts, batch_size=8, show_progress_bar=False))
+        outliers = outlier_fed_linears(
+            transformer, lambda: model.encode(texts, batch_size=8, show_progress_bar=False)
+        )
         kept_float = matmul_nodes(outliers, _matmul_names(work / FLOAT32_FILE))
         log.info("int8 export: %s stay float32 (outlier inputs)", ", ".join(kept_float) or "no layers")
         root = logging.getLogger()  # quantize_dynamic warns on the root logger about pre-processing
