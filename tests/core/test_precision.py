@@ -356,3 +356,25 @@ def test_a_choice_stored_by_an_older_version_is_measured_again(
     candidates: dict[str, CandidateLoader] = {"float32": candidate(0.03, loads=loads, name="float32")}
     assert resolve_cpu_precision(MODEL, Path("unused"), paths, candidates=candidates) == "float32"
     assert json.loads(choice_path(paths).read_text())["version"] == prec.FILE_VERSION
+
+
+def test_bfloat16_is_measured_only_where_it_is_native() -> None:
+    avx2 = {"cpu_flags": ["avx2"]}
+    assert prec.auto_candidates(avx2, int8_ready=False) == ("float32",)
+    assert prec.auto_candidates(avx2, int8_ready=True) == ("float32", "int8")
+    for native in (["avx2", "avx512f", "amx_bf16"], ["avx512_bf16"], ["asimddp", "bf16"], ["FEAT_BF16"]):
+        assert prec.auto_candidates({"cpu_flags": native}, int8_ready=True) == ("float32", "bfloat16", "int8")
+
+
+def test_with_float32_the_only_candidate_nothing_is_measured_or_stored(
+    paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first start on an AVX2 CPU: no native bfloat16, int8 not exported yet; the model loads at once."""
+    monkeypatch.setattr(prec, "cpu_signature", lambda model: {"model": model, "cpu_flags": ["avx2"]})
+
+    def measured(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("nothing to measure")
+
+    monkeypatch.setattr(prec, "calibrate_in_subprocess", measured)
+    assert resolve_cpu_precision(MODEL, Path("unused"), paths, onnx_folder=None) == "float32"
+    assert not choice_path(paths).exists()
