@@ -72,6 +72,10 @@ def fake_exporter(calls: list[Path]) -> Any:
     return export
 
 
+def _ignore(open_encoder: Any) -> None:
+    """An embedder's switch that does nothing with the ready export."""
+
+
 def wait_for(exports: BackgroundExports) -> None:
     for thread in threading.enumerate():
         if thread.name == "onnx-export":
@@ -85,17 +89,17 @@ def test_an_export_is_reused_by_checksum_and_a_damaged_one_is_made_again(
     exports = BackgroundExports(fake_exporter(calls))
     onnx = tmp_path / "onnx"
     path = Int8Path(onnx, exports)
-    path.prepare(model_folder, True, None, lambda: None)
+    path.prepare(model_folder, True, None, _ignore)
     wait_for(exports)
     assert len(calls) == 1 and cached_export(model_folder, onnx) == onnx / INT8_FILE
 
-    Int8Path(onnx, exports).prepare(model_folder, True, None, lambda: None)  # cached: no new export
+    Int8Path(onnx, exports).prepare(model_folder, True, None, _ignore)  # cached: no new export
     wait_for(exports)
     assert len(calls) == 1
 
     (onnx / INT8_FILE).write_bytes(b"onnx bytez")  # damaged on disk
     assert cached_export(model_folder, onnx) is None
-    Int8Path(onnx, exports).prepare(model_folder, True, None, lambda: None)
+    Int8Path(onnx, exports).prepare(model_folder, True, None, _ignore)
     wait_for(exports)
     assert len(calls) == 2 and cached_export(model_folder, onnx) is not None
 
@@ -117,7 +121,7 @@ def test_a_failed_export_leaves_torch_and_logs_why(
     ready: list[bool] = []
     path = Int8Path(onnx, exports)
     with caplog.at_level(logging.WARNING):
-        path.prepare(model_folder, True, None, lambda: ready.append(True))
+        path.prepare(model_folder, True, None, lambda open_encoder: ready.append(True))
         wait_for(exports)
     assert path.encoder is None and not ready
     assert "unsupported operator Foo" in caplog.text and "torch serves" in caplog.text
@@ -125,7 +129,7 @@ def test_a_failed_export_leaves_torch_and_logs_why(
 
     caplog.clear()
     with caplog.at_level(logging.WARNING):  # the next start does not export again, and says why
-        Int8Path(onnx, exports).prepare(model_folder, True, None, lambda: ready.append(True))
+        Int8Path(onnx, exports).prepare(model_folder, True, None, lambda open_encoder: ready.append(True))
         wait_for(exports)
     assert len(calls) == 1 and not ready and "export failed" in caplog.text
 
@@ -141,10 +145,10 @@ def test_an_export_cut_short_by_the_app_ending_is_tried_again(model_folder: Path
 
     onnx = tmp_path / "onnx"
     exports = BackgroundExports(interrupted)
-    Int8Path(onnx, exports).prepare(model_folder, True, None, lambda: None)
+    Int8Path(onnx, exports).prepare(model_folder, True, None, _ignore)
     wait_for(exports)
     assert cached_failure(model_folder, onnx) is None  # not remembered as a failure
-    Int8Path(onnx, exports).prepare(model_folder, True, None, lambda: None)
+    Int8Path(onnx, exports).prepare(model_folder, True, None, _ignore)
     wait_for(exports)
     assert len(calls) == 2
 
@@ -163,7 +167,7 @@ def test_auto_exports_in_the_background_then_recalibrates(model_folder: Path, tm
     exports = BackgroundExports(fake_exporter(calls))
     asked: list[str] = []
     path = Int8Path(tmp_path / "onnx", exports)
-    path.prepare(model_folder, False, lambda: asked.append("calibrated") or "float32", lambda: None)
+    path.prepare(model_folder, False, lambda: asked.append("calibrated") or "float32", _ignore)
     wait_for(exports)
     assert calls and asked == ["calibrated"] and path.encoder is None  # calibration kept float32
 
@@ -192,6 +196,79 @@ def test_the_embedder_keeps_torch_when_the_export_fails(
     wait_for(exports)
     assert loaded == ["float32"] and embedder.precision == "float32"
     assert embedder.embed_documents(["one"]).shape == (1, 4)
+
+
+class _ReadyWhenTold(Int8Path):
+    """An int8 path whose export is 'ready' when the test calls :attr:`ready` (the embedder's switch)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.ready: Any = None
+
+    def prepare(self, model_folder: Path, wanted: bool, recalibrate: Any, on_ready: Any) -> None:
+        self.ready = on_ready
+
+
+def _embedder_mid_batch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Any, Any, Any]:
+    """An int8 embedder still on torch, with one document batch held inside the torch forward pass."""
+    from desktop_search.core.model import sentence_transformer as emb
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+    from tests.core.test_precision import _FakeModel
+
+    inside, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    class SlowModel(_FakeModel):
+        def __call__(self, features: dict[str, Any]) -> dict[str, Any]:
+            inside.set()
+            release.wait(10)
+            done.set()
+            return super().__call__(features)
+
+    monkeypatch.setattr(emb, "load_model", lambda f, d, p: SlowModel(p))
+    monkeypatch.setattr(emb, "drop_weights", lambda model: setattr(model, "dropped", True))
+    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
+    (tmp_path / "model").mkdir()
+    path = _ReadyWhenTold()
+    embedder = SentenceTransformerEmbedder("test/model", tmp_path / "model", device="cpu", int8_path=path)
+    embedder.load()
+    batch = threading.Thread(target=embedder.embed_documents, args=(["one", "two"],))
+    batch.start()
+    assert inside.wait(10)
+    return embedder, path, (release, batch, done)
+
+
+def test_the_onnx_session_opens_only_once_no_torch_batch_is_in_flight(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The session's start never adds to a torch batch's activations (the first start's peak memory)."""
+    embedder, path, (release, batch, done) = _embedder_mid_batch(monkeypatch, tmp_path)
+    opened: list[bool] = []
+
+    def open_encoder() -> bool:
+        opened.append(done.is_set() and embedder.model.dropped)  # after the batch, without the weights
+        return True
+
+    switch = threading.Thread(target=path.ready, args=(open_encoder,))
+    switch.start()
+    switch.join(0.3)
+    assert not opened and embedder.precision == "float32"  # waits for the batch
+    release.set()
+    switch.join(10)
+    batch.join(10)
+    assert opened == [True] and embedder.precision == "int8" and embedder.model.dropped
+
+
+def test_a_session_that_cannot_open_brings_torch_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    embedder, path, (release, batch, _done) = _embedder_mid_batch(monkeypatch, tmp_path)
+    release.set()
+    batch.join(10)
+    dropped = embedder.model
+    path.ready(lambda: False)
+    assert dropped.dropped and embedder.model is not dropped  # loaded again
+    assert embedder.precision == "float32" and not hasattr(embedder.model, "dropped")
+    assert embedder.embed_documents(["three"]).shape == (1, 4)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -79,3 +79,35 @@ def test_the_torch_encoder_runs_a_thread_fewer_while_sparing(real_embedder) -> N
     assert torch.get_num_threads() == before
     assert threads_seen == [before, max(1, before - 1)]
     assert np.allclose(plain, spared, atol=1e-4)
+
+
+def test_the_int8_path_starts_once_phase_one_is_over(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A first start's export (both cores for tens of seconds) never runs beside phase 1."""
+    from desktop_search.core.model import sentence_transformer as emb
+    from desktop_search.core.model.int8_path import Int8Path
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+    from tests.core.test_precision import _FakeModel
+
+    class RecordingPath(Int8Path):
+        def __init__(self) -> None:
+            super().__init__(None)
+            self.started = 0
+
+        def prepare(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            self.started += 1
+
+    monkeypatch.setattr(emb, "load_model", lambda f, d, p: _FakeModel(p))
+    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
+    (tmp_path / "model").mkdir()
+    waits, eager = RecordingPath(), RecordingPath()
+    embedder = SentenceTransformerEmbedder("test/model", tmp_path / "model", device="cpu", int8_path=waits)
+    embedder.spare_a_core(True)  # phase 1 runs when indexing loads the model
+    embedder.load()
+    embedder.spare_a_core(True)
+    assert waits.started == 0
+    embedder.spare_a_core(False)
+    embedder.spare_a_core(False)
+    assert waits.started == 1  # once
+
+    SentenceTransformerEmbedder("test/model", tmp_path / "model", device="cpu", int8_path=eager).load()
+    assert eager.started == 1  # no indexing: at once

@@ -102,6 +102,7 @@ class EmbeddingPhase:
                         return
                     self._wait(IDLE_WAIT_S)
                     continue
+                self._spare_a_core(not over)  # before the load: the int8 path waits for phase 1
                 self._load_model()  # the first waiting passage: phase 1 goes on meanwhile
                 group = self._group_chunks or max(16, 4 * int(self.embedder.batch_size))
             waiting = ledger.unembedded(CHOICE_WINDOW * group)
@@ -123,6 +124,13 @@ class EmbeddingPhase:
             paths = {c.path for c in stored}
             counter.meaning_done += len(paths - ledger.files_waiting(sorted(paths)))
             counter.report()
+
+    def phase1_ended(self) -> None:
+        """Phase 1 is over (called on its thread): wake phase 2, and let the embedder take every core
+        (and start its int8 path) now rather than after the batch in flight, which on one thread of a
+        slow CPU can take half a minute."""
+        self.wake.set()
+        self._spare_a_core(False)
 
     def _spare_a_core(self, spare: bool) -> None:
         """Tell an embedder that can run on fewer threads (the CPU one) whether phase 1 still runs."""

@@ -370,7 +370,7 @@ class Indexer:
                 failure.append(err)
             finally:
                 over.set()
-                self.embedding.wake.set()
+                self.embedding.phase1_ended()
 
         thread = threading.Thread(target=phase1, name="indexer-extract", daemon=True)
         thread.start()

@@ -37,7 +37,7 @@ class Int8Path:
         model_folder: Path,
         wanted: bool,
         recalibrate: Callable[[], str] | None,
-        on_ready: Callable[[], None],
+        on_ready: Callable[[Callable[[], bool]], None],
     ) -> None:
         """Start int8 if ``wanted`` (now if exported, else after a background export); with
         ``recalibrate`` (precision ``auto``), export in the background and let calibration decide."""
@@ -71,13 +71,20 @@ class Int8Path:
 
         self._exports.start(model_folder, self.folder, exported)
 
-    def _attach(self, path: Path, on_ready: Callable[[], None]) -> None:
+    def _attach(self, path: Path, on_ready: Callable[[Callable[[], bool]], None]) -> None:
+        """Hand ``on_ready`` the step that opens the ONNX session; it runs it when the torch side is
+        quiet, so the session's start never adds to a torch batch's activations in memory."""
         import torch
 
-        try:
-            self.encoder = OnnxEncoder(path, torch.get_num_threads())
-        except Exception as exc:
-            log.warning("cannot start the int8 (ONNX) encoder; torch serves: %s", exc)
-            return
-        log.info("embedding with the int8 ONNX encoder (%s)", path)
-        on_ready()
+        threads = torch.get_num_threads()
+
+        def open_encoder() -> bool:
+            try:
+                self.encoder = OnnxEncoder(path, threads)
+            except Exception as exc:
+                log.warning("cannot start the int8 (ONNX) encoder; torch serves: %s", exc)
+                return False
+            log.info("embedding with the int8 ONNX encoder (%s)", path)
+            return True
+
+        on_ready(open_encoder)

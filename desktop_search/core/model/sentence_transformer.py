@@ -91,7 +91,9 @@ class SentenceTransformerEmbedder:
         self._batch_size = 0
         self._prompts = uses_e5_prompts(model_name)
         self._int8 = int8_path or Int8Path(onnx_folder)
-        self._start_int8: Callable[[], None] | None = None  # set by _load, run once the model is in place
+        # set by _load; run once the model is in place and no phase 1 needs the other core
+        self._start_int8: Callable[[], None] | None = None
+        self._int8_start_lock = threading.Lock()  # _start_int8 and _spare_a_core
         self._spare_a_core = False  # document batches leave one core to other work (see spare_a_core)
 
     # -- loading -------------------------------------------------------------------------------
@@ -111,9 +113,17 @@ class SentenceTransformerEmbedder:
                 self._early_tokenizer = None  # ~250 MB: the model's own tokenizer counts from now on
                 gc.collect()
                 release_freed_memory()
-                start_int8, self._start_int8 = self._start_int8, None
-                if start_int8 is not None:  # after the early tokenizer is gone: never both beside ONNX
-                    start_int8()
+                self._start_int8_unless_sparing()  # after the early tokenizer: never both beside ONNX
+
+    def _start_int8_unless_sparing(self) -> None:
+        """Start the int8 path (an export, or opening a cached one) now, unless indexing's phase 1
+        is running: then it starts when :meth:`spare_a_core` says that phase is over."""
+        with self._int8_start_lock:
+            if self._spare_a_core:
+                return
+            start_int8, self._start_int8 = self._start_int8, None
+        if start_int8 is not None:
+            start_int8()
 
     def _load(self, progress: LoadCallback | None) -> Any:
         # resolve the folder first: a missing model is reported at once, before torch is imported
@@ -155,16 +165,22 @@ class SentenceTransformerEmbedder:
             self._start_int8 = lambda: self._int8.prepare(folder, wants_int8, recalibrate, self._use_int8)
         return model
 
-    def _use_int8(self) -> None:
-        """The ONNX int8 encoder is ready: documents and queries use it from now on, and the torch
-        weights (about 270 MB for the default model) are dropped; the model object keeps its tokenizer,
-        prompts and settings."""
-        self.precision = "int8"
+    def _use_int8(self, open_encoder: Callable[[], bool]) -> None:
+        """The int8 export is ready: once no torch batch is in flight (new ones wait meanwhile), drop
+        the torch weights (about 270 MB for the default model) and open the ONNX session in their
+        place, so the two never sit in memory together (the first start's peak: 1,558 MB when the
+        session opened beside them). Documents and queries then use ONNX; the model object keeps its
+        tokenizer, prompts and settings. If the session cannot start, torch is loaded again."""
         with self._torch_forwards:  # wait for forward passes already on the torch weights
             self._torch_forwards.wait_for(lambda: self._torch_in_use == 0)
             drop_weights(self._model)
-        gc.collect()
-        release_freed_memory()
+            gc.collect()
+            release_freed_memory()  # the weights and the last batch's activations
+            if open_encoder():
+                self.precision = "int8"
+                return
+            log.warning("loading the torch weights again")
+            self._model = load_model(self._folder(), self.device, "float32")
 
     def _folder(self, progress: LoadCallback | None = None) -> Path:
         """The model's local folder, resolved once (the first caller's ``progress`` hears the steps)."""
@@ -238,13 +254,17 @@ class SentenceTransformerEmbedder:
         return [len(ids) for ids in self._counting_tokenizer().encode([clean_text(t) for t in texts])]
 
     def spare_a_core(self, spare: bool) -> None:
-        """While ``spare``, torch document batches on the CPU run on one thread fewer (at least one).
+        """While ``spare``, torch document batches on the CPU run on one thread fewer (at least one),
+        and the int8 path waits: its export (tens of seconds on both cores, on a first start) or its
+        ONNX session (whose threads are fixed when it starts) begins once ``spare`` is cleared.
 
         Indexing sets it while its first phase (reading files into the keyword index) runs in this
         process: that phase then has a core of its own. On 2 cores beside a float32 encoder, 5,183
-        SciFact files were all keyword-searchable after 32-33 s instead of 39-49 s. The ONNX int8
-        session keeps its threads (fixed when it starts)."""
-        self._spare_a_core = spare
+        SciFact files were all keyword-searchable after 32-33 s instead of 39-49 s."""
+        with self._int8_start_lock:
+            self._spare_a_core = spare
+        if not spare and self._model is not None:
+            self._start_int8_unless_sparing()
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
