@@ -310,7 +310,7 @@ class SentenceTransformerEmbedder:
         The same forward pass as ``SentenceTransformer.encode`` (modules, pooling, normalisation) without
         its tokenizer calls, which switch the shared tokenizer's padding on and off.
         """
-        model = self.model
+        self.load()  # idempotent; the model is read below only while its weights are counted in use
         rows = [truncate(r, self.max_tokens) for r in rows]
         out = np.zeros((len(rows), self.dimension), dtype=np.float32)
         pad_id = self.shared_tokenizer.pad_id
@@ -322,7 +322,7 @@ class SentenceTransformerEmbedder:
                 for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
                     out[batch] = onnx.encode(*padded([rows[i] for i in batch], pad_id))
                 return out
-            return self._torch_rows(model, rows, out, pad_id)
+            return self._torch_rows(self._model, rows, out, pad_id)  # read while counted: not dropped
         finally:
             with self._torch_forwards:
                 self._torch_in_use -= 1
