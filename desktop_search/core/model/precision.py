@@ -65,7 +65,7 @@ log = logging.getLogger(__name__)
 
 PRECISION_ENV = "DESKTOP_SEARCH_PRECISION"
 CPU_CANDIDATES = ("float32", "bfloat16", "int8")  # what the CPU can run
-AUTO_CANDIDATES = ("float32", "bfloat16", "int8")  # what calibration measures (int8 once exported)
+AUTO_CANDIDATES = ("float32", "bfloat16", "int8")  # what calibration may measure (see auto_candidates)
 CHOICE_FILE = "cpu-precision.json"
 # 2: choices stored before it were measured with torch capped at one OpenMP thread (OCR's limit leaked
 # into the app's process), which halved float32 and broke bfloat16, so they are measured again.
