@@ -224,7 +224,7 @@ def test_three_kill_rounds(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
 def test_twenty_kill_rounds(tmp_path: Path) -> None:
-    tally = run_rounds(tmp_path, rounds=20, seed=20, files=400, check_after_kill=True)
+    tally = run_rounds(tmp_path, rounds=20, seed=20, files=200, check_after_kill=True)
     print(f"crash rounds: {tally}")
     assert tally.rounds == 20
     assert tally.killed_mid_run >= 15  # the kills really landed while work was under way

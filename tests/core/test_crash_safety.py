@@ -52,7 +52,7 @@ def test_kill_9_at_random_points_then_restart_is_consistent(tmp_path: Path, real
     rng = random.Random(1234)
     docs = tmp_path / "docs"
     docs.mkdir()
-    for i in range(240):
+    for i in range(120):
         topic = TOPICS[i % len(TOPICS)]
         body = f"Note {i} on {topic}. " + " ".join(
             f"Detail {j} about {topic}." for j in range(rng.randint(5, 60))

@@ -118,8 +118,8 @@ def test_renamed_edited_and_deleted_containers(tmp_path: Path, real_embedder) ->
         engine.close()
 
 
-@pytest.mark.slow  # two CLI processes, each loading the model
-def test_cli_json_results_carry_the_part(setup, tmp_path: Path) -> None:
+@pytest.mark.slow  # a CLI process loading the model
+def test_cli_json_results_carry_the_part(setup, real_embedder, tmp_path: Path) -> None:
     _engine, docs = setup
     folder = tmp_path / "docs"
     shutil.copytree(docs, folder)
@@ -136,7 +136,11 @@ def test_cli_json_results_carry_the_part(setup, tmp_path: Path) -> None:
             timeout=600,
         )
 
-    assert run("index", str(folder)).returncode == 0
+    indexer = Engine.open(home, embedder=real_embedder, settings=Settings(folders=[str(folder)]))
+    try:  # indexed here with the model already loaded; the search below is the command's own
+        indexer.index()
+    finally:
+        indexer.close()
     out = run("search", "--json", "-k", "5", FERRY)
     assert out.returncode == 0, out.stderr[-2000:]
     results = json.loads(out.stdout.splitlines()[0])["results"]
