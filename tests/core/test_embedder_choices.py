@@ -71,3 +71,40 @@ def test_batch_size_on_cpu_mps_and_configured() -> None:
 )
 def test_uses_e5_prompts(name: str, expected: bool) -> None:
     assert uses_e5_prompts(name) is expected
+
+
+CPU_BUILD = "cuda: Optional[str] = None\nhip: Optional[str] = None\nxpu: Optional[str] = None\n"
+CUDA_BUILD = "cuda: Optional[str] = '12.8'\nhip: Optional[str] = None\nxpu: Optional[str] = None\n"
+
+
+@pytest.mark.parametrize(
+    ("preference", "version_file", "expected"),
+    [
+        ("cpu", CUDA_BUILD, "cpu"),  # the setting alone decides
+        ("auto", CPU_BUILD, "cpu"),  # a CPU-only torch build can offer nothing else
+        ("auto", CUDA_BUILD, None),  # only torch knows whether the GPU is there
+        ("auto", "cuda = None\n", None),  # an older or unknown file: ask torch
+        ("cuda", CPU_BUILD, None),
+    ],
+)
+def test_the_device_is_known_without_torch_only_when_nothing_else_is_possible(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, preference: str, version_file: str, expected: str | None
+) -> None:
+    import importlib.util
+
+    from desktop_search.core.model import device
+
+    (tmp_path / "version.py").write_text(version_file)
+    spec = SimpleNamespace(submodule_search_locations=[str(tmp_path)])
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec if name == "torch" else None)
+    monkeypatch.setattr(device.sys, "platform", "linux")
+    assert device.device_without_torch(preference) == expected
+
+
+def test_physical_cores_reads_cores_not_hyperthreads(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_search.core.model import device
+
+    cpuinfo = "\n\n".join(f"processor : {n}\nphysical id : 0\ncore id : {n % 4}" for n in range(8))
+    monkeypatch.setattr(device.Path, "read_text", lambda self, **kw: cpuinfo)
+    monkeypatch.setattr(device.os, "cpu_count", lambda: 8)
+    assert device.physical_cores() == 4

@@ -5,9 +5,13 @@ agrees with float32 and searches through the real stack."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -271,6 +275,94 @@ def test_a_session_that_cannot_open_brings_torch_back(
     assert embedder.embed_documents(["three"]).shape == (1, 4)
 
 
+class _CachedExport(Int8Path):
+    """An int8 path whose export is already cached: :meth:`open` records the threads and serves a
+    fake session (ones, like the fake torch model)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.opened: list[int] = []
+        self.fail_next = False
+
+    def cached(self, model_folder: Path) -> Path | None:
+        return model_folder / "model-int8.onnx"
+
+    def open(self, path: Path, threads: int) -> bool:
+        self.encoder = None
+        if self.fail_next:
+            self.fail_next = False
+            return False
+        self.opened.append(threads)
+        self.encoder = SimpleNamespace(encode=lambda ids, mask: np.ones((len(ids), 384), np.float32))  # type: ignore[assignment]
+        return True
+
+
+def _torch_never_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from desktop_search.core.model import sentence_transformer as emb
+
+    loaded: list[str] = []
+    monkeypatch.setattr(emb, "load_model", lambda f, d, p: loaded.append(p))
+    monkeypatch.setattr(emb, "physical_cores", lambda: 4)
+    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
+    return loaded
+
+
+@pytest.mark.model
+def test_a_cached_export_serves_alone_on_one_core_fewer_until_phase_one_ends(
+    monkeypatch: pytest.MonkeyPatch, real_model_folder: Path
+) -> None:
+    from desktop_search.core.model.onnx_only import OnnxOnlyModel
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+
+    loaded = _torch_never_loads(monkeypatch)
+    path = _CachedExport()
+    embedder = SentenceTransformerEmbedder("test/e5", real_model_folder, device="cpu", int8_path=path)
+    embedder.spare_a_core(True)  # indexing's phase 1 runs
+    embedder.load()
+    assert isinstance(embedder.model, OnnxOnlyModel) and embedder.precision == "int8"
+    assert path.opened == [3] and embedder.dimension == 384 and embedder.max_tokens == 512
+    assert embedder.embed_documents(["one", "two"]).shape == (2, 384)
+    assert embedder.embed_query("three").shape == (384,)
+    embedder.spare_a_core(False)  # phase 1 is over: the session opens again on every core
+    assert path.opened == [3, 4] and not loaded
+    assert embedder.embed_documents(["four"]).shape == (1, 384)
+
+
+@pytest.mark.model
+def test_a_session_that_cannot_reopen_keeps_its_threads(
+    monkeypatch: pytest.MonkeyPatch, real_model_folder: Path
+) -> None:
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+
+    loaded = _torch_never_loads(monkeypatch)
+    path = _CachedExport()
+    embedder = SentenceTransformerEmbedder("test/e5", real_model_folder, device="cpu", int8_path=path)
+    embedder.spare_a_core(True)
+    embedder.load()
+    path.fail_next = True
+    embedder.spare_a_core(False)
+    assert path.opened == [3, 3] and not loaded and embedder.precision == "int8"
+    assert embedder.embed_query("one").shape == (384,)
+
+
+def test_without_a_cached_export_torch_serves_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from desktop_search.core.model import sentence_transformer as emb
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+    from tests.core.test_precision import _FakeModel
+
+    loaded: list[str] = []
+    monkeypatch.setattr(emb, "load_model", lambda f, d, p: loaded.append(p) or _FakeModel(p))
+    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
+    (tmp_path / "model").mkdir()
+    exports = BackgroundExports(fake_exporter([]))
+    embedder = SentenceTransformerEmbedder(
+        "test/model", tmp_path / "model", device="cpu", int8_path=Int8Path(tmp_path / "onnx", exports)
+    )
+    embedder.load()
+    assert loaded == ["float32"]  # the export is made in the background meanwhile
+    wait_for(exports)
+
+
 # ---------------------------------------------------------------------------------------------
 # The real model
 
@@ -284,6 +376,25 @@ TEXTS = [
 ]
 
 
+ALONE = f"""
+import sys
+from pathlib import Path
+import numpy as np
+from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+TEXTS = {TEXTS!r}
+model, export, out = sys.argv[1:]
+embedder = SentenceTransformerEmbedder(
+    "e5", Path(model), device="auto", precision="auto", onnx_folder=Path(export)
+)
+embedder.load()
+documents = embedder.embed_documents(TEXTS)
+queries = np.stack([embedder.embed_query(t) for t in TEXTS[:3]])
+np.savez(out, documents=documents, queries=queries)
+torch = [m for m in sys.modules if m.split(".")[0] in ("torch", "sentence_transformers", "transformers")]
+print(embedder.precision, type(embedder.model).__name__, "torch:" + ",".join(torch) if torch else "no-torch")
+"""
+
+
 @pytest.fixture(scope="module")
 def real_export(real_model_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("onnx") / "e5"
@@ -294,22 +405,24 @@ def real_export(real_model_folder: Path, tmp_path_factory: pytest.TempPathFactor
 @pytest.mark.model
 @pytest.mark.slow
 def test_int8_vectors_agree_with_float32(
-    real_model_folder: Path, real_export: Path, real_embedder, monkeypatch: pytest.MonkeyPatch
+    real_model_folder: Path, real_export: Path, real_embedder, tmp_path: Path
 ) -> None:
-    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
-
-    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
-
     assert cached_export(real_model_folder, real_export) == real_export / INT8_FILE
-    int8 = SentenceTransformerEmbedder(
-        real_embedder.model_name, real_model_folder, device="cpu", precision="int8", onnx_folder=real_export
+    # in a process of its own: the cached export serves alone, without importing torch at all
+    child = subprocess.run(
+        [sys.executable, "-c", ALONE, str(real_model_folder), str(real_export), str(tmp_path / "v.npz")],
+        env={**os.environ, "DESKTOP_SEARCH_PRECISION": "int8"},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    int8.load()
-    assert int8.precision == "int8"
-    weights = [p.device.type for p in int8.model.parameters()]
-    assert weights and set(weights) == {"meta"}  # the torch copy is dropped once ONNX serves
-    cosines = np.sum(int8.embed_documents(TEXTS) * real_embedder.embed_documents(TEXTS), axis=1)
-    queries = np.array([int8.embed_query(t) @ real_embedder.embed_query(t) for t in TEXTS[:3]])
+    assert child.returncode == 0, child.stderr[-3000:]
+    assert child.stdout.split() == ["int8", "OnnxOnlyModel", "no-torch"], child.stdout
+    int8 = np.load(tmp_path / "v.npz")
+    cosines = np.sum(int8["documents"] * real_embedder.embed_documents(TEXTS), axis=1)
+    queries = np.array(
+        [q @ real_embedder.embed_query(t) for q, t in zip(int8["queries"], TEXTS[:3], strict=True)]
+    )
     print(f"int8 vs float32: documents mean {cosines.mean():.4f} min {cosines.min():.4f}; queries {queries}")
     assert cosines.mean() >= MIN_AGREEMENT and cosines.min() >= 0.99
     assert queries.min() >= 0.99

@@ -7,9 +7,9 @@ Imports ``config`` and ``errors``; only ``switch`` knows of the store (it opens 
 counts the searches using it); nothing here knows about indexing or search.
 
 Modules: ``protocol`` (the ``Embedder`` protocol, ``LoadProgress``), ``candidates`` (calibration
-candidates), ``onnx_export``, ``outlier_inputs``, ``onnx_encoder`` and ``int8_path`` (the int8
-encoder through ONNX Runtime), ``device`` (device, precision and batch-size choice), ``precision``
-(CPU precision calibration), ``loading`` (loading a model folder), ``tokenizer`` and
-``token_batches``, ``sentence_transformer`` (the real embedder), ``source`` (finding the model on
-disk; ``create_embedder``), ``switch``, ``bundled``.
+candidates), ``onnx_export``, ``outlier_inputs``, ``onnx_encoder``, ``int8_path`` and ``onnx_only`` (the
+int8 encoder through ONNX Runtime; alone, without torch, once exported), ``device`` (device, precision
+and batch-size choice), ``precision`` (CPU precision calibration), ``loading`` (loading a model folder),
+``tokenizer`` and ``token_batches``, ``sentence_transformer`` (the real embedder), ``source`` (finding
+the model on disk; ``create_embedder``), ``switch``, ``bundled``.
 """

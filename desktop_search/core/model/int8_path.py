@@ -31,6 +31,8 @@ class Int8Path:
         self.folder = folder
         self._exports = exports or background_exports
         self.encoder: OnnxEncoder | None = None
+        self.path: Path | None = None  # the export the encoder runs, and its threads
+        self.threads = 0
 
     def prepare(
         self,
@@ -71,6 +73,28 @@ class Int8Path:
 
         self._exports.start(model_folder, self.folder, exported)
 
+    def cached(self, model_folder: Path) -> Path | None:
+        """The model's intact int8 export in the cache, or None (no folder, none yet, or unreadable)."""
+        if self.folder is None:
+            return None
+        try:
+            return cached_export(model_folder, self.folder, model_checksum(model_folder))
+        except OSError as exc:
+            log.warning("cannot read the ONNX export of %s: %s", model_folder, exc)
+            return None
+
+    def open(self, path: Path, threads: int) -> bool:
+        """Start the encoder on ``path`` with ``threads`` threads (replacing one already open)."""
+        self.encoder = None  # the old session's memory goes before the new one's comes
+        try:
+            self.encoder = OnnxEncoder(path, threads)
+        except Exception as exc:
+            log.warning("cannot start the int8 (ONNX) encoder: %s", exc)
+            return False
+        self.path, self.threads = path, threads
+        log.info("embedding with the int8 ONNX encoder (%s, %d threads)", path, threads)
+        return True
+
     def _attach(self, path: Path, on_ready: Callable[[Callable[[], bool]], None]) -> None:
         """Hand ``on_ready`` the step that opens the ONNX session; it runs it when the torch side is
         quiet, so the session's start never adds to a torch batch's activations in memory."""
@@ -79,12 +103,6 @@ class Int8Path:
         threads = torch.get_num_threads()
 
         def open_encoder() -> bool:
-            try:
-                self.encoder = OnnxEncoder(path, threads)
-            except Exception as exc:
-                log.warning("cannot start the int8 (ONNX) encoder; torch serves: %s", exc)
-                return False
-            log.info("embedding with the int8 ONNX encoder (%s)", path)
-            return True
+            return self.open(path, threads)
 
         on_ready(open_encoder)

@@ -19,9 +19,16 @@ from typing import Any
 
 import numpy as np
 
-from desktop_search.core.model.device import choose_batch_size, choose_device, effective_precision
+from desktop_search.core.model.device import (
+    choose_batch_size,
+    choose_device,
+    device_without_torch,
+    effective_precision,
+    physical_cores,
+)
 from desktop_search.core.model.int8_path import Int8Path
 from desktop_search.core.model.loading import check_encodes, drop_weights, load_model, release_freed_memory
+from desktop_search.core.model.onnx_only import OnnxOnlyModel
 from desktop_search.core.model.precision import env_precision
 from desktop_search.core.model.protocol import LoadCallback, clean_text
 from desktop_search.core.model.token_batches import length_sorted_batches, padded, truncate
@@ -55,9 +62,11 @@ class SentenceTransformerEmbedder:
     loading, :attr:`precision` is the one in effect: a precision that fails to load or to encode (fp16
     on some MPS machines) falls back to float32. Queries and documents use the same model.
 
-    int8 on the CPU needs ``onnx_folder`` (where the model's ONNX export is cached): torch float32
-    serves until the export is ready (made once in the background), then the ONNX int8 encoder takes
-    over; a failed export leaves float32. With ``auto``, a finished export re-runs the calibration.
+    int8 on the CPU needs ``onnx_folder`` (where the model's ONNX export is cached). With the export
+    cached, the ONNX int8 encoder serves alone from the start: torch is neither imported nor loaded
+    (:class:`~desktop_search.core.model.onnx_only.OnnxOnlyModel`). Without it, torch float32 serves
+    until the export is ready (made once in the background), then the ONNX int8 encoder takes over; a
+    failed export leaves float32. With ``auto``, a finished export re-runs the calibration.
     """
 
     def __init__(
@@ -84,7 +93,8 @@ class SentenceTransformerEmbedder:
         self._resolved_folder: Path | None = None
         self._early_tokenizer: SharedTokenizer | None = None  # counts tokens before the model has loaded
         self._documents_lock = threading.Lock()
-        self._torch_forwards = threading.Condition()  # counts forward passes on the torch weights
+        # counts batches in flight: the torch weights or the ONNX session change only when none is
+        self._torch_forwards = threading.Condition()
         self._torch_in_use = 0
         self.device = ""
         self.precision = ""
@@ -128,9 +138,11 @@ class SentenceTransformerEmbedder:
     def _load(self, progress: LoadCallback | None) -> Any:
         # resolve the folder first: a missing model is reported at once, before torch is imported
         folder = self._folder(progress)
-        import torch
+        device = device_without_torch(self._device_pref)
+        if device is None:
+            import torch
 
-        device = choose_device(self._device_pref, torch)
+            device = choose_device(self._device_pref, torch)
         calibrated = self._cpu_precision
         precision = effective_precision(
             self._precision_pref,
@@ -141,7 +153,12 @@ class SentenceTransformerEmbedder:
         log.info("loading model %s from %s on %s (%s)", self._model_name, folder, device, precision)
         wants_int8 = device == "cpu" and precision == "int8"
         if wants_int8:
+            alone = self._int8_alone(folder)
+            if alone is not None:
+                return alone
             precision = "float32"  # torch serves until the ONNX int8 encoder is ready
+        import torch
+
         try:
             model = load_model(folder, device, precision)
             if precision != "float32":
@@ -164,6 +181,41 @@ class SentenceTransformerEmbedder:
                 recalibrate = lambda: calibrated(self._model_name, folder)  # noqa: E731
             self._start_int8 = lambda: self._int8.prepare(folder, wants_int8, recalibrate, self._use_int8)
         return model
+
+    def _int8_alone(self, folder: Path) -> OnnxOnlyModel | None:
+        """The cached int8 export serving alone, with the model's tokenizer and settings read from its
+        folder (no torch); None when there is no export yet or it cannot start (torch loads then).
+
+        While indexing's phase 1 runs (:meth:`spare_a_core`) the session starts on one core fewer and
+        opens again on all of them once that phase is over (its threads are fixed when it starts)."""
+        path = self._int8.cached(folder)
+        if path is None:
+            return None
+        try:
+            model = OnnxOnlyModel(folder)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.info("the int8 export cannot serve alone (%s); loading torch", exc)
+            return None
+        cores = physical_cores()
+        threads = max(1, cores - 1) if self._spare_a_core else cores
+        if not self._int8.open(path, threads):
+            return None
+        self.device, self.precision = "cpu", "int8"
+        self._batch_size = choose_batch_size("cpu", None, self._configured_batch)
+        if threads < cores:
+            self._start_int8 = lambda: self._reopen_int8(path, cores, threads)
+        return model
+
+    def _reopen_int8(self, path: Path, threads: int, previous: int) -> None:
+        """Open the int8 session again on ``threads`` threads once no batch is in flight (new ones
+        wait meanwhile); if it cannot, on its ``previous`` threads, else torch float32 takes over."""
+        with self._torch_forwards:
+            self._torch_forwards.wait_for(lambda: self._torch_in_use == 0)
+            if self._int8.open(path, threads) or self._int8.open(path, previous):
+                return
+            log.warning("the int8 (ONNX) encoder stopped; loading the torch weights")
+            self._model = load_model(self._folder(), "cpu", "float32")
+            self.precision = "float32"
 
     def _use_int8(self, open_encoder: Callable[[], bool]) -> None:
         """The int8 export is ready: once no torch batch is in flight (new ones wait meanwhile), drop
@@ -204,7 +256,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def model(self) -> Any:
-        """The loaded SentenceTransformer (loads it first if needed)."""
+        """The loaded SentenceTransformer, or an :class:`OnnxOnlyModel` while the int8 export serves
+        alone (loads it first if needed)."""
         self.load()
         return self._model
 
@@ -283,7 +336,7 @@ class SentenceTransformerEmbedder:
         waits for, nor corrupts, an indexing batch.
         """
         rows = self.shared_tokenizer.encode([self._prompt(("query",), QUERY_PROMPT) + clean_text(text)])
-        if self.device != "cpu" or self._int8.encoder is not None:
+        if self.device != "cpu" or self.precision == "int8" or self._int8.encoder is not None:
             return self._embed_rows(rows)[0]
         import torch
 
