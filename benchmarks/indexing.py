@@ -16,7 +16,8 @@ work (the engine's import, the model load and its calibration included), as a us
 * bare encoder passages/s: the same process's model encoding a sample of the same passages (their
   embedded text: heading and passage) with its batch size, nothing else running; the ratio pipeline ÷
   bare shows what the pipeline costs (target ≥ 0.90);
-* peak RSS of the process (target ≤ 1.5 GB) and of the extraction workers;
+* peak RSS of the process (target ≤ 1.5 GB) and of its largest child (an extraction worker, or the
+  int8 export on a first start), read once they have ended;
 * the time to rescan the unchanged tree afterwards (target ≤ 2 s).
 
 The auto run prints the precision the calibration selected. The corpus is written to a temporary
@@ -92,7 +93,6 @@ def run_one(corpus_dir: Path, precision: str, batch_size: int, home: Path, bare_
         done.set()
         watcher.join()
         rss = peak_rss_mb()
-        workers_rss = peak_rss_mb(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         engine.index()
         rescan_s = time.perf_counter() - t0
@@ -102,7 +102,7 @@ def run_one(corpus_dir: Path, precision: str, batch_size: int, home: Path, bare_
         embed_s = embedded_s - (model_ready[0] if model_ready else 0.0)
         pipeline = result.chunks_done / embed_s if embed_s > 0 else 0.0
         bare = bare_passages_per_s(engine.embedder, texts[:bare_sample])
-        return {
+        figures = {
             "asked": precision,
             "precision": engine.precision,
             "batch": engine.embedder.batch_size,
@@ -116,12 +116,15 @@ def run_one(corpus_dir: Path, precision: str, batch_size: int, home: Path, bare_
             "bare_sample": min(bare_sample, len(texts)),
             "ratio": pipeline / bare if bare else 0.0,
             "peak_rss_mb": rss,
-            "worker_peak_rss_mb": workers_rss,
             "rescan_s": rescan_s,
         }
     finally:
         done.set()
         engine.close()
+    # the largest child process (an extraction worker, or the export on a first start), once they
+    # have all ended: a live child is not counted yet
+    figures["worker_peak_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
+    return figures
 
 
 def describe(r: dict) -> str:
@@ -134,7 +137,7 @@ def describe(r: dict) -> str:
         f"  all embedded after {r['embedded_s']:.1f} s\n"
         f"  pipeline {r['pipeline_chunks_per_s']:.2f} chunks/s; bare encoder {r['bare_passages_per_s']:.2f}"
         f" passages/s ({r['bare_sample']} passages) → ratio {r['ratio']:.3f} (target ≥ 0.90)\n"
-        f"  peak RSS {r['peak_rss_mb']:.0f} MB (target ≤ 1536); extraction workers"
+        f"  peak RSS {r['peak_rss_mb']:.0f} MB (target ≤ 1536); largest child process"
         f" {r['worker_peak_rss_mb']:.0f} MB\n"
         f"  rescan of the unchanged tree: {r['rescan_s']:.2f} s (target ≤ 2 s)"
     )
