@@ -297,14 +297,22 @@ class _CachedExport(Int8Path):
         return True
 
 
-def _torch_never_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def _alone_during_phase_one(
+    monkeypatch: pytest.MonkeyPatch, folder: Path
+) -> tuple[Any, _CachedExport, list[str]]:
+    """An int8 embedder on a 4-core machine whose export is cached, loaded while indexing's phase 1
+    runs; the precisions torch was asked to load (none, as long as the session serves)."""
     from desktop_search.core.model import sentence_transformer as emb
 
     loaded: list[str] = []
     monkeypatch.setattr(emb, "load_model", lambda f, d, p: loaded.append(p))
     monkeypatch.setattr(emb, "physical_cores", lambda: 4)
     monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
-    return loaded
+    path = _CachedExport()
+    embedder = emb.SentenceTransformerEmbedder("test/e5", folder, device="cpu", int8_path=path)
+    embedder.spare_a_core(True)  # indexing's phase 1 runs
+    embedder.load()
+    return embedder, path, loaded
 
 
 @pytest.mark.model
@@ -312,13 +320,8 @@ def test_a_cached_export_serves_alone_on_one_core_fewer_until_phase_one_ends(
     monkeypatch: pytest.MonkeyPatch, real_model_folder: Path
 ) -> None:
     from desktop_search.core.model.onnx_only import OnnxOnlyModel
-    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
-    loaded = _torch_never_loads(monkeypatch)
-    path = _CachedExport()
-    embedder = SentenceTransformerEmbedder("test/e5", real_model_folder, device="cpu", int8_path=path)
-    embedder.spare_a_core(True)  # indexing's phase 1 runs
-    embedder.load()
+    embedder, path, loaded = _alone_during_phase_one(monkeypatch, real_model_folder)
     assert isinstance(embedder.model, OnnxOnlyModel) and embedder.precision == "int8"
     assert path.opened == [3] and embedder.dimension == 384 and embedder.max_tokens == 512
     assert embedder.embed_documents(["one", "two"]).shape == (2, 384)
@@ -332,13 +335,7 @@ def test_a_cached_export_serves_alone_on_one_core_fewer_until_phase_one_ends(
 def test_a_session_that_cannot_reopen_keeps_its_threads(
     monkeypatch: pytest.MonkeyPatch, real_model_folder: Path
 ) -> None:
-    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
-
-    loaded = _torch_never_loads(monkeypatch)
-    path = _CachedExport()
-    embedder = SentenceTransformerEmbedder("test/e5", real_model_folder, device="cpu", int8_path=path)
-    embedder.spare_a_core(True)
-    embedder.load()
+    embedder, path, loaded = _alone_during_phase_one(monkeypatch, real_model_folder)
     path.fail_next = True
     embedder.spare_a_core(False)
     assert path.opened == [3, 3] and not loaded and embedder.precision == "int8"
