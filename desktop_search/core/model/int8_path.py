@@ -31,8 +31,6 @@ class Int8Path:
         self.folder = folder
         self._exports = exports or background_exports
         self.encoder: OnnxEncoder | None = None
-        self.path: Path | None = None  # the export the encoder runs, and its threads
-        self.threads = 0
 
     def prepare(
         self,
@@ -91,7 +89,6 @@ class Int8Path:
         except Exception as exc:
             log.warning("cannot start the int8 (ONNX) encoder: %s", exc)
             return False
-        self.path, self.threads = path, threads
         log.info("embedding with the int8 ONNX encoder (%s, %d threads)", path, threads)
         return True
 
