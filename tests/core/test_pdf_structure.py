@@ -14,6 +14,7 @@ from desktop_search.core.extract.pdf_layout import (
     join_across_pages,
     join_hyphenated,
     line_key,
+    mark_prefix,
     strip_running_lines,
 )
 from desktop_search.core.extract.pdf_navigation import navigation_pages
@@ -22,6 +23,7 @@ from desktop_search.core.extract.results import Deadline, Extracted
 DATA = Path(__file__).resolve().parent.parent / "data"
 EN = DATA / "debian-reference.en.excerpt.pdf"
 DE = DATA / "debian-reference.de.excerpt.pdf"
+FAQ = DATA / "debian-faq.en.excerpt.pdf"  # LaTeX book headers: "CHAPTER 3. CHOOSING A DEBIAN … 3.1. …"
 
 
 def _extract(path: Path) -> Extracted:
@@ -56,6 +58,33 @@ def test_running_headers_footers_and_odd_even_pages_are_stripped() -> None:
 
 def test_short_documents_keep_every_line() -> None:
     assert strip_running_lines(_book(3)) == _book(3)
+
+
+def test_mark_prefixes_are_a_word_and_the_chapter_number() -> None:
+    assert mark_prefix(line_key("CHAPTER 3. CHOOSING A DEBIAN … 3.1. WHICH DEBIAN …")) == "chapter #."
+    assert mark_prefix(line_key("KAPITEL 11. ANPASSEN IHRES DEBIAN …")) == "kapitel #."
+    assert mark_prefix(line_key("第3章 パッケージ管理")) == "第#章"
+    assert mark_prefix(line_key("3.1.6 You are talking about testing")) is None  # a numbered heading
+    assert mark_prefix(line_key("Some text about 3 apples")) is None  # the number comes too late
+    assert mark_prefix(line_key("Debian Reference 12 / 261")) is None
+
+
+def _marked_book(pages: int) -> list[str]:
+    """Pages headed by their chapter's mark ("CHAPTER 2. PEARS …"), two pages a chapter."""
+    topics = ["apples", "pears", "plums", "figs", "limes", "dates", "kiwis", "grapes"]
+    out = []
+    for n in range(pages):
+        chapter = n // 2 + 1
+        mark = f"{chapter}.{n % 2 + 1}. ON {topics[n].upper()}"
+        head = f"CHAPTER {chapter}. {topics[chapter - 1].upper()} … {mark}"
+        out.append(f"{head}\nSome text about {topics[n]}.\nChapter {chapter} goes on about {topics[n]}.")
+    return out
+
+
+def test_running_chapter_marks_are_stripped_though_no_two_chapters_share_one() -> None:
+    cleaned = strip_running_lines(_marked_book(8))
+    assert cleaned[5] == "Some text about dates.\nChapter 3 goes on about dates."
+    assert all("CHAPTER" not in page for page in cleaned)
 
 
 def test_hyphenated_words_joined_but_not_real_compounds() -> None:
@@ -117,6 +146,16 @@ def test_real_manual_headers_gone_everywhere(path: Path) -> None:
     assert header not in extracted.text
     assert not any(header in (s.heading or "") for s in extracted.sections)
     assert "/ 233" not in extracted.text and "/ 248" not in extracted.text  # the page-number half
+
+
+def test_real_book_chapter_and_section_marks_gone_and_the_text_kept() -> None:
+    extracted = _extract(FAQ)
+    assert "CHAPTER 3." not in extracted.text and "3.2. BUT WHAT ABOUT KNOPPIX" not in extracted.text
+    assert "3.1.6 You are talking about testing being broken" in extracted.text
+    assert "3.2.1 I know that Knoppix" in extracted.text
+    assert extracted.text.startswith("Chapter 3\nChoosing a Debian distribution")  # the title page's own
+    broken = next(s for s in extracted.sections if "3.1.6" in (s.heading or ""))
+    assert broken.page == 3 and broken.text.startswith("3.1.6 You are talking about testing")
 
 
 @pytest.mark.parametrize("path", [EN, DE], ids=["en", "de"])

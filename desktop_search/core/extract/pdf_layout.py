@@ -5,6 +5,12 @@ once its numbers are set aside ("Auto Multiple Choice 87 / 92", "Debian Referenc
 alternate headers between odd and even pages, so a line also counts when it repeats on most pages
 of one parity. Short documents give too little evidence and keep every line.
 
+A header may also name the chapter and section the page is in (the marks of LaTeX's book class:
+"CHAPTER 3. CHOOSING A DEBIAN … 3.1. WHICH DEBIAN DISTRIBUTION …", then "CHAPTER 8. THE DEBIAN
+PACKAGE …"), so no two chapters' headers are the same line. Such a header is known by its start, the
+words up to the chapter's number (its *mark prefix*: ``chapter #.``, ``kapitel #.``, ``第#章``): a
+page's first line whose mark prefix opens most pages is a running header, whatever titles follow it.
+
 A word hyphenated at a line end ("Konfigu-" / "ration") is joined when the next line goes on in
 lower case, unless the document itself writes that word with its hyphen elsewhere ("Unix-ähnlich");
 a word broken across a page end is moved whole onto the earlier page.
@@ -37,6 +43,18 @@ def line_key(line: str) -> str:
     key = _SPACES.sub(" ", line.strip().lower())
     key = _EDGE_ROMAN.sub("#", _NUMBER.sub("#", key))
     return _NUMBER_RUN.sub("#", key)
+
+
+def mark_prefix(key: str) -> str | None:
+    """A line key's words up to its first number, when the number comes within two words and a word
+    comes with it (``chapter #.`` of "chapter #. choosing a debian …"); else None. A bare section
+    number ("#.#. which …") is no mark prefix: numbered headings open many pages of a manual."""
+    tokens = key.split(" ")[:2]
+    for count, token in enumerate(tokens, start=1):
+        if "#" in token:
+            prefix = " ".join(tokens[:count])
+            return prefix if any(ch.isalpha() for ch in prefix) else None
+    return None
 
 
 def _edges(lines: list[str]) -> tuple[list[int], list[int]]:
@@ -72,17 +90,22 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     split = [page.split("\n") for page in pages]
     heads: list[set[str]] = []
     feet: list[set[str]] = []
+    marks: list[set[str]] = []
     for lines in split:
         top, bottom = _edges(lines)
         heads.append({line_key(lines[i]) for i in top})
         feet.append({line_key(lines[i]) for i in bottom})
-    running_heads, running_feet = _running(heads), _running(feet)
-    if not running_heads and not running_feet:
+        first = mark_prefix(line_key(lines[top[0]])) if top else None  # a mark heads the page
+        marks.append({first} if first else set())
+    running_heads, running_feet, running_marks = _running(heads), _running(feet), _running(marks)
+    if not running_heads and not running_feet and not running_marks:
         return list(pages)
     cleaned = []
     for lines in split:
         top, bottom = _edges(lines)
         drop = {i for i in top if line_key(lines[i]) in running_heads}
+        if top and mark_prefix(line_key(lines[top[0]])) in running_marks:
+            drop.add(top[0])
         drop |= {i for i in bottom if line_key(lines[i]) in running_feet}
         cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
     return cleaned
