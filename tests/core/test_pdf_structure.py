@@ -87,6 +87,21 @@ def test_running_chapter_marks_are_stripped_though_no_two_chapters_share_one() -
     assert all("CHAPTER" not in page for page in cleaned)
 
 
+def test_a_header_misread_by_ocr_goes_with_its_page_number_but_a_title_page_stays() -> None:
+    head = "Handbuch für Debian Edu / Skolelinux 12 Bookworm"
+    misread = "Handbuch fiir Debian Edu / Skolelinux 12 Bookworm"  # as OCR reads it on a screenshot page
+    topics = ["Äpfel", "Birnen", "Pflaumen", "Feigen", "Limetten", "Datteln"]
+    pages = [f"{head} {n + 1} / 98\nText über {t}.\nMehr zu {t}." for n, t in enumerate(topics)]
+    pages[0] = f"{head}\nEin Titelblatt.\nVon uns."  # the title, with no page number
+    pages[3] = f"{misread}\n\n4 / 98\n\nSelect a language\nEin Bildschirmfoto."  # its number split off
+    pages[4] = f"{misread} 5 / 98\n72\n73 \\end{{center}}"  # then a listing's numbered lines
+    cleaned = strip_running_lines(pages)
+    assert cleaned[3] == "\n\nSelect a language\nEin Bildschirmfoto."
+    assert cleaned[4] == "72\n73 \\end{center}"  # a listing's line number is no page number
+    assert cleaned[0] == pages[0]
+    assert cleaned[1] == "Text über Birnen.\nMehr zu Birnen."
+
+
 def test_hyphenated_words_joined_but_not_real_compounds() -> None:
     assert join_hyphenated("die Konfigu-\nration ist") == "die Konfiguration\nist"
     assert join_hyphenated("Ma-\nriaDB, PostgreSQL") == "MariaDB,\nPostgreSQL"

@@ -3,7 +3,10 @@
 A running header or footer is a line near the top or bottom of a page that repeats on most pages
 once its numbers are set aside ("Auto Multiple Choice 87 / 92", "Debian Reference iv"). Books
 alternate headers between odd and even pages, so a line also counts when it repeats on most pages
-of one parity. Short documents give too little evidence and keep every line.
+of one parity. Short documents give too little evidence and keep every line. On a page that OCR read
+(a scan, or a screenshot page whose text layer held only the header), the header comes back a little
+misspelt or split in two ("Handbuch fiir Debian Edu …", "48 / 98"): a line nearly the same as a
+running line, with its page number, is that line.
 
 A header may also name the chapter and section the page is in (the marks of LaTeX's book class:
 "CHAPTER 3. CHOOSING A DEBIAN … 3.1. WHICH DEBIAN DISTRIBUTION …", then "CHAPTER 8. THE DEBIAN
@@ -21,11 +24,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
+from difflib import SequenceMatcher
 
 EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be furniture
 MIN_PAGES = 4  # fewer pages: too little evidence for running lines
 MIN_REPEATS = 3  # a running line is seen on at least this many pages...
 MIN_SHARE = 0.5  # ...and on at least this share of all pages or of the pages of one parity
+# an edge line this alike to a running line (difflib's ratio of their keys) is that line, misread by OCR;
+# lines shorter than MIN_NEAR_CHARS must match exactly ("chapter #" is not "chapter #.")
+NEAR_RATIO = 0.9
+MIN_NEAR_CHARS = 16
 
 _NUMBER = re.compile(r"\d+")
 _ROMAN = r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
@@ -103,12 +111,42 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     cleaned = []
     for lines in split:
         top, bottom = _edges(lines)
-        drop = {i for i in top if line_key(lines[i]) in running_heads}
+        drop = _furniture(lines, top, running_heads) | _furniture(lines, bottom, running_feet)
         if top and mark_prefix(line_key(lines[top[0]])) in running_marks:
             drop.add(top[0])
-        drop |= {i for i in bottom if line_key(lines[i]) in running_feet}
         cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
     return cleaned
+
+
+def _furniture(lines: list[str], edge: list[int], running: set[str]) -> set[int]:
+    """The lines of one edge that are running furniture: a running line itself, or one misread by
+    OCR (a scanned or image-only page: "Handbuch fiir Debian Edu … 48 / 98"). A misread line counts
+    when it ends in its page number or has it beside it, split onto a line of its own ("47 / 97"),
+    which goes too: a title page's "Auto Multiple Choice" is no header."""
+    if not running:
+        return set()
+    keys = [line_key(lines[i]) for i in edge]
+    drop = {i for i, key in zip(edge, keys, strict=True) if key in running}
+    for position, (i, key) in enumerate(zip(edge, keys, strict=True)):
+        if i in drop or key == "#" or not _near_running(key, running):
+            continue
+        if key.endswith("#"):  # its page number is on it
+            drop.add(i)
+            continue
+        beside = [j for j in (position - 1, position + 1) if 0 <= j < len(edge) and keys[j] == "#"]
+        if beside:
+            drop.update([i, edge[beside[0]]])
+    return drop
+
+
+def _near_running(key: str, running: set[str]) -> bool:
+    """Whether ``key`` is nearly a running line, spaces aside (OCR adds and drops them: "マニ ュ ア ル")."""
+    squeezed = key.replace(" ", "")
+    if len(squeezed) < MIN_NEAR_CHARS:
+        return False
+    return any(
+        SequenceMatcher(None, squeezed, line.replace(" ", "")).ratio() >= NEAR_RATIO for line in running
+    )
 
 
 def hyphenated_words(pages: Sequence[str]) -> set[str]:
