@@ -1,9 +1,10 @@
 """PDF through pypdf: sections per page (1-based ``page``), word gaps and ligatures repaired.
 
-The pages' text then loses its running headers and footers and has hyphenated words joined
-(:mod:`.pdf_layout`); tables of contents and indexes are marked as navigation (:mod:`.pdf_navigation`);
-pages are cut where sections begin, each piece with its heading from the outline or from numbered
-titles (:mod:`.pdf_outline`, :mod:`.pdf_headings`).
+Accents that TeX's older fonts draw over a letter are put back on it ("f¨ur" → "für",
+:mod:`.pdf_accents`). The pages' text then loses its running headers and footers and has hyphenated
+words joined (:mod:`.pdf_layout`); tables of contents and indexes are marked as navigation
+(:mod:`.pdf_navigation`); pages are cut where sections begin, each piece with its heading from the
+outline or from numbered titles (:mod:`.pdf_outline`, :mod:`.pdf_headings`).
 
 pypdf decides that a gap in a ``TJ`` array is a word space when it exceeds half the font's space
 width. Some embedded fonts (subset TrueType/CID fonts from LaTeX and office suites) report a space
@@ -21,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from desktop_search.core.extract.ocr_reasons import PDF_OCR_MISSING, PDF_OCR_OFF
+from desktop_search.core.extract.pdf_accents import compose_accents
 from desktop_search.core.extract.pdf_headings import split_by_numbered_titles, split_by_outline
 from desktop_search.core.extract.pdf_layout import (
     hyphenated_words,
@@ -82,7 +84,7 @@ def structured_parts(pages: list[str | None], reader: Any = None) -> list[Part]:
     """Parts from the pages' raw text (``None``: a page that could not be read): furniture stripped,
     words joined, navigation marked, pages cut at their sections with headings."""
     readable = [i for i, text in enumerate(pages) if text is not None]
-    texts = strip_running_lines([(pages[i] or "").translate(_LIGATURES) for i in readable])
+    texts = strip_running_lines([compose_accents((pages[i] or "").translate(_LIGATURES)) for i in readable])
     keep = hyphenated_words(texts)
     texts = [join_hyphenated(t, keep) for t in join_across_pages(texts, keep)]
     position = {page: i for i, page in enumerate(readable)}  # page number -> index in texts
