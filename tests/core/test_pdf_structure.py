@@ -102,6 +102,16 @@ def test_a_header_misread_by_ocr_goes_with_its_page_number_but_a_title_page_stay
     assert cleaned[1] == "Text über Birnen.\nMehr zu Birnen."
 
 
+def test_a_chapter_pages_bare_number_goes_but_not_a_number_ahead_of_the_page() -> None:
+    pages = _book(8)
+    body = "\nThe first line.\nThe second line.\nThe third line.\nThe fourth line."
+    pages[4] = "5\n2 Tutorial" + body  # a chapter's opening page: no header, only its number
+    pages[6] = "120\nrows in the table" + body  # no page 120 this early: content
+    cleaned = strip_running_lines(pages)
+    assert cleaned[4] == "2 Tutorial" + body
+    assert cleaned[6] == pages[6]
+
+
 def test_hyphenated_words_joined_but_not_real_compounds() -> None:
     assert join_hyphenated("die Konfigu-\nration ist") == "die Konfiguration\nist"
     assert join_hyphenated("Ma-\nriaDB, PostgreSQL") == "MariaDB,\nPostgreSQL"

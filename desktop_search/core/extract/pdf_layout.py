@@ -109,13 +109,24 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     if not running_heads and not running_feet and not running_marks:
         return list(pages)
     cleaned = []
-    for lines in split:
+    for number, lines in enumerate(split, start=1):
         top, bottom = _edges(lines)
         drop = _furniture(lines, top, running_heads) | _furniture(lines, bottom, running_feet)
         if top and mark_prefix(line_key(lines[top[0]])) in running_marks:
             drop.add(top[0])
+        if top and _page_number(lines[top[0]], number):
+            drop.add(top[0])
         cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
     return cleaned
+
+
+def _page_number(line: str, page: int) -> bool:
+    """A page's first line that is only its printed number, in a document with running furniture: a
+    chapter's opening page drops its header and keeps the number ("14" above "2 Dateien mit
+    convert-ly aktualisieren"). Printed numbers never run ahead of the page's place in the file. (A
+    last line is left alone: a listing's output, "1", ends pages as often as a number does.)"""
+    text = line.strip()
+    return text.isdigit() and 1 <= int(text) <= page
 
 
 def _furniture(lines: list[str], edge: list[int], running: set[str]) -> set[int]:
