@@ -3,8 +3,9 @@
     python benchmarks/extract_real_docs.py /usr/share/doc [--pool] [--show N]
 
 Prints counts per kind, skip and failure reasons, characters per second, and flags suspicious
-output: many very long "words" (run-together text), many replacement characters (a wrong encoding),
-or pages without text in a PDF that has text elsewhere.
+output: many very long "words" (run-together text), spacing accents beside letters ("f¨ur": TeX's
+OT1 fonts draw them over the letter), many replacement characters (a wrong encoding), or pages
+without text in a PDF that has text elsewhere.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from desktop_search.core.extract import (
 _WORD = re.compile(r"\S+")
 # 25+ lower-case letters in a row (after an optional capital): words run together. CamelCase
 # identifiers in code are not flagged.
+_SPACING_ACCENT = re.compile(r"[¨´ˆ˜ˇ˚¸][^\W\d_]")
 _LETTERS = re.compile(r"(?<![^\W\d_])[^\W\d_]?[a-zß-öø-ÿ]{24,}")
 
 
@@ -41,6 +43,9 @@ def suspicion(text: str, page_sections: list[int]) -> list[str]:
         long_words = sum(1 for w in words if _LETTERS.search(w))
         if long_words / len(words) > 0.01:
             flags.append(f"run-together words {long_words}/{len(words)}")
+    accents = len(_SPACING_ACCENT.findall(text))  # "f¨ur": an accent drawn over a letter, left apart
+    if accents > 5:
+        flags.append(f"spacing accents beside letters {accents}")
     bad = text.count("\ufffd")
     if text and bad / len(text) > 0.001:
         flags.append(f"replacement chars {bad}")
