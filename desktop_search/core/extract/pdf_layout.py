@@ -13,6 +13,8 @@ A header may also name the chapter and section the page is in (the marks of LaTe
 PACKAGE …"), so no two chapters' headers are the same line. Such a header is known by its start, the
 words up to the chapter's number (its *mark prefix*: ``chapter #.``, ``kapitel #.``, ``第#章``): a
 page's first line whose mark prefix opens most pages is a running header, whatever titles follow it.
+A chapter's opening page often drops the header and keeps only its number on the first line; in a
+document with running lines, that bare number goes too.
 
 A word hyphenated at a line end ("Konfigu-" / "ration") is joined when the next line goes on in
 lower case, unless the document itself writes that word with its hyphen elsewhere ("Unix-ähnlich");
@@ -31,7 +33,7 @@ MIN_PAGES = 4  # fewer pages: too little evidence for running lines
 MIN_REPEATS = 3  # a running line is seen on at least this many pages...
 MIN_SHARE = 0.5  # ...and on at least this share of all pages or of the pages of one parity
 # an edge line this alike to a running line (difflib's ratio of their keys) is that line, misread by OCR;
-# lines shorter than MIN_NEAR_CHARS must match exactly ("chapter #" is not "chapter #.")
+# lines shorter than MIN_NEAR_CHARS (spaces aside) must match exactly: a near match of so few is chance
 NEAR_RATIO = 0.9
 MIN_NEAR_CHARS = 16
 
@@ -112,9 +114,9 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     for number, lines in enumerate(split, start=1):
         top, bottom = _edges(lines)
         drop = _furniture(lines, top, running_heads) | _furniture(lines, bottom, running_feet)
-        if top and mark_prefix(line_key(lines[top[0]])) in running_marks:
-            drop.add(top[0])
-        if top and _page_number(lines[top[0]], number):
+        if top and (
+            mark_prefix(line_key(lines[top[0]])) in running_marks or _page_number(lines[top[0]], number)
+        ):
             drop.add(top[0])
         cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
     return cleaned
@@ -155,8 +157,11 @@ def _near_running(key: str, running: set[str]) -> bool:
     squeezed = key.replace(" ", "")
     if len(squeezed) < MIN_NEAR_CHARS:
         return False
+    matchers = (SequenceMatcher(None, squeezed, line.replace(" ", "")) for line in running)
+    # the quick ratios bound the ratio from above: most lines are ruled out without computing it
     return any(
-        SequenceMatcher(None, squeezed, line.replace(" ", "")).ratio() >= NEAR_RATIO for line in running
+        m.real_quick_ratio() >= NEAR_RATIO and m.quick_ratio() >= NEAR_RATIO and m.ratio() >= NEAR_RATIO
+        for m in matchers
     )
 
 
