@@ -179,6 +179,7 @@ def run_rounds(tmp_path: Path, rounds: int, seed: int, files: int, check_after_k
         if check_after_kill:
             after_kill = cli("check", "--json", "--data-dir", str(data))
             assert after_kill.returncode in (0, 1), after_kill.stderr  # a report, never a crash
+            assert after_kill.stdout.strip(), f"check printed no report: {after_kill.stderr}"  # seen once
             if not json.loads(after_kill.stdout.strip().splitlines()[-1])["consistent"]:
                 tally.inconsistent_after_kill += 1
 
