@@ -10,7 +10,11 @@ Each question is asked twice:
   editions are not (the other manual stays, in every language, as distraction);
 - **cross language**: the edition in the question's language is hidden, every other edition of the
   document is searchable (the answer exists only in other languages).
-Hiding is done on the ranked list (the search asks for more results than it shows).
+Hiding is done on the ranked list (the search asks for more results than it shows). With ``--absent``
+the product's systems search with the hidden editions filtered out instead (each PDF sits in a folder
+of its own, and the search keeps to the others), as a user without those editions would: their
+passages then take no candidate slots or keyword ranks. The page baseline ranks each page on its own,
+so hiding is the same for it either way.
 
 Systems, all over the same PDFs in the same run:
 - ``product``: the Engine's hybrid search, grouped (one row per file, as the window shows it) and
@@ -27,6 +31,7 @@ Metrics: hit@1, hit@5 and MRR@10 of a gold page. A grouped row counts as a hit w
     python benchmarks/realdocs.py --rebuild   # index again (after a change of extraction or chunking)
     python benchmarks/realdocs.py --show 5    # also print the top hits of 5 cross-language questions
     python benchmarks/realdocs.py --tune code_factor=1  # a search parameter changed for this run
+    python benchmarks/realdocs.py --absent    # hidden editions filtered out of the search, not hidden after
 
 Besides the metrics it counts the failure classes of the product's top 5 (passages, not the
 baseline's pages): ``toc`` (dot leaders or lines of page numbers), ``code`` (most lines code or
@@ -119,6 +124,7 @@ def build_product(cache: Path, docs: Path, embedder, rebuild: bool):
     if rebuild and home.exists():
         shutil.rmtree(home)
     engine = Engine.open(home, embedder=embedder, settings=Settings(folders=[str(docs)]))
+    engine.remove_folder(cache / "docs")  # indexed from there before each PDF had a folder of its own
     started = time.monotonic()
     result = engine.index()
     status = engine.status()
@@ -129,8 +135,13 @@ def build_product(cache: Path, docs: Path, embedder, rebuild: bool):
     return engine
 
 
-def product_rows(engine, query: str, grouped: bool, mode: str = "hybrid") -> list[Row]:
-    hits = engine.search(query, k=FETCH_K if not grouped else 20, grouped=grouped, mode=mode)
+def product_rows(
+    engine, query: str, grouped: bool, mode: str = "hybrid", folders: tuple[str, ...] = ()
+) -> list[Row]:
+    from desktop_search.core.records import SearchFilters
+
+    filters = SearchFilters(folders=folders) if folders else None
+    hits = engine.search(query, k=FETCH_K if not grouped else 20, filters=filters, grouped=grouped, mode=mode)
     rows = []
     for hit in hits:
         shown = [hit, *getattr(hit, "inline", ())]
@@ -278,18 +289,25 @@ def summarise(ranks: list[int | None]) -> dict[str, float]:
 
 
 def evaluate(
-    systems: dict[str, Callable[[str], list[Row]]],
+    systems: dict[str, Callable[[str, frozenset[str]], list[Row]]],
     questions: list[dict],
     documents,
     show: int,
     headers: dict[str, str],
+    absent: bool = False,
 ) -> tuple[dict, dict]:
+    """Ranks and failure classes of every system; a system is asked once per question, or, with
+    ``absent``, once per scenario with that scenario's hidden files (which it may filter out)."""
     ranks: dict[tuple[str, str, str], list[int | None]] = defaultdict(list)  # (system, scenario, lang)
     classes: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (system, scenario): counts
     shown = 0
     for question in questions:
-        results = {name: run(question["question"]) for name, run in systems.items()}
+        once = (
+            {} if absent else {name: run(question["question"], frozenset()) for name, run in systems.items()}
+        )
         for scenario, hidden, gold in scenarios(question, documents):
+            asked = frozenset(hidden)
+            results = once or {name: run(question["question"], asked) for name, run in systems.items()}
             for name, rows in results.items():
                 rank = first_gold_rank(rows, hidden, gold)
                 ranks[(name, scenario, question["lang"])].append(rank)
@@ -365,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--lang", default=None, help="only questions in this language")
     parser.add_argument(
+        "--absent", action="store_true", help="filter the hidden editions out of the search (see above)"
+    )
+    parser.add_argument(
         "--tune", default="", help="search parameters for this run, e.g. code_factor=1 (Engine.tune_search)"
     )
     args = parser.parse_args(argv)
@@ -381,20 +402,32 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.copy2(args.pdfs / name, docs / name)
     else:
         fetch_pdfs(docs, wanted)
+    folder_of = {}  # each PDF in a folder of its own, so a search can leave some out (--absent)
+    for name in wanted:
+        folder = args.cache / "editions" / Path(name).stem
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / name).exists():
+            shutil.copy2(docs / name, folder / name)
+        folder_of[name] = str(folder)
     embedder = real_embedder()
-    engine = build_product(args.cache, docs, embedder, args.rebuild)
+    engine = build_product(args.cache, args.cache / "editions", embedder, args.rebuild)
     if args.tune:
         engine.tune_search(**{k: float(v) for k, v in (kv.split("=") for kv in args.tune.split(","))})
     baseline = PageBaseline(docs, embedder, args.cache / "baseline")
-    systems: dict[str, Callable[[str], list[Row]]] = {
-        "product grouped": lambda q: product_rows(engine, q, grouped=True),
-        "product flat": lambda q: product_rows(engine, q, grouped=False),
-        "dense flat": lambda q: product_rows(engine, q, grouped=False, mode="dense"),
-        "page grouped": lambda q: baseline.rows(q, grouped=True),
-        "page flat": lambda q: baseline.rows(q, grouped=False),
+
+    def kept(hidden: frozenset[str]) -> tuple[str, ...]:
+        """The folders a search keeps to: all but the hidden editions' (none filtered when none is)."""
+        return tuple(f for name, f in sorted(folder_of.items()) if name not in hidden) if hidden else ()
+
+    systems: dict[str, Callable[[str, frozenset[str]], list[Row]]] = {
+        "product grouped": lambda q, h: product_rows(engine, q, grouped=True, folders=kept(h)),
+        "product flat": lambda q, h: product_rows(engine, q, grouped=False, folders=kept(h)),
+        "dense flat": lambda q, h: product_rows(engine, q, grouped=False, mode="dense", folders=kept(h)),
+        "page grouped": lambda q, h: baseline.rows(q, grouped=True),
+        "page flat": lambda q, h: baseline.rows(q, grouped=False),
     }
     headers = running_headers(docs, args.cache / "baseline")
-    report, failures = evaluate(systems, questions, documents, args.show, headers)
+    report, failures = evaluate(systems, questions, documents, args.show, headers, args.absent)
     engine.close()
     if args.json:
         print(json.dumps({"metrics": report, "failure_classes": failures}, indent=1))
