@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be furniture
@@ -93,32 +94,41 @@ def _running(keys_per_page: Sequence[set[str]]) -> set[str]:
     return running
 
 
+@dataclass(frozen=True)
+class _PageEdges:
+    """A page's lines, the indexes of its top and bottom edge lines, their line keys (computed once)
+    and the mark prefix of its first line."""
+
+    lines: list[str]
+    top: list[int]
+    bottom: list[int]
+    keys: dict[int, str]
+    mark: str | None
+
+    @classmethod
+    def of(cls, page: str) -> _PageEdges:
+        lines = page.split("\n")
+        top, bottom = _edges(lines)
+        keys = {i: line_key(lines[i]) for i in (*top, *bottom)}
+        return cls(lines, top, bottom, keys, mark_prefix(keys[top[0]]) if top else None)
+
+
 def strip_running_lines(pages: Sequence[str]) -> list[str]:
     """The pages without their running headers and footers (unchanged when there are too few pages)."""
     if len(pages) < MIN_PAGES:
         return list(pages)
-    split = [page.split("\n") for page in pages]
-    heads: list[set[str]] = []
-    feet: list[set[str]] = []
-    marks: list[set[str]] = []
-    for lines in split:
-        top, bottom = _edges(lines)
-        heads.append({line_key(lines[i]) for i in top})
-        feet.append({line_key(lines[i]) for i in bottom})
-        first = mark_prefix(line_key(lines[top[0]])) if top else None  # a mark heads the page
-        marks.append({first} if first else set())
-    running_heads, running_feet, running_marks = _running(heads), _running(feet), _running(marks)
+    edges = [_PageEdges.of(page) for page in pages]
+    running_heads = _running([{p.keys[i] for i in p.top} for p in edges])
+    running_feet = _running([{p.keys[i] for i in p.bottom} for p in edges])
+    running_marks = _running([{p.mark} if p.mark else set() for p in edges])  # a mark heads the page
     if not running_heads and not running_feet and not running_marks:
         return list(pages)
     cleaned = []
-    for number, lines in enumerate(split, start=1):
-        top, bottom = _edges(lines)
-        drop = _furniture(lines, top, running_heads) | _furniture(lines, bottom, running_feet)
-        if top and (
-            mark_prefix(line_key(lines[top[0]])) in running_marks or _page_number(lines[top[0]], number)
-        ):
-            drop.add(top[0])
-        cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    for number, p in enumerate(edges, start=1):
+        drop = _furniture(p.keys, p.top, running_heads) | _furniture(p.keys, p.bottom, running_feet)
+        if p.top and (p.mark in running_marks or _page_number(p.lines[p.top[0]], number)):
+            drop.add(p.top[0])
+        cleaned.append("\n".join(line for i, line in enumerate(p.lines) if i not in drop))
     return cleaned
 
 
@@ -131,19 +141,20 @@ def _page_number(line: str, page: int) -> bool:
     return text.isdigit() and 1 <= int(text) <= page
 
 
-def _furniture(lines: list[str], edge: list[int], running: set[str]) -> set[int]:
-    """The lines of one edge that are running furniture: a running line itself, or one misread by
-    OCR (a scanned or image-only page: "Handbuch fiir Debian Edu … 48 / 98"). A misread line counts
-    when it ends in its page number or has it beside it, split onto a line of its own ("47 / 97"),
-    which goes too: a title page's "Auto Multiple Choice" is no header."""
+def _furniture(line_keys: dict[int, str], edge: list[int], running: set[str]) -> set[int]:
+    """The lines of one edge (``line_keys``: their keys by index) that are running furniture: a
+    running line itself, or one misread by OCR (a scanned or image-only page: "Handbuch fiir Debian
+    Edu … 48 / 98"). A misread line counts when it ends in its page number or has it beside it, split
+    onto a line of its own ("47 / 97"), which goes too: a title page's "Auto Multiple Choice" is no
+    header."""
     if not running:
         return set()
-    keys = [line_key(lines[i]) for i in edge]
-    drop = {i for i, key in zip(edge, keys, strict=True) if key in running}
-    for position, (i, key) in enumerate(zip(edge, keys, strict=True)):
-        if i in drop or key == "#" or not _near_running(key, running):
+    keys = [line_keys[i] for i in edge]
+    drop = {i for i, k in zip(edge, keys, strict=True) if k in running}
+    for position, (i, k) in enumerate(zip(edge, keys, strict=True)):
+        if i in drop or k == "#" or not _near_running(k, running):
             continue
-        if key.endswith("#"):  # its page number is on it
+        if k.endswith("#"):  # its page number is on it
             drop.add(i)
             continue
         beside = [j for j in (position - 1, position + 1) if 0 <= j < len(edge) and keys[j] == "#"]
