@@ -301,13 +301,14 @@ def evaluate(
     ranks: dict[tuple[str, str, str], list[int | None]] = defaultdict(list)  # (system, scenario, lang)
     classes: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (system, scenario): counts
     shown = 0
+
+    def ask(text: str, hidden: frozenset[str]) -> dict[str, list[Row]]:
+        return {name: run(text, hidden) for name, run in systems.items()}
+
     for question in questions:
-        once = (
-            {} if absent else {name: run(question["question"], frozenset()) for name, run in systems.items()}
-        )
+        once = None if absent else ask(question["question"], frozenset())
         for scenario, hidden, gold in scenarios(question, documents):
-            asked = frozenset(hidden)
-            results = once or {name: run(question["question"], asked) for name, run in systems.items()}
+            results = once if once is not None else ask(question["question"], frozenset(hidden))
             for name, rows in results.items():
                 rank = first_gold_rank(rows, hidden, gold)
                 ranks[(name, scenario, question["lang"])].append(rank)

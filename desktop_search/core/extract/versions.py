@@ -30,8 +30,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 3: pdf: running chapter marks ("CHAPTER 3. CHOOSING A DEBIAN … 3.1. …", a different line in every
 #    chapter) and headers misread by OCR on image-only pages stripped too; accents that TeX's OT1
 #    fonts draw over letters joined to them ("f¨ur" -> "für"); a chapter page's bare number on its
-#    first line dropped (Texinfo manuals). PDFs without these extract as before,
-#    so their passages keep their vectors (vector cache): re-reading them costs extraction only.
+#    first line dropped (Texinfo manuals). PDFs without these extract as before, so their passages
+#    keep their vectors (vector cache): re-reading them costs extraction only.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 3,
