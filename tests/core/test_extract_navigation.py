@@ -111,6 +111,33 @@ def test_html_page_footer_and_banner_are_dropped_but_article_footers_kept() -> N
     assert parts == [(False, "Bees", "Bees\nBees make honey.\nWritten by Ann.")]
 
 
+def test_html_theme_footers_inside_a_page_wide_section_and_classed_divs_are_dropped() -> None:
+    """Read the Docs' theme wraps the whole page in a <section> with its "Built with Sphinx" footer
+    inside; Alabaster's footer is a <div class="footer"> without a role. Both repeat on every page."""
+    read_the_docs = (
+        '<section class="wy-nav-content-wrap"><div class="rst-content"><section id="faq"><h1>FAQ</h1>'
+        "<p>Bees make honey.</p></section></div><footer><p>© Copyright 2022, Ann.</p>Built with "
+        '<a href="s">Sphinx</a> using a <a href="t">theme</a> provided by Read the Docs.</footer></section>'
+    )
+    alabaster = (
+        '<div class="document"><h1>FAQ</h1><p>Bees make honey.</p></div>'
+        '<div class="footer">©2018-Present, Ann. | Powered by <a href="s">Sphinx</a> | '
+        '<a href="src">Page source</a></div>'
+    )
+    for markup in (read_the_docs, alabaster):
+        assert _parts(markup) == [(False, "FAQ", "FAQ\nBees make honey.")]
+
+
+def test_html_controls_say_nothing() -> None:
+    """Furo's sidebar toggles and theme switch: labels and buttons with visually hidden text."""
+    parts = _parts(
+        '<label class="overlay" for="__navigation"><div class="visually-hidden">Hide navigation sidebar'
+        '</div></label><h1>FAQ</h1><button class="theme-toggle"><div class="visually-hidden">Toggle Light'
+        " / Dark / Auto color theme</div></button><p>Bees make honey.</p>"
+    )
+    assert parts == [(False, "FAQ", "FAQ\nBees make honey.")]
+
+
 def test_html_page_header_with_the_title_is_text() -> None:
     parts = _parts('<header id="title-block-header"><h1 class="title">Bees</h1></header><p>Honey.</p>')
     assert parts == [(False, "Bees", "Bees\nHoney.")]
@@ -158,3 +185,33 @@ def test_real_sphinx_page(tmp_path: Path) -> None:
     assert "PEP 427 defines a built-package format called “wheels”" in wheels.text
     text = _text(r)
     assert len(text) > 35000 and "Programs Embedding Python" in text  # all of it: only the footer left
+
+
+def test_real_read_the_docs_page_keeps_its_text_and_drops_its_footer() -> None:
+    """chardet's FAQ as Sphinx's Read the Docs theme writes it: the footer ("© Copyright 2022 …", "Built
+    with Sphinx using a theme provided by Read the Docs") sits inside the page-wide <section>."""
+    r = extract_file(DATA / "chardet-faq.html")
+    check_offsets(r)
+    assert "Built with" not in r.text and "Copyright 2022" not in r.text
+    [who] = [s for s in r.sections if s.text.startswith("Who wrote this detection algorithm?")]
+    assert not who.navigation and "a port of the auto-detection code in Mozilla" in who.text
+
+
+@pytest.mark.model
+def test_a_sites_footer_is_not_found_but_its_text_is(tmp_path: Path, real_embedder) -> None:
+    from desktop_search.core import Engine, Settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "faq.html").write_bytes((DATA / "chardet-faq.html").read_bytes())
+    (docs / "notes.txt").write_text("Shopping list: bread, milk, eggs. Call the plumber on Monday.")
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        footer = engine.search('"provided by Read the Docs"', k=5, mode="keyword")
+        meaning = engine.search("Who wrote the encoding detection code?", k=1, grouped=False)
+    finally:
+        engine.close()
+    assert footer == []
+    assert Path(meaning[0].path).name == "faq.html"
+    assert "a port of the auto-detection code in Mozilla" in meaning[0].text

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from desktop_search.core.extract.encoding import decode_markup
 from desktop_search.core.extract.html_blocks import (
+    FOOTER_OWNERS,
     SECTIONING_TAGS,
     Block,
     Kind,
@@ -26,6 +27,7 @@ SECTION_TAGS = frozenset({"h1", "h2", "h3"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 HIDDEN_TAGS = frozenset(
     {"script", "style", "head", "noscript", "template", "svg", "math", "iframe", "object", "canvas", "select"}
+    | {"button", "label"}  # controls: "Toggle Light / Dark / Auto color theme", "Hide navigation sidebar"
 )
 BLOCK_TAGS = frozenset(
     _words(
@@ -98,7 +100,8 @@ class _TextCollector(HTMLParser):
 
     # blocks that may be navigation or chrome
     def _open_block(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        kind = block_kind(tag, dict(attrs), self._sectioning > 0)
+        owners = sum(self._open_tags.get(t, 0) for t in FOOTER_OWNERS)
+        kind = block_kind(tag, dict(attrs), self._sectioning > 0, owners > 0)
         if kind is None or len(self._blocks) >= MAX_BLOCKS:
             return
         if kind in (Kind.NAVIGATION, Kind.CHROME):

@@ -7,11 +7,14 @@
   or ``<div>`` without headings whose text is mostly links (at least two): a contents list, a
   menu, an index, a "Next / Previous / Up" bar.
 * **Site chrome** (dropped): the page's ``<footer>`` and ``role="contentinfo"`` (copyright lines,
-  "Created using ..."), ``role="banner"``, and the page's ``<header>`` when it holds no heading (logo,
-  "skip to content"). Like a PDF's running footers they repeat on every page of a site and say
-  nothing a search should find; a ``<header>`` with the page's title in it is kept as text. "Of the
-  page" means not inside ``<article>``, ``<aside>``, ``<main>``, ``<nav>`` or ``<section>``, whose
-  own header and footer belong to their text.
+  "Created using ..."), a ``<div>`` classed ``footer`` (Sphinx's Alabaster theme), ``role="banner"``,
+  and the page's ``<header>`` when it holds no heading (logo, "skip to content"). Like a PDF's
+  running footers they repeat on every page of a site and say nothing a search should find; a
+  ``<header>`` with the page's title in it is kept as text. A header is the page's when it is not
+  inside ``<article>``, ``<aside>``, ``<main>``, ``<nav>`` or ``<section>``, whose own header belongs
+  to their text. A footer is the page's unless it is inside ``<article>`` or ``<aside>`` (a post's
+  byline): themes wrap the whole page in a ``<section>`` or ``<main>`` (Read the Docs' theme puts its
+  "Built with Sphinx" footer inside one), and a section's footer is rarely more than that.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 SECTIONING_TAGS = frozenset({"article", "aside", "main", "nav", "section"})
+FOOTER_OWNERS = frozenset({"article", "aside"})  # elements whose <footer> is part of their text
 DENSITY_TAGS = frozenset({"div", "ul", "ol", "dl", "table", "menu"})
 WATCHED_TAGS = SECTIONING_TAGS | DENSITY_TAGS | {"header", "footer"}
 NAVIGATION_CLASSES = frozenset(
@@ -27,6 +31,7 @@ NAVIGATION_CLASSES = frozenset(
 )
 NAVIGATION_ROLES = frozenset({"navigation", "doc-toc", "doc-index"})
 CHROME_ROLES = frozenset({"contentinfo", "banner"})
+FOOTER_CLASSES = frozenset({"footer", "site-footer", "page-footer"})
 NAVIGATION_EPUB_TYPES = frozenset({"toc", "landmarks", "page-list", "index", "loi", "lot"})
 MIN_LINKS = 2
 LINK_SHARE = 0.7  # of a block's letters and digits inside links
@@ -59,14 +64,20 @@ def _tokens(attrs: dict[str, str | None], name: str) -> set[str]:
     return set((attrs.get(name) or "").lower().split())
 
 
-def block_kind(tag: str, attrs: dict[str, str | None], inside_sectioning: bool) -> Kind | None:
-    """The kind of block ``tag`` opens, or None when it is not one to watch."""
+def block_kind(
+    tag: str, attrs: dict[str, str | None], inside_sectioning: bool, inside_footer_owner: bool = False
+) -> Kind | None:
+    """The kind of block ``tag`` opens, or None when it is not one to watch.
+
+    ``inside_sectioning``: inside a block of :data:`SECTIONING_TAGS`; ``inside_footer_owner``: inside
+    one of :data:`FOOTER_OWNERS`."""
     if tag not in WATCHED_TAGS and "role" not in attrs and "epub:type" not in attrs:
         return None
     roles = _tokens(attrs, "role")
     if tag == "nav" or roles & NAVIGATION_ROLES or _tokens(attrs, "epub:type") & NAVIGATION_EPUB_TYPES:
         return Kind.NAVIGATION
-    if roles & CHROME_ROLES or (tag == "footer" and not inside_sectioning):
+    page_footer = tag == "footer" or (tag == "div" and bool(_tokens(attrs, "class") & FOOTER_CLASSES))
+    if roles & CHROME_ROLES or (page_footer and not inside_footer_owner):
         return Kind.CHROME
     if tag == "header" and not inside_sectioning:
         return Kind.PAGE_HEADER

@@ -32,6 +32,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    fonts draw over letters joined to them ("f¨ur" -> "für"); a chapter page's bare number on its
 #    first line dropped (Texinfo manuals). PDFs without these extract as before, so their passages
 #    keep their vectors (vector cache): re-reading them costs extraction only.
+# 3: html: Sphinx themes' page footers dropped where the old rule kept them (Read the Docs' "Built with
+#    Sphinx" footer inside a page-wide <section>, Alabaster's <div class="footer">), and the text of
+#    buttons and labels (Furo's "Toggle Light / Dark / Auto color theme"). EPUB chapters and HTML mail
+#    go through the same parser but rarely hold either, so epub and mail keep their numbers.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 3,
@@ -45,7 +49,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "rtf": 1,
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 1,  # .eml, mbox: messages and attachments as sub-documents
-        "html": 2,
+        "html": 3,
         "markdown": 2,
         "rst": 2,
         "text": 1,
