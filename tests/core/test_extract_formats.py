@@ -31,6 +31,24 @@ def test_plain_text_and_code(tmp_path: Path) -> None:
     assert extract_file(write(tmp_path, "Makefile", b"all:\n\techo ok\n")).kind == "text"
 
 
+def test_minified_code_is_skipped_with_its_reason_and_code_with_long_lines_is_not(tmp_path: Path) -> None:
+    from desktop_search.core.extract import FileSkipped
+    from desktop_search.core.extract.plaintext import MINIFIED_REASON
+
+    index = 'Search.setIndex({"docnames": [' + ", ".join(f'"page{i}"' for i in range(600)) + "]})"
+    bundle = "body{margin:0}" + "".join(f".c{i}{{color:#{i:06x}}}" for i in range(400))
+    for name, text in (("searchindex.js", index), ("theme.min.css", bundle)):
+        with pytest.raises(FileSkipped) as skipped:
+            extract_file(write(tmp_path, name, text.encode()))
+        assert skipped.value.reason == MINIFIED_REASON
+    handwritten = "\n".join(f"const table{i} = [{', '.join(str(j) for j in range(40))}];" for i in range(30))
+    data = "\n".join(["# one long line among many short ones", "x = '" + "a" * 3000 + "'", *["y = 1"] * 400])
+    assert "const table29" in extract_file(write(tmp_path, "tables.js", handwritten.encode())).text
+    assert "y = 1" in extract_file(write(tmp_path, "data.py", data.encode())).text
+    long_note = "A note on one line. " * 300  # prose files are not code: read whatever their lines
+    assert extract_file(write(tmp_path, "note.txt", long_note.encode())).text.startswith("A note")
+
+
 def test_markdown_headings_become_sections(tmp_path: Path) -> None:
     md = (
         "Intro paragraph with a [link](http://x.org) and **bold**.\n\n"

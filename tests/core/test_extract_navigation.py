@@ -198,20 +198,28 @@ def test_real_read_the_docs_page_keeps_its_text_and_drops_its_footer() -> None:
 
 
 @pytest.mark.model
-def test_a_sites_footer_is_not_found_but_its_text_is(tmp_path: Path, real_embedder) -> None:
+def test_a_sphinx_site_folder_is_found_by_its_text_not_its_footer_or_search_index(
+    tmp_path: Path, real_embedder
+) -> None:
     from desktop_search.core import Engine, Settings
+    from desktop_search.core.extract.plaintext import MINIFIED_REASON
+    from desktop_search.core.records import FileStatus
 
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "faq.html").write_bytes((DATA / "chardet-faq.html").read_bytes())
+    terms = ", ".join(f'"{w}": [{i}, {i + 1}]' for i, w in enumerate(["encod", "detect", "charset"] * 200))
+    (docs / "searchindex.js").write_text('Search.setIndex({"docnames": ["faq"], "terms": {' + terms + "}})")
     (docs / "notes.txt").write_text("Shopping list: bread, milk, eggs. Call the plumber on Monday.")
     engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
+        skipped = {Path(f.path).name: f.reason for f in engine.files(FileStatus.SKIPPED)}
         footer = engine.search('"provided by Read the Docs"', k=5, mode="keyword")
-        meaning = engine.search("Who wrote the encoding detection code?", k=1, grouped=False)
+        meaning = engine.search("Wer hat den Code zur Erkennung der Zeichenkodierung geschrieben?", k=3)
     finally:
         engine.close()
+    assert skipped == {"searchindex.js": MINIFIED_REASON}
     assert footer == []
     assert Path(meaning[0].path).name == "faq.html"
     assert "a port of the auto-detection code in Mozilla" in meaning[0].text

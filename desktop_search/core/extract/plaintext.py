@@ -1,11 +1,28 @@
-"""Plain text and source code: decode, keep as one section (a text's title line as its heading)."""
+"""Plain text and source code: decode, keep as one section (a text's title line as its heading).
+
+Minified or generated code (a web page's ``searchindex.js``, a ``.min.css`` bundle, one-line JSON) is
+skipped with a reason: nobody wrote or reads it, its passages are cut from lines of tens of thousands
+of characters, and their language-neutral tokens sit near any query that finds nothing better (in a
+Sphinx site's folder, ``searchindex.js`` was the top answer to German and Japanese questions).
+"""
 
 from __future__ import annotations
 
 from desktop_search.core.extract.encoding import decode_text
-from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
+from desktop_search.core.extract.results import Deadline, Extracted, FileSkipped, Part, assemble
 
 TITLE_MAX_CHARS = 150
+MINIFIED_LINE_CHARS = 2000  # a code line this long was written by a tool
+MINIFIED_SHARE = 0.8  # ... and code whose text is nearly all such lines is minified or generated
+MINIFIED_REASON = "Minified or generated code (lines of thousands of characters); not read."
+
+
+def is_minified(text: str) -> bool:
+    """Nearly all of ``text`` (:data:`MINIFIED_SHARE`) is in lines over :data:`MINIFIED_LINE_CHARS` characters."""
+    if len(text) < MINIFIED_LINE_CHARS:
+        return False
+    long_chars = sum(len(line) for line in text.split("\n") if len(line) > MINIFIED_LINE_CHARS)
+    return long_chars >= MINIFIED_SHARE * len(text)
 
 
 def title_line(text: str) -> str | None:
@@ -25,4 +42,6 @@ def title_line(text: str) -> str | None:
 
 def extract_plain(data: bytes, deadline: Deadline, kind: str = "text") -> Extracted:
     text = decode_text(data)
+    if kind == "code" and is_minified(text):
+        raise FileSkipped(MINIFIED_REASON)
     return assemble([Part(text, heading=title_line(text) if kind == "text" else None)], kind)
