@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_search.core.search.code_passages import demote_unmatched_code, is_code
+from desktop_search.core.search.code_passages import demote_unmatched_code, is_code, is_code_passage
 from desktop_search.core.search.fusion import Candidate
 from desktop_search.core.store.ledger import ChunkRow
 
 LATEX = "\\begin{question}{prez}\n  \\correctchoice{yes}\n  \\wrongchoice{no}\n\\end{question}"
 SHELL = "# apt-get update\n# apt-get install smartmontools\n$ smartctl -a /dev/sda\nThen read it."
 CONFIG = "[Unit]\nDescription=Backup\nAfter=network.target\nExecStart=/usr/bin/backup --all"
+PYTHON = (  # chardet's source as Sphinx renders it: no braces or semicolons to tell it by
+    "from .enums import ProbingState\nclass SJISProber(MultiByteCharSetProber):\n"
+    "def __init__(self) -> None:\nsuper().__init__()\nself.coding_sm = CodingStateMachine(SJIS_SM_MODEL)\n"
+    '@property\ndef language(self) -> str:\nreturn "Japanese"'
+)
+PROSE_STARTING_LIKE_PYTHON = (
+    "return to the main menu and choose Save. The class of problems (see below):\n"
+    "from the command line, import nothing; for example, the file is read from disk."
+)
+CSS = ":target > h5:nth-of-type(1),\n:target > h6:nth-of-type(1),\nspan:target ~ h1:nth-of-type(1),\n"
 PROSE = (
     "The random seed decides how questions and answers are shuffled. Set it once, before the copies\n"
     "are produced, and every later build gives the same order (see the section on groups)."
@@ -20,20 +30,35 @@ PROSE_WITH_A_COMMAND = "To check a disk's health, install smartmontools and run\
 )
 
 
-@pytest.mark.parametrize("text", [LATEX, SHELL, CONFIG])
+@pytest.mark.parametrize("text", [LATEX, SHELL, CONFIG, PYTHON])
 def test_listings_are_code(text: str) -> None:
     assert is_code(text)
 
 
-@pytest.mark.parametrize("text", [PROSE, PROSE_WITH_A_COMMAND, "", "   \n "])
+@pytest.mark.parametrize("text", [PROSE, PROSE_WITH_A_COMMAND, PROSE_STARTING_LIKE_PYTHON, "", "   \n "])
 def test_prose_is_not_code(text: str) -> None:
     assert not is_code(text)
 
 
-def _row(chunk_id: str, text: str) -> ChunkRow:
+def _row(chunk_id: str, text: str, ext: str = "pdf") -> ChunkRow:
     return ChunkRow(
-        chunk_id=chunk_id, path="/f", number=0, page=1, start=0, end=len(text), heading=None, text=text
+        chunk_id=chunk_id,
+        path="/f",
+        number=0,
+        page=1,
+        start=0,
+        end=len(text),
+        heading=None,
+        text=text,
+        ext=ext,
     )
+
+
+@pytest.mark.parametrize(("ext", "code"), [("css", True), ("JS", True), ("json", True), ("txt", False),
+                                           ("ipynb", False), ("ics", False)])  # fmt: skip
+def test_a_code_files_passages_are_code_whatever_their_lines(ext: str, code: bool) -> None:
+    assert not is_code(CSS)  # selectors pass for prose line by line
+    assert is_code_passage(_row("c", CSS, ext)) is code
 
 
 def test_code_found_by_meaning_alone_falls_below_prose() -> None:
