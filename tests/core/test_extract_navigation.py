@@ -128,12 +128,32 @@ def test_html_theme_footers_inside_a_page_wide_section_and_classed_divs_are_drop
         assert _parts(markup) == [(False, "FAQ", "FAQ\nBees make honey.")]
 
 
+def test_sphinx_index_letters_with_one_entry_are_navigation() -> None:
+    """Sphinx's genindex: a letter with a single entry is not link-dense, yet is the index."""
+
+    def letter(name: str, entries: list[str]) -> str:
+        items = "".join(f'<li><a href="index.html#{e}">{e}() (bees.Hive method)</a></li>' for e in entries)
+        table = f'<table class="indextable genindextable"><tr><td><ul>{items}</ul></td></tr></table>'
+        return f'<h2 id="{name}">{name}</h2>{table}'
+
+    parts = _parts(
+        '<h1>Bees</h1><p>Bees make honey in hives.</p><h1 id="index">Index</h1>'
+        + letter("A", ["add_bee", "attach"])
+        + letter("H", ["has_queen"])
+    )
+    assert [(nav, text.split("\n")[0]) for nav, _, text in parts if not nav] == [(False, "Bees")]
+    assert any(nav and "has_queen() (bees.Hive method)" in text for nav, _, text in parts)
+
+
 def test_html_controls_say_nothing() -> None:
-    """Furo's sidebar toggles and theme switch: labels and buttons with visually hidden text."""
+    """Furo's sidebar toggles and theme switch (labels and buttons with visually hidden text) and its
+    "Back to top" link."""
     parts = _parts(
         '<label class="overlay" for="__navigation"><div class="visually-hidden">Hide navigation sidebar'
         '</div></label><h1>FAQ</h1><button class="theme-toggle"><div class="visually-hidden">Toggle Light'
         " / Dark / Auto color theme</div></button><p>Bees make honey.</p>"
+        '<a href="#" class="back-to-top muted-link"><svg><path d="M13 20h-2"></path></svg>'
+        "<span>Back to top</span></a>"
     )
     assert parts == [(False, "FAQ", "FAQ\nBees make honey.")]
 

@@ -32,11 +32,12 @@ def test_every_kind_the_extractors_produce_has_a_version() -> None:
     assert versions.extractor_version("some-plugin-kind") == versions.BASE_VERSION
 
 
-def test_a_pdf_from_before_versions_is_outdated_a_text_file_is_not() -> None:
+def test_a_pdf_or_code_from_before_versions_is_outdated_a_text_file_is_not() -> None:
     assert versions.extractor_version("pdf") > versions.BASE_VERSION  # the improved PDF reader
     assert is_outdated(_record("/docs/manual.pdf"))  # a row from before versions: kind '', version 1
     assert not is_outdated(_record("/docs/notes.txt"))
-    assert not is_outdated(_record("/docs/main.py"))
+    assert is_outdated(_record("/docs/main.py"))  # code 2: minified code is skipped now
+    assert not is_outdated(_record("/docs/main.py", "code", versions.extractor_version("code")))
     assert not is_outdated(_record("/docs/manual.pdf", "pdf", versions.extractor_version("pdf")))
 
 

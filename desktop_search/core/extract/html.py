@@ -235,8 +235,8 @@ def _is_sectioning(tag: str, kind: Kind) -> bool:
 
 
 def _is_anchor_mark(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
-    """A heading's permalink mark ("¶" in Sphinx pages), shown only on hover."""
-    return tag == "a" and "headerlink" in (dict(attrs).get("class") or "").split()
+    """A heading's permalink mark ("¶" in Sphinx pages), shown only on hover, or a "Back to top" link."""
+    return tag == "a" and bool({"headerlink", "back-to-top"} & set((dict(attrs).get("class") or "").split()))
 
 
 def html_parts(markup: str) -> tuple[list[Part], str]:

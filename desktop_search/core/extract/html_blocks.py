@@ -5,7 +5,8 @@
   ``doc-index``; ``epub:type`` toc, landmarks, page-list, index, loi or lot; a block classed ``toc``,
   ``nav``, ``navheader`` ... (DocBook's and Texinfo's navigation bars and menus); and a list, table
   or ``<div>`` without headings whose text is mostly links (at least two): a contents list, a
-  menu, an index, a "Next / Previous / Up" bar.
+  menu, an index, a "Next / Previous / Up" bar; and the index tables and sections of Sphinx and
+  Texinfo (:data:`INDEX_CLASSES`), where a letter with a single entry is not link-dense.
 * **Site chrome** (dropped): the page's ``<footer>`` and ``role="contentinfo"`` (copyright lines,
   "Created using ..."), a ``<div>`` classed ``footer`` (Sphinx's Alabaster theme), ``role="banner"``,
   and the page's ``<header>`` when it holds no heading (logo, "skip to content"). Like a PDF's
@@ -28,6 +29,20 @@ DENSITY_TAGS = frozenset({"div", "ul", "ol", "dl", "table", "menu"})
 WATCHED_TAGS = SECTIONING_TAGS | DENSITY_TAGS | {"header", "footer"}
 NAVIGATION_CLASSES = frozenset(
     {"toc", "nav", "navbar", "navigation", "navheader", "navfooter", "breadcrumb", "breadcrumbs", "menu"}
+)
+# the index pages documentation generators write (Sphinx's genindex and module index, Texinfo's
+# indices): a letter with one entry is not link-dense, yet is as much an index as the rest
+INDEX_CLASSES = frozenset(
+    {
+        "indextable",
+        "genindextable",
+        "modindextable",
+        "genindex-section",
+        "genindex-jumpbox",
+        "modindex-jumpbox",
+    }
+    | {"domainindex-section", "domainindex-table", "domainindex-jumpbox"}
+    | {"index-cp", "index-fn", "index-vr", "index-ky", "index-pg", "index-tp"}
 )
 NAVIGATION_ROLES = frozenset({"navigation", "doc-toc", "doc-index"})
 CHROME_ROLES = frozenset({"contentinfo", "banner"})
@@ -75,6 +90,8 @@ def block_kind(
         return None
     roles = _tokens(attrs, "role")
     if tag == "nav" or roles & NAVIGATION_ROLES or _tokens(attrs, "epub:type") & NAVIGATION_EPUB_TYPES:
+        return Kind.NAVIGATION
+    if _tokens(attrs, "class") & INDEX_CLASSES:
         return Kind.NAVIGATION
     page_footer = tag == "footer" or (tag == "div" and bool(_tokens(attrs, "class") & FOOTER_CLASSES))
     if roles & CHROME_ROLES or (page_footer and not inside_footer_owner):

@@ -18,7 +18,7 @@ MINIFIED_REASON = "Minified or generated code (lines of thousands of characters)
 
 
 def is_minified(text: str) -> bool:
-    """Nearly all of ``text`` (:data:`MINIFIED_SHARE`) is in lines over :data:`MINIFIED_LINE_CHARS` characters."""
+    """Nearly all of ``text`` (:data:`MINIFIED_SHARE`) is in lines over :data:`MINIFIED_LINE_CHARS` chars."""
     if len(text) < MINIFIED_LINE_CHARS:
         return False
     long_chars = sum(len(line) for line in text.split("\n") if len(line) > MINIFIED_LINE_CHARS)

@@ -40,14 +40,14 @@ class SectionPath:
 def fold_heading_only(parts: list[Part]) -> list[Part]:
     """Parts where a part that holds nothing but its own heading line (a chapter title followed at once
     by its first section, or the title of a section that is all contents list or index) opens the next
-    part instead of standing alone as a passage with no text."""
+    part instead of standing alone as a passage with no text; several such titles in a row (a page's
+    "Index" and its first letter) all open it."""
     parts = [part for part in parts if part.text.strip()]
     out: list[Part] = []
     carry = ""
     for i, part in enumerate(parts):
         text = carry + part.text
-        carry = ""
-        lines = [line for line in text.split("\n") if line.strip()]
+        lines = [line for line in part.text.split("\n") if line.strip()]  # its own, not those carried in
         following = parts[i + 1] if i + 1 < len(parts) else None
         if (
             len(lines) == 1
@@ -58,8 +58,9 @@ def fold_heading_only(parts: list[Part]) -> list[Part]:
             and following.page == part.page
             and (not following.navigation or _section_ends_after(parts, i + 1, part.heading))
         ):
-            carry = lines[0].strip() + "\n"
+            carry += lines[0].strip() + "\n"  # titles in a row ("Index", "A") all open the next part
             continue
+        carry = ""
         out.append(Part(text, part.page, part.heading, part.navigation))
     return out
 

@@ -34,20 +34,24 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    keep their vectors (vector cache): re-reading them costs extraction only.
 # 3: html: Sphinx themes' page footers dropped where the old rule kept them (Read the Docs' "Built with
 #    Sphinx" footer inside a page-wide <section>, Alabaster's <div class="footer">), and the text of
-#    buttons and labels (Furo's "Toggle Light / Dark / Auto color theme"). EPUB chapters and HTML mail
-#    go through the same parser but rarely hold either, so epub and mail keep their numbers.
+#    buttons, labels and "Back to top" links (Furo's "Toggle Light / Dark / Auto color theme"); Sphinx's
+#    and Texinfo's index tables are navigation even where a letter has one entry.
+# 3: html, docx, odt, epub: several heading-only parts in a row (a page's "Index" and its first letter,
+#    a chapter title, its section title, then the first subsection) all open the next part instead of
+#    the first ones standing alone. HTML mail goes through the same parser but rarely holds any of
+#    this, so mail keeps its number.
 # 2: code: minified or generated code (most of its text in lines over 2,000 characters) is skipped
 #    with a reason; other code files read as before.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 3,
-        "docx": 2,
+        "docx": 3,
         "pptx": 1,
         "xlsx": 2,
-        "odt": 2,
+        "odt": 3,
         "ods": 2,
         "odp": 1,
-        "epub": 2,
+        "epub": 3,
         "rtf": 1,
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 1,  # .eml, mbox: messages and attachments as sub-documents
