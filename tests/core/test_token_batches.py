@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from desktop_search.core.model.token_batches import length_sorted_batches, padded, truncate
 
 
@@ -21,3 +23,27 @@ def test_padding_and_mask() -> None:
     ids, mask = padded([[0, 9, 2], [0, 2]], pad_id=1)
     assert ids.tolist() == [[0, 9, 2], [0, 2, 1]] and ids.dtype.name == "int64"
     assert mask.tolist() == [[1, 1, 1], [1, 1, 0]]
+
+
+def test_widths_round_up_to_the_step_but_never_past_the_limit() -> None:
+    ids, mask = padded([[0, 9, 2], [0, 2]], pad_id=1, step=32)
+    assert ids.shape == (2, 32) and mask.sum() == 5 and (ids[:, 3:] == 1).all()
+    assert padded([[0] * 33], pad_id=1, step=32)[0].shape == (1, 64)
+    assert padded([[0] * 500], pad_id=1, step=32, limit=510)[0].shape == (1, 510)  # not 512
+    assert padded([[0] * 40], pad_id=1, step=32, limit=510)[0].shape == (1, 64)
+    assert padded([], pad_id=1, step=32)[0].shape == (0, 0)
+
+
+@pytest.mark.model
+def test_rounded_widths_change_no_vector_of_the_real_model(real_embedder) -> None:
+    """Padding is masked: a passage embeds the same alone (padded to 32), beside a longer one, and as
+    sentence-transformers' own encode (padded to its longest row only) embeds it."""
+    import numpy as np
+
+    short = "Bees make honey from nectar."
+    longer = "Honey bees store nectar in wax cells. " * 12
+    alone = real_embedder.embed_documents([short])[0]
+    beside = real_embedder.embed_documents([short, longer])[0]
+    reference = real_embedder.model.encode(["passage: " + short], normalize_embeddings=True)[0]
+    assert float(np.dot(alone, beside)) > 0.99999
+    assert float(np.dot(alone, reference)) > 0.99999

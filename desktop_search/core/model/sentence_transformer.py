@@ -31,7 +31,12 @@ from desktop_search.core.model.loading import check_encodes, drop_weights, load_
 from desktop_search.core.model.onnx_only import OnnxOnlyModel
 from desktop_search.core.model.precision import env_precision
 from desktop_search.core.model.protocol import LoadCallback, clean_text
-from desktop_search.core.model.token_batches import length_sorted_batches, padded, truncate
+from desktop_search.core.model.token_batches import (
+    TORCH_WIDTH_STEP,
+    length_sorted_batches,
+    padded,
+    truncate,
+)
 from desktop_search.core.model.tokenizer import SharedTokenizer, folder_tokenizer
 
 log = logging.getLogger(__name__)
@@ -402,8 +407,9 @@ class SentenceTransformerEmbedder:
         import torch
 
         done = []  # kept on the device until the end: no sync per batch on a GPU
+        limit = int(getattr(model, "max_seq_length", 0) or 0)  # widths rounded up, never past it
         for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
-            ids, mask = padded([rows[i] for i in batch], pad_id)
+            ids, mask = padded([rows[i] for i in batch], pad_id, TORCH_WIDTH_STEP, limit)
             features = {
                 "input_ids": torch.from_numpy(ids).to(model.device),
                 "attention_mask": torch.from_numpy(mask).to(model.device),
