@@ -231,14 +231,22 @@ def test_a_sphinx_site_folder_is_found_by_its_text_not_its_footer_or_search_inde
     terms = ", ".join(f'"{w}": [{i}, {i + 1}]' for i, w in enumerate(["encod", "detect", "charset"] * 200))
     (docs / "searchindex.js").write_text('Search.setIndex({"docnames": ["faq"], "terms": {' + terms + "}})")
     (docs / "notes.txt").write_text("Shopping list: bread, milk, eggs. Call the plumber on Monday.")
+    (docs / "_sources").mkdir()  # Sphinx's copy of the page's source, and the theme: left out
+    (docs / "_sources" / "faq.rst.txt").write_text(
+        "Who wrote this detection algorithm?\n\nA port of Mozilla's."
+    )
+    (docs / "_static").mkdir()
+    (docs / "_static" / "basic.css").write_text("div.body { min-width: 360px; }\n")
     engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
+        listed = sorted(Path(f.path).name for f in engine.files())
         skipped = {Path(f.path).name: f.reason for f in engine.files(FileStatus.SKIPPED)}
         footer = engine.search('"provided by Read the Docs"', k=5, mode="keyword")
         meaning = engine.search("Wer hat den Code zur Erkennung der Zeichenkodierung geschrieben?", k=3)
     finally:
         engine.close()
+    assert listed == ["faq.html", "notes.txt", "searchindex.js"]
     assert skipped == {"searchindex.js": MINIFIED_REASON}
     assert footer == []
     assert Path(meaning[0].path).name == "faq.html"

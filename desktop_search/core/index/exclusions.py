@@ -5,6 +5,11 @@ negation, anchoring, ``**``, trailing ``/`` for folders), relative to each watch
 files and folders (a name starting with ``.``) are excluded unless the user includes them, and so
 are the app's own data folders and, at every folder level, temporary and lock files (the one rule
 for those is :func:`desktop_search.core.extract.kinds.is_temporary_name`).
+
+A documentation site built by Sphinx (a folder holding its ``searchindex.js``) keeps its pages, but
+not the two folders Sphinx writes beside them: ``_sources`` (a copy of each page's source, which
+ranked beside the page it built and said the same) and ``_static`` (the theme's stylesheets, scripts,
+fonts and icons, whose icons went to OCR for nothing).
 """
 
 from __future__ import annotations
@@ -16,6 +21,16 @@ from pathlib import PurePosixPath
 import pathspec
 
 from desktop_search.core.extract.kinds import is_temporary_name
+
+SITE_BUILD_FOLDERS = frozenset({"_sources", "_static"})
+SITE_BUILD_MARKER = "searchindex.js"
+
+
+def is_site_build_folder(path: str) -> bool:
+    """A Sphinx site's ``_sources`` or ``_static`` folder (its ``searchindex.js`` beside it)."""
+    if os.path.basename(path) not in SITE_BUILD_FOLDERS:
+        return False
+    return os.path.isfile(os.path.join(os.path.dirname(path), SITE_BUILD_MARKER))
 
 
 class Exclusions:
@@ -48,7 +63,7 @@ class Exclusions:
         name = os.path.basename(path)
         if not self.include_hidden and name.startswith("."):
             return True
-        if self.is_private(path):
+        if self.is_private(path) or is_site_build_folder(path):
             return True
         rel = self._relative(path, root)
         return _has_temporary_part(rel) or self._spec.match_file(rel + "/")
