@@ -89,11 +89,12 @@ def block_kind(
     if tag not in WATCHED_TAGS and "role" not in attrs and "epub:type" not in attrs:
         return None
     roles = _tokens(attrs, "role")
+    classes = _tokens(attrs, "class")
     if tag == "nav" or roles & NAVIGATION_ROLES or _tokens(attrs, "epub:type") & NAVIGATION_EPUB_TYPES:
         return Kind.NAVIGATION
-    if _tokens(attrs, "class") & INDEX_CLASSES:
+    if classes & INDEX_CLASSES:
         return Kind.NAVIGATION
-    page_footer = tag == "footer" or (tag == "div" and bool(_tokens(attrs, "class") & FOOTER_CLASSES))
+    page_footer = tag == "footer" or (tag == "div" and bool(classes & FOOTER_CLASSES))
     if roles & CHROME_ROLES or (page_footer and not inside_footer_owner):
         return Kind.CHROME
     if tag == "header" and not inside_sectioning:
@@ -101,7 +102,7 @@ def block_kind(
     if tag in SECTIONING_TAGS or roles & {"main", "article"}:
         return Kind.SECTIONING
     if tag in DENSITY_TAGS:
-        return Kind.NAVIGATION if _tokens(attrs, "class") & NAVIGATION_CLASSES else Kind.CANDIDATE
+        return Kind.NAVIGATION if classes & NAVIGATION_CLASSES else Kind.CANDIDATE
     return None
 
 

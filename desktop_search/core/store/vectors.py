@@ -90,8 +90,7 @@ class VectorStore:
 
     def _raise_ef_search(self) -> None:
         """Give a collection made before :data:`EF_SEARCH` existed the same search breadth."""
-        hnsw = (self._collection.configuration or {}).get("hnsw") or {}
-        if int(hnsw.get("ef_search") or 0) >= EF_SEARCH:
+        if self.ef_search >= EF_SEARCH:
             return
         try:
             self._collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
