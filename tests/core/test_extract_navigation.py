@@ -145,6 +145,49 @@ def test_sphinx_index_letters_with_one_entry_are_navigation() -> None:
     assert any(nav and "has_queen() (bees.Hive method)" in text for nav, _, text in parts)
 
 
+def test_last_index_letter_opens_its_entries_though_a_sidebar_follows() -> None:
+    """The classic theme's sidebar (role="navigation") after genindex's last letter: the letter still
+    opens its entries instead of standing alone as a one-letter passage."""
+    table = (
+        '<table class="indextable genindextable"><tr><td><ul><li><a href="i#w">WeakNamespace (class in '
+        "blinker.base)</a></li></ul></td></tr></table>"
+    )
+    sidebar = (
+        '<div class="sphinxsidebar" role="navigation"><h3>Navigation</h3>'
+        '<ul><li><a href="i">Overview</a></li></ul></div>'
+    )
+    parts = _parts(f'<h1>Index</h1><h2 id="W">W</h2>{table}{sidebar}')
+    assert all(nav for nav, _, _ in parts)
+    assert parts[0][2].startswith("Index\nW\nWeakNamespace")
+
+
+def test_furo_on_this_page_panel_is_navigation_and_svg_titles_are_not_the_page_title() -> None:
+    """Furo's "On this page" panel (an <aside class="toc-drawer">) is navigation with its title, so a
+    section whose list is all links keeps its title on it; the titles of its SVG icons ("Contents",
+    "Menu") are not the page's title."""
+    icons = (
+        '<svg><symbol id="svg-toc"><title>Contents</title></symbol>'
+        '<symbol id="m"><title>Menu</title></symbol></svg>'
+    )
+    links = "".join(f'<li><a href="https://{p}.org">{p}</a></li>' for p in ("Pytest", "Sphinx", "mypy"))
+    drawer = (
+        '<aside class="toc-drawer"><div class="toc-sticky toc-scroll"><div class="toc-title-container">'
+        '<span class="toc-title">On this page</span></div><div class="toc-tree-container"><ul><li>'
+        '<a href="#">Thanks</a></li><li><a href="#projects">Projects</a></li></ul></div></div></aside>'
+    )
+    markup = (
+        f"<html><head><title>Thanks - bidict</title></head><body>{icons}<h1>Thanks</h1>"
+        f"<p>Bidict has benefited from many projects.</p><h2>Projects</h2><ul>{links}</ul>{drawer}"
+        "</body></html>"
+    )
+    parts, title = html_parts(markup)
+    assert title == "Thanks - bidict"
+    texts = [(p.navigation, p.text.strip()) for p in parts]
+    assert (False, "Projects") not in texts and not any("On this page" in t for nav, t in texts if not nav)
+    assert texts[0] == (False, "Thanks\nBidict has benefited from many projects.")
+    assert texts[1][0] and texts[1][1].startswith("Projects\nPytest")
+
+
 def test_html_controls_say_nothing() -> None:
     """Furo's sidebar toggles and theme switch (labels and buttons with visually hidden text) and its
     "Back to top" link."""

@@ -145,8 +145,8 @@ class _TextCollector(HTMLParser):
             self._navigation = [*kept, (block.mark, len(self._buf))]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self._in_title = True
+        if tag == "title" and not set(self._hidden_stack) - {"head"}:
+            self._in_title = True  # the page's title: not an SVG icon's (Furo's "Contents", "Menu"…)
             return
         if tag == "body" and "head" in self._hidden_stack:
             self._hidden_stack.clear()  # an unclosed <head>

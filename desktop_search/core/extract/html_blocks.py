@@ -3,7 +3,9 @@
 * **Navigation** (kept as a navigation part: listed and keyword-searchable, never ranked above real
   text, like a PDF's contents pages): ``<nav>``; ARIA ``role="navigation"``, ``doc-toc`` or
   ``doc-index``; ``epub:type`` toc, landmarks, page-list, index, loi or lot; a block classed ``toc``,
-  ``nav``, ``navheader`` ... (DocBook's and Texinfo's navigation bars and menus); and a list, table
+  ``nav``, ``navheader`` ... (DocBook's and Texinfo's navigation bars and menus); a block or
+  ``<aside>`` with a class named for a contents list (``toc-drawer``, ``page_toc``: Furo's "On this
+  page" panel with its title); and a list, table
   or ``<div>`` without headings whose text is mostly links (at least two): a contents list, a
   menu, an index, a "Next / Previous / Up" bar; and the index tables and sections of Sphinx and
   Texinfo (:data:`INDEX_CLASSES`), where a letter with a single entry is not link-dense.
@@ -20,6 +22,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -44,6 +47,7 @@ INDEX_CLASSES = frozenset(
     | {"domainindex-section", "domainindex-table", "domainindex-jumpbox"}
     | {"index-cp", "index-fn", "index-vr", "index-ky", "index-pg", "index-tp"}
 )
+CONTENTS_WORDS = frozenset({"toc"})  # a word of a class name that marks a page's contents list
 NAVIGATION_ROLES = frozenset({"navigation", "doc-toc", "doc-index"})
 CHROME_ROLES = frozenset({"contentinfo", "banner"})
 FOOTER_CLASSES = frozenset({"footer", "site-footer", "page-footer"})
@@ -79,6 +83,11 @@ def _tokens(attrs: dict[str, str | None], name: str) -> set[str]:
     return set((attrs.get(name) or "").lower().split())
 
 
+def _class_words(classes: set[str]) -> set[str]:
+    """The words class names are made of ("toc-drawer" -> toc, drawer)."""
+    return {word for name in classes for word in re.split(r"[-_]", name) if word}
+
+
 def block_kind(
     tag: str, attrs: dict[str, str | None], inside_sectioning: bool, inside_footer_owner: bool = False
 ) -> Kind | None:
@@ -93,6 +102,8 @@ def block_kind(
     if tag == "nav" or roles & NAVIGATION_ROLES or _tokens(attrs, "epub:type") & NAVIGATION_EPUB_TYPES:
         return Kind.NAVIGATION
     if classes & INDEX_CLASSES:
+        return Kind.NAVIGATION
+    if (tag in DENSITY_TAGS or tag == "aside") and _class_words(classes) & CONTENTS_WORDS:
         return Kind.NAVIGATION
     page_footer = tag == "footer" or (tag == "div" and bool(classes & FOOTER_CLASSES))
     if roles & CHROME_ROLES or (page_footer and not inside_footer_owner):

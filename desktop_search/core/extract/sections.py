@@ -66,4 +66,11 @@ def fold_heading_only(parts: list[Part]) -> list[Part]:
 
 
 def _section_ends_after(parts: list[Part], index: int, heading: str | None) -> bool:
-    return index + 1 >= len(parts) or parts[index + 1].heading != heading
+    """Whether the rest of ``heading``'s section after part ``index`` is navigation too (a sidebar
+    after an index's last letter, a contents list with its "On this page" title), or there is none."""
+    for later in parts[index + 1 :]:
+        if later.heading != heading:
+            return True
+        if not later.navigation:
+            return False
+    return True

@@ -40,6 +40,11 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    a chapter title, its section title, then the first subsection) all open the next part instead of
 #    the first ones standing alone. HTML mail goes through the same parser but rarely holds any of
 #    this, so mail keeps its number.
+# 4: html, epub: the title of an SVG icon is no longer read as the page's title (Furo's icons made every
+#    page's title "Thanks - bidictContentsMenuExpandLight modeDark mode…"); a block classed for a contents
+#    list ("toc-drawer", Furo's "On this page" panel) is navigation; a title whose section holds only
+#    navigation to its end (genindex's last letter, a sidebar after it) opens that navigation instead
+#    of standing alone as a one-line passage. (docx and odt share the last rule but rarely meet it.)
 # 2: code: minified or generated code (most of its text in lines over 2,000 characters) is skipped
 #    with a reason; other code files read as before.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
@@ -51,11 +56,11 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "odt": 3,
         "ods": 2,
         "odp": 1,
-        "epub": 3,
+        "epub": 4,
         "rtf": 1,
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 1,  # .eml, mbox: messages and attachments as sub-documents
-        "html": 3,
+        "html": 4,
         "markdown": 2,
         "rst": 2,
         "text": 1,
