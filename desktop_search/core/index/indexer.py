@@ -69,7 +69,7 @@ class IndexOptions:
     max_bytes: int = 100 * 2**20
     timeout_s: float = 60.0
     ocr: bool = True  # recognise text in images and scanned pages, after the other files
-    group_chunks: int = 0  # chunks per embedding call; 0: 4 × the embedder's batch size
+    group_chunks: int = 0  # chunks per embedding call; 0: embedding.GROUP_BATCHES × the batch size
     progress_interval_s: float = 0.1
     write_files: int = 64  # phase 1 writes this many files in one go, or what it has every WRITE_EVERY_S
 
