@@ -14,6 +14,7 @@ import pytest
 
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
+from desktop_search.core.index.embedding import GROUP_BATCHES
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.records import FileStatus, Phase
 from desktop_search.core.store.pathkeys import from_key, to_key
@@ -305,13 +306,14 @@ def test_a_long_file_is_embedded_in_slices_and_can_be_cancelled(tmp_path: Path) 
                 control.cancel()  # the user presses Cancel while the long file is being embedded
             return super().embed_documents(texts)
 
-    emb = CancelsOnThirdBatch(batch_size=4)  # slices of 16 chunks
+    emb = CancelsOnThirdBatch(batch_size=4)  # slices of GROUP_BATCHES × 4 chunks (the file has more)
     engine = _engine(tmp_path / "home", emb, chunk_tokens=40)
     try:
         engine.add_folder(docs)
         result = engine.index(None, control)
         assert result.phase == Phase.CANCELLED
-        assert max(emb.calls) <= 16 and len(emb.calls) == 3  # the long file went in slices, then stopped
+        slice_size = max(16, GROUP_BATCHES * 4)
+        assert max(emb.calls) <= slice_size and len(emb.calls) == 3  # in slices, then stopped
         s = _statuses(engine)
         assert s["b-long.txt"][0] == FileStatus.INDEXED  # listed and keyword-searchable at once
         assert engine.status()["files"]["keyword_only"] >= 1  # its meaning is left for the next run
