@@ -2,10 +2,10 @@
 
 * **Navigation** (kept as a navigation part: listed and keyword-searchable, never ranked above real
   text, like a PDF's contents pages): ``<nav>``; ARIA ``role="navigation"``, ``doc-toc`` or
-  ``doc-index``; ``epub:type`` toc, landmarks, page-list, index, loi or lot; a block classed ``toc``,
-  ``nav``, ``navheader`` ... (DocBook's and Texinfo's navigation bars and menus); a block or
-  ``<aside>`` with a class named for a contents list (``toc-drawer``, ``page_toc``: Furo's "On this
-  page" panel with its title); and a list, table
+  ``doc-index``; ``epub:type`` toc, landmarks, page-list, index, loi or lot; a block classed ``nav``,
+  ``navheader`` ... (DocBook's and Texinfo's navigation bars and menus); a block or ``<aside>`` with
+  a class named for a contents list (``toc``, ``toc-drawer``, ``page_toc``: Furo's "On this page"
+  panel with its title); and a list, table
   or ``<div>`` without headings whose text is mostly links (at least two): a contents list, a
   menu, an index, a "Next / Previous / Up" bar; and the index tables and sections of Sphinx and
   Texinfo (:data:`INDEX_CLASSES`), where a letter with a single entry is not link-dense.
@@ -31,7 +31,7 @@ FOOTER_OWNERS = frozenset({"article", "aside"})  # elements whose <footer> is pa
 DENSITY_TAGS = frozenset({"div", "ul", "ol", "dl", "table", "menu"})
 WATCHED_TAGS = SECTIONING_TAGS | DENSITY_TAGS | {"header", "footer"}
 NAVIGATION_CLASSES = frozenset(
-    {"toc", "nav", "navbar", "navigation", "navheader", "navfooter", "breadcrumb", "breadcrumbs", "menu"}
+    {"nav", "navbar", "navigation", "navheader", "navfooter", "breadcrumb", "breadcrumbs", "menu"}
 )
 # the index pages documentation generators write (Sphinx's genindex and module index, Texinfo's
 # indices): a letter with one entry is not link-dense, yet is as much an index as the rest
@@ -47,7 +47,8 @@ INDEX_CLASSES = frozenset(
     | {"domainindex-section", "domainindex-table", "domainindex-jumpbox"}
     | {"index-cp", "index-fn", "index-vr", "index-ky", "index-pg", "index-tp"}
 )
-CONTENTS_WORDS = frozenset({"toc"})  # a word of a class name that marks a page's contents list
+# a word of a class name that marks a page's contents list ("toc" itself, "toc-drawer", "page_toc")
+CONTENTS_WORDS = frozenset({"toc"})
 NAVIGATION_ROLES = frozenset({"navigation", "doc-toc", "doc-index"})
 CHROME_ROLES = frozenset({"contentinfo", "banner"})
 FOOTER_CLASSES = frozenset({"footer", "site-footer", "page-footer"})
