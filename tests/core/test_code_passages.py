@@ -1,43 +1,20 @@
-"""Code and markup passages rank as answers on the query's words, not on meaning alone (unit level)."""
+"""Code files' passages rank as answers on the query's words, not on meaning alone (unit level)."""
 
 from __future__ import annotations
 
 import pytest
 
-from desktop_search.core.search.code_passages import demote_unmatched_code, is_code, is_code_passage
+from desktop_search.core.search.code_passages import demote_unmatched_code, is_code_passage
 from desktop_search.core.search.fusion import Candidate
 from desktop_search.core.store.ledger import ChunkRow
 
 LATEX = "\\begin{question}{prez}\n  \\correctchoice{yes}\n  \\wrongchoice{no}\n\\end{question}"
 SHELL = "# apt-get update\n# apt-get install smartmontools\n$ smartctl -a /dev/sda\nThen read it."
-CONFIG = "[Unit]\nDescription=Backup\nAfter=network.target\nExecStart=/usr/bin/backup --all"
-PYTHON = (  # chardet's source as Sphinx renders it: no braces or semicolons to tell it by
-    "from .enums import ProbingState\nclass SJISProber(MultiByteCharSetProber):\n"
-    "def __init__(self) -> None:\nsuper().__init__()\nself.coding_sm = CodingStateMachine(SJIS_SM_MODEL)\n"
-    '@property\ndef language(self) -> str:\nreturn "Japanese"'
-)
-PROSE_STARTING_LIKE_PYTHON = (
-    "return to the main menu and choose Save. The class of problems (see below):\n"
-    "from the command line, import nothing; for example, the file is read from disk."
-)
 CSS = ":target > h5:nth-of-type(1),\n:target > h6:nth-of-type(1),\nspan:target ~ h1:nth-of-type(1),\n"
 PROSE = (
     "The random seed decides how questions and answers are shuffled. Set it once, before the copies\n"
     "are produced, and every later build gives the same order (see the section on groups)."
 )
-PROSE_WITH_A_COMMAND = "To check a disk's health, install smartmontools and run\n$ smartctl -a /dev/sda\n" + (
-    "as root; the report lists the attributes the drive keeps about itself and their thresholds."
-)
-
-
-@pytest.mark.parametrize("text", [LATEX, SHELL, CONFIG, PYTHON])
-def test_listings_are_code(text: str) -> None:
-    assert is_code(text)
-
-
-@pytest.mark.parametrize("text", [PROSE, PROSE_WITH_A_COMMAND, PROSE_STARTING_LIKE_PYTHON, "", "   \n "])
-def test_prose_is_not_code(text: str) -> None:
-    assert not is_code(text)
 
 
 def _row(chunk_id: str, text: str, ext: str = "pdf") -> ChunkRow:
@@ -57,18 +34,29 @@ def _row(chunk_id: str, text: str, ext: str = "pdf") -> ChunkRow:
 @pytest.mark.parametrize(("ext", "code"), [("css", True), ("JS", True), ("json", True), ("txt", False),
                                            ("ipynb", False), ("ics", False)])  # fmt: skip
 def test_a_code_files_passages_are_code_whatever_their_lines(ext: str, code: bool) -> None:
-    assert not is_code(CSS)  # selectors pass for prose line by line
     assert is_code_passage(_row("c", CSS, ext)) is code
 
 
+@pytest.mark.parametrize("text", [LATEX, SHELL])
+def test_a_listing_inside_a_document_is_not_a_code_passage(text: str) -> None:
+    """A manual's shell session or LaTeX example sits in the section that explains it."""
+    assert not is_code_passage(_row("listing", text, "pdf"))
+
+
 def test_code_found_by_meaning_alone_falls_below_prose() -> None:
-    rows = {"code": _row("code", LATEX), "prose": _row("prose", PROSE)}
+    rows = {"code": _row("code", CSS, "css"), "prose": _row("prose", PROSE)}
     ranked = [Candidate("code", 0.9, 1, score=0.02), Candidate("prose", 0.85, 2, score=0.015)]
     assert [c.chunk_id for c in demote_unmatched_code(ranked, rows)] == ["prose", "code"]
 
 
+def test_a_documents_listing_found_by_meaning_alone_keeps_its_place() -> None:
+    rows = {"listing": _row("listing", LATEX), "prose": _row("prose", PROSE)}
+    ranked = [Candidate("listing", 0.9, 1, score=0.02), Candidate("prose", 0.85, 2, score=0.015)]
+    assert [c.chunk_id for c in demote_unmatched_code(ranked, rows)] == ["listing", "prose"]
+
+
 def test_code_that_holds_the_query_words_keeps_its_place() -> None:
-    rows = {"code": _row("code", SHELL), "prose": _row("prose", PROSE)}
+    rows = {"code": _row("code", SHELL, "sh"), "prose": _row("prose", PROSE)}
     ranked = [
         Candidate("code", 0.9, 1, keyword_rank=1, content_terms=1, score=0.03),
         Candidate("prose", 0.85, 2, score=0.016),
@@ -77,6 +65,6 @@ def test_code_that_holds_the_query_words_keeps_its_place() -> None:
 
 
 def test_factor_one_changes_nothing() -> None:
-    rows = {"code": _row("code", LATEX), "prose": _row("prose", PROSE)}
+    rows = {"code": _row("code", CSS, "css"), "prose": _row("prose", PROSE)}
     ranked = [Candidate("code", 0.9, 1, score=0.02), Candidate("prose", 0.85, 2, score=0.015)]
     assert demote_unmatched_code(ranked, rows, factor=1.0) == ranked
