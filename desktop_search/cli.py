@@ -306,6 +306,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
         "similar": [{"path": display(s.path), "page": s.page, "chunk_id": s.chunk_id} for s in hit.similar],
         "modified": hit.modified,
         "page": hit.page,
+        "heading": hit.heading,
         "score": round(float(hit.score), 6),
         "similarity": None if hit.similarity is None else round(float(hit.similarity), 6),
         "strength": None if hit.strength is None else round(float(hit.strength), 4),
@@ -321,6 +322,7 @@ def _inline_json(passage: Any) -> dict[str, Any]:
     """A strong further passage of a grouped result's file, shown under it."""
     return {  # in the same sub-document ("part") as the result it is shown under
         "page": passage.page,
+        "heading": passage.heading,
         "text": passage.text,
         "start": passage.start,
         "end": passage.end,
@@ -339,7 +341,10 @@ def _print_hits(query: str, hits: list[Any]) -> None:
     for hit in hits:
         page = f" p.{hit.page}" if hit.page else ""
         part = f" › {hit.part}" if hit.part else ""  # a member, message or attachment inside the file
-        print(f"{hit.rank:>3}. {round(hit.display_score * 100):>3}%  {display(hit.path)}{part}{page}")
+        section = f" · {hit.shown_section}" if hit.shown_section else ""
+        print(
+            f"{hit.rank:>3}. {round(hit.display_score * 100):>3}%  {display(hit.path)}{part}{page}{section}"
+        )
         snippet = " ".join(hit.text.split())
         print(f"       {snippet[:200]}{'…' if len(snippet) > 200 else ''}")
         for passage in hit.inline:  # the file's other strong passages (grouped output)

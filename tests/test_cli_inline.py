@@ -18,10 +18,10 @@ def test_json_lists_inline_passages_and_keeps_every_key() -> None:
     obj = json.loads(json.dumps(cli._hit_json(best)))
     assert {"path", "page", "score", "similarity", "strength", "text", "start", "end", "chunk_id"} <= set(obj)
     assert obj["inline"] == [
-        {"page": 42, "text": "passage 1 text", "start": 100, "end": 116, "chunk_id": "c1", "score": 0.015,
-         "strength": 0.81},
-        {"page": 57, "text": "passage 2 text", "start": 200, "end": 216, "chunk_id": "c2", "score": 0.0149,
-         "strength": None},
+        {"page": 42, "heading": None, "text": "passage 1 text", "start": 100, "end": 116, "chunk_id": "c1",
+         "score": 0.015, "strength": 0.81},
+        {"page": 57, "heading": None, "text": "passage 2 text", "start": 200, "end": 216, "chunk_id": "c2",
+         "score": 0.0149, "strength": None},
     ]  # fmt: skip
     assert cli._hit_json(_hit(4, 1))["inline"] == []  # flat results and files with none: an empty list
 
@@ -33,3 +33,14 @@ def test_text_output_lists_inline_passages_under_their_file(capsys) -> None:
     assert lines[0].endswith("/docs/manual.pdf p.12")
     assert lines[2].strip() == "↳ p.42 80%  passage 1 text"
     assert lines[3].strip() == "+ 1 more from this file"
+
+
+def test_a_passage_names_its_section_in_json_and_text_unless_it_opens_with_it(capsys) -> None:
+    mid = _hit(0, 199, rank=1, strength=0.65, heading="System tips › 9.8.10 Undeleting open files")
+    opening = SearchHit("c5", "/docs/manual.pdf", "9.8.10 Undeleting open files\nEven if", 196, 0, 30, rank=2,
+                        heading="System tips › 9.8.10 Undeleting open files")  # fmt: skip
+    assert cli._hit_json(mid)["heading"] == "System tips › 9.8.10 Undeleting open files"
+    cli._print_hits("query", [mid, opening])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("/docs/manual.pdf p.199 · 9.8.10 Undeleting open files")
+    assert lines[2].endswith("/docs/manual.pdf p.196")  # its text shows the title already

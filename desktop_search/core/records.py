@@ -93,6 +93,10 @@ class Span:
     end: int
 
 
+# a passage whose first this many characters (beyond its section's title) hold that title shows it already
+SECTION_OPENING_CHARS = 120
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """One passage found by a search."""
@@ -120,6 +124,17 @@ class SearchHit:
     # the sub-document inside a container file: an archive member's path ("reports/q3.pdf"), a message
     # ("message 12") or an attachment ("message 12 / invoice.pdf"); None for a plain file
     part: str | None = None
+
+    @property
+    def shown_section(self) -> str:
+        """The innermost section of the heading ("9.8.10 Undeleting …" of "System tips › 9.8.10 …") for a
+        result line, or "" when there is none or the passage's first lines hold it already: a listing or
+        a paragraph in the middle of a long section then still says what the section is about."""
+        if not self.heading:
+            return ""
+        section = " ".join(self.heading.rsplit(" › ", 1)[-1].split())
+        opening = " ".join(self.text[: len(section) + SECTION_OPENING_CHARS].split())
+        return "" if not section or section in opening else section
 
     @property
     def display_score(self) -> float:

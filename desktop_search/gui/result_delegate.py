@@ -356,7 +356,18 @@ class ResultDelegate(QStyledItemDelegate):
                     page_text,
                 )
                 x += page_w
-            if folder and header_right - x > 30:
+            section = index.data(ResultRole.SECTION) or ""
+            if section and header_right - x > 60:  # the section says more than the folder: it comes first
+                room = header_right - x
+                section_text = small_fm.elidedText(section, Qt.TextElideMode.ElideRight, room)
+                painter.setPen(text_color)
+                painter.drawText(
+                    QRect(x, rect.top(), room, title_fm.height()),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    section_text,
+                )
+                x += small_fm.horizontalAdvance(section_text) + 12
+            if folder and header_right - x > 60:
                 painter.setPen(dim_color)
                 painter.drawText(
                     QRect(x, rect.top(), header_right - x, title_fm.height()),

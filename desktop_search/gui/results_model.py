@@ -42,6 +42,7 @@ class ResultRole(IntEnum):
     IS_INLINE = Qt.ItemDataRole.UserRole + 12  # a strong further passage, always shown under its file
     ALSO_IN = Qt.ItemDataRole.UserRole + 13  # "also in: …" (identical copies, +N similar), or ""
     WEAK_COUNT = Qt.ItemDataRole.UserRole + 14  # on the "Show N weaker results" row: N; else 0
+    SECTION = Qt.ItemDataRole.UserRole + 15  # the passage's section when its text does not open with it
 
 
 ROLE_NAMES = {
@@ -59,6 +60,7 @@ ROLE_NAMES = {
     ResultRole.IS_INLINE: b"isInline",
     ResultRole.ALSO_IN: b"alsoIn",
     ResultRole.WEAK_COUNT: b"weakCount",
+    ResultRole.SECTION: b"section",
 }
 
 PAGE_SIZE = 50  # rows handed to the view per fetchMore
@@ -320,6 +322,8 @@ class ResultsModel(QAbstractListModel):
             return split_path(hit.path)[1]
         if role == ResultRole.PAGE:
             return hit.page
+        if role == ResultRole.SECTION:
+            return "" if item.child else hit.shown_section
         if role == ResultRole.TEXT:
             return self._snippet(index.row())[0]
         if role == ResultRole.HIGHLIGHTS:
@@ -337,10 +341,13 @@ class ResultsModel(QAbstractListModel):
         if role == ResultRole.IS_INLINE:
             return item.inline
         if role == Qt.ItemDataRole.ToolTipRole:
-            return display(hit.path) + (f" — page {hit.page}" if hit.page else "")
+            where = display(hit.path) + (f" — page {hit.page}" if hit.page else "")
+            return f"{where}\n{hit.heading}" if hit.heading else where
         if role == Qt.ItemDataRole.AccessibleTextRole:
             name, _folder = split_path(hit.path)
             page = f", page {hit.page}" if hit.page else ""
+            section = "" if item.child else hit.shown_section
+            page += f", section {section}" if section else ""
             also = "also in " if item.inline else ""
             percent = round(hit.display_score * 100)
             return f"{also}{name}{page}, {percent} percent: {self._snippet(index.row())[0]}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,62 @@ def test_quick_search_delegate_keeps_inline_rows_to_one_line(qtbot):
     inline = view.visualRect(model.index(1))
     lines = QFontMetrics(view.font()).height()
     assert lines <= inline.height() < 2 * lines
+
+
+@pytest.mark.parametrize(
+    ("heading", "text", "shown"),
+    [
+        (
+            "System tips › 9.8.10 Undeleting open files",
+            "$ ls -l /proc/4775/fd | grep bar",
+            "9.8.10 Undeleting open files",
+        ),
+        ("System tips › 9.8.10 Undeleting open files", "9.8.10 Undeleting open files\nEven if you", ""),
+        (
+            "Packages › 2.1.1 Package configuration",
+            "2.1 Prerequisites\n2.1.1 Package  configuration\nHere",
+            "",
+        ),
+        ("Introduction", "Some text in the middle of the introduction.", "Introduction"),
+        (None, "Some text.", ""),
+    ],
+)
+def test_a_passage_shows_its_section_unless_it_opens_with_it(heading, text, shown) -> None:
+    assert SearchHit("c", "/m.pdf", text, page=3, start=0, end=9, heading=heading).shown_section == shown
+
+
+def test_the_section_is_on_the_files_row_not_on_its_inline_rows(qtbot) -> None:
+    head = replace(hit(0, "$ ls -l /proc", inline=(7,)), heading="Tips › 9.8.10 Undeleting")
+    model = ResultsModel()
+    model.set_hits([replace(head, inline=tuple(replace(h, heading=head.heading) for h in head.inline))])
+    assert model.index(0).data(ResultRole.SECTION) == "9.8.10 Undeleting"
+    assert model.index(1).data(ResultRole.IS_INLINE) and model.index(1).data(ResultRole.SECTION) == ""
+    assert "section 9.8.10 Undeleting" in model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
+
+
+@pytest.mark.model
+def test_a_manuals_passage_from_mid_section_names_its_section_in_the_window(
+    qtbot, tmp_path: Path, real_embedder
+) -> None:
+    """Real model, real store, a real manual's excerpt: the answer sits under its section's title."""
+    docs = tmp_path / "manuals"
+    docs.mkdir()
+    excerpt = Path(__file__).resolve().parent.parent / "data" / "debian-reference.en.excerpt.pdf"
+    (docs / excerpt.name).write_bytes(excerpt.read_bytes())
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        hits = engine.search("effects that may leave the package management system unusable", k=5)
+    finally:
+        engine.close()
+    model = ResultsModel()
+    model.set_hits(hits)
+    assert hits[0].heading == "Debian package management › 2.1.2 Basic precautions"
+    assert not hits[0].text.startswith("2.1.2")  # the passage is the section's second
+    assert model.index(0).data(ResultRole.SECTION) == "2.1.2 Basic precautions"
+    view = QListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegate(ResultDelegate(view))
+    view.resize(640, 480)
+    view.grab()  # paints every visible row, the section in the file's header line
