@@ -232,3 +232,60 @@ def make_epub_manual(version: int = 3) -> bytes:
     members = {"META-INF/container.xml": _CONTAINER, "OEBPS/content.opf": opf, "OEBPS/nav.xhtml": nav}
     members |= chapters | {"OEBPS/toc.ncx": ncx}
     return make_zip(members, mimetype="application/epub+zip")
+
+
+def make_sisu_epub_manual() -> bytes:
+    """EPUB 2 as SiSU writes it (the Live Systems Manual): the first spine page is the contents, a run
+    of headings classed "toc" with a link each (no <nav>, no guide), and every chapter comes after a
+    page that holds nothing but its title."""
+    entries = "".join(
+        f'<h4 class="toc"><a href="ch{n}.xhtml">{chapter}</a></h4>'
+        + "".join(
+            f'<h5 class="toc"><a href="ch{n}.xhtml#s{i}">{t}</a></h5>' for i, (t, _) in enumerate(sections)
+        )
+        for n, (chapter, sections) in enumerate(CHAPTERS, start=1)
+    )
+    members = {
+        "META-INF/container.xml": _CONTAINER,
+        "OEBPS/index.xhtml": _xhtml(TITLE, f'<h1 class="toc">{TITLE}</h1>{entries}', epub_ns=False),
+    }
+    manifest = '<item id="index" href="index.xhtml" media-type="application/xhtml+xml"/>'
+    spine = '<itemref idref="index"/>'
+    for n, (chapter, _sections) in enumerate(CHAPTERS, start=1):
+        members[f"OEBPS/title{n}.xhtml"] = _xhtml(chapter, f"<h1>{chapter}</h1>", epub_ns=False)
+        manifest += f'<item id="t{n}" href="title{n}.xhtml" media-type="application/xhtml+xml"/>'
+        manifest += f'<item id="c{n}" href="ch{n}.xhtml" media-type="application/xhtml+xml"/>'
+        spine += f'<itemref idref="t{n}"/><itemref idref="c{n}"/>'
+    members |= _chapter_files()
+    members["OEBPS/content.opf"] = (
+        '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0">'
+        f"<manifest>{manifest}</manifest><spine>{spine}</spine></package>"
+    )
+    return make_zip(members, mimetype="application/epub+zip")
+
+
+WELCOME = "Welcome to the handbook! It teaches a beginner to keep two hives through their first year."
+
+
+def make_sphinx_epub_manual() -> bytes:
+    """EPUB 2 as Sphinx writes it: the guide names the book's first page as its contents, and that page
+    is a welcome text with the contents list (a toctree of links) under it."""
+    items = "".join(
+        f'<li><a href="ch{n}.xhtml">{chapter}</a></li>' for n, (chapter, _s) in enumerate(CHAPTERS, start=1)
+    )
+    index = _xhtml(
+        TITLE,
+        f'<h1>{TITLE}</h1><p>{WELCOME}</p><div class="toctree-wrapper compound"><ul>{items}</ul></div>',
+        epub_ns=False,
+    )
+    manifest = '<item id="index" href="index.xhtml" media-type="application/xhtml+xml"/>' + "".join(
+        f'<item id="c{n}" href="ch{n}.xhtml" media-type="application/xhtml+xml"/>' for n in (1, 2)
+    )
+    opf = (
+        '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0">'
+        f'<manifest>{manifest}</manifest><spine><itemref idref="index"/><itemref idref="c1"/>'
+        '<itemref idref="c2"/></spine><guide><reference type="toc" title="Table of Contents" '
+        'href="index.xhtml"/></guide></package>'
+    )
+    members = {"META-INF/container.xml": _CONTAINER, "OEBPS/content.opf": opf, "OEBPS/index.xhtml": index}
+    return make_zip(members | _chapter_files(), mimetype="application/epub+zip")

@@ -15,9 +15,12 @@ from tests.core.navigation_samples import (
     CHAPTERS,
     INDEX_TERMS,
     SECTIONS,
+    WELCOME,
     make_docx_manual,
     make_epub_manual,
     make_odt_manual,
+    make_sisu_epub_manual,
+    make_sphinx_epub_manual,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -81,6 +84,32 @@ def test_epub_navigation_document_is_navigation(tmp_path: Path, version: int) ->
     _check_manual(r, has_index=False)
     assert r.sections[0].navigation and r.sections[0].heading == "Contents"
     assert "navLabel" not in r.text and r.text.count("Placing the hive") == 2  # toc.ncx is not read
+
+
+def test_a_contents_page_of_classed_headings_is_navigation_and_title_pages_open_their_chapter(
+    tmp_path: Path,
+) -> None:
+    """SiSU's EPUB: the contents are <h4 class="toc"> entries, and each chapter has a title-only page."""
+    r = extract_file(write(tmp_path, "manual.epub", make_sisu_epub_manual()))
+    check_offsets(r)
+    [contents] = _navigation(r)  # one list, its entries in a row, none of them a section
+    assert all(title in contents for title, _ in SECTIONS) and "\n\n" not in contents.strip()
+    assert all(body not in contents for _, body in SECTIONS)
+    text = [s for s in r.sections if not s.navigation]
+    assert all(len(s.text.strip().split("\n")) > 1 for s in text)  # no title stands alone
+    for chapter, sections in CHAPTERS:  # the title page's title opens the chapter's first section
+        [first] = [s for s in text if sections[0][1] in s.text]
+        assert first.text.startswith(f"{chapter}\n{chapter}\n{sections[0][0]}\n")
+        assert first.heading == f"{chapter} › {sections[0][0]}"
+
+
+def test_a_guide_named_contents_page_with_navigation_of_its_own_keeps_its_text(tmp_path: Path) -> None:
+    """Sphinx's EPUB: the guide names the welcome page as contents; only its toctree is navigation."""
+    r = extract_file(write(tmp_path, "manual.epub", make_sphinx_epub_manual()))
+    check_offsets(r)
+    [contents] = _navigation(r)
+    assert all(chapter in contents for chapter, _ in CHAPTERS) and WELCOME not in contents
+    assert any(WELCOME in s.text and not s.navigation for s in r.sections)
 
 
 def _parts(body: str) -> list[tuple[bool, str | None, str]]:

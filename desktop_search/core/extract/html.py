@@ -8,11 +8,13 @@ from html.parser import HTMLParser
 
 from desktop_search.core.extract.encoding import decode_markup
 from desktop_search.core.extract.html_blocks import (
+    CONTENTS_ENTRY_TAGS,
     FOOTER_OWNERS,
     SECTIONING_TAGS,
     Block,
     Kind,
     block_kind,
+    is_contents_entry,
     is_link_dense,
 )
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
@@ -142,7 +144,14 @@ class _TextCollector(HTMLParser):
                 self._chars - block.chars, self._link_chars - block.link_chars, self._links - block.links
             )
         ):
-            self._navigation = [*kept, (block.mark, len(self._buf))]
+            start = block.mark
+            if (
+                block.tag in CONTENTS_ENTRY_TAGS
+                and kept
+                and not "".join(self._buf[kept[-1][1] : start]).strip()
+            ):
+                start = kept.pop()[0]  # a contents list's entries in a row (SiSU's headings) are one list
+            self._navigation = [*kept, (start, len(self._buf))]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title" and not set(self._hidden_stack) - {"head"}:
@@ -162,7 +171,7 @@ class _TextCollector(HTMLParser):
             return
         if tag in HEADING_TAGS:
             self._headings += 1
-        if tag in SECTION_TAGS and not self._inert:
+        if tag in SECTION_TAGS and not self._inert and not is_contents_entry(tag, dict(attrs)):
             self._flush()
             self._heading_buf = []
             self._heading_level = int(tag[1])

@@ -5,7 +5,9 @@
   ``doc-index``; ``epub:type`` toc, landmarks, page-list, index, loi or lot; a block classed ``nav``,
   ``navheader`` ... (DocBook's and Texinfo's navigation bars and menus); a block or ``<aside>`` with
   a class named for a contents list (``toc``, ``toc-drawer``, ``page_toc``: Furo's "On this page"
-  panel with its title); and a list, table
+  panel with its title), and so is a heading or paragraph with such a class (SiSU's EPUB contents
+  page is a run of ``<h4 class="toc"><a>…</a></h4>``: entries of a list, not the page's sections,
+  :func:`is_contents_entry`); and a list, table
   or ``<div>`` without headings whose text is mostly links (at least two): a contents list, a
   menu, an index, a "Next / Previous / Up" bar; and the index tables and sections of Sphinx and
   Texinfo (:data:`INDEX_CLASSES`), where a letter with a single entry is not link-dense.
@@ -30,6 +32,7 @@ SECTIONING_TAGS = frozenset({"article", "aside", "main", "nav", "section"})
 FOOTER_OWNERS = frozenset({"article", "aside"})  # elements whose <footer> is part of their text
 DENSITY_TAGS = frozenset({"div", "ul", "ol", "dl", "table", "menu"})
 WATCHED_TAGS = SECTIONING_TAGS | DENSITY_TAGS | {"header", "footer"}
+CONTENTS_ENTRY_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p"})  # navigation when classed "toc"
 NAVIGATION_CLASSES = frozenset(
     {"nav", "navbar", "navigation", "navheader", "navfooter", "breadcrumb", "breadcrumbs", "menu"}
 )
@@ -89,6 +92,11 @@ def _class_words(classes: set[str]) -> set[str]:
     return {word for name in classes for word in re.split(r"[-_]", name) if word}
 
 
+def is_contents_entry(tag: str, attrs: dict[str, str | None]) -> bool:
+    """A heading or paragraph classed as an entry of a contents list (``<h5 class="toc">``)."""
+    return tag in CONTENTS_ENTRY_TAGS and bool(_class_words(_tokens(attrs, "class")) & CONTENTS_WORDS)
+
+
 def block_kind(
     tag: str, attrs: dict[str, str | None], inside_sectioning: bool, inside_footer_owner: bool = False
 ) -> Kind | None:
@@ -96,6 +104,8 @@ def block_kind(
 
     ``inside_sectioning``: inside a block of :data:`SECTIONING_TAGS`; ``inside_footer_owner``: inside
     one of :data:`FOOTER_OWNERS`."""
+    if is_contents_entry(tag, attrs):
+        return Kind.NAVIGATION
     if tag not in WATCHED_TAGS and "role" not in attrs and "epub:type" not in attrs:
         return None
     roles = _tokens(attrs, "role")

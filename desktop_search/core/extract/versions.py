@@ -45,6 +45,11 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    list ("toc-drawer", Furo's "On this page" panel) is navigation; a title whose section holds only
 #    navigation to its end (genindex's last letter, a sidebar after it) opens that navigation instead
 #    of standing alone as a one-line passage. (docx and odt share the last rule but rarely meet it.)
+# 5: html, epub: headings and paragraphs classed as contents entries (SiSU's "<h4 class="toc">" runs)
+#    are one navigation list and start no section. epub only: a chapter that is only its title opens
+#    the next chapter's text; a page the guide names as contents keeps its text as text when its
+#    markup marks its own navigation (Sphinx's welcome page and its toctree). Found on real books:
+#    live-manual-epub (ten languages) and ubuntu-packaging-guide-epub.
 # 2: code: minified or generated code (most of its text in lines over 2,000 characters) is skipped
 #    with a reason; other code files read as before.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
@@ -56,11 +61,11 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "odt": 3,
         "ods": 2,
         "odp": 1,
-        "epub": 4,
+        "epub": 5,
         "rtf": 1,
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 1,  # .eml, mbox: messages and attachments as sub-documents
-        "html": 4,
+        "html": 5,
         "markdown": 2,
         "rst": 2,
         "text": 1,
