@@ -267,7 +267,9 @@ def make_odt() -> bytes:
         "<text:note><text:note-citation>1</text:note-citation><text:note-body><text:p>FOOTNOTE</text:p>"
         "</text:note-body></text:note> end.</text:p>"
         "<text:list><text:list-item><text:p>Listed walrus</text:p></text:list-item></text:list>"
-        '<text:h text:outline-level="2">Chapter Two</text:h><text:p>Closing.</text:p></office:text>',
+        '<text:h text:outline-level="2">Chapter Two</text:h><text:p>Closing, see <text:bookmark-ref '
+        'text:reference-format="text" text:ref-name="walrus">the walrus list</text:bookmark-ref>.</text:p>'
+        "</office:text>",
     )
 
 

@@ -157,6 +157,7 @@ def test_odt(tmp_path: Path) -> None:
     assert [s.heading for s in r.sections] == [None, "Chapter One", "Chapter One › Chapter Two"]
     assert "Two  spaces\ttab\nnext line end." in r.text and "FOOTNOTE" not in r.text
     assert "Listed walrus" in r.text
+    assert "Closing, see the walrus list." in r.text  # a cross-reference reads as its text (odfpy's manual)
 
 
 def test_ods_and_odp(tmp_path: Path) -> None:

@@ -11,9 +11,8 @@ from desktop_search.core.extract.sections import SectionPath, fold_heading_only
 
 SECTION_LEVEL = 3
 MAX_REPEAT = 50
-_SKIP = frozenset(
-    {"tracked-changes", "note-citation", "annotation", "forms", "sequence-decls", "bookmark-ref"}
-)
+# not text a reader sees in the body (a cross-reference's text, <text:bookmark-ref>, is: "see style.Style")
+_SKIP = frozenset({"tracked-changes", "note-citation", "annotation", "forms", "sequence-decls"})
 _LABELS = {"odt": "ODT", "ods": "ODS", "odp": "ODP"}
 INDEX_TAGS = frozenset(
     {
