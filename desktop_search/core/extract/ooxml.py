@@ -1,5 +1,6 @@
 """Office Open XML: DOCX (paragraphs, headings from styles as section paths, tables, contents and index
-as navigation: :mod:`.docx_structure`), PPTX (a section per slide) and XLSX (a section per sheet, cells
+as navigation: :mod:`.docx_structure`), PPTX (a section per slide, its charts' titles and labels
+with it: :mod:`.ooxml_charts`) and XLSX (a section per sheet, cells
 tab-separated). Namespaces are ignored so Strict OOXML reads too."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from desktop_search.core.extract.docx_structure import (
     is_navigation_style,
     paragraph_styles,
 )
+from desktop_search.core.extract.ooxml_charts import chart_lines
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, Part, assemble
 from desktop_search.core.extract.safezip import SafeZip, local, resolve
 from desktop_search.core.extract.sections import SectionPath, fold_heading_only
@@ -103,6 +105,7 @@ def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
         body = next((c for c in root if local(c.tag) == "body"), None)
         if body is None:
             raise ExtractionFailed("The DOCX file is damaged (no document body).")
+        rels = _relationships(z, "word/document.xml")
         parts: list[Part] = []
         path = SectionPath()
         heading: str | None = None
@@ -114,7 +117,7 @@ def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
             if local(block.tag) == "tbl":
                 text, block_nav = _table_text(block), in_contents
             else:
-                text = _paragraph_text(block)
+                text = _with_charts(z, rels, block, _paragraph_text(block))
                 in_field = fields.paragraph_is_navigation(block)
                 block_nav = in_contents or in_field or is_navigation_style(block, styles)
                 level = None if block_nav else heading_level(block, styles)
@@ -129,6 +132,15 @@ def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
             lines.append(text)
         parts.append(Part("\n".join(lines), heading=heading, navigation=navigation))
     return assemble(fold_heading_only(parts), "docx")
+
+
+def _with_charts(z: SafeZip, rels: dict[str, str], block: ET.Element, text: str) -> str:
+    """``text`` and, on lines after it, the words of the charts ``block`` shows (:mod:`.ooxml_charts`)."""
+    charts = [rels.get(_rel_id(el)) for el in block.iter() if local(el.tag) == "chart"]
+    for chart in charts:
+        if chart and z.has(chart):
+            text = "\n".join(line for line in (text, *chart_lines(z.xml(chart))) if line)
+    return text
 
 
 # PPTX
@@ -175,8 +187,11 @@ def extract_pptx(data: bytes, deadline: Deadline) -> Extracted:
         parts: list[Part] = []
         skip = frozenset({"sldNum", "dt", "ftr", "hdr", "sldImg"})
         for number, slide in enumerate(slides, start=1):
-            text, title = _slide_text(z.xml(slide), skip)
-            for rel_target in _relationships(z, slide).values():
+            root = z.xml(slide)
+            text, title = _slide_text(root, skip)
+            slide_rels = _relationships(z, slide)
+            text = _with_charts(z, slide_rels, root, text)  # a chart's words follow the slide's text
+            for rel_target in slide_rels.values():
                 if "/notesSlides/" in f"/{rel_target}" and z.has(rel_target):
                     notes, _ = _slide_text(z.xml(rel_target), skip)
                     if notes.strip():

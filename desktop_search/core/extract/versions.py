@@ -52,13 +52,15 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    live-manual-epub (ten languages) and ubuntu-packaging-guide-epub.
 # 4: odt (ods 3, odp 2): the text of a cross-reference (<text:bookmark-ref>) is kept; it was dropped,
 #    leaving "take a  class instance" for "take a style.Style class instance" (odfpy's API manual).
+# 2: pptx (docx 4): a chart's title, axis titles, series names and category labels are read with the
+#    slide (or after the paragraph that shows it); a slide known only by its chart had no text.
 # 2: code: minified or generated code (most of its text in lines over 2,000 characters) is skipped
 #    with a reason; other code files read as before.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 3,
-        "docx": 3,
-        "pptx": 1,
+        "docx": 4,
+        "pptx": 2,
         "xlsx": 2,
         "odt": 4,
         "ods": 3,
