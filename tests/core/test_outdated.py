@@ -41,6 +41,16 @@ def test_a_pdf_or_code_from_before_versions_is_outdated_a_text_file_is_not() -> 
     assert not is_outdated(_record("/docs/manual.pdf", "pdf", versions.extractor_version("pdf")))
 
 
+def test_text_2_re_reads_only_files_whose_name_promises_no_kind() -> None:
+    """Text version 2 reads an extension-less e-mail message as mail; files named as text read as before."""
+    assert versions.extractor_version("text") == 2
+    assert not is_outdated(_record("/docs/notes.txt", "text"))  # version 1, named as text
+    assert not is_outdated(_record("/docs/server.log"))  # a row from before versions
+    assert is_outdated(_record("/docs/Mail/cur/1700000000.M1P2.host:2,S", "text"))  # may be a message
+    assert is_outdated(_record("/docs/Inbox", "text"))
+    assert not is_outdated(_record("/docs/Inbox", "text", 2))
+
+
 def test_passages_cut_by_an_older_chunker_are_outdated() -> None:
     assert versions.CHUNKING_VERSION > 1  # content-defined boundaries
     assert is_outdated(_record("/docs/notes.txt", chunking=1))
@@ -124,7 +134,7 @@ def test_progress_shows_the_message_while_outdated_files_are_redone_and_at_once(
 def test_mail_read_as_plain_text_before_mail_was_read_is_outdated() -> None:
     assert is_outdated(_record("/docs/Inbox.mbox", "text"))
     assert is_outdated(_record("/docs/letter.eml"))  # from before versions: read as text
-    assert not is_outdated(_record("/docs/letter.eml", "mail"))
+    assert not is_outdated(_record("/docs/letter.eml", "mail", versions.extractor_version("mail")))
     assert not is_outdated(_record("/docs/notes.txt", "text"))
     assert (
         update_message([_record("/docs/Inbox.mbox", "text")]) == "Updating 1 mailbox to the improved reader"

@@ -146,6 +146,44 @@ def test_an_mbox_without_extension_is_sniffed(tmp_path: Path) -> None:
         assert pool.needs_isolation(tmp_path / "Inbox")  # its attachments may be PDFs
 
 
+MAILDIR_NAME = "1700000000.M123P456.mailhost,S=2048:2,S"  # how a Maildir names a message: no extension
+
+
+def test_a_message_without_an_extension_is_sniffed_as_mail(tmp_path: Path) -> None:
+    raw = message("Boat trip", "The ferry leaves at nine from pier four.").as_bytes()
+    raw = raw.replace(b"Subject:", b"List-Unsubscribe:\n <mailto:leave@example.org>\nSubject:", 1)
+    (tmp_path / MAILDIR_NAME).write_bytes(raw)  # a header with its value on the next line, as lists write
+    extracted = extract_file(tmp_path / MAILDIR_NAME)
+    assert extracted.kind == "mail"
+    [section] = extracted.sections
+    assert section.heading == "Boat trip" and section.text.startswith("From: Ana Pérez <ana@example.org>")
+    assert "MIME-Version" not in extracted.text and "ferry leaves at nine" in extracted.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note: buy milk\nTodo: call the plumber\n\nThe rest of the list.",  # headers, none a message's
+        "From: the desk of the editor\nThis is not a header line at all, just prose.\n",
+    ],
+)
+def test_text_that_merely_opens_like_headers_stays_text(tmp_path: Path, text: str) -> None:
+    (tmp_path / "NOTES").write_text(text, encoding="utf-8")
+    assert extract_file(tmp_path / "NOTES").kind == "text"
+
+
+def test_a_text_part_in_utf8_labelled_with_another_charset_reads_as_utf8() -> None:
+    body = "你好！我公司可代开各类发票，此信息永久有效。"
+    mislabelled = (
+        b"From: zhang@example.com\nTo: li@example.com\nSubject: test\nMIME-Version: 1.0\n"
+        b'Content-Type: text/plain; charset="GB2312"\nContent-Transfer-Encoding: 8bit\n\n'
+        + body.encode("utf-8")
+    )
+    assert body in extract_data("spam.eml", mislabelled).text  # read as labelled, it was mojibake
+    honest = mislabelled.replace(body.encode("utf-8"), body.encode("gb2312"))
+    assert body in extract_data("letter.eml", honest).text  # GB2312 bytes are not UTF-8: the label holds
+
+
 def test_eml_is_the_message_itself_with_attachments_and_attached_messages() -> None:
     forwarded = message("Otter survey", OTTERS).as_bytes()
     msg = message(

@@ -146,3 +146,23 @@ def test_cli_json_results_carry_the_part(setup, real_embedder, tmp_path: Path) -
     results = json.loads(out.stdout.splitlines()[0])["results"]
     assert "message 2 / q3.txt" in {r["part"] for r in results}
     assert all("part" in r and "page" in r for r in results)
+
+
+def test_a_maildir_folder_is_searchable_as_mail(tmp_path: Path, real_embedder) -> None:
+    """A Maildir (mutt, offlineimap, notmuch) names each message file without an extension."""
+    cur = tmp_path / "Mail" / "INBOX" / "cur"
+    cur.mkdir(parents=True)
+    ferry = message("Boat trip on Saturday", "The ferry to the island leaves at nine from pier four.")
+    (cur / "1700000000.M1P2.mailhost,S=900:2,S").write_bytes(ferry.as_bytes())
+    (cur / "1700000001.M3P4.mailhost,S=800:2,RS").write_bytes(_messages()[0].as_bytes())
+    engine = Engine.open(
+        tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(tmp_path)])
+    )
+    try:
+        engine.index()
+        [best, *_] = engine.search("Wann fährt die Fähre zur Insel?", k=5)
+        assert from_key(best.path).endswith(":2,S") and best.heading == "Boat trip on Saturday"
+        assert best.text.startswith("From: Ana Pérez <ana@example.org>") and "MIME-Version" not in best.text
+        assert engine.status()["files"]["indexed"] == 2
+    finally:
+        engine.close()

@@ -155,10 +155,12 @@ def choose_kind(path: PathLike, data: bytes) -> str:
     if kinds.looks_like_html(data):
         return "html"
     if by_name is None:
-        from desktop_search.core.extract.mail import looks_like_mbox
+        from desktop_search.core.extract.mail import looks_like_mbox, looks_like_message
 
         if looks_like_mbox(data[:4096]):
             return "mail"  # an mbox folder without an extension (Thunderbird's "Inbox")
+        if looks_like_message(data[:4096]):
+            return "mail"  # a message file without an extension (a Maildir's "1700000000.M1P2.host:2,S")
     return "text"
 
 

@@ -1,4 +1,5 @@
-"""E-mail: ``.eml`` files (one message) and mbox files (many), each message a sub-document.
+"""E-mail: ``.eml`` files (one message) and mbox files (many), each message a sub-document; without an
+extension, by their content (a Maildir's message files, Thunderbird's mbox folders).
 
 A message's first passage begins with its From, To, Cc and Date lines; its subject is the heading and
 its date the part's date (search filters use it). In an mbox the messages are "message 1", "message
@@ -26,6 +27,31 @@ _MBOX_FROM = re.compile(rb"(?m)^From [^\n]*\n(?=[!-9;-~]+:)")  # a From_ line fo
 _QUOTED_FROM = re.compile(rb"(?m)^>(>*From )")
 _CUT_OFF = (errors.CloseBoundaryNotFoundDefect, errors.StartBoundaryNotFoundDefect)
 _MESSAGE = re.compile(r"message (\d+)")
+
+
+_HEADER_LINE = re.compile(rb"([!-9;-~]+):(?:[ \t]|$)")  # "Name: value" (a name has no space or colon)
+_FOLDED_LINE = re.compile(rb"[ \t]")  # a header's continuation
+# fields every delivered or saved message carries; two of them in a run of headers make it a message
+MESSAGE_FIELDS = frozenset(
+    {b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id", b"delivered-to",
+     b"mime-version"}
+)  # fmt: skip
+
+
+def looks_like_message(head: bytes) -> bool:
+    """Whether bytes begin like one e-mail message (RFC 5322): a run of header lines, at least two of
+    them fields every message has, before the first blank line. A Maildir message file has no
+    extension ("1700000000.M12P34.host:2,S"), nor does a message saved from some mail programs."""
+    seen: set[bytes] = set()
+    for line in head[:4096].splitlines()[:60]:
+        if not line.strip():
+            break
+        match = _HEADER_LINE.match(line)
+        if match:
+            seen.add(match.group(1).lower())
+        elif not _FOLDED_LINE.match(line):
+            return False
+    return len(seen & MESSAGE_FIELDS) >= 2
 
 
 def looks_like_mbox(head: bytes) -> bool:
@@ -65,13 +91,22 @@ def _date(msg: Message) -> float | None:
 
 
 def _text_of(part: EmailMessage) -> str:
+    """A text part's text: in its declared charset, unless its bytes are UTF-8 and say otherwise."""
+    payload = part.get_payload(decode=True)
+    if isinstance(payload, bytes) and not payload.isascii():
+        try:  # UTF-8 with non-ASCII bytes is almost never another charset by chance; a wrong label is
+            # common (a Chinese mail labelled GB2312 read as mojibake: "浣犲ソ" for "你好")
+            text = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return text.replace("\r\n", "\n")
     try:
         content = part.get_content()
         if isinstance(content, str):
             return content
     except (LookupError, UnicodeError, ValueError, AssertionError, KeyError):
         pass
-    payload = part.get_payload(decode=True)
     return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
 
 

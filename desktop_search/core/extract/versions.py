@@ -54,6 +54,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    leaving "take a  class instance" for "take a style.Style class instance" (odfpy's API manual).
 # 2: pptx (docx 4): a chart's title, axis titles, series names and category labels are read with the
 #    slide (or after the paragraph that shows it); a slide known only by its chart had no text.
+# 2: text: a file whose name promises no kind and whose content is one e-mail message (a Maildir's
+#    "1700000000.M1P2.host:2,S") is read as mail; files named as text (.txt, .log, …) read as before and
+#    are not re-read (index.outdated). mail 2: a text part whose bytes are UTF-8 is read as UTF-8
+#    whatever charset it is labelled with (a Chinese mail labelled GB2312 read as mojibake).
 # 2: code: minified or generated code (most of its text in lines over 2,000 characters) is skipped
 #    with a reason; other code files read as before.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
@@ -68,11 +72,11 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "epub": 5,
         "rtf": 1,
         "archive": 1,  # zip, tar: members read as sub-documents
-        "mail": 1,  # .eml, mbox: messages and attachments as sub-documents
+        "mail": 2,  # .eml, mbox: messages and attachments as sub-documents
         "html": 5,
         "markdown": 2,
         "rst": 2,
-        "text": 1,
+        "text": 2,
         "code": 2,
     }
 )

@@ -2,11 +2,12 @@
 
 An indexed file is outdated when the ledger's recorded extractor version is older than the current
 one for its kind, or its chunking version older than the chunker's, or it is mail that was read as
-plain text before mail was read (see :mod:`desktop_search.core.extract.versions`). While OCR is on
-and can run, a file whose scanned text was left unread (OCR was off or missing, or the file predates
-OCR) is outdated too. The planner lists outdated files apart from new and changed ones; the indexer
-re-extracts them last, as background work, under a progress message of their own ("Updating 12 PDFs
-to the improved reader") rather than as a storm of changed files.
+plain text before mail was read (see :mod:`desktop_search.core.extract.versions`); a file named as
+text that text version 1 read is current (version 2 changed only files whose name promises no kind).
+While OCR is on and can run, a file whose scanned text was left unread (OCR was off or missing, or the
+file predates OCR) is outdated too. The planner lists outdated files apart from new and changed ones;
+the indexer re-extracts them last, as background work, under a progress message of their own
+("Updating 12 PDFs to the improved reader") rather than as a storm of changed files.
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ def _read_as_text_before(record: FileRecord) -> str | None:
     return by_name if record.kind in ("", "text") and by_name in ("mail", "archive") else None
 
 
+def _named_text_unchanged(record: FileRecord) -> bool:
+    """A file named as text (.txt, .log, …) that text version 1 read: version 2 changed only files whose
+    name promises no kind (which may be mail), so it is not re-read."""
+    return (
+        recorded_kind(record) == "text"
+        and record.extractor_version == 1
+        and kind_by_name(from_key(record.path)) == "text"
+    )
+
+
 def awaits_ocr(record: FileRecord) -> bool:
     """A file whose text in images was left unread for a reason OCR lifts (OCR off or not installed,
     or skipped as a scan before OCR existed); see :mod:`desktop_search.core.extract.ocr_reasons`."""
@@ -55,9 +66,9 @@ def is_outdated(record: FileRecord, ocr: bool = False) -> bool:
         return False
     if _read_as_text_before(record):
         return True
-    return (
-        record.extractor_version < versions.extractor_version(recorded_kind(record))
-        or record.chunking_version < versions.CHUNKING_VERSION
+    older_extractor = record.extractor_version < versions.extractor_version(recorded_kind(record))
+    return (older_extractor and not _named_text_unchanged(record)) or (
+        record.chunking_version < versions.CHUNKING_VERSION
     )
 
 
