@@ -40,6 +40,7 @@ def test_names_of_archives_and_mail_are_listed_and_kinded() -> None:
     assert kind_by_name("backup.tgz") == "archive"
     assert kind_by_name("x.eml") == "mail" and kind_by_name("Inbox.mbox") == "mail"
     assert not is_listed("changelog.Debian.gz") and not is_listed("app.jar")
+    assert is_listed("Inbox") and not is_listed("Inbox.msf")  # Thunderbird's mbox, and its summary
 
 
 def test_zip_members_are_sub_documents_named_by_their_path() -> None:

@@ -123,7 +123,8 @@ def extension(path: str | bytes | os.PathLike) -> str:
     return ext.lower() if dot and stem else ""
 
 
-# Files that are never documents: archives, media, fonts, binaries, databases. The scanner does not
+# Files that are never documents: archives, media, fonts, binaries, databases (and Thunderbird's
+# mail summaries, ".msf": a text index of the mbox beside it, whose messages are read). The scanner does not
 # list them at all (a folder of photos should not fill the Files view with "skipped"). Anything else
 # with an unknown extension is still looked at, and skipped with a reason when it is binary.
 NOT_DOCUMENTS = frozenset(
@@ -135,6 +136,7 @@ NOT_DOCUMENTS = frozenset(
     arw dng orf rw2 psd xcf kra svgz eps ai mp3 m4a aac flac ogg oga opus wav wma aiff mid midi mp4 m4v
     mkv avi mov wmv webm flv mpg mpeg 3gp ttf otf woff woff2 eot pfb sqlite sqlite3 db mdb accdb
     pdb dat idx pack npy npz pt pth onnx safetensors gguf h5 hdf5 parquet feather pkl pickle
+    msf
     """
     )
 )
