@@ -236,8 +236,8 @@ def make_epub_manual(version: int = 3) -> bytes:
 
 def make_sisu_epub_manual() -> bytes:
     """EPUB 2 as SiSU writes it (the Live Systems Manual): the first spine page is the contents, a run
-    of headings classed "toc" with a link each (no <nav>, no guide), and every chapter comes after a
-    page that holds nothing but its title."""
+    of headings classed "toc" with a link each (no <nav>, no guide), every chapter comes after a page
+    that holds nothing but its title, and section titles are bold paragraphs (<p class="bold">)."""
     entries = "".join(
         f'<h4 class="toc"><a href="ch{n}.xhtml">{chapter}</a></h4>'
         + "".join(
@@ -256,7 +256,9 @@ def make_sisu_epub_manual() -> bytes:
         manifest += f'<item id="t{n}" href="title{n}.xhtml" media-type="application/xhtml+xml"/>'
         manifest += f'<item id="c{n}" href="ch{n}.xhtml" media-type="application/xhtml+xml"/>'
         spine += f'<itemref idref="t{n}"/><itemref idref="c{n}"/>'
-    members |= _chapter_files()
+    for number, (chapter, sections) in enumerate(CHAPTERS, start=1):  # section titles as bold paragraphs
+        body = "".join(f'<p class="bold">{t}</p><p>{text}</p>' for t, text in sections)
+        members[f"OEBPS/ch{number}.xhtml"] = _xhtml(TITLE, f"<h1>{chapter}</h1>{body}")
     members["OEBPS/content.opf"] = (
         '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0">'
         f"<manifest>{manifest}</manifest><spine>{spine}</spine></package>"

@@ -323,3 +323,19 @@ def test_a_sphinx_site_folder_is_found_by_its_text_not_its_footer_or_search_inde
     assert footer == []
     assert Path(meaning[0].path).name == "faq.html"
     assert "a port of the auto-detection code in Mozilla" in meaning[0].text
+
+
+def test_bold_numbered_paragraphs_are_section_titles() -> None:
+    """SiSU writes section titles as <p class="bold">; a numbered title all in bold starts a section."""
+    parts = _parts(
+        '<h1>3. Installation</h1><p>Intro.</p><p class="bold">3.1 Requirements</p><p>A shell and root.</p>'
+        "<p><strong>3.2.1 From the Debian repository</strong></p><p>Install it with apt.</p>"
+        "<p>3.5 kg of flour go into the dough</p><p><b>3.6</b> litres of water, then</p>"
+        '<p class="bold">Note: this is not numbered</p><p>The end.</p>'
+    )
+    assert [(heading, text.split("\n")[0]) for _nav, heading, text in parts] == [
+        ("3. Installation", "3. Installation"),
+        ("3. Installation › 3.1 Requirements", "3.1 Requirements"),
+        ("3. Installation › 3.2.1 From the Debian repository", "3.2.1 From the Debian repository"),
+    ]
+    assert "3.5 kg of flour" in parts[-1][2] and "Note: this is not numbered" in parts[-1][2]

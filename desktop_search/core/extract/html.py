@@ -1,5 +1,11 @@
 """HTML and XHTML: visible text only, block elements as line breaks, a section per h1-h3 headed by its
-section path; navigation blocks as navigation parts, site chrome dropped (:mod:`.html_blocks`)."""
+section path; navigation blocks as navigation parts, site chrome dropped (:mod:`.html_blocks`).
+
+Some generators write section titles as bold paragraphs, not heading elements: SiSU (the Live Systems
+Manual's HTML and EPUB) writes ``<p class="bold">3.2.1 From the Debian repository</p>``. A paragraph
+that is all bold (its class says so, or all its text is in ``<b>``/``<strong>``) and reads as a numbered
+title with two or more numbers ("3.2.1 …", not "3. …" nor "3.5 kg of flour" in plain type) starts a
+section like a heading whose level is its count of numbers, at most three."""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from desktop_search.core.extract.html_blocks import (
     is_contents_entry,
     is_link_dense,
 )
+from desktop_search.core.extract.pdf_headings import numbered_title
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
 from desktop_search.core.extract.sections import SectionPath, fold_heading_only
 
@@ -72,6 +79,11 @@ class _TextCollector(HTMLParser):
         self._inert = 0  # open navigation or chrome blocks: headings in them start no section
         self._in_link = False
         self._chars = self._link_chars = self._links = self._headings = self._flushes = 0
+        # an open paragraph that may be a bold numbered title: (buffer mark, classed bold, letters
+        # before it, bold letters before it); and how many <b>/<strong> are open, bold letters so far
+        self._titled: tuple[int, bool, int, int] | None = None
+        self._bold_depth = 0
+        self._bold_chars = 0
 
     # structure
     def _newline(self) -> None:
@@ -98,7 +110,38 @@ class _TextCollector(HTMLParser):
         self._chars += letters
         if self._in_link:
             self._link_chars += letters
+        if self._bold_depth:
+            self._bold_chars += letters
         self._buf.append(text)
+
+    # bold numbered paragraphs as section titles (see the module docstring)
+    def _open_paragraph(self, attrs: list[tuple[str, str | None]]) -> None:
+        classed = "bold" in (dict(attrs).get("class") or "").lower().split()
+        if self._inert or self._heading_buf is not None:
+            self._titled = None
+            return
+        self._titled = (len(self._buf), classed, self._chars, self._bold_chars)
+
+    def _close_paragraph(self) -> None:
+        if self._titled is None:
+            return
+        mark, classed, chars, bold = self._titled
+        self._titled = None
+        letters = self._chars - chars
+        if not letters or not (classed or self._bold_chars - bold == letters):
+            return
+        if any(end > mark for _start, end in self._navigation):
+            return
+        found = numbered_title("".join(self._buf[mark:]).strip())
+        if found is None:
+            return
+        number, title = found
+        tail = self._buf[mark:]
+        del self._buf[mark:]
+        self._flush()
+        self._buf = tail
+        level = min(number.count(".") + 1, len(SECTION_TAGS))
+        self._heading = self._path.enter(level, f"{number} {title}")
 
     # blocks that may be navigation or chrome
     def _open_block(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -181,6 +224,10 @@ class _TextCollector(HTMLParser):
             self._newline()
         if tag not in VOID_TAGS:
             self._open_block(tag, attrs)
+        if tag == "p":
+            self._open_paragraph(attrs)
+        elif tag in ("b", "strong"):
+            self._bold_depth += 1
         if tag == "pre":
             self._pre_depth += 1
         elif tag == "a" and dict(attrs).get("href"):
@@ -209,6 +256,10 @@ class _TextCollector(HTMLParser):
             title = "".join(self._heading_buf)
             self._heading = self._path.enter(self._heading_level, title) if title.strip() else self._heading
             self._heading_buf = None
+        if tag == "p":
+            self._close_paragraph()
+        elif tag in ("b", "strong"):
+            self._bold_depth = max(0, self._bold_depth - 1)
         if tag == "pre":
             self._pre_depth = max(0, self._pre_depth - 1)
         elif tag == "a":

@@ -28,6 +28,15 @@ PagePart = tuple[str, str | None]  # text, heading
 MIN_LEADING_CHARS = 40  # one shorter line before the first cut ("Chapter 2") joins the section after it
 
 
+def numbered_title(text: str) -> tuple[str, str] | None:
+    """(number, title) when ``text`` is one line that reads as a numbered section title with two or
+    more numbers ("3.2.1 From the Debian repository"), else None."""
+    match = _NUMBERED_TITLE.fullmatch(" ".join(text.split()))
+    if match is None or _TITLE_END.search(match.group(2)):
+        return None
+    return match.group(1), match.group(2).strip()
+
+
 def _short(title: str) -> str:
     title = " ".join(title.split())
     return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1].rstrip() + "…"

@@ -52,6 +52,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    live-manual-epub (ten languages) and ubuntu-packaging-guide-epub.
 # 4: odt (ods 3, odp 2): the text of a cross-reference (<text:bookmark-ref>) is kept; it was dropped,
 #    leaving "take a  class instance" for "take a style.Style class instance" (odfpy's API manual).
+# 6: html, epub: a paragraph all in bold that reads as a numbered title with two or more numbers
+#    ("<p class="bold">3.2.1 From the Debian repository</p>", SiSU's section titles) starts a section.
 # 2: pptx (docx 4): a chart's title, axis titles, series names and category labels are read with the
 #    slide (or after the paragraph that shows it); a slide known only by its chart had no text.
 # 2: text: a file whose name promises no kind and whose content is one e-mail message (a Maildir's
@@ -69,11 +71,11 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "odt": 4,
         "ods": 3,
         "odp": 2,
-        "epub": 5,
+        "epub": 6,
         "rtf": 1,
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 2,  # .eml, mbox: messages and attachments as sub-documents
-        "html": 5,
+        "html": 6,
         "markdown": 2,
         "rst": 2,
         "text": 2,
