@@ -10,6 +10,7 @@ from desktop_search.core.extract import SUPPORTED_EXTENSIONS, extract_file, is_c
 from tests.core.extract_samples import (
     RTF_SAMPLE,
     check_offsets,
+    docx_document_xml,
     make_docx,
     make_epub,
     make_odp,
@@ -239,3 +240,34 @@ def test_supported_extensions_cover_the_families() -> None:
         "rtf",
     ):
         assert ext in SUPPORTED_EXTENSIONS
+
+
+def test_docx_bold_numbered_paragraphs_without_heading_styles_are_headings(tmp_path: Path) -> None:
+    """A hand-formatted report: section titles typed in bold, no heading styles."""
+
+    def para(*runs: tuple[str, str]) -> str:
+        return (
+            "<w:p>"
+            + "".join(f'<w:r>{props}<w:t xml:space="preserve">{t}</w:t></w:r>' for t, props in runs)
+            + "</w:p>"
+        )
+
+    bold, plain, unbold = "<w:rPr><w:b/></w:rPr>", "", '<w:rPr><w:b w:val="0"/></w:rPr>'
+    body = (
+        para(("Apiary report", plain))
+        + para(("2.3 Harvesting honey", bold))
+        + para(("Frames are taken when capped.", plain))
+        + para(("2.3.1 ", bold), ("Extracting", bold))
+        + para(("Spin them at low speed.", plain))
+        + para(("2.4 kg of honey per hive this year", plain))
+        + para(("2.5", bold), (" frames were left for winter", plain))
+        + para(("2.6 Not bold at all", unbold))
+    )
+    r = extract_file(write(tmp_path, "report.docx", make_docx(docx_document_xml(body))))
+    check_offsets(r)
+    assert [s.heading for s in r.sections] == [
+        None,
+        "2.3 Harvesting honey",
+        "2.3 Harvesting honey › 2.3.1 Extracting",
+    ]
+    assert "2.4 kg of honey" in r.sections[-1].text and "2.6 Not bold at all" in r.sections[-1].text

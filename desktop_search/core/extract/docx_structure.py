@@ -5,6 +5,10 @@ A paragraph is navigation when its style is a contents or index style ("toc 1"..
 "index 1", "table of figures"; LibreOffice's "Contents 1", "Contents Heading", ...), when its text is
 the result of a TOC, INDEX or TOA field (simple or complex, followed across paragraphs), or when it
 sits in a content control of the "Table of Contents" gallery (Word's contents block).
+
+A paragraph is a heading by its style or outline level; without either, a paragraph typed in bold
+that reads as a numbered title with two or more numbers ("2.3 Harvesting honey") is a heading at the
+level its numbers say (at most three), as many hand-formatted reports title their sections.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from desktop_search.core.extract.pdf_headings import numbered_title
 from desktop_search.core.extract.safezip import SafeZip, local
 
 _NAV_STYLE_NAME = re.compile(
@@ -81,6 +86,30 @@ def heading_level(p: ET.Element, styles: ParagraphStyles) -> int | None:
             if tag == "outlineLvl" and (attr(prop, "val") or "").isdigit():
                 return int(attr(prop, "val") or "9") + 1
     return None
+
+
+MAX_TITLE_LEVEL = 3
+
+
+def bold_numbered_level(p: ET.Element, text: str) -> int | None:
+    """The level of a paragraph whose every run with text is bold and whose text reads as a numbered
+    title with two or more numbers ("2.3 Harvesting honey": 2); None otherwise."""
+    found = numbered_title(text.strip()) if text.strip() else None
+    if found is None:
+        return None
+    runs = [r for r in p.iter() if local(r.tag) == "r" and any(local(t.tag) == "t" and t.text for t in r)]
+    if not runs or not all(_is_bold(r) for r in runs):
+        return None
+    return min(found[0].count(".") + 1, MAX_TITLE_LEVEL)
+
+
+def _is_bold(run: ET.Element) -> bool:
+    for rpr in run:
+        if local(rpr.tag) == "rPr":
+            for prop in rpr:
+                if local(prop.tag) == "b":
+                    return (attr(prop, "val") or "true").lower() not in ("0", "false", "off")
+    return False
 
 
 def is_navigation_style(p: ET.Element, styles: ParagraphStyles) -> bool:

@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 from desktop_search.core.extract.docx_structure import (
     FieldState,
     body_blocks,
+    bold_numbered_level,
     heading_level,
     is_navigation_style,
     paragraph_styles,
@@ -121,6 +122,8 @@ def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
                 in_field = fields.paragraph_is_navigation(block)
                 block_nav = in_contents or in_field or is_navigation_style(block, styles)
                 level = None if block_nav else heading_level(block, styles)
+                if level is None and not block_nav:  # no heading style: a bold numbered title still is
+                    level = bold_numbered_level(block, text)
             if not text.strip():
                 block_nav = navigation  # an empty paragraph changes nothing
             starts_section = level is not None and level <= SECTION_LEVEL and bool(text.strip())

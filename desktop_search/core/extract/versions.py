@@ -54,6 +54,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    leaving "take a  class instance" for "take a style.Style class instance" (odfpy's API manual).
 # 6: html, epub: a paragraph all in bold that reads as a numbered title with two or more numbers
 #    ("<p class="bold">3.2.1 From the Debian repository</p>", SiSU's section titles) starts a section.
+# 5: docx: without a heading style or outline level, a paragraph typed all in bold that reads as a
+#    numbered title with two or more numbers ("2.3 Harvesting honey") is a heading (hand-formatted reports).
 # 2: pptx (docx 4): a chart's title, axis titles, series names and category labels are read with the
 #    slide (or after the paragraph that shows it); a slide known only by its chart had no text.
 # 2: text: a file whose name promises no kind and whose content is one e-mail message (a Maildir's
@@ -65,7 +67,7 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 3,
-        "docx": 4,
+        "docx": 5,
         "pptx": 2,
         "xlsx": 2,
         "odt": 4,
