@@ -19,6 +19,7 @@ from tests.core.extract_samples import (
     make_pdf,
     make_pptx,
     make_xlsx,
+    make_zip,
     write,
 )
 
@@ -271,3 +272,54 @@ def test_docx_bold_numbered_paragraphs_without_heading_styles_are_headings(tmp_p
         "2.3 Harvesting honey › 2.3.1 Extracting",
     ]
     assert "2.4 kg of honey" in r.sections[-1].text and "2.6 Not bold at all" in r.sections[-1].text
+
+
+def test_odt_bold_numbered_paragraphs_without_heading_styles_are_headings(tmp_path: Path) -> None:
+    """LibreOffice writes hand-set bold as automatic styles: on the paragraph (P1), or on spans (T1),
+    or through a parent style (P2's parent "Titled" is bold in styles.xml)."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+        'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"'
+    )
+
+    def style(name: str, weight: str | None, parent: str = "Standard", family: str = "paragraph") -> str:
+        props = f'<style:text-properties fo:font-weight="{weight}"/>' if weight else ""
+        named = f'style:name="{name}" style:family="{family}" style:parent-style-name="{parent}"'
+        return f"<style:style {named}>{props}</style:style>"
+
+    automatic = style("P1", "bold") + style("P2", None, "Titled") + style("T1", "bold", family="text")
+    automatic += style("T2", "normal", family="text")
+    body = (
+        "<text:p>Apiary report</text:p>"
+        '<text:p text:style-name="P1">2.3 Harvesting honey</text:p>'
+        "<text:p>Frames are taken when capped.</text:p>"
+        '<text:p><text:span text:style-name="T1">2.3.1 Extracting</text:span></text:p>'
+        "<text:p>Spin slowly.</text:p>"
+        '<text:p text:style-name="P2">2.4 Treating mites</text:p><text:p>Oxalic acid in winter.</text:p>'
+        "<text:p>2.5 kg of honey per hive this year</text:p>"
+        '<text:p text:style-name="P1"><text:span text:style-name="T2">2.6 frames</text:span>'
+        " were left</text:p>"
+    )
+    content = (
+        f'<?xml version="1.0"?><office:document-content {ns}><office:automatic-styles>{automatic}'
+        f"</office:automatic-styles><office:body><office:text>{body}</office:text></office:body>"
+        "</office:document-content>"
+    )
+    styles = (
+        f'<?xml version="1.0"?><office:document-styles {ns}><office:styles>{style("Titled", "bold")}'
+        "</office:styles></office:document-styles>"
+    )
+    data = make_zip(
+        {"content.xml": content, "styles.xml": styles}, mimetype="application/vnd.oasis.opendocument.text"
+    )
+    r = extract_file(write(tmp_path, "report.odt", data))
+    check_offsets(r)
+    assert [s.heading for s in r.sections] == [
+        None,
+        "2.3 Harvesting honey",
+        "2.3 Harvesting honey › 2.3.1 Extracting",
+        "2.4 Treating mites",
+    ]
+    assert "2.5 kg of honey" in r.sections[-1].text and "2.6 frames were left" in r.sections[-1].text

@@ -1,10 +1,14 @@
 """OpenDocument (ODT, ODS, ODP) from content.xml: headings, paragraphs, tables, sheets and slides; an
-ODT's tables of contents and indexes are navigation."""
+ODT's tables of contents and indexes are navigation. A paragraph typed all in bold that reads as a
+numbered title with two or more numbers ("2.3 Harvesting honey") is a heading too, as in a DOCX
+(:func:`desktop_search.core.extract.docx_structure.bold_numbered_level`): hand-formatted documents
+title their sections that way."""
 
 from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from desktop_search.core.extract.pdf_headings import numbered_title
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
 from desktop_search.core.extract.safezip import SafeZip, local
 from desktop_search.core.extract.sections import SectionPath, fold_heading_only
@@ -78,11 +82,55 @@ def _table_rows(table: ET.Element) -> list[str]:
     return rows
 
 
+def bold_styles(*roots: ET.Element) -> frozenset[str]:
+    """Names of the paragraph and text styles that set bold type, themselves or through their parent."""
+    weights: dict[str, str | None] = {}
+    parents: dict[str, str | None] = {}
+    for root in roots:
+        for style in root.iter():
+            if local(style.tag) != "style" or not _attr(style, "name"):
+                continue
+            name = _attr(style, "name") or ""
+            parents[name] = _attr(style, "parent-style-name")
+            props = next((c for c in style if local(c.tag) == "text-properties"), None)
+            weights[name] = _attr(props, "font-weight") if props is not None else None
+
+    def bold(name: str | None, depth: int = 0) -> bool:
+        if name is None or name not in weights or depth > 8:
+            return False
+        weight = weights[name]
+        return weight == "bold" or (weight is None and bold(parents.get(name), depth + 1))
+
+    return frozenset(name for name in weights if bold(name))
+
+
+def _all_bold(p: ET.Element, bold: frozenset[str]) -> bool:
+    """Whether every letter of paragraph ``p`` is set in a bold style (its own, or its spans')."""
+    paragraph_bold = _attr(p, "style-name") in bold
+
+    def walk(el: ET.Element, inherited: bool) -> bool:
+        if el.text and el.text.strip() and not inherited:
+            return False
+        for child in el:
+            if local(child.tag) in _SKIP or local(child.tag) == "note":
+                continue
+            name = _attr(child, "style-name") if local(child.tag) == "span" else None
+            inner = inherited if name is None else name in bold
+            if not walk(child, inner):
+                return False
+            if child.tail and child.tail.strip() and not inherited:
+                return False
+        return True
+
+    return walk(p, paragraph_bold)
+
+
 class _TextWalker:
     """Walks an ODT body: a new part at each heading of level <= 3 (headed by its section path), and
     the generated indexes (contents, alphabetical index, lists of figures and tables) as navigation."""
 
-    def __init__(self) -> None:
+    def __init__(self, bold: frozenset[str] = frozenset()) -> None:
+        self.bold = bold  # styles that set bold type (see bold_styles)
         self.parts: list[Part] = []
         self.path = SectionPath()
         self.heading: str | None = None
@@ -108,7 +156,12 @@ class _TextWalker:
                     self.heading = self.path.enter(level, text)
                 self.lines.append(text)
             elif tag == "p":
-                self.lines.append(_text(child))
+                text = _text(child)
+                found = numbered_title(text) if text.strip() and not self.navigation else None
+                if found is not None and _all_bold(child, self.bold):
+                    self.flush()  # a bold numbered title: a heading typed by hand
+                    self.heading = self.path.enter(min(found[0].count(".") + 1, SECTION_LEVEL), text)
+                self.lines.append(text)
             elif tag == "table":
                 self.lines.append("\n".join(_table_rows(child)))
             else:
@@ -122,6 +175,7 @@ class _TextWalker:
 def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
     with SafeZip(data, _LABELS.get(kind, "OpenDocument"), deadline) as z:
         root = z.xml("content.xml")
+        styles = z.xml("styles.xml") if kind == "odt" and z.has("styles.xml") else None
     body = next((el for el in root.iter() if local(el.tag) == "body"), root)
     parts: list[Part] = []
     page_count = None
@@ -148,7 +202,7 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
                     lines.extend(texts)
                 parts.append(Part("\n".join(lines), page=number, heading=title))
         else:
-            walker = _TextWalker()
+            walker = _TextWalker(bold_styles(root, *([styles] if styles is not None else [])))
             walker.walk(doc)
             walker.flush()
             parts.extend(fold_heading_only(walker.parts))

@@ -56,6 +56,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    ("<p class="bold">3.2.1 From the Debian repository</p>", SiSU's section titles) starts a section.
 # 5: docx: without a heading style or outline level, a paragraph typed all in bold that reads as a
 #    numbered title with two or more numbers ("2.3 Harvesting honey") is a heading (hand-formatted reports).
+# 5: odt: the same bold-numbered-title rule, bold read from the paragraph's or its spans' styles
+#    (automatic styles and styles.xml, through parent styles).
 # 2: pptx (docx 4): a chart's title, axis titles, series names and category labels are read with the
 #    slide (or after the paragraph that shows it); a slide known only by its chart had no text.
 # 2: text: a file whose name promises no kind and whose content is one e-mail message (a Maildir's
@@ -70,7 +72,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "docx": 5,
         "pptx": 2,
         "xlsx": 2,
-        "odt": 4,
+        "odt": 5,
         "ods": 3,
         "odp": 2,
         "epub": 6,
