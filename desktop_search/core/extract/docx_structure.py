@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
-from desktop_search.core.extract.pdf_headings import numbered_title
 from desktop_search.core.extract.safezip import SafeZip, local
+from desktop_search.core.extract.sections import numbered_title
 
 _NAV_STYLE_NAME = re.compile(
     r"(?:toc|contents|index|illustration index|figure index|table index|object index|user index)"
@@ -88,19 +88,16 @@ def heading_level(p: ET.Element, styles: ParagraphStyles) -> int | None:
     return None
 
 
-MAX_TITLE_LEVEL = 3
-
-
 def bold_numbered_level(p: ET.Element, text: str) -> int | None:
     """The level of a paragraph whose every run with text is bold and whose text reads as a numbered
     title with two or more numbers ("2.3 Harvesting honey": 2); None otherwise."""
-    found = numbered_title(text.strip()) if text.strip() else None
+    found = numbered_title(text)
     if found is None:
         return None
     runs = [r for r in p.iter() if local(r.tag) == "r" and any(local(t.tag) == "t" and t.text for t in r)]
     if not runs or not all(_is_bold(r) for r in runs):
         return None
-    return min(found[0].count(".") + 1, MAX_TITLE_LEVEL)
+    return found[2]
 
 
 def _is_bold(run: ET.Element) -> bool:

@@ -23,9 +23,8 @@ from desktop_search.core.extract.html_blocks import (
     is_contents_entry,
     is_link_dense,
 )
-from desktop_search.core.extract.pdf_headings import numbered_title
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
-from desktop_search.core.extract.sections import SectionPath, fold_heading_only
+from desktop_search.core.extract.sections import SectionPath, fold_heading_only, numbered_title
 
 
 def _words(text: str) -> list[str]:
@@ -135,12 +134,11 @@ class _TextCollector(HTMLParser):
         found = numbered_title("".join(self._buf[mark:]).strip())
         if found is None:
             return
-        number, title = found
+        number, title, level = found
         tail = self._buf[mark:]
         del self._buf[mark:]
         self._flush()
         self._buf = tail
-        level = min(number.count(".") + 1, len(SECTION_TAGS))
         self._heading = self._path.enter(level, f"{number} {title}")
 
     # blocks that may be navigation or chrome

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from desktop_search.core.extract.pdf_headings import numbered_title
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
 from desktop_search.core.extract.safezip import SafeZip, local
-from desktop_search.core.extract.sections import SectionPath, fold_heading_only
+from desktop_search.core.extract.sections import SectionPath, fold_heading_only, numbered_title
 
 SECTION_LEVEL = 3
 MAX_REPEAT = 50
@@ -157,10 +156,10 @@ class _TextWalker:
                 self.lines.append(text)
             elif tag == "p":
                 text = _text(child)
-                found = numbered_title(text) if text.strip() and not self.navigation else None
+                found = None if self.navigation else numbered_title(text)
                 if found is not None and _all_bold(child, self.bold):
                     self.flush()  # a bold numbered title: a heading typed by hand
-                    self.heading = self.path.enter(min(found[0].count(".") + 1, SECTION_LEVEL), text)
+                    self.heading = self.path.enter(found[2], text)
                 self.lines.append(text)
             elif tag == "table":
                 self.lines.append("\n".join(_table_rows(child)))

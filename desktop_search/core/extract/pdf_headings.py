@@ -16,30 +16,13 @@ import re
 from collections.abc import Sequence
 
 from desktop_search.core.extract.pdf_outline import OutlineEntry
-from desktop_search.core.extract.sections import SEPARATOR
+from desktop_search.core.extract.sections import NUMBERED_TITLE, SEPARATOR, TITLE_END, short_title
 
-MAX_TITLE_CHARS = 100
 _QUOTES = "'’‘`´\"”“„«»"
 _NUMBER_PREFIX = r"(?:(?:\d+|[A-Z])(?:\.\d+)*\.?\s*)?"
-_NUMBERED_TITLE = re.compile(r"^(\d+(?:\.\d+){1,5})\.?[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE)
-_TITLE_END = re.compile(r"[.,;:!?]$|\d$|(?:\.\s?){3,}")
 
 PagePart = tuple[str, str | None]  # text, heading
 MIN_LEADING_CHARS = 40  # one shorter line before the first cut ("Chapter 2") joins the section after it
-
-
-def numbered_title(text: str) -> tuple[str, str] | None:
-    """(number, title) when ``text`` is one line that reads as a numbered section title with two or
-    more numbers ("3.2.1 From the Debian repository"), else None."""
-    match = _NUMBERED_TITLE.fullmatch(" ".join(text.split()))
-    if match is None or _TITLE_END.search(match.group(2)):
-        return None
-    return match.group(1), match.group(2).strip()
-
-
-def _short(title: str) -> str:
-    title = " ".join(title.split())
-    return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
 
 
 def _title_pattern(title: str) -> re.Pattern[str]:
@@ -50,8 +33,8 @@ def _title_pattern(title: str) -> re.Pattern[str]:
 
 
 def _heading(chapter: str, label: str, depth: int) -> str:
-    label = _short(label)
-    return label if depth == 0 or not chapter else f"{_short(chapter)}{SEPARATOR}{label}"
+    label = short_title(label)
+    return label if depth == 0 or not chapter else f"{short_title(chapter)}{SEPARATOR}{label}"
 
 
 def _cut(text: str, cuts: list[tuple[int, str | None]], leading: str | None) -> list[PagePart]:
@@ -119,9 +102,9 @@ def split_by_numbered_titles(pages: Sequence[str], skip: Sequence[bool]) -> list
             result.append([(text, None)] if text.strip() else [])
             continue
         cuts: list[tuple[int, str | None]] = []
-        for match in _NUMBERED_TITLE.finditer(text):
+        for match in NUMBERED_TITLE.finditer(text):
             section, title = match.group(1), match.group(2).strip()
-            if _TITLE_END.search(title):
+            if TITLE_END.search(title):
                 continue
             label = f"{section} {title}"
             titles[section] = label

@@ -5,15 +5,32 @@ the first chapter."""
 
 from __future__ import annotations
 
+import re
+
 from desktop_search.core.extract.results import Part
 
 SEPARATOR = " › "  # between a chapter and its section in a heading path, for every format
 MAX_TITLE_CHARS = 100
+# a numbered section title at a line start, with two or more numbers: "3.2.1 From the Debian repository"
+NUMBERED_TITLE = re.compile(r"^(\d+(?:\.\d+){1,5})\.?[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE)
+TITLE_END = re.compile(r"[.,;:!?]$|\d$|(?:\.\s?){3,}")  # how a sentence or a contents line ends, not a title
+MAX_TITLE_LEVEL = 3  # a numbered title's level is its count of numbers, at most this
 
 
 def short_title(title: str) -> str:
     title = " ".join(title.split())
     return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+
+
+def numbered_title(text: str) -> tuple[str, str, int] | None:
+    """(number, title, level) when ``text`` is one line that reads as a numbered section title with two
+    or more numbers ("3.2.1 From the Debian repository": level 3), else None. The PDF reader finds such
+    titles in page text; HTML, DOCX and ODT take a bold paragraph that reads as one for a heading."""
+    match = NUMBERED_TITLE.fullmatch(" ".join(text.split()))
+    if match is None or TITLE_END.search(match.group(2)):
+        return None
+    number = match.group(1)
+    return number, match.group(2).strip(), min(number.count(".") + 1, MAX_TITLE_LEVEL)
 
 
 class SectionPath:
