@@ -317,20 +317,25 @@ class ResultDelegate(QStyledItemDelegate):
         score_rect = QRect(int(bar.left()) - 6 - score_w, rect.top(), score_w, title_fm.height())
         painter.drawText(score_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, score_text)
 
-        # left side: file name (or "page N" for a child row), page, folder
+        # left side: file name (or "page N" for a child row), page, section, folder
         header_right = score_rect.left() - 12
         x = rect.left()
+
+        def header_text(left: int, width: int, text: str, color: QColor) -> None:
+            painter.setPen(color)
+            painter.drawText(
+                QRect(left, rect.top(), width, title_fm.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
+
         page = index.data(ResultRole.PAGE)
         page_text = f"page {page}" if page else ""
         if is_child:
             painter.setFont(small_font)
-            painter.setPen(dim_color)
-            label = page_text or "also in this file"
-            painter.drawText(
-                QRect(x, rect.top(), header_right - x, title_fm.height()),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                small_fm.elidedText(label, Qt.TextElideMode.ElideRight, max(0, header_right - x)),
-            )
+            room = max(0, header_right - x)
+            label = small_fm.elidedText(page_text or "also in this file", Qt.TextElideMode.ElideRight, room)
+            header_text(x, header_right - x, label, dim_color)
         else:
             name = index.data(ResultRole.DISPLAY_NAME) or ""
             folder = "" if self.compact else (index.data(ResultRole.FOLDER) or "")
@@ -340,40 +345,21 @@ class ResultDelegate(QStyledItemDelegate):
                 name, Qt.TextElideMode.ElideMiddle, int(name_room * (0.6 if folder else 1))
             )
             painter.setFont(title_font)
-            painter.setPen(text_color)
-            painter.drawText(
-                QRect(x, rect.top(), name_room, title_fm.height()),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                name_text,
-            )
+            header_text(x, name_room, name_text, text_color)
             x += title_fm.horizontalAdvance(name_text) + 10
             painter.setFont(small_font)
             if page_text:
-                painter.setPen(text_color)
-                painter.drawText(
-                    QRect(x, rect.top(), page_w, title_fm.height()),
-                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                    page_text,
-                )
+                header_text(x, page_w, page_text, text_color)
                 x += page_w
             section = index.data(ResultRole.SECTION) or ""
             if section and header_right - x > 60:  # the section says more than the folder: it comes first
                 room = header_right - x
                 section_text = small_fm.elidedText(section, Qt.TextElideMode.ElideRight, room)
-                painter.setPen(text_color)
-                painter.drawText(
-                    QRect(x, rect.top(), room, title_fm.height()),
-                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                    section_text,
-                )
+                header_text(x, room, section_text, text_color)
                 x += small_fm.horizontalAdvance(section_text) + 12
             if folder and header_right - x > 60:
-                painter.setPen(dim_color)
-                painter.drawText(
-                    QRect(x, rect.top(), header_right - x, title_fm.height()),
-                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                    small_fm.elidedText(folder, Qt.TextElideMode.ElideLeft, header_right - x),
-                )
+                room = header_right - x
+                header_text(x, room, small_fm.elidedText(folder, Qt.TextElideMode.ElideLeft, room), dim_color)
 
         # the passage with highlighted matches
         top = rect.top() + title_fm.height() + GAP

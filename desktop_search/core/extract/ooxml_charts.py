@@ -22,10 +22,7 @@ def chart_lines(root: ET.Element) -> list[str]:
     for el in root.iter():
         tag = local(el.tag)
         if tag == "title":
-            text = " ".join(
-                t.text.strip() for t in el.iter() if local(t.tag) == "t" and t.text and t.text.strip()
-            )
-            text = text or _cached_strings(el)
+            text = _rich_text(el) or _cached_strings(el)
             if text:
                 titles.append(text)
         elif tag == "ser":
