@@ -1,4 +1,5 @@
-"""The dense leg ranks by the query less what sets its language's passages apart from the index's.
+"""The dense leg ranks by the query less what sets its language's passages apart from the index's, and
+less the index's mean as far as the index is written in other languages than the query's.
 
 Unit tests on a real store with vectors made by hand; then through the real stack: a German question
 over a German manual and an English one finds its answer in the English manual.
@@ -55,6 +56,9 @@ def _language_store(tmp_path: Path, german: int, english: int) -> tuple[Store, n
         ("de.txt", GERMAN, german_axis, german),
         ("en.txt", ENGLISH, english_axis, english),
     ):
+        if not count:
+            means.append(np.zeros(DIM))
+            continue
         passages = [texts[i % len(texts)] + f" ({i})" for i in range(count)]
         vectors = np.stack([_unit(axis + 0.3 * rng.standard_normal(DIM)) for _ in passages])
         _write(store, name, passages, vectors)
@@ -84,13 +88,16 @@ def test_each_language_gets_its_mean_and_a_query_loses_its_own(tmp_path: Path) -
 
         overall = centroids.overall
         assert overall is not None and np.allclose(overall, (german_mean + english_mean) / 2, atol=1e-5)
+        assert centroids.shares == pytest.approx({"de": 0.5, "en": 0.5})
         query = _unit(np.eye(DIM)[0] + np.eye(DIM)[2])
-        ranking = LanguageCentroids(store).ranking_vector(query, "Wann fährt der nächste Zug nach Köln?")
-        assert np.allclose(ranking, _unit(query - (german_mean - overall)), atol=1e-5)
+        german_question = "Wann fährt der nächste Zug nach Köln?"
+        ranking = LanguageCentroids(store).ranking_vector(query, german_question)
+        # half the index is in another language: the query loses half the index's mean too
+        assert np.allclose(ranking, _unit(query - (german_mean - overall) - 0.5 * overall), atol=1e-5)
         means = LanguageCentroids(store)
-        stronger = means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?", strength=2.0)
+        stronger = means.ranking_vector(query, german_question, strength=2.0, minority=0.0)
         assert np.allclose(stronger, _unit(query - 2.0 * (german_mean - overall)), atol=1e-5)
-        assert means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?", strength=0.0) is query
+        assert means.ranking_vector(query, german_question, strength=0.0) is query
         # a German query no longer prefers German passages for being German
         german_side = _unit(german_mean - english_mean)
         assert float(query @ german_side) > 0.4 and abs(float(ranking @ german_side)) < 0.15
@@ -110,7 +117,36 @@ def test_a_query_in_a_language_the_index_lacks_is_left_as_it_is(tmp_path: Path) 
         query = _unit(np.eye(DIM)[2] + 0.5 * np.eye(DIM)[0])
         assert means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?") is query
         english = means.ranking_vector(query, "When does the next train to Cologne leave?")
-        assert np.allclose(english, _unit(query - (english_mean - centroids.overall)), atol=1e-5)
+        share = centroids.shares["en"]
+        assert share == pytest.approx((MIN_PASSAGES + 5) / (2 * MIN_PASSAGES + 4))
+        expected = query - (english_mean - centroids.overall) - (1 - share) * centroids.overall
+        assert np.allclose(english, _unit(expected), atol=1e-5)
+    finally:
+        store.close()
+
+
+def test_a_query_in_the_language_of_the_whole_index_keeps_the_index_mean(tmp_path: Path) -> None:
+    """An index in one language (SciFact's abstracts): its mean is its language's, so the query ranks
+    as it is; in a mostly German index a German query loses a little of the mean, an English one most."""
+    store, _german, _english = _language_store(tmp_path, 0, MIN_PASSAGES + 5)
+    try:
+        query = _unit(np.eye(DIM)[2] + 0.5 * np.eye(DIM)[1])
+        only = LanguageCentroids(store).ranking_vector(query, "When does the next train to Cologne leave?")
+        assert np.allclose(only, query, atol=1e-6)
+    finally:
+        store.close()
+    store, german_mean, english_mean = _language_store(tmp_path / "mixed", 4 * MIN_PASSAGES, MIN_PASSAGES)
+    try:
+        means = LanguageCentroids(store)
+        centroids = means.current()
+        assert centroids.overall is not None
+        assert centroids.shares == pytest.approx({"de": 0.8, "en": 0.2})
+        query = _unit(np.eye(DIM)[2] + 0.3 * np.eye(DIM)[0] + 0.3 * np.eye(DIM)[1])
+        german = means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?")
+        english = means.ranking_vector(query, "When does the next train to Cologne leave?")
+        overall = centroids.overall
+        assert np.allclose(german, _unit(query - (german_mean - overall) - 0.2 * overall), atol=1e-5)
+        assert np.allclose(english, _unit(query - (english_mean - overall) - 0.8 * overall), atol=1e-5)
     finally:
         store.close()
 
@@ -158,6 +194,38 @@ def test_a_german_question_finds_the_english_manual_over_the_german_one(
     assert all(h.strength is not None and 0.0 <= h.strength <= 1.0 for h in centred)
     # without the language's mean taken out, a German page of the unrelated manual comes first
     assert Path(plain[0].path).name == "debian-reference.de.excerpt.pdf"
+
+
+@pytest.mark.model
+def test_a_question_in_a_minority_language_finds_its_answer_page_in_another(
+    tmp_path: Path, real_embedder
+) -> None:
+    """Japanese is a small part of this index (chapter 2 of the Debian Reference in Japanese, German and
+    English, and ten pages of the English AMC manual). A Japanese question answered on the AMC excerpt's
+    page 5 (book page 61: letters printed inside the boxes, how to mark them, the threshold) also loses
+    what all the index's passages share, and that page comes first; without it, page 9 did."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in (
+        "debian-reference.ja.excerpt.pdf",
+        "debian-reference.de.excerpt.pdf",
+        "debian-reference.en.excerpt.pdf",
+    ):
+        shutil.copy(DATA / name, docs)
+    shutil.copy(DATA / "grouping" / "amc-en-pages-57-66.pdf", docs)
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    question = "選択肢の記号がボックス内に印刷されている場合、受験者にどうマークさせ、閾値はどう設定すべきか"
+    try:
+        engine.index()
+        hits = engine.search(question, k=5, grouped=False)
+        engine.tune_search(minority_centering=0.0)
+        plain = engine.search(question, k=5, grouped=False)
+    finally:
+        engine.close()
+    pages = [(Path(h.path).name, h.page) for h in hits]
+    assert pages[0] == ("amc-en-pages-57-66.pdf", 5)
+    plain_pages = [(Path(h.path).name, h.page) for h in plain]
+    assert plain_pages.index(("amc-en-pages-57-66.pdf", 5)) > 0
 
 
 def test_a_store_that_fails_under_a_search_leaves_the_query_alone(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ FUSION_PARAMETERS = (
     "code_factor",
     "stray_min_terms",
     "language_centering",
+    "minority_centering",
 )
 
 

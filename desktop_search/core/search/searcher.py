@@ -99,6 +99,7 @@ class Searcher:
         code_factor: float = UNMATCHED_CODE_FACTOR,
         stray_min_terms: float = STRAY_MIN_TERMS,
         language_centering: float = 1.0,
+        minority_centering: float = 1.0,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -110,6 +111,8 @@ class Searcher:
         self.stray_min_terms = stray_min_terms
         # how much of its language's offset the query loses (0: rank by the plain query vector)
         self.language_centering = language_centering
+        # ... and how much of the index's mean, times the share of the index in other languages
+        self.minority_centering = minority_centering
         self.centroids = LanguageCentroids(store)
         self._unavailable = unavailable_folders
         self.keywords = KeywordSearch(store.ledger)
@@ -167,7 +170,9 @@ class Searcher:
             keyword_leg = self._keyword_pool.submit(self.keywords.answer, text, depth, filters, unavailable)
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
-            rank_vec = self.centroids.ranking_vector(qvec, text, self.language_centering)
+            rank_vec = self.centroids.ranking_vector(
+                qvec, text, self.language_centering, self.minority_centering
+            )
             for rank, dhit in enumerate(self._dense(rank_vec, dense_depth, filters, unavailable), start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
         stray_power = STRAY_COVERAGE_POWER
