@@ -475,6 +475,49 @@ def test_search_works_with_int8_forced(
         store.close()
 
 
+@pytest.mark.model
+@pytest.mark.slow
+def test_long_passages_reach_the_int8_session_in_batches_within_the_attention_budget(
+    real_model_folder: Path, real_export: Path, real_embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passages of the model's full 512 tokens go to ONNX Runtime a few at a time (its arena keeps the
+    largest attention buffer it served), short ones in whole batches; the vectors still agree with
+    float32's."""
+    from desktop_search.core.config.paths import resolve_paths
+    from desktop_search.core.config.settings import DEFAULT_MODEL, Settings
+    from desktop_search.core.model.onnx_encoder import OnnxEncoder
+    from desktop_search.core.model.onnx_export import onnx_dir
+    from desktop_search.core.model.source import create_embedder
+    from desktop_search.core.model.token_batches import ATTENTION_CELLS
+
+    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "int8")
+    paths = resolve_paths(tmp_path / "home")
+    target = onnx_dir(paths.cache_dir, DEFAULT_MODEL)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(real_export, target)
+    embedder = create_embedder(
+        Settings(model=DEFAULT_MODEL, model_path=str(real_model_folder), device="cpu", batch_size=32), paths
+    )
+    embedder.load()
+    assert embedder.precision == "int8" and embedder.batch_size == 32
+    shapes: list[tuple[int, int]] = []
+    encode = OnnxEncoder.encode
+
+    def spy(self: OnnxEncoder, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        shapes.append(input_ids.shape)
+        return encode(self, input_ids, attention_mask)
+
+    monkeypatch.setattr(OnnxEncoder, "encode", spy)
+    long_texts = [" ".join(TEXTS) * 6 + f" ({i})" for i in range(10)]  # past 512 tokens: truncated
+    short_texts = [t + f" ({i})" for i in range(4) for t in TEXTS]
+    texts = long_texts + short_texts
+    vectors = embedder.embed_documents(texts)
+    assert all(rows * width * width <= ATTENTION_CELLS for rows, width in shapes)
+    assert (8, 512) in shapes and max(rows for rows, _ in shapes) > 8
+    cosines = np.sum(vectors * real_embedder.embed_documents(texts), axis=1)
+    assert cosines.min() >= 0.99
+
+
 def test_calibration_in_a_child_process_reports_a_failure(tmp_path: Path) -> None:
     from desktop_search.core.model.calibration_process import calibrate_in_subprocess
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_search.core.model.token_batches import length_sorted_batches, padded, truncate
+from desktop_search.core.model.token_batches import (
+    ATTENTION_CELLS,
+    bounded_batches,
+    length_sorted_batches,
+    padded,
+    truncate,
+)
 
 
 def test_truncate_keeps_the_closing_token() -> None:
@@ -17,6 +23,21 @@ def test_batches_group_similar_lengths_longest_first() -> None:
     assert batches == [[1, 3], [4, 0], [2]]
     assert sorted(i for b in batches for i in b) == [0, 1, 2, 3, 4]
     assert length_sorted_batches([], 8) == []
+
+
+def test_batches_of_long_rows_are_cut_to_the_attention_budget() -> None:
+    lengths = [512] * 20 + [384] * 10 + [100] * 40
+    batches = bounded_batches(lengths, 32)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        width = max(lengths[i] for i in batch)
+        assert len(batch) * width * width <= ATTENTION_CELLS or len(batch) == 1
+    assert [len(b) for b in batches[:3]] == [8, 8, 8]  # 512-token rows, 8 at a time
+    assert max(len(b) for b in batches) == 32  # short rows keep whole batches
+    assert bounded_batches(lengths, 32, max_cells=1) == [
+        [i] for b in length_sorted_batches(lengths, 32) for i in b
+    ]
+    assert bounded_batches([], 8) == []
 
 
 def test_padding_and_mask() -> None:

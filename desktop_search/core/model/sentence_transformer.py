@@ -33,6 +33,7 @@ from desktop_search.core.model.precision import env_precision
 from desktop_search.core.model.protocol import LoadCallback, clean_text
 from desktop_search.core.model.token_batches import (
     TORCH_WIDTH_STEP,
+    bounded_batches,
     length_sorted_batches,
     padded,
     truncate,
@@ -377,7 +378,7 @@ class SentenceTransformerEmbedder:
         try:
             onnx = self._int8.encoder
             if onnx is not None:
-                for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
+                for batch in bounded_batches([len(r) for r in rows], self._batch_size):
                     out[batch] = onnx.encode(*padded([rows[i] for i in batch], pad_id))
                 return out
             return self._torch_rows(self._model, rows, out, pad_id)  # read while counted: not dropped
