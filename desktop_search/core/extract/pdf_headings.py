@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from desktop_search.core.extract.pdf_outline import OutlineEntry
-from desktop_search.core.extract.sections import NUMBERED_TITLE, SEPARATOR, TITLE_END, short_title
+from desktop_search.core.extract.sections import SEPARATOR, numbered_titles, short_title
 
 _QUOTES = "'’‘`´\"”“„«»"
 _NUMBER_PREFIX = r"(?:(?:\d+|[A-Z])(?:\.\d+)*\.?\s*)?"
@@ -102,14 +102,11 @@ def split_by_numbered_titles(pages: Sequence[str], skip: Sequence[bool]) -> list
             result.append([(text, None)] if text.strip() else [])
             continue
         cuts: list[tuple[int, str | None]] = []
-        for match in NUMBERED_TITLE.finditer(text):
-            section, title = match.group(1), match.group(2).strip()
-            if TITLE_END.search(title):
-                continue
+        for start, section, title in numbered_titles(text):
             label = f"{section} {title}"
             titles[section] = label
             parent = titles.get(section.rsplit(".", 1)[0])
-            cuts.append((match.start(), _heading(parent or "", label, 1)))
+            cuts.append((start, _heading(parent or "", label, 1)))
         result.append(_cut(text, cuts, carried))
         if cuts:
             carried = cuts[-1][1]

@@ -6,6 +6,7 @@ the first chapter."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from desktop_search.core.extract.results import Part
 
@@ -22,15 +23,32 @@ def short_title(title: str) -> str:
     return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
 
 
+def _title_parts(match: re.Match[str]) -> tuple[str, str] | None:
+    """(number, title) of a :data:`NUMBERED_TITLE` match, None when its title ends as a sentence or a
+    contents line does."""
+    title = match.group(2).strip()
+    return None if TITLE_END.search(title) else (match.group(1), title)
+
+
 def numbered_title(text: str) -> tuple[str, str, int] | None:
     """(number, title, level) when ``text`` is one line that reads as a numbered section title with two
-    or more numbers ("3.2.1 From the Debian repository": level 3), else None. The PDF reader finds such
-    titles in page text; HTML, DOCX and ODT take a bold paragraph that reads as one for a heading."""
+    or more numbers ("3.2.1 From the Debian repository": level 3), else None. HTML, DOCX and ODT take a
+    bold paragraph that reads as one for a heading."""
     match = NUMBERED_TITLE.fullmatch(" ".join(text.split()))
-    if match is None or TITLE_END.search(match.group(2)):
+    parts = None if match is None else _title_parts(match)
+    if parts is None:
         return None
-    number = match.group(1)
-    return number, match.group(2).strip(), min(number.count(".") + 1, MAX_TITLE_LEVEL)
+    number, title = parts
+    return number, title, min(number.count(".") + 1, MAX_TITLE_LEVEL)
+
+
+def numbered_titles(text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, number, title) of each line of ``text`` that reads as a numbered section title, as
+    :func:`numbered_title` reads one line (the PDF reader finds them in page text)."""
+    for match in NUMBERED_TITLE.finditer(text):
+        parts = _title_parts(match)
+        if parts is not None:
+            yield match.start(), *parts
 
 
 class SectionPath:
