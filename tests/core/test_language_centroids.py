@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from desktop_search.core import Engine, Settings
-from desktop_search.core.records import FileRecord, FileStatus
+from desktop_search.core.model.protocol import Embedder
+from desktop_search.core.records import FileRecord, FileStatus, SearchHit
 from desktop_search.core.search.language import LanguageGuesser, choose_among
 from desktop_search.core.search.language_centroids import MIN_PASSAGES, LanguageCentroids, measure
 from desktop_search.core.store.ledger import ChunkRow
@@ -169,25 +170,38 @@ def test_an_index_without_vectors_leaves_the_query_alone_until_it_has_some(tmp_p
         store.close()
 
 
+AMC = "grouping/amc-en-pages-57-66.pdf"
+
+
+def _with_and_without(
+    tmp_path: Path, embedder: Embedder, names: list[str], question: str, **off: float
+) -> tuple[list[SearchHit], list[SearchHit]]:
+    """The test data files ``names`` indexed through the engine; the question's top 5 passages as
+    searched by default, then with the ranking parameters ``off`` (Engine.tune_search)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in names:
+        shutil.copy(DATA / name, docs)
+    engine = Engine.open(tmp_path / "home", embedder=embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        default = engine.search(question, k=5, grouped=False)
+        engine.tune_search(**off)
+        return default, engine.search(question, k=5, grouped=False)
+    finally:
+        engine.close()
+
+
 @pytest.mark.model
 def test_a_german_question_finds_the_english_manual_over_the_german_one(
     tmp_path: Path, real_embedder
 ) -> None:
     """The German Debian Reference (chapter 2) and the English AMC manual (pages 57-66); the question
     is answered on the excerpt's pages 6-7 of the AMC manual ("6.6.2 Manual input")."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    shutil.copy(DATA / "debian-reference.de.excerpt.pdf", docs)
-    shutil.copy(DATA / "grouping" / "amc-en-pages-57-66.pdf", docs)
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     question = "Wie gebe ich die angekreuzten Kästchen von Hand ein, wenn kein Scanner verfügbar ist?"
-    try:
-        engine.index()
-        centred = engine.search(question, k=5, grouped=False)
-        engine.tune_search(language_centering=0.0)
-        plain = engine.search(question, k=5, grouped=False)
-    finally:
-        engine.close()
+    centred, plain = _with_and_without(
+        tmp_path, real_embedder, ["debian-reference.de.excerpt.pdf", AMC], question, language_centering=0.0
+    )
     assert Path(centred[0].path).name == "amc-en-pages-57-66.pdf" and centred[0].page in {6, 7}
     assert all(Path(h.path).name == "amc-en-pages-57-66.pdf" for h in centred)
     # the shown strength is the plain cosine's, whichever vector ranked
@@ -204,24 +218,9 @@ def test_a_question_in_a_minority_language_finds_its_answer_page_in_another(
     English, and ten pages of the English AMC manual). A Japanese question answered on the AMC excerpt's
     page 5 (book page 61: letters printed inside the boxes, how to mark them, the threshold) also loses
     what all the index's passages share, and that page comes first; without it, page 9 did."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name in (
-        "debian-reference.ja.excerpt.pdf",
-        "debian-reference.de.excerpt.pdf",
-        "debian-reference.en.excerpt.pdf",
-    ):
-        shutil.copy(DATA / name, docs)
-    shutil.copy(DATA / "grouping" / "amc-en-pages-57-66.pdf", docs)
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    names = [f"debian-reference.{lang}.excerpt.pdf" for lang in ("ja", "de", "en")] + [AMC]
     question = "選択肢の記号がボックス内に印刷されている場合、受験者にどうマークさせ、閾値はどう設定すべきか"
-    try:
-        engine.index()
-        hits = engine.search(question, k=5, grouped=False)
-        engine.tune_search(minority_centering=0.0)
-        plain = engine.search(question, k=5, grouped=False)
-    finally:
-        engine.close()
+    hits, plain = _with_and_without(tmp_path, real_embedder, names, question, minority_centering=0.0)
     pages = [(Path(h.path).name, h.page) for h in hits]
     assert pages[0] == ("amc-en-pages-57-66.pdf", 5)
     plain_pages = [(Path(h.path).name, h.page) for h in plain]
