@@ -1,6 +1,6 @@
 """Phase 2 embeds its passages a group at a time: :data:`GROUP_BATCHES` of the encoder's batches in
-one call, the passages most alike in length among the newest waiting; a pause waits for the group
-in flight and no longer.
+one call (one batch while phase 1 still runs), the passages most alike in length among the newest
+waiting; a pause waits for the group in flight and no longer.
 
 Unit tests on a real store with a recording fake embedder; what the group size is worth on the real
 encoder is measured by ``benchmarks/indexing.py`` (see ``index.embedding``).
@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from desktop_search.core.index.embedding import GROUP_BATCHES, EmbeddingPhase
+from desktop_search.core.index.embedding import GROUP_BATCHES, SPARING_GROUP_BATCHES, EmbeddingPhase
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.progress import RunProgress
 from desktop_search.core.records import FileRecord, FileStatus
@@ -23,6 +23,7 @@ from tests.support.fake_embedder import HashEmbedder
 
 BATCH = 4
 GROUP = max(16, GROUP_BATCHES * BATCH)
+SPARING_GROUP = max(16, SPARING_GROUP_BATCHES * BATCH)
 
 
 def _waiting_passages(store: Store, files: int, per_file: int = 10) -> None:
@@ -86,5 +87,25 @@ def test_a_pause_waits_for_the_group_in_flight_and_no_longer(tmp_path: Path) -> 
         worker.join(10)
         assert not worker.is_alive()
         assert store.ledger.unembedded_counts()[0] == 0
+    finally:
+        store.close()
+
+
+def test_groups_are_one_batch_while_phase_one_runs(tmp_path: Path) -> None:
+    """A group started while phase 1 runs finishes on the cores it started with: a small one lets the
+    encoder take every core soon after phase 1 ends."""
+    store = Store(tmp_path / "index", "test/hash-embedder")
+    try:
+        _waiting_passages(store, 12)  # 120 passages
+        embedder = CallRecorder()
+        rounds = iter([False, False, False])  # phase 1 runs for the first rounds, then is over
+
+        phase = EmbeddingPhase(store, embedder)
+        phase.run(RunProgress(None, 12, 1.0), JobControl(), lambda: next(rounds, True))
+
+        sizes = [len(c) for c in embedder.texts_by_call]
+        assert SPARING_GROUP < GROUP
+        assert sizes[:2] == [SPARING_GROUP, SPARING_GROUP] and GROUP in sizes[2:]
+        assert sum(sizes) == 120 and store.ledger.unembedded_counts()[0] == 0
     finally:
         store.close()

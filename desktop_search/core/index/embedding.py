@@ -33,6 +33,12 @@ CHOICE_WINDOW = 4  # a group is chosen among this many times its size of the new
 # of the newest 512) and 0.905-0.920 with 8 (256 of 1,024), at 150 MB less peak RSS. Cutting a group of
 # 8 into two calls of 4, its passages in order of characters, lost the gain (0.859-0.893).
 GROUP_BATCHES = 8
+# While phase 1 runs, the CPU encoder works on one core fewer, and a group started then finishes on it
+# even after phase 1 has ended (its threads are fixed per call): groups are then one batch, so the
+# encoder takes every core within a batch of phase 1's end. With groups of 8 batches throughout,
+# benchmarks/indexing.py --limit 1500 --precision int8 ran 17 of its 128 int8 batches on one thread
+# though phase 1 was over after 6.6 s of the run's 108 s; the pipeline ran at 0.878 of the bare encoder.
+SPARING_GROUP_BATCHES = 1
 IDLE_WAIT_S = 0.5  # how long to wait for phase 1 when no passage is waiting
 
 
@@ -99,11 +105,11 @@ class EmbeddingPhase:
         self, counter: RunProgress, control: JobControl, phase1_over: Callable[[], bool]
     ) -> None:
         ledger = self.store.ledger
-        group = 0
+        loaded = False
         while True:
             control.checkpoint(lambda: counter.report(Phase.PAUSED, force=True))
             over = phase1_over()  # read before the ledger: a write after it shows in the next round
-            if not group:
+            if not loaded:
                 if not ledger.unembedded(1):
                     if over:
                         return
@@ -111,7 +117,8 @@ class EmbeddingPhase:
                     continue
                 self._spare_a_core(not over)  # before the load: the int8 path waits for phase 1
                 self._load_model()  # the first waiting passage: phase 1 goes on meanwhile
-                group = self._group_chunks or max(16, GROUP_BATCHES * int(self.embedder.batch_size))
+                loaded = True
+            group = self._group_size(sparing=not over)
             waiting = ledger.unembedded(CHOICE_WINDOW * group)
             deadline = time.monotonic() + FILL_WAIT_S
             while len(waiting) < group and not over and time.monotonic() < deadline:
@@ -131,6 +138,14 @@ class EmbeddingPhase:
             paths = {c.path for c in stored}
             counter.meaning_done += len(paths - ledger.files_waiting(sorted(paths)))
             counter.report()
+
+    def _group_size(self, sparing: bool) -> int:
+        """Passages per encoder call: the configured group, else :data:`GROUP_BATCHES` of the
+        embedder's batches (:data:`SPARING_GROUP_BATCHES` while phase 1 still runs)."""
+        if self._group_chunks:
+            return self._group_chunks
+        batches = SPARING_GROUP_BATCHES if sparing else GROUP_BATCHES
+        return max(16, batches * int(self.embedder.batch_size))
 
     def phase1_ended(self) -> None:
         """Phase 1 is over (called on its thread): wake phase 2, and let the embedder take every core
