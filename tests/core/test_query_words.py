@@ -6,7 +6,7 @@ import pytest
 
 from desktop_search.core.search.highlight import query_terms
 from desktop_search.core.search.keyword import fts_query
-from desktop_search.core.search.query_words import QueryPiece, query_pieces
+from desktop_search.core.search.query_words import QueryPiece, compound_parts, query_pieces
 
 # (query, FTS5 MATCH expression, highlighter terms as (text, weight, phrase)) as they were before the
 # two tokenizers became one
@@ -52,8 +52,23 @@ PINNED = [
     ),
     (
         "C++ foo_bar e-mail",
-        '"C" OR "foo_bar" OR "e mail"',
-        [("c", 0.2, False), ("foo_bar", 3.0, False), ("e mail", 3.0, True)],
+        '"C" OR "foo_bar" OR "e mail" OR "mail"',
+        [("c", 0.2, False), ("foo_bar", 3.0, False), ("e mail", 3.0, True), ("mail", 1.0, False)],
+    ),
+    (  # a compound of words: the whole as a phrase, and each word of three letters or more alone
+        "Gmail-Konto einrichten",
+        '"Gmail Konto" OR "Gmail" OR "Konto" OR "einrichten"',
+        [
+            ("gmail konto", 3.0, True),
+            ("gmail", 1.0, False),
+            ("konto", 1.0, False),
+            ("einrichten", 1.0, False),
+        ],
+    ),
+    (  # a code stays whole, and so does a quoted compound
+        'COVID-19 "Unix-Format"',
+        '"Unix Format" OR "COVID 19"',
+        [("unix format", 3.0, True), ("covid 19", 3.0, True)],
     ),
     (
         "東京タワー 観光",
@@ -84,3 +99,14 @@ def test_a_decomposed_accent_stays_inside_its_word_for_both_legs() -> None:
     decomposed = "cafe\u0301x"  # FTS5's unicode61 keeps the mark inside the token too
     assert fts_query(decomposed) == f'"{decomposed}"'
     assert [t.text for t in query_terms(decomposed)] == ["cafex"]
+
+
+def test_compound_parts_are_the_words_of_a_hyphenated_compound_of_letters() -> None:
+    def parts(token: str) -> tuple[str, ...]:
+        return compound_parts(query_pieces(token)[0])
+
+    assert parts("Windows-Zeilenenden") == ("Windows", "Zeilenenden")
+    assert parts("E-Mail") == ("Mail",)  # one letter alone is no word
+    assert parts("ERR-4021") == () and parts("COVID-19") == ()  # codes stay whole
+    assert parts("Alzheimer's") == () and parts("foo_bar") == ()  # not hyphenated
+    assert compound_parts(query_pieces('"Gmail-Konto"')[0]) == ()  # quoted: as typed

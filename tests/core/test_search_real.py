@@ -134,6 +134,34 @@ def test_other_language_finds_english_passage(searcher: Searcher, query: str, ex
     assert _top(searcher, query) == expected
 
 
+MAIL_DOCS = {
+    "gmail.txt": "Sending the graded copies through Gmail: allow app passwords in the Google account, then "
+    "enter smtp.gmail.com, port 587, as the outgoing server.",
+    "outlook.txt": "Sending the graded copies through Outlook: enter smtp.office365.com, port 587, as the "
+    "outgoing server and sign in with the school account.",
+    "fastmail.txt": "Sending the graded copies through Fastmail: create an app password, then enter "
+    "smtp.fastmail.com, port 465, as the outgoing server.",
+}
+
+
+def test_a_hyphenated_compound_finds_its_parts(tmp_path: Path, real_embedder) -> None:
+    """A German compound joined to a name ("Gmail-Konto") finds the English passage that names it:
+    the compound as a phrase occurs nowhere, its part does."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in MAIL_DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    store = Store(tmp_path / "index", real_embedder.model_name)
+    try:
+        index_folder(store, real_embedder, folder)
+        searcher = Searcher(store, real_embedder)
+        query = "Wie richte ich den Versand der korrigierten Kopien über mein Gmail-Konto ein?"
+        assert _top(searcher, query, mode="keyword") == "gmail.txt"
+        assert _top(searcher, query) == "gmail.txt"
+    finally:
+        store.close()
+
+
 def test_search_while_another_thread_writes(indexed, real_embedder) -> None:
     store, folder = indexed
     searcher = Searcher(store, real_embedder)

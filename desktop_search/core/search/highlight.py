@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from desktop_search.core.records import Span
-from desktop_search.core.search.query_words import WORD, query_pieces, unspaced_terms
+from desktop_search.core.search.query_words import WORD, compound_parts, query_pieces, unspaced_terms
 from desktop_search.core.search.stopwords import STOPWORDS
 from desktop_search.core.store.unspaced import has_unspaced
 
@@ -87,6 +87,9 @@ def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
             continue
         if len(words) > 1:  # a code like ERR-4021: its parts in sequence
             add(" ".join(words), 3.0, phrase=True)
+            for part in compound_parts(piece):  # and a compound's words alone ("Gmail-Konto")
+                folded = fold(part)
+                add(folded, 0.2 if folded in STOPWORDS else CONTENT_WEIGHT)
             continue
         word = words[0]
         if _is_code(piece.raw):

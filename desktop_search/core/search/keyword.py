@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from desktop_search.core.records import SearchFilters
 from desktop_search.core.search.filters import FilterSpec, fts_constraint, normalise, sql_conditions
 from desktop_search.core.search.keyword_plan import ROW_BUDGET, all_of, any_of, plan_terms
-from desktop_search.core.search.query_words import QueryPiece, UnspacedTerm, query_pieces, unspaced_terms
+from desktop_search.core.search.query_words import (
+    QueryPiece,
+    UnspacedTerm,
+    compound_parts,
+    query_pieces,
+    unspaced_terms,
+)
 from desktop_search.core.search.stopwords import STOPWORDS
 from desktop_search.core.store.ledger import Ledger
 
@@ -57,7 +63,8 @@ def fts_terms(user_query: str, max_terms: int = 32) -> list[str]:
 def _phrases(piece: QueryPiece) -> list[tuple[str, bool]]:
     """The piece's phrases, each with whether it is weak (see ``UnspacedTerm.weak``)."""
     if not piece.unspaced:
-        return [('"' + " ".join(piece.words) + '"', False)]
+        whole = '"' + " ".join(piece.words) + '"'
+        return [(whole, False), *(('"' + w + '"', False) for w in compound_parts(piece))]
     return [(_unspaced_phrase(term), term.weak) for term in unspaced_terms(piece)]
 
 

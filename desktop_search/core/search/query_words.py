@@ -48,6 +48,17 @@ class QueryPiece:
         return has_unspaced(self.raw)
 
 
+def compound_parts(piece: QueryPiece) -> tuple[str, ...]:
+    """The words of a hyphenated compound of letters ("Gmail-Konto", "Unix-Format", "cross-linking"),
+    three letters or more, as typed; none for other pieces. A German compound is hyphenated where it
+    joins a name or a foreign word, and that part ("Gmail", "Unix") is often the one word an index in
+    another language shares with the query, while the compound as a phrase occurs nowhere. Codes
+    (a digit anywhere: ERR-4021, COVID-19) and quoted phrases stay whole."""
+    if piece.quoted or len(piece.words) < 2 or "-" not in piece.raw or any(ch.isdigit() for ch in piece.raw):
+        return ()
+    return tuple(w for w in piece.words if len(w) >= 3)
+
+
 def query_pieces(query: str) -> list[QueryPiece]:
     """The quoted phrases of ``query`` (in order), then the tokens of the rest; pieces without words
     (punctuation only) are left out."""
