@@ -89,17 +89,16 @@ def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
             add(" ".join(words), 3.0, phrase=True)
             for part in compound_parts(piece):  # and a compound's words alone ("Gmail-Konto")
                 folded = fold(part)
-                add(folded, 0.2 if folded in STOPWORDS else CONTENT_WEIGHT)
+                add(folded, _word_weight(folded))
             continue
         word = words[0]
-        if _is_code(piece.raw):
-            weight = 3.0
-        elif word in STOPWORDS or len(word) <= 2:
-            weight = 0.2
-        else:
-            weight = CONTENT_WEIGHT
-        add(word, weight)
+        add(word, 3.0 if _is_code(piece.raw) else _word_weight(word))
     return list(terms.values())
+
+
+def _word_weight(word: str) -> float:
+    """A folded word's weight: stop words and words of one or two letters count little."""
+    return 0.2 if word in STOPWORDS or len(word) <= 2 else CONTENT_WEIGHT
 
 
 class _Matcher:
