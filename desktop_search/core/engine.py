@@ -33,7 +33,6 @@ from desktop_search.core.index.writerlock import WriterLock
 from desktop_search.core.model import switch
 from desktop_search.core.model.protocol import Embedder, LoadCallback
 from desktop_search.core.records import FileRecord, FileStatus, IndexProgress, Phase, SearchFilters, SearchHit
-from desktop_search.core.search.fusion import FUSION_PARAMETERS
 from desktop_search.core.store.pathkeys import from_key, to_key
 from desktop_search.core.store.text import extracted_text
 
@@ -372,12 +371,7 @@ class Engine:
     def tune_search(self, **params: float) -> None:
         """Set ranking parameters for this session only (benchmarks and experiments; nothing is saved):
         those of ``search.fusion.FUSION_PARAMETERS``, e.g. ``rrf_k`` or ``language_centering=0``."""
-        unknown = set(params) - set(FUSION_PARAMETERS)
-        if unknown:
-            raise ValueError(f"unknown fusion parameters: {', '.join(sorted(unknown))}")
-        searcher = self._get_searcher()
-        for name, value in params.items():
-            setattr(searcher, name, float(value))
+        self._get_searcher().tune(**params)
 
     def search(
         self,

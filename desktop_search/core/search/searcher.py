@@ -24,6 +24,7 @@ from desktop_search.core.search.filters import chroma_where, normalise
 from desktop_search.core.search.folding import fold_duplicates, fold_similar
 from desktop_search.core.search.fusion import (
     COVERAGE_POWER,
+    FUSION_PARAMETERS,
     RRF_K,
     STRAY_COVERAGE_POWER,
     STRAY_MIN_TERMS,
@@ -136,6 +137,15 @@ class Searcher:
         and the index's language means (a sample of its passages)."""
         self.match_scale()
         self.centroids.current()
+
+    def tune(self, **params: float) -> None:
+        """Set ranking parameters by name (those of ``fusion.FUSION_PARAMETERS``); ValueError names an
+        unknown one, and then nothing is set."""
+        unknown = set(params) - set(FUSION_PARAMETERS)
+        if unknown:
+            raise ValueError(f"unknown fusion parameters: {', '.join(sorted(unknown))}")
+        for name, value in params.items():
+            setattr(self, name, float(value))
 
     # -- search --------------------------------------------------------------------------------------
 
