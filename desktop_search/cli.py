@@ -449,7 +449,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
         engine.close()
     if args.json:
         print(json.dumps(report))
-    elif report["consistent"]:
+        return 0 if report["consistent"] or report["repaired"] else 1
+    if report["vector_index_rebuilt"]:
+        print(
+            "The vector index could not be read (an earlier crash cut it short) and was replaced; "
+            "the next index run refills it from the saved vectors, without re-embedding."
+        )
+    if report["consistent"]:
         waiting = report.get("passages_without_vectors", 0)
         later = f" {waiting:,} passages wait for their vectors (the next index run embeds them)."
         print("The index is consistent." + (later if waiting else ""))

@@ -76,6 +76,11 @@ class Engine:
         self._in_flight = RunsInFlight()  # blocking index runs, stopped before the store closes
         self._readers = switch.StoreReaders()  # searches in flight per store (see a model switch)
         self._writer_lock = WriterLock(paths.index_dir / "writer.lock")
+        self._watch_rebuilds(self.store)
+
+    def _watch_rebuilds(self, store: Store) -> None:
+        """Only the writer replaces a damaged vector index, and a run then refills it from the cache."""
+        store.rebuild_guard, store.after_rebuild = self._writer_lock.acquire, self.request_scan
 
     @classmethod
     def open(
@@ -188,6 +193,7 @@ class Engine:
         with self._lock:
             old_store, old_model = self.store, self.model_name
             self.store, self.embedder, self.model_name = built.store, built.embedder, target
+            self._watch_rebuilds(self.store)
             self._indexer, self._searcher = built.indexer, None
             self._active.write(target)
         self._readers.retire(old_store)

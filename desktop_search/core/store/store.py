@@ -17,6 +17,10 @@ The two cannot share a transaction, so every change is ordered to be safe at any
   by the check).
 
 :meth:`Store.check` compares the two sides and repairs what it finds.
+
+A vector index that Chroma cannot read back (a crash cut its files short) is replaced on opening: every
+passage is marked waiting first, then the folder is emptied, and the embedding phase refills it from
+the vector cache without the encoder (:meth:`Store.vectors`).
 """
 
 from __future__ import annotations
@@ -24,18 +28,22 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from desktop_search.core.errors import StoreUnavailableError
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.store.ledger import ChunkRow, Ledger
 from desktop_search.core.store.pathkeys import chunk_id, parent_dirs
 from desktop_search.core.store.vector_cache import VectorCache
-from desktop_search.core.store.vectors import VectorMeta, VectorStore
+from desktop_search.core.store.vector_probe import ProbeResult, probe
+from desktop_search.core.store.vectors import VectorMeta, VectorStore, VectorStoreDamaged
+from desktop_search.core.store.write_marker import WriteMarker
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +79,7 @@ class CheckReport:
     files_requeued: list[str] = field(default_factory=list)  # indexed files whose chunks were incomplete
     orphan_chunks: int = 0  # chunk rows of files the ledger does not list
     unembedded: int = 0  # passages waiting for their vectors (keyword-searchable; not an inconsistency)
+    vectors_rebuilt: bool = False  # the vector index could not be read and is being refilled
     repaired: bool = False
 
     @property
@@ -85,6 +94,7 @@ class CheckReport:
             "orphan_chunks": self.orphan_chunks,
             "files_requeued": list(self.files_requeued),
             "passages_without_vectors": self.unembedded,
+            "vector_index_rebuilt": self.vectors_rebuilt,
             "repaired": self.repaired,
         }
 
@@ -101,6 +111,12 @@ class Store:
         self._vectors: VectorStore | None = None
         self._vectors_lock = threading.Lock()
         self._write_lock = threading.RLock()
+        # called before a damaged vector index is replaced; the engine makes it take the writer lock,
+        # so a second process that finds the damage never empties the folder under the indexing one
+        self.rebuild_guard: Callable[[], None] = lambda: None
+        self.after_rebuild: Callable[[], None] = lambda: None  # the engine asks for an index run
+        self.vectors_rebuilt = False  # set when opening found the vector index damaged and replaced it
+        self._write_marker = WriteMarker(index_dir / "vectors-writing")
         make_private(index_dir)
 
     @property
@@ -110,10 +126,49 @@ class Store:
         if self._vectors is None:
             with self._vectors_lock:
                 if self._vectors is None:
-                    self._vectors = VectorStore(self.index_dir / "chroma", self.model_name)
+                    self._vectors = self._open_vectors()
         return self._vectors
 
+    def _open_vectors(self) -> VectorStore:
+        chroma_dir = self.index_dir / "chroma"
+        if self._write_marker.left_behind and self._may_replace():  # a writer died: read it in a child
+            found = probe(chroma_dir, self.model_name)
+            if found is ProbeResult.DAMAGED:
+                return self._rebuilt(chroma_dir, "reading it crashed a child process")
+            if found is ProbeResult.HEALTHY:
+                self._write_marker.clear()
+        try:
+            return VectorStore(chroma_dir, self.model_name, self._write_marker)
+        except VectorStoreDamaged as err:
+            self.rebuild_guard()
+            return self._rebuilt(chroma_dir, str(err))
+
+    def _may_replace(self) -> bool:
+        """Whether this process may replace the vector index (no other process is indexing)."""
+        try:
+            self.rebuild_guard()
+        except StoreUnavailableError:
+            return False
+        return True
+
+    def _rebuilt(self, chroma_dir: Path, why: str) -> VectorStore:
+        """Replace a damaged vector index with an empty one; the next index run refills it from the
+        vector cache (every passage is marked waiting first, so a crash meanwhile loses nothing)."""
+        log.warning("the vector index in %s cannot be read (%s); it is rebuilt", chroma_dir, why)
+        with self._write_lock, self.ledger.transaction() as tx:
+            tx.execute("UPDATE chunks SET embedded = 0")
+        shutil.rmtree(chroma_dir, ignore_errors=True)
+        self._write_marker.clear()
+        self.vectors_rebuilt = True
+        vectors = VectorStore(chroma_dir, self.model_name, self._write_marker)
+        self.after_rebuild()
+        return vectors
+
     def close(self) -> None:
+        if self._vectors is not None:
+            self._vectors.close()  # Chroma keeps a process-wide client per folder until it is closed
+            if not self._write_marker.left_behind:
+                self._write_marker.clear()  # a clean end: the next opener need not read it in a child
         self.ledger.close()
         make_private(self.index_dir)
 
@@ -275,6 +330,8 @@ class Store:
         """
         with self._write_lock:
             report = CheckReport()
+            vector_ids = self.vectors.all_ids()  # first: opening replaces a damaged vector index
+            report.vectors_rebuilt = self.vectors_rebuilt
             conn = self.ledger.conn
             listed = {r[0] for r in conn.execute("SELECT path FROM files")}
             orphan_rows = [
@@ -286,7 +343,6 @@ class Store:
             report.orphan_chunks = len(orphan_rows)
             row_ids = self.ledger.all_chunk_ids()
             waiting = {r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE embedded = 0")}
-            vector_ids = self.vectors.all_ids()
             orphans = vector_ids - row_ids
             missing = row_ids - waiting - vector_ids
             report.orphan_vectors = len(orphans)

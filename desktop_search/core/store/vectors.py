@@ -7,6 +7,7 @@ ledger. Telemetry is off.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -18,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from desktop_search.core.store.write_marker import WriteMarker
+
 log = logging.getLogger(__name__)
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -27,6 +30,20 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 # worst of 51 questions; at 400, 99.9 % (worst 95 %) for about 1.5 ms more per query
 # (benchmarks/ann_recall.py). A query asking for more results than this searches with its own k.
 EF_SEARCH = 400
+
+
+class VectorStoreDamaged(Exception):
+    """Chroma cannot read the collection back: its HNSW files were left half-written by a crash
+    (seen after kill -9 while vectors were being written)."""
+
+
+def _is_damage(err: BaseException) -> bool:
+    """Chroma's InternalError that is not a full, read-only or locked disk (those say what to do)."""
+    from chromadb.errors import InternalError
+
+    from desktop_search.core.store.errors import store_error
+
+    return isinstance(err, InternalError) and store_error(err) is err
 
 
 @dataclass(frozen=True)
@@ -70,7 +87,7 @@ def collection_name(model_name: str) -> str:
 class VectorStore:
     """A Chroma PersistentClient and the collection of one model."""
 
-    def __init__(self, chroma_dir: Path, model_name: str) -> None:
+    def __init__(self, chroma_dir: Path, model_name: str, write_marker: WriteMarker | None = None) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -80,18 +97,34 @@ class VectorStore:
             settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
         )
         self.model_name = model_name
-        self._collection = self._client.get_or_create_collection(
-            collection_name(model_name),
-            configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
-            metadata={"model": model_name},
-        )
+        try:
+            self._collection = self._client.get_or_create_collection(
+                collection_name(model_name),
+                configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
+                metadata={"model": model_name},
+            )
+            self._collection.count()  # loads the HNSW index and replays Chroma's log: damage shows here
+        except Exception as err:
+            if not _is_damage(err):
+                raise
+            self.close()
+            raise VectorStoreDamaged(str(err)) from err
+        self._write_marker = write_marker
         self._raise_ef_search()
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Release Chroma's files (a damaged store is closed before its folder is replaced)."""
+        close = getattr(self._client, "close", None)  # the Client has it; the ClientAPI type does not
+        if close is not None:
+            with contextlib.suppress(Exception):
+                close()
 
     def _raise_ef_search(self) -> None:
         """Give a collection made before :data:`EF_SEARCH` existed the same search breadth."""
         if self.ef_search >= EF_SEARCH:
             return
+        self._writing()
         try:
             self._collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
         except Exception as exc:  # an older index still answers, with Chroma's default breadth
@@ -110,9 +143,15 @@ class VectorStore:
     def count(self) -> int:
         return int(self._collection.count())
 
+    def _writing(self) -> None:
+        """Before any write: a kill from now on may leave the HNSW files cut short."""
+        if self._write_marker is not None:
+            self._write_marker.set()
+
     def upsert(self, ids: Sequence[str], vectors: np.ndarray, metas: Sequence[VectorMeta]) -> None:
         if not ids:
             return
+        self._writing()
         self._collection.upsert(
             ids=list(ids),
             embeddings=np.asarray(vectors, dtype=np.float32),
@@ -121,11 +160,15 @@ class VectorStore:
 
     def delete(self, ids: Sequence[str]) -> None:
         ids = list(ids)
+        if ids:
+            self._writing()
         for i in range(0, len(ids), 5000):
             self._collection.delete(ids=ids[i : i + 5000])
 
     def delete_paths(self, paths: Sequence[str]) -> None:
         paths = list(paths)
+        if paths:
+            self._writing()
         for i in range(0, len(paths), 500):
             where: Any = {"path": {"$in": paths[i : i + 500]}}
             self._collection.delete(where=where)
