@@ -38,11 +38,10 @@ class OnnxOnlyModel:
     ``device`` (the CPU)."""
 
     def __init__(self, folder: Path) -> None:
-        from tokenizers import Tokenizer
-
-        backend = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        pad_id = self._pad_id(folder, backend)
-        self.tokenizer = SimpleNamespace(backend_tokenizer=backend, pad_token_id=pad_id)
+        if not (folder / "tokenizer.json").is_file():
+            raise OSError(f"no tokenizer.json in {folder}")
+        self._folder = folder
+        self._tokenizer: SimpleNamespace | None = None
         config = _json(folder / "sentence_bert_config.json")
         if config.get("do_lower_case"):
             raise ValueError("the model lower-cases its input in sentence-transformers")
@@ -52,6 +51,18 @@ class OnnxOnlyModel:
         saved = _json(prompts_file).get("prompts") if prompts_file.is_file() else None
         self.prompts: dict[str, str] = dict(saved) if isinstance(saved, dict) else {}
         self.device = SimpleNamespace(type="cpu")
+
+    @property
+    def tokenizer(self) -> SimpleNamespace:
+        """The fast tokenizer (``backend_tokenizer``, ``pad_token_id``), loaded on first use: about 270 MB
+        for the default model, which the embedder does without when SentencePiece runs it."""
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+
+            backend = Tokenizer.from_file(str(self._folder / "tokenizer.json"))
+            pad_id = self._pad_id(self._folder, backend)
+            self._tokenizer = SimpleNamespace(backend_tokenizer=backend, pad_token_id=pad_id)
+        return self._tokenizer
 
     @staticmethod
     def _pad_id(folder: Path, backend: Any) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from desktop_search.core.model.compact_tokenizer import CompactTokenizer, compact_tokenizer
 from desktop_search.core.model.device import (
     choose_batch_size,
     choose_device,
@@ -27,7 +28,13 @@ from desktop_search.core.model.device import (
     physical_cores,
 )
 from desktop_search.core.model.int8_path import Int8Path
-from desktop_search.core.model.loading import check_encodes, drop_weights, load_model, release_freed_memory
+from desktop_search.core.model.loading import (
+    check_encodes,
+    drop_tokenizer,
+    drop_weights,
+    load_model,
+    release_freed_memory,
+)
 from desktop_search.core.model.onnx_only import OnnxOnlyModel
 from desktop_search.core.model.precision import env_precision
 from desktop_search.core.model.protocol import LoadCallback, clean_text
@@ -38,7 +45,7 @@ from desktop_search.core.model.token_batches import (
     padded,
     truncate,
 )
-from desktop_search.core.model.tokenizer import SharedTokenizer, folder_tokenizer
+from desktop_search.core.model.tokenizer import SharedTokenizer, TokenEncoder, folder_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +101,10 @@ class SentenceTransformerEmbedder:
         self._configured_batch = batch_size
         self._lock = threading.Lock()
         self._model: Any = None
-        self._shared_tokenizer: SharedTokenizer | None = None
+        self._shared_tokenizer: TokenEncoder | None = None
         self._folder_lock = threading.RLock()
         self._resolved_folder: Path | None = None
-        self._early_tokenizer: SharedTokenizer | None = None  # counts tokens before the model has loaded
+        self._early_tokenizer: TokenEncoder | None = None  # counts tokens before the model has loaded
         self._documents_lock = threading.Lock()
         # counts batches in flight: the torch weights or the ONNX session change only when none is
         self._torch_forwards = threading.Condition()
@@ -126,7 +133,10 @@ class SentenceTransformerEmbedder:
         with self._lock:
             if self._model is None:
                 self._model = self._load(progress)
-                self._early_tokenizer = None  # ~250 MB: the model's own tokenizer counts from now on
+                early, self._early_tokenizer = self._early_tokenizer, None
+                if isinstance(early, CompactTokenizer):
+                    self._shared_tokenizer = early  # the same ids from the same folder: kept, not rebuilt
+                # (a tokenizers copy, ~250 MB, is dropped: the model's own tokenizer counts from now on)
                 gc.collect()
                 release_freed_memory()
                 self._start_int8_unless_sparing()  # after the early tokenizer: never both beside ONNX
@@ -199,6 +209,8 @@ class SentenceTransformerEmbedder:
             return None
         try:
             model = OnnxOnlyModel(folder)
+            if self._early_compact(folder) is None:
+                _ = model.tokenizer  # loaded now, so a folder it cannot read falls back to torch here
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.info("the int8 export cannot serve alone (%s); loading torch", exc)
             return None
@@ -232,6 +244,8 @@ class SentenceTransformerEmbedder:
         with self._torch_forwards:  # wait for forward passes already on the torch weights
             self._torch_forwards.wait_for(lambda: self._torch_in_use == 0)
             drop_weights(self._model)
+            if isinstance(self._shared_tokenizer, CompactTokenizer):
+                drop_tokenizer(self._model)  # ~270 MB: SentencePiece tokenizes for it from now on
             gc.collect()
             release_freed_memory()  # the weights and the last batch's activations
             if open_encoder():
@@ -248,7 +262,15 @@ class SentenceTransformerEmbedder:
                 self._resolved_folder = source(progress) if callable(source) else source
             return self._resolved_folder
 
-    def _counting_tokenizer(self) -> SharedTokenizer:
+    def _early_compact(self, folder: Path) -> CompactTokenizer | None:
+        """The folder's SentencePiece tokenizer, kept as the early one (it serves after loading too)."""
+        with self._folder_lock:
+            if self._early_tokenizer is None:
+                self._early_tokenizer = compact_tokenizer(folder)  # never a second tokenizers copy
+            early = self._early_tokenizer
+        return early if isinstance(early, CompactTokenizer) else None
+
+    def _counting_tokenizer(self) -> TokenEncoder:
         """The model's tokenizer; before the model has loaded, the folder's tokenizer alone (the same
         token ids), so the indexer cuts passages while the model loads."""
         if self._model is not None:
@@ -297,13 +319,16 @@ class SentenceTransformerEmbedder:
         return self.model.tokenizer
 
     @property
-    def shared_tokenizer(self) -> SharedTokenizer:
-        """The one tokenizer all threads use (counting, queries, documents): :class:`SharedTokenizer`."""
+    def shared_tokenizer(self) -> TokenEncoder:
+        """The one tokenizer all threads use (counting, queries, documents): the folder's tokenizer run by
+        SentencePiece where it can be (:mod:`compact_tokenizer`), else the model's own behind a
+        :class:`SharedTokenizer`."""
         model = self.model
         if self._shared_tokenizer is None:
             with self._lock:
                 if self._shared_tokenizer is None:
-                    self._shared_tokenizer = SharedTokenizer(model.tokenizer)
+                    compact = compact_tokenizer(self._folder())
+                    self._shared_tokenizer = compact or SharedTokenizer(model.tokenizer)
         return self._shared_tokenizer
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:

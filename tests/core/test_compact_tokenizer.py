@@ -1,0 +1,126 @@
+"""The default model's tokenizer run by SentencePiece gives the ids ``tokenizers`` gives, and serves the
+embedder in every path; a tokenizer it cannot translate falls back to ``tokenizers``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from desktop_search.core.model.compact_tokenizer import CompactTokenizer, compact_tokenizer
+from desktop_search.core.model.protocol import clean_text
+from desktop_search.core.model.tokenizer import SharedTokenizer, folder_tokenizer
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TRICKY = [
+    "",
+    "  leading  and   trailing  ",
+    "tab\tseparated\u3000ideographic space",
+    "ﬁ ligature ① ＡＢＣ full width",
+    "e\u0301 combining accent, café crème",
+    "zero\u200bwidth and emoji 😀 👍🏽",
+    "\x01control\x02 characters",
+    "Übermaß, Straße, naïve: Größenordnung",
+    "日本語のテキストと English mixed 123,456.78",
+    "Ελληνικά, русский текст, עברית, العربية",
+]
+
+
+def _real_texts() -> list[str]:
+    """Pages of the real manuals in the test data (English, German, Japanese), as the app reads them."""
+    texts = []
+    for name in (
+        "debian-reference.en.excerpt.pdf",
+        "debian-reference.de.excerpt.pdf",
+        "debian-reference.ja.excerpt.pdf",
+    ):
+        for page in pypdf.PdfReader(DATA / name).pages:
+            texts.append(page.extract_text() or "")
+    return [clean_text("passage: " + t) for t in texts + TRICKY]
+
+
+@pytest.mark.model
+def test_sentencepiece_gives_the_ids_tokenizers_gives(real_model_folder: Path) -> None:
+    from tokenizers import Tokenizer
+
+    compact = compact_tokenizer(real_model_folder)
+    assert isinstance(compact, CompactTokenizer) and compact.pad_id == 1
+    reference = Tokenizer.from_file(str(real_model_folder / "tokenizer.json"))
+    texts = _real_texts()
+    ours = compact.encode(texts)
+    theirs = [e.ids for e in reference.encode_batch(texts, add_special_tokens=True)]
+    # ties between two cuts of equal score may go either way (13 of 16,745 texts measured): never here
+    assert ours == theirs
+    assert sum(len(ids) for ids in ours) > 5000  # the manuals' pages, not just the short strings
+
+
+@pytest.mark.model
+def test_the_embedder_counts_and_encodes_through_sentencepiece(
+    real_embedder, real_model_folder: Path
+) -> None:
+    assert isinstance(real_embedder.shared_tokenizer, CompactTokenizer)
+    assert isinstance(folder_tokenizer(real_model_folder), CompactTokenizer)
+    texts = TRICKY[1:]
+    expected = [len(real_embedder.tokenizer(clean_text(t))["input_ids"]) for t in texts]
+    assert real_embedder.count_tokens(texts) == expected
+
+
+def _wordpiece_folder(folder: Path) -> Path:
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+
+    tokenizer = Tokenizer(
+        models.WordPiece({"[UNK]": 0, "[CLS]": 1, "[SEP]": 2, "hello": 3}, unk_token="[UNK]")
+    )
+    tokenizer.normalizer = normalizers.BertNormalizer()
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 1), ("[SEP]", 2)]
+    )
+    folder.mkdir()
+    tokenizer.save(str(folder / "tokenizer.json"))
+    return folder
+
+
+def test_another_kind_of_tokenizer_stays_with_tokenizers(tmp_path: Path) -> None:
+    folder = _wordpiece_folder(tmp_path / "bert")
+    assert compact_tokenizer(folder) is None
+    fallback = folder_tokenizer(folder)
+    assert isinstance(fallback, SharedTokenizer)
+    assert fallback.encode(["hello"]) == [[1, 3, 2]]
+
+
+def test_a_broken_or_missing_tokenizer_file_is_not_translated(tmp_path: Path) -> None:
+    assert compact_tokenizer(tmp_path) is None  # no tokenizer.json
+    (tmp_path / "tokenizer.json").write_text(json.dumps({"model": {"type": "Unigram"}}), encoding="utf-8")
+    assert compact_tokenizer(tmp_path) is None  # no template to wrap the ids in
+    (tmp_path / "tokenizer.json").write_text("{ not json", encoding="utf-8")
+    assert compact_tokenizer(tmp_path) is None
+
+
+@pytest.mark.model
+def test_without_sentencepiece_tokenizers_serves(
+    real_model_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "sentencepiece", None)  # import fails as if not installed
+    assert compact_tokenizer(real_model_folder) is None
+    assert isinstance(folder_tokenizer(real_model_folder), SharedTokenizer)
+
+
+@pytest.mark.model
+def test_dropping_the_tokenizer_frees_it(real_model_folder: Path) -> None:
+    """At the switch to int8 the torch model keeps nothing the app uses; its fast tokenizer (~270 MB)
+    goes with its weights when SentencePiece tokenizes: no reference to it is left."""
+    import gc
+    import weakref
+
+    from desktop_search.core.model.loading import drop_tokenizer, drop_weights, load_model
+
+    model = load_model(real_model_folder, "cpu", "float32")
+    gone = weakref.ref(model.tokenizer)
+    drop_weights(model)
+    drop_tokenizer(model)
+    gc.collect()
+    assert model.tokenizer is None and gone() is None
