@@ -124,3 +124,31 @@ def test_dropping_the_tokenizer_frees_it(real_model_folder: Path) -> None:
     drop_tokenizer(model)
     gc.collect()
     assert model.tokenizer is None and gone() is None
+
+
+@pytest.mark.model
+def test_an_older_export_with_roberta_processing_is_translated_too(
+    real_model_folder: Path, tmp_path: Path
+) -> None:
+    """XLM-R tokenizers exported before TemplateProcessing name the same ``<s> $A </s>`` wrapping
+    ``RobertaProcessing`` (and Metaspace's ``add_prefix_space``): the same ids either way."""
+    from tokenizers import Tokenizer
+
+    spec = json.loads((real_model_folder / "tokenizer.json").read_text(encoding="utf-8"))
+    spec["post_processor"] = {
+        "type": "RobertaProcessing",
+        "sep": ["</s>", 2],
+        "cls": ["<s>", 0],
+        "trim_offsets": True,
+        "add_prefix_space": True,
+    }
+    spec["pre_tokenizer"] = {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True}
+    spec["decoder"] = {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True}
+    folder = tmp_path / "older"
+    folder.mkdir()
+    (folder / "tokenizer.json").write_text(json.dumps(spec), encoding="utf-8")
+    compact = compact_tokenizer(folder)
+    assert isinstance(compact, CompactTokenizer)
+    texts = [clean_text("passage: " + t) for t in TRICKY]
+    reference = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    assert compact.encode(texts) == [e.ids for e in reference.encode_batch(texts, add_special_tokens=True)]

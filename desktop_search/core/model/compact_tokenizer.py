@@ -102,8 +102,14 @@ def _metaspace_always(spec: dict[str, Any]) -> bool:
 
 
 def _template_ends(spec: dict[str, Any]) -> tuple[int, int]:
-    """The ids of the special tokens a single text is wrapped in (``<s> $A </s>``)."""
+    """The ids of the special tokens a single text is wrapped in (``<s> $A </s>``): a template's, or a
+    ``RobertaProcessing``'s ``cls`` and ``sep``."""
     post = spec.get("post_processor") or {}
+    if post.get("type") == "RobertaProcessing":  # older XLM-R exports: <s> $A </s> by another name
+        try:
+            return int(post["cls"][1]), int(post["sep"][1])
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise _NotTranslatable from None
     if post.get("type") != "TemplateProcessing":
         raise _NotTranslatable
     single = post.get("single") or []
