@@ -12,7 +12,7 @@ import pytest
 
 from desktop_search.core.model.compact_tokenizer import CompactTokenizer, compact_tokenizer
 from desktop_search.core.model.protocol import clean_text
-from desktop_search.core.model.tokenizer import SharedTokenizer, folder_tokenizer
+from desktop_search.core.model.tokenizer import SharedTokenizer, fast_folder_tokenizer
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TRICKY = [
@@ -62,7 +62,12 @@ def test_the_embedder_counts_and_encodes_through_sentencepiece(
     real_embedder, real_model_folder: Path
 ) -> None:
     assert isinstance(real_embedder.shared_tokenizer, CompactTokenizer)
-    assert isinstance(folder_tokenizer(real_model_folder), CompactTokenizer)
+    from desktop_search.core.config.settings import DEFAULT_MODEL
+    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
+
+    unloaded = SentenceTransformerEmbedder(DEFAULT_MODEL, real_model_folder, precision="float32")
+    assert isinstance(unloaded._counting_tokenizer(), CompactTokenizer)  # cuts passages before loading
+    assert not unloaded.loaded
     texts = TRICKY[1:]
     expected = [len(real_embedder.tokenizer(clean_text(t))["input_ids"]) for t in texts]
     assert real_embedder.count_tokens(texts) == expected
@@ -87,7 +92,7 @@ def _wordpiece_folder(folder: Path) -> Path:
 def test_another_kind_of_tokenizer_stays_with_tokenizers(tmp_path: Path) -> None:
     folder = _wordpiece_folder(tmp_path / "bert")
     assert compact_tokenizer(folder) is None
-    fallback = folder_tokenizer(folder)
+    fallback = fast_folder_tokenizer(folder)
     assert isinstance(fallback, SharedTokenizer)
     assert fallback.encode(["hello"]) == [[1, 3, 2]]
 
@@ -106,7 +111,7 @@ def test_without_sentencepiece_tokenizers_serves(
 ) -> None:
     monkeypatch.setitem(sys.modules, "sentencepiece", None)  # import fails as if not installed
     assert compact_tokenizer(real_model_folder) is None
-    assert isinstance(folder_tokenizer(real_model_folder), SharedTokenizer)
+    assert isinstance(fast_folder_tokenizer(real_model_folder), SharedTokenizer)
 
 
 @pytest.mark.model

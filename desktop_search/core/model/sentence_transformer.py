@@ -45,7 +45,7 @@ from desktop_search.core.model.token_batches import (
     padded,
     truncate,
 )
-from desktop_search.core.model.tokenizer import SharedTokenizer, TokenEncoder, folder_tokenizer
+from desktop_search.core.model.tokenizer import SharedTokenizer, TokenEncoder, fast_folder_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,9 @@ class SentenceTransformerEmbedder:
         self._shared_tokenizer: TokenEncoder | None = None
         self._folder_lock = threading.RLock()
         self._resolved_folder: Path | None = None
-        self._early_tokenizer: TokenEncoder | None = None  # counts tokens before the model has loaded
+        self._early_tokenizer: SharedTokenizer | None = None  # counts before the model loads (tokenizers)
+        self._compact: CompactTokenizer | None = None  # the folder's tokenizer run by SentencePiece
+        self._compact_tried = False
         self._documents_lock = threading.Lock()
         # counts batches in flight: the torch weights or the ONNX session change only when none is
         self._torch_forwards = threading.Condition()
@@ -133,10 +135,7 @@ class SentenceTransformerEmbedder:
         with self._lock:
             if self._model is None:
                 self._model = self._load(progress)
-                early, self._early_tokenizer = self._early_tokenizer, None
-                if isinstance(early, CompactTokenizer):
-                    self._shared_tokenizer = early  # the same ids from the same folder: kept, not rebuilt
-                # (a tokenizers copy, ~250 MB, is dropped: the model's own tokenizer counts from now on)
+                self._early_tokenizer = None  # ~250 MB: the model's own tokenizer counts from now on
                 gc.collect()
                 release_freed_memory()
                 self._start_int8_unless_sparing()  # after the early tokenizer: never both beside ONNX
@@ -209,7 +208,7 @@ class SentenceTransformerEmbedder:
             return None
         try:
             model = OnnxOnlyModel(folder)
-            if self._early_compact(folder) is None:
+            if self._compact_tokenizer() is None:
                 _ = model.tokenizer  # loaded now, so a folder it cannot read falls back to torch here
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.info("the int8 export cannot serve alone (%s); loading torch", exc)
@@ -262,13 +261,13 @@ class SentenceTransformerEmbedder:
                 self._resolved_folder = source(progress) if callable(source) else source
             return self._resolved_folder
 
-    def _early_compact(self, folder: Path) -> CompactTokenizer | None:
-        """The folder's SentencePiece tokenizer, kept as the early one (it serves after loading too)."""
+    def _compact_tokenizer(self) -> CompactTokenizer | None:
+        """The folder's tokenizer run by SentencePiece, built once; None when ``tokenizers`` runs it."""
         with self._folder_lock:
-            if self._early_tokenizer is None:
-                self._early_tokenizer = compact_tokenizer(folder)  # never a second tokenizers copy
-            early = self._early_tokenizer
-        return early if isinstance(early, CompactTokenizer) else None
+            if not self._compact_tried:
+                self._compact = compact_tokenizer(self._folder())
+                self._compact_tried = True
+            return self._compact
 
     def _counting_tokenizer(self) -> TokenEncoder:
         """The model's tokenizer; before the model has loaded, the folder's tokenizer alone (the same
@@ -276,9 +275,12 @@ class SentenceTransformerEmbedder:
         if self._model is not None:
             self._early_tokenizer = None
             return self.shared_tokenizer
+        compact = self._compact_tokenizer()
+        if compact is not None:
+            return compact
         with self._folder_lock:
             if self._early_tokenizer is None:
-                self._early_tokenizer = folder_tokenizer(self._folder())
+                self._early_tokenizer = fast_folder_tokenizer(self._folder())
             early = self._early_tokenizer
         return early if early is not None else self.shared_tokenizer
 
@@ -327,8 +329,7 @@ class SentenceTransformerEmbedder:
         if self._shared_tokenizer is None:
             with self._lock:
                 if self._shared_tokenizer is None:
-                    compact = compact_tokenizer(self._folder())
-                    self._shared_tokenizer = compact or SharedTokenizer(model.tokenizer)
+                    self._shared_tokenizer = self._compact_tokenizer() or SharedTokenizer(model.tokenizer)
         return self._shared_tokenizer
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:

@@ -13,8 +13,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from desktop_search.core.model.compact_tokenizer import compact_tokenizer
-
 
 class TokenEncoder(Protocol):
     """Token ids of texts, special tokens included, neither padded nor truncated; any thread."""
@@ -61,17 +59,13 @@ class SharedTokenizer:
         return [e.ids for e in self._backend.encode_batch(list(texts), add_special_tokens=True)]
 
 
-def folder_tokenizer(folder: Path) -> TokenEncoder | None:
-    """A model folder's tokenizer alone (its ``tokenizer.json``), without the model: about a second to
-    load instead of the model's many, so passages can be cut while the model loads. SentencePiece runs
-    it where it can (:func:`compact_tokenizer`), else ``tokenizers``. None when the folder has no
-    ``tokenizer.json``."""
+def fast_folder_tokenizer(folder: Path) -> SharedTokenizer | None:
+    """A model folder's fast tokenizer alone (its ``tokenizer.json`` through ``tokenizers``), without the
+    model: about a second to load instead of the model's many, so passages can be cut while the model
+    loads (when SentencePiece cannot run it: :mod:`.compact_tokenizer`). None when there is none."""
     file = folder / "tokenizer.json"
     if not file.is_file():
         return None
-    compact = compact_tokenizer(folder)
-    if compact is not None:
-        return compact
     from tokenizers import Tokenizer
 
     return SharedTokenizer(SimpleNamespace(backend_tokenizer=Tokenizer.from_file(str(file)), pad_token_id=0))
