@@ -89,16 +89,18 @@ def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
             add(" ".join(words), 3.0, phrase=True)
             for part in compound_parts(piece):  # and a compound's words alone ("Gmail-Konto")
                 folded = fold(part)
-                add(folded, _word_weight(folded))
+                add(folded, _word_weight(folded, part))
             continue
         word = words[0]
-        add(word, 3.0 if _is_code(piece.raw) else _word_weight(word))
+        add(word, 3.0 if _is_code(piece.raw) else _word_weight(word, piece.words[0]))
     return list(terms.values())
 
 
-def _word_weight(word: str) -> float:
-    """A folded word's weight: stop words and words of one or two letters count little."""
-    return 0.2 if word in STOPWORDS or len(word) <= 2 else CONTENT_WEIGHT
+def _word_weight(word: str, typed: str) -> float:
+    """A folded word's weight: stop words and words of one or two letters count little. ``typed`` is
+    the word as typed: stop words keep their accents ("für" is one, "fur" is not)."""
+    stop = word in STOPWORDS or typed.lower() in STOPWORDS
+    return 0.2 if stop or len(word) <= 2 else CONTENT_WEIGHT
 
 
 class _Matcher:

@@ -15,5 +15,19 @@ wird werden wurde sich auch sind oder aber bei nach wenn wann dass kann noch nur
 le la les de des du et est un une en que qui pour pas dans sur avec sont ce cette il elle au aux ou mais
 el los las y es una por para con del al lo su sus como más pero sobre este esta
 di che della delle gli nel nella sono non het een van niet voor zijn met
-o os do da dos das em na não uma com"""
+o os do da dos das em na não uma com
+ich du er wir sie uns euch ihn ihm ihnen mich mir dich dir mein meine meinen meinem meiner dein deine
+welche welcher welches welchen welchem wo wer warum wieso weshalb damit ob bis um am vom beim ins ans
+über unter durch gegen ohne statt muss müssen soll sollte sollen könnte können darf habe haben hatte
+gibt diese dieser dieses diesem diesen kein keine keinen alle allen jede jeder jedes andere anderen
+anderer anderes schon sehr mehr dann denn doch hier dort jetzt immer selbst bitte
+je me mon ma mes nous vous se ne ni sa ses leur leurs si y quel quelle quels quelles quoi pourquoi où
+quand puis peut peux dois doit faut fait faire être avoir tout tous toute toutes aussi même sous après par
+yo tu tú mi mis nos qué cómo cuál cuáles cuándo dónde quién ser estar está están puedo puede pueden
+hasta desde también muy ya otro otra otros todo todos toda todas hacer tengo tiene como
+il i e è uno per ma ci alla allo dei degli dal dalla questo questa questi quale quali cosa anche più
+posso può devo perché eu meu minha mais pode onde porque ao à ik hoe wat om ook aan maar bij naar uit
+mijn op te dat"""
+# Left out on purpose, as content words in English: man, hat, war, also, als (ALS), comment, come, son,
+# sans, plus, chi, dove, era, sin, hay, ai.
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())

@@ -1,0 +1,67 @@
+"""Stop words in the languages users search in: left out of the keyword leg, weighed low and not
+painted by the highlighter, with their accents ("für" is one, "fur" is not)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core import Engine, Settings
+from desktop_search.core.search.highlight import query_terms
+from desktop_search.core.search.keyword import fts_terms
+from desktop_search.core.search.stopwords import STOPWORDS
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize(
+    ("query", "content"),
+    [
+        (
+            "Wie kann ich mich per SSH mit einem Schlüssel statt mit Passworteingabe anmelden?",
+            ["SSH", "Schlüssel", "Passworteingabe", "anmelden"],
+        ),
+        ("Welchen Wert muss ich über umask setzen?", ["Wert", "umask", "setzen"]),
+        ("Pourquoi mon écran devient noir tout seul sous X ?", ["écran", "devient", "noir", "seul", "X"]),
+        ("¿Qué hago si /tmp no tiene suficiente espacio?", ["hago", "tmp", "suficiente", "espacio"]),
+    ],
+)
+def test_keyword_leg_keeps_only_the_content_words(query: str, content: list[str]) -> None:
+    assert fts_terms(query) == [f'"{word}"' for word in content]
+
+
+def test_english_content_words_that_are_function_words_elsewhere_stay_content() -> None:
+    # "comment" (French "how"), "hat" and "war" (German "has", "was"), "als" (ALS, the disease)
+    for word in ("comment", "hat", "war", "als", "man", "come", "son", "plus", "sin"):
+        assert word not in STOPWORDS
+    assert fts_terms("comment out a line") == ['"comment"', '"out"', '"line"']
+
+
+def test_accented_stop_words_weigh_low_and_their_folded_lookalikes_do_not() -> None:
+    weights = {t.text: t.weight for t in query_terms("für Öle über")}
+    assert weights["fur"] < 1.0 and weights["uber"] < 1.0 and weights["ole"] == 1.0
+    assert {t.text: t.weight for t in query_terms("fur seal")}["fur"] == 1.0  # English fur is a word
+
+
+@pytest.mark.model
+def test_german_function_words_are_not_painted_in_results(tmp_path: Path, real_embedder) -> None:
+    """The German Debian Reference (chapter 2, package management) through the engine: a German
+    question's function words ("welche", "muss", "über", "durch") light up nothing in the results, its
+    content words do."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(DATA / "debian-reference.de.excerpt.pdf", docs)
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        hits = engine.search(
+            "Welche Pakete muss ich über das Netz durch apt aktualisieren?", k=5, grouped=False
+        )
+    finally:
+        engine.close()
+    assert hits
+    painted = {hit.text[s.start : s.end].lower() for hit in hits for s in hit.highlights}
+    assert painted & {"pakete", "paket", "apt", "aktualisieren"}
+    assert not painted & {"welche", "muss", "über", "durch", "ich", "das"}
