@@ -148,3 +148,33 @@ def test_cuts_prefer_paragraph_breaks(counter: HashEmbedder) -> None:
     ends = [c.end for c in chunks[:-1]]
     at_paragraph = [text[e : e + 2] == "\n\n" for e in ends]
     assert len(ends) > 5 and all(at_paragraph)
+
+
+def test_whole_chunks_are_counted_again_only_near_the_limit(counter: HashEmbedder) -> None:
+    """Units meet at whitespace, so a chunk's count is its units' sum: chunks far below the limit are
+    not tokenized a second time."""
+    calls: list[list[str]] = []
+
+    def count(texts):  # type: ignore[no-untyped-def]
+        calls.append(list(texts))
+        return counter.count_tokens(texts)
+
+    text = _paragraphs(30, 60)
+    chunker = Chunker(count, target_tokens=150, overlap_tokens=20, max_tokens=512)
+    chunks = chunker.chunk(text, [Sec(0, len(text))])
+    assert len(chunks) > 5
+    assert [c.text for c in chunks] not in calls
+
+
+def test_a_chunk_whose_whole_counts_more_than_its_units_is_still_split(counter: HashEmbedder) -> None:
+    """A tokenizer whose counts are not additive at joins (here: 8 tokens more at each paragraph
+    break) still gets no chunk over the limit: chunks estimated near it are counted whole and split."""
+
+    def count(texts):  # type: ignore[no-untyped-def]
+        return [n + 8 * t.count("\n\n") for t, n in zip(texts, counter.count_tokens(texts), strict=True)]
+
+    text = _paragraphs(60, 30)
+    chunker = Chunker(count, target_tokens=280, overlap_tokens=40, max_tokens=300)
+    chunks = chunker.chunk(text, [Sec(0, len(text))])
+    assert max(count([c.text for c in chunks])) <= 300 - 8
+    assert all(text[c.start : c.end] == c.text for c in chunks)
