@@ -188,14 +188,14 @@ def test_a_crash_between_vectors_and_ledger_never_records_the_new_version(
     reefs = to_key(str(docs / "reefs.pdf"))
     old_texts = _texts(engine, _rows(engine)["reefs.pdf"])
     ledger = engine.store.ledger
-    real_replace = ledger.replace_file
+    real_replace = ledger.replace_files
 
-    def killed_before_the_ledger(record: FileRecord, chunks) -> None:
-        if record.path == reefs:
+    def killed_before_the_ledger(items: list[tuple[FileRecord, list]]) -> None:
+        if any(record.path == reefs for record, _chunks in items):
             raise KeyboardInterrupt  # the process dies after the old vectors went, before the transaction
-        real_replace(record, chunks)
+        real_replace(items)
 
-    monkeypatch.setattr(ledger, "replace_file", killed_before_the_ledger)
+    monkeypatch.setattr(ledger, "replace_files", killed_before_the_ledger)
     with pytest.raises(KeyboardInterrupt):
         engine.index()
     assert not engine.store.vectors.ids_of_path(reefs), "the outdated file's old vectors were deleted"
@@ -203,7 +203,7 @@ def test_a_crash_between_vectors_and_ledger_never_records_the_new_version(
     assert row is not None and (row.kind, row.extractor_version) == ("", 1)  # still the old build
     assert _texts(engine, row) == old_texts
 
-    monkeypatch.setattr(ledger, "replace_file", real_replace)
+    monkeypatch.setattr(ledger, "replace_files", real_replace)
     _forget_cached_vectors(engine)  # else the redone file takes the vectors the crashed run cached
     embedder.texts.clear()
     engine.index()  # the run mark is still set: check and repair, then redo the still-outdated file

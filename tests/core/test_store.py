@@ -166,3 +166,32 @@ def test_vectors_and_metadata_persist_across_reopen(tmp_path: Path, hash_embedde
         next(iter(vec.values())), hash_embedder.embed_documents(["persistent words"])[0], atol=1e-6
     )
     again.close()
+
+
+def _waiting(path: str, texts: list[str]) -> tuple[FileRecord, list[ChunkRow]]:
+    key = to_key(path)
+    rows = [ChunkRow(chunk_id(key, n), key, n, t, 0, len(t), embedded=False) for n, t in enumerate(texts)]
+    return FileRecord(key, "/docs", FileStatus.PENDING, size=10, content_hash=f"h-{key}"), rows
+
+
+def test_phase_one_writes_a_batch_of_files_in_one_transaction(
+    store: Store, hash_embedder: HashEmbedder
+) -> None:
+    """A batch of files is written in one commit: all of it, or (a row that cannot be written) none of
+    it, the files' earlier passages and vectors then kept."""
+    _write(store, hash_embedder, "/docs/old.txt", ["the first version of the old file", "its second part"])
+    batch = [_waiting(f"/docs/new{i}.txt", [f"passage {i} about lanterns"]) for i in range(600)]
+    batch.append(_waiting("/docs/old.txt", ["the old file, now rewritten"]))
+    store.write_passages(batch)
+    assert store.ledger.chunk_total() == 601
+    assert store.vectors.count() == 0  # the rewritten file's old vectors went first
+    assert len(store.ledger.get_many([r.path for r, _ in batch] + ["/docs/none.txt"])) == 601
+    assert KeywordSearch(store.ledger).search("lanterns", 1000)  # keyword-searchable at once
+
+    _write(store, hash_embedder, "/docs/kept.txt", ["a file that stays as it was"])
+    record, rows = _waiting("/docs/kept.txt", ["its new text"])
+    broken = [*rows, rows[0]]  # the same passage twice: the insert fails
+    with pytest.raises(Exception):  # noqa: B017 - sqlite3.IntegrityError
+        store.ledger.replace_files([_waiting("/docs/other.txt", ["never written"]), (record, broken)])
+    assert store.ledger.get("/docs/other.txt") is None
+    assert [c.text for c in store.ledger.chunks_of("/docs/kept.txt")] == ["a file that stays as it was"]

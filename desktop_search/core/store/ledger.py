@@ -223,34 +223,54 @@ class Ledger:
 
     def replace_file(self, record: FileRecord, chunks: Sequence[ChunkRow]) -> None:
         """Replace a file's chunks and ledger row in one transaction."""
+        self.replace_files([(record, chunks)])
+
+    def replace_files(self, items: Sequence[tuple[FileRecord, Sequence[ChunkRow]]]) -> None:
+        """Replace files' chunks and ledger rows, all in one transaction (one commit for a batch of
+        small files, not one each)."""
         with self.transaction() as conn:
-            conn.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
-            conn.executemany(
-                "INSERT INTO chunks(chunk_id, path, number, page, start, end, heading, text, ext, mtime,"
-                " navigation, part, part_date, text_hash, embedded)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        c.chunk_id,
-                        c.path,
-                        c.number,
-                        c.page,
-                        c.start,
-                        c.end,
-                        c.heading,
-                        c.text,
-                        c.ext,
-                        c.mtime,
-                        int(c.navigation),
-                        c.part,
-                        c.part_date,
-                        c.text_hash,
-                        int(c.embedded),
-                    )
-                    for c in chunks
-                ],
-            )
-            self._put(conn, record)
+            for record, chunks in items:
+                self._replace(conn, record, chunks)
+
+    def get_many(self, paths: Sequence[str]) -> dict[str, FileRecord]:
+        """The ledger rows of those ``paths`` that have one."""
+        found: dict[str, FileRecord] = {}
+        for start in range(0, len(paths), 500):
+            batch = list(paths[start : start + 500])
+            marks = ",".join("?" * len(batch))
+            for row in self.conn.execute(f"SELECT * FROM files WHERE path IN ({marks})", batch):
+                record = _record(row)
+                found[record.path] = record
+        return found
+
+    def _replace(self, conn: sqlite3.Connection, record: FileRecord, chunks: Sequence[ChunkRow]) -> None:
+        conn.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
+        conn.executemany(
+            "INSERT INTO chunks(chunk_id, path, number, page, start, end, heading, text, ext, mtime,"
+            " navigation, part, part_date, text_hash, embedded)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.chunk_id,
+                    c.path,
+                    c.number,
+                    c.page,
+                    c.start,
+                    c.end,
+                    c.heading,
+                    c.text,
+                    c.ext,
+                    c.mtime,
+                    int(c.navigation),
+                    c.part,
+                    c.part_date,
+                    c.text_hash,
+                    int(c.embedded),
+                )
+                for c in chunks
+            ],
+        )
+        self._put(conn, record)
 
     def delete_files(self, paths: Sequence[str]) -> None:
         """Forget files: their chunks and ledger rows, in one transaction."""

@@ -224,17 +224,22 @@ class Store:
             return
         with self._write_lock:
             stale: list[str] = []
+            previous = self.ledger.get_many([record.path for record, _chunks in items])
             for record, _chunks in items:
-                previous = self.ledger.get(record.path)
-                if previous is not None and previous.chunk_count:
-                    stale.extend(chunk_id(record.path, n) for n in range(previous.chunk_count))
+                old = previous.get(record.path)
+                if old is not None and old.chunk_count:
+                    stale.extend(chunk_id(record.path, n) for n in range(old.chunk_count))
             if stale:
                 self.vectors.delete(stale)
-            for record, chunks in items:
-                self.ledger.replace_file(
-                    replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)),
-                    [replace(c, embedded=False) for c in chunks],
-                )
+            self.ledger.replace_files(
+                [
+                    (
+                        replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)),
+                        [replace(c, embedded=False) for c in chunks],
+                    )
+                    for record, chunks in items
+                ]
+            )
 
     def write_vectors(self, chunks: Sequence[ChunkRow], vectors: np.ndarray) -> list[ChunkRow]:
         """Phase 2: store the vectors of passages read by ``ledger.unembedded`` and mark them embedded.
