@@ -65,3 +65,21 @@ def test_german_function_words_are_not_painted_in_results(tmp_path: Path, real_e
     painted = {hit.text[s.start : s.end].lower() for hit in hits for s in hit.highlights}
     assert painted & {"pakete", "paket", "apt", "aktualisieren"}
     assert not painted & {"welche", "muss", "über", "durch", "ich", "das"}
+
+
+def test_a_function_word_of_the_querys_own_language_is_a_stop_word_only_there() -> None:
+    german = "Wann war die Berliner Mauer gefallen, und warum?"
+    assert fts_terms(german, language="de") == ['"Berliner"', '"Mauer"', '"gefallen"']
+    assert '"war"' in fts_terms(german)  # language unknown: "war" may be the English word
+    assert fts_terms("cold war museum", language="en") == ['"cold"', '"war"', '"museum"']
+    assert {t.text: t.weight for t in query_terms("Comment changer le son", language="fr")}["son"] < 1.0
+    assert {t.text: t.weight for t in query_terms("comment on the son", language="en")}["son"] == 1.0
+
+
+def test_the_searcher_takes_the_language_only_when_sure() -> None:
+    from desktop_search.core.search.language import LanguageGuesser
+
+    guesser = LanguageGuesser()
+    assert guesser.sure("Wann war die Berliner Mauer gefallen, und warum?") == "de"
+    assert guesser.sure("cold war museum") is None
+    assert guesser.sure("apt pinning") is None

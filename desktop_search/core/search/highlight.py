@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from desktop_search.core.records import Span
 from desktop_search.core.search.query_words import WORD, compound_parts, query_pieces, unspaced_terms
-from desktop_search.core.search.stopwords import STOPWORDS
+from desktop_search.core.search.stopwords import stopwords_for
 from desktop_search.core.store.unspaced import has_unspaced
 
 _SUFFIXES = (
@@ -66,10 +66,11 @@ def _is_code(word: str) -> bool:
     return any(ch.isdigit() for ch in word) or ("-" in word or "_" in word or "." in word.strip("."))
 
 
-def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
-    """The distinct terms of a query: quoted phrases and codes weigh more, stop words and very short
-    words less."""
+def query_terms(query: str, max_terms: int = 32, language: str | None = None) -> list[QueryTerm]:
+    """The distinct terms of a query: quoted phrases and codes weigh more, stop words (of ``language``
+    too, when the query's is known) and very short words less."""
     terms: dict[str, QueryTerm] = {}
+    stop = stopwords_for(language)
 
     def add(text: str, weight: float, phrase: bool = False) -> None:
         if text and text not in terms and len(terms) < max_terms:
@@ -89,17 +90,17 @@ def query_terms(query: str, max_terms: int = 32) -> list[QueryTerm]:
             add(" ".join(words), 3.0, phrase=True)
             for part in compound_parts(piece):  # and a compound's words alone ("Gmail-Konto")
                 folded = fold(part)
-                add(folded, _word_weight(folded, part))
+                add(folded, _word_weight(folded, part, stop))
             continue
         word = words[0]
-        add(word, 3.0 if _is_code(piece.raw) else _word_weight(word, piece.words[0]))
+        add(word, 3.0 if _is_code(piece.raw) else _word_weight(word, piece.words[0], stop))
     return list(terms.values())
 
 
-def _word_weight(word: str, typed: str) -> float:
+def _word_weight(word: str, typed: str, stopwords: frozenset[str]) -> float:
     """A folded word's weight: stop words and words of one or two letters count little. ``typed`` is
     the word as typed: stop words keep their accents ("für" is one, "fur" is not)."""
-    stop = word in STOPWORDS or typed.lower() in STOPWORDS
+    stop = word in stopwords or typed.lower() in stopwords
     return 0.2 if stop or len(word) <= 2 else CONTENT_WEIGHT
 
 

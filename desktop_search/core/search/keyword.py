@@ -24,7 +24,7 @@ from desktop_search.core.search.query_words import (
     query_pieces,
     unspaced_terms,
 )
-from desktop_search.core.search.stopwords import STOPWORDS
+from desktop_search.core.search.stopwords import stopwords_for
 from desktop_search.core.store.ledger import Ledger
 
 
@@ -50,13 +50,14 @@ class KeywordAnswer:
         return self.terms > 1 and 2 * self.known_terms < self.terms
 
 
-def fts_terms(user_query: str, max_terms: int = 32) -> list[str]:
+def fts_terms(user_query: str, max_terms: int = 32, language: str | None = None) -> list[str]:
     """Safe FTS5 phrases from free text (see :func:`fts_query`), stop words (and weak terms of
     unspaced scripts, such as a particle) left out unless that leaves nothing."""
     pairs = [pair for piece in query_pieces(user_query) for pair in _phrases(piece)]
     seen: set[str] = set()
     unique = [(p, weak) for p, weak in pairs if not (p.lower() in seen or seen.add(p.lower()))]  # type: ignore[func-returns-value]
-    content = [p for p, weak in unique if not weak and p[1:-1].lower() not in STOPWORDS]
+    stop = stopwords_for(language)
+    content = [p for p, weak in unique if not weak and p[1:-1].lower() not in stop]
     return (content or [p for p, _ in unique])[:max_terms]
 
 
@@ -112,9 +113,11 @@ class KeywordSearch:
         k: int,
         filters: SearchFilters | None = None,
         unavailable_folders: Sequence[str] = (),
+        language: str | None = None,
     ) -> KeywordAnswer:
-        """:meth:`search`'s hits, with how many of the query's terms the index knows."""
-        terms = fts_terms(query)
+        """:meth:`search`'s hits, with how many of the query's terms the index knows. ``language``: the
+        query's, when known (its stop words are left out too)."""
+        terms = fts_terms(query, language=language)
         if not terms or k <= 0:
             return KeywordAnswer([])
         spec = normalise(filters, unavailable_folders)

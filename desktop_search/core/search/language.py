@@ -33,6 +33,13 @@ class LanguageGuesser:
         """The most likely language of ``text`` among all the model knows."""
         return str(self._model().classify(text)[0])
 
+    def sure(self, text: str, confidence: float = 0.9) -> str | None:
+        """The language of ``text`` when the model gives it at least ``confidence``, else None (short
+        queries such as "apt pinning" or "cold war museum" are rarely that sure)."""
+        probabilities = self.probabilities(text)
+        likeliest = max(probabilities, key=lambda lang: probabilities[lang], default=None)
+        return likeliest if likeliest is not None and probabilities[likeliest] >= confidence else None
+
     def probabilities(self, text: str) -> dict[str, float]:
         """Every language the model knows with its probability for ``text`` (summing to 1)."""
         return {str(lang): float(p) for lang, p in self._model().rank(text)}

@@ -176,8 +176,11 @@ class Searcher:
         qvec: np.ndarray | None = None
         rank_vec: np.ndarray | None = None
         keyword_leg: Future[KeywordAnswer] | None = None
+        language = self._stopword_language(text) if mode != "dense" else None
         if mode != "dense":  # SQLite runs it beside the query embedding (both release the GIL)
-            keyword_leg = self._keyword_pool.submit(self.keywords.answer, text, depth, filters, unavailable)
+            keyword_leg = self._keyword_pool.submit(
+                self.keywords.answer, text, depth, filters, unavailable, language
+            )
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
             rank_vec = self.centroids.ranking_vector(
@@ -208,7 +211,7 @@ class Searcher:
             self._fill_similarity(qvec, [c for c in live if c.similarity is None])
         if qvec is not None and mode == "hybrid":
             assign_dense_ranks(live)
-        terms = query_terms(text)
+        terms = query_terms(text, language=language)
         highlighter = Highlighter(terms)
         spans: dict[str, tuple[Span, ...]] = {}
         if mode == "hybrid":
@@ -238,6 +241,15 @@ class Searcher:
             return hits[:k]
         heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in group_by_file(hits, k)]
         return fold_similar(heads)
+
+    def _stopword_language(self, text: str) -> str | None:
+        """The query's language when sure of it: its function words that are words elsewhere ("war",
+        "comment") are then stop words too (see ``stopwords.LANGUAGE_STOPWORDS``)."""
+        try:
+            return self.centroids.guesser.sure(text)
+        except Exception:  # the language model could not load: every query keeps the common list
+            log.warning("could not guess the query's language", exc_info=True)
+            return None
 
     def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
         try:

@@ -28,6 +28,20 @@ hasta desde también muy ya otro otra otros todo todos toda todas hacer tengo ti
 il i e è uno per ma ci alla allo dei degli dal dalla questo questa questi quale quali cosa anche più
 posso può devo perché eu meu minha mais pode onde porque ao à ik hoe wat om ook aan maar bij naar uit
 mijn op te dat"""
-# Left out on purpose, as content words in English: man, hat, war, also, als (ALS), comment, come, son,
-# sans, plus, chi, dove, era, sin, hay, ai.
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+# Function words of one language that are content words in another ("war" is German for "was", and
+# English for war): stop words only in a query written in that language (see stopwords_for).
+LANGUAGE_STOPWORDS = {
+    "de": frozenset(["war", "man", "hat", "als", "also", "bin", "bist"]),
+    "fr": frozenset(["comment", "son", "plus", "sans", "car", "ai"]),
+    "es": frozenset(["son", "sin", "hay", "era"]),
+    "it": frozenset(["come", "era", "chi", "dove"]),
+    "pt": frozenset(["era", "sem"]),
+}
+_BY_LANGUAGE = {lang: STOPWORDS | words for lang, words in LANGUAGE_STOPWORDS.items()}
+
+
+def stopwords_for(language: str | None) -> frozenset[str]:
+    """The stop words of a query in ``language`` (an ISO 639-1 code; None when unknown)."""
+    return _BY_LANGUAGE.get(language or "", STOPWORDS)
