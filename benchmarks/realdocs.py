@@ -5,11 +5,16 @@ the Auto Multiple Choice manual in three). ``benchmarks/data/realdocs_questions.
 in English, German, French, Japanese and Spanish with the gold page(s) in every edition, each checked
 by reading the page (see ``benchmarks/data/README.md``).
 
-Each question is asked twice:
+Each question is asked twice (three times with ``--lone``):
 - **same language**: the document's edition in the question's language is searchable, its other
   editions are not (the other manual stays, in every language, as distraction);
 - **cross language**: the edition in the question's language is hidden, every other edition of the
   document is searchable (the answer exists only in other languages).
+- **lone** (with ``--lone``): across languages again, from an index that holds nothing in the
+  question's language (every edition in it is left out of a copy of the index, in ``without-LANG``):
+  a German question over manuals that exist only in other languages, on a computer with no German
+  documents. The query is then foreign to the index (its words unknown, no language mean to take out),
+  where in **cross** the other manual's edition in its language is still indexed.
 Hiding is done on the ranked list (the search asks for more results than it shows). With ``--absent``
 the product's systems search with the hidden editions filtered out instead (each PDF sits in a folder
 of its own, and the search keeps to the others), as a user without those editions would: their
@@ -32,6 +37,7 @@ Metrics: hit@1, hit@5 and MRR@10 of a gold page. A grouped row counts as a hit w
     python benchmarks/realdocs.py --show 5    # also print the top hits of 5 cross-language questions
     python benchmarks/realdocs.py --tune code_factor=1  # a search parameter changed for this run
     python benchmarks/realdocs.py --absent    # hidden editions filtered out of the search, not hidden after
+    python benchmarks/realdocs.py --lone      # also the 'lone' scenario (an index per question language)
 
 Besides the metrics it counts the failure classes of the product's top 5 (passages, not the
 baseline's pages): ``toc`` (dot leaders or lines of page numbers), ``code`` (most lines code or
@@ -132,6 +138,28 @@ def build_product(cache: Path, docs: Path, embedder, rebuild: bool):
     eprint(f"product index: {status['files']} {status['chunks']} passages ({took:.0f} s)")
     if str(result.phase) != "done":
         sys.exit(f"indexing did not finish: {result}")
+    return engine
+
+
+def build_without(cache: Path, folder_of: dict[str, str], documents, language: str, embedder):
+    """The product's index of every edition not in ``language`` (a copy of the full index's home, so
+    the vector cache spares the encoder; kept in ``cache/without-LANG`` for the next run)."""
+    from desktop_search.core import Engine, Settings
+
+    home = cache / f"without-{language}" / "home"
+    if not home.exists():
+        shutil.copytree(cache / "home", home)
+    dropped = {f for eds in documents.values() for ed, f in eds.items() if ed == language}
+    folders = [folder for name, folder in sorted(folder_of.items()) if name not in dropped]
+    engine = Engine.open(home, embedder=embedder, settings=Settings(folders=folders))
+    engine.remove_folder(cache / "editions")
+    for name in dropped:
+        engine.remove_folder(Path(folder_of[name]))
+    started = time.monotonic()
+    engine.index()
+    status = engine.status()
+    took = time.monotonic() - started
+    eprint(f"index without {language}: {status['files']} {status['chunks']} passages ({took:.0f} s)")
     return engine
 
 
@@ -256,8 +284,11 @@ def failure_classes(text: str, header: str | None) -> set[str]:
 # -- scoring ---------------------------------------------------------------------------------------
 
 
-def scenarios(question: dict, documents: dict[str, dict[str, str]]) -> Iterable[tuple[str, set[str], dict]]:
-    """(scenario, hidden files, gold pages by file) for each way the question is asked."""
+def scenarios(
+    question: dict, documents: dict[str, dict[str, str]], lone: bool = False
+) -> Iterable[tuple[str, set[str], dict]]:
+    """(scenario, hidden files, gold pages by file) for each way the question is asked; with ``lone``
+    also across languages from an index that holds nothing in the question's language."""
     editions = documents[question["doc"]]
     lang = question["lang"]
     gold = {editions[ed]: set(pages) for ed, pages in question["gold"].items() if ed in editions}
@@ -268,6 +299,9 @@ def scenarios(question: dict, documents: dict[str, dict[str, str]]) -> Iterable[
         yield "cross", {own}, {f: p for f, p in gold.items() if f != own}
     else:
         yield "cross", set(), gold
+    if lone:
+        in_language = {f for eds in documents.values() for ed, f in eds.items() if ed == lang}
+        yield "lone", in_language, {f: p for f, p in gold.items() if f not in in_language}
 
 
 def first_gold_rank(rows: list[Row], hidden: set[str], gold: dict[str, set[int]]) -> int | None:
@@ -288,27 +322,35 @@ def summarise(ranks: list[int | None]) -> dict[str, float]:
     }
 
 
+System = Callable[[str, frozenset[str], str | None], list[Row]]  # (query, hidden files, index without)
+
+
 def evaluate(
-    systems: dict[str, Callable[[str, frozenset[str]], list[Row]]],
+    systems: dict[str, System],
     questions: list[dict],
     documents,
     show: int,
     headers: dict[str, str],
     absent: bool = False,
+    lone: bool = False,
 ) -> tuple[dict, dict]:
     """Ranks and failure classes of every system; a system is asked once per question, or, with
-    ``absent``, once per scenario with that scenario's hidden files (which it may filter out)."""
+    ``absent``, once per scenario with that scenario's hidden files (which it may filter out). The
+    ``lone`` scenario asks the index without the question's language."""
     ranks: dict[tuple[str, str, str], list[int | None]] = defaultdict(list)  # (system, scenario, lang)
     classes: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (system, scenario): counts
     shown = 0
 
-    def ask(text: str, hidden: frozenset[str]) -> dict[str, list[Row]]:
-        return {name: run(text, hidden) for name, run in systems.items()}
+    def ask(text: str, hidden: frozenset[str], without: str | None = None) -> dict[str, list[Row]]:
+        return {name: run(text, hidden, without) for name, run in systems.items()}
 
     for question in questions:
         once = None if absent else ask(question["question"], frozenset())
-        for scenario, hidden, gold in scenarios(question, documents):
-            results = once if once is not None else ask(question["question"], frozenset(hidden))
+        for scenario, hidden, gold in scenarios(question, documents, lone):
+            if scenario == "lone":
+                results = ask(question["question"], frozenset(hidden), question["lang"])
+            else:
+                results = once if once is not None else ask(question["question"], frozenset(hidden))
             for name, rows in results.items():
                 rank = first_gold_rank(rows, hidden, gold)
                 ranks[(name, scenario, question["lang"])].append(rank)
@@ -389,6 +431,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tune", default="", help="search parameters for this run, e.g. code_factor=1 (Engine.tune_search)"
     )
+    parser.add_argument(
+        "--lone",
+        action="store_true",
+        help="also ask each question of an index with nothing in its language (scenario 'lone')",
+    )
     args = parser.parse_args(argv)
 
     documents, questions = load_questions()
@@ -420,16 +467,33 @@ def main(argv: list[str] | None = None) -> int:
         """The folders a search keeps to: all but the hidden editions' (none filtered when none is)."""
         return tuple(f for name, f in sorted(folder_of.items()) if name not in hidden) if hidden else ()
 
-    systems: dict[str, Callable[[str, frozenset[str]], list[Row]]] = {
-        "product grouped": lambda q, h: product_rows(engine, q, grouped=True, folders=kept(h)),
-        "product flat": lambda q, h: product_rows(engine, q, grouped=False, folders=kept(h)),
-        "dense flat": lambda q, h: product_rows(engine, q, grouped=False, mode="dense", folders=kept(h)),
-        "page grouped": lambda q, h: baseline.rows(q, grouped=True),
-        "page flat": lambda q, h: baseline.rows(q, grouped=False),
+    lone_engines: dict[str, object] = {}
+
+    def index_of(without: str | None):  # type: ignore[no-untyped-def]
+        """The product's index, or (scenario 'lone') the one without any edition in ``without``."""
+        if without is None:
+            return engine
+        if without not in lone_engines:
+            lone_engines[without] = build_without(args.cache, folder_of, documents, without, embedder)
+        return lone_engines[without]
+
+    def keep(h: frozenset[str], without: str | None) -> tuple[str, ...]:
+        return () if without else kept(h)
+
+    systems: dict[str, System] = {
+        "product grouped": lambda q, h, w: product_rows(index_of(w), q, grouped=True, folders=keep(h, w)),
+        "product flat": lambda q, h, w: product_rows(index_of(w), q, grouped=False, folders=keep(h, w)),
+        "dense flat": lambda q, h, w: product_rows(
+            index_of(w), q, grouped=False, mode="dense", folders=keep(h, w)
+        ),
+        "page grouped": lambda q, h, w: baseline.rows(q, grouped=True),
+        "page flat": lambda q, h, w: baseline.rows(q, grouped=False),
     }
     headers = running_headers(docs, args.cache / "baseline")
-    report, failures = evaluate(systems, questions, documents, args.show, headers, args.absent)
+    report, failures = evaluate(systems, questions, documents, args.show, headers, args.absent, args.lone)
     engine.close()
+    for other in lone_engines.values():
+        other.close()  # type: ignore[attr-defined]
     if args.json:
         print(json.dumps({"metrics": report, "failure_classes": failures}, indent=1))
     else:
