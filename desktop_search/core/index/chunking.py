@@ -266,7 +266,8 @@ class Chunker:
         for segment in _segments(units):
             previous: list[_Unit] = []
             for piece in self._pieces(text, segment):
-                lead = self._overlap(previous, self.target_tokens - sum(u.tokens for u in piece))
+                piece_tokens = sum(u.tokens for u in piece)
+                lead = self._overlap(previous, self.target_tokens - piece_tokens)
                 first, last = (lead or piece)[0], piece[-1]
                 where = first.place
                 chunks.append(
@@ -282,7 +283,7 @@ class Chunker:
                         where.date,
                     )
                 )
-                estimates.append(sum(u.tokens for u in lead) + sum(u.tokens for u in piece) + SPECIAL_TOKENS)
+                estimates.append(sum(u.tokens for u in lead) + piece_tokens + SPECIAL_TOKENS)
                 previous = piece
         return self._enforce_max(chunks, estimates)
 

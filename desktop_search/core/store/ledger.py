@@ -20,6 +20,8 @@ from pathlib import Path
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.store.schema import create_or_migrate, register_functions
 
+_IN_SLICE = 500  # keys per "IN (...)" query, well under SQLite's limit on parameters
+
 
 @dataclass(frozen=True)
 class ChunkRow:
@@ -234,14 +236,18 @@ class Ledger:
 
     def get_many(self, paths: Sequence[str]) -> dict[str, FileRecord]:
         """The ledger rows of those ``paths`` that have one."""
-        found: dict[str, FileRecord] = {}
-        for start in range(0, len(paths), 500):
-            batch = list(paths[start : start + 500])
-            marks = ",".join("?" * len(batch))
-            for row in self.conn.execute(f"SELECT * FROM files WHERE path IN ({marks})", batch):
-                record = _record(row)
-                found[record.path] = record
-        return found
+        records = (
+            _record(row) for row in self._select_in("SELECT * FROM files WHERE path IN ({marks})", paths)
+        )
+        return {record.path: record for record in records}
+
+    def _select_in(self, sql: str, keys: Sequence[str]) -> Iterator[sqlite3.Row]:
+        """The rows of ``sql``, whose ``IN ({marks})`` takes the distinct ``keys``, asked in slices
+        small enough for SQLite's limit on parameters."""
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), _IN_SLICE):
+            part = unique[i : i + _IN_SLICE]
+            yield from self.conn.execute(sql.format(marks=",".join("?" * len(part))), part)
 
     def _replace(self, conn: sqlite3.Connection, record: FileRecord, chunks: Sequence[ChunkRow]) -> None:
         conn.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
@@ -288,25 +294,13 @@ class Ledger:
         return [r[0] for r in rows]
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRow]:
-        found: dict[str, ChunkRow] = {}
-        ids = list(chunk_ids)
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            for row in self.conn.execute(f"SELECT * FROM chunks WHERE chunk_id IN ({marks})", part):
-                found[row["chunk_id"]] = _chunk(row)
-        return found
+        rows = self._select_in("SELECT * FROM chunks WHERE chunk_id IN ({marks})", chunk_ids)
+        return {row["chunk_id"]: _chunk(row) for row in rows}
 
     def content_hashes(self, paths: Sequence[str]) -> dict[str, str]:
         """The content hash of each known path (files without one are left out)."""
-        found: dict[str, str] = {}
-        keys = list(dict.fromkeys(paths))
-        for i in range(0, len(keys), 500):
-            part = keys[i : i + 500]
-            marks = ",".join("?" * len(part))
-            sql = f"SELECT path, content_hash FROM files WHERE path IN ({marks}) AND content_hash != ''"
-            found.update({row["path"]: row["content_hash"] for row in self.conn.execute(sql, part)})
-        return found
+        sql = "SELECT path, content_hash FROM files WHERE path IN ({marks}) AND content_hash != ''"
+        return {row["path"]: row["content_hash"] for row in self._select_in(sql, paths)}
 
     def sample_passages(self, limit: int) -> list[tuple[str, str, str]]:
         """Up to ``limit`` passages with a vector, spread over the index (every n-th row, navigation
@@ -354,11 +348,5 @@ class Ledger:
 
     def files_waiting(self, paths: Sequence[str]) -> set[str]:
         """Those of ``paths`` that still have passages without a vector."""
-        waiting: set[str] = set()
-        ids = list(dict.fromkeys(paths))
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            sql = f"SELECT DISTINCT path FROM chunks WHERE embedded = 0 AND path IN ({marks})"
-            waiting.update(r[0] for r in self.conn.execute(sql, part))
-        return waiting
+        sql = "SELECT DISTINCT path FROM chunks WHERE embedded = 0 AND path IN ({marks})"
+        return {row[0] for row in self._select_in(sql, paths)}

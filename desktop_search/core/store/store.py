@@ -191,7 +191,7 @@ class Store:
             )
 
     def write_files(self, items: Sequence[tuple[FileRecord, Sequence[ChunkRow], np.ndarray]]) -> None:
-        """Store several files at once: one vector upsert, then one SQLite transaction per file."""
+        """Store several files at once: one vector upsert, then one SQLite transaction for them all."""
         if not items:
             return
         with self._write_lock:
@@ -206,16 +206,23 @@ class Store:
             if ids:
                 self.vectors.upsert(ids, np.concatenate(vecs), metas)
                 make_private(self.index_dir)
+            previous = self.ledger.get_many([record.path for record, _chunks, _ in items])
+            surplus: list[str] = []  # vectors of passages a shorter new version no longer has
             for record, chunks, _ in items:
-                previous = self.ledger.get(record.path)
-                if previous is not None and previous.chunk_count > len(chunks):
-                    self.vectors.delete(
-                        [chunk_id(record.path, n) for n in range(len(chunks), previous.chunk_count)]
+                old = previous.get(record.path)
+                if old is not None and old.chunk_count > len(chunks):
+                    surplus.extend(chunk_id(record.path, n) for n in range(len(chunks), old.chunk_count))
+            if surplus:
+                self.vectors.delete(surplus)
+            self.ledger.replace_files(
+                [
+                    (
+                        replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)),
+                        [replace(c, embedded=True) for c in chunks],
                     )
-                self.ledger.replace_file(
-                    replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)),
-                    [replace(c, embedded=True) for c in chunks],
-                )
+                    for record, chunks, _ in items
+                ]
+            )
 
     def write_passages(self, items: Sequence[tuple[FileRecord, Sequence[ChunkRow]]]) -> None:
         """Phase 1: list files as indexed with their passages waiting for vectors (keyword-searchable
