@@ -36,6 +36,7 @@ Metrics: hit@1, hit@5 and MRR@10 of a gold page. A grouped row counts as a hit w
     python benchmarks/realdocs.py --rebuild   # index again (after a change of extraction or chunking)
     python benchmarks/realdocs.py --show 5    # also print the top hits of 5 cross-language questions
     python benchmarks/realdocs.py --tune code_factor=1  # a search parameter changed for this run
+    python benchmarks/realdocs.py --ranks r.json  # each question's first right rank, to compare two runs
     python benchmarks/realdocs.py --absent    # hidden editions filtered out of the search, not hidden after
     python benchmarks/realdocs.py --lone      # also the 'lone' scenario (an index per question language)
 
@@ -333,6 +334,7 @@ def evaluate(
     headers: dict[str, str],
     absent: bool = False,
     lone: bool = False,
+    per_question: dict | None = None,
 ) -> tuple[dict, dict]:
     """Ranks and failure classes of every system; a system is asked once per question, or, with
     ``absent``, once per scenario with that scenario's hidden files (which it may filter out). The
@@ -355,6 +357,8 @@ def evaluate(
                 rank = first_gold_rank(rows, hidden, gold)
                 ranks[(name, scenario, question["lang"])].append(rank)
                 ranks[(name, scenario, "all")].append(rank)
+                if per_question is not None:
+                    per_question.setdefault(f"{name} / {scenario}", {})[question["id"]] = rank
                 count_classes(classes[(name, scenario)], rows, hidden, headers)
             if scenario == "cross" and shown < show:
                 shown += 1
@@ -436,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also ask each question of an index with nothing in its language (scenario 'lone')",
     )
+    parser.add_argument(
+        "--ranks", type=Path, help="write each question's first right rank per system and scenario (JSON)"
+    )
     args = parser.parse_args(argv)
 
     documents, questions = load_questions()
@@ -458,9 +465,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copy2(docs / name, folder / name)
         folder_of[name] = str(folder)
     embedder = real_embedder()
+    tuned = {k: float(v) for k, v in (kv.split("=") for kv in args.tune.split(","))} if args.tune else {}
     engine = build_product(args.cache, args.cache / "editions", embedder, args.rebuild)
-    if args.tune:
-        engine.tune_search(**{k: float(v) for k, v in (kv.split("=") for kv in args.tune.split(","))})
+    engine.tune_search(**tuned)
     baseline = PageBaseline(docs, embedder, args.cache / "baseline")
 
     def kept(hidden: frozenset[str]) -> tuple[str, ...]:
@@ -475,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
             return engine
         if without not in lone_engines:
             lone_engines[without] = build_without(args.cache, folder_of, documents, without, embedder)
+            lone_engines[without].tune_search(**tuned)  # type: ignore[attr-defined]
         return lone_engines[without]
 
     def keep(h: frozenset[str], without: str | None) -> tuple[str, ...]:
@@ -490,7 +498,12 @@ def main(argv: list[str] | None = None) -> int:
         "page flat": lambda q, h, w: baseline.rows(q, grouped=False),
     }
     headers = running_headers(docs, args.cache / "baseline")
-    report, failures = evaluate(systems, questions, documents, args.show, headers, args.absent, args.lone)
+    per_question: dict = {}
+    report, failures = evaluate(
+        systems, questions, documents, args.show, headers, args.absent, args.lone, per_question
+    )
+    if args.ranks is not None:
+        args.ranks.write_text(json.dumps(per_question, indent=1))
     engine.close()
     for other in lone_engines.values():
         other.close()  # type: ignore[attr-defined]
