@@ -35,6 +35,7 @@ FUSION_PARAMETERS = (
     "stray_min_terms",
     "language_centering",
     "minority_centering",
+    "absent_centering",
 )
 
 

@@ -28,12 +28,32 @@ in the question's own language: flat 0.617 / 0.766 / 0.699 → 0.617 / 0.809 / 0
 Languages come from :class:`~desktop_search.core.search.language.LanguageGuesser` on a sample of the
 index's passages (every n-th passage with a vector, at most :data:`SAMPLE` of them), with their vectors
 from the vector cache (the vector store for those it lacks); a language needs :data:`MIN_PASSAGES`
-sampled passages for a mean of its own. A query surely in a language the index lacks (a German question
-over English and French files), or unsure among the index's languages (below :data:`MIN_CONFIDENCE`:
-"apt pinning"), is left as it is: taking the English part out of it would favour the French files for no
-reason. The means are measured on the first search (and on each search while the index has no vectors)
-and again in the background, the old ones serving meanwhile, once the index has grown or shrunk by a
-tenth (counted at most every half minute).
+sampled passages for a mean of its own. A query unsure among the index's languages (below
+:data:`MIN_CONFIDENCE`: "apt pinning") is left as it is. The means are measured on the first search (and
+on each search while the index has no vectors) and again in the background, the old ones serving
+meanwhile, once the index has grown or shrunk by a tenth (counted at most every half minute).
+
+A query surely in a language the index lacks (a German question over English and French files) has no
+mean of its own here. Taking the English part out of it would favour the French files for no reason, so
+it used to be left as it is; its German then pulled it toward what sits near every language (listings,
+tables). Now the built-in reference sentences stand in
+(:mod:`~desktop_search.core.search.language_offsets`): the query loses its language's reference offset
+less the index's languages' (weighted by their shares), and the index's mean, each
+:data:`ABSENT_CENTERING` (half) as far as a query of the index's own languages would. Half, because the
+reference offsets come from other text than the index's (cosine 0.56-0.87 to the index's own offsets on
+the manuals). Measured (int8 encoder; ``realdocs.py --absent --lone``, each question asked of an index
+with nothing in its language, hit@1 / hit@5 / MRR@10; ``crosslingual.py``, English paragraphs, questions
+in five other languages, hybrid nDCG@10), without -> with:
+
+- manuals, flat: 0.490 / 0.706 / 0.571 -> 0.510 / 0.745 / 0.606; grouped 0.529 / 0.686 / 0.592 ->
+  0.569 / 0.725 / 0.635 (German flat 0.333 / 0.583 / 0.424 -> 0.250 / 0.500 / 0.375: one question, am-06,
+  loses its Gmail page; French and Japanese gain);
+- Debian's descriptions: cross-language 0.688 -> 0.702 (de 0.673 -> 0.697, fr 0.744 -> 0.752, es 0.712 ->
+  0.710, ja 0.694 -> 0.695, zh 0.617 -> 0.656).
+
+The full steps (``absent`` 1) did better on the manuals (grouped MRR 0.661) but cost Debian's descriptions
+(0.671; ja 0.635); the whole offset without the index's mean about as well on the manuals and less on
+Debian's descriptions (0.682).
 """
 
 from __future__ import annotations
@@ -46,6 +66,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from desktop_search.core.search.language import LanguageGuesser, choose_among
+from desktop_search.core.search.language_offsets import LanguageOffsets
 from desktop_search.core.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -55,6 +76,7 @@ MIN_PASSAGES = 20  # sampled passages a language needs for a mean of its own
 # how sure a query's language must be: among the index's languages, to take its mean out; among all
 # languages, to leave the query alone as one the index lacks
 MIN_CONFIDENCE = 0.5
+ABSENT_CENTERING = 0.5  # how far a query in a language the index lacks goes, of the two steps above
 STALE_CHANGE = 0.1  # measure again once the index's passages changed in number by this share
 CHECK_EVERY_S = 30.0  # how often a search may count the index's passages to see that
 
@@ -103,9 +125,12 @@ def embedded_passages(store: Store) -> int:
 class LanguageCentroids:
     """The index's language means, kept fresh, and the query vector the dense leg ranks by."""
 
-    def __init__(self, store: Store, guesser: LanguageGuesser | None = None) -> None:
+    def __init__(
+        self, store: Store, guesser: LanguageGuesser | None = None, offsets: LanguageOffsets | None = None
+    ) -> None:
         self.store = store
         self.guesser = guesser or LanguageGuesser()
+        self.offsets = offsets  # reference offsets for languages the index lacks (none: left as they are)
         self._centroids: Centroids | None = None
         self._lock = threading.Lock()  # one measurement at a time
         self._refreshing = False
@@ -113,43 +138,58 @@ class LanguageCentroids:
         self._failed = False  # the last measurement raised
 
     def ranking_vector(
-        self, query_vector: np.ndarray, query_text: str, strength: float = 1.0, minority: float = 1.0
+        self,
+        query_vector: np.ndarray,
+        query_text: str,
+        strength: float = 1.0,
+        minority: float = 1.0,
+        absent: float = ABSENT_CENTERING,
     ) -> np.ndarray:
         """``query_vector`` less ``strength`` times what sets its language's passages apart from the
         index's (the mean of that language's passages minus the mean of all), and less ``minority``
-        times the mean of all scaled by the share of the index in other languages; normalised. The
-        query vector itself when ``strength`` is 0, its language is unsure or not in the index, or the
-        index has no vectors yet. Never raises: a search on a store being replaced (a model switch)
-        ranks by the plain query vector."""
+        times the mean of all scaled by the share of the index in other languages; normalised.
+
+        A query surely in a language the index lacks takes the same two steps, each ``absent`` times
+        as far, with the reference offsets standing in for the index's means (see the module
+        docstring). The query vector itself when ``strength`` is 0, its language is unsure, neither
+        the index nor the reference knows it, or the index has no vectors yet. Never raises: a search
+        on a store being replaced (a model switch) ranks by the plain query vector."""
         if not strength:
             return query_vector
         try:
             centroids = self.current()
-            lang = self._query_language(centroids, query_text)
+            lang, lacking = self._query_language(centroids, query_text)
+            apart = None
+            if lang is None and lacking is not None and absent and self.offsets is not None:
+                apart = self.offsets.apart_from(lacking, centroids.shares)
         except Exception:
             log.warning("language means unavailable; ranking by the plain query", exc_info=True)
             return query_vector
-        if lang is None or centroids.overall is None:
+        if centroids.overall is None:
             return query_vector
-        shifted = query_vector - strength * (centroids.by_language[lang] - centroids.overall)
-        other_languages = 1.0 - centroids.shares.get(lang, 1.0)
-        shifted = shifted - minority * other_languages * centroids.overall
+        if lang is not None:
+            shifted = query_vector - strength * (centroids.by_language[lang] - centroids.overall)
+            shifted = shifted - minority * (1.0 - centroids.shares.get(lang, 1.0)) * centroids.overall
+        elif apart is not None:  # the query's language is no part of the index: other_languages is 1
+            shifted = query_vector - absent * (strength * apart + minority * centroids.overall)
+        else:
+            return query_vector
         norm = float(np.linalg.norm(shifted))
         return query_vector if norm < 1e-6 else (shifted / norm).astype(np.float32)
 
-    def _query_language(self, centroids: Centroids, query_text: str) -> str | None:
-        """The query's language among those the index has a mean for; None for a query surely in a
-        language the index lacks, or unsure among the index's languages."""
+    def _query_language(self, centroids: Centroids, query_text: str) -> tuple[str | None, str | None]:
+        """The query's language among those the index has a mean for (None when unsure among them), and
+        the language it is surely written in when the index lacks that one (else None)."""
         if not centroids.by_language:
-            return None
+            return None, None
         probabilities = self.guesser.probabilities(query_text)
         likeliest = max(probabilities, key=lambda lang: probabilities[lang], default=None)
-        if likeliest is None or (
-            likeliest not in centroids.by_language and probabilities[likeliest] >= MIN_CONFIDENCE
-        ):
-            return None
+        if likeliest is None:
+            return None, None
+        if likeliest not in centroids.by_language and probabilities[likeliest] >= MIN_CONFIDENCE:
+            return None, likeliest
         lang, confidence = choose_among(probabilities, centroids.by_language)
-        return lang if confidence >= MIN_CONFIDENCE else None
+        return (lang if confidence >= MIN_CONFIDENCE else None), None
 
     def current(self) -> Centroids:
         """The means: measured now while there are none (first use, or an index without vectors until

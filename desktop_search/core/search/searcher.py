@@ -41,7 +41,8 @@ from desktop_search.core.search.highlight import (
     query_terms,
 )
 from desktop_search.core.search.keyword import KeywordAnswer, KeywordSearch
-from desktop_search.core.search.language_centroids import LanguageCentroids
+from desktop_search.core.search.language_centroids import ABSENT_CENTERING, LanguageCentroids
+from desktop_search.core.search.language_offsets import LanguageOffsets
 from desktop_search.core.search.match_strength import RAW_COSINE, MatchScale, measure_scale
 from desktop_search.core.search.navigation import demote_navigation
 from desktop_search.core.search.text_constraints import MAX_DEPTH, WIDEN, TextConstraint
@@ -101,6 +102,7 @@ class Searcher:
         stray_min_terms: float = STRAY_MIN_TERMS,
         language_centering: float = 1.0,
         minority_centering: float = 1.0,
+        absent_centering: float = ABSENT_CENTERING,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -114,7 +116,9 @@ class Searcher:
         self.language_centering = language_centering
         # ... and how much of the index's mean, times the share of the index in other languages
         self.minority_centering = minority_centering
-        self.centroids = LanguageCentroids(store)
+        # ... and, in a language the index lacks, how much of that language's reference offset
+        self.absent_centering = absent_centering
+        self.centroids = LanguageCentroids(store, offsets=LanguageOffsets(embedder))
         self._unavailable = unavailable_folders
         self.keywords = KeywordSearch(store.ledger)
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-leg")
@@ -134,9 +138,11 @@ class Searcher:
 
     def prepare(self) -> None:
         """Do now what the first search would otherwise wait for: the match scale (needs the model)
-        and the index's language means (a sample of its passages)."""
+        the index's language means (a sample of its passages) and the reference language offsets."""
         self.match_scale()
         self.centroids.current()
+        if self.centroids.offsets is not None:
+            self.centroids.offsets.all()
 
     def tune(self, **params: float) -> None:
         """Set ranking parameters by name (those of ``fusion.FUSION_PARAMETERS``); ValueError names an
@@ -184,7 +190,7 @@ class Searcher:
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
             rank_vec = self.centroids.ranking_vector(
-                qvec, text, self.language_centering, self.minority_centering
+                qvec, text, self.language_centering, self.minority_centering, self.absent_centering
             )
             for rank, dhit in enumerate(self._dense(rank_vec, dense_depth, filters, unavailable), start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
