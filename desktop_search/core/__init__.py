@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         SearchHit,
         Span,
     )
-    from desktop_search.core.search.highlight import Highlighter, query_terms
+    from desktop_search.core.search.highlight import Highlighter, highlighter_for, query_terms
     from desktop_search.core.search.query_syntax import (
         TYPE_FAMILIES,
         Operator,
@@ -63,6 +63,7 @@ _HOMES = {
     "from_key": "desktop_search.core.store.pathkeys",
     "load_state": "desktop_search.core.config.state",
     "query_terms": "desktop_search.core.search.highlight",
+    "highlighter_for": "desktop_search.core.search.highlight",
     "resolve_paths": "desktop_search.core.config.paths",
     "Operator": "desktop_search.core.search.query_syntax",
     "ParsedQuery": "desktop_search.core.search.query_syntax",
@@ -101,6 +102,7 @@ __all__ = [
     "UserError",
     "display",
     "from_key",
+    "highlighter_for",
     "load_state",
     "parse_query",
     "query_terms",

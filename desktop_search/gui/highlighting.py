@@ -9,13 +9,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from desktop_search.core import Highlighter, SearchHit, Span, query_terms
+from desktop_search.core import SearchHit, Span, highlighter_for
 
 
 def query_highlights(text: str, query: str) -> tuple[Span, ...]:
     """Spans of ``text`` matching the query's words, by the core's word-aware matcher (stems, phrases;
-    stop words and fragments inside other words are not painted)."""
-    return Highlighter(query_terms(query)).find(text)[0] if query.strip() else ()
+    stop words, those of the query's language too, and fragments inside other words are not painted)."""
+    return highlighter_for(query).find(text)[0] if query.strip() else ()
 
 
 def with_highlights(hits: Iterable[SearchHit], query: str) -> list[SearchHit]:
@@ -24,7 +24,7 @@ def with_highlights(hits: Iterable[SearchHit], query: str) -> list[SearchHit]:
     hits = list(hits)
     if not query.strip():
         return hits
-    highlighter = Highlighter(query_terms(query))
+    highlighter = highlighter_for(query)
 
     def filled(hit: SearchHit) -> SearchHit:
         spans = hit.highlights or highlighter.find(hit.text)[0]

@@ -288,3 +288,18 @@ def test_a_manuals_passage_from_mid_section_names_its_section_in_the_window(
     view.setItemDelegate(ResultDelegate(view))
     view.resize(640, 480)
     view.grab()  # paints every visible row, the section in the file's header line
+
+
+def test_the_preview_and_rows_leave_the_query_languages_function_words_unpainted():
+    """A German question's "war" (was) is no content word, so the preview and the rows the core sent
+    without spans do not paint it; "cold war museum" (language unsure) keeps "war" as a word."""
+    from desktop_search.gui.highlighting import query_highlights
+
+    text = "Die Berliner Mauer war ein Grenzwall; sie fiel 1989, und der Kalte Krieg war vorbei."
+    german = "Wann war die Berliner Mauer gefallen, und warum?"
+    painted = [text[s.start : s.end] for s in query_highlights(text, german)]
+    assert "Berliner" in painted and "Mauer" in painted and "war" not in painted
+    row = with_highlights([SearchHit("c:1", "/docs/mauer.txt", text, None, 0, len(text))], german)[0]
+    assert "war" not in [text[s.start : s.end] for s in row.highlights]
+    english = "The cold war museum opened; the war ended in 1989."
+    assert "war" in [english[s.start : s.end] for s in query_highlights(english, "cold war museum")]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from desktop_search.core.records import Span
+from desktop_search.core.search.language import sure_language
 from desktop_search.core.search.query_words import WORD, compound_parts, query_pieces, unspaced_terms
 from desktop_search.core.search.stopwords import stopwords_for
 from desktop_search.core.store.unspaced import has_unspaced
@@ -253,3 +254,9 @@ def coverage(terms: list[QueryTerm], matched: set[str]) -> float:
     if total <= 0:
         return 0.0
     return sum(t.weight for t in terms if t.text in matched) / total
+
+
+def highlighter_for(query: str) -> Highlighter:
+    """The highlighter a search uses for what the user typed: its terms, less the stop words of the
+    query's language when the language guesser is sure of it (German "war", French "comment")."""
+    return Highlighter(query_terms(query, language=sure_language(query)))

@@ -9,9 +9,13 @@ sure it is, and its caller decides what an unsure answer means.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Collection
+from functools import cache
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 class LanguageGuesser:
@@ -54,3 +58,19 @@ def choose_among(probabilities: dict[str, float], among: Collection[str]) -> tup
         return None, 0.0
     best = max(scores, key=lambda lang: scores[lang])
     return best, scores[best] / total
+
+
+@cache
+def shared_guesser() -> LanguageGuesser:
+    """One guesser for the process (its model is loaded once)."""
+    return LanguageGuesser()
+
+
+def sure_language(text: str) -> str | None:
+    """The language of ``text`` when the shared guesser is sure of it (:meth:`LanguageGuesser.sure`);
+    None when unsure, or when the language model cannot be loaded (logged)."""
+    try:
+        return shared_guesser().sure(text)
+    except Exception:
+        log.warning("could not guess the language of a query", exc_info=True)
+        return None

@@ -65,7 +65,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from desktop_search.core.search.language import LanguageGuesser, choose_among
+from desktop_search.core.search.language import LanguageGuesser, choose_among, shared_guesser
 from desktop_search.core.search.language_offsets import LanguageOffsets
 from desktop_search.core.store.store import Store
 
@@ -129,7 +129,7 @@ class LanguageCentroids:
         self, store: Store, guesser: LanguageGuesser | None = None, offsets: LanguageOffsets | None = None
     ) -> None:
         self.store = store
-        self.guesser = guesser or LanguageGuesser()
+        self.guesser = guesser or shared_guesser()
         self.offsets = offsets  # reference offsets for languages the index lacks (none: left as they are)
         self._centroids: Centroids | None = None
         self._lock = threading.Lock()  # one measurement at a time
