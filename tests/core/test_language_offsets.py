@@ -108,6 +108,10 @@ def test_a_query_in_a_language_the_index_lacks_loses_half_of_what_a_present_one_
         assert means.ranking_vector(query, GERMAN_QUESTION, strength=0.0) is query
         # Dutch is not in this reference: the query is left as it is
         assert means.ranking_vector(query, "Wanneer vertrekt de volgende trein naar Keulen?") is query
+        # offsets of another model (another width) are never mixed into the query
+        wide = {"de": ("eins",), "en": ("one",)}
+        other = LanguageOffsets(HashEmbedder(dimension=2 * DIM), wide)  # type: ignore[arg-type]
+        assert LanguageCentroids(store, offsets=other).ranking_vector(query, GERMAN_QUESTION) is query
         # without offsets at all (as before them), too
         assert LanguageCentroids(store).ranking_vector(query, GERMAN_QUESTION) is query
     finally:
@@ -180,15 +184,30 @@ def test_a_question_in_a_language_the_index_lacks_ranks_more_like_its_translatio
         engine.close()
 
 
-def test_the_searcher_measures_the_offsets_before_the_first_search(tmp_path: Path) -> None:
-    """``Searcher.prepare`` (run in the background once the model is loaded) measures them, so the
-    first question in a language the index lacks does not wait for 256 sentences to be embedded."""
+def test_offsets_are_measured_once_per_model_and_kept_in_the_index(tmp_path: Path) -> None:
+    """Measured on first need, not at start (the searcher's ``prepare`` leaves them); kept in the
+    ledger, so the next session reads them back without embedding; another model measures its own."""
     store = Store(tmp_path / "index", "test-model")
     try:
-        searcher = Searcher(store, HashEmbedder(dimension=DIM))
-        offsets = searcher.centroids.offsets
-        assert offsets is not None and offsets._offsets is None
+        embedder = HashEmbedder(dimension=DIM)
+        searcher = Searcher(store, embedder)
         searcher.prepare()
-        assert offsets._offsets is not None and set(offsets._offsets) == set(reference_sentences())
+        offsets = searcher.centroids.offsets
+        assert offsets is not None and offsets._offsets is None  # nobody asked yet
+        measured = offsets.all()
+        assert set(measured) == set(reference_sentences()) and embedder.calls  # embedded now
+        again = HashEmbedder(dimension=DIM)
+        read_back = LanguageOffsets(again, ledger=store.ledger).all()
+        assert not again.calls and set(read_back) == set(measured)
+        assert all(np.allclose(read_back[lang], measured[lang], atol=1e-6) for lang in measured)
+
+        class Other(HashEmbedder):
+            model_name = "test/another-model"
+
+        other = Other(dimension=DIM)
+        assert LanguageOffsets(other, ledger=store.ledger).all() and other.calls  # not the other's
+        store.ledger.set_meta("language_offsets", "{not json")  # a damaged record: measured again
+        fresh = HashEmbedder(dimension=DIM)
+        assert LanguageOffsets(fresh, ledger=store.ledger).all() and fresh.calls
     finally:
         store.close()

@@ -162,6 +162,8 @@ class LanguageCentroids:
             apart = None
             if lang is None and lacking is not None and absent and self.offsets is not None:
                 apart = self.offsets.apart_from(lacking, centroids.shares)
+                if apart is not None and apart.shape != query_vector.shape:
+                    apart = None  # measured with another model than the query's: never mixed
         except Exception:
             log.warning("language means unavailable; ranking by the plain query", exc_info=True)
             return query_vector

@@ -118,7 +118,7 @@ class Searcher:
         self.minority_centering = minority_centering
         # ... and, in a language the index lacks, how much of that language's reference offset
         self.absent_centering = absent_centering
-        self.centroids = LanguageCentroids(store, offsets=LanguageOffsets(embedder))
+        self.centroids = LanguageCentroids(store, offsets=LanguageOffsets(embedder, ledger=store.ledger))
         self._unavailable = unavailable_folders
         self.keywords = KeywordSearch(store.ledger)
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-leg")
@@ -138,11 +138,9 @@ class Searcher:
 
     def prepare(self) -> None:
         """Do now what the first search would otherwise wait for: the match scale (needs the model)
-        the index's language means (a sample of its passages) and the reference language offsets."""
+        and the index's language means (a sample of its passages)."""
         self.match_scale()
         self.centroids.current()
-        if self.centroids.offsets is not None:
-            self.centroids.offsets.all()
 
     def tune(self, **params: float) -> None:
         """Set ranking parameters by name (those of ``fusion.FUSION_PARAMETERS``); ValueError names an
