@@ -37,6 +37,28 @@ def test_a_code_files_passages_are_code_whatever_their_lines(ext: str, code: boo
     assert is_code_passage(_row("c", CSS, ext)) is code
 
 
+@pytest.mark.parametrize(
+    ("path", "part", "code"),
+    [
+        ("/src/git/t/Makefile", None, True),
+        ("/src/proj/CMakeLists.txt", None, True),
+        ("/src/proj/Dockerfile", None, True),
+        ("/src/proj/Makefile.am", None, True),
+        ("/src/backup.zip", "backup/GNUmakefile", True),
+        ("/notes/makefile-tips.txt", None, False),
+        ("/notes/lists.txt", None, False),
+        ("/src/proj/README", None, False),
+        ("/src/backup.zip", "backup/notes.txt", False),
+    ],
+)
+def test_build_recipes_are_code_by_their_whole_name(path: str, part: str | None, code: bool) -> None:
+    """A Makefile or a CMakeLists.txt says nothing by its extension (none, or ".txt")."""
+    ext = path.rpartition(".")[2] if "." in path.rpartition("/")[2] else ""
+    row = ChunkRow(chunk_id="m", path=path, number=0, text="all:\n\tcc -o app main.c", start=0, end=20,
+                   ext=ext, part=part)  # fmt: skip
+    assert is_code_passage(row) is code
+
+
 @pytest.mark.parametrize("text", [LATEX, SHELL])
 def test_a_listing_inside_a_document_is_not_a_code_passage(text: str) -> None:
     """A manual's shell session or LaTeX example sits in the section that explains it."""

@@ -92,6 +92,17 @@ TEXT_NAMES = frozenset(
     """
     )
 )
+# Build and container recipes known by their whole name: code, though their extension (none, ".txt",
+# ".am", ".in") says nothing.
+CODE_NAMES = frozenset(
+    _words(
+        """
+    makefile gnumakefile makefile.am makefile.in dockerfile containerfile vagrantfile jenkinsfile procfile
+    gemfile rakefile podfile brewfile justfile snakefile caddyfile pipfile cmakelists.txt configure.ac
+    sconstruct sconscript kconfig
+    """
+    )
+)
 # Formats parsed by third-party or zip/XML code: run them in the isolated worker pool.
 # Archives and mail hold members of any of these formats.
 RISKY_KINDS = frozenset(
