@@ -73,10 +73,6 @@ class LanguageOffsets:
         self._offsets: dict[str, np.ndarray] | None = None
         self._lock = threading.Lock()
 
-    def get(self, language: str) -> np.ndarray | None:
-        """The offset of ``language``, or None for a language the reference lacks."""
-        return self.all().get(language)
-
     def apart_from(self, language: str, shares: Mapping[str, float]) -> np.ndarray | None:
         """What sets ``language`` apart from an index written in the languages of ``shares`` (each
         with its share of the index): its offset less the shares' mean of theirs (the reference's

@@ -41,6 +41,7 @@ from desktop_search.core.search.highlight import (
     query_terms,
 )
 from desktop_search.core.search.keyword import KeywordAnswer, KeywordSearch
+from desktop_search.core.search.language import sure_language
 from desktop_search.core.search.language_centroids import ABSENT_CENTERING, LanguageCentroids
 from desktop_search.core.search.language_offsets import LanguageOffsets
 from desktop_search.core.search.match_strength import RAW_COSINE, MatchScale, measure_scale
@@ -180,7 +181,9 @@ class Searcher:
         qvec: np.ndarray | None = None
         rank_vec: np.ndarray | None = None
         keyword_leg: Future[KeywordAnswer] | None = None
-        language = self._stopword_language(text) if mode != "dense" else None
+        # sure of the query's language: its function words that are words elsewhere ("war", "comment")
+        # are stop words too (stopwords.LANGUAGE_STOPWORDS)
+        language = sure_language(text) if mode != "dense" else None
         if mode != "dense":  # SQLite runs it beside the query embedding (both release the GIL)
             keyword_leg = self._keyword_pool.submit(
                 self.keywords.answer, text, depth, filters, unavailable, language
@@ -245,15 +248,6 @@ class Searcher:
             return hits[:k]
         heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in group_by_file(hits, k)]
         return fold_similar(heads)
-
-    def _stopword_language(self, text: str) -> str | None:
-        """The query's language when sure of it: its function words that are words elsewhere ("war",
-        "comment") are then stop words too (see ``stopwords.LANGUAGE_STOPWORDS``)."""
-        try:
-            return self.centroids.guesser.sure(text)
-        except Exception:  # the language model could not load: every query keeps the common list
-            log.warning("could not guess the query's language", exc_info=True)
-            return None
 
     def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
         try:
