@@ -45,6 +45,8 @@ def test_a_code_files_passages_are_code_whatever_their_lines(ext: str, code: boo
         ("/src/proj/Dockerfile", None, True),
         ("/src/proj/Makefile.am", None, True),
         ("/src/backup.zip", "backup/GNUmakefile", True),
+        ("/mail/inbox.mbox", "message 2 / Makefile", True),  # a part path's names are joined by " / "
+        ("/src/outer.zip", "inner.tar / build/CMakeLists.txt", True),
         ("/notes/makefile-tips.txt", None, False),
         ("/notes/lists.txt", None, False),
         ("/src/proj/README", None, False),

@@ -41,8 +41,9 @@ def is_code_passage(row: ChunkRow) -> bool:
 
 
 def _file_name(row: ChunkRow) -> str:
-    """The lower-case name of the passage's file (the member's, for a part of an archive)."""
-    return PurePosixPath((row.part or from_key(row.path)).replace("\\", "/")).name.lower()
+    """The lower-case name of the passage's file (the innermost member's, for a part: the last name of
+    "message 2 / Makefile" or "src.zip / build/Makefile")."""
+    return PurePosixPath((row.part or from_key(row.path)).replace("\\", "/")).name.strip().lower()
 
 
 def demote_unmatched_code(
