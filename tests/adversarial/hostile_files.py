@@ -789,6 +789,24 @@ KINDS: list[HostileKind] = [
     HostileKind("mbox-truncated", _truncated_mbox, why="an mbox cut inside a PDF attachment"),
     HostileKind("eml-unknown-attachment", _eml_unknown_attachment, why="an .exe attached to a message"),
     _k(
+        "msg-truncated",
+        "failed",
+        r"outlook message is damaged",
+        lambda: (Path(__file__).resolve().parents[1] / "data" / "outlook-embedded-message.msg").read_bytes()[
+            :40_000
+        ],
+        "cut.msg",
+        "a real Outlook message cut short (its sectors run past the end)",
+    ),
+    _k(
+        "msg-empty-ole",
+        "failed",
+        r"outlook message is damaged",
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096),
+        "blank.msg",
+        "an OLE2 signature and nothing else, named .msg",
+    ),
+    _k(
         "eml-binary",
         "skipped",
         r"binary",

@@ -29,10 +29,6 @@ _LABELS = {
     "image": "image",
 }
 CONTAINER_KINDS = frozenset({"archive", "mail"})
-MSG_REASON = (
-    "Outlook .msg files are not read (the maintained reader, extract-msg, is GPL-licensed); "
-    "save the message as .eml."
-)
 
 # Extra extractors by extension (plug-ins and tests): ext -> (kind, extractor).
 _CUSTOM: dict[str, tuple[str, Extractor]] = {}
@@ -141,8 +137,6 @@ def choose_kind(path: PathLike, data: bytes) -> str:
             )
         raise FileSkipped(UNSUPPORTED_REASON)
     if magic == "ole2":
-        if kinds.extension(path) == "msg":
-            raise FileSkipped(MSG_REASON)
         if kinds.extension(path) in ("doc", "xls", "ppt", "dot", "xlt", "pps"):
             raise FileSkipped(
                 "Old Microsoft Office format (.doc/.xls/.ppt) is not supported; save it as .docx."

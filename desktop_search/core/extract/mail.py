@@ -1,5 +1,6 @@
-"""E-mail: ``.eml`` files (one message) and mbox files (many), each message a sub-document; without an
-extension, by their content (a Maildir's message files, Thunderbird's mbox folders).
+"""E-mail: ``.eml`` files (one message), Outlook ``.msg`` files (one message, read into the same form by
+:mod:`outlook`) and mbox files (many), each message a sub-document; without an extension, by their
+content (a Maildir's message files, Thunderbird's mbox folders).
 
 A message's first passage begins with its From, To, Cc and Date lines; its subject is the heading and
 its date the part's date (search filters use it). In an mbox the messages are "message 1", "message
@@ -18,6 +19,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
+from desktop_search.core.extract.outlook import is_outlook_message, to_email
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, assemble
 from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, clean_name, join, nothing_read
 
@@ -224,6 +226,8 @@ def extract_mail(data: bytes, nesting: Nesting) -> Extracted:
                 raise
             except Exception as err:  # one bad message never stops the others
                 gathered.note(label, f"Cannot be read ({type(err).__name__}); it may be damaged.")
+    elif is_outlook_message(data):
+        _read_message(to_email(data), None, nesting, gathered)
     else:
         msg = _parse(data)
         if not msg.keys():  # no header at all: not a message
@@ -244,7 +248,7 @@ def find_part(data: bytes, label: str, budget: Budget) -> tuple[str, bytes]:
         if match and 1 <= int(match[1]) <= len(raws):
             return f"{label}.eml", raws[int(match[1]) - 1]
         raise ExtractionFailed(f"'{label}' is no longer in the mailbox.")
-    for att_label, att in attachments(_parse(data)):
+    for att_label, att in attachments(to_email(data) if is_outlook_message(data) else _parse(data)):
         if att_label != label:
             continue
         if att.get_content_type() == "message/rfc822":
