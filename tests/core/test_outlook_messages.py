@@ -5,6 +5,7 @@ a part, damaged files; then through the whole product (real model, real store)."
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,12 +17,19 @@ from desktop_search.core.extract.kinds import is_candidate
 from desktop_search.core.extract.outlook import _codec, decompress_rtf, to_email
 from desktop_search.core.extract.results import ExtractionFailed
 from desktop_search.core.extract.rtf import rtf_to_text
+from desktop_search.core.index.outdated import is_outdated, update_message
+from desktop_search.core.records import FileRecord, FileStatus
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 JPEG_ATTACHED = DATA / "outlook-jpeg-attached.msg"  # received over SMTP; 8-bit strings; a JPEG attached
 DRAFT = DATA / "outlook-unicode-draft.msg"  # never sent; Unicode strings; plain and RTF bodies
 SIGNED = DATA / "outlook-signed.msg"  # a PGP-signed message (its MIME body is an attachment)
 EMBEDDED = DATA / "outlook-embedded-message.msg"  # an Outlook message attached, with two pictures
+# why versions before the .msg reader skipped such files
+OLD_SKIP = (
+    "Outlook .msg files are not read (the maintained reader, extract-msg, is GPL-licensed); "
+    "save the message as .eml."
+)
 
 
 def _extract(path: Path):
@@ -148,3 +156,33 @@ def test_message_dates_filter_outlook_messages(engine: Engine) -> None:
     before_2010 = SearchFilters(modified_before=datetime(2010, 1, 1, tzinfo=UTC).timestamp())
     names = {Path(h.path).name for h in engine.search("test", k=10, filters=before_2010)}
     assert names == {"outlook-jpeg-attached.msg", "outlook-unicode-draft.msg", "outlook-signed.msg"}
+
+
+def test_a_msg_skipped_by_an_older_version_is_outdated() -> None:
+    old = FileRecord(path="/mail/a.msg", folder="/mail", status=FileStatus.SKIPPED, reason=OLD_SKIP)
+    assert is_outdated(old)
+    assert update_message([old]) == "Updating 1 mailbox to the improved reader"
+    assert not is_outdated(replace(old, reason="Unsupported file type."))
+    assert not is_outdated(replace(old, status=FileStatus.FAILED))  # failures wait for a change
+
+
+@pytest.mark.model
+def test_a_msg_skipped_by_an_older_version_is_read_at_the_next_scan(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "mail"
+    docs.mkdir()
+    shutil.copy(EMBEDDED, docs / EMBEDDED.name)
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        (record,) = engine.files()
+        # what the version before .msg support left: the file skipped, unchanged on disk, no passages
+        engine.store.ledger.replace_file(
+            replace(record, status=FileStatus.SKIPPED, reason=OLD_SKIP, chunk_count=0, kind=""), []
+        )
+        assert engine.search("embedded email text", k=3) == []
+        engine.index()
+        (record,) = engine.files()
+        assert record.status == FileStatus.INDEXED and record.kind == "mail"
+        assert engine.search("embedded email text", k=3)[0].part == "Embedded email.eml"
+    finally:
+        engine.close()

@@ -45,6 +45,22 @@ def _named_text_unchanged(record: FileRecord) -> bool:
     )
 
 
+# Why files were skipped by versions that could not read them, where a later version reads them: such a
+# file is read again at the next scan, as an outdated one, instead of waiting until it changes.
+SKIPS_NOW_READ = frozenset(
+    {
+        # Outlook .msg, before extract/outlook.py
+        "Outlook .msg files are not read (the maintained reader, extract-msg, is GPL-licensed); "
+        "save the message as .eml.",
+    }
+)
+
+
+def now_read(record: FileRecord) -> bool:
+    """A file skipped for a reason a later version lifts by reading such files (:data:`SKIPS_NOW_READ`)."""
+    return record.status == FileStatus.SKIPPED and record.reason in SKIPS_NOW_READ
+
+
 def awaits_ocr(record: FileRecord) -> bool:
     """A file whose text in images was left unread for a reason OCR lifts (OCR off or not installed,
     or skipped as a scan before OCR existed); see :mod:`desktop_search.core.extract.ocr_reasons`."""
@@ -57,10 +73,10 @@ def is_outdated(record: FileRecord, ocr: bool = False) -> bool:
     """An indexed file whose passages an older extractor or chunker built; with ``ocr`` (OCR is on
     and can run), also a file that :func:`awaits_ocr`.
 
-    Otherwise only indexed files count: skipped and failed files have no passages, and are tried again
-    when they change.
+    Otherwise only indexed files count, and skipped ones that a later version reads (:func:`now_read`):
+    skipped and failed files have no passages, and are tried again when they change.
     """
-    if ocr and awaits_ocr(record):
+    if (ocr and awaits_ocr(record)) or now_read(record):
         return True
     if record.status != FileStatus.INDEXED:
         return False
@@ -109,6 +125,13 @@ _NAMES = {
 }
 
 
+def _kind_now(record: FileRecord) -> str:
+    """The kind that reads the record's file now: a skipped file has no recorded kind of its own."""
+    if now_read(record):
+        return kind_by_name(from_key(record.path)) or "file"
+    return recorded_kind(record)
+
+
 def update_message(records: Iterable[FileRecord]) -> str:
     """What the progress shows while outdated files are re-extracted; '' when there are none.
 
@@ -118,9 +141,7 @@ def update_message(records: Iterable[FileRecord]) -> str:
     if records and all(awaits_ocr(r) for r in records):
         what = "scanned file" if len(records) == 1 else "scanned files"
         return f"Recognising the text of {len(records):,} {what}"
-    names = Counter(
-        _NAMES.get(_read_as_text_before(r) or recorded_kind(r), ("file", "files")) for r in records
-    )
+    names = Counter(_NAMES.get(_read_as_text_before(r) or _kind_now(r), ("file", "files")) for r in records)
     total = sum(names.values())
     if not total:
         return ""
