@@ -44,6 +44,7 @@ def test_a_received_message_reads_like_an_eml() -> None:
         "From: Matijs van Zuijlen <Matijs.van.Zuijlen@xs4all.nl>",
         "To: matijs@xxxxxx.nl",
         "Date: Mon, 24 Sep 2007 15:28:03 +0200",  # the internet headers' Date, as msgconvert gives it
+        "Attachments: test.jpg",
     ]
     assert result.sections[0].heading == "test"  # the subject
     assert result.sections[0].date == datetime(2007, 9, 24, 13, 28, 3, tzinfo=UTC).timestamp()
@@ -87,6 +88,7 @@ def test_an_attached_outlook_message_is_a_message_with_its_own_attachments() -> 
     assert "Top level email text" in texts[None]
     inner = texts["Embedded email.eml"]
     assert inner.startswith("To: receiver@gmail.com\nCc: cc1@gmail.com\nDate: Tue, 14 Jan 2020 07:01:44")
+    assert "Attachments: dog.jpg, cat.jpg" in inner  # pictures with no text are found by their names
     assert "Embedded email text" in inner
     assert {s.heading for s in result.sections if s.part == "Embedded email.eml"} == {"Embedded email"}
     notes = " ".join(result.notes)  # its pictures were read (no text in them) as its sub-documents
@@ -147,6 +149,9 @@ def test_outlook_messages_are_indexed_and_found(engine: Engine) -> None:
     hits = engine.search("embedded email text", k=5)
     assert hits and hits[0].path.endswith("outlook-embedded-message.msg")
     assert hits[0].part == "Embedded email.eml" and hits[0].heading == "Embedded email"
+    # a picture with no text is found by its name, as the message it is attached to
+    assert engine.search("cat.jpg", k=5)[0].part == "Embedded email.eml"
+    assert engine.search("pigeon.jpg", k=5)[0].part is None  # the top-level message's own attachment
     hits = engine.search("a test for MSGConvert in plain text", k=5)
     assert Path(hits[0].path).name in ("outlook-unicode-draft.msg", "outlook-signed.msg")
 

@@ -2,11 +2,12 @@
 :mod:`outlook`) and mbox files (many), each message a sub-document; without an extension, by their
 content (a Maildir's message files, Thunderbird's mbox folders).
 
-A message's first passage begins with its From, To, Cc and Date lines; its subject is the heading and
-its date the part's date (search filters use it). In an mbox the messages are "message 1", "message
-2", … in file order; an ``.eml`` is the file itself. Attachments go through the extractor dispatch as
-sub-documents of their message ("message 12 / invoice.pdf"); attached messages are read as messages
-("message 12 / fwd.eml"), up to :data:`MAX_NESTED_MESSAGES` deep. Parsing is Python's email package.
+A message's first passage begins with its From, To, Cc and Date lines and the names of its attachments;
+its subject is the heading and its date the part's date (search filters use it). In an mbox the
+messages are "message 1", "message 2", … in file order; an ``.eml`` is the file itself. Attachments
+go through the extractor dispatch as sub-documents of their message ("message 12 / invoice.pdf");
+attached messages are read as messages ("message 12 / fwd.eml"), up to :data:`MAX_NESTED_MESSAGES`
+deep. Parsing is Python's email package.
 """
 
 from __future__ import annotations
@@ -183,6 +184,9 @@ def _read_message(
 
     date = _date(msg) or fallback_date
     lines = [f"{h}: {v}" for h in ("From", "To", "Cc", "Date") if (v := _header(msg, h))]
+    attached = attachments(msg)
+    if attached:  # found by name ("the mail with the contract PDF") even when the file has no text
+        lines.append("Attachments: " + ", ".join(att_label for att_label, _ in attached))
     body = _body(msg, nesting.budget.deadline)
     subject = _header(msg, "subject")
     gathered.parts.append(
@@ -190,7 +194,7 @@ def _read_message(
     )
     if any(isinstance(d, _CUT_OFF) for p in msg.walk() for d in getattr(p, "defects", ())):
         gathered.note(label or "message", TRUNCATED_REASON)
-    for att_label, att in attachments(msg):
+    for att_label, att in attached:
         path = join(label, att_label)
         assert path is not None
         nesting.budget.deadline.check()

@@ -66,6 +66,9 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    whatever charset it is labelled with (a Chinese mail labelled GB2312 read as mojibake).
 # 2: code: minified or generated code (most of its text in lines over 2,000 characters) is skipped
 #    with a reason; other code files read as before.
+# 3: mail: a message's header lines end with "Attachments: invoice.pdf, photo.jpg" (an attachment with
+#    no text, a photo or a program, was not findable at all; one with text was not findable by its
+#    name). Only each message's first passage changes; the rest keep their vectors (vector cache).
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 3,
@@ -78,7 +81,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "epub": 6,
         "rtf": 1,
         "archive": 1,  # zip, tar: members read as sub-documents
-        "mail": 2,  # .eml, mbox: messages and attachments as sub-documents
+        "mail": 3,  # .eml, .msg, mbox: messages and attachments as sub-documents
         "html": 6,
         "markdown": 2,
         "rst": 2,
