@@ -727,10 +727,18 @@ KINDS: list[HostileKind] = [
     _k(
         "legacy-office",
         "skipped",
-        r"old microsoft office",
+        r"old excel and powerpoint",
         lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096),
-        "old.doc",
-        "an OLE2 .doc",
+        "old.xls",
+        "an OLE2 .xls",
+    ),
+    _k(
+        "doc-empty-ole",
+        "failed",
+        r"word document is damaged",
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096),
+        "blank.doc",
+        "an OLE2 signature and nothing else, named .doc",
     ),
     _k(
         "rtf-nesting-bomb",

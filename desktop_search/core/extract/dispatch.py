@@ -14,8 +14,12 @@ from desktop_search.core.extract.subdocs import DEPTH_REASON, MAX_DEPTH, Budget,
 log = logging.getLogger(__name__)
 Extractor = Callable[[bytes, Deadline], Extracted]
 UNSUPPORTED_REASON = "Unsupported file type."
+OLD_EXCEL_POWERPOINT_REASON = (
+    "Old Excel and PowerPoint files (.xls, .ppt) are not read; save them as .xlsx or .pptx."
+)
 _LABELS = {
     "pdf": "PDF",
+    "doc": "Word document",
     "docx": "DOCX",
     "pptx": "PPTX",
     "xlsx": "XLSX",
@@ -76,6 +80,10 @@ def _run(
         from desktop_search.core.extract.images import extract_image
 
         return extract_image(data, deadline, ocr)
+    if kind == "doc":
+        from desktop_search.core.extract.word_doc import extract_doc
+
+        return extract_doc(data, deadline)
     if kind == "docx":
         from desktop_search.core.extract.ooxml import extract_docx
 
@@ -121,6 +129,8 @@ def choose_kind(path: PathLike, data: bytes) -> str:
     """The extractor kind from the name, corrected by the content; FileSkipped when there is none."""
     by_name = kinds.kind_by_name(path)
     magic = kinds.kind_by_magic(data[:8192])
+    if by_name == "doc" and magic != "ole2":  # not Word 97-2003: text, HTML ("save as web page"), RTF, …
+        by_name = None
     if magic == "pdf" or magic == "rtf":
         return magic
     if by_name in CONTAINER_KINDS:
@@ -137,10 +147,10 @@ def choose_kind(path: PathLike, data: bytes) -> str:
             )
         raise FileSkipped(UNSUPPORTED_REASON)
     if magic == "ole2":
-        if kinds.extension(path) in ("doc", "xls", "ppt", "dot", "xlt", "pps"):
-            raise FileSkipped(
-                "Old Microsoft Office format (.doc/.xls/.ppt) is not supported; save it as .docx."
-            )
+        if kinds.extension(path) in ("doc", "dot"):  # a Word 97-2003 document or template
+            return "doc"
+        if kinds.extension(path) in ("xls", "ppt", "xlt", "pps"):
+            raise FileSkipped(OLD_EXCEL_POWERPOINT_REASON)
         raise FileSkipped(UNSUPPORTED_REASON)
     if by_name in kinds.RISKY_KINDS:
         raise ExtractionFailed(f"The {_LABELS[by_name]} file is damaged (it does not start like one).")

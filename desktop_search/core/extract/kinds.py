@@ -67,6 +67,8 @@ DOCUMENT_EXTENSIONS = {
     "otp": "odp",
     "epub": "epub",
     "rtf": "rtf",
+    # Word 97-2003; a .doc that is not a Compound File (plain text, HTML, RTF, a .docx) is read as what it is
+    "doc": "doc",
 }
 # Images whose text is recognised (OCR); a GIF or animated WebP by its first frame.
 IMAGE_EXTENSIONS = frozenset(
@@ -106,7 +108,7 @@ CODE_NAMES = frozenset(
 # Formats parsed by third-party or zip/XML code: run them in the isolated worker pool.
 # Archives and mail hold members of any of these formats.
 RISKY_KINDS = frozenset(
-    {"pdf", "docx", "pptx", "xlsx", "odt", "ods", "odp", "epub", "rtf", "archive", "mail", "image"}
+    {"pdf", "doc", "docx", "pptx", "xlsx", "odt", "ods", "odp", "epub", "rtf", "archive", "mail", "image"}
 )
 # Kinds whose every file needs OCR: indexed after the others in a run.
 OCR_KINDS = frozenset({"image"})

@@ -80,6 +80,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "odp": 2,
         "epub": 6,
         "rtf": 1,
+        "doc": 1,  # Word 97-2003 (word_doc)
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 3,  # .eml, .msg, mbox: messages and attachments as sub-documents
         "html": 6,

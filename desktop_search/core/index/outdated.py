@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from desktop_search.core.extract import versions
-from desktop_search.core.extract.kinds import kind_by_name
+from desktop_search.core.extract.kinds import extension, kind_by_name
 from desktop_search.core.extract.ocr_reasons import lifted_by_ocr
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.store.pathkeys import from_key
@@ -45,20 +45,24 @@ def _named_text_unchanged(record: FileRecord) -> bool:
     )
 
 
-# Why files were skipped by versions that could not read them, where a later version reads them: such a
-# file is read again at the next scan, as an outdated one, instead of waiting until it changes.
-SKIPS_NOW_READ = frozenset(
-    {
-        # Outlook .msg, before extract/outlook.py
-        "Outlook .msg files are not read (the maintained reader, extract-msg, is GPL-licensed); "
-        "save the message as .eml.",
-    }
-)
+# Why files were skipped by versions that could not read them, and the extensions a later version reads:
+# such a file is read again at the next scan, as an outdated one, instead of waiting until it changes.
+SKIPS_NOW_READ: dict[str, frozenset[str]] = {
+    # Outlook .msg, before extract/outlook.py
+    "Outlook .msg files are not read (the maintained reader, extract-msg, is GPL-licensed); "
+    "save the message as .eml.": frozenset({"msg"}),
+    # Word 97-2003, before extract/word_doc.py (.xls and .ppt are still not read)
+    "Old Microsoft Office format (.doc/.xls/.ppt) is not supported; save it as .docx.": frozenset(
+        {"doc", "dot"}
+    ),
+}
 
 
 def now_read(record: FileRecord) -> bool:
     """A file skipped for a reason a later version lifts by reading such files (:data:`SKIPS_NOW_READ`)."""
-    return record.status == FileStatus.SKIPPED and record.reason in SKIPS_NOW_READ
+    if record.status != FileStatus.SKIPPED or record.reason not in SKIPS_NOW_READ:
+        return False
+    return extension(from_key(record.path)) in SKIPS_NOW_READ[record.reason]
 
 
 def awaits_ocr(record: FileRecord) -> bool:
@@ -122,6 +126,7 @@ _NAMES = {
     "markdown": ("Markdown file", "Markdown files"),
     "rst": ("reStructuredText file", "reStructuredText files"),
     "mail": ("mailbox", "mailboxes"),
+    "doc": ("Word document", "Word documents"),
 }
 
 

@@ -1,0 +1,155 @@
+"""Word 97–2003 ``.doc`` files: the text from the document's piece table ([MS-DOC]), read with olefile.
+
+A ``.doc`` is a Compound File. Its ``WordDocument`` stream opens with the File Information Block
+(FIB): where the piece table (the CLX, in the ``0Table`` or ``1Table`` stream) is, and how many
+characters the main text, footnotes, headers, comments, endnotes and text boxes have. The piece table
+maps character positions to runs of bytes in ``WordDocument``, 8-bit (Windows-1252) or UTF-16.
+
+Word's control characters become text: paragraph and line marks are newlines, table cells tabs, page
+and section breaks blank lines; a field keeps its result and drops its code ("Figure { SEQ Figure }1"
+reads "Figure 1"); the anchors of pictures, drawn objects and note references are dropped. The main
+text comes first, then footnotes, comments, endnotes and text boxes; headers and footers are left
+out (they repeat on every page, like a PDF's running headers). Styles are not read, so a ``.doc`` has
+no headings. Word 95 and older files (another FIB) and encrypted ones are skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+
+import olefile
+
+from desktop_search.core.extract.results import (
+    Deadline,
+    Extracted,
+    ExtractionFailed,
+    FileSkipped,
+    Part,
+    assemble,
+)
+
+WORD_97 = 101  # the first FIB version (nFib) of Word 97's format; older files are Word 6/95
+_MAGIC = 0xA5EC
+_ENCRYPTED, _TABLE_1 = 0x0100, 0x0200
+_CLX_INDEX = 33  # fcClx / lcbClx in FibRgFcLcb97
+_COMPRESSED = 0x40000000
+# stories in character-position order: main, footnotes, headers, (macros), comments, endnotes,
+# text boxes, header text boxes; kept: all but headers and header text boxes
+_KEPT_STORIES = (True, True, False, False, True, True, True, False)
+_FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
+_CONTROL = str.maketrans(
+    {
+        "\r": "\n",  # paragraph mark
+        "\x0b": "\n",  # line break
+        "\x0c": "\n\n",  # page or section break
+        "\x0e": "\n",  # column break
+        "\x07": "\t",  # end of a table cell or row
+        "\x1e": "-",  # non-breaking hyphen
+        "\x1f": "",  # optional hyphen
+        "\xa0": " ",
+        # anchors of pictures (1), drawn objects (8), note and comment references (2, 5), and other
+        # marks with no text of their own
+        **dict.fromkeys(map(chr, [0, 1, 2, 3, 4, 5, 6, 8, *range(0x10, 0x13), *range(0x16, 0x1E)]), ""),
+    }
+)
+
+
+def extract_doc(data: bytes, deadline: Deadline) -> Extracted:
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except (OSError, ValueError) as err:
+        raise ExtractionFailed(f"The Word document is damaged ({err}).") from None
+    with ole:
+        if not ole.exists("WordDocument"):
+            raise ExtractionFailed("The Word document is damaged (it has no WordDocument stream).")
+        document = _stream(ole, "WordDocument")
+        fib = _Fib(document)
+        table_name = "1Table" if fib.flags & _TABLE_1 else "0Table"
+        if not ole.exists(table_name):
+            raise ExtractionFailed(f"The Word document is damaged (its {table_name} stream is missing).")
+        table = _stream(ole, table_name)
+    deadline.check()
+    text = _piece_text(document, table[fib.fc_clx : fib.fc_clx + fib.lcb_clx])
+    stories, at = [], 0
+    for keep, count in zip(_KEPT_STORIES, fib.story_lengths, strict=True):
+        if keep and count > 0:
+            stories.append(_readable(text[at : at + count]))
+        at += count
+    return assemble([Part("\n\n".join(s for s in stories if s.strip()))], "doc")
+
+
+def _stream(ole: olefile.OleFileIO, name: str) -> bytes:
+    with ole.openstream(name) as stream:
+        return bytes(stream.read())
+
+
+class _Fib:
+    """What the text needs from the File Information Block."""
+
+    def __init__(self, document: bytes) -> None:
+        try:
+            ident, self.version = struct.unpack_from("<HH", document, 0)
+            self.flags = struct.unpack_from("<H", document, 0x0A)[0]
+            if ident != _MAGIC:
+                raise ExtractionFailed("The Word document is damaged (it does not start like one).")
+            if self.version < WORD_97:
+                raise FileSkipped("Word 95 and older documents are not read; save it as .docx.")
+            if self.flags & _ENCRYPTED:
+                raise FileSkipped("The Word document is password-protected.")
+            words = struct.unpack_from("<H", document, 32)[0]
+            longs_at = 34 + 2 * words
+            longs = struct.unpack_from("<H", document, longs_at)[0]
+            lw = struct.unpack_from(f"<{longs}i", document, longs_at + 2)
+            self.story_lengths = [max(0, n) for n in lw[3:11]]
+            pairs_at = longs_at + 2 + 4 * longs
+            count = struct.unpack_from("<H", document, pairs_at)[0]
+            if count <= _CLX_INDEX:
+                raise ExtractionFailed("The Word document is damaged (its FIB is too short).")
+            self.fc_clx, self.lcb_clx = struct.unpack_from("<II", document, pairs_at + 2 + 8 * _CLX_INDEX)
+        except struct.error:
+            raise ExtractionFailed("The Word document is damaged (its header is cut off).") from None
+
+
+def _piece_text(document: bytes, clx: bytes) -> str:
+    """The document's characters, in order, from the piece table inside ``clx``."""
+    at = 0
+    try:
+        while at < len(clx) and clx[at] == 0x01:  # Prc: formatting, skipped
+            at += 3 + struct.unpack_from("<H", clx, at + 1)[0]
+        if at >= len(clx) or clx[at] != 0x02:
+            raise ExtractionFailed("The Word document is damaged (no piece table).")
+        size = struct.unpack_from("<I", clx, at + 1)[0]
+        plc = clx[at + 5 : at + 5 + size]
+        pieces = (len(plc) - 4) // 12
+        positions = struct.unpack_from(f"<{pieces + 1}I", plc)
+        out: list[str] = []
+        for k in range(pieces):
+            fc = struct.unpack_from("<I", plc, 4 * (pieces + 1) + 8 * k + 2)[0]
+            length = max(0, positions[k + 1] - positions[k])
+            if fc & _COMPRESSED:
+                start = (fc & ~_COMPRESSED) // 2
+                out.append(document[start : start + length].decode("cp1252", "replace"))
+            else:
+                out.append(document[fc : fc + 2 * length].decode("utf-16-le", "replace"))
+        return "".join(out)
+    except struct.error:
+        raise ExtractionFailed("The Word document is damaged (its piece table is cut off).") from None
+
+
+def _readable(story: str) -> str:
+    """A story's text with field codes dropped (their results kept) and control characters read."""
+    if _FIELD_BEGIN not in story:
+        return story.translate(_CONTROL)
+    kept: list[str] = []
+    fields: list[bool] = []  # per open field: True once its result begins
+    for ch in story:
+        if ch == _FIELD_BEGIN:
+            fields.append(False)
+        elif ch == _FIELD_SEPARATOR and fields:
+            fields[-1] = True
+        elif ch == _FIELD_END and fields:
+            fields.pop()
+        elif all(fields):
+            kept.append(ch)
+    return "".join(kept).translate(_CONTROL)
