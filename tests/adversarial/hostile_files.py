@@ -727,10 +727,18 @@ KINDS: list[HostileKind] = [
     _k(
         "legacy-office",
         "skipped",
-        r"old excel and powerpoint",
+        r"old powerpoint",
         lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096),
-        "old.xls",
-        "an OLE2 .xls",
+        "old.ppt",
+        "an OLE2 .ppt",
+    ),
+    _k(
+        "xls-empty-ole",
+        "failed",
+        r"excel workbook is damaged",
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096),
+        "blank.xls",
+        "an OLE2 signature and nothing else, named .xls",
     ),
     _k(
         "doc-empty-ole",

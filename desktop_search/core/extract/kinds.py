@@ -67,8 +67,10 @@ DOCUMENT_EXTENSIONS = {
     "otp": "odp",
     "epub": "epub",
     "rtf": "rtf",
-    # Word 97-2003; a .doc that is not a Compound File (plain text, HTML, RTF, a .docx) is read as what it is
+    # Word and Excel 97-2003; such a file that is not a Compound File (plain text, HTML, RTF, a .docx,
+    # a web report's HTML table named .xls) is read as what it is
     "doc": "doc",
+    "xls": "xls",
 }
 # Images whose text is recognised (OCR); a GIF or animated WebP by its first frame.
 IMAGE_EXTENSIONS = frozenset(
@@ -108,7 +110,22 @@ CODE_NAMES = frozenset(
 # Formats parsed by third-party or zip/XML code: run them in the isolated worker pool.
 # Archives and mail hold members of any of these formats.
 RISKY_KINDS = frozenset(
-    {"pdf", "doc", "docx", "pptx", "xlsx", "odt", "ods", "odp", "epub", "rtf", "archive", "mail", "image"}
+    {
+        "pdf",
+        "doc",
+        "xls",
+        "docx",
+        "pptx",
+        "xlsx",
+        "odt",
+        "ods",
+        "odp",
+        "epub",
+        "rtf",
+        "archive",
+        "mail",
+        "image",
+    }
 )
 # Kinds whose every file needs OCR: indexed after the others in a run.
 OCR_KINDS = frozenset({"image"})

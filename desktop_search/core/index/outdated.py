@@ -51,9 +51,9 @@ SKIPS_NOW_READ: dict[str, frozenset[str]] = {
     # Outlook .msg, before extract/outlook.py
     "Outlook .msg files are not read (the maintained reader, extract-msg, is GPL-licensed); "
     "save the message as .eml.": frozenset({"msg"}),
-    # Word 97-2003, before extract/word_doc.py (.xls and .ppt are still not read)
+    # Word and Excel 97-2003, before extract/word_doc.py and excel_xls.py (.ppt is still not read)
     "Old Microsoft Office format (.doc/.xls/.ppt) is not supported; save it as .docx.": frozenset(
-        {"doc", "dot"}
+        {"doc", "dot", "xls", "xlt"}
     ),
 }
 
@@ -119,6 +119,7 @@ _NAMES = {
     "odt": ("text document", "text documents"),
     "xlsx": ("spreadsheet", "spreadsheets"),
     "ods": ("spreadsheet", "spreadsheets"),
+    "xls": ("spreadsheet", "spreadsheets"),
     "pptx": ("presentation", "presentations"),
     "odp": ("presentation", "presentations"),
     "epub": ("e-book", "e-books"),
