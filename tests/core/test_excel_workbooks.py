@@ -64,7 +64,7 @@ def test_damaged_workbooks_get_a_reason() -> None:
 def test_an_xls_skipped_by_an_older_version_is_outdated() -> None:
     reason = "Old Microsoft Office format (.doc/.xls/.ppt) is not supported; save it as .docx."
     assert is_outdated(FileRecord(path="/d/a.xls", folder="/d", status=FileStatus.SKIPPED, reason=reason))
-    assert not is_outdated(FileRecord(path="/d/a.ppt", folder="/d", status=FileStatus.SKIPPED, reason=reason))
+    assert not is_outdated(FileRecord(path="/d/a.vsd", folder="/d", status=FileStatus.SKIPPED, reason=reason))
 
 
 @pytest.mark.model

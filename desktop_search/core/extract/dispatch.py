@@ -14,11 +14,11 @@ from desktop_search.core.extract.subdocs import DEPTH_REASON, MAX_DEPTH, Budget,
 log = logging.getLogger(__name__)
 Extractor = Callable[[bytes, Deadline], Extracted]
 UNSUPPORTED_REASON = "Unsupported file type."
-OLD_POWERPOINT_REASON = "Old PowerPoint files (.ppt) are not read; save them as .pptx."
 _LABELS = {
     "pdf": "PDF",
     "doc": "Word document",
     "xls": "Excel workbook",
+    "ppt": "PowerPoint presentation",
     "docx": "DOCX",
     "pptx": "PPTX",
     "xlsx": "XLSX",
@@ -87,6 +87,10 @@ def _run(
         from desktop_search.core.extract.excel_xls import extract_xls
 
         return extract_xls(data, deadline)
+    if kind == "ppt":
+        from desktop_search.core.extract.powerpoint_ppt import extract_ppt
+
+        return extract_ppt(data, deadline)
     if kind == "docx":
         from desktop_search.core.extract.ooxml import extract_docx
 
@@ -132,7 +136,7 @@ def choose_kind(path: PathLike, data: bytes) -> str:
     """The extractor kind from the name, corrected by the content; FileSkipped when there is none."""
     by_name = kinds.kind_by_name(path)
     magic = kinds.kind_by_magic(data[:8192])
-    if by_name in ("doc", "xls") and magic != "ole2":  # not 97-2003 Office: text, HTML, RTF, CSV, …
+    if by_name in ("doc", "xls", "ppt") and magic != "ole2":  # not 97-2003 Office: text, HTML, RTF, CSV, …
         by_name = None
     if magic == "pdf" or magic == "rtf":
         return magic
@@ -154,8 +158,8 @@ def choose_kind(path: PathLike, data: bytes) -> str:
             return "doc"
         if kinds.extension(path) in ("xls", "xlt"):  # an Excel 97-2003 (or 5.0/95) workbook or template
             return "xls"
-        if kinds.extension(path) in ("ppt", "pps"):
-            raise FileSkipped(OLD_POWERPOINT_REASON)
+        if kinds.extension(path) in ("ppt", "pps", "pot"):  # a PowerPoint 97-2003 deck or template
+            return "ppt"
         raise FileSkipped(UNSUPPORTED_REASON)
     if by_name in kinds.RISKY_KINDS:
         raise ExtractionFailed(f"The {_LABELS[by_name]} file is damaged (it does not start like one).")

@@ -67,10 +67,12 @@ DOCUMENT_EXTENSIONS = {
     "otp": "odp",
     "epub": "epub",
     "rtf": "rtf",
-    # Word and Excel 97-2003; such a file that is not a Compound File (plain text, HTML, RTF, a .docx,
-    # a web report's HTML table named .xls) is read as what it is
+    # Word, Excel and PowerPoint 97-2003; such a file that is not a Compound File (plain text, HTML,
+    # RTF, a .docx, a web report's HTML table named .xls) is read as what it is
     "doc": "doc",
     "xls": "xls",
+    "ppt": "ppt",
+    "pps": "ppt",
 }
 # Images whose text is recognised (OCR); a GIF or animated WebP by its first frame.
 IMAGE_EXTENSIONS = frozenset(
@@ -114,6 +116,7 @@ RISKY_KINDS = frozenset(
         "pdf",
         "doc",
         "xls",
+        "ppt",
         "docx",
         "pptx",
         "xlsx",

@@ -82,6 +82,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "rtf": 1,
         "doc": 1,  # Word 97-2003 (word_doc)
         "xls": 1,  # Excel 97-2003 and 5.0/95 (excel_xls)
+        "ppt": 1,  # PowerPoint 97-2003 (powerpoint_ppt)
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 3,  # .eml, .msg, mbox: messages and attachments as sub-documents
         "html": 6,

@@ -51,9 +51,9 @@ SKIPS_NOW_READ: dict[str, frozenset[str]] = {
     # Outlook .msg, before extract/outlook.py
     "Outlook .msg files are not read (the maintained reader, extract-msg, is GPL-licensed); "
     "save the message as .eml.": frozenset({"msg"}),
-    # Word and Excel 97-2003, before extract/word_doc.py and excel_xls.py (.ppt is still not read)
+    # Word, Excel and PowerPoint 97-2003, before word_doc.py, excel_xls.py and powerpoint_ppt.py
     "Old Microsoft Office format (.doc/.xls/.ppt) is not supported; save it as .docx.": frozenset(
-        {"doc", "dot", "xls", "xlt"}
+        {"doc", "dot", "xls", "xlt", "ppt", "pps"}
     ),
 }
 
@@ -122,6 +122,7 @@ _NAMES = {
     "xls": ("spreadsheet", "spreadsheets"),
     "pptx": ("presentation", "presentations"),
     "odp": ("presentation", "presentations"),
+    "ppt": ("presentation", "presentations"),
     "epub": ("e-book", "e-books"),
     "html": ("web page", "web pages"),
     "markdown": ("Markdown file", "Markdown files"),
