@@ -29,7 +29,7 @@ from desktop_search.gui.widgets import WelcomePanel, enlarge_font
 TYPE_FILTERS: dict[str, tuple[str, ...]] = {
     "All types": (),
     "PDF": ("pdf",),
-    "Documents": ("docx", "odt", "rtf", "epub", "pptx", "odp", "xlsx", "ods"),
+    "Documents": ("docx", "doc", "odt", "rtf", "epub", "pptx", "ppt", "odp", "xlsx", "xls", "ods"),
     "Text and Markdown": ("txt", "md", "markdown", "rst", "org", "text", "log"),
     "Web pages": ("html", "htm", "xhtml"),
     "Code": (
