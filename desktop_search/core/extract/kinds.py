@@ -46,7 +46,7 @@ CODE_EXTENSIONS = frozenset(
 MARKDOWN_EXTENSIONS = frozenset({"md", "markdown", "mdown", "mkd", "mkdn", "mdx", "rmarkdown", "qmd"})
 RST_EXTENSIONS = frozenset({"rst", "rest"})
 HTML_EXTENSIONS = frozenset({"html", "htm", "xhtml", "xht", "shtml", "mht"})
-MAIL_EXTENSIONS = frozenset({"eml", "msg", "mbox", "mbx"})
+MAIL_EXTENSIONS = frozenset({"eml", "emlx", "msg", "mbox", "mbx"})
 # Archives, by how the name ends (".tar.gz" is an archive, a bare ".gz" is not: see the module docstring).
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z")
 DOCUMENT_EXTENSIONS = {

@@ -1,6 +1,7 @@
-"""E-mail: ``.eml`` files (one message), Outlook ``.msg`` files (one message, read into the same form by
-:mod:`outlook`) and mbox files (many), each message a sub-document; without an extension, by their
-content (a Maildir's message files, Thunderbird's mbox folders).
+"""E-mail: ``.eml`` files (one message), Apple Mail's ``.emlx`` (one message between its byte count and
+its flags), Outlook ``.msg`` files (one message, read into the same form by :mod:`outlook`) and mbox
+files (many), each message a sub-document; without an extension, by their content (a Maildir's
+message files, Thunderbird's mbox folders).
 
 A message's first passage begins with its From, To, Cc and Date lines and the names of its attachments;
 its subject is the heading and its date the part's date (search filters use it). In an mbox the
@@ -30,6 +31,7 @@ _MBOX_FROM = re.compile(rb"(?m)^From [^\n]*\n(?=[!-9;-~]+:)")  # a From_ line fo
 _QUOTED_FROM = re.compile(rb"(?m)^>(>*From )")
 _CUT_OFF = (errors.CloseBoundaryNotFoundDefect, errors.StartBoundaryNotFoundDefect)
 _MESSAGE = re.compile(r"message (\d+)")
+_EMLX_COUNT = re.compile(rb"\A[ \t]*(\d{1,12})[ \t]*\r?\n")
 
 
 _HEADER_LINE = re.compile(rb"([!-9;-~]+):(?:[ \t]|$)")  # "Name: value" (a name has no space or colon)
@@ -60,6 +62,16 @@ def looks_like_message(head: bytes) -> bool:
 def looks_like_mbox(head: bytes) -> bool:
     """Whether bytes begin like an mbox: a 'From ' line, then a header line."""
     return _MBOX_FROM.match(head) is not None
+
+
+def apple_mail_message(data: bytes) -> bytes | None:
+    """The message inside an Apple Mail ``.emlx`` (its byte count on the first line, the message, then a
+    property list of flags), or None when ``data`` is not one."""
+    match = _EMLX_COUNT.match(data)
+    if match is None:
+        return None
+    message = data[match.end() : match.end() + int(match[1])]
+    return message if looks_like_message(message[:4096]) else None
 
 
 def split_mbox(data: bytes) -> list[bytes]:
@@ -221,6 +233,7 @@ def _read_message(
 def extract_mail(data: bytes, nesting: Nesting) -> Extracted:
     """An mbox's messages or an .eml's one message, with their attachments, as sub-documents."""
     gathered = Gathered()
+    data = apple_mail_message(data) or data
     if looks_like_mbox(data[:4096]):
         for n, raw in enumerate(split_mbox(data), start=1):
             label = f"message {n}"
@@ -246,6 +259,7 @@ def extract_mail(data: bytes, nesting: Nesting) -> Extracted:
 
 def find_part(data: bytes, label: str, budget: Budget) -> tuple[str, bytes]:
     """The bytes and file name of the message or attachment ``label`` names (one level down)."""
+    data = apple_mail_message(data) or data
     if looks_like_mbox(data[:4096]):
         match = _MESSAGE.fullmatch(label)
         raws = split_mbox(data)
