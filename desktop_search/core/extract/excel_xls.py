@@ -25,6 +25,7 @@ from desktop_search.core.extract.results import (
     assemble,
 )
 
+DAMAGED_REASON = "The Excel workbook is damaged (its records are cut off or corrupt)."
 # what xlrd raises on a damaged workbook
 _DAMAGED = (
     xlrd.XLRDError,
@@ -48,8 +49,8 @@ def extract_xls(data: bytes, deadline: Deadline) -> Extracted:
             sheet = book.sheet_by_index(index)
             parts.append(Part("\n".join(_rows(sheet, book.datemode, deadline)), heading=sheet.name))
             book.unload_sheet(index)
-    except _DAMAGED as err:
-        raise ExtractionFailed(f"The Excel workbook is damaged ({type(err).__name__}).") from None
+    except _DAMAGED:
+        raise ExtractionFailed(DAMAGED_REASON) from None
     finally:
         book.release_resources()
     return assemble(parts, "xls", page_count=None)
@@ -63,8 +64,8 @@ def _open(data: bytes) -> xlrd.book.Book:
         if "encrypt" in str(err).lower():
             raise FileSkipped("The Excel workbook is password-protected.") from None
         raise ExtractionFailed(f"The Excel workbook is damaged ({err}).") from None
-    except _DAMAGED as err:
-        raise ExtractionFailed(f"The Excel workbook is damaged ({type(err).__name__}).") from None
+    except _DAMAGED:
+        raise ExtractionFailed(DAMAGED_REASON) from None
 
 
 def _rows(sheet: xlrd.sheet.Sheet, datemode: int, deadline: Deadline) -> Iterator[str]:
