@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import io
 import struct
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -30,6 +29,7 @@ from email.utils import format_datetime, formataddr
 
 import olefile
 
+from desktop_search.core.extract.compound_file import open_compound, read_stream
 from desktop_search.core.extract.results import ExtractionFailed
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -65,11 +65,7 @@ def is_outlook_message(data: bytes) -> bool:
 
 def to_email(data: bytes) -> EmailMessage:
     """The ``.msg`` as an e-mail message; ExtractionFailed when it is not an Outlook message."""
-    try:
-        ole = olefile.OleFileIO(io.BytesIO(data))  # bytes under 1,536 would be taken for a file name
-    except (OSError, ValueError) as err:
-        raise ExtractionFailed(f"The Outlook message is damaged ({err}).") from None
-    with ole:
+    with open_compound(data, "Outlook message") as ole:
         if not ole.exists("__properties_version1.0"):
             raise ExtractionFailed("The Outlook message is damaged (or another Office file named .msg).")
         return _message(_Storage(ole, "", header=32), 0)
@@ -87,8 +83,7 @@ class _Storage:
     def _read(self, name: str) -> bytes | None:
         path = self.prefix + name
         if self.ole.exists(path) and self.ole.get_type(path) == olefile.STGTY_STREAM:
-            with self.ole.openstream(path) as stream:
-                return bytes(stream.read())
+            return read_stream(self.ole, path)
         return None
 
     def binary(self, prop: int) -> bytes | None:

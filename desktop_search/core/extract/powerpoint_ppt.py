@@ -16,11 +16,9 @@ of slide numbers ("*") are dropped. Encrypted presentations are skipped with a r
 
 from __future__ import annotations
 
-import io
 import struct
 
-import olefile
-
+from desktop_search.core.extract.compound_file import open_compound, read_stream
 from desktop_search.core.extract.results import (
     Deadline,
     Extracted,
@@ -45,17 +43,13 @@ class _Damaged(Exception):
 
 
 def extract_ppt(data: bytes, deadline: Deadline) -> Extracted:
-    try:
-        ole = olefile.OleFileIO(io.BytesIO(data))
-    except (OSError, ValueError) as err:
-        raise ExtractionFailed(f"The PowerPoint presentation is damaged ({err}).") from None
-    with ole:
+    with open_compound(data, "PowerPoint presentation") as ole:
         if ole.exists("EncryptedSummary"):  # written only by an encrypted save
             raise FileSkipped("The PowerPoint presentation is password-protected.")
         if not ole.exists("PowerPoint Document") or not ole.exists("Current User"):
             raise ExtractionFailed("The PowerPoint presentation is damaged (a stream is missing).")
-        stream = _read(ole, "PowerPoint Document")
-        current = _read(ole, "Current User")
+        stream = read_stream(ole, "PowerPoint Document")
+        current = read_stream(ole, "Current User")
     try:
         deck = _Deck(stream, current)
         parts = []
@@ -73,11 +67,6 @@ def extract_ppt(data: bytes, deadline: Deadline) -> Extracted:
             "The PowerPoint presentation is damaged (its records do not add up)."
         ) from None
     return assemble(parts, "ppt", page_count=len(parts))
-
-
-def _read(ole: olefile.OleFileIO, name: str) -> bytes:
-    with ole.openstream(name) as stream:
-        return bytes(stream.read())
 
 
 def _header(buf: bytes, at: int) -> tuple[int, int, int, int]:

@@ -15,11 +15,9 @@ no headings. Word 95 and older files (another FIB) and encrypted ones are skippe
 
 from __future__ import annotations
 
-import io
 import struct
 
-import olefile
-
+from desktop_search.core.extract.compound_file import open_compound, read_stream
 from desktop_search.core.extract.results import (
     Deadline,
     Extracted,
@@ -56,19 +54,15 @@ _CONTROL = str.maketrans(
 
 
 def extract_doc(data: bytes, deadline: Deadline) -> Extracted:
-    try:
-        ole = olefile.OleFileIO(io.BytesIO(data))
-    except (OSError, ValueError) as err:
-        raise ExtractionFailed(f"The Word document is damaged ({err}).") from None
-    with ole:
+    with open_compound(data, "Word document") as ole:
         if not ole.exists("WordDocument"):
             raise ExtractionFailed("The Word document is damaged (it has no WordDocument stream).")
-        document = _stream(ole, "WordDocument")
+        document = read_stream(ole, "WordDocument")
         fib = _Fib(document)
         table_name = "1Table" if fib.flags & _TABLE_1 else "0Table"
         if not ole.exists(table_name):
             raise ExtractionFailed(f"The Word document is damaged (its {table_name} stream is missing).")
-        table = _stream(ole, table_name)
+        table = read_stream(ole, table_name)
     deadline.check()
     text = _piece_text(document, table[fib.fc_clx : fib.fc_clx + fib.lcb_clx])
     stories, at = [], 0
@@ -77,11 +71,6 @@ def extract_doc(data: bytes, deadline: Deadline) -> Extracted:
             stories.append(_readable(text[at : at + count]))
         at += count
     return assemble([Part("\n\n".join(s for s in stories if s.strip()))], "doc")
-
-
-def _stream(ole: olefile.OleFileIO, name: str) -> bytes:
-    with ole.openstream(name) as stream:
-        return bytes(stream.read())
 
 
 class _Fib:
