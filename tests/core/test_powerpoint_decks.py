@@ -17,7 +17,9 @@ from desktop_search.core.extract.results import ExtractionFailed
 from desktop_search.core.index.outdated import is_outdated
 from desktop_search.core.records import FileRecord, FileStatus
 
-DECK = Path(__file__).resolve().parents[1] / "data" / "ppt97-systemc-lt-mixed-endian.ppt"
+DATA = Path(__file__).resolve().parents[1] / "data"
+DECK = DATA / "ppt97-systemc-lt-mixed-endian.ppt"
+NOTES_DECK = DATA / "ppt97-libreoffice-mapsforge-notes.ppt"  # a real talk with speaker notes, saved as .ppt
 
 
 def test_slides_are_pages_with_their_titles() -> None:
@@ -32,6 +34,16 @@ def test_slides_are_pages_with_their_titles() -> None:
     assert "Router (SimpleBusLT)" in slides[3].text  # a diagram's text boxes, no title
     assert slides[6].heading == "Component details"
     assert "*" not in {line.strip() for s in result.sections for line in s.text.splitlines()}
+
+
+def test_speaker_notes_follow_their_slide() -> None:
+    result = extract_data(NOTES_DECK.name, NOTES_DECK.read_bytes())
+    assert result.page_count == 16
+    with_notes = {s.page: s for s in result.sections if "Bild zu Android activity lifecycle" in s.text}
+    assert list(with_notes) == [8]  # the notes page slide 8's SlideAtom names, through the notes list
+    slide = with_notes[8]
+    assert slide.heading == "Android specific challenges"
+    assert slide.text.endswith("\n\nBild zu Android activity lifecycle in Browsertab offen\n→ killable")
 
 
 def test_files_named_ppt_that_are_not_powerpoint_are_read_as_what_they_are() -> None:

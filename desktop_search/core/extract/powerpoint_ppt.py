@@ -97,6 +97,7 @@ class _Deck:
             edit_at = last_edit
         if self.document not in self.persist:
             raise _Damaged
+        self._notes: dict[int, int] | None = None  # notes page id -> offset, read on first need
 
     def _read_directory(self, at: int) -> None:
         _, _, kind, length = _header(self.buf, at)
@@ -153,12 +154,31 @@ class _Deck:
         return slides
 
     def notes_of(self, slide: int | None) -> int | None:
-        """The offset of the slide's notes page, if it has one."""
+        """The offset of the slide's notes page, if it has one: its SlideAtom names the notes page's id,
+        which the notes list (the slide list of instance 2) maps to a persist id."""
         atom = self._find(slide, _SLIDE_ATOM, depth=1) if slide is not None else None
         if atom is None or _header(self.buf, atom)[3] < 20:
             return None
-        notes_ref = struct.unpack_from("<I", self.buf, atom + 8 + 16)[0]  # SlideAtom.notesIdRef
-        return self.persist.get(notes_ref) if notes_ref else None
+        notes_id = struct.unpack_from("<I", self.buf, atom + 8 + 16)[0]  # SlideAtom.notesIdRef
+        if self._notes is None:
+            self._notes = {
+                notes: offset for notes, offset in self._list_entries(instance=2) if offset is not None
+            }
+        return self._notes.get(notes_id) if notes_id else None
+
+    def _list_entries(self, instance: int) -> list[tuple[int, int | None]]:
+        """(id, offset) of each entry of the document's slide list of ``instance`` (0 slides, 2 notes):
+        a SlidePersistAtom holds the persist id at 0 and the slide's or notes page's id at 12."""
+        assert self.document is not None
+        found: list[tuple[int, int | None]] = []
+        for kind, list_instance, pos, _ in self._children(self.persist[self.document]):
+            if kind != _SLIDE_LIST or list_instance != instance:
+                continue
+            for child, _, child_at, size in self._children(pos):
+                if child == _SLIDE_PERSIST and size >= 16:
+                    ref, _, _, slide_id = struct.unpack_from("<IIII", self.buf, child_at + 8)
+                    found.append((slide_id, self.persist.get(ref)))
+        return found
 
     def texts(self, container: int | None, depth: int = 0) -> list[tuple[int, str]]:
         """(text type, text) of every text atom inside ``container``, in record order."""
