@@ -19,6 +19,7 @@ from desktop_search.core.search.query_syntax import parse_query
 DATA = Path(__file__).resolve().parents[1] / "data"
 REPORT = DATA / "word97-report.doc"  # a student report: 6,385 characters, tables, names with umlauts
 ANTIWORD = DATA / "word97-antiword-test.doc"  # figures with SEQ fields, curly quotes
+WITH_HEADER = DATA / "word97-libreoffice-officer-example.doc"  # a header and a footer, a table
 OLD_SKIP = "Old Microsoft Office format (.doc/.xls/.ppt) is not supported; save it as .docx."
 
 
@@ -37,6 +38,13 @@ def test_fields_keep_their_result_and_drop_their_code() -> None:
     assert "Figure 1\nThis JPEG image is the Antiword icon." in text
     assert "Figure 2\n" in text and "SEQ" not in text and "ARABIC" not in text
     assert "the O’Reilly book about PNG" in text
+
+
+def test_headers_and_footers_are_left_out_and_table_cells_kept() -> None:
+    text = extract_data(WITH_HEADER.name, WITH_HEADER.read_bytes()).text
+    assert text.startswith("Title 1\nLorem ipsum dolor sit amet, consectetur adipiscing elit.\nTitle 2")
+    assert "bookmark is here" not in text  # the header's and the footer's text (their own stories)
+    assert "Petals\tInternode\tSepal\tBract" in text and "Merged cell" in text
 
 
 def test_files_named_doc_that_are_not_word_are_read_as_what_they_are() -> None:
