@@ -5,9 +5,10 @@ A ``.doc`` is a Compound File. Its ``WordDocument`` stream opens with the File I
 characters the main text, footnotes, headers, comments, endnotes and text boxes have. The piece table
 maps character positions to runs of bytes in ``WordDocument``, 8-bit (Windows-1252) or UTF-16.
 
-Word's control characters become text: paragraph and line marks are newlines, table cells tabs, page
-and section breaks blank lines; a field keeps its result and drops its code ("Figure { SEQ Figure }1"
-reads "Figure 1"); the anchors of pictures, drawn objects and note references are dropped. The main
+Word's control characters become text: paragraph and line marks are newlines, table cells tabs and
+each table row a line (:mod:`word_tables`), page and section breaks blank lines; a field keeps its
+result and drops its code ("Figure { SEQ Figure }1" reads "Figure 1"); the anchors of pictures, drawn
+objects and note references are dropped. The main
 text comes first, then footnotes, comments, endnotes and text boxes; headers and footers are left
 out (they repeat on every page, like a PDF's running headers). Styles are not read, so a ``.doc`` has
 no headings. Word 95 and older files (another FIB) and encrypted ones are skipped with a reason.
@@ -15,6 +16,7 @@ no headings. Word 95 and older files (another FIB) and encrypted ones are skippe
 
 from __future__ import annotations
 
+import re
 import struct
 
 from desktop_search.core.extract.compound_file import open_compound, read_stream
@@ -26,16 +28,19 @@ from desktop_search.core.extract.results import (
     Part,
     assemble,
 )
+from desktop_search.core.extract.word_tables import Piece, row_ends
 
 WORD_97 = 101  # the first FIB version (nFib) of Word 97's format; older files are Word 6/95
 _MAGIC = 0xA5EC
 _ENCRYPTED, _TABLE_1 = 0x0100, 0x0200
 _CLX_INDEX = 33  # fcClx / lcbClx in FibRgFcLcb97
+_BTE_PAPX_INDEX = 13  # fcPlcfBtePapx / lcbPlcfBtePapx: where the paragraph properties are
 _COMPRESSED = 0x40000000
 # stories in character-position order: main, footnotes, headers, (macros), comments, endnotes,
 # text boxes, header text boxes; kept: all but headers and header text boxes
 _KEPT_STORIES = (True, True, False, False, True, True, True, False)
 _FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
+_ROW_TAIL = re.compile(r"\t+\n")  # a row's last cell mark, before the row's end
 _CONTROL = str.maketrans(
     {
         "\r": "\n",  # paragraph mark
@@ -64,7 +69,11 @@ def extract_doc(data: bytes, deadline: Deadline) -> Extracted:
             raise ExtractionFailed(f"The Word document is damaged (its {table_name} stream is missing).")
         table = read_stream(ole, table_name)
     deadline.check()
-    text = _piece_text(document, table[fib.fc_clx : fib.fc_clx + fib.lcb_clx])
+    text, pieces = _piece_text(document, table[fib.fc_clx : fib.fc_clx + fib.lcb_clx])
+    bte_papx = table[fib.fc_bte_papx : fib.fc_bte_papx + fib.lcb_bte_papx]
+    ends = row_ends(document, bte_papx, pieces, text)
+    if ends:  # a row's end mark becomes a line end; its cells' marks stay tabs
+        text = "".join("\x0b" if cp in ends else ch for cp, ch in enumerate(text))
     stories, at = [], 0
     for keep, count in zip(_KEPT_STORIES, fib.story_lengths, strict=True):
         if keep and count > 0:
@@ -96,12 +105,15 @@ class _Fib:
             if count <= _CLX_INDEX:
                 raise ExtractionFailed("The Word document is damaged (its FIB is too short).")
             self.fc_clx, self.lcb_clx = struct.unpack_from("<II", document, pairs_at + 2 + 8 * _CLX_INDEX)
+            self.fc_bte_papx, self.lcb_bte_papx = struct.unpack_from(
+                "<II", document, pairs_at + 2 + 8 * _BTE_PAPX_INDEX
+            )
         except struct.error:
             raise ExtractionFailed("The Word document is damaged (its header is cut off).") from None
 
 
-def _piece_text(document: bytes, clx: bytes) -> str:
-    """The document's characters, in order, from the piece table inside ``clx``."""
+def _piece_text(document: bytes, clx: bytes) -> tuple[str, list[Piece]]:
+    """The document's characters, in order, from the piece table inside ``clx``; and its pieces."""
     at = 0
     try:
         while at < len(clx) and clx[at] == 0x01:  # Prc: formatting, skipped
@@ -113,15 +125,18 @@ def _piece_text(document: bytes, clx: bytes) -> str:
         pieces = (len(plc) - 4) // 12
         positions = struct.unpack_from(f"<{pieces + 1}I", plc)
         out: list[str] = []
+        runs: list[Piece] = []
         for k in range(pieces):
             fc = struct.unpack_from("<I", plc, 4 * (pieces + 1) + 8 * k + 2)[0]
             length = max(0, positions[k + 1] - positions[k])
             if fc & _COMPRESSED:
                 start = (fc & ~_COMPRESSED) // 2
                 out.append(document[start : start + length].decode("cp1252", "replace"))
+                runs.append(Piece(positions[k], length, start, 1))
             else:
                 out.append(document[fc : fc + 2 * length].decode("utf-16-le", "replace"))
-        return "".join(out)
+                runs.append(Piece(positions[k], length, fc, 2))
+        return "".join(out), runs
     except struct.error:
         raise ExtractionFailed("The Word document is damaged (its piece table is cut off).") from None
 
@@ -129,7 +144,7 @@ def _piece_text(document: bytes, clx: bytes) -> str:
 def _readable(story: str) -> str:
     """A story's text with field codes dropped (their results kept) and control characters read."""
     if _FIELD_BEGIN not in story:
-        return story.translate(_CONTROL)
+        return _ROW_TAIL.sub("\n", story.translate(_CONTROL))
     kept: list[str] = []
     fields: list[bool] = []  # per open field: True once its result begins
     for ch in story:
@@ -141,4 +156,4 @@ def _readable(story: str) -> str:
             fields.pop()
         elif all(fields):
             kept.append(ch)
-    return "".join(kept).translate(_CONTROL)
+    return _ROW_TAIL.sub("\n", "".join(kept).translate(_CONTROL))
