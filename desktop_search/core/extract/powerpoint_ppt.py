@@ -29,7 +29,7 @@ from desktop_search.core.extract.results import (
 )
 
 # record types
-_DOCUMENT, _SLIDE, _NOTES, _SLIDE_ATOM = 0x03E8, 0x03EE, 0x03F0, 0x03EF
+_SLIDE_ATOM = 0x03EF
 _SLIDE_LIST, _SLIDE_PERSIST, _TEXT_HEADER = 0x0FF0, 0x03F3, 0x0F9F
 _TEXT_CHARS, _TEXT_BYTES = 0x0FA0, 0x0FA8
 _USER_EDIT, _PERSIST_DIRECTORY, _CURRENT_USER = 0x0FF5, 0x1772, 0x0FF6
@@ -137,21 +137,28 @@ class _Deck:
     def slides(self) -> list[tuple[int | None, list[tuple[int, str]]]]:
         """Each slide in presentation order: its container's offset, and the text the slide list
         itself holds for it (older files)."""
-        assert self.document is not None
         slides: list[tuple[int | None, list[tuple[int, str]]]] = []
-        for kind, instance, pos, _ in self._children(self.persist[self.document]):
-            if kind != _SLIDE_LIST or instance != 0:
-                continue
-            text_type = 4
-            for child, _, child_at, size in self._children(pos):
-                if child == _SLIDE_PERSIST:
-                    ref = struct.unpack_from("<I", self.buf, child_at + 8)[0]
-                    slides.append((self.persist.get(ref), []))
-                elif child == _TEXT_HEADER and size >= 4:
-                    text_type = struct.unpack_from("<I", self.buf, child_at + 8)[0]
-                elif child in (_TEXT_CHARS, _TEXT_BYTES) and slides:
-                    slides[-1][1].append((text_type, self._text(child, child_at, size)))
+        text_type = 4
+        for child, child_at, size in self._slide_list(instance=0):
+            if child == _SLIDE_PERSIST:
+                ref = struct.unpack_from("<I", self.buf, child_at + 8)[0]
+                slides.append((self.persist.get(ref), []))
+            elif child == _TEXT_HEADER and size >= 4:
+                text_type = struct.unpack_from("<I", self.buf, child_at + 8)[0]
+            elif child in (_TEXT_CHARS, _TEXT_BYTES) and slides:
+                slides[-1][1].append((text_type, self._text(child, child_at, size)))
         return slides
+
+    def _slide_list(self, instance: int) -> list[tuple[int, int, int]]:
+        """(type, offset, length) of the records in the document's slide list of ``instance`` (0 the
+        slides, 2 the notes pages)."""
+        assert self.document is not None
+        return [
+            (child, child_at, size)
+            for kind, list_instance, pos, _ in self._children(self.persist[self.document])
+            if kind == _SLIDE_LIST and list_instance == instance
+            for child, _, child_at, size in self._children(pos)
+        ]
 
     def notes_of(self, slide: int | None) -> int | None:
         """The offset of the slide's notes page, if it has one: its SlideAtom names the notes page's id,
@@ -161,24 +168,13 @@ class _Deck:
             return None
         notes_id = struct.unpack_from("<I", self.buf, atom + 8 + 16)[0]  # SlideAtom.notesIdRef
         if self._notes is None:
-            self._notes = {
-                notes: offset for notes, offset in self._list_entries(instance=2) if offset is not None
-            }
+            self._notes = {}
+            for child, child_at, size in self._slide_list(instance=2):
+                if child == _SLIDE_PERSIST and size >= 16:  # persist id at 0, the notes page's id at 12
+                    ref, _, _, notes = struct.unpack_from("<IIII", self.buf, child_at + 8)
+                    if ref in self.persist:
+                        self._notes[notes] = self.persist[ref]
         return self._notes.get(notes_id) if notes_id else None
-
-    def _list_entries(self, instance: int) -> list[tuple[int, int | None]]:
-        """(id, offset) of each entry of the document's slide list of ``instance`` (0 slides, 2 notes):
-        a SlidePersistAtom holds the persist id at 0 and the slide's or notes page's id at 12."""
-        assert self.document is not None
-        found: list[tuple[int, int | None]] = []
-        for kind, list_instance, pos, _ in self._children(self.persist[self.document]):
-            if kind != _SLIDE_LIST or list_instance != instance:
-                continue
-            for child, _, child_at, size in self._children(pos):
-                if child == _SLIDE_PERSIST and size >= 16:
-                    ref, _, _, slide_id = struct.unpack_from("<IIII", self.buf, child_at + 8)
-                    found.append((slide_id, self.persist.get(ref)))
-        return found
 
     def texts(self, container: int | None, depth: int = 0) -> list[tuple[int, str]]:
         """(text type, text) of every text atom inside ``container``, in record order."""
