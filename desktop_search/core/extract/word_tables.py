@@ -12,6 +12,7 @@ the marks as cell ends (tabs): the text is never lost for it.
 from __future__ import annotations
 
 import struct
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,19 +41,22 @@ def row_ends(document: bytes, bte_papx: bytes, pieces: Sequence[Piece], text: st
         ranges = sorted(_row_end_runs(document, bte_papx))
     except (struct.error, IndexError):
         return set()
+    starts = [start for start, _ in ranges]  # paragraphs do not overlap: one candidate per offset
+    piece_starts = [piece.cp for piece in pieces]  # pieces come in character order
     ends: set[int] = set()
     for cp in marks:
-        fc = _file_offset(pieces, cp)
-        if fc is not None and any(start <= fc < end for start, end in ranges):
+        fc = _file_offset(pieces, piece_starts, cp)
+        at = bisect_right(starts, fc) - 1 if fc is not None else -1
+        if at >= 0 and fc is not None and fc < ranges[at][1]:
             ends.add(cp)
     return ends
 
 
-def _file_offset(pieces: Sequence[Piece], cp: int) -> int | None:
-    for piece in pieces:
-        if piece.cp <= cp < piece.cp + piece.length:
-            return piece.fc + (cp - piece.cp) * piece.width
-    return None
+def _file_offset(pieces: Sequence[Piece], piece_starts: Sequence[int], cp: int) -> int | None:
+    at = bisect_right(piece_starts, cp) - 1
+    if at < 0 or cp >= pieces[at].cp + pieces[at].length:
+        return None
+    return pieces[at].fc + (cp - pieces[at].cp) * pieces[at].width
 
 
 def _row_end_runs(document: bytes, bte_papx: bytes) -> list[tuple[int, int]]:
