@@ -3,16 +3,22 @@
 A multi-page TIFF gives one section per page, numbered from 1; a GIF or an animated WebP is read by
 its first frame. An image with more than :data:`MAX_IMAGE_PAGES` pages is skipped with a reason, and
 a damaged or oversized one fails with a reason: neither stops the other files.
+
+An image whose data breaks off or goes wrong part way (a cut-off download; the pictures of image spam,
+built to break filters but still shown by mail programs) is read for what decodes, as a browser or a
+mail program shows it, with :data:`CUT_OFF_NOTE`; only an image of which nothing decodes is damaged.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 
 from desktop_search.core.extract import ocr
 from desktop_search.core.extract.ocr_reasons import IMAGE_OCR_OFF
 from desktop_search.core.extract.results import (
+    CUT_OFF_IMAGE_NOTE,
     OCR_PAGE_BUDGET_S,
     Deadline,
     Extracted,
@@ -27,6 +33,8 @@ MAX_IMAGE_PAGES = 500
 MAX_PIXELS = 80_000_000  # per frame: a 10,000 × 8,000 scan; beyond it is a decompression bomb
 MULTI_PAGE_FORMATS = frozenset({"TIFF", "MPO"})
 OCR_OFF_REASON = IMAGE_OCR_OFF
+CUT_OFF_NOTE = CUT_OFF_IMAGE_NOTE
+_LENIENT = threading.Lock()  # Pillow's leniency is a module setting: one lenient decode at a time
 
 
 def _open(data: bytes):
@@ -61,6 +69,40 @@ def page_count(image) -> int:
         raise ExtractionFailed("The image is damaged: its pages cannot be counted.") from None
 
 
+def _frame(data: bytes, image, number: int) -> tuple[object, bool]:
+    """Page ``number`` of ``image`` decoded, and whether only part of it decoded (read leniently after a
+    strict read failed). Raises OSError, ValueError, SyntaxError or EOFError when nothing decodes (a
+    lenient read that gives one flat colour decoded nothing: the rest is filled with zeros)."""
+    try:
+        image.seek(number)
+        frame = image.copy()
+        frame.load()
+        return frame, False
+    except (OSError, ValueError, SyntaxError, EOFError):
+        pass
+    from PIL import ImageFile
+
+    with _LENIENT:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = True
+        try:
+            fresh = _open(data)  # the failed decode may have left the first object half-read
+            fresh.seek(number)
+            frame = fresh.copy()
+            frame.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+    if all(low == high for low, high in _extrema(frame)):
+        raise OSError("nothing of the image decodes")
+    return frame, True
+
+
+def _extrema(frame) -> list[tuple[float, float]]:
+    """Each band's (lowest, highest) value."""
+    found = frame.getextrema()
+    return list(found) if isinstance(found[0], tuple) else [found]
+
+
 def extract_image(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extracted:
     """Recognise the text of each page of an image; ``ocr_mode`` is 'on', 'off' or 'defer'."""
     if ocr_mode == "off":
@@ -74,19 +116,23 @@ def extract_image(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extr
     if not ocr.available():
         raise FileSkipped(ocr.UNAVAILABLE_REASON)
     parts: list[Part] = []
+    partial = False
     for number in range(count):
         deadline.extend(OCR_PAGE_BUDGET_S)
         deadline.check()
         try:
-            image.seek(number)
-            frame = image.copy()
-            frame.load()
-        except (OSError, ValueError, SyntaxError, EOFError):
+            frame, cut_off = _frame(data, image, number)
+        except (OSError, ValueError, SyntaxError, EOFError, ExtractionFailed):
             if number == 0:
                 raise ExtractionFailed("The image is damaged and cannot be read.") from None
+            partial = True
             break  # a truncated multi-page file: keep the pages read so far
+        partial = partial or cut_off
         parts.append(Part(ocr.recognise(frame), page=number + 1 if count > 1 else None))
-    result = assemble(parts, "image", page_count=count if count > 1 else None, ocr_pages=len(parts))
+    notes = (CUT_OFF_NOTE,) if partial else ()
+    result = assemble(
+        parts, "image", page_count=count if count > 1 else None, notes=notes, ocr_pages=len(parts)
+    )
     if not result.text:
         raise FileSkipped("No text was recognised in the image.")
     return result

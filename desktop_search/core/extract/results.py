@@ -156,6 +156,10 @@ def assemble(
     return Extracted("".join(pieces), tuple(sections), kind, page_count, tuple(notes), ocr_pages)
 
 
+# A note about the whole file (not one of its members): shown as it is, or after a member's name.
+CUT_OFF_IMAGE_NOTE = "The image seems damaged or cut off; what could be read of it is indexed."
+WHOLE_FILE_NOTES = frozenset({CUT_OFF_IMAGE_NOTE})
+
 OCR_PAGE_BUDGET_S = 60.0  # extra time a page being recognised adds to a file's limit (busy machines)
 
 

@@ -19,7 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, Part
+from desktop_search.core.extract.results import (
+    WHOLE_FILE_NOTES,
+    Deadline,
+    Extracted,
+    ExtractionFailed,
+    FileSkipped,
+    Part,
+)
 from desktop_search.core.extract.safezip import (
     BOMB_REASON,
     MAX_MEMBER_BYTES,
@@ -163,18 +170,23 @@ class Gathered:
             self.parts.append(
                 Part(s.text, s.page, s.heading, s.navigation, join(label, s.part), s.date or date)
             )
-        self.notes.extend(f"{label}{SEP}{n}" for n in extracted.notes)
+        self.notes.extend(
+            f"{label}: {n}" if n in WHOLE_FILE_NOTES else f"{label}{SEP}{n}" for n in extracted.notes
+        )
 
 
 def notes_reason(notes: Iterable[str]) -> str:
-    """One sentence for the Files view: how many parts were not read, the first few with their reason."""
+    """One sentence for the Files view: how many parts were not read in full, the first few with their
+    reason; a note about the whole file (a cut-off image) as it is."""
     notes = list(notes)
     if not notes:
         return ""
+    if all(n in WHOLE_FILE_NOTES for n in notes):
+        return " ".join(dict.fromkeys(notes))
     shown = "; ".join(notes[:MAX_NOTES_SHOWN])
     more = f"; and {len(notes) - MAX_NOTES_SHOWN} more" if len(notes) > MAX_NOTES_SHOWN else ""
     what = "part was" if len(notes) == 1 else "parts were"
-    return f"{len(notes)} {what} not read: {shown}{more}"
+    return f"{len(notes)} {what} not read in full: {shown}{more}"
 
 
 def nothing_read(notes: list[str], label: str) -> Exception:
