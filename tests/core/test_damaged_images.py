@@ -36,7 +36,6 @@ def test_the_broken_gif_of_a_real_message_is_read_with_a_note() -> None:
     result = extract_file(SPAM)
     text = " ".join(result.text.split())
     assert "Quantum Energy" in text and "Frankfurt Stock Exchange" in text  # only in the picture
-    assert "Attachments: sbillet.jpeg" in result.text
     assert result.notes == (f"sbillet.jpeg: {CUT_OFF_IMAGE_NOTE}",)
     assert notes_reason(result.notes) == f"1 part was not read in full: sbillet.jpeg: {CUT_OFF_IMAGE_NOTE}"
 
@@ -71,7 +70,7 @@ def test_the_spam_picture_and_the_cut_off_note_are_found(tmp_path: Path, real_em
         engine.index()
         records = {Path(r.path).name: r for r in engine.files()}
         stock = engine.search("shares listed on the Frankfurt stock exchange", k=3, grouped=False)
-        meeting = engine.search("Besprechung verschoben", k=3)  # German: "meeting postponed"
+        meeting = engine.search("meeting postponed", k=3)
     finally:
         engine.close()
     assert records["spam.eml"].status == FileStatus.INDEXED and "sbillet.jpeg" in records["spam.eml"].reason

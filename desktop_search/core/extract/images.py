@@ -57,6 +57,20 @@ def _open(data: bytes):
     return image
 
 
+DECORATION_PIXELS = 40_000  # below it (a 200 × 200 square, a 400 × 100 banner) a picture is a logo
+DECORATION_SIDE = 40  # or an icon, a rule, a spacer or a tracking pixel: too small for text worth reading
+
+
+def decoration(data: bytes) -> bool:
+    """Whether a picture is too small to hold text worth a run of OCR (a signature's logo, an icon, a
+    tracking pixel); False when its size cannot be told (it is read, and fails with a reason)."""
+    try:
+        width, height = _open(data).size
+    except ExtractionFailed:
+        return False
+    return width * height < DECORATION_PIXELS or min(width, height) < DECORATION_SIDE
+
+
 def page_count(image) -> int:
     if image.format not in MULTI_PAGE_FORMATS:
         return 1

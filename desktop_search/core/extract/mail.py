@@ -3,12 +3,16 @@ its flags), Outlook ``.msg`` files (one message, read into the same form by :mod
 files (many), each message a sub-document; without an extension, by their content (a Maildir's
 message files, Thunderbird's mbox folders).
 
-A message's first passage begins with its From, To, Cc and Date lines and the names of its attachments;
+A message's first passage begins with its From, To, Cc and Date lines and the names of its attachments
+(not of the pictures its HTML shows in its text: a signature's logo is no attachment);
 its subject is the heading and its date the part's date (search filters use it). In an mbox the
 messages are "message 1", "message 2", … in file order; an ``.eml`` is the file itself. Attachments
 go through the extractor dispatch as sub-documents of their message ("message 12 / invoice.pdf");
 attached messages are read as messages ("message 12 / fwd.eml"), up to :data:`MAX_NESTED_MESSAGES`
-deep. Parsing is Python's email package.
+deep. A picture the HTML shows (``<img src="cid:…">``: a pasted screenshot, the text of image spam,
+a logo) is read as a part of its message too, quietly (no note when it holds no text), unless it is
+too small to be more than decoration (:func:`images.decoration`: logos, icons, tracking pixels; each
+would cost a run of OCR in every message). Parsing is Python's email package.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from email import errors, policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
+from urllib.parse import unquote
 
+from desktop_search.core.extract.images import decoration
 from desktop_search.core.extract.outlook import is_outlook_message, to_email
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, assemble
 from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, clean_name, join, nothing_read
@@ -32,6 +38,7 @@ _QUOTED_FROM = re.compile(rb"(?m)^>(>*From )")
 _CUT_OFF = (errors.CloseBoundaryNotFoundDefect, errors.StartBoundaryNotFoundDefect)
 _MESSAGE = re.compile(r"message (\d+)")
 _EMLX_COUNT = re.compile(rb"\A[ \t]*(\d{1,12})[ \t]*\r?\n")
+_CID = re.compile(r"""\bcid:([^"'\s>)]+)""", re.IGNORECASE)
 
 
 _HEADER_LINE = re.compile(rb"([!-9;-~]+):(?:[ \t]|$)")  # "Name: value" (a name has no space or colon)
@@ -147,15 +154,59 @@ def _body(msg: EmailMessage, deadline: Deadline) -> str:
     return ""
 
 
+def _cid_references(msg: EmailMessage) -> set[str]:
+    """The Content-IDs the message's HTML body shows (``src="cid:…"``), lower-cased."""
+    try:
+        html = msg.get_body(preferencelist=("html",))
+    except Exception:
+        return set()
+    if not isinstance(html, EmailMessage):
+        return set()
+    return {unquote(m).strip("<>").lower() for m in _CID.findall(_text_of(html))}
+
+
+def _content_id(part: EmailMessage) -> str:
+    return _header(part, "content-id").strip().strip("<>").lower()
+
+
+def _own_parts(msg: EmailMessage) -> list[EmailMessage]:
+    """Every part of the message, not descending into attached messages."""
+    found: list[EmailMessage] = []
+    stack = [msg]
+    while stack:
+        part = stack.pop()
+        found.append(part)
+        if part.get_content_maintype() == "multipart" and isinstance(part.get_payload(), list):
+            stack.extend(reversed([p for p in part.get_payload() if isinstance(p, EmailMessage)]))
+    return found
+
+
+def shown_pictures(msg: EmailMessage) -> list[EmailMessage]:
+    """The pictures the message's HTML shows in its text (parts it refers to by Content-ID)."""
+    if not msg.is_multipart():
+        return []
+    try:
+        refs = _cid_references(msg)
+        if not refs:
+            return []
+        return [
+            p for p in _own_parts(msg)
+            if p.get_content_maintype() == "image" and _content_id(p) and _content_id(p) in refs
+        ]  # fmt: skip
+    except Exception:
+        return []
+
+
 def attachments(msg: EmailMessage) -> list[tuple[str, EmailMessage]]:
-    """A message's attachments with their part labels (file names, made unique; attached messages
-    end in .eml)."""
+    """A message's attachments and the pictures its HTML shows, with their part labels (file names,
+    made unique; attached messages end in .eml)."""
     if not msg.is_multipart():
         return []
     try:
         found = [a for a in msg.iter_attachments() if isinstance(a, EmailMessage)]
     except Exception:
-        return []
+        found = []
+    found += [p for p in shown_pictures(msg) if not any(p is a for a in found)]
     labelled: list[tuple[str, EmailMessage]] = []
     used: set[str] = set()
     for n, att in enumerate(found, start=1):
@@ -197,8 +248,10 @@ def _read_message(
     date = _date(msg) or fallback_date
     lines = [f"{h}: {v}" for h in ("From", "To", "Cc", "Date") if (v := _header(msg, h))]
     attached = attachments(msg)
-    if attached:  # found by name ("the mail with the contract PDF") even when the file has no text
-        lines.append("Attachments: " + ", ".join(att_label for att_label, _ in attached))
+    shown = {id(p) for p in shown_pictures(msg)}
+    named = [att_label for att_label, att in attached if id(att) not in shown]
+    if named:  # found by name ("the mail with the contract PDF") even when the file has no text
+        lines.append("Attachments: " + ", ".join(named))
     body = _body(msg, nesting.budget.deadline)
     subject = _header(msg, "subject")
     gathered.parts.append(
@@ -222,12 +275,14 @@ def _read_message(
         data = None if att.is_multipart() else att.get_payload(decode=True)
         if not isinstance(data, bytes) or not data.strip():
             continue  # an empty attachment: nothing to read, nothing to tell
+        if id(att) in shown and decoration(data):
+            continue  # a logo or a tracking pixel: not worth a run of OCR in every message
         reason = nesting.budget.refuse(len(data))
         if reason:
             gathered.note(path, reason)
             continue
         nesting.budget.add(len(data))
-        gathered.add_member(path, att_label, data, nesting, date)
+        gathered.add_member(path, att_label, data, nesting, date, quiet=id(att) in shown)
 
 
 def extract_mail(data: bytes, nesting: Nesting) -> Extracted:

@@ -155,15 +155,26 @@ class Gathered:
         self.notes.append(f"{label}: {reason}" if label else reason)
 
     def add_member(
-        self, label: str, name: str, data: bytes, nesting: Nesting, date: float | None = None
+        self,
+        label: str,
+        name: str,
+        data: bytes,
+        nesting: Nesting,
+        date: float | None = None,
+        quiet: bool = False,
     ) -> None:
-        """Extract a member's bytes (``name`` chooses the extractor) and keep its sections under ``label``."""
+        """Extract a member's bytes (``name`` chooses the extractor) and keep its sections under ``label``;
+        ``quiet``: a member skipped (no text in it) is no note (a picture a message shows)."""
         nesting.budget.member_time()
         try:
             extracted = nesting.extract(name, data, nesting.deeper())
         except TreeTooLarge:
             raise
-        except (FileSkipped, ExtractionFailed) as why:
+        except FileSkipped as why:
+            if not quiet:
+                self.note(label, why.reason)
+            return
+        except ExtractionFailed as why:
             self.note(label, why.reason)
             return
         for s in extracted.sections:
