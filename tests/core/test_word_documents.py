@@ -42,7 +42,7 @@ def test_fields_keep_their_result_and_drop_their_code() -> None:
 
 def test_headers_and_footers_are_left_out_and_table_cells_kept() -> None:
     text = extract_data(WITH_HEADER.name, WITH_HEADER.read_bytes()).text
-    assert text.startswith("Title 1\nLorem ipsum dolor sit amet, consectetur adipiscing elit.\nTitle 2")
+    assert text.startswith("Title 1\nLorem ipsum dolor sit amet, consectetur adipiscing elit.\n\nTitle 2")
     assert "bookmark is here" not in text  # the header's and the footer's text (their own stories)
     # one row per line (the row-end marks told from cell marks by their paragraph properties); a cell
     # of two paragraphs keeps its line break, an empty last cell leaves no trailing tab

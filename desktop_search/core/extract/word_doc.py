@@ -10,8 +10,10 @@ each table row a line (:mod:`word_tables`), page and section breaks blank lines;
 result and drops its code ("Figure { SEQ Figure }1" reads "Figure 1"); the anchors of pictures, drawn
 objects and note references are dropped. The main
 text comes first, then footnotes, comments, endnotes and text boxes; headers and footers are left
-out (they repeat on every page, like a PDF's running headers). Styles are not read, so a ``.doc`` has
-no headings. Word 95 and older files (another FIB) and encrypted ones are skipped with a reason.
+out (they repeat on every page, like a PDF's running headers). Heading paragraphs (by style or outline
+level) cut the main text into sections whose passages carry their heading path, and contents and
+index entries are navigation, as in a DOCX (:mod:`word_sections`). Word 95 and older files (another
+FIB) and encrypted ones are skipped with a reason.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from desktop_search.core.extract.results import (
     Part,
     assemble,
 )
+from desktop_search.core.extract.sections import fold_heading_only
+from desktop_search.core.extract.word_paragraphs import paragraph_runs, style_roles
+from desktop_search.core.extract.word_sections import mark_sections, sections
 from desktop_search.core.extract.word_tables import Piece, row_ends
 
 WORD_97 = 101  # the first FIB version (nFib) of Word 97's format; older files are Word 6/95
@@ -35,6 +40,7 @@ _MAGIC = 0xA5EC
 _ENCRYPTED, _TABLE_1 = 0x0100, 0x0200
 _CLX_INDEX = 33  # fcClx / lcbClx in FibRgFcLcb97
 _BTE_PAPX_INDEX = 13  # fcPlcfBtePapx / lcbPlcfBtePapx: where the paragraph properties are
+_STSH_INDEX = 1  # fcStshf / lcbStshf: the stylesheet
 _COMPRESSED = 0x40000000
 # stories in character-position order: main, footnotes, headers, (macros), comments, endnotes,
 # text boxes, header text boxes; kept: all but headers and header text boxes
@@ -70,16 +76,20 @@ def extract_doc(data: bytes, deadline: Deadline) -> Extracted:
         table = read_stream(ole, table_name)
     deadline.check()
     text, pieces = _piece_text(document, table[fib.fc_clx : fib.fc_clx + fib.lcb_clx])
-    bte_papx = table[fib.fc_bte_papx : fib.fc_bte_papx + fib.lcb_bte_papx]
-    ends = row_ends(document, bte_papx, pieces, text)
+    runs = paragraph_runs(document, table[fib.fc_bte_papx : fib.fc_bte_papx + fib.lcb_bte_papx])
+    ends = row_ends(runs, pieces, text)
     if ends:  # a row's end mark becomes a line end; its cells' marks stay tabs
         text = "".join("\x0b" if cp in ends else ch for cp, ch in enumerate(text))
-    stories, at = [], 0
-    for keep, count in zip(_KEPT_STORIES, fib.story_lengths, strict=True):
+    roles = style_roles(table[fib.fc_stshf : fib.fc_stshf + fib.lcb_stshf])
+    main, marks = mark_sections(text[: fib.story_lengths[0]], runs, roles, pieces)
+    parts = sections(_readable(main), marks)
+    others, at = [], fib.story_lengths[0]
+    for keep, count in zip(_KEPT_STORIES[1:], fib.story_lengths[1:], strict=True):
         if keep and count > 0:
-            stories.append(_readable(text[at : at + count]))
+            others.append(_readable(text[at : at + count]))
         at += count
-    return assemble([Part("\n\n".join(s for s in stories if s.strip()))], "doc")
+    parts.append(Part("\n\n".join(s for s in others if s.strip())))  # notes, comments, text boxes
+    return assemble(fold_heading_only(parts), "doc")
 
 
 class _Fib:
@@ -107,6 +117,9 @@ class _Fib:
             self.fc_clx, self.lcb_clx = struct.unpack_from("<II", document, pairs_at + 2 + 8 * _CLX_INDEX)
             self.fc_bte_papx, self.lcb_bte_papx = struct.unpack_from(
                 "<II", document, pairs_at + 2 + 8 * _BTE_PAPX_INDEX
+            )
+            self.fc_stshf, self.lcb_stshf = struct.unpack_from(
+                "<II", document, pairs_at + 2 + 8 * _STSH_INDEX
             )
         except struct.error:
             raise ExtractionFailed("The Word document is damaged (its header is cut off).") from None
