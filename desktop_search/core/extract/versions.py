@@ -69,6 +69,14 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 3: mail: a message's header lines end with "Attachments: invoice.pdf, photo.jpg" (an attachment with
 #    no text, a photo or a program, was not findable at all; one with text was not findable by its
 #    name). Only each message's first passage changes; the rest keep their vectors (vector cache).
+# 2: doc: heading paragraphs (built-in heading styles, or styles and paragraphs with an outline level)
+#    cut the text into sections with heading paths; contents, index and TOC/INDEX field entries are
+#    navigation. (A .doc was one section with no heading; its contents list ranked as an answer.)
+# 4: mail: the pictures a message's HTML shows (cid:) are parts of their message and no longer named
+#    as attachments; in multipart/mixed mail they were not read at all (a pasted screenshot's text was
+#    not findable). Those under 40,000 pixels (logos, tracking pixels) are not read. A picture whose
+#    data breaks off part way is read for what decodes. Messages without such pictures extract as
+#    before, so their passages keep their vectors (vector cache): re-reading costs extraction only.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 3,
@@ -80,11 +88,11 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "odp": 2,
         "epub": 6,
         "rtf": 1,
-        "doc": 1,  # Word 97-2003 (word_doc)
+        "doc": 2,  # Word 97-2003 (word_doc)
         "xls": 1,  # Excel 97-2003 and 5.0/95 (excel_xls)
         "ppt": 1,  # PowerPoint 97-2003 (powerpoint_ppt)
         "archive": 1,  # zip, tar: members read as sub-documents
-        "mail": 3,  # .eml, .msg, mbox: messages and attachments as sub-documents
+        "mail": 4,  # .eml, .msg, mbox: messages and attachments as sub-documents
         "html": 6,
         "markdown": 2,
         "rst": 2,
