@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from desktop_search.core.extract.results import Extracted, ExtractionFailed, FileSkipped, assemble
+from desktop_search.core.extract.results import Extracted, ExtractionFailed, FileSkipped
 from desktop_search.core.extract.safezip import BOMB_REASON
 from desktop_search.core.extract.subdocs import (
     ENCRYPTED_REASON,
@@ -182,7 +182,7 @@ def extract_archive(name: str, data: bytes, nesting: Nesting) -> Extracted:
             gathered.add_member(entry.name, entry.name, entry.data, nesting)
     if not gathered.parts:
         raise nothing_read(gathered.notes, "archive")
-    return assemble(gathered.parts, "archive", notes=gathered.notes)
+    return gathered.extracted("archive")
 
 
 def find_member(name: str, data: bytes, label: str, budget: Budget) -> tuple[str, bytes]:

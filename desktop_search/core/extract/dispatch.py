@@ -61,7 +61,7 @@ def _run(
 ) -> Extracted:
     # Imports are local so a worker loads only the extractor it needs (pypdf costs ~0.1 s).
     if kind in CONTAINER_KINDS:
-        nesting = nesting or Nesting(Budget(deadline, len(data)), extract_nested)
+        nesting = nesting or Nesting(Budget(deadline, len(data)), extract_nested, ocr=ocr)
         if nesting.depth >= MAX_DEPTH:
             raise FileSkipped(DEPTH_REASON)
         if kind == "mail":
@@ -183,12 +183,15 @@ def extract_data(
     """Extract already-read bytes; ``path`` only tells the name. ``ocr``: 'on', 'off' or 'defer'
     (text in images raises NeedsOcr, for the caller to do later)."""
     deadline = deadline or Deadline(timeout_s)
-    return extract_nested(path, data, Nesting(Budget(deadline, len(data)), extract_nested), ocr)
+    return extract_nested(path, data, Nesting(Budget(deadline, len(data)), extract_nested, ocr=ocr))
 
 
-def extract_nested(path: PathLike, data: bytes, nesting: Nesting, ocr: str = "on") -> Extracted:
-    """Extract bytes as a file named ``path`` inside ``nesting`` (a member of a container, or a file)."""
+def extract_nested(path: PathLike, data: bytes, nesting: Nesting) -> Extracted:
+    """Extract bytes as a file named ``path`` inside ``nesting`` (a member of a container, or a file),
+    in the nesting's OCR mode: OCR turned off is off for a mail's attachments and an archive's members
+    too, and with 'defer' a member whose text is in images defers its whole file (NeedsOcr)."""
     deadline = nesting.budget.deadline
+    ocr = nesting.ocr
     custom = _CUSTOM.get(kinds.extension(path))
     if custom:
         result = custom[1](data, deadline)

@@ -28,7 +28,7 @@ from urllib.parse import unquote
 
 from desktop_search.core.extract.images import decoration
 from desktop_search.core.extract.outlook import is_outlook_message, to_email
-from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, assemble
+from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, NeedsOcr
 from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, clean_name, join, nothing_read
 
 MAX_NESTED_MESSAGES = 3
@@ -294,7 +294,7 @@ def extract_mail(data: bytes, nesting: Nesting) -> Extracted:
             label = f"message {n}"
             try:
                 _read_message(_parse(raw), label, nesting, gathered)
-            except ExtractionFailed:  # out of time, or the whole file is a bomb
+            except (ExtractionFailed, NeedsOcr):  # out of time, a bomb; or its pictures wait for OCR
                 raise
             except Exception as err:  # one bad message never stops the others
                 gathered.note(label, f"Cannot be read ({type(err).__name__}); it may be damaged.")
@@ -309,7 +309,7 @@ def extract_mail(data: bytes, nesting: Nesting) -> Extracted:
         _read_message(msg, None, nesting, gathered)
     if not gathered.parts:
         raise nothing_read(gathered.notes, "mailbox")
-    return assemble(gathered.parts, "mail", notes=gathered.notes)
+    return gathered.extracted("mail")
 
 
 def find_part(data: bytes, label: str, budget: Budget) -> tuple[str, bytes]:

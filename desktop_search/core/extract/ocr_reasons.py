@@ -19,7 +19,7 @@ PDF_OCR_OFF = f"The PDF has no text layer (a scan); {OCR_OFF}"
 PDF_OCR_MISSING = f"The PDF has no text layer (a scan); {OCR_MISSING[0].upper()}{OCR_MISSING[1:]}"
 PDF_BEFORE_OCR = "The PDF has no text layer (a scan or images only); text in images is not read."  # < 0.3
 
-_SKIPS_OCR_LIFTS = frozenset({IMAGE_OCR_OFF, IMAGE_OCR_MISSING, PDF_OCR_OFF, PDF_OCR_MISSING, PDF_BEFORE_OCR})
+OCR_LIFTS = frozenset({IMAGE_OCR_OFF, IMAGE_OCR_MISSING, PDF_OCR_OFF, PDF_OCR_MISSING, PDF_BEFORE_OCR})
 _UNREAD_SCANS = re.compile(r"^\d[\d,]* scanned pages? (?:was|were) not read: ")
 
 
@@ -33,4 +33,4 @@ def unread_scans_reason(pages: int, ocr_off: bool) -> str:
 
 def lifted_by_ocr(reason: str, indexed: bool) -> bool:
     """Whether OCR would read what ``reason`` says was left unread (of a skipped or an indexed file)."""
-    return bool(_UNREAD_SCANS.match(reason)) if indexed else reason in _SKIPS_OCR_LIFTS
+    return bool(_UNREAD_SCANS.match(reason)) if indexed else reason in OCR_LIFTS

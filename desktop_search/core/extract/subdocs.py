@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from desktop_search.core.extract.ocr_reasons import OCR_LIFTS
 from desktop_search.core.extract.results import (
     WHOLE_FILE_NOTES,
     Deadline,
@@ -26,6 +27,7 @@ from desktop_search.core.extract.results import (
     ExtractionFailed,
     FileSkipped,
     Part,
+    assemble,
 )
 from desktop_search.core.extract.safezip import (
     BOMB_REASON,
@@ -139,9 +141,10 @@ class Nesting:
     budget: Budget
     extract: MemberExtractor
     depth: int = 0
+    ocr: str = "on"  # the file's OCR mode, for its members too: 'on', 'off' or 'defer'
 
     def deeper(self) -> Nesting:
-        return Nesting(self.budget, self.extract, self.depth + 1)
+        return Nesting(self.budget, self.extract, self.depth + 1, self.ocr)
 
 
 @dataclass
@@ -150,6 +153,8 @@ class Gathered:
 
     parts: list[Part] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    ocr_pages: int = 0  # members' pages and pictures read by OCR
+    unread_scans: int = 0  # members' scanned pages and pictures left for OCR (off or not installed)
 
     def note(self, label: str | None, reason: str) -> None:
         self.notes.append(f"{label}: {reason}" if label else reason)
@@ -171,7 +176,9 @@ class Gathered:
         except TreeTooLarge:
             raise
         except FileSkipped as why:
-            if not quiet:
+            if why.reason in OCR_LIFTS:  # a picture or a scan: read once OCR can run, not a defect
+                self.unread_scans += 1
+            elif not quiet:
                 self.note(label, why.reason)
             return
         except ExtractionFailed as why:
@@ -184,6 +191,13 @@ class Gathered:
         self.notes.extend(
             f"{label}: {n}" if n in WHOLE_FILE_NOTES else f"{label}{SEP}{n}" for n in extracted.notes
         )
+        self.ocr_pages += extracted.ocr_pages
+        self.unread_scans += extracted.unread_scans
+
+    def extracted(self, kind: str) -> Extracted:
+        """The container's parts as one extraction, with its members' notes and OCR counts."""
+        result = assemble(self.parts, kind, notes=self.notes, ocr_pages=self.ocr_pages)
+        return replace(result, unread_scans=self.unread_scans)
 
 
 def notes_reason(notes: Iterable[str]) -> str:

@@ -260,9 +260,9 @@ class Indexer:
         if not chunks:
             return _Outcome(replace(base, status=FileStatus.SKIPPED, reason="No text found in the file."))
         # written with the chunks, in one transaction; unread members or scanned pages are its reason
-        reason = notes_reason(extracted.notes) or unread_scans_reason(
-            extracted.unread_scans, not self.options.ocr
-        )
+        # (scans first: a reason that starts with them is read again once OCR can run)
+        unread = unread_scans_reason(extracted.unread_scans, not self.options.ocr)
+        reason = "; ".join(r for r in (unread, notes_reason(extracted.notes)) if r)
         base = replace(stamped(base, extracted.kind), reason=reason, ocr_pages=extracted.ocr_pages)
         ext = os.path.splitext(found.path)[1].lower().lstrip(".")
         rows = [
