@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, FileStatus, Settings
+from desktop_search.core import Engine, FileStatus, Settings, split_weak
 from desktop_search.core.extract import ExtractionFailed, extract_file
 from desktop_search.core.extract.results import CUT_OFF_IMAGE_NOTE
 from desktop_search.core.extract.subdocs import notes_reason
@@ -65,12 +65,17 @@ def test_the_spam_picture_and_the_cut_off_note_are_found(tmp_path: Path, real_em
     docs.mkdir()
     (docs / "spam.eml").write_bytes(SPAM.read_bytes())
     cut_off_png(docs / "note.png")
+    (docs / "lorem.doc").write_bytes((DATA / "word97-libreoffice-officer-example.doc").read_bytes())
     engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         records = {Path(r.path).name: r for r in engine.files()}
         stock = engine.search("shares listed on the Frankfurt stock exchange", k=3, grouped=False)
         meeting = engine.search("meeting postponed", k=3)
+        # one name, and a German question around it: only "Frankfurt" is in the picture's text, and by
+        # meaning it is far (strength 0.11 and 0.34, under the floor); Lorem ipsum is nearer (0.65)
+        name = split_weak(engine.search("Frankfurt", k=10))
+        question = split_weak(engine.search("Börsengang in Frankfurt geplant", k=10))
     finally:
         engine.close()
     assert records["spam.eml"].status == FileStatus.INDEXED and "sbillet.jpeg" in records["spam.eml"].reason
@@ -78,3 +83,6 @@ def test_the_spam_picture_and_the_cut_off_note_are_found(tmp_path: Path, real_em
     assert records["note.png"].reason == CUT_OFF_IMAGE_NOTE
     assert stock[0].part == "sbillet.jpeg" and Path(stock[0].path).name == "spam.eml"
     assert Path(meeting[0].path).name == "note.png"
+    for shown, weaker in (name, question):
+        assert shown[0].part == "sbillet.jpeg"  # a word of the query is in it: never hidden as weaker
+        assert all(h.keyword_score is None for h in weaker)

@@ -114,10 +114,11 @@ def test_floor_and_date_sort() -> None:
         _hit("/a", "a", 0.9, 1.0),
         _hit("/b", "b", RELEVANCE_FLOOR - 0.01, 3.0),
         _hit("/c", "c", None, 2.0),
+        replace(_hit("/d", "Frankfurt", RELEVANCE_FLOOR - 0.01, 0.5), keyword_score=2.5),
     ]
     strong, weak = split_weak(hits)
-    assert [h.path for h in strong] == ["/a", "/c"] and [h.path for h in weak] == ["/b"]
-    assert [h.path for h in sort_hits(hits, "date")] == ["/b", "/c", "/a"]
+    assert [h.path for h in strong] == ["/a", "/c", "/d"] and [h.path for h in weak] == ["/b"]
+    assert [h.path for h in sort_hits(hits[:3], "date")] == ["/b", "/c", "/a"]
     assert sort_hits(hits) == hits
     with pytest.raises(ValueError, match="unknown sort"):
         sort_hits(hits, "size")
