@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from desktop_search.core.config.state import load_state, save_state
     from desktop_search.core.engine import Engine
     from desktop_search.core.errors import UserError
-    from desktop_search.core.extract.unpack import unpack_part
+    from desktop_search.core.extract.unpack import is_picture, picture_data, unpack_part
     from desktop_search.core.index.jobs import JobControl
     from desktop_search.core.records import (
         FileRecord,
@@ -77,6 +77,8 @@ _HOMES = {
     "save_state": "desktop_search.core.config.state",
     "to_key": "desktop_search.core.store.pathkeys",
     "unpack_part": "desktop_search.core.extract.unpack",
+    "is_picture": "desktop_search.core.extract.unpack",
+    "picture_data": "desktop_search.core.extract.unpack",
 }
 
 __all__ = [
@@ -103,8 +105,10 @@ __all__ = [
     "display",
     "from_key",
     "highlighter_for",
+    "is_picture",
     "load_state",
     "parse_query",
+    "picture_data",
     "query_terms",
     "resolve_paths",
     "save_state",

@@ -1,5 +1,5 @@
-"""Behaviour of the preview: show the selected passage in its surrounding text (or its PDF page),
-open the file, reveal it, find similar passages."""
+"""Behaviour of the preview: show the selected passage in its surrounding text (or its PDF page; for
+a picture, the picture above its recognised text), open the file, reveal it, find similar passages."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import html
 import os
 from typing import Any, Protocol
 
-from PySide6.QtCore import QModelIndex, QObject, QPointF
+from PySide6.QtCore import QBuffer, QByteArray, QModelIndex, QObject, QPointF, QSize, Qt, QUrl
+from PySide6.QtGui import QImage, QImageReader, QTextDocument
 
-from desktop_search.core import Engine, SearchHit, Span, display, from_key
+from desktop_search.core import Engine, SearchHit, Span, display, from_key, is_picture, picture_data
 from desktop_search.gui.engine_bridge import EngineBridge
 from desktop_search.gui.highlighting import query_highlights
 from desktop_search.gui.preview_view import PreviewPane, pdf_support
@@ -17,6 +18,8 @@ from desktop_search.gui.results_model import ResultRole, part_title, split_path
 from desktop_search.gui.search_view import SearchView
 
 CONTEXT_CHARS = 2500  # text shown before and after the passage
+PICTURE_MAX_SIDE = 1600  # a picture is decoded at most this wide or tall for the preview
+PICTURE_URL = QUrl("preview-picture:current")
 PASSAGE_BACKGROUND = "rgba(255, 196, 0, 0.22)"
 MATCH_BACKGROUND = "rgba(255, 196, 0, 0.55)"
 
@@ -59,6 +62,23 @@ def passage_html(full_text: str, hit: SearchHit, query: str = "") -> str:
     return "".join(parts)
 
 
+def preview_picture(data: bytes | None) -> QImage | None:
+    """A picture decoded for the preview, scaled down while decoding (a 10,000-pixel scan does not
+    become a 300 MB image); None when there is none or Qt cannot read it (the text is shown alone)."""
+    if not data:
+        return None
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > PICTURE_MAX_SIDE:
+        reader.setScaledSize(
+            size.scaled(QSize(PICTURE_MAX_SIDE, PICTURE_MAX_SIDE), Qt.AspectRatioMode.KeepAspectRatio)
+        )
+    image = reader.read()
+    return None if image.isNull() else image
+
+
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -89,6 +109,8 @@ class PreviewController(QObject):
         self.opener = opener
         self.hit: SearchHit | None = None
         self._pdf_path = ""
+        self._picture: QImage | None = None  # the current hit's picture, once read
+        self._body = ""  # the current hit's text, as last shown
         view.results.selectionModel().currentChanged.connect(self._on_current_changed)
         view.model.modelReset.connect(self._on_reset)
         self.pane.open_button.clicked.connect(self.open_current)
@@ -118,6 +140,7 @@ class PreviewController(QObject):
 
     def show_hit(self, hit: SearchHit) -> None:
         self.hit = hit
+        self._picture = None
         pane = self.pane
         name, folder = split_path(hit.path)
         pane.title.setText(f"<b>{html.escape(part_title(name, hit.part))}</b>")
@@ -146,6 +169,19 @@ class PreviewController(QObject):
         )
         if is_pdf and pane.page_button.isVisible() and pane.page_button.isChecked():
             self._show_pdf_page(hit)
+        if is_picture(from_key(hit.path), hit.part):
+            self.bridge.submit(
+                lambda _engine: preview_picture(picture_data(from_key(hit.path), hit.part)),
+                lambda image: self._on_picture(hit, image),
+                key="preview-picture",
+                context="reading the picture for the preview",
+            )
+
+    def _on_picture(self, hit: SearchHit, image: QImage | None) -> None:
+        if hit is not self.hit or image is None:
+            return
+        self._picture = image
+        self._show_text(self._body, hit)
 
     def _on_text(self, hit: SearchHit, body: str) -> None:
         if hit is not self.hit or not body:
@@ -154,6 +190,12 @@ class PreviewController(QObject):
 
     def _show_text(self, body: str, hit: SearchHit) -> None:
         pane = self.pane
+        self._body = body
+        if self._picture is not None:  # the picture the text was recognised from, above it
+            document = pane.text.document()
+            document.addResource(QTextDocument.ResourceType.ImageResource, PICTURE_URL, self._picture)
+            width = min(self._picture.width(), max(64, pane.text.viewport().width() - 24))
+            body = f"<p><img src='{PICTURE_URL.toString()}' width='{width}'></p>{body}"
         pane.text.setHtml(body)
         if not (pane.page_button.isVisible() and pane.page_button.isChecked()):
             pane.stack.setCurrentWidget(pane.text)

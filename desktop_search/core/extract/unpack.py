@@ -3,7 +3,9 @@ a private temporary folder (0700, one per session, removed when the program exit
 default application to open.
 
 Only the container is parsed here (its list of members, or its messages), under the same bomb limits
-as indexing; the member itself is written out as it is, never parsed.
+as indexing; the member itself is written out as it is, never parsed. The same reading gives the
+preview a picture's bytes (:func:`picture_data`: a scan, a photo, a mail's screenshot), shown above
+its recognised text.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from pathlib import Path
 
 from desktop_search.core.errors import UserError
 from desktop_search.core.extract.dispatch import part_data
-from desktop_search.core.extract.reading import PathLike
+from desktop_search.core.extract.kinds import IMAGE_EXTENSIONS, extension
+from desktop_search.core.extract.reading import PathLike, read_bounded
 from desktop_search.core.extract.results import ExtractionFailed, FileSkipped
 
 _lock = threading.Lock()
@@ -56,3 +59,23 @@ def unpack_part(path: PathLike, part: str) -> Path:
     with os.fdopen(fd, "wb") as out:
         out.write(data)
     return target
+
+
+PICTURE_MAX_BYTES = 64 * 2**20  # a picture bigger than this is not previewed
+
+
+def is_picture(path: PathLike, part: str | None = None) -> bool:
+    """Whether a hit's file, or its part (a mail's picture, an archive's photo), is a picture."""
+    return extension(part.rsplit("/", 1)[-1] if part else path) in IMAGE_EXTENSIONS
+
+
+def picture_data(path: PathLike, part: str | None = None) -> bytes | None:
+    """The bytes of the picture a hit comes from, for a preview: the file itself, or its ``part``;
+    None when it is no picture, too large, or can no longer be read (the preview shows text only)."""
+    if not is_picture(path, part):
+        return None
+    try:
+        data = part_data(path, part)[1] if part else read_bounded(path, PICTURE_MAX_BYTES)
+    except (ExtractionFailed, FileSkipped, OSError):
+        return None
+    return data if 0 < len(data) <= PICTURE_MAX_BYTES else None
