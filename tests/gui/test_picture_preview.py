@@ -51,9 +51,7 @@ def test_a_picture_hit_shows_its_picture(make_context, real_embedder, tmp_path, 
         with qtbot.waitSignal(ctx.bridge.results, timeout=WAIT_MS) as got:
             view.box.setText(query)
             ctx.search.search_now()
-        row = next(
-            i for i, h in enumerate(got.args[0].hits) if h.path.endswith(name) and h.part == part
-        )
+        row = next(i for i, h in enumerate(got.args[0].hits) if h.path.endswith(name) and h.part == part)
         view.results.setCurrentIndex(view.model.index(row))
         qtbot.waitUntil(lambda: _picture_shown(ctx), timeout=WAIT_MS)
         text = view.preview.text.toPlainText()
