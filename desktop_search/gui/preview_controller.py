@@ -199,9 +199,12 @@ class PreviewController(QObject):
         pane.text.setHtml(body)
         if not (pane.page_button.isVisible() and pane.page_button.isChecked()):
             pane.stack.setCurrentWidget(pane.text)
+        bar = pane.text.verticalScrollBar()
+        if self._picture is not None:  # the picture first: the text was read from it
+            bar.setValue(0)
+            return
         pane.text.scrollToAnchor("passage")
-        bar = pane.text.verticalScrollBar()  # leave some context above the passage
-        if bar.value() > 0:
+        if bar.value() > 0:  # leave some context above the passage
             bar.setValue(max(0, bar.value() - pane.text.viewport().height() // 4))
 
     def _on_page_toggled(self, checked: bool) -> None:

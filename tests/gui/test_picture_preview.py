@@ -54,6 +54,7 @@ def test_a_picture_hit_shows_its_picture(make_context, real_embedder, tmp_path, 
         row = next(i for i, h in enumerate(got.args[0].hits) if h.path.endswith(name) and h.part == part)
         view.results.setCurrentIndex(view.model.index(row))
         qtbot.waitUntil(lambda: _picture_shown(ctx), timeout=WAIT_MS)
+        assert view.preview.text.verticalScrollBar().value() == 0  # the picture in view, not scrolled by
         text = view.preview.text.toPlainText()
         assert ("Frankfurt" in text) if part else ("Hansen Plumbing" in text)  # the text, under it
 
