@@ -4,8 +4,10 @@ files (many), each message a sub-document; without an extension, by their conten
 message files, Thunderbird's mbox folders).
 
 A message's first passage begins with its From, To, Cc and Date lines and the names of its attachments
-(not of the pictures its HTML shows in its text: a signature's logo is no attachment);
-its subject is the heading and its date the part's date (search filters use it). In an mbox the
+(not of the pictures its HTML shows in its text: a signature's logo is no attachment); its subject is
+the heading and its date the part's date (search filters use it). The text a reply quotes
+(:mod:`mail_quotes`) is a passage of its own, ranked like a contents list: after every passage of own
+text, so the message that wrote the words comes before the replies that repeat them. In an mbox the
 messages are "message 1", "message 2", … in file order; an ``.eml`` is the file itself. Attachments
 go through the extractor dispatch as sub-documents of their message ("message 12 / invoice.pdf");
 attached messages are read as messages ("message 12 / fwd.eml"), up to :data:`MAX_NESTED_MESSAGES`
@@ -27,6 +29,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import unquote
 
 from desktop_search.core.extract.images import decoration
+from desktop_search.core.extract.mail_quotes import split_quoted
 from desktop_search.core.extract.outlook import is_outlook_message, to_email
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, NeedsOcr
 from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, clean_name, join, nothing_read
@@ -252,11 +255,13 @@ def _read_message(
     named = [att_label for att_label, att in attached if id(att) not in shown]
     if named:  # found by name ("the mail with the contract PDF") even when the file has no text
         lines.append("Attachments: " + ", ".join(named))
-    body = _body(msg, nesting.budget.deadline)
+    body, quoted = split_quoted(_body(msg, nesting.budget.deadline))
     subject = _header(msg, "subject")
     gathered.parts.append(
         Part("\n".join(lines) + "\n\n" + body, heading=subject or None, part=label, date=date)
     )
+    if quoted.strip():  # what it answers: found, but after the message that wrote it (mail_quotes)
+        gathered.parts.append(Part(quoted, heading=subject or None, navigation=True, part=label, date=date))
     if any(isinstance(d, _CUT_OFF) for p in msg.walk() for d in getattr(p, "defects", ())):
         gathered.note(label or "message", TRUNCATED_REASON)
     for att_label, att in attached:
@@ -290,8 +295,11 @@ def extract_mail(data: bytes, nesting: Nesting) -> Extracted:
     gathered = Gathered()
     data = apple_mail_message(data) or data
     if looks_like_mbox(data[:4096]):
-        for n, raw in enumerate(split_mbox(data), start=1):
-            label = f"message {n}"
+        raws = split_mbox(data)
+        for n, raw in enumerate(raws, start=1):
+            label = (
+                f"message {n}" if len(raws) > 1 else None
+            )  # one message (an .eml saved with its From_ line)
             try:
                 _read_message(_parse(raw), label, nesting, gathered)
             except (ExtractionFailed, NeedsOcr):  # out of time, a bomb; or its pictures wait for OCR

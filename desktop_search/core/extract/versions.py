@@ -77,6 +77,9 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    not findable). Those under 40,000 pixels (logos, tracking pixels) are not read. A picture whose
 #    data breaks off part way is read for what decodes. Messages without such pictures extract as
 #    before, so their passages keep their vectors (vector cache): re-reading costs extraction only.
+#    And the text a reply quotes ("> " lines and the line that introduces them, the earlier message
+#    Outlook carries below a reply) is a passage of its own, ranked after own text: on 150 quoted lines
+#    of a real mailing-list corpus the message that wrote the line came first for 36 %, now 95 %.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 3,
