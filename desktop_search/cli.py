@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="S",
         help="leave out results whose match strength (0..1) is below S (the window and quick search use "
-        "0.45, the measured relevance floor); default: keep all",
+        "0.45, the measured relevance floor, and keep results with a word of the query in them); "
+        "default: keep all",
     )
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="date: newest first")
 
@@ -373,7 +374,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
         def run(text: str, query_filters: Any = filters) -> list[Any]:
             hits = engine.search(text, k=args.k, filters=query_filters, grouped=not args.flat, mode=args.mode)
             if args.min_strength is not None:
-                hits = split_weak(hits, args.min_strength)[0]
+                hits = split_weak(hits, args.min_strength, keep_word_matches=False)[0]
             return sort_hits(hits, args.sort)
 
         if args.queries:

@@ -118,6 +118,8 @@ def test_floor_and_date_sort() -> None:
     ]
     strong, weak = split_weak(hits)
     assert [h.path for h in strong] == ["/a", "/c", "/d"] and [h.path for h in weak] == ["/b"]
+    strict = split_weak(hits, keep_word_matches=False)  # the CLI's --min-strength
+    assert [h.path for h in strict[1]] == ["/b", "/d"]
     assert [h.path for h in sort_hits(hits[:3], "date")] == ["/b", "/c", "/a"]
     assert sort_hits(hits) == hits
     with pytest.raises(ValueError, match="unknown sort"):

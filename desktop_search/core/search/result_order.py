@@ -29,7 +29,7 @@ A passage the keyword leg found (a word of the query is in it) is never weak, wh
 the strength measures meaning only, and a name or a rare word is the surest sign there is. Found on
 real mail: "Aktienkurs Börse Frankfurt" over a folder of mail and documents ranked the spam picture
 that reads "Frankfurt Stock Exchange" first, at strength 0.449, and the window hid it as weaker
-under a page of Lorem ipsum at 0.55.
+under a page of Lorem ipsum at 0.55. The CLI's ``--min-strength`` stays a plain threshold.
 """
 
 from __future__ import annotations
@@ -43,14 +43,17 @@ SORTS = ("relevance", "date")
 
 
 def split_weak(
-    hits: Sequence[SearchHit], floor: float = RELEVANCE_FLOOR
+    hits: Sequence[SearchHit], floor: float = RELEVANCE_FLOOR, keep_word_matches: bool = True
 ) -> tuple[list[SearchHit], list[SearchHit]]:
     """``hits`` split into those at or above ``floor`` and the weaker ones (order kept). A hit with no
-    strength (keyword-only search) or one the keyword leg found is never weak: its words match."""
+    strength (keyword-only search) is never weak, nor, with ``keep_word_matches`` (the window and quick
+    search), one the keyword leg found: a word of the query is in it. The CLI's ``--min-strength`` is
+    a plain threshold for scripts (``keep_word_matches=False``)."""
     strong: list[SearchHit] = []
     weak: list[SearchHit] = []
     for hit in hits:
-        below = hit.strength is not None and hit.strength < floor and hit.keyword_score is None
+        matched = keep_word_matches and hit.keyword_score is not None
+        below = hit.strength is not None and hit.strength < floor and not matched
         (weak if below else strong).append(hit)
     return strong, weak
 
