@@ -26,6 +26,7 @@ from email import errors, policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from desktop_search.core.extract.images import decoration
@@ -200,7 +201,15 @@ def shown_pictures(msg: EmailMessage) -> list[EmailMessage]:
         return []
 
 
-def attachments(msg: EmailMessage) -> list[tuple[str, EmailMessage]]:
+class Attached(NamedTuple):
+    """An attachment of a message, or a picture its HTML shows, and its part label."""
+
+    label: str
+    part: EmailMessage
+    shown: bool  # a picture shown in the message's text (no attachment to its reader)
+
+
+def attachments(msg: EmailMessage) -> list[Attached]:
     """A message's attachments and the pictures its HTML shows, with their part labels (file names,
     made unique; attached messages end in .eml)."""
     if not msg.is_multipart():
@@ -209,8 +218,10 @@ def attachments(msg: EmailMessage) -> list[tuple[str, EmailMessage]]:
         found = [a for a in msg.iter_attachments() if isinstance(a, EmailMessage)]
     except Exception:
         found = []
-    found += [p for p in shown_pictures(msg) if not any(p is a for a in found)]
-    labelled: list[tuple[str, EmailMessage]] = []
+    shown = shown_pictures(msg)
+    found += [p for p in shown if not any(p is a for a in found)]
+    shown_ids = {id(p) for p in shown}
+    labelled: list[Attached] = []
     used: set[str] = set()
     for n, att in enumerate(found, start=1):
         try:
@@ -228,7 +239,7 @@ def attachments(msg: EmailMessage) -> list[tuple[str, EmailMessage]]:
             label = f"{stem} ({k}).{ext}" if dot and stem else f"{name} ({k})"
             k += 1
         used.add(label)
-        labelled.append((label, att))
+        labelled.append(Attached(label, att, id(att) in shown_ids))
     return labelled
 
 
@@ -251,8 +262,7 @@ def _read_message(
     date = _date(msg) or fallback_date
     lines = [f"{h}: {v}" for h in ("From", "To", "Cc", "Date") if (v := _header(msg, h))]
     attached = attachments(msg)
-    shown = {id(p) for p in shown_pictures(msg)}
-    named = [att_label for att_label, att in attached if id(att) not in shown]
+    named = [a.label for a in attached if not a.shown]
     if named:  # found by name ("the mail with the contract PDF") even when the file has no text
         lines.append("Attachments: " + ", ".join(named))
     body, quoted = split_quoted(_body(msg, nesting.budget.deadline))
@@ -264,7 +274,7 @@ def _read_message(
         gathered.parts.append(Part(quoted, heading=subject or None, navigation=True, part=label, date=date))
     if any(isinstance(d, _CUT_OFF) for p in msg.walk() for d in getattr(p, "defects", ())):
         gathered.note(label or "message", TRUNCATED_REASON)
-    for att_label, att in attached:
+    for att_label, att, shown in attached:
         path = join(label, att_label)
         assert path is not None
         nesting.budget.deadline.check()
@@ -280,14 +290,14 @@ def _read_message(
         data = None if att.is_multipart() else att.get_payload(decode=True)
         if not isinstance(data, bytes) or not data.strip():
             continue  # an empty attachment: nothing to read, nothing to tell
-        if id(att) in shown and decoration(data):
+        if shown and decoration(data):
             continue  # a logo or a tracking pixel: not worth a run of OCR in every message
         reason = nesting.budget.refuse(len(data))
         if reason:
             gathered.note(path, reason)
             continue
         nesting.budget.add(len(data))
-        gathered.add_member(path, att_label, data, nesting, date, quiet=id(att) in shown)
+        gathered.add_member(path, att_label, data, nesting, date, quiet=shown)
 
 
 def extract_mail(data: bytes, nesting: Nesting) -> Extracted:
@@ -329,7 +339,7 @@ def find_part(data: bytes, label: str, budget: Budget) -> tuple[str, bytes]:
         if match and 1 <= int(match[1]) <= len(raws):
             return f"{label}.eml", raws[int(match[1]) - 1]
         raise ExtractionFailed(f"'{label}' is no longer in the mailbox.")
-    for att_label, att in attachments(to_email(data) if is_outlook_message(data) else _parse(data)):
+    for att_label, att, _ in attachments(to_email(data) if is_outlook_message(data) else _parse(data)):
         if att_label != label:
             continue
         if att.get_content_type() == "message/rfc822":
