@@ -21,7 +21,7 @@ from desktop_search.core.extract.results import NeedsOcr
 from tests.core.test_ocr import text_image
 
 SPAM = Path(__file__).resolve().parents[1] / "data" / "mail-fuzzyocr-broken-gif.eml"
-UNREAD = "1 scanned page was not read: OCR is turned off in Settings."
+UNREAD = "1 picture or scan was not read: OCR is turned off in Settings."
 
 
 def _zip_with_picture(tmp_path: Path) -> bytes:

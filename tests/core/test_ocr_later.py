@@ -34,6 +34,9 @@ def test_which_reasons_ocr_lifts() -> None:
     assert not lifted_by_ocr("The image is damaged: its pages cannot be counted.", indexed=False)
     assert not lifted_by_ocr(IMAGE_OCR_OFF, indexed=True)  # an indexed file says it with the page count
     assert unread_scans_reason(0, ocr_off=True) == ""
+    in_a_mail = unread_scans_reason(2, ocr_off=True, container=True)
+    assert in_a_mail == "2 pictures or scans were not read: OCR is turned off in Settings."
+    assert lifted_by_ocr(in_a_mail, indexed=True)
 
 
 def test_a_scan_skipped_before_ocr_existed_is_outdated_only_while_ocr_is_on() -> None:

@@ -31,7 +31,6 @@ _LABELS = {
     "mail": "e-mail",
     "image": "image",
 }
-CONTAINER_KINDS = frozenset({"archive", "mail"})
 
 # Extra extractors by extension (plug-ins and tests): ext -> (kind, extractor).
 _CUSTOM: dict[str, tuple[str, Extractor]] = {}
@@ -60,7 +59,7 @@ def _run(
     ocr: str = "on",
 ) -> Extracted:
     # Imports are local so a worker loads only the extractor it needs (pypdf costs ~0.1 s).
-    if kind in CONTAINER_KINDS:
+    if kind in kinds.CONTAINER_KINDS:
         nesting = nesting or Nesting(Budget(deadline, len(data)), extract_nested, ocr=ocr)
         if nesting.depth >= MAX_DEPTH:
             raise FileSkipped(DEPTH_REASON)
@@ -140,7 +139,7 @@ def choose_kind(path: PathLike, data: bytes) -> str:
         by_name = None
     if magic == "pdf" or magic == "rtf":
         return magic
-    if by_name in CONTAINER_KINDS:
+    if by_name in kinds.CONTAINER_KINDS:
         return by_name
     if magic == "image" and by_name in (None, "image"):  # a name that promises text is read as text
         return "image"

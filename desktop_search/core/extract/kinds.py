@@ -132,6 +132,7 @@ RISKY_KINDS = frozenset(
 )
 # Kinds whose every file needs OCR: indexed after the others in a run.
 OCR_KINDS = frozenset({"image"})
+CONTAINER_KINDS = frozenset({"archive", "mail"})  # files whose members are sub-documents
 _ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": "odt",
     b"application/vnd.oasis.opendocument.text-template": "odt",

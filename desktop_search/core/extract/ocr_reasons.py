@@ -20,15 +20,19 @@ PDF_OCR_MISSING = f"The PDF has no text layer (a scan); {OCR_MISSING[0].upper()}
 PDF_BEFORE_OCR = "The PDF has no text layer (a scan or images only); text in images is not read."  # < 0.3
 
 OCR_LIFTS = frozenset({IMAGE_OCR_OFF, IMAGE_OCR_MISSING, PDF_OCR_OFF, PDF_OCR_MISSING, PDF_BEFORE_OCR})
-_UNREAD_SCANS = re.compile(r"^\d[\d,]* scanned pages? (?:was|were) not read: ")
+_UNREAD_SCANS = re.compile(r"^\d[\d,]* (?:scanned pages?|pictures? or scans?) (?:was|were) not read: ")
 
 
-def unread_scans_reason(pages: int, ocr_off: bool) -> str:
-    """What an indexed PDF says when ``pages`` of its scanned pages were not recognised ('' for none)."""
+def unread_scans_reason(pages: int, ocr_off: bool, container: bool = False) -> str:
+    """What an indexed PDF says when ``pages`` of its scanned pages were not recognised ('' for none);
+    a ``container`` (a mail, an archive) counts its members' pictures and scans."""
     if pages <= 0:
         return ""
-    what = "page was" if pages == 1 else "pages were"
-    return f"{pages:,} scanned {what} not read: {OCR_OFF if ocr_off else OCR_MISSING}"
+    if container:
+        what = "picture or scan was" if pages == 1 else "pictures or scans were"
+    else:
+        what = "scanned page was" if pages == 1 else "scanned pages were"
+    return f"{pages:,} {what} not read: {OCR_OFF if ocr_off else OCR_MISSING}"
 
 
 def lifted_by_ocr(reason: str, indexed: bool) -> bool:

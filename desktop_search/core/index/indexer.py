@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 
 from desktop_search.core.errors import Cancelled
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
+from desktop_search.core.extract.kinds import CONTAINER_KINDS
 from desktop_search.core.extract.ocr_reasons import unread_scans_reason
 from desktop_search.core.extract.reading import os_error_reason
 from desktop_search.core.extract.results import NeedsOcr
@@ -261,7 +262,9 @@ class Indexer:
             return _Outcome(replace(base, status=FileStatus.SKIPPED, reason="No text found in the file."))
         # written with the chunks, in one transaction; unread members or scanned pages are its reason
         # (scans first: a reason that starts with them is read again once OCR can run)
-        unread = unread_scans_reason(extracted.unread_scans, not self.options.ocr)
+        unread = unread_scans_reason(
+            extracted.unread_scans, not self.options.ocr, container=extracted.kind in CONTAINER_KINDS
+        )
         reason = "; ".join(r for r in (unread, notes_reason(extracted.notes)) if r)
         base = replace(stamped(base, extracted.kind), reason=reason, ocr_pages=extracted.ocr_pages)
         ext = os.path.splitext(found.path)[1].lower().lstrip(".")
