@@ -39,7 +39,10 @@ def file_note(rec: FileRecord) -> str:
         return rec.reason
     if rec.kind == "image" and rec.ocr_pages == 1:
         return "Text recognised from the image"
-    return f"Text recognised from {rec.ocr_pages} scanned page{'s' if rec.ocr_pages != 1 else ''}"
+    plural = "s" if rec.ocr_pages != 1 else ""
+    if rec.kind in ("mail", "archive"):  # its members' pictures and scans
+        return f"Text recognised from {rec.ocr_pages} picture{plural} or scan{plural}"
+    return f"Text recognised from {rec.ocr_pages} scanned page{plural}"
 
 
 def human_size(size: int) -> str:

@@ -19,6 +19,7 @@ from desktop_search.core.extract import ocr
 from desktop_search.core.extract.ocr_reasons import IMAGE_OCR_OFF
 from desktop_search.core.extract.results import (
     CUT_OFF_IMAGE_NOTE,
+    NO_TEXT_IN_PICTURE,
     OCR_PAGE_BUDGET_S,
     Deadline,
     Extracted,
@@ -148,5 +149,5 @@ def extract_image(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extr
         parts, "image", page_count=count if count > 1 else None, notes=notes, ocr_pages=len(parts)
     )
     if not result.text:
-        raise FileSkipped("No text was recognised in the image.")
+        raise FileSkipped(NO_TEXT_IN_PICTURE)
     return result

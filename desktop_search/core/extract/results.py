@@ -160,6 +160,8 @@ def assemble(
 CUT_OFF_IMAGE_NOTE = "The image seems damaged or cut off; what could be read of it is indexed."
 WHOLE_FILE_NOTES = frozenset({CUT_OFF_IMAGE_NOTE})
 
+NO_TEXT_IN_PICTURE = "No text was recognised in the image."  # a photo: nothing to tell inside a container
+
 OCR_PAGE_BUDGET_S = 60.0  # extra time a page being recognised adds to a file's limit (busy machines)
 
 

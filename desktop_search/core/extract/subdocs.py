@@ -21,6 +21,7 @@ from typing import Protocol
 
 from desktop_search.core.extract.ocr_reasons import OCR_LIFTS
 from desktop_search.core.extract.results import (
+    NO_TEXT_IN_PICTURE,
     WHOLE_FILE_NOTES,
     Deadline,
     Extracted,
@@ -168,8 +169,9 @@ class Gathered:
         date: float | None = None,
         quiet: bool = False,
     ) -> None:
-        """Extract a member's bytes (``name`` chooses the extractor) and keep its sections under ``label``;
-        ``quiet``: a member skipped (no text in it) is no note (a picture a message shows)."""
+        """Extract a member's bytes (``name`` chooses the extractor) and keep its sections under ``label``.
+        A member skipped is a note, unless it is a picture without text (a photo attached) or ``quiet``
+        (a picture a message shows: any skip of it is no note)."""
         nesting.budget.member_time()
         try:
             extracted = nesting.extract(name, data, nesting.deeper())
@@ -178,7 +180,7 @@ class Gathered:
         except FileSkipped as why:
             if why.reason in OCR_LIFTS:  # a picture or a scan: read once OCR can run, not a defect
                 self.unread_scans += 1
-            elif not quiet:
+            elif not quiet and why.reason != NO_TEXT_IN_PICTURE:  # a photo attached is no defect
                 self.note(label, why.reason)
             return
         except ExtractionFailed as why:
