@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
 from desktop_search.core.extract.safezip import SafeZip, local
-from desktop_search.core.extract.sections import numbered_title
+from desktop_search.core.extract.sections import NAVIGATION_FIELD, numbered_title
 
 _NAV_STYLE_NAME = re.compile(
     r"(?:toc|contents|index|illustration index|figure index|table index|object index|user index)"
     r" ?(?:\d|heading)|table of figures|table of authorities"
 )
 _NAV_STYLE_ID = re.compile(r"(?:toc|contents|index|tableoffigures|tableofauthorities)(?:\d|heading)")
-_NAV_FIELD = re.compile(r"\s*(?:TOC|INDEX|TOA)\b", re.IGNORECASE)
 _NAV_GALLERIES = frozenset({"table of contents"})
 MAX_INSTRUCTION_PIECES = 64
 _SKIP = frozenset({"delText", "Fallback", "del", "rPh", "moveFrom"})
@@ -160,7 +159,7 @@ class FieldState:
                 if kind == "begin":
                     self._stack.append(([], False))
                 elif kind == "separate" and self._stack and not self._stack[-1][1]:
-                    navigation = bool(_NAV_FIELD.match("".join(self._stack[-1][0])))
+                    navigation = bool(NAVIGATION_FIELD.match("".join(self._stack[-1][0])))
                     self._stack[-1] = (self._stack[-1][0], navigation)
                     self._open_results += navigation
                 elif kind == "end" and self._stack:
@@ -172,6 +171,8 @@ class FieldState:
                 if (child.text or "").strip() and (simple_nav or self._open_results > 0):
                     found[0] = True
             elif tag == "fldSimple":
-                self._walk(child, simple_nav or bool(_NAV_FIELD.match(attr(child, "instr") or "")), found)
+                self._walk(
+                    child, simple_nav or bool(NAVIGATION_FIELD.match(attr(child, "instr") or "")), found
+                )
             else:
                 self._walk(child, simple_nav, found)

@@ -6,7 +6,8 @@ a damaged or oversized one fails with a reason: neither stops the other files.
 
 An image whose data breaks off or goes wrong part way (a cut-off download; the pictures of image spam,
 built to break filters but still shown by mail programs) is read for what decodes, as a browser or a
-mail program shows it, with :data:`CUT_OFF_NOTE`; only an image of which nothing decodes is damaged.
+mail program shows it, with :data:`results.CUT_OFF_IMAGE_NOTE`; only an image of which nothing decodes
+is damaged.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ MAX_IMAGE_PAGES = 500
 MAX_PIXELS = 80_000_000  # per frame: a 10,000 × 8,000 scan; beyond it is a decompression bomb
 MULTI_PAGE_FORMATS = frozenset({"TIFF", "MPO"})
 OCR_OFF_REASON = IMAGE_OCR_OFF
-CUT_OFF_NOTE = CUT_OFF_IMAGE_NOTE
 _LENIENT = threading.Lock()  # Pillow's leniency is a module setting: one lenient decode at a time
 
 
@@ -144,7 +144,7 @@ def extract_image(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extr
             break  # a truncated multi-page file: keep the pages read so far
         partial = partial or cut_off
         parts.append(Part(ocr.recognise(frame), page=number + 1 if count > 1 else None))
-    notes = (CUT_OFF_NOTE,) if partial else ()
+    notes = (CUT_OFF_IMAGE_NOTE,) if partial else ()
     result = assemble(
         parts, "image", page_count=count if count > 1 else None, notes=notes, ocr_pages=len(parts)
     )

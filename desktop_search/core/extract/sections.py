@@ -16,6 +16,8 @@ MAX_TITLE_CHARS = 100
 NUMBERED_TITLE = re.compile(r"^(\d+(?:\.\d+){1,5})\.?[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE)
 TITLE_END = re.compile(r"[.,;:!?]$|\d$|(?:\.\s?){3,}")  # how a sentence or a contents line ends, not a title
 MAX_TITLE_LEVEL = 3  # a numbered title's level is its count of numbers, at most this
+# a field whose result is a contents list, an index or a table of authorities (DOCX and Word 97 fields)
+NAVIGATION_FIELD = re.compile(r"\s*(?:TOC|INDEX|TOA)\b", re.IGNORECASE)
 
 
 def short_title(title: str) -> str:

@@ -32,7 +32,13 @@ from desktop_search.core.extract.results import (
 )
 from desktop_search.core.extract.sections import fold_heading_only
 from desktop_search.core.extract.word_paragraphs import paragraph_runs, style_roles
-from desktop_search.core.extract.word_sections import mark_sections, sections
+from desktop_search.core.extract.word_sections import (
+    FIELD_BEGIN,
+    FIELD_END,
+    FIELD_SEPARATOR,
+    mark_sections,
+    sections,
+)
 from desktop_search.core.extract.word_tables import Piece, row_ends
 
 WORD_97 = 101  # the first FIB version (nFib) of Word 97's format; older files are Word 6/95
@@ -45,7 +51,6 @@ _COMPRESSED = 0x40000000
 # stories in character-position order: main, footnotes, headers, (macros), comments, endnotes,
 # text boxes, header text boxes; kept: all but headers and header text boxes
 _KEPT_STORIES = (True, True, False, False, True, True, True, False)
-_FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
 _ROW_TAIL = re.compile(r"\t+\n")  # a row's last cell mark, before the row's end
 _CONTROL = str.maketrans(
     {
@@ -156,16 +161,16 @@ def _piece_text(document: bytes, clx: bytes) -> tuple[str, list[Piece]]:
 
 def _readable(story: str) -> str:
     """A story's text with field codes dropped (their results kept) and control characters read."""
-    if _FIELD_BEGIN not in story:
+    if FIELD_BEGIN not in story:
         return _ROW_TAIL.sub("\n", story.translate(_CONTROL))
     kept: list[str] = []
     fields: list[bool] = []  # per open field: True once its result begins
     for ch in story:
-        if ch == _FIELD_BEGIN:
+        if ch == FIELD_BEGIN:
             fields.append(False)
-        elif ch == _FIELD_SEPARATOR and fields:
+        elif ch == FIELD_SEPARATOR and fields:
             fields[-1] = True
-        elif ch == _FIELD_END and fields:
+        elif ch == FIELD_END and fields:
             fields.pop()
         elif all(fields):
             kept.append(ch)

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from desktop_search.core.extract.results import Part
-from desktop_search.core.extract.sections import SectionPath
+from desktop_search.core.extract.sections import NAVIGATION_FIELD, SectionPath
 from desktop_search.core.extract.word_paragraphs import ParagraphRun, StyleRoles
 from desktop_search.core.extract.word_tables import Piece, file_offset
 
@@ -25,8 +25,7 @@ MARK = "\ue000"  # private use: never in a document's text as Word stores it
 _FIRST_CODE, _LAST_CODE = 0xF0000, 0xFFFFD  # plane 15's private use characters number the marks
 _PARAGRAPH_ENDS = ("\r", "\x07", "\x0c")  # paragraph marks, table cell marks and section breaks
 _SPLIT = re.compile(MARK + "(.)", re.DOTALL)
-_FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
-_NAVIGATION_FIELD = re.compile(r"\s*(?:TOC|INDEX|TOA)\b", re.IGNORECASE)
+FIELD_BEGIN, FIELD_SEPARATOR, FIELD_END = "\x13", "\x14", "\x15"  # Word's field marks
 
 Marks = list[tuple[int | None, bool]]  # per mark: (heading level or None, navigation)
 
@@ -65,13 +64,13 @@ def _contents_fields(story: str) -> bytearray:
     inside = bytearray(len(story))
     open_fields: list[list[int]] = []  # per open field: [its begin, its separator or -1]
     for cp, ch in enumerate(story):
-        if ch == _FIELD_BEGIN:
+        if ch == FIELD_BEGIN:
             open_fields.append([cp, -1])
-        elif ch == _FIELD_SEPARATOR and open_fields and open_fields[-1][1] < 0:
+        elif ch == FIELD_SEPARATOR and open_fields and open_fields[-1][1] < 0:
             open_fields[-1][1] = cp
-        elif ch == _FIELD_END and open_fields:
+        elif ch == FIELD_END and open_fields:
             begin, separator = open_fields.pop()
-            if separator > begin and _NAVIGATION_FIELD.match(story[begin + 1 : separator]):
+            if separator > begin and NAVIGATION_FIELD.match(story[begin + 1 : separator]):
                 inside[separator:cp] = b"\x01" * (cp - separator)
     return inside
 
