@@ -75,7 +75,8 @@ def test_a_real_reply_keeps_its_quote_apart() -> None:
     assert "www.smoothwall.org" in outlook[0].text and "ppp0" not in outlook[0].text
     assert outlook[1].text.startswith("-----Original Message-----\nFrom: ilug-admin@linux.ie")
     question = extract_data(QUESTION.name, QUESTION.read_bytes()).sections
-    assert [s.navigation for s in question] == [False]  # it quotes nothing
+    assert [s.navigation for s in question] == [False, True]  # it quotes nothing: aside is ILUG's footer
+    assert question[1].text.startswith("--\nIrish Linux Users' Group")
 
 
 @pytest.mark.model

@@ -6,8 +6,10 @@ message files, Thunderbird's mbox folders).
 A message's first passage begins with its From, To, Cc and Date lines and the names of its attachments
 (not of the pictures its HTML shows in its text: a signature's logo is no attachment); its subject is
 the heading and its date the part's date (search filters use it). The text a reply quotes
-(:mod:`mail_quotes`) is a passage of its own, ranked like a contents list: after every passage of own
-text, so the message that wrote the words comes before the replies that repeat them. In an mbox the
+(:mod:`mail_quotes`), its signature and its list's footer (:mod:`mail_trailers`) are a passage of their
+own, ranked like a contents list: after every passage of own text, so the message that wrote the words
+comes before the replies that repeat them and before every footer that names them. PGP armour and
+signature parts are not read; an encrypted message keeps its header lines and a note. In an mbox the
 messages are "message 1", "message 2", … in file order; an ``.eml`` is the file itself. Attachments
 go through the extractor dispatch as sub-documents of their message ("message 12 / invoice.pdf");
 attached messages are read as messages ("message 12 / fwd.eml"), up to :data:`MAX_NESTED_MESSAGES`
@@ -29,8 +31,10 @@ from email.utils import parsedate_to_datetime
 from typing import NamedTuple
 from urllib.parse import unquote
 
+from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.images import decoration
 from desktop_search.core.extract.mail_quotes import split_quoted
+from desktop_search.core.extract.mail_trailers import drop_armour, split_trailer
 from desktop_search.core.extract.outlook import is_outlook_message, to_email
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, NeedsOcr
 from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, clean_name, join, nothing_read
@@ -43,6 +47,17 @@ _CUT_OFF = (errors.CloseBoundaryNotFoundDefect, errors.StartBoundaryNotFoundDefe
 _MESSAGE = re.compile(r"message (\d+)")
 _EMLX_COUNT = re.compile(rb"\A[ \t]*(\d{1,12})[ \t]*\r?\n")
 _CID = re.compile(r"""\bcid:([^"'\s>)]+)""", re.IGNORECASE)
+# parts that sign or encrypt a message: checksums and base64, no one's words (mail_trailers)
+SIGNATURE_TYPES = frozenset(
+    {"application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature",
+     "application/pgp-encrypted"}
+)  # fmt: skip
+ENCRYPTED_REASON = "The message is encrypted; only its sender, recipients, date and subject are indexed."
+# labels that say nothing of the bytes: read as a browser does (Windows-1252 for Latin-1 and ASCII; a
+# guess when there is no label), so Outlook's "don’t" is no "don\ufffdt"
+_VAGUE_CHARSETS = frozenset(
+    {"", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "iso8859-1", "iso_8859-1"}
+)
 
 
 _HEADER_LINE = re.compile(rb"([!-9;-~]+):(?:[ \t]|$)")  # "Name: value" (a name has no space or colon)
@@ -127,6 +142,9 @@ def _text_of(part: EmailMessage) -> str:
             pass
         else:
             return text.replace("\r\n", "\n")
+        vague = _vaguely_labelled(payload, part.get_content_charset())
+        if vague is not None:
+            return vague.replace("\r\n", "\n")
     try:
         content = part.get_content()
         if isinstance(content, str):
@@ -134,6 +152,23 @@ def _text_of(part: EmailMessage) -> str:
     except (LookupError, UnicodeError, ValueError, AssertionError, KeyError):
         pass
     return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+
+
+def _vaguely_labelled(payload: bytes, charset: str | None) -> str | None:
+    """Non-ASCII bytes labelled Latin-1 read as Windows-1252 (as browsers and mail programs do), and
+    those labelled ASCII or not at all by a guess; None for any other label (or no text)."""
+    label = (charset or "").lower()
+    if label not in _VAGUE_CHARSETS:
+        return None
+    if label.startswith(("iso", "latin")):
+        try:
+            return payload.decode("cp1252")
+        except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+            return payload.decode("latin-1")
+    try:
+        return decode_text(payload)
+    except FileSkipped:
+        return None
 
 
 def _body(msg: EmailMessage, deadline: Deadline) -> str:
@@ -214,8 +249,13 @@ def attachments(msg: EmailMessage) -> list[Attached]:
     made unique; attached messages end in .eml)."""
     if not msg.is_multipart():
         return []
+    if msg.get_content_type() == "multipart/encrypted":
+        return []  # its parts are the cipher's version and the ciphertext
     try:
-        found = [a for a in msg.iter_attachments() if isinstance(a, EmailMessage)]
+        found = [
+            a for a in msg.iter_attachments()
+            if isinstance(a, EmailMessage) and a.get_content_type() not in SIGNATURE_TYPES
+        ]  # fmt: skip
     except Exception:
         found = []
     shown = shown_pictures(msg)
@@ -265,13 +305,19 @@ def _read_message(
     named = [a.label for a in attached if not a.shown]
     if named:  # found by name ("the mail with the contract PDF") even when the file has no text
         lines.append("Attachments: " + ", ".join(named))
-    body, quoted = split_quoted(_body(msg, nesting.budget.deadline))
+    body, quoted = split_quoted(drop_armour(_body(msg, nesting.budget.deadline)))
+    body, trailer = split_trailer(body)
     subject = _header(msg, "subject")
     gathered.parts.append(
         Part("\n".join(lines) + "\n\n" + body, heading=subject or None, part=label, date=date)
     )
-    if quoted.strip():  # what it answers: found, but after the message that wrote it (mail_quotes)
-        gathered.parts.append(Part(quoted, heading=subject or None, navigation=True, part=label, date=date))
+    # what it answers, its signature and its list's footer: found, but after the message that wrote
+    # them (mail_quotes, mail_trailers)
+    aside = "\n\n".join(t for t in (quoted, trailer) if t.strip())
+    if aside:
+        gathered.parts.append(Part(aside, heading=subject or None, navigation=True, part=label, date=date))
+    if msg.get_content_type() == "multipart/encrypted":
+        gathered.note(label or "message", ENCRYPTED_REASON)
     if any(isinstance(d, _CUT_OFF) for p in msg.walk() for d in getattr(p, "defects", ())):
         gathered.note(label or "message", TRUNCATED_REASON)
     for att_label, att, shown in attached:
