@@ -23,6 +23,7 @@ CARBONARA = DATA / "mail-spamassassin-carbonara.eml"
 INLINE_SIGNED = DATA / "mail-spamassassin-pgp-inline-signed.eml"
 MIME_SIGNED = DATA / "mail-spamassassin-pgp-multipart-signed.eml"
 HOTMAIL = DATA / "mail-spamassassin-hotmail-unlabelled.eml"
+RYANAIR = DATA / "mail-spamassassin-ryanair-disclaimer.eml"
 MAILMAN_FOOTER = (
     "_______________________________________________\n"
     "RPM-List mailing list <RPM-List@freshrpms.net>\n"
@@ -50,6 +51,25 @@ def test_signature_and_list_footer_are_the_trailer() -> None:
     assert split_trailer(signed_off) == ("Who cares?\nR", "http://xent.com/mailman/listinfo/fork")
     tagline = "I never ate a doughnut.\n\n______________________\nJoin MSN Hotmail.\nhttp://www.hotmail.com"
     assert split_trailer(tagline)[1].startswith("______________________\nJoin MSN Hotmail.")
+
+
+def test_a_disclaimer_is_the_trailer() -> None:
+    english = (
+        "Thanks for the quote.\n\nBest, Ann\n\nThis e-mail and any attachments are confidential and may be"
+        "\nlegally privileged. It is intended solely for the addressee. If you have received this"
+        "\ne-mail in error, please notify the sender."
+    )
+    assert split_trailer(english) == ("Thanks for the quote.\n\nBest, Ann", english.split("\n\n", 2)[2])
+    german = (
+        "Anbei die Rechnung.\n\nGrüße\nJan\n\n****************************************\nDiese E-Mail enthält"
+        " vertrauliche und/oder rechtlich geschützte Informationen. Wenn Sie nicht der richtige Adressat"
+        " sind oder diese E-Mail irrtümlich erhalten haben, informieren Sie bitte sofort den Absender."
+    )
+    assert split_trailer(german)[0] == "Anbei die Rechnung.\n\nGrüße\nJan"
+    short = "Here are the figures.\n\nPlease keep this confidential and privileged, thanks."
+    assert split_trailer(short) == (short, "")  # too short for a disclaimer: the writer's own words
+    early = "Intro.\n\n" + english.split("\n\n", 2)[2] + "\n\n" + "\n".join(f"point {n}" for n in range(40))
+    assert split_trailer(early) == (early, "")  # a whole message follows it
 
 
 def test_what_is_no_trailer_stays() -> None:
@@ -83,6 +103,16 @@ def test_real_messages_keep_their_own_text_apart() -> None:
     carbonara = sections(CARBONARA)
     assert all("Yahoo! Groups" not in s.text for s in carbonara if not s.navigation)
     assert any("forteana-unsubscribe@egroups.com" in s.text for s in carbonara if s.navigation)
+
+
+def test_a_company_disclaimer_and_an_appended_footer_part_go_aside() -> None:
+    mail = extract_data(RYANAIR.name, RYANAIR.read_bytes())
+    own, aside = [s for s in mail.sections if s.part is None]
+    assert "Bumblebee Communications" in own.text and not own.navigation
+    assert "DISCLAIMER" not in own.text and "unsubscribe" not in own.text
+    assert aside.navigation and "E-MAIL DISCLAIMER" in aside.text
+    assert aside.text.rstrip().endswith("leave-customers-949326K@mail.ryanairmail.com")
+    assert "attachment 2.txt" not in own.text  # the list's footer part is no attachment
 
 
 def test_signed_messages_read_without_their_armour() -> None:

@@ -34,7 +34,7 @@ from urllib.parse import unquote
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.images import decoration
 from desktop_search.core.extract.mail_quotes import split_quoted
-from desktop_search.core.extract.mail_trailers import drop_armour, split_trailer
+from desktop_search.core.extract.mail_trailers import drop_armour, is_footer, split_trailer
 from desktop_search.core.extract.outlook import is_outlook_message, to_email
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, NeedsOcr
 from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, clean_name, join, nothing_read
@@ -236,6 +236,28 @@ def shown_pictures(msg: EmailMessage) -> list[EmailMessage]:
         return []
 
 
+def _continues_body(part: EmailMessage) -> bool:
+    """A plain-text part with no file name that is not marked as an attachment: mail programs show it
+    below the body, as part of it (the footer a list server appends to a multipart message)."""
+    if part.get_content_type() != "text/plain" or part.get_content_disposition() == "attachment":
+        return False
+    try:
+        return not (part.get_filename() or "").strip()
+    except Exception:
+        return False
+
+
+def appended_texts(msg: EmailMessage) -> list[str]:
+    """The text of the parts shown below the message's body as part of it (:func:`_continues_body`)."""
+    if not msg.is_multipart() or msg.get_content_type() == "multipart/encrypted":
+        return []
+    try:
+        parts = [a for a in msg.iter_attachments() if isinstance(a, EmailMessage)]
+        return [_text_of(a) for a in parts if _continues_body(a)]
+    except Exception:
+        return []
+
+
 class Attached(NamedTuple):
     """An attachment of a message, or a picture its HTML shows, and its part label."""
 
@@ -255,6 +277,7 @@ def attachments(msg: EmailMessage) -> list[Attached]:
         found = [
             a for a in msg.iter_attachments()
             if isinstance(a, EmailMessage) and a.get_content_type() not in SIGNATURE_TYPES
+            and not _continues_body(a)
         ]  # fmt: skip
     except Exception:
         found = []
@@ -305,8 +328,12 @@ def _read_message(
     named = [a.label for a in attached if not a.shown]
     if named:  # found by name ("the mail with the contract PDF") even when the file has no text
         lines.append("Attachments: " + ", ".join(named))
-    body, quoted = split_quoted(drop_armour(_body(msg, nesting.budget.deadline)))
+    appended = [t for t in appended_texts(msg) if t.strip()]
+    footers = [t.strip("\n") for t in appended if is_footer(t)]
+    text = "\n\n".join([_body(msg, nesting.budget.deadline), *(t for t in appended if not is_footer(t))])
+    body, quoted = split_quoted(drop_armour(text))
     body, trailer = split_trailer(body)
+    trailer = "\n\n".join(t for t in (trailer, *footers) if t)
     subject = _header(msg, "subject")
     gathered.parts.append(
         Part("\n".join(lines) + "\n\n" + body, heading=subject or None, part=label, date=date)
