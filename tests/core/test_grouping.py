@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from desktop_search.core.records import FileRecord, FileStatus, SearchHit
-from desktop_search.core.search.grouping import MAX_INLINE, SCORE_RATIO, STRENGTH_MARGIN, split_inline
+from desktop_search.core.search.grouping import (
+    MAX_INLINE,
+    SCORE_RATIO,
+    STRENGTH_MARGIN,
+    fold_pages,
+    split_inline,
+)
 from desktop_search.core.search.searcher import Searcher
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id, to_key
@@ -40,6 +46,25 @@ def test_strong_passages_on_other_pages_go_inline_the_rest_stay_in_more() -> Non
     assert [h.page for h in inline] == [42, 57]
     assert [h.page for h in more] == [80, 90]  # nothing lost, order kept
     assert len(inline) == MAX_INLINE
+
+
+def test_every_passage_results_show_one_row_per_page() -> None:
+    from dataclasses import replace
+
+    hits = [
+        passage(0, page=12), passage(1, page=40), passage(2, page=12), passage(3, page=12),
+        passage(4, page=12), passage(5, page=7), replace(passage(6, page=12), part="message 2"),
+        passage(7), passage(8),  # a file without pages: each passage a place of its own
+    ]  # fmt: skip
+    rows = fold_pages(hits, k=5)
+    assert [(h.chunk_id, h.page, h.part) for h in rows] == [
+        ("c0", 12, None), ("c1", 40, None), ("c5", 7, None), ("c6", 12, "message 2"), ("c7", None, None),
+    ]  # fmt: skip
+    assert [h.chunk_id for h in rows[0].inline] == ["c2", "c3"] and [h.chunk_id for h in rows[0].more] == [
+        "c4"
+    ]
+    assert [h.rank for h in rows] == [1, 2, 3, 4, 5] and rows[0].inline[0].rank == 3  # its passage rank
+    assert all(not h.inline for h in rows[1:])
 
 
 def test_a_contents_page_is_never_inline_beside_real_text() -> None:

@@ -36,5 +36,8 @@ def test_the_manuals_second_answer_page_shows_inline(tmp_path: Path, real_embedd
     assert ANSWER_PAGES - {manual.page} <= set(inline_pages)  # the other answer page, no longer in "more"
     assert manual.page not in inline_pages and len(set(inline_pages)) == len(inline_pages)
     assert all(h.strength is not None and h.strength >= manual.strength - 0.1 for h in manual.inline)
-    assert 1 + len(manual.inline) + len(manual.more) == len(flat)  # every passage shown once
+    # every passage shown once; the flat list has one row per page, the page's other passages under it
+    assert 1 + len(manual.inline) + len(manual.more) == sum(1 + len(h.inline) + len(h.more) for h in flat)
+    assert len({h.page for h in flat}) == len(flat) == 10
+    assert all(p.page == h.page for h in flat for p in (*h.inline, *h.more))
     assert grouped["notes.txt"].inline == ()

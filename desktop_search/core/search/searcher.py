@@ -32,7 +32,7 @@ from desktop_search.core.search.fusion import (
     assign_dense_ranks,
     fuse,
 )
-from desktop_search.core.search.grouping import split_inline
+from desktop_search.core.search.grouping import PageKey, fold_pages, page_key, split_inline
 from desktop_search.core.search.highlight import (
     Highlighter,
     QueryTerm,
@@ -245,7 +245,7 @@ class Searcher:
             found = spans[c.chunk_id] if c.chunk_id in spans else highlighter.find(row.text)[0]
             hits.append(_hit(row, c, rank, found, scale))
         if not grouped:
-            return hits[:k]
+            return fold_pages(hits, k)
         heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in group_by_file(hits, k)]
         return fold_similar(heads)
 
@@ -340,8 +340,18 @@ def weigh_keyword_match(
 def _shown(ranked: list[Candidate], rows: dict[str, ChunkRow], k: int, grouped: bool) -> set[str]:
     """The chunk ids a page of results will show: the first ``k`` passages, or every passage of the
     first ``k`` files (highlights are computed for these only)."""
-    if not grouped:
-        return {c.chunk_id for c in ranked[:k]}
+    if not grouped:  # the passages of the first k pages (fold_pages)
+        pages: set[PageKey] = set()
+        picked: set[str] = set()
+        for c in ranked:
+            row = rows[c.chunk_id]
+            key = page_key(row.path, row.part, row.page, c.chunk_id)
+            if key not in pages:
+                if len(pages) >= k:
+                    continue
+                pages.add(key)
+            picked.add(c.chunk_id)
+        return picked
     files: set[tuple[str, str | None]] = set()
     shown: set[str] = set()
     for c in ranked:
