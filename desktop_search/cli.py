@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--type", action="append", default=[], metavar="EXT", help="only this file type (repeatable)"
     )
     p.add_argument("--mode", choices=("hybrid", "dense", "keyword"), default="hybrid")
-    p.add_argument("--flat", action="store_true", help="every page (its passages together), not one entry per file")
+    p.add_argument(
+        "--flat", action="store_true", help="every page (its passages together), not one entry per file"
+    )
     p.add_argument(
         "--min-strength",
         type=float,
