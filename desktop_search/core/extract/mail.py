@@ -16,28 +16,36 @@ attached messages are read as messages ("message 12 / fwd.eml"), up to :data:`MA
 deep. A picture the HTML shows (``<img src="cid:…">``: a pasted screenshot, the text of image spam,
 a logo) is read as a part of its message too, quietly (no note when it holds no text), unless it is
 too small to be more than decoration (:func:`images.decoration`: logos, icons, tracking pixels; each
-would cost a run of OCR in every message). Parsing is Python's email package.
+would cost a run of OCR in every message). Which parts are body, attachment or picture, and their
+labels, are :mod:`mail_parts`'; Outlook's ``winmail.dat`` (TNEF) is named and noted, not read.
+Parsing is Python's email package.
 """
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from dataclasses import replace
 from email import errors, policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
-from typing import NamedTuple
-from urllib.parse import unquote
 
-from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.images import decoration
+from desktop_search.core.extract.mail_parts import (
+    ENCRYPTED_REASON,
+    TNEF_REASON,
+    TNEF_TYPES,
+    appended_texts,
+    attached_message,
+    attachments,
+    body_text,
+    header,
+)
 from desktop_search.core.extract.mail_quotes import split_quoted
 from desktop_search.core.extract.mail_trailers import drop_armour, is_footer, split_trailer
 from desktop_search.core.extract.outlook import is_outlook_message, to_email
-from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, NeedsOcr
-from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, clean_name, join, nothing_read
+from desktop_search.core.extract.results import Extracted, ExtractionFailed, NeedsOcr
+from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, join, nothing_read
 
 MAX_NESTED_MESSAGES = 3
 TRUNCATED_REASON = "The message seems cut off (the file may be truncated); what was there is indexed."
@@ -46,20 +54,6 @@ _QUOTED_FROM = re.compile(rb"(?m)^>(>*From )")
 _CUT_OFF = (errors.CloseBoundaryNotFoundDefect, errors.StartBoundaryNotFoundDefect)
 _MESSAGE = re.compile(r"message (\d+)")
 _EMLX_COUNT = re.compile(rb"\A[ \t]*(\d{1,12})[ \t]*\r?\n")
-_CID = re.compile(r"""\bcid:([^"'\s>)]+)""", re.IGNORECASE)
-# parts that sign or encrypt a message: checksums and base64, no one's words (mail_trailers)
-SIGNATURE_TYPES = frozenset(
-    {"application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature",
-     "application/pgp-encrypted"}
-)  # fmt: skip
-ENCRYPTED_REASON = "The message is encrypted; only its sender, recipients, date and subject are indexed."
-# labels that say nothing of the bytes: read as a browser does (Windows-1252 for Latin-1 and ASCII; a
-# guess when there is no label), so Outlook's "don’t" is no "don\ufffdt"
-_VAGUE_CHARSETS = frozenset(
-    {"", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "iso8859-1", "iso_8859-1"}
-)
-
-
 _HEADER_LINE = re.compile(rb"([!-9;-~]+):(?:[ \t]|$)")  # "Name: value" (a name has no space or colon)
 _FOLDED_LINE = re.compile(rb"[ \t]")  # a header's continuation
 # fields every delivered or saved message carries; two of them in a run of headers make it a message
@@ -116,200 +110,11 @@ def _parse(raw: bytes) -> EmailMessage:
     return message
 
 
-def _header(msg: Message, name: str) -> str:
-    try:
-        value = msg.get(name)
-    except Exception:  # a malformed header the policy cannot decode
-        return ""
-    return " ".join(str(value).split()) if value is not None else ""
-
-
 def _date(msg: Message) -> float | None:
     try:
-        return parsedate_to_datetime(_header(msg, "date")).timestamp()
+        return parsedate_to_datetime(header(msg, "date")).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError, OSError):
         return None
-
-
-def _text_of(part: EmailMessage) -> str:
-    """A text part's text: in its declared charset, unless its bytes are UTF-8 and say otherwise."""
-    payload = part.get_payload(decode=True)
-    if isinstance(payload, bytes) and not payload.isascii():
-        try:  # UTF-8 with non-ASCII bytes is almost never another charset by chance; a wrong label is
-            # common (a Chinese mail labelled GB2312 read as mojibake: "浣犲ソ" for "你好")
-            text = payload.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            return text.replace("\r\n", "\n")
-        vague = _vaguely_labelled(payload, part.get_content_charset())
-        if vague is not None:
-            return vague.replace("\r\n", "\n")
-    try:
-        content = part.get_content()
-        if isinstance(content, str):
-            return content
-    except (LookupError, UnicodeError, ValueError, AssertionError, KeyError):
-        pass
-    return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-
-
-def _vaguely_labelled(payload: bytes, charset: str | None) -> str | None:
-    """Non-ASCII bytes labelled Latin-1 read as Windows-1252 (as browsers and mail programs do), and
-    those labelled ASCII or not at all by a guess; None for any other label (or no text)."""
-    label = (charset or "").lower()
-    if label not in _VAGUE_CHARSETS:
-        return None
-    if label.startswith(("iso", "latin")):
-        try:
-            return payload.decode("cp1252")
-        except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
-            return payload.decode("latin-1")
-    try:
-        return decode_text(payload)
-    except FileSkipped:
-        return None
-
-
-def _body(msg: EmailMessage, deadline: Deadline) -> str:
-    """The message's text: its plain-text body, else its HTML body as text."""
-    for kind in ("plain", "html"):
-        try:
-            body = msg.get_body(preferencelist=(kind,))
-        except Exception:
-            body = None
-        if not isinstance(body, EmailMessage):
-            continue
-        text = _text_of(body)
-        if text.strip() and kind == "html":
-            from desktop_search.core.extract.html import extract_html
-
-            try:
-                text = extract_html(text.encode("utf-8"), deadline).text
-            except (ExtractionFailed, FileSkipped):
-                text = ""
-        if text.strip():
-            return text
-    return ""
-
-
-def _cid_references(msg: EmailMessage) -> set[str]:
-    """The Content-IDs the message's HTML body shows (``src="cid:…"``), lower-cased."""
-    try:
-        html = msg.get_body(preferencelist=("html",))
-    except Exception:
-        return set()
-    if not isinstance(html, EmailMessage):
-        return set()
-    return {unquote(m).strip("<>").lower() for m in _CID.findall(_text_of(html))}
-
-
-def _content_id(part: EmailMessage) -> str:
-    return _header(part, "content-id").strip().strip("<>").lower()
-
-
-def _own_parts(msg: EmailMessage) -> list[EmailMessage]:
-    """Every part of the message, not descending into attached messages."""
-    found: list[EmailMessage] = []
-    stack = [msg]
-    while stack:
-        part = stack.pop()
-        found.append(part)
-        if part.get_content_maintype() == "multipart" and isinstance(part.get_payload(), list):
-            stack.extend(reversed([p for p in part.get_payload() if isinstance(p, EmailMessage)]))
-    return found
-
-
-def shown_pictures(msg: EmailMessage) -> list[EmailMessage]:
-    """The pictures the message's HTML shows in its text (parts it refers to by Content-ID)."""
-    if not msg.is_multipart():
-        return []
-    try:
-        refs = _cid_references(msg)
-        if not refs:
-            return []
-        return [
-            p for p in _own_parts(msg)
-            if p.get_content_maintype() == "image" and _content_id(p) and _content_id(p) in refs
-        ]  # fmt: skip
-    except Exception:
-        return []
-
-
-def _continues_body(part: EmailMessage) -> bool:
-    """A plain-text part with no file name that is not marked as an attachment: mail programs show it
-    below the body, as part of it (the footer a list server appends to a multipart message)."""
-    if part.get_content_type() != "text/plain" or part.get_content_disposition() == "attachment":
-        return False
-    try:
-        return not (part.get_filename() or "").strip()
-    except Exception:
-        return False
-
-
-def appended_texts(msg: EmailMessage) -> list[str]:
-    """The text of the parts shown below the message's body as part of it (:func:`_continues_body`)."""
-    if not msg.is_multipart() or msg.get_content_type() == "multipart/encrypted":
-        return []
-    try:
-        parts = [a for a in msg.iter_attachments() if isinstance(a, EmailMessage)]
-        return [_text_of(a) for a in parts if _continues_body(a)]
-    except Exception:
-        return []
-
-
-class Attached(NamedTuple):
-    """An attachment of a message, or a picture its HTML shows, and its part label."""
-
-    label: str
-    part: EmailMessage
-    shown: bool  # a picture shown in the message's text (no attachment to its reader)
-
-
-def attachments(msg: EmailMessage) -> list[Attached]:
-    """A message's attachments and the pictures its HTML shows, with their part labels (file names,
-    made unique; attached messages end in .eml)."""
-    if not msg.is_multipart():
-        return []
-    if msg.get_content_type() == "multipart/encrypted":
-        return []  # its parts are the cipher's version and the ciphertext
-    try:
-        found = [
-            a for a in msg.iter_attachments()
-            if isinstance(a, EmailMessage) and a.get_content_type() not in SIGNATURE_TYPES
-            and not _continues_body(a)
-        ]  # fmt: skip
-    except Exception:
-        found = []
-    shown = shown_pictures(msg)
-    found += [p for p in shown if not any(p is a for a in found)]
-    shown_ids = {id(p) for p in shown}
-    labelled: list[Attached] = []
-    used: set[str] = set()
-    for n, att in enumerate(found, start=1):
-        try:
-            filename = att.get_filename() or ""
-        except Exception:
-            filename = ""
-        name = clean_name(filename.replace("\\", "/").rsplit("/", 1)[-1]) if filename.strip() else ""
-        if att.get_content_type() == "message/rfc822" and not name.lower().endswith(".eml"):
-            name = f"{name or f'attached message {n}'}.eml"
-        if not name:
-            name = f"attachment {n}{mimetypes.guess_extension(att.get_content_type()) or ''}"
-        label, k = name, 2
-        while label in used:
-            stem, dot, ext = name.rpartition(".")
-            label = f"{stem} ({k}).{ext}" if dot and stem else f"{name} ({k})"
-            k += 1
-        used.add(label)
-        labelled.append(Attached(label, att, id(att) in shown_ids))
-    return labelled
-
-
-def _attached_message(att: EmailMessage) -> EmailMessage | None:
-    payload = att.get_payload()
-    inner = payload[0] if isinstance(payload, list) and payload else None
-    return inner if isinstance(inner, EmailMessage) else None
 
 
 def _read_message(
@@ -323,18 +128,18 @@ def _read_message(
     from desktop_search.core.extract.results import Part
 
     date = _date(msg) or fallback_date
-    lines = [f"{h}: {v}" for h in ("From", "To", "Cc", "Date") if (v := _header(msg, h))]
+    lines = [f"{h}: {v}" for h in ("From", "To", "Cc", "Date") if (v := header(msg, h))]
     attached = attachments(msg)
     named = [a.label for a in attached if not a.shown]
     if named:  # found by name ("the mail with the contract PDF") even when the file has no text
         lines.append("Attachments: " + ", ".join(named))
     appended = [t for t in appended_texts(msg) if t.strip()]
     footers = [t.strip("\n") for t in appended if is_footer(t)]
-    text = "\n\n".join([_body(msg, nesting.budget.deadline), *(t for t in appended if not is_footer(t))])
+    text = "\n\n".join([body_text(msg, nesting.budget.deadline), *(t for t in appended if not is_footer(t))])
     body, quoted = split_quoted(drop_armour(text))
     body, trailer = split_trailer(body)
     trailer = "\n\n".join(t for t in (trailer, *footers) if t)
-    subject = _header(msg, "subject")
+    subject = header(msg, "subject")
     gathered.parts.append(
         Part("\n".join(lines) + "\n\n" + body, heading=subject or None, part=label, date=date)
     )
@@ -352,13 +157,16 @@ def _read_message(
         assert path is not None
         nesting.budget.deadline.check()
         if att.get_content_type() == "message/rfc822":
-            inner = _attached_message(att)
+            inner = attached_message(att)
             if inner is None:
                 gathered.note(path, "The attached message is empty.")
             elif level >= MAX_NESTED_MESSAGES:
                 gathered.note(path, "Attached messages nested too deeply; not read.")
             else:
                 _read_message(inner, path, nesting, gathered, level + 1, date)
+            continue
+        if att.get_content_type() in TNEF_TYPES:
+            gathered.note(path, TNEF_REASON)
             continue
         data = None if att.is_multipart() else att.get_payload(decode=True)
         if not isinstance(data, bytes) or not data.strip():
@@ -416,7 +224,7 @@ def find_part(data: bytes, label: str, budget: Budget) -> tuple[str, bytes]:
         if att_label != label:
             continue
         if att.get_content_type() == "message/rfc822":
-            inner = _attached_message(att)
+            inner = attached_message(att)
             return label, inner.as_bytes() if inner is not None else b""
         payload = att.get_payload(decode=True)
         return label, payload if isinstance(payload, bytes) else b""

@@ -84,7 +84,9 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    text, after every passage of own text (they were glued into its last passage: 15 % of a real list
 #    corpus's passages of own text held a list footer); PGP armour and signature parts are no text;
 #    non-ASCII bytes labelled ASCII or Latin-1, or not at all, read as mail programs read them
-#    ("world’s", not "world\ufffds"). Messages with none of these keep their passages and vectors.
+#    ("world’s", not "world\ufffds"); a plain-text part shown below the body (a list server's footer)
+#    is part of the message, not "attachment 2.txt"; Outlook's winmail.dat is named so and noted as
+#    unread. Messages with none of these keep their passages and vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 3,
