@@ -157,7 +157,8 @@ def test_odt(tmp_path: Path) -> None:
     r = extract_file(write(tmp_path, "letter.odt", make_odt()))
     check_offsets(r)
     assert [s.heading for s in r.sections] == [None, "Chapter One", "Chapter One › Chapter Two"]
-    assert "Two  spaces\ttab\nnext line end." in r.text and "FOOTNOTE" not in r.text
+    # the footnote follows its paragraph on a line of its own, never inside the sentence that cites it
+    assert "Two  spaces\ttab\nnext line end.\n1 FOOTNOTE\n" in r.text
     assert "Listed walrus" in r.text
     assert "Closing, see the walrus list." in r.text  # a cross-reference reads as its text (odfpy's manual)
 

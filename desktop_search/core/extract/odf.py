@@ -1,8 +1,9 @@
 """OpenDocument (ODT, ODS, ODP) from content.xml: headings, paragraphs, tables, sheets and slides; an
-ODT's tables of contents and indexes are navigation. A paragraph typed all in bold that reads as a
-numbered title with two or more numbers ("2.3 Harvesting honey") is a heading too, as in a DOCX
-(:func:`desktop_search.core.extract.docx_structure.bold_numbered_level`): hand-formatted documents
-title their sections that way."""
+ODT's tables of contents and indexes are navigation. A paragraph's footnotes, endnotes and comments
+follow it as lines of their own (:func:`asides`; inside the sentence they would cut it). A paragraph
+typed all in bold that reads as a numbered title with two or more numbers ("2.3 Harvesting honey") is
+a heading too, as in a DOCX (:func:`desktop_search.core.extract.docx_structure.bold_numbered_level`):
+hand-formatted documents title their sections that way."""
 
 from __future__ import annotations
 
@@ -60,6 +61,31 @@ def _text(el: ET.Element) -> str:
     out: list[str] = []
     _inline(el, out)
     return "".join(out)
+
+
+def asides(el: ET.Element) -> list[str]:
+    """The footnotes and endnotes ("3 Lucida Sans belongs to the JRE package…", with their mark) and
+    the comments ("Comment (Daniela Mihm): Tabellenkopf fehlt") anchored in ``el``, one line each."""
+    lines: list[str] = []
+    for node in el.iter():
+        tag = local(node.tag)
+        if tag == "note":
+            mark = next(((c.text or "").strip() for c in node if local(c.tag) == "note-citation"), "")
+            body = next((c for c in node if local(c.tag) == "note-body"), None)
+            text = _paragraphs(body) if body is not None else ""
+            if text:
+                lines.append(f"{mark} {text}".strip())
+        elif tag == "annotation":
+            author = next(((c.text or "").strip() for c in node if local(c.tag) == "creator"), "")
+            text = _paragraphs(node)
+            if text:
+                lines.append(f"Comment ({author}): {text}" if author else f"Comment: {text}")
+    return lines
+
+
+def _paragraphs(el: ET.Element) -> str:
+    """The text of the paragraphs and headings in ``el``, one space between them."""
+    return " ".join(" ".join(_text(p).split()) for p in el.iter() if local(p.tag) in ("p", "h")).strip()
 
 
 def _table_rows(table: ET.Element) -> list[str]:
@@ -154,6 +180,7 @@ class _TextWalker:
                     self.flush()
                     self.heading = self.path.enter(level, text)
                 self.lines.append(text)
+                self.lines.extend(asides(child))
             elif tag == "p":
                 text = _text(child)
                 found = None if self.navigation else numbered_title(text)
@@ -161,8 +188,10 @@ class _TextWalker:
                     self.flush()  # a bold numbered title: a heading typed by hand
                     self.heading = self.path.enter(found[2], text)
                 self.lines.append(text)
+                self.lines.extend(asides(child))
             elif tag == "table":
                 self.lines.append("\n".join(_table_rows(child)))
+                self.lines.extend(asides(child))
             else:
                 self.walk(child)  # lists, sections, frames, text boxes, an index's body
 

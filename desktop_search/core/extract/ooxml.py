@@ -1,7 +1,7 @@
 """Office Open XML: DOCX (paragraphs, headings from styles as section paths, tables, contents and index
-as navigation: :mod:`.docx_structure`), PPTX (a section per slide, its charts' titles and labels
-with it: :mod:`.ooxml_charts`) and XLSX (a section per sheet, cells
-tab-separated). Namespaces are ignored so Strict OOXML reads too."""
+as navigation: :mod:`.docx_structure`; a paragraph's footnotes, endnotes and comments on lines after
+it), PPTX (a section per slide, its charts' titles and labels with it: :mod:`.ooxml_charts`) and XLSX
+(a section per sheet, cells tab-separated). Namespaces are ignored so Strict OOXML reads too."""
 
 from __future__ import annotations
 
@@ -82,6 +82,45 @@ def _relationships(z: SafeZip, part: str) -> dict[str, str]:
 
 # DOCX
 
+_NOTE_PARTS = {"footnotes.xml": "footnote", "endnotes.xml": "endnote", "comments.xml": "comment"}
+_NOTE_REFERENCES = {
+    "footnoteReference": "footnote",
+    "endnoteReference": "endnote",
+    "commentReference": "comment",
+}
+_NOT_NOTES = frozenset({"separator", "continuationSeparator", "continuationNotice"})  # the rules above notes
+
+
+def _notes(z: SafeZip, rels: dict[str, str]) -> dict[tuple[str, str], str]:
+    """The document's footnotes, endnotes and comments by (kind, id); a comment as "Comment (author): …"."""
+    found: dict[tuple[str, str], str] = {}
+    for target in sorted(set(rels.values())):
+        kind = _NOTE_PARTS.get(target.rsplit("/", 1)[-1])
+        if kind is None or not z.has(target):
+            continue
+        for note in z.xml(target):
+            if local(note.tag) != kind or _attr(note, "type") in _NOT_NOTES:
+                continue
+            paragraphs = (" ".join(_paragraph_text(p).split()) for p in note.iter() if local(p.tag) == "p")
+            text = " ".join(t for t in paragraphs if t)
+            if text and kind == "comment":
+                author = (_attr(note, "author") or "").strip()
+                text = f"Comment ({author}): {text}" if author else f"Comment: {text}"
+            if text:
+                found[(kind, _attr(note, "id") or "")] = text
+    return found
+
+
+def _asides(block: ET.Element, notes: dict[tuple[str, str], str]) -> list[str]:
+    """The notes and comments ``block`` refers to, in the order it does, once each."""
+    lines: list[str] = []
+    for el in block.iter():
+        kind = _NOTE_REFERENCES.get(local(el.tag))
+        text = notes.get((kind, _attr(el, "id") or "")) if kind else None
+        if text and text not in lines:
+            lines.append(text)
+    return lines
+
 
 def _table_text(tbl: ET.Element) -> str:
     rows: list[str] = []
@@ -107,6 +146,7 @@ def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
         if body is None:
             raise ExtractionFailed("The DOCX file is damaged (no document body).")
         rels = _relationships(z, "word/document.xml")
+        notes = _notes(z, rels)
         parts: list[Part] = []
         path = SectionPath()
         heading: str | None = None
@@ -133,6 +173,7 @@ def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
                 if starts_section and level is not None:
                     heading = path.enter(level, text)
             lines.append(text)
+            lines.extend(_asides(block, notes))
         parts.append(Part("\n".join(lines), heading=heading, navigation=navigation))
     return assemble(fold_heading_only(parts), "docx")
 

@@ -87,13 +87,16 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    ("world’s", not "world\ufffds"); a plain-text part shown below the body (a list server's footer)
 #    is part of the message, not "attachment 2.txt"; Outlook's winmail.dat is named so and noted as
 #    unread. Messages with none of these keep their passages and vectors.
+# 6: docx, odt: footnotes, endnotes and comments are read, each on a line after the paragraph that
+#    cites it ("Comment (author): …"); they were not indexed at all (the LibreOffice Math Guide's
+#    "Office Math Markup Language" was only in a footnote). Files without them keep their passages.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 3,
-        "docx": 5,
+        "docx": 6,
         "pptx": 2,
         "xlsx": 2,
-        "odt": 5,
+        "odt": 6,
         "ods": 3,
         "odp": 2,
         "epub": 6,
