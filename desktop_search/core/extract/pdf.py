@@ -4,7 +4,8 @@ Accents that TeX's older fonts draw over a letter are put back on it ("fÂ¨ur" â†
 :mod:`.pdf_accents`). The pages' text then loses its running headers and footers and has hyphenated
 words joined (:mod:`.pdf_layout`); tables of contents and indexes are marked as navigation
 (:mod:`.pdf_navigation`); pages are cut where sections begin, each piece with its heading from the
-outline or from numbered titles (:mod:`.pdf_outline`, :mod:`.pdf_headings`).
+outline or from numbered titles (:mod:`.pdf_outline`, :mod:`.pdf_headings`). The notes a reader wrote
+on a page end its text (:mod:`.pdf_annotations`).
 
 pypdf decides that a gap in a ``TJ`` array is a word space when it exceeds half the font's space
 width. Some embedded fonts (subset TrueType/CID fonts from LaTeX and office suites) report a space
@@ -23,6 +24,7 @@ from typing import Any
 
 from desktop_search.core.extract.ocr_reasons import PDF_OCR_MISSING, PDF_OCR_OFF
 from desktop_search.core.extract.pdf_accents import compose_accents
+from desktop_search.core.extract.pdf_annotations import page_notes, with_notes
 from desktop_search.core.extract.pdf_headings import split_by_numbered_titles, split_by_outline
 from desktop_search.core.extract.pdf_layout import (
     hyphenated_words,
@@ -144,6 +146,7 @@ def extract_pdf(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extrac
     _sane_space_widths()
     reader, pages, count = _open(data)
     texts: list[str | None] = []
+    notes: dict[int, list[str]] = {}  # page number -> the notes written on it (pdf_annotations)
     for number in range(count):
         deadline.check()
         try:
@@ -152,11 +155,13 @@ def extract_pdf(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extrac
             raise
         except Exception:  # pypdf raises many types on damaged content streams; a page is not fatal
             texts.append(None)
+        notes[number + 1] = page_notes(pages[number])
     if count and all(t is None for t in texts):
         raise ExtractionFailed("The PDF is damaged: no page could be read.")
     deadline.check()
     recognised, unread = _recognise_scans(data, pages, texts, deadline, ocr_mode)
-    result = assemble(structured_parts(texts, reader), "pdf", page_count=count, ocr_pages=recognised)
+    parts = with_notes(structured_parts(texts, reader), notes)
+    result = assemble(parts, "pdf", page_count=count, ocr_pages=recognised)
     if not result.text:
         if unread:
             raise FileSkipped(PDF_OCR_OFF if ocr_mode == "off" else PDF_OCR_MISSING)

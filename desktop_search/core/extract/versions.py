@@ -90,9 +90,12 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 6: docx, odt: footnotes, endnotes and comments are read, each on a line after the paragraph that
 #    cites it ("Comment (author): …"); they were not indexed at all (the LibreOffice Math Guide's
 #    "Office Math Markup Language" was only in a footnote). Files without them keep their passages.
+# 4: pdf: the notes written on a page (sticky notes, comments on highlights, text boxes: annotations'
+#    /Contents with their author) are lines at the end of the page; they were not indexed. A PDF without
+#    notes extracts as before, so re-reading it costs extraction only (its vectors are reused).
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
-        "pdf": 3,
+        "pdf": 4,
         "docx": 6,
         "pptx": 2,
         "xlsx": 2,
