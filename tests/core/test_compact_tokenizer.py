@@ -157,3 +157,48 @@ def test_an_older_export_with_roberta_processing_is_translated_too(
     texts = [clean_text("passage: " + t) for t in TRICKY]
     reference = Tokenizer.from_file(str(folder / "tokenizer.json"))
     assert compact.encode(texts) == [e.ids for e in reference.encode_batch(texts, add_special_tokens=True)]
+
+
+@pytest.mark.model
+def test_the_translation_is_kept_and_read_back(real_model_folder: Path, tmp_path: Path, monkeypatch) -> None:
+    from desktop_search.core.model import compact_tokenizer as module
+
+    cache = tmp_path / "cache"
+    texts = _real_texts()[:6]
+    first = compact_tokenizer(real_model_folder, cache)
+    assert first is not None and {p.name for p in cache.iterdir()} == {module.CACHE_MODEL, module.CACHE_META}
+
+    def no_translation(*_args: object) -> None:
+        raise AssertionError("translated again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(module, "_translate", no_translation)
+        again = compact_tokenizer(real_model_folder, cache)  # read back, not translated
+    assert again is not None and again.encode(texts) == first.encode(texts)
+
+    (cache / module.CACHE_MODEL).write_bytes((cache / module.CACHE_MODEL).read_bytes()[:1000])  # cut short
+    mended = compact_tokenizer(real_model_folder, cache)
+    assert mended is not None and mended.encode(texts) == first.encode(texts)
+    assert len((cache / module.CACHE_MODEL).read_bytes()) > 1000  # translated and kept again
+
+    other = tmp_path / "other-model"  # another tokenizer.json: its own translation, not the kept one
+    other.mkdir()
+    spec = json.loads((real_model_folder / "tokenizer.json").read_text(encoding="utf-8"))
+    spec["model"]["vocab"][5] = ["▁zzzzqq", -1.0]
+    (other / "tokenizer.json").write_text(json.dumps(spec), encoding="utf-8")
+    changed = compact_tokenizer(other, cache)
+    assert changed is not None and changed.encode(["zzzzqq"])[0][1] == 5
+
+
+def test_a_cache_that_cannot_be_written_costs_only_the_translation(tmp_path: Path) -> None:
+    from desktop_search.core.model import compact_tokenizer as module
+
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    translation = module._Translation("d", b"proto", "{}", 0, 2, 1)
+    module._write_cache(blocked / "cache", translation)  # logged, not raised
+    assert module._read_cache(blocked / "cache", "d") is None
+    module._write_cache(tmp_path / "ok", translation)
+    read = module._read_cache(tmp_path / "ok", "d")
+    assert read is not None and (read.proto, read.bos, read.eos, read.pad) == (b"proto", 0, 2, 1)
+    assert module._read_cache(tmp_path / "ok", "another tokenizer") is None

@@ -86,6 +86,25 @@ def wait_for(exports: BackgroundExports) -> None:
             thread.join(30)
 
 
+def test_file_hashes_are_remembered_while_the_file_is_untouched(tmp_path: Path) -> None:
+    from desktop_search.core.model.onnx_export import _sha256
+
+    weights, memo = tmp_path / "model.safetensors", tmp_path / "memo.json"
+    weights.write_bytes(b"weights one")
+    first = _sha256(weights, memo)
+    assert first == _sha256(weights) and memo.is_file()
+    stat = weights.stat()
+    with weights.open("r+b") as fh:  # same size, same inode, modification time put back
+        fh.write(b"WEIGHTS")
+    os.utime(weights, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert _sha256(weights, memo) == first  # remembered, not read
+    os.utime(weights, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1000))
+    assert _sha256(weights, memo) == _sha256(weights) != first  # touched: hashed again
+    blocked = tmp_path / "plain-file"
+    blocked.write_text("x")
+    assert _sha256(weights, blocked / "memo.json") == _sha256(weights)  # an unwritable memo is no error
+
+
 def test_an_export_is_reused_by_checksum_and_a_damaged_one_is_made_again(
     model_folder: Path, tmp_path: Path
 ) -> None:

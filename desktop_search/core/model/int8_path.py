@@ -18,6 +18,7 @@ from desktop_search.core.model.onnx_export import (
     background_exports,
     cached_export,
     cached_failure,
+    digest_memo,
     model_checksum,
 )
 
@@ -48,7 +49,7 @@ class Int8Path:
         if not wanted and recalibrate is None:
             return
         try:
-            checksum = model_checksum(model_folder)
+            checksum = model_checksum(model_folder, digest_memo(self.folder))
             ready = cached_export(model_folder, self.folder, checksum)
             failure = None if ready else cached_failure(model_folder, self.folder, checksum)
         except OSError as exc:
@@ -76,7 +77,9 @@ class Int8Path:
         if self.folder is None:
             return None
         try:
-            return cached_export(model_folder, self.folder, model_checksum(model_folder))
+            return cached_export(
+                model_folder, self.folder, model_checksum(model_folder, digest_memo(self.folder))
+            )
         except OSError as exc:
             log.warning("cannot read the ONNX export of %s: %s", model_folder, exc)
             return None

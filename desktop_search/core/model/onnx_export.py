@@ -44,6 +44,7 @@ EXPORTER_VERSION = 5
 INT8_FILE = "model-int8.onnx"
 FLOAT32_FILE = "model-float32.onnx"
 MANIFEST = "export.json"
+DIGEST_MEMO = "sha256-memo.json"  # file -> [size, mtime_ns, inode, sha256] of files checked (digest_memo)
 FAILURE = "failed.json"
 OPSET = 17
 SUBPROCESS_TIMEOUT_S = 1800.0
@@ -57,21 +58,50 @@ def onnx_dir(cache_dir: Path, model_name: str) -> Path:
     return cache_dir / "onnx" / model_name.replace("/", "--")
 
 
-def _sha256(path: Path) -> str:
+def digest_memo(folder: Path) -> Path:
+    """Where the hashes of files checked for ``folder``'s export are remembered (beside the exports)."""
+    return folder.parent / DIGEST_MEMO
+
+
+def _sha256(path: Path, memo: Path | None = None) -> str:
+    """The file's SHA-256; with ``memo``, read back from there while the file's size, modification time
+    and inode are those it was hashed at (hashing the model and its export took 0.7 s of every start;
+    a file rewritten or replaced changes at least one of them)."""
+    stat = path.stat()
+    key, seen = str(path.resolve()), [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    known = _read_json(memo) if memo is not None else {}
+    entry = known.get(key)
+    if isinstance(entry, list) and len(entry) == 4 and entry[:3] == seen:
+        return str(entry[3])
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
+    if memo is not None:
+        known[key] = [*seen, digest.hexdigest()]
+        _write_json(memo, known)
     return digest.hexdigest()
 
 
-def model_checksum(model_folder: Path) -> str:
-    """SHA-256 over the model's weights and configuration files (names and contents)."""
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` whole, then rename it into place; a cache that cannot be written is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.partial")
+        partial.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        log.info("could not remember file hashes in %s (%s)", path, exc)
+
+
+def model_checksum(model_folder: Path, memo: Path | None = None) -> str:
+    """SHA-256 over the model's weights and configuration files (names and contents); ``memo`` as for
+    :func:`_sha256`."""
     digest = hashlib.sha256()
     files = sorted(p for p in Path(model_folder).rglob("*") if p.is_file() and p.suffix in _WEIGHT_SUFFIXES)
     for path in files:
         digest.update(str(path.relative_to(model_folder)).encode())
-        digest.update(_sha256(path).encode())
+        digest.update(_sha256(path, memo).encode())
     return digest.hexdigest()
 
 
@@ -101,9 +131,9 @@ def cached_export(model_folder: Path, folder: Path, checksum: str | None = None)
     exported = folder / INT8_FILE
     if not manifest or not exported.is_file() or manifest.get("versions") != _versions():
         return None
-    if manifest.get("model_sha256") != (checksum or model_checksum(model_folder)):
+    if manifest.get("model_sha256") != (checksum or model_checksum(model_folder, digest_memo(folder))):
         return None
-    if manifest.get("onnx_sha256") != _sha256(exported):
+    if manifest.get("onnx_sha256") != _sha256(exported, digest_memo(folder)):
         log.warning("the ONNX export in %s is damaged; it will be exported again", folder)
         return None
     return exported
@@ -114,7 +144,7 @@ def cached_failure(model_folder: Path, folder: Path, checksum: str | None = None
     record = _read_json(folder / FAILURE)
     if not record or record.get("versions") != _versions():
         return None
-    if record.get("model_sha256") != (checksum or model_checksum(model_folder)):
+    if record.get("model_sha256") != (checksum or model_checksum(model_folder, digest_memo(folder))):
         return None
     return str(record.get("reason", "unknown error"))
 

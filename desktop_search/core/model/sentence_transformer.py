@@ -92,6 +92,7 @@ class SentenceTransformerEmbedder:
         cpu_precision: Callable[[str, Path], str] | None = None,
         onnx_folder: Path | None = None,
         int8_path: Int8Path | None = None,
+        tokenizer_cache: Path | None = None,
     ) -> None:
         self._model_name = model_name
         self._cpu_precision = cpu_precision
@@ -107,6 +108,7 @@ class SentenceTransformerEmbedder:
         self._early_tokenizer: SharedTokenizer | None = None  # counts before the model loads (tokenizers)
         self._compact: CompactTokenizer | None = None  # the folder's tokenizer run by SentencePiece
         self._compact_tried = False
+        self._tokenizer_cache = tokenizer_cache  # where the SentencePiece translation is kept
         self._documents_lock = threading.Lock()
         # counts batches in flight: the torch weights or the ONNX session change only when none is
         self._torch_forwards = threading.Condition()
@@ -265,7 +267,7 @@ class SentenceTransformerEmbedder:
         """The folder's tokenizer run by SentencePiece, built once; None when ``tokenizers`` runs it."""
         with self._folder_lock:
             if not self._compact_tried:
-                self._compact = compact_tokenizer(self._folder())
+                self._compact = compact_tokenizer(self._folder(), self._tokenizer_cache)
                 self._compact_tried = True
             return self._compact
 

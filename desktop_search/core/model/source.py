@@ -194,6 +194,7 @@ def create_embedder(
         batch_size=settings.batch_size,
         cpu_precision=cpu_precision,
         onnx_folder=exports,
+        tokenizer_cache=paths.cache_dir / "tokenizer" / settings.model.replace("/", "--"),
     )
 
 
