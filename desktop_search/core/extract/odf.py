@@ -211,8 +211,9 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
         doc_kind = local(doc.tag)
         if doc_kind == "spreadsheet":
             for table in doc.iter():
-                if local(table.tag) == "table":
-                    parts.append(Part("\n".join(_table_rows(table)), heading=_attr(table, "name")))
+                if local(table.tag) == "table":  # its cells' comments after its rows
+                    rows = _table_rows(table) + asides(table)
+                    parts.append(Part("\n".join(rows), heading=_attr(table, "name")))
         elif doc_kind == "presentation":
             pages = [p for p in doc if local(p.tag) == "page"]
             page_count = len(pages)

@@ -1,7 +1,8 @@
 """Office Open XML: DOCX (paragraphs, headings from styles as section paths, tables, contents and index
 as navigation: :mod:`.docx_structure`; a paragraph's footnotes, endnotes and comments on lines after
 it), PPTX (a section per slide, its charts' titles and labels with it: :mod:`.ooxml_charts`) and XLSX
-(a section per sheet, cells tab-separated). Namespaces are ignored so Strict OOXML reads too."""
+(a section per sheet, cells tab-separated, its cell comments after them). Namespaces are ignored so
+Strict OOXML reads too."""
 
 from __future__ import annotations
 
@@ -298,6 +299,29 @@ def _sheet_rows(root: ET.Element, shared: list[str], deadline: Deadline) -> Iter
             yield "\t".join(cells)
 
 
+def _cell_comments(z: SafeZip, sheet: str) -> list[str]:
+    """A sheet's cell comments (its ``comments*.xml``), one line each after its rows:
+    "Comment (Ann, B7): check the rent"."""
+    lines: list[str] = []
+    for target in sorted(set(_relationships(z, sheet).values())):
+        name = target.rsplit("/", 1)[-1]
+        if not (name.startswith("comments") and name.endswith(".xml")) or not z.has(target):
+            continue
+        root = z.xml(target)
+        authors = [" ".join("".join(a.itertext()).split()) for a in root.iter() if local(a.tag) == "author"]
+        for comment in (c for c in root.iter() if local(c.tag) == "comment"):
+            body = next((t for t in comment if local(t.tag) == "text"), None)
+            text = " ".join(_paragraph_text(body).split()) if body is not None else ""
+            if not text:
+                continue
+            index = int(_attr(comment, "authorId") or -1)
+            who = [
+                w for w in (authors[index] if 0 <= index < len(authors) else "", _attr(comment, "ref")) if w
+            ]
+            lines.append(f"Comment ({', '.join(who)}): {text}" if who else f"Comment: {text}")
+    return lines
+
+
 def extract_xlsx(data: bytes, deadline: Deadline) -> Extracted:
     with SafeZip(data, "XLSX", deadline) as z:
         book = "xl/workbook.xml"
@@ -310,5 +334,6 @@ def extract_xlsx(data: bytes, deadline: Deadline) -> Extracted:
             if not target or not z.has(target):
                 continue
             rows = list(_sheet_rows(z.xml(target), shared, deadline))
+            rows += _cell_comments(z, target)
             parts.append(Part("\n".join(rows), heading=sheet.get("name")))
     return assemble(parts, "xlsx", page_count=None)

@@ -93,14 +93,15 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 4: pdf: the notes written on a page (sticky notes, comments on highlights, text boxes: annotations'
 #    /Contents with their author) are lines at the end of the page; they were not indexed. A PDF without
 #    notes extracts as before, so re-reading it costs extraction only (its vectors are reused).
+# 3: xlsx, 4: ods: a sheet's cell comments follow its rows ("Comment (Ann, B7): …"); not read before.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 4,
         "docx": 6,
         "pptx": 2,
-        "xlsx": 2,
+        "xlsx": 3,
         "odt": 6,
-        "ods": 3,
+        "ods": 4,
         "odp": 2,
         "epub": 6,
         "rtf": 1,
