@@ -94,11 +94,12 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    /Contents with their author) are lines at the end of the page; they were not indexed. A PDF without
 #    notes extracts as before, so re-reading it costs extraction only (its vectors are reused).
 # 3: xlsx, 4: ods: a sheet's cell comments follow its rows ("Comment (Ann, B7): …"); not read before.
+# 3: pptx: a slide's comments and replies (classic and modern) follow its text and speaker notes.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 4,
         "docx": 6,
-        "pptx": 2,
+        "pptx": 3,
         "xlsx": 3,
         "odt": 6,
         "ods": 4,

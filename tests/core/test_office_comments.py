@@ -1,5 +1,5 @@
-"""Cell comments of spreadsheets (XLSX, ODS): read after the sheet's rows with their author and cell,
-and found through the real stack."""
+"""Comments of spreadsheets (XLSX, ODS: after the sheet's rows, with their author and cell) and of
+presentations (PPTX, classic and modern: after the slide's text), and found through the real stack."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from desktop_search.core import Engine, Settings
 from desktop_search.core.extract.dispatch import extract_data
-from tests.core.extract_samples import CT, ODF_NS, RELS, R, make_zip
+from tests.core.extract_samples import CT, ODF_NS, RELS, A, P, R, _slide, make_zip
 
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
@@ -67,6 +67,45 @@ def test_ods_cell_comments_follow_the_rows_not_the_cell() -> None:
     assert sheet.text.split("\n") == [
         "Rent\t900",
         "Comment (Ann): The landlord raises the rent in July by three percent.",
+    ]
+
+
+def review_pptx() -> bytes:
+    """One slide with a classic comment (PowerPoint 2007-2019) and a modern one with a reply (365)."""
+    modern = 'xmlns:p188="http://schemas.microsoft.com/office/powerpoint/2018/8/main"'
+    return make_zip(
+        {
+            "[Content_Types].xml": CT,
+            "ppt/presentation.xml": f'<?xml version="1.0"?><p:presentation {P} {R}><p:sldIdLst>'
+            '<p:sldId id="256" r:id="rId1"/></p:sldIdLst></p:presentation>',
+            "ppt/_rels/presentation.xml.rels": f'<?xml version="1.0"?><Relationships {RELS}>'
+            '<Relationship Id="rId1" Type="http://x/slide" Target="slides/slide1.xml"/></Relationships>',
+            "ppt/slides/slide1.xml": _slide("Quarterly review", "Sales rose in the north."),
+            "ppt/slides/_rels/slide1.xml.rels": f'<?xml version="1.0"?><Relationships {RELS}>'
+            '<Relationship Id="rId1" Type="http://x/comments" Target="../comments/comment1.xml"/>'
+            '<Relationship Id="rId2" Type="http://x/comments" Target="../comments/modernComment_1.xml"/>'
+            "</Relationships>",
+            "ppt/commentAuthors.xml": f'<?xml version="1.0"?><p:cmAuthorLst {P}>'
+            '<p:cmAuthor id="0" name="Ann" initials="A"/></p:cmAuthorLst>',
+            "ppt/authors.xml": f'<?xml version="1.0"?><p188:authorLst {modern}>'
+            '<p188:author id="{B0B}" name="Bob" initials="B"/></p188:authorLst>',
+            "ppt/comments/comment1.xml": f'<?xml version="1.0"?><p:cmLst {P}><p:cm authorId="0" idx="1">'
+            "<p:text>Add the figures for the south.</p:text></p:cm></p:cmLst>",
+            "ppt/comments/modernComment_1.xml": f'<?xml version="1.0"?><p188:cmLst {modern} {A}>'
+            '<p188:cm authorId="{B0B}"><p188:replyLst><p188:reply authorId="{A11}"><p188:txBody><a:p><a:r>'
+            "<a:t>Done.</a:t></a:r></a:p></p188:txBody></p188:reply></p188:replyLst><p188:txBody><a:p>"
+            "<a:r><a:t>Is the north figure audited?</a:t></a:r></a:p></p188:txBody></p188:cm></p188:cmLst>",
+        }
+    )
+
+
+def test_slide_comments_and_replies_follow_the_slide() -> None:
+    slide = extract_data("review.pptx", review_pptx()).sections[0]
+    assert slide.page == 1 and slide.heading == "Quarterly review"
+    assert slide.text.split("\n")[-3:] == [
+        "Comment (Ann): Add the figures for the south.",
+        "Comment (Bob): Is the north figure audited?",
+        "Comment: Done.",  # a reply by an author neither list names
     ]
 
 
