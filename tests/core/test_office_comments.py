@@ -109,6 +109,20 @@ def test_slide_comments_and_replies_follow_the_slide() -> None:
     ]
 
 
+def test_an_odp_slides_comment_follows_its_text() -> None:
+    content = (
+        f'<?xml version="1.0"?><office:document-content {ODF_NS} xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:officeooo="http://openoffice.org/2009/office"><office:body><office:presentation>'
+        '<draw:page draw:name="p1"><draw:frame presentation:class="title"><draw:text-box><text:p>Roadmap'
+        "</text:p></draw:text-box></draw:frame><officeooo:annotation><dc:creator>Ann</dc:creator><text:p>"
+        "Move the launch to May?</text:p></officeooo:annotation></draw:page></office:presentation>"
+        "</office:body></office:document-content>"
+    )
+    odp = make_zip({"content.xml": content}, mimetype="application/vnd.oasis.opendocument.presentation")
+    slide = extract_data("plan.odp", odp).sections[0]
+    assert (slide.page, slide.text) == (1, "Roadmap\nComment (Ann): Move the launch to May?")
+
+
 @pytest.mark.model
 @pytest.mark.timeout(600)
 def test_a_question_finds_the_comment_of_a_cell(tmp_path: Path, real_embedder) -> None:

@@ -229,6 +229,7 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
                     if _attr(frame, "class") == "title" and texts and title is None:
                         title = " ".join(texts)
                     lines.extend(texts)
+                lines.extend(asides(page))  # the slide's comments
                 parts.append(Part("\n".join(lines), page=number, heading=title))
         else:
             walker = _TextWalker(bold_styles(root, *([styles] if styles is not None else [])))

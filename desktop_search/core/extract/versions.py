@@ -94,7 +94,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    /Contents with their author) are lines at the end of the page; they were not indexed. A PDF without
 #    notes extracts as before, so re-reading it costs extraction only (its vectors are reused).
 # 3: xlsx, 4: ods: a sheet's cell comments follow its rows ("Comment (Ann, B7): …"); not read before.
-# 3: pptx: a slide's comments and replies (classic and modern) follow its text and speaker notes.
+# 3: pptx: a slide's comments and replies (classic and modern) follow its text and speaker notes;
+#    odp 3: likewise.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 4,
@@ -103,7 +104,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "xlsx": 3,
         "odt": 6,
         "ods": 4,
-        "odp": 2,
+        "odp": 3,
         "epub": 6,
         "rtf": 1,
         "doc": 2,  # Word 97-2003 (word_doc)
