@@ -1,9 +1,7 @@
 """The real embedder: :class:`SentenceTransformerEmbedder`, a sentence-transformers model loaded lazily
 on first use, with the device and precision chosen for the machine (:mod:`device`), E5 prompts, and its
-own tokenize-pad-forward path over the :class:`~desktop_search.core.model.tokenizer.SharedTokenizer`.
-int8 on the CPU runs the model's ONNX export (:mod:`desktop_search.core.model.int8_path`) behind the
-same path, for documents and queries alike.
-"""
+own tokenize-pad-forward path over the shared tokenizer; int8 on the CPU runs the model's ONNX export
+(:mod:`desktop_search.core.model.int8_path`) behind the same path, for documents and queries alike."""
 
 from __future__ import annotations
 
@@ -80,6 +78,7 @@ class SentenceTransformerEmbedder:
     (:class:`~desktop_search.core.model.onnx_only.OnnxOnlyModel`). Without it, torch float32 serves
     until the export is ready (made once in the background), then the ONNX int8 encoder takes over; a
     failed export leaves float32. With ``auto``, a finished export re-runs the calibration.
+    ``tokenizer_cache`` keeps the tokenizer's SentencePiece translation (:mod:`compact_tokenizer`).
     """
 
     def __init__(
