@@ -338,28 +338,21 @@ def weigh_keyword_match(
 
 
 def _shown(ranked: list[Candidate], rows: dict[str, ChunkRow], k: int, grouped: bool) -> set[str]:
-    """The chunk ids a page of results will show: the first ``k`` passages, or every passage of the
-    first ``k`` files (highlights are computed for these only)."""
-    if not grouped:  # the passages of the first k pages (fold_pages)
-        pages: set[PageKey] = set()
-        picked: set[str] = set()
-        for c in ranked:
-            row = rows[c.chunk_id]
-            key = page_key(row.path, row.part, row.page, c.chunk_id)
-            if key not in pages:
-                if len(pages) >= k:
-                    continue
-                pages.add(key)
-            picked.add(c.chunk_id)
-        return picked
-    files: set[tuple[str, str | None]] = set()
+    """The chunk ids a page of results will show: every passage of the first ``k`` files, or (not
+    grouped) of the first ``k`` pages (:func:`fold_pages`); highlights are computed for these only."""
+
+    def place(c: Candidate) -> PageKey | tuple[str, str | None]:
+        row = rows[c.chunk_id]
+        return (row.path, row.part) if grouped else page_key(row.path, row.part, row.page, c.chunk_id)
+
+    places: set[PageKey | tuple[str, str | None]] = set()
     shown: set[str] = set()
     for c in ranked:
-        path = (rows[c.chunk_id].path, rows[c.chunk_id].part)
-        if path not in files:
-            if len(files) >= k:
+        key = place(c)
+        if key not in places:
+            if len(places) >= k:
                 continue
-            files.add(path)
+            places.add(key)
         shown.add(c.chunk_id)
     return shown
 
