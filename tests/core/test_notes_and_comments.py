@@ -20,6 +20,7 @@ FOOTNOTES = [
     DATA / "odt-libreoffice-mathguide-footnotes.odt",
     DATA / "docx-libreoffice-mathguide-footnotes.docx",
 ]
+EPUB = DATA / "epub-libreoffice-mathguide-footnotes.epub"
 COMMENTED = [DATA / "odt-dmaths-userguide-de-comment.odt", DATA / "docx-dmaths-userguide-de-comment.docx"]
 
 
@@ -46,6 +47,24 @@ def test_a_reviewers_comment_is_text_with_its_author(path: Path) -> None:
     lines = lines_of(path)
     assert "Comment (Daniela Mihm): Tabellenkopf fehlt" in lines
     assert sum("Tabellenkopf fehlt" in line for line in lines) == 1
+
+
+def test_a_footnote_mark_no_longer_glues_to_its_word() -> None:
+    text = extract_data(EPUB.name, EPUB.read_bytes()).text
+    assert "The “STIX” font is worthy" in text and "The DejaVu and Lucida fonts also have" in text
+    note = "Lucida Sans belongs to the JRE package, which is probably already on your computer."
+    assert note in text.split("\n")  # the note, without its "3" in front
+    pandoc = (
+        '<p>The DejaVu<a class="footnote-ref" href="#fn1" id="fnref1" role="doc-noteref"><sup>1</sup></a> '
+        'fonts.</p><section class="footnotes"><ol><li id="fn1"><p>Sans fonts.<a href="#fnref1" '
+        'class="footnote-back" role="doc-backlink">↩︎</a></p></li></ol></section>'
+    )
+    assert extract_data("notes.html", pandoc.encode()).text == "The DejaVu fonts.\nSans fonts."
+    sphinx = (
+        '<p>See Sphinx<a class="footnote-reference brackets" href="#id2" id="id1">1</a> here, '
+        "10<sup>3</sup> m.</p>"
+    )
+    assert extract_data("sphinx.html", sphinx.encode()).text == "See Sphinx here, 103 m."  # an exponent stays
 
 
 def test_deleted_tracked_text_stays_out_and_a_separator_is_no_note(tmp_path: Path) -> None:

@@ -83,6 +83,7 @@ class _TextCollector(HTMLParser):
         self._titled: tuple[int, bool, int, int] | None = None
         self._bold_depth = 0
         self._bold_chars = 0
+        self._sup_depth = 0  # open <sup>: a link to a place in the page inside one is a note's mark
 
     # structure
     def _newline(self) -> None:
@@ -204,6 +205,7 @@ class _TextCollector(HTMLParser):
             tag in HIDDEN_TAGS
             or (tag in ("div", "span") and ("hidden", None) in attrs)
             or _is_anchor_mark(tag, attrs)
+            or _is_note_mark(tag, attrs, self._sup_depth > 0)
         ):
             if tag not in VOID_TAGS:
                 self._hidden_stack.append(tag)
@@ -226,6 +228,8 @@ class _TextCollector(HTMLParser):
             self._open_paragraph(attrs)
         elif tag in ("b", "strong"):
             self._bold_depth += 1
+        elif tag == "sup":
+            self._sup_depth += 1
         if tag == "pre":
             self._pre_depth += 1
         elif tag == "a" and dict(attrs).get("href"):
@@ -258,6 +262,8 @@ class _TextCollector(HTMLParser):
             self._close_paragraph()
         elif tag in ("b", "strong"):
             self._bold_depth = max(0, self._bold_depth - 1)
+        elif tag == "sup":
+            self._sup_depth = max(0, self._sup_depth - 1)
         if tag == "pre":
             self._pre_depth = max(0, self._pre_depth - 1)
         elif tag == "a":
@@ -295,6 +301,20 @@ def _is_sectioning(tag: str, kind: Kind) -> bool:
 def _is_anchor_mark(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     """A heading's permalink mark ("¶" in Sphinx pages), shown only on hover, or a "Back to top" link."""
     return tag == "a" and bool({"headerlink", "back-to-top"} & set((dict(attrs).get("class") or "").split()))
+
+
+_NOTE_MARKS = ("noteref", "backlink", "footnote-ref", "footnote-reference", "footnote-back", "fn-ref")
+
+
+def _is_note_mark(tag: str, attrs: list[tuple[str, str | None]], in_sup: bool) -> bool:
+    """A footnote's mark, in the text or at the note's start: EPUB's ``epub:type="noteref"``, pandoc's
+    and Sphinx's footnote classes and ARIA roles, or a link to a place in the page inside ``<sup>``.
+    Read as text it glued to its word ("DejaVu²" was the word "dejavu2"); it is left out, as in ODT."""
+    if tag != "a":
+        return False
+    a = dict(attrs)
+    marks = " ".join(a.get(k) or "" for k in ("epub:type", "role", "class")).lower()
+    return any(m in marks for m in _NOTE_MARKS) or (in_sup and (a.get("href") or "").startswith("#"))
 
 
 def html_parts(markup: str) -> tuple[list[Part], str]:

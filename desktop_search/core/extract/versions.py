@@ -96,6 +96,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 3: xlsx, 4: ods: a sheet's cell comments follow its rows ("Comment (Ann, B7): …"); not read before.
 # 3: pptx: a slide's comments and replies (classic and modern) follow its text and speaker notes;
 #    odp 3: likewise.
+# 7: html, epub: a footnote's mark (EPUB's noteref, pandoc's and Sphinx's footnote links, a link to a
+#    place in the page inside <sup>) is left out; it glued to its word ("DejaVu²" read "DejaVu2").
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 4,
@@ -105,14 +107,14 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "odt": 6,
         "ods": 4,
         "odp": 3,
-        "epub": 6,
+        "epub": 7,
         "rtf": 1,
         "doc": 2,  # Word 97-2003 (word_doc)
         "xls": 1,  # Excel 97-2003 and 5.0/95 (excel_xls)
         "ppt": 1,  # PowerPoint 97-2003 (powerpoint_ppt)
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 5,  # .eml, .msg, mbox: messages and attachments as sub-documents
-        "html": 6,
+        "html": 7,
         "markdown": 2,
         "rst": 2,
         "text": 2,
