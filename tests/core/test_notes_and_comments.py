@@ -21,6 +21,7 @@ FOOTNOTES = [
     DATA / "docx-libreoffice-mathguide-footnotes.docx",
 ]
 EPUB = DATA / "epub-libreoffice-mathguide-footnotes.epub"
+RTF = DATA / "rtf-libreoffice-mathguide-footnotes.rtf"
 COMMENTED = [DATA / "odt-dmaths-userguide-de-comment.odt", DATA / "docx-dmaths-userguide-de-comment.docx"]
 
 
@@ -65,6 +66,28 @@ def test_a_footnote_mark_no_longer_glues_to_its_word() -> None:
         "10<sup>3</sup> m.</p>"
     )
     assert extract_data("sphinx.html", sphinx.encode()).text == "See Sphinx here, 103 m."  # an exponent stays
+
+
+def test_rtf_footnotes_and_comments_follow_their_paragraph() -> None:
+    lines = lines_of(RTF)  # LibreOffice writes ignorable {\\*\\footnote …} groups
+    cites = next(i for i, line in enumerate(lines) if line.startswith("There are numerous free fonts"))
+    assert lines[cites].endswith("The DejaVu and Lucida fonts also have a wide range of symbols.")
+    assert (
+        lines[cites + 3]
+        == "Lucida Sans belongs to the JRE package, which is probably already on your computer."
+    )
+    word = (  # as Word writes them: a plain footnote group, and a comment with its author
+        rb"{\rtf1\ansi{\fonttbl{\f0 Times;}}\pard Quarterly report.{\super\chftn}{\footnote\pard\plain"
+        rb"{\super\chftn} Figures from the March audit.} The boiler needs replacing.{\*\atnid AL}"
+        rb"{\*\atnauthor Ann Lee}\chatn{\*\annotation{\*\atndate 1}\pard\plain Ask about the warranty.}"
+        rb" Costs are 4,000 euros.\par Next paragraph.\par{\header\pard Page {\footnote not read}\par}}"
+    )
+    assert extract_data("report.rtf", word).text.split("\n") == [
+        "Quarterly report. The boiler needs replacing. Costs are 4,000 euros.",
+        "Figures from the March audit.",
+        "Comment (Ann Lee): Ask about the warranty.",
+        "Next paragraph.",
+    ]
 
 
 def test_deleted_tracked_text_stays_out_and_a_separator_is_no_note(tmp_path: Path) -> None:

@@ -3,6 +3,9 @@
 Destinations that hold no body text (font and colour tables, pictures, objects, metadata, and every
 ``{\\* ...}`` destination a reader may ignore) are skipped. Legacy bytes are decoded with the
 document's ``\\ansicpg`` code page, or a font's ``\\fcharset`` when the font table gives one.
+Footnotes (``\\footnote``) and comments (``\\annotation``, with their ``\\atnauthor``) are read as lines
+after the paragraph that cites them ("Comment (Ann): …"), as in DOCX and ODT: inside the sentence they
+would cut it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ _SKIP_DESTINATIONS = frozenset(
     footer footerl footerr footerf bkmkstart bkmkend fldinst mmathPr pgdsctbl shppict nonshppict blipuid
     """.split()
 )
+_NOTES = frozenset({b"footnote", b"annotation"})  # read as lines after their paragraph
+_PARAGRAPH_ENDS = frozenset({b"par", b"sect", b"page", b"row"})
 _BREAKS = {
     b"par": "\n",
     b"line": "\n",
@@ -103,6 +108,27 @@ def rtf_to_text(data: bytes, deadline: Deadline | None = None) -> str:
             out.append(pending.decode(codec, errors="replace"))
             pending.clear()
 
+    notes: list[str] = []  # footnotes and comments waiting for the end of their paragraph
+    note_depth = 0  # the stack depth at which the note being read began (0: none)
+    note_kind = ""
+    author_depth = 0  # the same for an annotation's author
+    author: list[str] = []
+    last_author = ""
+    main = out
+
+    def end_note() -> None:
+        nonlocal out, note_depth
+        text = " ".join("".join(out).split())
+        out, note_depth = main, 0
+        if text:
+            notes.append(
+                f"Comment ({last_author}): {text}"
+                if note_kind == "annotation" and last_author
+                else f"Comment: {text}"
+                if note_kind == "annotation"
+                else text
+            )
+
     for n, m in enumerate(_TOKEN.finditer(data)):
         if deadline is not None and n % 100_000 == 0:
             deadline.check()
@@ -116,11 +142,24 @@ def rtf_to_text(data: bytes, deadline: Deadline | None = None) -> str:
                 stack.append((skipping, uc, codec))
                 group_start = True
             elif stack:
+                if note_depth and len(stack) == note_depth:
+                    end_note()
+                if author_depth and len(stack) == author_depth:
+                    last_author, out, author_depth = " ".join("".join(author).split()), main, 0
                 skipping, uc, codec = stack.pop()
                 group_start = False
             continue
         first_in_group, group_start = group_start, False
         if word is not None:
+            outside = bool(stack) and not stack[-1][0]  # its group's parent is read, not skipped
+            if word in _NOTES and outside and not note_depth and not author_depth:
+                flush()
+                skipping, note_depth, note_kind, out = False, len(stack), word.decode(), []
+                continue
+            if word == b"atnauthor" and outside and not note_depth and not author_depth:
+                skipping, author_depth, out = False, len(stack), author
+                author.clear()
+                continue
             if word in _SKIP_DESTINATIONS:
                 skipping = True
             if skipping:
@@ -142,6 +181,9 @@ def rtf_to_text(data: bytes, deadline: Deadline | None = None) -> str:
             elif word in _BREAKS:
                 flush()
                 out.append(_BREAKS[word])
+                if notes and out is main and word in _PARAGRAPH_ENDS:
+                    out.extend(f"{note}\n" for note in notes)
+                    notes.clear()
             elif word in _SYMBOLS:
                 flush()
                 out.append(_SYMBOLS[word])
@@ -176,6 +218,11 @@ def rtf_to_text(data: bytes, deadline: Deadline | None = None) -> str:
             flush()
             out.append(text.decode(codec, errors="replace"))
     flush()
+    if note_depth:
+        end_note()  # a note whose group never closed (a cut-off file)
+    out = main
+    if notes:
+        out.append("".join(f"\n{note}" for note in notes))
     return "".join(out)
 
 

@@ -98,6 +98,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    odp 3: likewise.
 # 7: html, epub: a footnote's mark (EPUB's noteref, pandoc's and Sphinx's footnote links, a link to a
 #    place in the page inside <sup>) is left out; it glued to its word ("DejaVu²" read "DejaVu2").
+# 2: rtf: footnotes and comments (\footnote, \annotation with its \atnauthor) are lines after their
+#    paragraph; they were skipped.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 4,
@@ -108,7 +110,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "ods": 4,
         "odp": 3,
         "epub": 7,
-        "rtf": 1,
+        "rtf": 2,
         "doc": 2,  # Word 97-2003 (word_doc)
         "xls": 1,  # Excel 97-2003 and 5.0/95 (excel_xls)
         "ppt": 1,  # PowerPoint 97-2003 (powerpoint_ppt)
