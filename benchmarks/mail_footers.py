@@ -18,12 +18,10 @@ list footer line ("listinfo", "To unsubscribe from this group"). ``--no-index`` 
 from __future__ import annotations
 
 import argparse
-import email
 import json
 import re
 import sqlite3
 import sys
-from email import policy
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -48,18 +46,14 @@ FOOTER_LINE = re.compile(r"listinfo|To unsubscribe from this group", re.IGNORECA
 
 def own_texts(folder: Path) -> dict[str, str]:
     """Each message file's own text, lower-cased: its plain body less quotes, signature and footer."""
+    from mail_quotes import _body
+
     from desktop_search.core.extract.mail_quotes import split_quoted
     from desktop_search.core.extract.mail_trailers import drop_armour, split_trailer
 
     texts = {}
     for path in sorted(folder.glob("*.eml")):
-        msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        try:
-            part = msg.get_body(preferencelist=("plain",))
-            body = part.get_content() if part is not None else ""
-        except Exception:
-            body = ""
-        own = split_trailer(split_quoted(drop_armour(body))[0])[0]
+        own = split_trailer(split_quoted(drop_armour(_body(path)[2]))[0])[0]
         texts[path.name] = " ".join(re.findall(r"\w+", own.lower()))
     return texts
 
