@@ -27,7 +27,11 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):
     docs = tmp_path_factory.mktemp("manuals")
-    for name in ("debian-reference.en.excerpt.pdf", "debian-reference.de.excerpt.pdf"):
+    for name in (
+        "debian-reference.en.excerpt.pdf",
+        "debian-reference.de.excerpt.pdf",
+        "ubuntu-packaging-guide.en.excerpt.pdf",  # Sphinx's headers: "1.2. Getting Set Up <title>"
+    ):
         shutil.copy(DATA / name, docs / name)
     engine = Engine.open(
         tmp_path_factory.mktemp("home"), embedder=real_embedder, settings=Settings(folders=[str(docs)])
@@ -76,3 +80,12 @@ def test_passages_carry_their_outline_heading(engine: Engine) -> None:
     [hit] = [h for h in engine.search("Do not install packages from random mixture of suites", k=5)][:1]
     assert hit.heading == "Debian package management › 2.1.2 Basic precautions"
     assert hit.page == 3
+
+
+def test_sphinx_manual_passages_hold_no_header_and_open_with_their_section(engine: Engine) -> None:
+    rows = engine.search("Ubuntu Packaging Guide", k=200, grouped=False)
+    passages = [p for row in rows for p in (row, *row.inline, *row.more) if "ubuntu-packaging" in p.path]
+    assert len(passages) > 20
+    assert [p.page for p in passages if "Ubuntu Packaging Guide" in p.text] == [1]  # its title page only
+    top = engine.search("How do I make an SSH key to upload my packages to Launchpad?", k=1)[0]
+    assert top.heading == "Articles › Create your SSH key" and top.text.startswith("Create your SSH key\n")

@@ -22,7 +22,10 @@ _QUOTES = "'’‘`´\"”“„«»"
 _NUMBER_PREFIX = r"(?:(?:\d+|[A-Z])(?:\.\d+)*\.?\s*)?"
 
 PagePart = tuple[str, str | None]  # text, heading
-MIN_LEADING_CHARS = 40  # one shorter line before the first cut ("Chapter 2") joins the section after it
+# text shorter than this before the first cut joins the section after it when it is a title: one line
+# ("Chapter 2"), or up to three without a sentence's punctuation (Sphinx's "CHAPTER / ONE")
+MIN_LEADING_CHARS = 40
+_SENTENCE_MARK = re.compile(r"[.!?:;,](?=\s|$)|[。！？：；，、]")
 
 
 def _title_pattern(title: str) -> re.Pattern[str]:
@@ -41,22 +44,33 @@ def _cut(text: str, cuts: list[tuple[int, str | None]], leading: str | None) -> 
     """``text`` cut at ``cuts`` (offset, heading); the text before the first cut gets ``leading``."""
     bounds = list(cuts)
     lead = text[: bounds[0][0]].strip() if bounds else ""
-    if bounds and "\n" not in lead and len(lead) < MIN_LEADING_CHARS:
+    carried = 0  # parts that go on with the previous page's section (a title may not open them)
+    if bounds and len(lead) < MIN_LEADING_CHARS and _title_only(lead):
         bounds[0] = (0, bounds[0][1])
     elif not bounds or bounds[0][0] > 0:
         bounds.insert(0, (0, leading))
+        carried = 1
     parts: list[PagePart] = []
-    title_only = ""  # a part that is only its title line ("2.1 Prerequisites") opens the next one
+    # a part that is only its title ("2.1 Prerequisites", "CHAPTER / ONE / ARTICLES") opens the next one
+    title_only = ""
     for i, (start, heading) in enumerate(bounds):
         end = bounds[i + 1][0] if i + 1 < len(bounds) else len(text)
         piece = title_only + text[start:end]
-        if i + 1 < len(bounds) and "\n" not in piece.strip():
+        if carried <= i < len(bounds) - 1 and _title_only(piece.strip()):
             title_only = piece
             continue
         title_only = ""
         if piece.strip():
             parts.append((piece, heading))
     return parts
+
+
+def _title_only(piece: str) -> bool:
+    """Whether a part is a title alone: one line, or up to three short ones that hold no sentence (a
+    chapter's opening: "KAPITEL 1 / Artikel"); not "4.5 タイトル / タイトルをつけるには…。"."""
+    if "\n" not in piece:
+        return True
+    return piece.count("\n") < 3 and len(piece) < MIN_LEADING_CHARS and not _SENTENCE_MARK.search(piece)
 
 
 def split_by_outline(

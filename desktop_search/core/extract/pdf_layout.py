@@ -14,7 +14,15 @@ PACKAGE …"), so no two chapters' headers are the same line. Such a header is k
 words up to the chapter's number (its *mark prefix*: ``chapter #.``, ``kapitel #.``, ``第#章``): a
 page's first line whose mark prefix opens most pages is a running header, whatever titles follow it.
 A chapter's opening page often drops the header and keeps only its number on the first line; in a
-document with running lines, that bare number goes too.
+document with running lines, that bare number (arabic or roman: "ii") goes too.
+
+Sphinx's manuals put the book's title beside the section in force: "1.2. Getting Set Up Ubuntu
+Packaging Guide" on odd pages, "Ubuntu Packaging Guide Chapter 1. Articles" on even ones. Such a
+line is known by its *affix*: words (two or more, no numbers, at least ``MIN_AFFIX_LETTERS`` letters)
+that open or close the first (or last) line of most pages of one parity; a line that is the affix
+alone, or the start of a running line (a title page's title), is no header. An edge line wholly in
+parentheses is furniture too when it repeats on a few pages or faces another across a page break
+("(continues on next page)" / "(continued from previous page)" where a listing breaks).
 
 A word hyphenated at a line end ("Konfigu-" / "ration") is joined when the next line goes on in
 lower case, unless the document itself writes that word with its hyphen elsewhere ("Unix-ähnlich");
@@ -37,10 +45,15 @@ MIN_SHARE = 0.5  # ...and on at least this share of all pages or of the pages of
 # lines shorter than MIN_NEAR_CHARS (spaces aside) must match exactly: a near match of so few is chance
 NEAR_RATIO = 0.9
 MIN_NEAR_CHARS = 16
+MAX_AFFIX_WORDS = 6  # an affix is at most this many words...
+MIN_AFFIX_LETTERS = 12  # ...with at least this many letters ("how do i" opens questions, not headers)
+MAX_HEADER_WORDS = 16  # a longer line is text that happens to open with the book's title
 
 _NUMBER = re.compile(r"\d+")
 _ROMAN = r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 _EDGE_ROMAN = re.compile(rf"^{_ROMAN}(?=\s)|(?<=\s){_ROMAN}$")
+_LONE_ROMAN = re.compile(rf"^(?=.){_ROMAN}$")  # lower case: front matter's "ii", not a letter "C"
+_PARENTHESISED = re.compile(r"^\(.*[^\W\d_].*\)$")
 _NUMBER_RUN = re.compile(r"#(?:\s*(?:/|of|von|de|sur|di|-|–|—|\|)?\s*#)+")
 _SPACES = re.compile(r"\s+")
 _HYPHENATED = re.compile(r"([^\W\d_])-\n([^\W\d_]+)(\S*)[ \t]?")
@@ -94,23 +107,61 @@ def _running(keys_per_page: Sequence[set[str]]) -> set[str]:
     return running
 
 
+def _affixes(key: str) -> set[str]:
+    """The affixes a line key offers (see the module docstring): "^ words" that open it, "words $"
+    that close it; none for a long line."""
+    words = key.split(" ")
+    if len(words) > MAX_HEADER_WORDS:
+        return set()
+    found = set()
+    for count in range(2, min(MAX_AFFIX_WORDS, len(words) - 1) + 1):
+        for affix, marked in ((words[:count], "^ {}"), (words[-count:], "{} $")):
+            if (
+                "#" not in "".join(affix)
+                and sum(ch.isalpha() for w in affix for ch in w) >= MIN_AFFIX_LETTERS
+            ):
+                found.add(marked.format(" ".join(affix)))
+    return found
+
+
 @dataclass(frozen=True)
 class _PageEdges:
-    """A page's lines, the indexes of its top and bottom edge lines, their line keys (computed once)
-    and the mark prefix of its first line."""
+    """A page's lines, the indexes of its top and bottom edge lines, their line keys (computed once),
+    the mark prefix of its first line and the affixes of its first and last lines."""
 
     lines: list[str]
     top: list[int]
     bottom: list[int]
     keys: dict[int, str]
     mark: str | None
+    head_affixes: set[str]
+    foot_affixes: set[str]
 
     @classmethod
     def of(cls, page: str) -> _PageEdges:
         lines = page.split("\n")
         top, bottom = _edges(lines)
         keys = {i: line_key(lines[i]) for i in (*top, *bottom)}
-        return cls(lines, top, bottom, keys, mark_prefix(keys[top[0]]) if top else None)
+        mark = mark_prefix(keys[top[0]]) if top else None
+        head = _affixes(keys[top[0]]) if top else set()
+        foot = _affixes(keys[bottom[-1]]) if bottom else set()
+        return cls(lines, top, bottom, keys, mark, head, foot)
+
+
+def _asides(edges: Sequence[_PageEdges]) -> dict[int, set[int]]:
+    """The edge lines (by page index) wholly in parentheses that are furniture: one seen on several
+    pages, or a pair at a page break ("(continues on next page)" above it, "(continued from previous
+    page)" below it)."""
+    found = [{i: k for i, k in p.keys.items() if _PARENTHESISED.match(k)} for p in edges]
+    seen = Counter(k for lines in found for k in set(lines.values()))
+    asides = {n: {i for i, k in lines.items() if seen[k] >= MIN_REPEATS} for n, lines in enumerate(found)}
+    for n in range(len(edges) - 1):
+        below = [i for i in edges[n].bottom if i in found[n]]
+        above = [i for i in edges[n + 1].top if i in found[n + 1]]
+        if below and above:
+            asides[n].add(below[-1])
+            asides[n + 1].add(above[0])
+    return asides
 
 
 def strip_running_lines(pages: Sequence[str]) -> list[str]:
@@ -121,24 +172,43 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     running_heads = _running([{p.keys[i] for i in p.top} for p in edges])
     running_feet = _running([{p.keys[i] for i in p.bottom} for p in edges])
     running_marks = _running([{p.mark} if p.mark else set() for p in edges])  # a mark heads the page
-    if not running_heads and not running_feet and not running_marks:
+    head_affixes = _running([p.head_affixes for p in edges])
+    foot_affixes = _running([p.foot_affixes for p in edges])
+    asides = _asides(edges)
+    if not (
+        running_heads or running_feet or running_marks or head_affixes or foot_affixes or any(asides.values())
+    ):
         return list(pages)
     cleaned = []
     for number, p in enumerate(edges, start=1):
         drop = _furniture(p.keys, p.top, running_heads) | _furniture(p.keys, p.bottom, running_feet)
-        if p.top and (p.mark in running_marks or _page_number(p.lines[p.top[0]], number)):
+        drop |= asides[number - 1]
+        if p.top and (
+            p.mark in running_marks
+            or _affixed(p.keys[p.top[0]], p.head_affixes & head_affixes, running_heads)
+            or _page_number(p.lines[p.top[0]], number)
+        ):
             drop.add(p.top[0])
+        if p.bottom and _affixed(p.keys[p.bottom[-1]], p.foot_affixes & foot_affixes, running_feet):
+            drop.add(p.bottom[-1])
         cleaned.append("\n".join(line for i, line in enumerate(p.lines) if i not in drop))
     return cleaned
+
+
+def _affixed(key: str, shared: set[str], running: set[str]) -> bool:
+    """Whether a line with running ``shared`` affixes is furniture: it is unless it opens a running
+    line, as a title page's "Handbuch für Debian Edu" opens its header "… 12 / 98"."""
+    return bool(shared) and not any(line.startswith(key) for line in running)
 
 
 def _page_number(line: str, page: int) -> bool:
     """A page's first line that is only its printed number, in a document with running furniture: a
     chapter's opening page drops its header and keeps the number ("14" above "2 Dateien mit
-    convert-ly aktualisieren"). Printed numbers never run ahead of the page's place in the file. (A
-    last line is left alone: a listing's output, "1", ends pages as often as a number does.)"""
+    convert-ly aktualisieren"), a blank page of front matter its roman one ("ii"). Printed numbers
+    never run ahead of the page's place in the file. (A last line is left alone: a listing's output,
+    "1", ends pages as often as a number does.)"""
     text = line.strip()
-    return text.isdigit() and 1 <= int(text) <= page
+    return (text.isdigit() and 1 <= int(text) <= page) or bool(_LONE_ROMAN.match(text))
 
 
 def _furniture(line_keys: dict[int, str], edge: list[int], running: set[str]) -> set[int]:

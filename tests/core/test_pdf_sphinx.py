@@ -1,0 +1,111 @@
+"""Page furniture of manuals built with Sphinx: headers that pair the book's title with the section
+in force, a blank page's lone roman number, "(continues on next page)" where a listing breaks, and
+a chapter's opening words; on small rules and on an excerpt of a real manual (tests/data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop_search.core.extract.pdf import extract_pdf
+from desktop_search.core.extract.pdf_headings import split_by_outline
+from desktop_search.core.extract.pdf_layout import strip_running_lines
+from desktop_search.core.extract.pdf_outline import OutlineEntry
+from desktop_search.core.extract.results import Deadline
+
+GUIDE = Path(__file__).resolve().parent.parent / "data" / "ubuntu-packaging-guide.en.excerpt.pdf"
+TITLE = "The Handbook of Fruit"
+TOPICS = ["apples", "pears", "plums", "figs", "limes", "dates", "kiwis", "grapes"]
+
+
+def _sphinx_book() -> list[str]:
+    """Odd pages headed by their section and the book's title, even ones by the title and chapter."""
+    pages = []
+    for n, topic in enumerate(TOPICS):
+        chapter = n // 4 + 1
+        head = f"{chapter}.{n}. On {topic} {TITLE}" if n % 2 == 0 else f"{TITLE} Chapter {chapter}. Fruit"
+        body = f"Some text about {topic}.\nMore on {topic} here.\nAnd a closing line on {topic}."
+        pages.append(f"{head}\n{body}\n© 2020, Fruit People {n + 1}")
+    return pages
+
+
+def test_headers_pairing_the_title_with_the_section_are_stripped() -> None:
+    cleaned = strip_running_lines(_sphinx_book())
+    assert all(TITLE not in page and "Fruit People" not in page for page in cleaned)
+    assert cleaned[2] == "Some text about plums.\nMore on plums here.\nAnd a closing line on plums."
+
+
+def test_the_title_alone_and_long_lines_that_open_with_it_stay() -> None:
+    pages = _sphinx_book()
+    pages[0] = f"{TITLE}\nRelease 1.0\nFruit People"  # the title page
+    long_line = f"{TITLE} is a book about fruit that tells you how to grow, pick, keep and eat every kind"
+    pages[3] = f"{long_line}\nSome text about figs.\n© 2020, Fruit People 4"
+    cleaned = strip_running_lines(pages)
+    assert cleaned[0].startswith(f"{TITLE}\n")
+    assert cleaned[3] == f"{long_line}\nSome text about figs."
+
+
+def test_a_blank_pages_roman_number_goes() -> None:
+    pages = _sphinx_book()
+    pages[1] = "ii"
+    pages[5] = "C\nCherries are red."  # a letter heading an index page is no number
+    cleaned = strip_running_lines(pages)
+    assert cleaned[1] == ""
+    assert cleaned[5] == "C\nCherries are red."
+
+
+def test_a_listing_broken_across_pages_loses_its_continuation_notes_only() -> None:
+    pages = _sphinx_book()
+    pages[2] = pages[2].replace("\n©", "\n$ make\n(continues on next page)\n©")
+    pages[3] = pages[3].replace("\nSome", "\n(continued from previous page)\n$ make install\nSome", 1)
+    pages[5] = pages[5].replace("\nSome", "\n(see the figure below)\nSome", 1)  # one of its kind
+    cleaned = strip_running_lines(pages)
+    assert "continue" not in cleaned[2] + cleaned[3]
+    assert cleaned[2].endswith("$ make") and cleaned[3].startswith("$ make install\n")
+    assert cleaned[5].startswith("(see the figure below)\n")
+
+
+def _entry(title: str, depth: int, chapter: str) -> OutlineEntry:
+    return OutlineEntry(title, 0, depth, chapter)
+
+
+def test_a_chapters_opening_words_join_its_first_section() -> None:
+    page = "CHAPTER\nONE\nARTICLES\n1.1 Introduction\nUbuntu is made of many parts."
+    entries = [_entry("Articles", 0, "Articles"), _entry("Introduction", 1, "Articles")]
+    [parts] = split_by_outline([page], entries, [False])
+    assert parts == [(page, "Articles › 1.1 Introduction")]
+
+
+def test_text_going_on_from_the_previous_page_keeps_its_section() -> None:
+    page = "$ echo 'set bell-style none' >> ~/.inputrc\n9.5.10 Memory usage\nThere are two resources."
+    [parts] = split_by_outline([page], [_entry("9.5.10 Memory usage", 1, "Tips")], [False])
+    assert [heading for _, heading in parts] == [None, "Tips › 9.5.10 Memory usage"]
+    assert parts[0][0].startswith("$ echo")
+
+
+def test_a_short_section_with_a_sentence_keeps_its_heading() -> None:
+    page = "4.5 タイトル\nタイトルをつけるには、[== と ==] で囲みます。\n4.6 逐語的コンテント\n本文。"
+    entries = [_entry("4.5 タイトル", 1, "AMC-TXT"), _entry("4.6 逐語的コンテント", 1, "AMC-TXT")]
+    [parts] = split_by_outline([page], entries, [False])
+    assert [heading for _, heading in parts] == ["AMC-TXT › 4.5 タイトル", "AMC-TXT › 4.6 逐語的コンテント"]
+
+
+# -- a real manual ------------------------------------------------------------------------------------
+
+
+def test_real_sphinx_manual_keeps_its_title_on_the_title_page_only() -> None:
+    sections = extract_pdf(GUIDE.read_bytes(), Deadline(60)).sections
+    assert sections[0].page == 1 and sections[0].text.startswith("Ubuntu Packaging Guide\n")
+    later = "\n".join(s.text for s in sections[1:])
+    assert "Ubuntu Packaging Guide" not in later and "Chapter 1. Articles" not in later
+    assert "(continues on next page)" not in later and "(continued from previous page)" not in later
+    assert "Creative Commons" not in later  # the footer
+    assert all(s.text.strip() not in ("ii", "CHAPTER\nONE") for s in sections)
+
+
+def test_real_sphinx_manual_sections_open_with_their_own_title() -> None:
+    sections = extract_pdf(GUIDE.read_bytes(), Deadline(60)).sections
+    by_heading = {s.heading: s for s in reversed(sections) if s.heading}  # the first of each
+    ssh = by_heading["Articles › Create your SSH key"]
+    assert ssh.page == 11 and ssh.text.startswith("Create your SSH key\nSSH stands for Secure Shell")
+    opening = by_heading["Articles › 1.1 Introduction to Ubuntu Development"]
+    assert opening.page == 7 and opening.text.startswith("CHAPTER\nONE\nARTICLES\n1.1 Introduction")
