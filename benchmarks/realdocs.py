@@ -1,20 +1,21 @@
 """Right pages in real manuals: the product against a naive whole-page pipeline, same run.
 
 The corpus is real multilingual PDF manuals from Debian packages (Debian Reference in six languages,
-the Auto Multiple Choice manual in three). ``benchmarks/data/realdocs_questions.json`` holds questions
-in English, German, French, Japanese and Spanish with the gold page(s) in every edition, each checked
-by reading the page (see ``benchmarks/data/README.md``).
+the Auto Multiple Choice manual in three, the Ubuntu Packaging Guide, built with Sphinx, in four).
+``benchmarks/data/realdocs_questions.json`` holds questions in English, German, French, Japanese and
+Spanish with the gold page(s) in every edition, each checked by reading the page (see
+``benchmarks/data/README.md``).
 
 Each question is asked twice (three times with ``--lone``):
 - **same language**: the document's edition in the question's language is searchable, its other
-  editions are not (the other manual stays, in every language, as distraction);
+  editions are not (the other manuals stay, in every language, as distraction);
 - **cross language**: the edition in the question's language is hidden, every other edition of the
   document is searchable (the answer exists only in other languages).
 - **lone** (with ``--lone``): across languages again, from an index that holds nothing in the
   question's language (every edition in it is left out of a copy of the index, in ``without-LANG``):
   a German question over manuals that exist only in other languages, on a computer with no German
   documents. The query is then foreign to the index (its words unknown, no language mean to take out),
-  where in **cross** the other manual's edition in its language is still indexed.
+  where in **cross** the other manuals' editions in its language are still indexed.
 Hiding is done on the ranked list (the search asks for more results than it shows). With ``--absent``
 the product's systems search with the hidden editions filtered out instead (each PDF sits in a folder
 of its own, and the search keeps to the others), as a user without those editions would: their
@@ -49,6 +50,7 @@ of the top-5 rows.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import re
@@ -75,7 +77,19 @@ PACKAGES = (
     "debian-reference-es",
     "debian-reference-it",
     "auto-multiple-choice-doc-pdf",
+    "ubuntu-packaging-guide-pdf",
+    "ubuntu-packaging-guide-pdf-de",
+    "ubuntu-packaging-guide-pdf-fr",
+    "ubuntu-packaging-guide-pdf-es",
 )
+# packages that ship their PDF gzipped under one name in every language: the edition's file name by
+# the package's documentation folder
+GZIPPED = {
+    "ubuntu-packaging-guide-pdf": "ubuntu-packaging-guide.en.pdf",
+    "ubuntu-packaging-guide-pdf-de": "ubuntu-packaging-guide.de.pdf",
+    "ubuntu-packaging-guide-pdf-fr": "ubuntu-packaging-guide.fr.pdf",
+    "ubuntu-packaging-guide-pdf-es": "ubuntu-packaging-guide.es.pdf",
+}
 # results asked for before hiding the editions a scenario excludes. The question's own edition can fill
 # the first 60 passages (all its pages near the question, in its language), and with 60 the
 # cross-language figures counted misses a user without that edition would not see: the dense leg's
@@ -111,6 +125,10 @@ def fetch_pdfs(dest: Path, wanted: set[str]) -> None:
         for pdf in (Path(tmp) / "x").rglob("*.pdf"):
             if pdf.name in wanted:
                 shutil.copy2(pdf, dest / pdf.name)
+        for packed in (Path(tmp) / "x").rglob("*.pdf.gz"):
+            name = GZIPPED.get(packed.parent.name)
+            if name in wanted:
+                (dest / name).write_bytes(gzip.decompress(packed.read_bytes()))
     missing = sorted(n for n in wanted if not (dest / n).exists())
     if missing:
         sys.exit(f"the packages did not hold {missing}")
