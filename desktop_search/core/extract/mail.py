@@ -133,12 +133,16 @@ def _read_message(
     named = [a.label for a in attached if not a.shown]
     if named:  # found by name ("the mail with the contract PDF") even when the file has no text
         lines.append("Attachments: " + ", ".join(named))
-    appended = [t for t in appended_texts(msg) if t.strip()]
-    footers = [t.strip("\n") for t in appended if is_footer(t)]
-    text = "\n\n".join([body_text(msg, nesting.budget.deadline), *(t for t in appended if not is_footer(t))])
+    # parts shown below the body: text that goes on with it, or a list server's footer (set aside)
+    continued: list[str] = []
+    footers: list[str] = []
+    for appended in appended_texts(msg):
+        if appended.strip():
+            (footers if is_footer(appended) else continued).append(appended)
+    text = "\n\n".join([body_text(msg, nesting.budget.deadline), *continued])
     body, quoted = split_quoted(drop_armour(text))
     body, trailer = split_trailer(body)
-    trailer = "\n\n".join(t for t in (trailer, *footers) if t)
+    trailer = "\n\n".join(t for t in (trailer, *(f.strip("\n") for f in footers)) if t)
     subject = header(msg, "subject")
     gathered.parts.append(
         Part("\n".join(lines) + "\n\n" + body, heading=subject or None, part=label, date=date)
