@@ -20,7 +20,10 @@ Sphinx's manuals put the book's title beside the section in force: "1.2. Getting
 Packaging Guide" on odd pages, "Ubuntu Packaging Guide Chapter 1. Articles" on even ones. Such a
 line is known by its *affix*: words (two or more, no numbers, at least ``MIN_AFFIX_LETTERS`` letters)
 that open or close the first (or last) line of most pages of one parity; a line that is the affix
-alone, or the start of a running line (a title page's title), is no header. An edge line wholly in
+alone, or the start of a running line (a title page's title), is no header. Texinfo and some Sphinx
+styles name the chapter or section in force beside the page number ("Chapter 2: Installing R under
+Unix-alikes 7", "12.6. Transformations 145" at the foot): a first or last line that carries a page
+number at one end and repeats on a few pages is a running line of its part. An edge line wholly in
 parentheses is furniture too when it repeats on a few pages or faces another across a page break
 ("(continues on next page)" / "(continued from previous page)" where a listing breaks).
 
@@ -148,6 +151,19 @@ class _PageEdges:
         return cls(lines, top, bottom, keys, mark, head, foot)
 
 
+def _numbered_repeats(keys: Sequence[str | None]) -> set[str]:
+    """Keys seen on several pages that carry a page number at one end and words enough to be a title
+    ("chapter #: installing r under unix-alikes #")."""
+    seen = Counter(k for k in keys if k)
+    return {
+        k
+        for k, count in seen.items()
+        if count >= MIN_REPEATS
+        and "#" in (k.split(" ")[0], k.split(" ")[-1])
+        and sum(ch.isalpha() for ch in k) >= MIN_AFFIX_LETTERS
+    }
+
+
 def _asides(edges: Sequence[_PageEdges]) -> dict[int, set[int]]:
     """The edge lines (by page index) wholly in parentheses that are furniture: one seen on several
     pages, or a pair at a page break ("(continues on next page)" above it, "(continued from previous
@@ -175,8 +191,17 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     head_affixes = _running([p.head_affixes for p in edges])
     foot_affixes = _running([p.foot_affixes for p in edges])
     asides = _asides(edges)
+    numbered_heads = _numbered_repeats([p.keys[p.top[0]] if p.top else None for p in edges])
+    numbered_feet = _numbered_repeats([p.keys[p.bottom[-1]] if p.bottom else None for p in edges])
     if not (
-        running_heads or running_feet or running_marks or head_affixes or foot_affixes or any(asides.values())
+        running_heads
+        or running_feet
+        or running_marks
+        or head_affixes
+        or foot_affixes
+        or numbered_heads
+        or numbered_feet
+        or any(asides.values())
     ):
         return list(pages)
     cleaned = []
@@ -185,11 +210,15 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
         drop |= asides[number - 1]
         if p.top and (
             p.mark in running_marks
+            or p.keys[p.top[0]] in numbered_heads
             or _affixed(p.keys[p.top[0]], p.head_affixes & head_affixes, running_heads)
             or _page_number(p.lines[p.top[0]], number)
         ):
             drop.add(p.top[0])
-        if p.bottom and _affixed(p.keys[p.bottom[-1]], p.foot_affixes & foot_affixes, running_feet):
+        if p.bottom and (
+            p.keys[p.bottom[-1]] in numbered_feet
+            or _affixed(p.keys[p.bottom[-1]], p.foot_affixes & foot_affixes, running_feet)
+        ):
             drop.add(p.bottom[-1])
         cleaned.append("\n".join(line for i, line in enumerate(p.lines) if i not in drop))
     return cleaned

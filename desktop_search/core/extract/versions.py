@@ -98,10 +98,11 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    odp 3: likewise.
 # 7: html, epub: a footnote's mark (EPUB's noteref, pandoc's and Sphinx's footnote links, a link to a
 #    place in the page inside <sup>) is left out; it glued to its word ("DejaVu²" read "DejaVu2").
-# 5: pdf: Sphinx manuals' headers (the book's title beside the section or chapter in force), a blank
-#    page's roman number and "(continues on next page)" notes are furniture; a chapter's opening words
-#    ("CHAPTER / ONE") open its first section, and a line going on from the previous page keeps its
-#    section. Passages whose text is unchanged keep their vectors.
+# 5: pdf: Sphinx manuals' headers (the book's title beside the section or chapter in force), Texinfo's
+#    ("Chapter 2: Installing R under Unix-alikes 7"), a blank page's roman number and "(continues on
+#    next page)" notes are furniture; a chapter's opening words ("CHAPTER / ONE") open its first
+#    section, and a line going on from the previous page keeps its section. Passages whose text is
+#    unchanged keep their vectors.
 # 2: rtf: footnotes and comments (\footnote, \annotation with its \atnauthor) are lines after their
 #    paragraph; they were skipped.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(

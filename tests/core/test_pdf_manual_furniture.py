@@ -1,6 +1,7 @@
-"""Page furniture of manuals built with Sphinx: headers that pair the book's title with the section
-in force, a blank page's lone roman number, "(continues on next page)" where a listing breaks, and
-a chapter's opening words; on small rules and on an excerpt of a real manual (tests/data)."""
+"""Page furniture of manuals built with Sphinx and Texinfo: headers that pair the book's title with
+the section in force, headers and footers that name the chapter beside the page number, a blank
+page's lone roman number, "(continues on next page)" where a listing breaks, and a chapter's opening
+words; on small rules and on excerpts of real manuals (tests/data)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from desktop_search.core.extract.pdf_layout import strip_running_lines
 from desktop_search.core.extract.pdf_outline import OutlineEntry
 from desktop_search.core.extract.results import Deadline
 
-GUIDE = Path(__file__).resolve().parent.parent / "data" / "ubuntu-packaging-guide.en.excerpt.pdf"
+DATA = Path(__file__).resolve().parent.parent / "data"
+GUIDE = DATA / "ubuntu-packaging-guide.en.excerpt.pdf"  # Sphinx
+R_ADMIN = DATA / "r-admin.excerpt.pdf"  # Texinfo
 TITLE = "The Handbook of Fruit"
 TOPICS = ["apples", "pears", "plums", "figs", "limes", "dates", "kiwis", "grapes"]
 
@@ -42,6 +45,17 @@ def test_the_title_alone_and_long_lines_that_open_with_it_stay() -> None:
     cleaned = strip_running_lines(pages)
     assert cleaned[0].startswith(f"{TITLE}\n")
     assert cleaned[3] == f"{long_line}\nSome text about figs."
+
+
+def test_a_line_naming_the_part_beside_its_page_number_goes_when_it_repeats() -> None:
+    pages = []
+    for n, topic in enumerate(TOPICS):  # no header is on half the pages; each is on three, or two
+        part = "Chapter 1: Growing fruit" if n < 3 else "Appendix A: Fruit recipes" if n < 6 else "Index"
+        pages.append(f"{part} {n + 1}\nSome text about {topic}.\n{n + 1}.1. On {topic} {n + 10}")
+    cleaned = strip_running_lines(pages)
+    assert cleaned[2] == "Some text about plums.\n3.1. On plums 12"  # each foot is a line of its own
+    assert all("Chapter 1:" not in page and "Appendix A:" not in page for page in cleaned)
+    assert cleaned[6].startswith("Index 7\n")  # on two pages only, and too short a title
 
 
 def test_a_blank_pages_roman_number_goes() -> None:
@@ -109,3 +123,13 @@ def test_real_sphinx_manual_sections_open_with_their_own_title() -> None:
     assert ssh.page == 11 and ssh.text.startswith("Create your SSH key\nSSH stands for Secure Shell")
     opening = by_heading["Articles › 1.1 Introduction to Ubuntu Development"]
     assert opening.page == 7 and opening.text.startswith("CHAPTER\nONE\nARTICLES\n1.1 Introduction")
+
+
+def test_real_texinfo_manual_loses_its_chapter_headers_and_keeps_its_headings() -> None:
+    sections = extract_pdf(R_ADMIN.read_bytes(), Deadline(60)).sections
+    text = "\n".join(s.text for s in sections)
+    assert "Chapter 2: Installing R under Unix-alikes" not in text and "Chapter 1: Obtaining R" not in text
+    by_heading = {s.heading: s for s in reversed(sections) if s.heading}  # the first of each
+    installation = by_heading["2 Installing R under Unix-alikes › 2.4 Installation"]
+    assert installation.page == 12 and installation.text.startswith("2.4 Installation\n")
+    assert "1 Obtaining R" in by_heading  # not "1 1 Obtaining R": the page number above it is gone
