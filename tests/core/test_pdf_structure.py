@@ -133,10 +133,13 @@ def test_navigation_pages() -> None:
     index_more = "apt, 23\ncron, 80\ndebconf, 14\ngrub, 100\nkernel, 55, 56\nlocale, 120"
     table = "Package sizes\npackage popcon size\ndpkg 919 5989\napt 874 4211\nThe table shows sizes."
     prose = "This chapter explains the setup.\nIt has numbers like 42 in it.\nBut it is prose."
-    assert navigation_pages([toc, prose, table, index, index_more, prose]) == [
+    # a two-column index read column by column: an entry's sub-entries break from their numbers
+    index_split = "--memlimit\nwhy3-prove option, 65\n--meta\n171\n--modular\nwhy3-extract option, 82"
+    assert navigation_pages([toc, prose, table, index, index_more, index_split, prose]) == [
         True,
         False,
         False,
+        True,
         True,
         True,
         False,

@@ -29,7 +29,8 @@ _ENDS_IN_PAGE = re.compile(r"(?:^|\s|\.|,)(?:\d{1,4}|[ivxlcdm]{1,6})\s*$", re.IG
 MIN_DOTTED_LINES = 3
 DOTTED_SHARE = 0.3  # of a page's lines
 NUMBERED_SHARE = 0.5  # lines ending in a page number on a titled page
-CONTINUED_SHARE = 0.6  # ... on a page after a navigation page
+CONTINUED_SHARE = 0.5  # ... on a page after a navigation page (read by column, an index splits
+# entries from their numbers)
 MIN_LINES = 5
 
 

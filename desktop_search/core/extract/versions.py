@@ -101,7 +101,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 5: pdf: Sphinx manuals' headers (the book's title beside the section or chapter in force), Texinfo's
 #    ("Chapter 2: Installing R under Unix-alikes 7"), a blank page's roman number and "(continues on
 #    next page)" notes are furniture; a chapter's opening words ("CHAPTER / ONE") open its first
-#    section, and a line going on from the previous page keeps its section. Passages whose text is
+#    section, and a line going on from the previous page keeps its section; an index page read column
+#    by column (half its lines end in a page number) goes on being navigation. Passages whose text is
 #    unchanged keep their vectors.
 # 2: rtf: footnotes and comments (\footnote, \annotation with its \atnauthor) are lines after their
 #    paragraph; they were skipped.
