@@ -113,15 +113,20 @@ def timeout_reason(timeout_s: float) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff]|[\ud800-\udfff]")
+# symbol fonts' glyphs (Wingdings bullets, OpenSymbol's formula signs, icon fonts) in the private use
+# area: no model or keyword reads them, and FTS5 glued them to the letters beside them ("\ue09en")
+_PRIVATE_USE = re.compile(r"[ \t]*[\ue000-\uf8ff]+[ \t]*")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def clean_text(text: str) -> str:
-    """Normalize line ends, drop control characters and lone surrogates, trim blank runs."""
+    """Normalize line ends, drop control characters and lone surrogates, set symbol fonts' private
+    glyphs aside (a space), trim blank runs."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\x0b", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\xa0", " ")
     text = _CONTROL.sub(lambda m: "" if m.group() < "\ud800" or m.group() > "\udfff" else "\ufffd", text)
+    text = _PRIVATE_USE.sub(" ", text)
     text = _TRAILING_SPACE.sub("\n", text)
     text = _BLANK_RUNS.sub("\n\n", text)
     return text.strip()

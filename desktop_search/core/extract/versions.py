@@ -102,8 +102,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    ("Chapter 2: Installing R under Unix-alikes 7"), a blank page's roman number and "(continues on
 #    next page)" notes are furniture; a chapter's opening words ("CHAPTER / ONE") open its first
 #    section, and a line going on from the previous page keeps its section; an index page read column
-#    by column (half its lines end in a page number) goes on being navigation. Passages whose text is
-#    unchanged keep their vectors.
+#    by column (half its lines end in a page number) goes on being navigation; symbol fonts' private
+#    use glyphs (OpenSymbol's formula signs) are spaces (every kind: other kinds drop them when their
+#    file is next read, as they are rare outside PDFs). Passages whose text is unchanged keep their
+#    vectors.
 # 2: rtf: footnotes and comments (\footnote, \annotation with its \atnauthor) are lines after their
 #    paragraph; they were skipped.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
