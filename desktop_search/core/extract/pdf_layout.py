@@ -193,16 +193,16 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     asides = _asides(edges)
     numbered_heads = _numbered_repeats([p.keys[p.top[0]] if p.top else None for p in edges])
     numbered_feet = _numbered_repeats([p.keys[p.bottom[-1]] if p.bottom else None for p in edges])
-    if not (
-        running_heads
-        or running_feet
-        or running_marks
-        or head_affixes
-        or foot_affixes
-        or numbered_heads
-        or numbered_feet
-        or any(asides.values())
-    ):
+    found = (
+        running_heads,
+        running_feet,
+        running_marks,
+        head_affixes,
+        foot_affixes,
+        numbered_heads,
+        numbered_feet,
+    )
+    if not any(found) and not any(asides.values()):
         return list(pages)
     cleaned = []
     for number, p in enumerate(edges, start=1):
