@@ -83,3 +83,22 @@ def test_the_searcher_takes_the_language_only_when_sure() -> None:
     assert guesser.sure("Wann war die Berliner Mauer gefallen, und warum?") == "de"
     assert guesser.sure("cold war museum") is None
     assert guesser.sure("apt pinning") is None
+
+
+@pytest.mark.model
+def test_japanese_particles_and_endings_are_not_painted_in_results(tmp_path: Path, real_embedder) -> None:
+    """The Japanese Debian Reference (chapter 2) through the engine: a typed question's particles and
+    kana endings ("を", "する", "には") light up nothing alone; its words do."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(DATA / "debian-reference.ja.excerpt.pdf", docs)
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        hits = engine.search("パッケージをアップグレードするには", k=5, grouped=False)
+    finally:
+        engine.close()
+    assert hits
+    painted = {hit.text[s.start : s.end] for hit in hits for s in hit.highlights}
+    assert painted & {"パッケージ", "アップグレード"}
+    assert not painted & {"を", "する", "には", "るに"}

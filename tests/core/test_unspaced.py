@@ -84,6 +84,15 @@ def test_the_highlighter_finds_words_inside_runs_and_keeps_kana_voicing() -> Non
     assert [MIXED[s.start : s.end] for s in spans] == ["Debian系统"]
 
 
+def test_particles_and_kana_endings_count_but_are_not_painted() -> None:
+    text = "リモートシステム上に公開鍵を登録する。次に示すように設定します。"
+    spans, matched = Highlighter(query_terms("Launchpad に SSH の公開鍵を登録するには")).find(text)
+    assert [text[s.start : s.end] for s in spans] == ["公開鍵を登録す"]  # "録す": kanji and kana, a word part
+    assert {"に", "する", "公開", "登録"} <= matched  # they still count toward coverage
+    spans, _ = Highlighter(query_terms("に")).find(text)  # nothing else to paint: it is
+    assert [text[s.start : s.end] for s in spans] == ["に", "に", "に"]
+
+
 def test_a_long_query_run_is_painted_where_its_bigrams_occur() -> None:
     spans, matched = Highlighter(query_terms("新的数据备份")).find(CHINESE)
     assert "".join(CHINESE[s.start : s.end] for s in spans) == "新的数据备份"

@@ -196,6 +196,10 @@ class Highlighter:
         spans: list[tuple[int, int]] = []
         matched: set[str] = set()
         for term, regex in self.cjk:  # no accents to fold: a substring search (its words in sequence)
+            if term in self.unpainted:  # a particle ("に") or a kana ending ("する"): counted, not painted
+                if regex.search(text):
+                    matched.add(term)
+                continue
             for m in regex.finditer(text):
                 spans.append((m.start(), m.end()))
                 matched.add(term)
