@@ -47,6 +47,11 @@ def test_the_title_alone_and_long_lines_that_open_with_it_stay() -> None:
     assert cleaned[3] == f"{long_line}\nSome text about figs."
 
 
+def test_slide_titles_that_share_their_first_words_stay() -> None:
+    pages = [f"Project Phoenix: {t.title()}\nWhat we know of {t}.\nWhat we do with {t}." for t in TOPICS]
+    assert strip_running_lines(pages) == pages
+
+
 def test_a_line_naming_the_part_beside_its_page_number_goes_when_it_repeats() -> None:
     pages = []
     for n, topic in enumerate(TOPICS):  # no header is on half the pages; each is on three, or two

@@ -19,13 +19,16 @@ document with running lines, that bare number (arabic or roman: "ii") goes too.
 Sphinx's manuals put the book's title beside the section in force: "1.2. Getting Set Up Ubuntu
 Packaging Guide" on odd pages, "Ubuntu Packaging Guide Chapter 1. Articles" on even ones. Such a
 line is known by its *affix*: words (two or more, no numbers, at least ``MIN_AFFIX_LETTERS`` letters)
-that open or close the first (or last) line of most pages of one parity; a line that is the affix
-alone, or the start of a running line (a title page's title), is no header. Texinfo and some Sphinx
-styles name the chapter or section in force beside the page number ("Chapter 2: Installing R under
-Unix-alikes 7", "12.6. Transformations 145" at the foot): a first or last line that carries a page
-number at one end and repeats on a few pages is a running line of its part. An edge line wholly in
-parentheses is furniture too when it repeats on a few pages or faces another across a page break
-("(continues on next page)" / "(continued from previous page)" where a listing breaks).
+that open or close the first (or last) line of most pages of one parity, when what they leave is a
+numbered part or a contents title; a line that is the affix alone, or the start of a running line
+(a title page's title), is no header, nor are slide titles that share their first words.
+
+Texinfo and some Sphinx styles name the chapter or section in force beside the page number ("Chapter
+2: Installing R under Unix-alikes 7", "12.6. Transformations 145" at the foot): a first or last line
+that carries a page number at one end and repeats on a few pages is a running line of its part. An
+edge line wholly in parentheses is furniture too when it repeats on a few pages or faces another
+across a page break ("(continues on next page)" / "(continued from previous page)" where a listing
+breaks).
 
 A word hyphenated at a line end ("Konfigu-" / "ration") is joined when the next line goes on in
 lower case, unless the document itself writes that word with its hyphen elsewhere ("Unix-ähnlich");
@@ -39,6 +42,8 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+
+from desktop_search.core.extract.pdf_navigation import is_navigation_title
 
 EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be furniture
 MIN_PAGES = 4  # fewer pages: too little evidence for running lines
@@ -225,9 +230,17 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
 
 
 def _affixed(key: str, shared: set[str], running: set[str]) -> bool:
-    """Whether a line with running ``shared`` affixes is furniture: it is unless it opens a running
-    line, as a title page's "Handbuch für Debian Edu" opens its header "… 12 / 98"."""
-    return bool(shared) and not any(line.startswith(key) for line in running)
+    """Whether a line with running ``shared`` affixes is furniture: what the affix leaves is a numbered
+    part ("chapter #. articles", "#.#. getting set up") or a contents page's title, and the line does not
+    open a running line (a title page's "Handbuch für Debian Edu" opens its header "… 12 / 98"). Slides
+    titled "Project Phoenix: Budget", "Project Phoenix: Timeline" keep their titles."""
+    if not shared or any(line.startswith(key) for line in running):
+        return False
+    for affix in shared:
+        rest = key[len(affix) - 1 :] if affix.startswith("^ ") else key[: len(key) - len(affix) + 2]
+        if "#" in rest or is_navigation_title(rest.strip()):
+            return True
+    return False
 
 
 def _page_number(line: str, page: int) -> bool:
