@@ -8,12 +8,25 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, Settings
+from desktop_search.core import Engine, SearchHit, Settings
 from desktop_search.core.search.highlight import query_terms
 from desktop_search.core.search.keyword import fts_terms
 from desktop_search.core.search.stopwords import STOPWORDS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _search_excerpt(tmp_path: Path, embedder, name: str, query: str) -> list[SearchHit]:
+    """The top 5 passages (flat) for ``query`` from the real engine over one excerpt of tests/data."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(DATA / name, docs)
+    engine = Engine.open(tmp_path / "home", embedder=embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        return engine.search(query, k=5, grouped=False)
+    finally:
+        engine.close()
 
 
 @pytest.mark.parametrize(
@@ -50,17 +63,12 @@ def test_german_function_words_are_not_painted_in_results(tmp_path: Path, real_e
     """The German Debian Reference (chapter 2, package management) through the engine: a German
     question's function words ("welche", "muss", "über", "durch") light up nothing in the results, its
     content words do."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    shutil.copy(DATA / "debian-reference.de.excerpt.pdf", docs)
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
-    try:
-        engine.index()
-        hits = engine.search(
-            "Welche Pakete muss ich über das Netz durch apt aktualisieren?", k=5, grouped=False
-        )
-    finally:
-        engine.close()
+    hits = _search_excerpt(
+        tmp_path,
+        real_embedder,
+        "debian-reference.de.excerpt.pdf",
+        "Welche Pakete muss ich über das Netz durch apt aktualisieren?",
+    )
     assert hits
     painted = {hit.text[s.start : s.end].lower() for hit in hits for s in hit.highlights}
     assert painted & {"pakete", "paket", "apt", "aktualisieren"}
@@ -89,15 +97,9 @@ def test_the_searcher_takes_the_language_only_when_sure() -> None:
 def test_japanese_particles_and_endings_are_not_painted_in_results(tmp_path: Path, real_embedder) -> None:
     """The Japanese Debian Reference (chapter 2) through the engine: a typed question's particles and
     kana endings ("を", "する", "には") light up nothing alone; its words do."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    shutil.copy(DATA / "debian-reference.ja.excerpt.pdf", docs)
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
-    try:
-        engine.index()
-        hits = engine.search("パッケージをアップグレードするには", k=5, grouped=False)
-    finally:
-        engine.close()
+    hits = _search_excerpt(
+        tmp_path, real_embedder, "debian-reference.ja.excerpt.pdf", "パッケージをアップグレードするには"
+    )
     assert hits
     painted = {hit.text[s.start : s.end] for hit in hits for s in hit.highlights}
     assert painted & {"パッケージ", "アップグレード"}
