@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
+from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble, comment_line
 from desktop_search.core.extract.safezip import SafeZip, local
 from desktop_search.core.extract.sections import SectionPath, fold_heading_only, numbered_title
 
@@ -79,7 +79,7 @@ def asides(el: ET.Element) -> list[str]:
             author = next(((c.text or "").strip() for c in node if local(c.tag) == "creator"), "")
             text = _paragraphs(node)
             if text:
-                lines.append(f"Comment ({author}): {text}" if author else f"Comment: {text}")
+                lines.append(comment_line(text, author))
     return lines
 
 

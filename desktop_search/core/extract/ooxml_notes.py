@@ -7,6 +7,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from desktop_search.core.extract.ooxml_parts import attr, paragraph_text, relationships
+from desktop_search.core.extract.results import comment_line
 from desktop_search.core.extract.safezip import SafeZip, local
 
 _NOTE_PARTS = {"footnotes.xml": "footnote", "endnotes.xml": "endnote", "comments.xml": "comment"}
@@ -32,7 +33,7 @@ def docx_notes(z: SafeZip, rels: dict[str, str]) -> dict[tuple[str, str], str]:
             text = " ".join(t for t in paragraphs if t)
             if text and kind == "comment":
                 author = (attr(note, "author") or "").strip()
-                text = f"Comment ({author}): {text}" if author else f"Comment: {text}"
+                text = comment_line(text, author)
             if text:
                 found[(kind, attr(note, "id") or "")] = text
     return found
@@ -68,7 +69,7 @@ def cell_comments(z: SafeZip, sheet: str) -> list[str]:
             who = [
                 w for w in (authors[index] if 0 <= index < len(authors) else "", attr(comment, "ref")) if w
             ]
-            lines.append(f"Comment ({', '.join(who)}): {text}" if who else f"Comment: {text}")
+            lines.append(comment_line(text, ", ".join(who)))
     return lines
 
 
@@ -92,7 +93,7 @@ def slide_comments(z: SafeZip, slide_rels: dict[str, str]) -> list[str]:
             text = " ".join(" ".join("".join(c.itertext()).split()) for c in own).strip()
             if text:
                 author = names.get(attr(el, "authorId") or "", "")
-                lines.append(f"Comment ({author}): {text}" if author else f"Comment: {text}")
+                lines.append(comment_line(text, author))
     return lines
 
 

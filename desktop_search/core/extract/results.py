@@ -132,6 +132,11 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
+def comment_line(text: str, author: str = "") -> str:
+    """A comment as every format writes it after the text it is on: "Comment (Ann): …"."""
+    return f"Comment ({author}): {text}" if author else f"Comment: {text}"
+
+
 def assemble(
     parts: Iterable[Part],
     kind: str,

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import re
 
-from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, Part, assemble
+from desktop_search.core.extract.results import (
+    Deadline,
+    Extracted,
+    ExtractionFailed,
+    Part,
+    assemble,
+    comment_line,
+)
 
 _TOKEN = re.compile(
     rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([^\\{}\r\n]+)|[\r\n]+", re.S
@@ -121,13 +128,7 @@ def rtf_to_text(data: bytes, deadline: Deadline | None = None) -> str:
         text = " ".join("".join(out).split())
         out, note_depth = main, 0
         if text:
-            notes.append(
-                f"Comment ({last_author}): {text}"
-                if note_kind == "annotation" and last_author
-                else f"Comment: {text}"
-                if note_kind == "annotation"
-                else text
-            )
+            notes.append(comment_line(text, last_author) if note_kind == "annotation" else text)
 
     for n, m in enumerate(_TOKEN.finditer(data)):
         if deadline is not None and n % 100_000 == 0:
