@@ -441,7 +441,9 @@ def print_failures(failures: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pdfs", type=Path, default=None, help="folder with the manuals' PDFs")
+    parser.add_argument(
+        "--pdfs", type=Path, default=None, help="folder with the manuals' PDFs (fetched into it when missing)"
+    )
     parser.add_argument("--cache", type=Path, default=CACHE / "realdocs")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--show", type=int, default=0, help="print top hits of N cross-language questions")
@@ -469,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = {name for editions in documents.values() for name in editions.values()}
     docs = args.cache / "docs"
     if args.pdfs is not None:  # only the question set's PDFs are indexed, whatever else the folder holds
+        fetch_pdfs(args.pdfs, wanted)  # a new or partial folder is filled first
         docs.mkdir(parents=True, exist_ok=True)
         for name in wanted:
             if not (docs / name).exists():
