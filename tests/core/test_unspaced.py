@@ -87,8 +87,15 @@ def test_the_highlighter_finds_words_inside_runs_and_keeps_kana_voicing() -> Non
 def test_particles_and_kana_endings_count_but_are_not_painted() -> None:
     text = "リモートシステム上に公開鍵を登録する。次に示すように設定します。"
     spans, matched = Highlighter(query_terms("Launchpad に SSH の公開鍵を登録するには")).find(text)
-    assert [text[s.start : s.end] for s in spans] == ["公開鍵を登録す"]  # "録す": kanji and kana, a word part
+    # "鍵を", "を登", "録す" count, but paint only their kanji: the words, not the particle or ending
+    assert [text[s.start : s.end] for s in spans] == ["公開鍵", "登録"]
     assert {"に", "する", "公開", "登録"} <= matched  # they still count toward coverage
+    # a short Hiragana run beside a word is an ending too, not a word of its own
+    assert (
+        fts_query("パッケージをアップグレードするには")
+        == '"パッ ッケ ケー ージ" OR "アッ ップ プグ グレ レー ード"'
+    )
+    assert fts_query("りんご") == '"りん んご"'  # alone it is the word asked for
     spans, _ = Highlighter(query_terms("に")).find(text)  # nothing else to paint: it is
     assert [text[s.start : s.end] for s in spans] == ["に", "に", "に"]
 

@@ -56,6 +56,7 @@ class QueryTerm:
     text: str  # folded; a phrase is its words joined by single spaces
     weight: float  # how much it counts toward coverage
     phrase: bool = False
+    painted: str | None = None  # what a match paints where not all of it (see UnspacedTerm.painted)
 
     @property
     def cjk(self) -> bool:
@@ -73,15 +74,15 @@ def query_terms(query: str, max_terms: int = 32, language: str | None = None) ->
     terms: dict[str, QueryTerm] = {}
     stop = stopwords_for(language)
 
-    def add(text: str, weight: float, phrase: bool = False) -> None:
+    def add(text: str, weight: float, phrase: bool = False, painted: str | None = None) -> None:
         if text and text not in terms and len(terms) < max_terms:
-            terms[text] = QueryTerm(text, weight, phrase)
+            terms[text] = QueryTerm(text, weight, phrase, painted)
 
     for piece in query_pieces(query):
         if piece.unspaced:  # not folded: decomposing would strip kana voicing ("デ" is not "テ")
             for term in unspaced_terms(piece):
                 weight = 3.0 if piece.quoted else 0.2 if term.weak else CONTENT_WEIGHT
-                add(" ".join(term.shown).lower(), weight, phrase=len(term.shown) > 1)
+                add(" ".join(term.shown).lower(), weight, len(term.shown) > 1, term.painted)
             continue
         words = [fold(w) for w in piece.words]
         if piece.quoted:
@@ -178,7 +179,7 @@ class Highlighter:
         # query has nothing else ("to be or not to be")
         light = {t.text for t in terms if t.weight < 0.5}
         self.unpainted = light if len(light) < len(terms) else set()
-        self.cjk = [_unspaced_regex(t.text) for t in terms if t.cjk]
+        self.cjk = [(*_unspaced_regex(t.text), t.painted) for t in terms if t.cjk]
         singles = [t.text for t in terms if not t.cjk and " " not in t.text]
         self.matcher = _Matcher(singles) if singles else None
         prefixes = tuple(_candidate_prefix(t) for t in singles)
@@ -195,13 +196,17 @@ class Highlighter:
             return (), set()
         spans: list[tuple[int, int]] = []
         matched: set[str] = set()
-        for term, regex in self.cjk:  # no accents to fold: a substring search (its words in sequence)
+        for term, regex, painted in self.cjk:  # no accents to fold: a substring search, words in sequence
             if term in self.unpainted:  # a particle ("に") or a kana ending ("する"): counted, not painted
                 if regex.search(text):
                     matched.add(term)
                 continue
             for m in regex.finditer(text):
-                spans.append((m.start(), m.end()))
+                inner = m.group().find(painted) if painted else -1
+                if inner < 0:
+                    spans.append((m.start(), m.end()))
+                else:  # only the word's letter of a bigram with a kana ending ("録す": "録")
+                    spans.append((m.start() + inner, m.start() + inner + len(painted or "")))
                 matched.add(term)
         if self.matcher is not None and self.singles_regex is not None:
             for m in self.singles_regex.finditer(text):

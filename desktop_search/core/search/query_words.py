@@ -10,7 +10,8 @@ decomposed accent stays inside its word, as in FTS5's own tokenizer. A token mad
 A piece with a run of Chinese, Japanese, Korean or Thai letters (:mod:`desktop_search.core.store.unspaced`)
 becomes :class:`UnspacedTerm` s (:func:`unspaced_terms`): a short run is one word, the phrase of its
 character bigrams; a long run (a typed sentence) is its bigrams, each a term of its own; a quoted
-piece is one phrase.
+piece is one phrase. Japanese grammar (particles, kana endings) is weak evidence, counted like a stop
+word; a bigram that joins it to a word's letter counts in full but paints only that letter.
 """
 
 from __future__ import annotations
@@ -84,21 +85,32 @@ class UnspacedTerm:
     tokens: tuple[str, ...]  # in sequence, as the keyword index holds them (runs as bigrams)
     shown: tuple[str, ...]  # the words and runs as typed, in sequence (what the highlighter looks for)
     prefix: bool = False  # the last token is a prefix (a one-letter run that ends the term)
-    kana_bigram: bool = False  # two Hiragana letters cut from a long run ("した", "たい"): grammar
+    bigram: bool = False  # two letters cut from a long run ("数据备份方案": "数据", "据备", …)
 
     @property
     def weak(self) -> bool:
         """Weak evidence, like a stop word: one letter alone (a particle such as "を"), or a bigram
         of Hiragana from a long run (endings and particles of a typed Japanese sentence)."""
         lone = len(self.shown) == 1 and len(clusters(self.shown[0])) == 1 and has_unspaced(self.shown[0])
-        return lone or self.kana_bigram
+        return lone or (self.bigram and is_hiragana(self.shown[0]))
+
+    @property
+    def painted(self) -> str | None:
+        """What a match paints where not all of it: a bigram that joins a Hiragana ending or particle
+        to a word's letter ("録す", "鍵を") paints only that letter."""
+        letters = clusters(self.shown[0])
+        kana = [is_hiragana(c) for c in letters]
+        if not self.bigram or all(kana) or not any(kana):
+            return None
+        return "".join(c for c, k in zip(letters, kana, strict=True) if not k)
 
 
 def unspaced_terms(piece: QueryPiece) -> list[UnspacedTerm]:
     """The terms of a piece with unspaced letters: a quoted piece is one phrase; otherwise each short
     run is a term (a word or a name), as is each Katakana word, each other long run its bigrams, and
     the spaced words between runs a phrase (a code like ``ERR-4021``), so ``限制APT下载带宽`` finds
-    "限制 APT 的下载带宽"."""
+    "限制 APT 的下载带宽". A short Hiragana run beside other words is grammar, not a word: the
+    "するには" of "アップグレードするには" is its bigrams, weak like a long run's."""
     if piece.quoted:
         whole = list(parts(piece.raw, by_script=False))
         return [_phrase(whole)] if whole else []
@@ -114,12 +126,12 @@ def unspaced_terms(piece: QueryPiece) -> list[UnspacedTerm]:
             words = []
         if p is None:
             break
-        if len(clusters(p.text)) <= SHORT_RUN or is_katakana(p.text):  # a word
+        grammar = len(found) > 1 and len(clusters(p.text)) > 1 and is_hiragana(p.text)
+        if (len(clusters(p.text)) <= SHORT_RUN and not grammar) or is_katakana(p.text):  # a word
             terms.append(_phrase([p]))
         else:
             terms.extend(
-                UnspacedTerm(tuple(run_tokens(b, False)), (b,), kana_bigram=is_hiragana(b))
-                for b in bigrams(p.text)
+                UnspacedTerm(tuple(run_tokens(b, False)), (b,), bigram=True) for b in bigrams(p.text)
             )
     return terms
 
