@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 from desktop_search.core.extract.pdf_navigation import is_navigation_title
 
@@ -95,11 +96,15 @@ def _edges(lines: list[str]) -> tuple[list[int], list[int]]:
     return filled[:EDGE_LINES], filled[-EDGE_LINES:]
 
 
-def _running(keys_per_page: Sequence[set[str]]) -> set[str]:
-    """The keys seen on most pages, or on most pages of one parity."""
+Affix = tuple[bool, str]  # words that open a line (True) or close it (False)
+Key = TypeVar("Key", str, Affix)
+
+
+def _running(keys_per_page: Sequence[set[Key]]) -> set[Key]:
+    """The keys (line keys or affixes) seen on most pages, or on most pages of one parity."""
     pages = len(keys_per_page)
-    overall: Counter[str] = Counter()
-    by_parity: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+    overall: Counter[Key] = Counter()
+    by_parity: tuple[Counter[Key], Counter[Key]] = (Counter(), Counter())
     for number, keys in enumerate(keys_per_page):
         overall.update(keys)
         by_parity[number % 2].update(keys)
@@ -115,20 +120,20 @@ def _running(keys_per_page: Sequence[set[str]]) -> set[str]:
     return running
 
 
-def _affixes(key: str) -> set[str]:
-    """The affixes a line key offers (see the module docstring): "^ words" that open it, "words $"
-    that close it; none for a long line."""
+def _affixes(key: str) -> set[Affix]:
+    """The affixes a line key offers (see the module docstring): words that open it and words that
+    close it; none for a long line."""
     words = key.split(" ")
     if len(words) > MAX_HEADER_WORDS:
         return set()
     found = set()
     for count in range(2, min(MAX_AFFIX_WORDS, len(words) - 1) + 1):
-        for affix, marked in ((words[:count], "^ {}"), (words[-count:], "{} $")):
+        for opens, affix in ((True, words[:count]), (False, words[-count:])):
             if (
                 "#" not in "".join(affix)
                 and sum(ch.isalpha() for w in affix for ch in w) >= MIN_AFFIX_LETTERS
             ):
-                found.add(marked.format(" ".join(affix)))
+                found.add((opens, " ".join(affix)))
     return found
 
 
@@ -142,8 +147,8 @@ class _PageEdges:
     bottom: list[int]
     keys: dict[int, str]
     mark: str | None
-    head_affixes: set[str]
-    foot_affixes: set[str]
+    head_affixes: set[Affix]
+    foot_affixes: set[Affix]
 
     @classmethod
     def of(cls, page: str) -> _PageEdges:
@@ -229,15 +234,15 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     return cleaned
 
 
-def _affixed(key: str, shared: set[str], running: set[str]) -> bool:
+def _affixed(key: str, shared: set[Affix], running: set[str]) -> bool:
     """Whether a line with running ``shared`` affixes is furniture: what the affix leaves is a numbered
     part ("chapter #. articles", "#.#. getting set up") or a contents page's title, and the line does not
     open a running line (a title page's "Handbuch für Debian Edu" opens its header "… 12 / 98"). Slides
     titled "Project Phoenix: Budget", "Project Phoenix: Timeline" keep their titles."""
     if not shared or any(line.startswith(key) for line in running):
         return False
-    for affix in shared:
-        rest = key[len(affix) - 1 :] if affix.startswith("^ ") else key[: len(key) - len(affix) + 2]
+    for opens, affix in shared:
+        rest = key[len(affix) :] if opens else key[: len(key) - len(affix)]
         if "#" in rest or is_navigation_title(rest.strip()):
             return True
     return False
