@@ -90,6 +90,10 @@ def test_particles_and_kana_endings_count_but_are_not_painted() -> None:
     # "鍵を", "を登", "録す" count, but paint only their kanji: the words, not the particle or ending
     assert [text[s.start : s.end] for s in spans] == ["公開鍵", "登録"]
     assert {"に", "する", "公開", "登録"} <= matched  # they still count toward coverage
+    # the kanji of such a bigram paints only as a word of its own, not as the end of another word
+    other = "状態を整理する。パッケージを使うには"
+    spans, _ = Highlighter(query_terms("パッケージを管理して使う")).find(other)
+    assert [other[s.start : s.end] for s in spans] == ["パッケージ", "使"]  # not the "理" of "整理"
     # a short Hiragana run beside a word is an ending too, not a word of its own
     assert (
         fts_query("パッケージをアップグレードするには")

@@ -25,6 +25,7 @@ _SUFFIXES = (
     "ational", "ization", "fulness", "ousness", "iveness", "ations", "ation", "ments", "ment",
     "ingly", "edly", "ness", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s", "e",
 )  # fmt: skip
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kanji (hanzi)
 CONTENT_WEIGHT = 1.0  # terms weighing this or more are content words (stop words and short words weigh less)
 MIN_PREFIX = 4  # shorter words match only whole (or by stem), so "a" does not light up every "and"
 
@@ -195,6 +196,7 @@ class Highlighter:
         if not text or not self.terms:
             return (), set()
         spans: list[tuple[int, int]] = []
+        bridges: list[tuple[int, int]] = []  # the kanji of bigrams with a kana ending ("録す": "録")
         matched: set[str] = set()
         for term, regex, painted in self.cjk:  # no accents to fold: a substring search, words in sequence
             if term in self.unpainted:  # a particle ("に") or a kana ending ("する"): counted, not painted
@@ -205,8 +207,8 @@ class Highlighter:
                 inner = m.group().find(painted) if painted else -1
                 if inner < 0:
                     spans.append((m.start(), m.end()))
-                else:  # only the word's letter of a bigram with a kana ending ("録す": "録")
-                    spans.append((m.start() + inner, m.start() + inner + len(painted or "")))
+                else:
+                    bridges.append((m.start() + inner, m.start() + inner + len(painted or "")))
                 matched.add(term)
         if self.matcher is not None and self.singles_regex is not None:
             for m in self.singles_regex.finditer(text):
@@ -222,7 +224,24 @@ class Highlighter:
                 if len(window) == n and all(_same_word(window[j][2], words[j]) for j in range(n)):
                     spans.append((m.start(), m.start() + window[-1][1]))
                     matched.add(" ".join(words))
-        return _merge(spans), matched
+        return _merge(spans + _whole_kanji_words(text, bridges, spans)), matched
+
+
+def _whole_kanji_words(
+    text: str, bridges: list[tuple[int, int]], spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The bridges that paint: those whose run of kanji in the text is painted whole ("使" of "を使う"
+    for "パッケージを使う"), not the last letter of another word ("理" of "整理する" for "管理する")."""
+    covered = {i for start, end in (*spans, *bridges) for i in range(start, end)}
+    kept = []
+    for start, end in bridges:
+        while start > 0 and _HAN.match(text[start - 1]):
+            start -= 1
+        while end < len(text) and _HAN.match(text[end]):
+            end += 1
+        if all(i in covered for i in range(start, end)):
+            kept.append((start, end))
+    return kept
 
 
 @lru_cache(maxsize=1024)
