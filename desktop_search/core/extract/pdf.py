@@ -25,6 +25,7 @@ from typing import Any
 from desktop_search.core.extract.ocr_reasons import PDF_OCR_MISSING, PDF_OCR_OFF
 from desktop_search.core.extract.pdf_accents import compose_accents
 from desktop_search.core.extract.pdf_annotations import page_notes, with_notes
+from desktop_search.core.extract.pdf_cjk_lines import join_cjk_wraps
 from desktop_search.core.extract.pdf_headings import split_by_numbered_titles, split_by_outline
 from desktop_search.core.extract.pdf_layout import (
     hyphenated_words,
@@ -88,7 +89,7 @@ def structured_parts(pages: list[str | None], reader: Any = None) -> list[Part]:
     readable = [i for i, text in enumerate(pages) if text is not None]
     texts = strip_running_lines([compose_accents((pages[i] or "").translate(_LIGATURES)) for i in readable])
     keep = hyphenated_words(texts)
-    texts = [join_hyphenated(t, keep) for t in join_across_pages(texts, keep)]
+    texts = [join_cjk_wraps(join_hyphenated(t, keep)) for t in join_across_pages(texts, keep)]
     position = {page: i for i, page in enumerate(readable)}  # page number -> index in texts
     entries = read_outline(reader, len(pages)) if reader is not None else []
     outline_nav = outline_navigation_pages(entries, len(pages))

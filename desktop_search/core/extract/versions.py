@@ -108,9 +108,12 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    vectors.
 # 2: rtf: footnotes and comments (\footnote, \annotation with its \atnauthor) are lines after their
 #    paragraph; they were skipped.
+# 6: pdf: Chinese and Japanese lines wrapped inside a word ("パッ" / "ケージ") are joined: the break
+#    read as a space, so the keyword index and the model saw two words and results showed "パッ ケージ".
+#    PDFs without such text extract as before and keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
-        "pdf": 5,
+        "pdf": 6,
         "docx": 6,
         "pptx": 3,
         "xlsx": 3,

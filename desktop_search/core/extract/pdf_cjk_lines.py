@@ -1,0 +1,48 @@
+"""Chinese and Japanese lines of a PDF page joined where the layout wrapped them.
+
+These scripts put no space between words, so a justified page breaks its lines anywhere, inside a
+word too ("パッ" / "ケージ"). Kept as a line break, the break reads as a space: the keyword index
+cuts the word in two ("パッケージ" no longer matches), the model reads two words, and a result shows
+"パッ ケージ". A line that ends in a letter of those scripts (or a comma, or an opening bracket) and
+is nearly as wide as the page's full lines goes on in the next line when that starts with such a
+letter (or a closing mark). A short line is a heading, a list item or a paragraph's end, and one
+that ends a sentence ("。") keeps its break.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+FULL_LINE = 0.85  # a wrapped line is at least this share of the page's full width
+MIN_LINES = 5  # a page with fewer lines (a title page) shows no full width: left alone
+_LETTERS = "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_GOES_ON = re.compile(f"[{_LETTERS}、，（「『【〔]$")  # a line that ends mid-sentence
+_CONTINUES = re.compile(f"^[{_LETTERS}、。，．）」』】〕]")  # a line that can go on from one
+_ANY = re.compile(f"[{_LETTERS}]")
+
+
+def _width(line: str) -> int:
+    """A line's width in half-width cells: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def join_cjk_wraps(page: str) -> str:
+    """The page with its lines wrapped inside Chinese or Japanese text joined (see the module
+    docstring); unchanged without such text."""
+    if not _ANY.search(page):
+        return page
+    lines = page.split("\n")
+    widths = [_width(line.rstrip()) for line in lines]
+    filled = sorted(w for w in widths if w)
+    if len(filled) < MIN_LINES:
+        return page
+    full = filled[int(0.9 * (len(filled) - 1))]  # the page's full line, whatever its margins
+    out = [lines[0]]
+    for n in range(1, len(lines)):
+        before, line = lines[n - 1].rstrip(), lines[n].lstrip()
+        if _GOES_ON.search(before) and _CONTINUES.match(line) and widths[n - 1] >= FULL_LINE * full:
+            out[-1] = out[-1].rstrip() + line
+        else:
+            out.append(lines[n])
+    return "\n".join(out)
