@@ -14,6 +14,7 @@ The main window's results list and the tray's quick-search popup both use this m
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -64,6 +65,7 @@ ROLE_NAMES = {
 }
 
 PAGE_SIZE = 50  # rows handed to the view per fetchMore
+_BREAK = re.compile("[ 。、！？，；：]")  # where a trimmed snippet may start or end: between words
 SNIPPET_CHARS = 420  # the passage shown in a row is trimmed to about this many characters
 INLINE_SNIPPET_CHARS = 240  # ... and in an inline passage's row
 
@@ -106,14 +108,14 @@ def snippet(
         first = min(s.start for s in spans)
         if first > max_chars // 3:
             start = first - max_chars // 4
-            space = collapsed.find(" ", start)
-            if 0 <= space < first:
-                start = space + 1
+            gap = _BREAK.search(collapsed, start, first)
+            if gap:
+                start = gap.end()
     end = min(len(collapsed), start + max_chars)
     if end < len(collapsed):
-        space = collapsed.rfind(" ", start, end)
-        if space > start + max_chars // 2:
-            end = space
+        gaps = [m.end() if m.group() != " " else m.start() for m in _BREAK.finditer(collapsed, start, end)]
+        if gaps and gaps[-1] > start + max_chars // 2:
+            end = gaps[-1]
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(collapsed) else ""
     shift = len(prefix) - start

@@ -55,6 +55,19 @@ def test_snippet_trims_around_a_late_match():
     assert [out[s.start : s.end] for s in spans] == ["needle"]
 
 
+def test_a_trimmed_japanese_snippet_starts_and_ends_between_words():
+    text = (
+        "パッケージ管理システムは多彩な歴史があります。" * 12
+        + "アップグレード"
+        + "次に示すように設定します。" * 20
+    )
+    out, spans = snippet(
+        text, (Span(text.index("アップグレード"), text.index("アップグレード") + 7),), max_chars=200
+    )
+    assert out.startswith("… パッケージ") and out.endswith("。 …")  # after and at a sentence's end
+    assert [out[s.start : s.end] for s in spans] == ["アップグレード"]
+
+
 def test_roles_expansion_and_paging(qtbot):
     model = ResultsModel()
     hits = [hit(0, more=2, sim=0.873), *[hit(i) for i in range(1, PAGE_SIZE + 10)]]
