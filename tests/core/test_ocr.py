@@ -121,3 +121,25 @@ def test_a_scan_and_an_image_are_found_by_the_real_model(tmp_path: Path, real_em
     answer = [h for h in passages[:3] if "Paketbetreuer" in h.text]
     assert answer and answer[0].page == 6
     assert Path(image_hits[0].path).name == "receipt.png"
+
+
+@pytest.mark.model
+def test_a_japanese_scan_reads_without_ocr_spaces_and_is_found_by_its_words(
+    tmp_path: Path, real_embedder
+) -> None:
+    """Tesseract's Japanese model spaces most letters apart ("パッ ケー ジ 管 理"); the index must hold
+    the words whole, or a keyword search for one finds nothing."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    scan = scanned_copy(DATA / "debian-reference.ja.excerpt.pdf", docs / "scan-ja.pdf", range(1, 2))
+    text = extract_file(scan, timeout_s=60).text
+    assert "パッケージ管理" in text and "パッ ケー" not in text
+    assert "Debian パッケージ管理" in text  # a space beside a Latin word stays
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        hits = engine.search('"パッケージ管理システム"', k=3, grouped=False)
+    finally:
+        engine.close()
+    assert hits and Path(hits[0].path).name == "scan-ja.pdf"
+    assert "パッケージ管理システム" in [hits[0].text[s.start : s.end] for s in hits[0].highlights]

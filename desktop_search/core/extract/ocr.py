@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from desktop_search.core.extract.cjk_text import drop_ocr_spaces
 from desktop_search.core.extract.ocr_reasons import IMAGE_OCR_MISSING
 from desktop_search.core.extract.results import ExtractionFailed
 
@@ -99,6 +100,6 @@ def recognise(image: Any) -> str:
         engine = _get_engine()
         engine.SetImage(image)
         try:
-            return str(engine.GetUTF8Text())
+            return drop_ocr_spaces(str(engine.GetUTF8Text()))
         finally:
             engine.Clear()

@@ -22,10 +22,10 @@ import threading
 from dataclasses import replace
 from typing import Any
 
+from desktop_search.core.extract.cjk_text import join_cjk_wraps
 from desktop_search.core.extract.ocr_reasons import PDF_OCR_MISSING, PDF_OCR_OFF
 from desktop_search.core.extract.pdf_accents import compose_accents
 from desktop_search.core.extract.pdf_annotations import page_notes, with_notes
-from desktop_search.core.extract.pdf_cjk_lines import join_cjk_wraps
 from desktop_search.core.extract.pdf_headings import split_by_numbered_titles, split_by_outline
 from desktop_search.core.extract.pdf_layout import (
     hyphenated_words,

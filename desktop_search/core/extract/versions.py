@@ -110,7 +110,9 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    paragraph; they were skipped.
 # 6: pdf: Chinese and Japanese lines wrapped inside a word ("パッ" / "ケージ") are joined: the break
 #    read as a space, so the keyword index and the model saw two words and results showed "パッ ケージ".
-#    PDFs without such text extract as before and keep their vectors.
+#    Tesseract's spaces between Japanese letters ("パッ ケー ジ") are dropped from scanned pages too. PDFs
+#    without such text extract as before and keep their vectors. (Images get the OCR rule when next
+#    read: re-reading every image would re-run OCR for the few in Japanese.)
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 6,

@@ -1,12 +1,16 @@
-"""Chinese and Japanese lines of a PDF page joined where the layout wrapped them.
+"""Chinese and Japanese text, whose words have no spaces between them, as its reader sees it.
 
-These scripts put no space between words, so a justified page breaks its lines anywhere, inside a
+A PDF page's lines (:func:`join_cjk_wraps`): a justified page breaks its lines anywhere, inside a
 word too ("パッ" / "ケージ"). Kept as a line break, the break reads as a space: the keyword index
 cuts the word in two ("パッケージ" no longer matches), the model reads two words, and a result shows
 "パッ ケージ". A line that ends in a letter of those scripts (or a comma, or an opening bracket) and
 is nearly as wide as the page's full lines goes on in the next line when that starts with such a
 letter (or a closing mark). A short line is a heading, a list item or a paragraph's end, and one
 that ends a sentence ("。") keeps its break.
+
+Text recognised by OCR (:func:`drop_ocr_spaces`): Tesseract's Japanese model puts a space between
+most letters ("パッ ケー ジ 管 理"), with the same effect on the index and the model; spaces between two
+such letters, and beside their punctuation ("、 apt"), go. Others stay ("Debian の").
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ _LETTERS = "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4
 _GOES_ON = re.compile(f"[{_LETTERS}、，（「『【〔]$")  # a line that ends mid-sentence
 _CONTINUES = re.compile(f"^[{_LETTERS}、。，．）」』】〕]")  # a line that can go on from one
 _ANY = re.compile(f"[{_LETTERS}]")
+_MARKS = "、。，．・：；！？「」『』（）【】〔〕"
+_OCR_SPACE = re.compile(f"(?<=[{_LETTERS}]) +(?=[{_LETTERS}])|(?<=[{_MARKS}]) +| +(?=[{_MARKS}])")
 
 
 def _width(line: str) -> int:
@@ -46,3 +52,9 @@ def join_cjk_wraps(page: str) -> str:
         else:
             out.append(lines[n])
     return "\n".join(out)
+
+
+def drop_ocr_spaces(text: str) -> str:
+    """OCR's text without the spaces it put between Chinese or Japanese letters (see the module
+    docstring)."""
+    return _OCR_SPACE.sub("", text) if _ANY.search(text) else text

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from desktop_search.core import Engine, Settings
+from desktop_search.core.extract.cjk_text import drop_ocr_spaces, join_cjk_wraps
 from desktop_search.core.extract.pdf import extract_pdf
-from desktop_search.core.extract.pdf_cjk_lines import join_cjk_wraps
 from desktop_search.core.extract.results import Deadline
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -70,3 +70,11 @@ def test_a_word_the_page_wrapped_is_found_by_keyword_and_painted_whole(tmp_path:
     assert hits
     painted = [hits[0].text[s.start : s.end] for s in hits[0].highlights]
     assert "ディストリビューションを作り" in painted
+
+
+def test_ocr_spaces_between_chinese_or_japanese_letters_go() -> None:
+    assert drop_ocr_spaces("Debian の パッ ケー ジ 管 理 シ ステ ム は 、 apt - get(8) で す 。") == (
+        "Debian のパッケージ管理システムは、apt - get(8) です。"
+    )
+    assert drop_ocr_spaces("软件 包 管理 系统") == "软件包管理系统"
+    assert drop_ocr_spaces("an English line stays as it is") == "an English line stays as it is"
