@@ -106,8 +106,11 @@ def test_particles_and_kana_endings_count_but_are_not_painted() -> None:
 
 def test_a_long_query_run_is_painted_where_its_bigrams_occur() -> None:
     spans, matched = Highlighter(query_terms("新的数据备份")).find(CHINESE)
-    assert "".join(CHINESE[s.start : s.end] for s in spans) == "新的数据备份"
-    assert {"数据", "备份"} <= matched
+    assert [CHINESE[s.start : s.end] for s in spans] == ["数据备份"]  # 的 and the 新 beside it: no word
+    assert {"新的", "数据", "备份"} <= matched
+    text = "用 iconv 转换文本文件的编码。邮件的标准编码"
+    spans, _ = Highlighter(query_terms("转换文本文件的编码")).find(text)
+    assert [text[s.start : s.end] for s in spans] == ["转换文本文件", "编码", "编码"]  # not 邮"件的"
 
 
 # -- through the real store ---------------------------------------------------------------------------

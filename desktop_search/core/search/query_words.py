@@ -75,6 +75,7 @@ def query_pieces(query: str) -> list[QueryPiece]:
     return pieces
 
 
+GRAMMAR_HANZI = "的"  # Chinese's possessive particle: a word of its own in almost every bigram it is in
 SHORT_RUN = 4  # letters: a run this short is one word (most Chinese words and names are 2-4 letters)
 
 
@@ -97,12 +98,13 @@ class UnspacedTerm:
     @property
     def painted(self) -> str | None:
         """What a match paints where not all of it: a bigram that joins a Hiragana ending or particle
-        to a word's letter ("録す", "鍵を") paints only that letter."""
+        to a word's letter ("録す", "鍵を"), or Chinese 的 ("件的" of "文件的编码"), paints only that
+        letter."""
         letters = clusters(self.shown[0])
-        kana = [is_hiragana(c) for c in letters]
-        if not self.bigram or all(kana) or not any(kana):
+        grammar = [is_hiragana(c) or c in GRAMMAR_HANZI for c in letters]
+        if not self.bigram or all(grammar) or not any(grammar):
             return None
-        return "".join(c for c, k in zip(letters, kana, strict=True) if not k)
+        return "".join(c for c, g in zip(letters, grammar, strict=True) if not g)
 
 
 def unspaced_terms(piece: QueryPiece) -> list[UnspacedTerm]:
