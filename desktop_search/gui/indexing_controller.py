@@ -10,6 +10,7 @@ from desktop_search.core import IndexProgress, Phase, display
 from desktop_search.gui.engine_bridge import EngineBridge
 from desktop_search.gui.folders_view import IndexingPanel
 from desktop_search.gui.status_widget import IndexStatus
+from desktop_search.gui.wording import counted
 
 
 def format_eta(seconds: float | None) -> str:
@@ -29,7 +30,11 @@ def two_phases(progress: IndexProgress) -> str:
     """Keyword first, meaning next: "12,480 files searchable · meaning 3,900 / 12,480" (files
     keyword-searchable so far; files whose passages all have vectors, of those with passages)."""
     done, total = progress.files_done, progress.files_total
-    searchable = f"{done:,} files searchable" if done >= total else f"{done:,} of {total:,} files searchable"
+    searchable = (
+        f"{counted(done, 'file')} searchable"
+        if done >= total
+        else f"{done:,} of {counted(total, 'file')} searchable"
+    )
     return f"{searchable} · meaning {progress.meaning_done:,} / {progress.meaning_total:,}"
 
 
@@ -39,13 +44,15 @@ def describe(progress: IndexProgress) -> tuple[str, str]:
     if phase == Phase.INDEXING and progress.meaning_total:
         short = two_phases(progress)
     elif phase == Phase.INDEXING:
-        short = f"Indexing {progress.files_done:,} of {progress.files_total:,} files"
+        short = f"Indexing {progress.files_done:,} of {counted(progress.files_total, 'file')}"
     elif phase == Phase.SCANNING:
         short = (
-            f"Scanning folders… {progress.files_total:,} files found" if progress.files_total else "Scanning…"
+            f"Scanning folders… {counted(progress.files_total, 'file')} found"
+            if progress.files_total
+            else "Scanning…"
         )
     elif phase == Phase.PAUSED:
-        short = f"Paused at {progress.files_done:,} of {progress.files_total:,} files"
+        short = f"Paused at {progress.files_done:,} of {counted(progress.files_total, 'file')}"
     elif phase == Phase.DONE:
         short = "Up to date"
     elif phase == Phase.LOADING_MODEL:
@@ -130,7 +137,7 @@ class IndexingController(QObject):
         """After a run: how many files the index holds, and how many failed (see the Files page)."""
         if self.bridge.last_progress is None or self.bridge.last_progress.phase != Phase.DONE:
             return
-        parts = [f"{counts.get('indexed', 0):,} files indexed"]
+        parts = [f"{counted(counts.get('indexed', 0), 'file')} indexed"]
         if counts.get("keyword_only"):  # searchable by keyword; their meaning comes with the next run
             parts.append(f"{counts['keyword_only']:,} by keyword only")
         if counts.get("failed"):

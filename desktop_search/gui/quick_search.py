@@ -37,6 +37,7 @@ from desktop_search.gui.engine_bridge import (
 from desktop_search.gui.result_delegate import ResultDelegate
 from desktop_search.gui.results_model import ResultsModel
 from desktop_search.gui.widgets import enlarge_font
+from desktop_search.gui.wording import counted
 
 QUICK_RESULTS = 8  # results asked for per query
 DEBOUNCE_MS = 150
@@ -220,7 +221,7 @@ class QuickSearchPopup(QWidget):
         if hits:
             self.results.setCurrentIndex(self.model.index(0))
             self.results.scrollToTop()
-            files = f"{len(hits)} file{'s' if len(hits) != 1 else ''}"
+            files = counted(len(hits), "file")
             keywords = " · keyword matches while the model loads" if results.provisional else ""
             self.status.setText(
                 f"{files} · {results.elapsed_s * 1000:.0f} ms{keywords}"

@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop_search.core import SearchHit, Span, display
+from desktop_search.gui.wording import counted
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -357,7 +358,7 @@ class ResultsModel(QAbstractListModel):
 
     def _weak_link_data(self, role: int) -> Any:
         count = len(self._weak)
-        label = f"Show {count} weaker result{'s' if count != 1 else ''}"
+        label = f"Show {counted(count, 'weaker result')}"
         if role == ResultRole.WEAK_COUNT:
             return count
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):

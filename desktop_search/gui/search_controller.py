@@ -17,6 +17,7 @@ from desktop_search.gui.engine_bridge import (
 )
 from desktop_search.gui.results_model import ResultRole
 from desktop_search.gui.search_view import ALL_FOLDERS, SearchView
+from desktop_search.gui.wording import counted
 
 DEBOUNCE_MS = 220
 MIN_QUERY_CHARS = 2
@@ -260,7 +261,7 @@ class SearchController(QObject):
         what = (
             f"Passages similar to {display(request.similar_to.path).rsplit('/', 1)[-1]}"
             if request.similar_to is not None
-            else f"{passages} passages in {files} files"
+            else f"{counted(passages, 'passage')} in {counted(files, 'file')}"
         )
         mode = " · keywords only" if results.mode == "keyword" else ""
         if results.weak:

@@ -43,6 +43,7 @@ from desktop_search.core import IndexProgress, Phase, load_state, save_state
 from desktop_search.gui.indexing_controller import format_eta, two_phases
 from desktop_search.gui.quick_search import QUICK_SEARCH_SHORTCUT, Opener, QuickSearchPopup
 from desktop_search.gui.single_instance import Action, InstanceMessage, SingleInstance
+from desktop_search.gui.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -58,20 +59,20 @@ def tooltip_text(progress: IndexProgress | None, paused: bool = False, model_mes
     done, total = progress.files_done, progress.files_total
     failed = f" ({progress.failed:,} could not be read)" if progress.failed else ""
     if paused or progress.phase == Phase.PAUSED:
-        return f"Indexing paused at {done:,} / {total:,} files" if total else "Indexing paused"
+        return f"Indexing paused at {done:,} / {counted(total, 'file')}" if total else "Indexing paused"
     if progress.phase == Phase.LOADING_MODEL:
         return progress.message or "Loading the model…"
     if progress.phase == Phase.SCANNING:
-        return f"Scanning folders… {total:,} files found" if total else "Scanning folders…"
+        return f"Scanning folders… {counted(total, 'file')} found" if total else "Scanning folders…"
     if progress.phase == Phase.INDEXING and progress.meaning_total:
         eta = format_eta(progress.eta_s)
         return two_phases(progress) + failed + (f" · {eta}" if eta else "")
     if progress.phase == Phase.INDEXING:
-        return f"Indexing {done:,} / {total:,} files{failed}"
+        return f"Indexing {done:,} / {counted(total, 'file')}{failed}"
     if progress.phase == Phase.CANCELLED:
         return "Indexing stopped"
     # DONE, IDLE: watching for changes
-    return f"Up to date — {total:,} files{failed}" if total else "Up to date"
+    return f"Up to date — {counted(total, 'file')}{failed}" if total else "Up to date"
 
 
 def app_icon() -> QIcon:

@@ -130,6 +130,9 @@ def test_tooltip_text() -> None:
     reading = IndexProgress(Phase.INDEXING, 200, 500, meaning_done=0, meaning_total=200)
     assert tooltip_text(reading) == "200 of 500 files searchable · meaning 0 / 200"
     assert tooltip_text(IndexProgress(Phase.DONE, 5000, 5000)) == "Up to date — 5,000 files"
+    assert tooltip_text(IndexProgress(Phase.DONE, 1, 1)) == "Up to date — 1 file"  # not "1 files"
+    one = IndexProgress(Phase.INDEXING, 1, 1, meaning_done=0, meaning_total=1)
+    assert tooltip_text(one) == "1 file searchable · meaning 0 / 1"
     assert tooltip_text(IndexProgress(Phase.INDEXING, 3, 9), paused=True) == "Indexing paused at 3 / 9 files"
     assert (
         tooltip_text(IndexProgress(Phase.DONE, 7, 7, failed=2))
@@ -370,3 +373,10 @@ def test_application_shortcut_opens_quick_search(qtbot, make_app, docs: Path) ->
     )
     qtbot.waitUntil(tray.popup.isVisible)
     assert tray.quick_action.shortcut().toString() == "Ctrl+Shift+Space"
+
+
+def test_counts_are_singular_for_one() -> None:
+    from desktop_search.gui.wording import counted
+
+    assert [counted(n, "file") for n in (0, 1, 2, 12480)] == ["0 files", "1 file", "2 files", "12,480 files"]
+    assert counted(1, "weaker result") == "1 weaker result"
