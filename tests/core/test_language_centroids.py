@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,12 @@ from desktop_search.core import Engine, Settings
 from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import FileRecord, FileStatus, SearchHit
 from desktop_search.core.search.language import LanguageGuesser, choose_among
-from desktop_search.core.search.language_centroids import MIN_PASSAGES, LanguageCentroids, measure
+from desktop_search.core.search.language_centroids import (
+    MIN_PASSAGES,
+    LanguageCentroids,
+    embedded_passages,
+    measure,
+)
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id, to_key
 from desktop_search.core.store.store import Store
@@ -241,5 +247,32 @@ def test_a_store_that_fails_under_a_search_leaves_the_query_alone(tmp_path: Path
         query = _unit(np.eye(DIM)[0] + np.eye(DIM)[2])
         assert means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?") is query
         assert means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?") is query
+    finally:
+        store.close()
+
+
+def test_the_means_are_measured_again_when_files_are_rewritten_with_other_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-read file keeps its number of passages; its vectors still count as changed (an extractor
+    update that re-reads every PDF must not leave the old text's means in a long-running session)."""
+    from desktop_search.core.search import language_centroids
+
+    monkeypatch.setattr(language_centroids, "CHECK_EVERY_S", 0.0)
+    store, _german_mean, _ = _language_store(tmp_path, german=40, english=40)
+    try:
+        means = LanguageCentroids(store)
+        before = means.current()
+        assert np.allclose(before.by_language["de"], _german_mean, atol=1e-5)
+        moved = np.stack([_unit(np.eye(DIM)[2] + 0.1 * i * np.eye(DIM)[3]) for i in range(40)])
+        _write(store, "de.txt", [GERMAN[i % 3] + f" ({i})" for i in range(40)], moved)
+        assert embedded_passages(store) == 80  # the same number of passages as before
+        after = means.current()  # sees the rewrite and measures again in the background
+        for _ in range(100):
+            if after is not before:
+                break
+            time.sleep(0.05)
+            after = means.current()
+        assert np.allclose(after.by_language["de"], moved.mean(axis=0), atol=1e-5)
     finally:
         store.close()

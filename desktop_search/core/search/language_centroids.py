@@ -31,7 +31,8 @@ from the vector cache (the vector store for those it lacks); a language needs :d
 sampled passages for a mean of its own. A query unsure among the index's languages (below
 :data:`MIN_CONFIDENCE`: "apt pinning") is left as it is. The means are measured on the first search (and
 on each search while the index has no vectors) and again in the background, the old ones serving
-meanwhile, once the index has grown or shrunk by a tenth (counted at most every half minute).
+meanwhile, once the index has grown or shrunk by a tenth, or a tenth of its vectors were written again
+(files edited or re-read: the same count, other text), counted at most every half minute.
 
 A query surely in a language the index lacks (a German question over English and French files) has no
 mean of its own here. Taking the English part out of it would favour the French files for no reason, so
@@ -77,7 +78,7 @@ MIN_PASSAGES = 20  # sampled passages a language needs for a mean of its own
 # languages, to leave the query alone as one the index lacks
 MIN_CONFIDENCE = 0.5
 ABSENT_CENTERING = 0.5  # how far a query in a language the index lacks goes, of the two steps above
-STALE_CHANGE = 0.1  # measure again once the index's passages changed in number by this share
+STALE_CHANGE = 0.1  # measure again once this share of the passages came, went or were written again
 CHECK_EVERY_S = 30.0  # how often a search may count the index's passages to see that
 
 
@@ -89,11 +90,13 @@ class Centroids:
     overall: np.ndarray | None = None
     passages: int = 0
     shares: dict[str, float] = field(default_factory=dict)  # of the sampled passages, by language
+    changes: int = 0  # the vector store's count of vectors written and deleted, when measured
 
 
 def measure(store: Store, guesser: LanguageGuesser, sample: int = SAMPLE) -> Centroids:
     """The means of a sample of the index's passages with a vector (navigation passages left out)."""
     embedded = embedded_passages(store)
+    changes = store.vectors.changes
     rows = store.ledger.sample_passages(sample)
     cached = store.vector_cache.get_many(h for _cid, _text, h in rows if h)  # fast: one SQLite read
     missing = [cid for cid, _text, h in rows if h not in cached]
@@ -105,7 +108,7 @@ def measure(store: Store, guesser: LanguageGuesser, sample: int = SAMPLE) -> Cen
             texts.append(text)
             vectors.append(vector)
     if not texts:
-        return Centroids(passages=embedded)
+        return Centroids(passages=embedded, changes=changes)
     matrix = np.stack(vectors)
     languages = np.array([guesser.guess(text) for text in texts])
     by_language = {
@@ -114,7 +117,7 @@ def measure(store: Store, guesser: LanguageGuesser, sample: int = SAMPLE) -> Cen
         if int((languages == lang).sum()) >= MIN_PASSAGES
     }
     shares = {lang: float((languages == lang).mean()) for lang in by_language}
-    return Centroids(by_language, matrix.mean(axis=0), embedded, shares)
+    return Centroids(by_language, matrix.mean(axis=0), embedded, shares, changes)
 
 
 def embedded_passages(store: Store) -> int:
@@ -216,10 +219,11 @@ class LanguageCentroids:
         self._checked_at = now
         try:
             total = embedded_passages(self.store)
+            rewritten = abs(self.store.vectors.changes - centroids.changes)  # files re-read, same count
         except Exception:  # a store closed under us (model switch): keep what we have
             log.debug("cannot count the index's passages", exc_info=True)
             return False
-        return abs(total - centroids.passages) > STALE_CHANGE * max(centroids.passages, 1)
+        return max(abs(total - centroids.passages), rewritten) > STALE_CHANGE * max(centroids.passages, 1)
 
     def _refresh(self) -> None:
         try:

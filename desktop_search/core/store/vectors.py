@@ -112,6 +112,7 @@ class VectorStore:
         self._write_marker = write_marker
         self._raise_ef_search()
         self._lock = threading.Lock()
+        self.changes = 0  # vectors written or deleted through this object (a file re-read keeps the count)
 
     def close(self) -> None:
         """Release Chroma's files (a damaged store is closed before its folder is replaced)."""
@@ -157,6 +158,7 @@ class VectorStore:
             embeddings=np.asarray(vectors, dtype=np.float32),
             metadatas=[m.as_dict() for m in metas],
         )
+        self.changes += len(ids)
 
     def delete(self, ids: Sequence[str]) -> None:
         ids = list(ids)
@@ -164,6 +166,7 @@ class VectorStore:
             self._writing()
         for i in range(0, len(ids), 5000):
             self._collection.delete(ids=ids[i : i + 5000])
+        self.changes += len(ids)
 
     def delete_paths(self, paths: Sequence[str]) -> None:
         paths = list(paths)
