@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, Settings
 from desktop_search.core.extract.cjk_text import drop_ocr_spaces, join_cjk_wraps
 from desktop_search.core.extract.pdf import extract_pdf
 from desktop_search.core.extract.results import Deadline
+from tests.support.real_search import search_folder
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXCERPT = DATA / "debian-reference.ja.excerpt.pdf"
@@ -61,12 +61,7 @@ def test_a_word_the_page_wrapped_is_found_by_keyword_and_painted_whole(tmp_path:
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(EXCERPT, docs)
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
-    try:
-        engine.index()
-        hits = engine.search('"ディストリビューションを作り"', k=3, grouped=False)
-    finally:
-        engine.close()
+    hits = search_folder(docs, tmp_path / "home", real_embedder, '"ディストリビューションを作り"', k=3)
     assert hits
     painted = [hits[0].text[s.start : s.end] for s in hits[0].highlights]
     assert "ディストリビューションを作り" in painted

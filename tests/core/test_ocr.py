@@ -13,6 +13,7 @@ import pytest
 from desktop_search.core import Engine, FileStatus, Settings
 from desktop_search.core.extract import ExtractionFailed, FileSkipped, extract_file
 from desktop_search.core.extract.results import NeedsOcr
+from tests.support.real_search import search_folder
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GERMAN = DATA / "debian-reference.de.excerpt.pdf"
@@ -135,11 +136,6 @@ def test_a_japanese_scan_reads_without_ocr_spaces_and_is_found_by_its_words(
     text = extract_file(scan, timeout_s=60).text
     assert "パッケージ管理" in text and "パッ ケー" not in text
     assert "Debian パッケージ管理" in text  # a space beside a Latin word stays
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
-    try:
-        engine.index()
-        hits = engine.search('"パッケージ管理システム"', k=3, grouped=False)
-    finally:
-        engine.close()
+    hits = search_folder(docs, tmp_path / "home", real_embedder, '"パッケージ管理システム"', k=3)
     assert hits and Path(hits[0].path).name == "scan-ja.pdf"
     assert "パッケージ管理システム" in [hits[0].text[s.start : s.end] for s in hits[0].highlights]

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, SearchHit, Settings
+from desktop_search.core import SearchHit
 from desktop_search.core.search.highlight import query_terms
 from desktop_search.core.search.keyword import fts_terms
 from desktop_search.core.search.stopwords import STOPWORDS
+from tests.support.real_search import search_folder
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -21,12 +22,7 @@ def _search_excerpt(tmp_path: Path, embedder, name: str, query: str) -> list[Sea
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(DATA / name, docs)
-    engine = Engine.open(tmp_path / "home", embedder=embedder, settings=Settings(folders=[str(docs)]))
-    try:
-        engine.index()
-        return engine.search(query, k=5, grouped=False)
-    finally:
-        engine.close()
+    return search_folder(docs, tmp_path / "home", embedder, query)
 
 
 @pytest.mark.parametrize(
