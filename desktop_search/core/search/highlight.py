@@ -196,7 +196,7 @@ class Highlighter:
         if not text or not self.terms:
             return (), set()
         spans: list[tuple[int, int]] = []
-        bridges: list[tuple[int, int]] = []  # the kanji of bigrams with a kana ending ("録す": "録")
+        bridges: list[tuple[int, int]] = []  # the kanji of bigrams with grammar ("録す": "録", "件的": "件")
         matched: set[str] = set()
         for term, regex, painted in self.cjk:  # no accents to fold: a substring search, words in sequence
             if term in self.unpainted:  # a particle ("に") or a kana ending ("する"): counted, not painted

@@ -11,7 +11,7 @@ A piece with a run of Chinese, Japanese, Korean or Thai letters (:mod:`desktop_s
 becomes :class:`UnspacedTerm` s (:func:`unspaced_terms`): a short run is one word, the phrase of its
 character bigrams; a long run (a typed sentence) is its bigrams, each a term of its own; a quoted
 piece is one phrase. Japanese grammar (particles, kana endings) is weak evidence, counted like a stop
-word; a bigram that joins it to a word's letter counts in full but paints only that letter.
+word; a bigram that joins it (or Chinese 的) to a word's letter counts in full but paints only that letter.
 """
 
 from __future__ import annotations
