@@ -19,13 +19,12 @@ from desktop_search.core.records import Span
 from desktop_search.core.search.language import sure_language
 from desktop_search.core.search.query_words import WORD, compound_parts, query_pieces, unspaced_terms
 from desktop_search.core.search.stopwords import stopwords_for
-from desktop_search.core.store.unspaced import has_unspaced
+from desktop_search.core.store.unspaced import has_unspaced, is_han
 
 _SUFFIXES = (
     "ational", "ization", "fulness", "ousness", "iveness", "ations", "ation", "ments", "ment",
     "ingly", "edly", "ness", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s", "e",
 )  # fmt: skip
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kanji (hanzi)
 CONTENT_WEIGHT = 1.0  # terms weighing this or more are content words (stop words and short words weigh less)
 MIN_PREFIX = 4  # shorter words match only whole (or by stem), so "a" does not light up every "and"
 
@@ -235,9 +234,9 @@ def _whole_kanji_words(
     covered = {i for start, end in (*spans, *bridges) for i in range(start, end)}
     kept = []
     for start, end in bridges:
-        while start > 0 and _HAN.match(text[start - 1]):
+        while start > 0 and is_han(text[start - 1]):
             start -= 1
-        while end < len(text) and _HAN.match(text[end]):
+        while end < len(text) and is_han(text[end]):
             end += 1
         if all(i in covered for i in range(start, end)):
             kept.append((start, end))

@@ -126,6 +126,7 @@ _ALL_KATAKANA = re.compile(f"[{_KATAKANA}{_MARKS}]+")
 
 
 _ALL_HIRAGANA = re.compile(f"[\u3041-\u309f{_MARKS}]+")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def is_katakana(run: str) -> bool:
@@ -134,6 +135,11 @@ def is_katakana(run: str) -> bool:
 
 def is_hiragana(run: str) -> bool:
     return _ALL_HIRAGANA.fullmatch(run) is not None
+
+
+def is_han(letter: str) -> bool:
+    """A Chinese character (a kanji, a hanzi) of the unified or compatibility blocks."""
+    return _HAN.fullmatch(letter) is not None
 
 
 def parts(token: str, by_script: bool = True) -> Iterator[Part]:
