@@ -112,7 +112,7 @@ class VectorStore:
         self._write_marker = write_marker
         self._raise_ef_search()
         self._lock = threading.Lock()
-        self.changes = 0  # vectors written or deleted through this object (a file re-read keeps the count)
+        self.changes = 0  # vectors upserted or deleted by id (delete_paths shows in the passage count)
 
     def close(self) -> None:
         """Release Chroma's files (a damaged store is closed before its folder is replaced)."""
