@@ -1,6 +1,8 @@
 """Chinese and Japanese lines that a PDF's layout wrapped inside a word are joined again: on small
 pages, on the Japanese Debian Reference excerpt (tests/data), and through the real engine, where the
-keyword index finds a word the page broke across two lines."""
+keyword index finds a word the page broke across two lines. The same for text files an editor
+hard-wrapped (the Chinese Debian Reference's text edition), Markdown and reStructuredText, and for
+line breaks in HTML markup (the Japanese Debian Edu manual's EPUB)."""
 
 from __future__ import annotations
 
@@ -9,13 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.extract.cjk_text import drop_ocr_spaces, join_cjk_wraps
+from desktop_search.core import Engine, Settings
+from desktop_search.core.extract import extract_file
+from desktop_search.core.extract.cjk_text import drop_ocr_spaces, drop_segment_breaks, join_cjk_wraps
+from desktop_search.core.extract.html import html_parts
+from desktop_search.core.extract.markdown import extract_markdown
 from desktop_search.core.extract.pdf import extract_pdf
 from desktop_search.core.extract.results import Deadline
 from tests.support.real_search import search_folder
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXCERPT = DATA / "debian-reference.ja.excerpt.pdf"
+ZH_TEXT = DATA / "debian-reference.zh-cn.excerpt.txt"  # w3m's text edition, wrapped at 70 columns
+JA_EPUB = DATA / "epub-debian-edu-manual-ja-folder.epub"
 FULL = "Debian は、フリーソフトウエアのコンパイル済みバイナリーパッ"  # a full line, wrapped mid-word
 
 
@@ -73,3 +81,58 @@ def test_ocr_spaces_between_chinese_or_japanese_letters_go() -> None:
     )
     assert drop_ocr_spaces("软件 包 管理 系统") == "软件包管理系统"
     assert drop_ocr_spaces("an English line stays as it is") == "an English line stays as it is"
+
+
+def test_the_chinese_text_edition_reads_its_wrapped_words_whole(tmp_path: Path) -> None:
+    text = extract_file(ZH_TEXT).text
+    # "窗口" (window), "守护进程" (daemon) and "快捷键" (shortcut) were each broken across two lines
+    for words in ("设置右边窗口为", "守护进程gpm(8)", '通过 "首选项" →“通用”-> "快捷键" 菜单'):
+        assert words in text
+    assert "(在\n    MC 里进行" in text  # a line going on in Latin letters keeps its break (a space)
+    assert "1.3.3. MC 文件管理\n" in text  # a heading keeps its break
+
+
+def test_markdown_and_rst_join_wraps_but_not_after_a_heading(tmp_path: Path) -> None:
+    body = "\n".join(["# " + "标题" * 14, "正文" * 15, "续行" * 15, "结束。", "", "新段落", "。"])
+    text = extract_markdown(body.encode(), Deadline(60)).text
+    assert "正文" * 15 + "续行" * 15 + "结束。" in text
+    assert "标题" * 14 + "\n" + "正文" in text  # a heading as wide as the text keeps its break
+    rst = extract_file(_write(tmp_path / "a.rst", "\n".join(["标题", "====", "", *["正文" * 15] * 4, "完"])))
+    assert "正文" * 60 + "完" in rst.text
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_line_breaks_in_markup_between_chinese_or_japanese_letters_are_dropped() -> None:
+    assert drop_segment_breaks("PXE ブートによる\n  新しいサーバー") == "PXE ブートによる新しいサーバー"
+    assert drop_segment_breaks("Debian\nEdu による\nDHCP、\n「設定」") == "Debian\nEdu による\nDHCP、「設定」"
+    parts, _ = html_parts("<p>PXE ブートによる\n新しいサーバー\nDebian\nEdu</p>")
+    assert parts[0].text.strip() == "PXE ブートによる新しいサーバー Debian Edu"
+
+
+def test_an_epub_zipped_one_folder_up_is_read() -> None:
+    book = extract_file(JA_EPUB)  # Debian Edu's manuals: every member under "epub/"
+    assert book.kind == "epub"
+    assert "PXE ブートによる新しいサーバーやワークステーションのインストール" in book.text
+    assert "全体の構成 › デフォルトのネットワーク設定" in [s.heading for s in book.sections]
+
+
+@pytest.mark.model
+def test_wrapped_words_of_text_and_markup_are_found_by_keyword(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(ZH_TEXT, docs)
+    shutil.copy(JA_EPUB, docs)
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        for query, name in (('"右边窗口"', ZH_TEXT.name), ('"新しいサーバー"', JA_EPUB.name)):
+            hits = engine.search(query, k=3, grouped=False)
+            assert hits and Path(hits[0].path).name == name, query
+            painted = "".join(hits[0].text[s.start : s.end] for s in hits[0].highlights)
+            assert query.strip('"') in painted
+    finally:
+        engine.close()

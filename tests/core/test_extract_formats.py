@@ -324,3 +324,12 @@ def test_odt_bold_numbered_paragraphs_without_heading_styles_are_headings(tmp_pa
         "2.4 Treating mites",
     ]
     assert "2.5 kg of honey" in r.sections[-1].text and "2.6 frames were left" in r.sections[-1].text
+
+
+def test_only_a_book_alone_in_one_folder_is_read_from_that_folder() -> None:
+    from desktop_search.core.extract.kinds import book_folder
+
+    assert book_folder(["epub/", "epub/mimetype", "epub/META-INF/container.xml"]) == "epub/"
+    assert book_folder(["mimetype", "epub/mimetype"]) is None  # a book at the root is read from there
+    assert book_folder(["a/mimetype", "b/text.html"]) is None  # two folders: an archive, not a book
+    assert book_folder(["epub/META-INF/container.xml"]) is None  # no mimetype: not a book

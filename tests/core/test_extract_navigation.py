@@ -263,20 +263,34 @@ def test_html_link_list_under_its_own_heading_is_navigation_with_its_title() -> 
 
 
 def test_real_sphinx_page(tmp_path: Path) -> None:
-    """The Debian Python Policy as Sphinx writes it: two navigation bars and a contents sidebar
-    (role="navigation"), a footer (role="contentinfo") and the whole text in sections."""
+    """The Debian Python Policy as Sphinx writes it: two relation bars ("Navigation / index / modules"),
+    dropped like its footer (role="contentinfo"); a contents sidebar (role="navigation"); the whole text
+    in sections."""
     r = extract_file(DATA / "python-policy.html")
     check_offsets(r)
     navigation = _navigation(r)
     sidebar = next(n for n in navigation if n.startswith("Table of Contents"))
     assert "4.2. Wheels" in sidebar and "3.6. Module Path" in sidebar
-    assert all(len(n) < 1500 for n in navigation) and len(navigation) == 4
+    assert all(len(n) < 1500 for n in navigation) and len(navigation) == 2
+    assert not any(n.startswith("Navigation") for n in navigation)
     assert "Created using" not in r.text and "¶" not in r.text
     [wheels] = [s for s in r.sections if s.text.startswith("4.2. Wheels")]
     assert not wheels.navigation and wheels.heading == "Contents › 4.2. Wheels"
     assert "PEP 427 defines a built-package format called “wheels”" in wheels.text
     text = _text(r)
     assert len(text) > 35000 and "Programs Embedding Python" in text  # all of it: only the footer left
+
+
+def test_docbook_relation_bars_are_dropped_and_tables_of_links_with_a_header_row_are_text() -> None:
+    """A chapter of the Chinese Debian Reference (DocBook): the "上一页 / 下一页" (previous / next) tables
+    above and below it go; Table 7.1 lists packages whose names link to their pages, yet its header row
+    makes it a table of data, not a menu (it was navigation, never ranked as an answer)."""
+    r = extract_file(DATA / "debian-reference.zh-cn.ch07-excerpt.html")
+    check_offsets(r)
+    assert "上一页" not in r.text and "下一页" not in r.text and "起始页" not in r.text
+    [table] = [s for s in r.sections if "表 7.1. 桌面环境列表" in s.text]
+    assert not table.navigation and "task-gnome-desktop \tI:179 \t9 \tGNOME 桌面环境" in table.text
+    assert [s.text.split("\n")[1] for s in r.sections if s.navigation] == ["目录"]  # the chapter's contents
 
 
 def test_real_read_the_docs_page_keeps_its_text_and_drops_its_footer() -> None:

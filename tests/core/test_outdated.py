@@ -9,7 +9,14 @@ import pytest
 
 from desktop_search.core.extract import versions
 from desktop_search.core.extract.kinds import DOCUMENT_EXTENSIONS
-from desktop_search.core.index.outdated import is_outdated, recorded_kind, same_build, stamped, update_message
+from desktop_search.core.index.outdated import (
+    is_outdated,
+    recorded_kind,
+    same_build,
+    stamped,
+    stamped_failure,
+    update_message,
+)
 from desktop_search.core.index.planner import diff_folder
 from desktop_search.core.index.progress import RunProgress
 from desktop_search.core.index.scanner import DiskFile, ScanPlan
@@ -35,20 +42,25 @@ def test_every_kind_the_extractors_produce_has_a_version() -> None:
 def test_a_pdf_or_code_from_before_versions_is_outdated_a_text_file_is_not() -> None:
     assert versions.extractor_version("pdf") > versions.BASE_VERSION  # the improved PDF reader
     assert is_outdated(_record("/docs/manual.pdf"))  # a row from before versions: kind '', version 1
-    assert not is_outdated(_record("/docs/notes.txt"))
+    assert is_outdated(_record("/docs/notes.txt"))  # text 3: Chinese and Japanese hard wraps joined
+    assert not is_outdated(_record("/docs/notes.txt", "text", versions.extractor_version("text")))
     assert is_outdated(_record("/docs/main.py"))  # code 2: minified code is skipped now
     assert not is_outdated(_record("/docs/main.py", "code", versions.extractor_version("code")))
     assert not is_outdated(_record("/docs/manual.pdf", "pdf", versions.extractor_version("pdf")))
 
 
-def test_text_2_re_reads_only_files_whose_name_promises_no_kind() -> None:
-    """Text version 2 reads an extension-less e-mail message as mail; files named as text read as before."""
-    assert versions.extractor_version("text") == 2
+def test_text_2_re_read_only_files_whose_name_promises_no_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text version 2 reads an extension-less e-mail message as mail; files named as text read as
+    before, so version 1 read them as version 2 would have (text 3 re-reads both)."""
+    monkeypatch.setattr(versions, "EXTRACTOR_VERSIONS", {**versions.EXTRACTOR_VERSIONS, "text": 2})
     assert not is_outdated(_record("/docs/notes.txt", "text"))  # version 1, named as text
     assert not is_outdated(_record("/docs/server.log"))  # a row from before versions
     assert is_outdated(_record("/docs/Mail/cur/1700000000.M1P2.host:2,S", "text"))  # may be a message
     assert is_outdated(_record("/docs/Inbox", "text"))
     assert not is_outdated(_record("/docs/Inbox", "text", 2))
+    monkeypatch.undo()
+    assert versions.extractor_version("text") == 3
+    assert is_outdated(_record("/docs/notes.txt", "text")) and is_outdated(_record("/docs/Inbox", "text", 2))
 
 
 def test_passages_cut_by_an_older_chunker_are_outdated() -> None:
@@ -59,6 +71,14 @@ def test_passages_cut_by_an_older_chunker_are_outdated() -> None:
 def test_only_indexed_files_are_outdated() -> None:
     for status in (FileStatus.PENDING, FileStatus.SKIPPED, FileStatus.FAILED):
         assert not is_outdated(_record("/docs/manual.pdf", status=status))
+
+
+def test_an_epub_failed_as_damaged_is_tried_once_by_the_version_that_reads_it() -> None:
+    reason = "The EPUB file is damaged (its contents are not recognised)."  # zipped one folder up
+    failed = _record("/docs/manual.epub", status=FileStatus.FAILED, reason=reason)
+    assert is_outdated(failed) and update_message([failed]) == "Updating 1 e-book to the improved reader"
+    assert not is_outdated(stamped_failure(failed))  # it failed again: it waits until it changes
+    assert not is_outdated(_record("/docs/manual.epub", status=FileStatus.FAILED, reason="Other reason."))
 
 
 def test_the_recorded_kind_wins_over_the_name() -> None:
@@ -92,7 +112,7 @@ def test_the_planner_lists_outdated_files_apart_and_a_changed_one_as_changed() -
         "/docs/a.pdf": _record("/docs/a.pdf"),  # outdated, unchanged on disk
         "/docs/b.pdf": _record("/docs/b.pdf"),  # outdated and edited: a user's change comes first
         "/docs/c.pdf": _record("/docs/c.pdf", "pdf", versions.extractor_version("pdf")),
-        "/docs/d.txt": _record("/docs/d.txt"),
+        "/docs/d.txt": _record("/docs/d.txt", "text", versions.extractor_version("text")),
     }
     disk = {
         "/docs/a.pdf": DiskFile("/docs/a.pdf", "/docs", 10, 1.0),
@@ -135,7 +155,7 @@ def test_mail_read_as_plain_text_before_mail_was_read_is_outdated() -> None:
     assert is_outdated(_record("/docs/Inbox.mbox", "text"))
     assert is_outdated(_record("/docs/letter.eml"))  # from before versions: read as text
     assert not is_outdated(_record("/docs/letter.eml", "mail", versions.extractor_version("mail")))
-    assert not is_outdated(_record("/docs/notes.txt", "text"))
+    assert not is_outdated(_record("/docs/notes.txt", "text", versions.extractor_version("text")))
     assert (
         update_message([_record("/docs/Inbox.mbox", "text")]) == "Updating 1 mailbox to the improved reader"
     )

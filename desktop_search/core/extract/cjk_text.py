@@ -8,6 +8,12 @@ is nearly as wide as the page's full lines goes on in the next line when that st
 letter (or a closing mark). A short line is a heading, a list item or a paragraph's end, and one
 that ends a sentence ("。") keeps its break.
 
+Plain text, Markdown and reStructuredText hard-wrapped by an editor break the same way (the Chinese
+Debian Reference's text edition: "设置右边窗" / "口为"); :func:`join_cjk_wraps` reads the whole file as
+the page. In HTML a line break in the markup between two such letters is dropped, as CSS lays it out
+(:func:`drop_segment_breaks`; CSS Text 3, segment break transformation): "による\n新しい" shows as
+"による新しい", not "による 新しい".
+
 Text recognised by OCR (:func:`drop_ocr_spaces`): Tesseract's Japanese model puts a space between
 most letters ("パッ ケー ジ 管 理"), with the same effect on the index and the model; spaces between two
 such letters, and beside their punctuation ("、 apt"), go. Others stay ("Debian の").
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 FULL_LINE = 0.85  # a wrapped line is at least this share of the page's full width
 MIN_LINES = 5  # a page with fewer lines (a title page) shows no full width: left alone
@@ -25,6 +32,7 @@ _GOES_ON = re.compile(f"[{_LETTERS}、，（「『【〔]$")  # a line that ends
 _CONTINUES = re.compile(f"^[{_LETTERS}、。，．）」』】〕]")  # a line that can go on from one
 _ANY = re.compile(f"[{_LETTERS}]")
 _MARKS = "、。，．・：；！？「」『』（）【】〔〕"
+_SEGMENT_BREAK = re.compile(f"(?<=[{_LETTERS}{_MARKS}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_LETTERS}{_MARKS}])")
 _OCR_SPACE = re.compile(f"(?<=[{_LETTERS}]) +(?=[{_LETTERS}])|(?<=[{_MARKS}]) +| +(?=[{_MARKS}])")
 
 
@@ -33,9 +41,10 @@ def _width(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
-def join_cjk_wraps(page: str) -> str:
+def join_cjk_wraps(page: str, keep_break: Callable[[str], object] | None = None) -> str:
     """The page with its lines wrapped inside Chinese or Japanese text joined (see the module
-    docstring); unchanged without such text."""
+    docstring); unchanged without such text. ``keep_break(line)``: a line that never goes on in the
+    next one (a Markdown heading)."""
     if not _ANY.search(page):
         return page
     lines = page.split("\n")
@@ -47,7 +56,12 @@ def join_cjk_wraps(page: str) -> str:
     out = [lines[0]]
     for n in range(1, len(lines)):
         before, line = lines[n - 1].rstrip(), lines[n].lstrip()
-        if _GOES_ON.search(before) and _CONTINUES.match(line) and widths[n - 1] >= FULL_LINE * full:
+        if (
+            _GOES_ON.search(before)
+            and _CONTINUES.match(line)
+            and widths[n - 1] >= FULL_LINE * full
+            and not (keep_break and keep_break(before))
+        ):
             out[-1] = out[-1].rstrip() + line
         else:
             out.append(lines[n])
@@ -58,3 +72,9 @@ def drop_ocr_spaces(text: str) -> str:
     """OCR's text without the spaces it put between Chinese or Japanese letters (see the module
     docstring)."""
     return _OCR_SPACE.sub("", text) if _ANY.search(text) else text
+
+
+def drop_segment_breaks(text: str) -> str:
+    """Markup text with its line breaks between two Chinese or Japanese letters or marks dropped,
+    with the spaces around them (see the module docstring)."""
+    return _SEGMENT_BREAK.sub("", text) if "\n" in text and _ANY.search(text) else text

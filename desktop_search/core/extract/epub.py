@@ -4,15 +4,17 @@ The navigation document (EPUB 3: the manifest item with property ``nav``; EPUB 2
 names as contents, index or lists of illustrations or tables) is navigation when the spine shows it,
 and so is a ``<nav>`` inside any chapter (see :mod:`.html`). A page the guide names whose markup
 marks navigation of its own keeps its other text as text: Sphinx names the book's first page, a
-welcome text with a contents list (its toctree) under it. The EPUB 2 ``toc.ncx`` is never a spine
-item and is not read. A chapter that holds nothing but its title (the title pages of a book's parts and
+welcome text with a contents list (its toctree) under it. The EPUB 2 ``toc.ncx`` is never a spine item
+and is not read. A chapter that holds nothing but its title (the title pages of a book's parts and
 chapters, as SiSU and Calibre write them) opens the next chapter's first passage instead of standing
-alone as a one-line passage."""
+alone as a one-line passage. A book zipped one folder up (every member under ``epub/``, as Debian Edu's
+manuals are packed) is read from that folder."""
 
 from __future__ import annotations
 
 from desktop_search.core.extract.encoding import decode_markup
 from desktop_search.core.extract.html import html_parts
+from desktop_search.core.extract.kinds import book_folder
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, Part, assemble
 from desktop_search.core.extract.safezip import SafeZip, local, resolve
 from desktop_search.core.extract.sections import fold_heading_only
@@ -22,10 +24,13 @@ _HTML_TYPES = ("application/xhtml+xml", "text/html", "application/xml", "text/x-
 
 
 def _package_path(z: SafeZip) -> str:
-    if z.has("META-INF/container.xml"):
-        for el in z.xml("META-INF/container.xml").iter():
+    """The package document's member name, from the container (at the root, or in the one folder of a
+    book zipped a folder up), else the first ``.opf`` member."""
+    folder = book_folder(z.names()) or ""
+    if z.has(folder + "META-INF/container.xml"):
+        for el in z.xml(folder + "META-INF/container.xml").iter():
             if local(el.tag) == "rootfile" and el.get("full-path"):
-                return el.get("full-path") or ""
+                return folder + (el.get("full-path") or "")
     opfs = [n for n in z.names() if n.lower().endswith(".opf")]
     if not opfs:
         raise ExtractionFailed("The EPUB file is damaged (no package document).")

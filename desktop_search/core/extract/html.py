@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from desktop_search.core.extract.cjk_text import drop_segment_breaks
 from desktop_search.core.extract.encoding import decode_markup
 from desktop_search.core.extract.html_blocks import (
     CONTENTS_ENTRY_TAGS,
@@ -212,7 +213,7 @@ class _TextCollector(HTMLParser):
             return
         if self._hidden_stack:
             return
-        if tag in HEADING_TAGS:
+        if tag in HEADING_TAGS or tag == "th":  # a header cell heads a table of data, not a menu
             self._headings += 1
         if tag in SECTION_TAGS and not self._inert and not is_contents_entry(tag, dict(attrs)):
             self._flush()
@@ -279,7 +280,7 @@ class _TextCollector(HTMLParser):
         if self._hidden_stack:
             return
         if not self._pre_depth:
-            data = _SPACES.sub(" ", data)
+            data = _SPACES.sub(" ", drop_segment_breaks(data))
             if self._buf and self._buf[-1].endswith(("\n", "\t", " ")):
                 data = data.lstrip(" ")
         if self._heading_buf is not None:

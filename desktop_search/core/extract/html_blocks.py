@@ -13,6 +13,8 @@
   Texinfo (:data:`INDEX_CLASSES`), where a letter with a single entry is not link-dense.
 * **Site chrome** (dropped): the page's ``<footer>`` and ``role="contentinfo"`` (copyright lines,
   "Created using ..."), a ``<div>`` classed ``footer`` (Sphinx's Alabaster theme), ``role="banner"``,
+  the bars linking each page to the previous and next one (:data:`RELATION_BAR_CLASSES`: Sphinx's
+  relbar, DocBook's navheader and navfooter; the titles they name are the neighbours' own headings)
   and the page's ``<header>`` when it holds no heading (logo, "skip to content"). Like a PDF's
   running footers they repeat on every page of a site and say nothing a search should find; a
   ``<header>`` with the page's title in it is kept as text. A header is the page's when it is not
@@ -33,9 +35,11 @@ FOOTER_OWNERS = frozenset({"article", "aside"})  # elements whose <footer> is pa
 DENSITY_TAGS = frozenset({"div", "ul", "ol", "dl", "table", "menu"})
 WATCHED_TAGS = SECTIONING_TAGS | DENSITY_TAGS | {"header", "footer"}
 CONTENTS_ENTRY_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p"})  # navigation when classed "toc"
-NAVIGATION_CLASSES = frozenset(
-    {"nav", "navbar", "navigation", "navheader", "navfooter", "breadcrumb", "breadcrumbs", "menu"}
-)
+NAVIGATION_CLASSES = frozenset({"nav", "navbar", "navigation", "breadcrumb", "breadcrumbs", "menu"})
+# the bars that link a page to the one before and after it, on every page of a book: Sphinx's relbar
+# ("Navigation / next / previous | Ubuntu Packaging Guide » 3. Fixing a bug"), DocBook's "Prev / Up /
+# Next" tables above and below each page
+RELATION_BAR_CLASSES = frozenset({"related", "navheader", "navfooter"})
 # the index pages documentation generators write (Sphinx's genindex and module index, Texinfo's
 # indices): a letter with one entry is not link-dense, yet is as much an index as the rest
 INDEX_CLASSES = frozenset(
@@ -110,6 +114,8 @@ def block_kind(
         return None
     roles = _tokens(attrs, "role")
     classes = _tokens(attrs, "class")
+    if tag == "div" and classes & RELATION_BAR_CLASSES:
+        return Kind.CHROME
     if tag == "nav" or roles & NAVIGATION_ROLES or _tokens(attrs, "epub:type") & NAVIGATION_EPUB_TYPES:
         return Kind.NAVIGATION
     if classes & INDEX_CLASSES:

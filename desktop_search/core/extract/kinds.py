@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Iterable
 from pathlib import PurePath
 
 
@@ -279,6 +280,17 @@ def kind_by_magic(head: bytes) -> str | None:
     return None
 
 
+def book_folder(names: Iterable[str]) -> str | None:
+    """``"epub/"`` when every member of a zip lies in that one folder and it holds a ``mimetype``: a
+    book zipped one folder up (Debian Edu's manuals are packed so), else None."""
+    names = set(names)
+    tops = {name.split("/", 1)[0] for name in names}
+    if len(tops) != 1 or "mimetype" in names:
+        return None
+    folder = tops.pop() + "/"
+    return folder if folder + "mimetype" in names else None
+
+
 def zip_kind(data: bytes) -> str | None:
     """Which document a zip holds (ODF/EPUB by mimetype, OOXML by its main part), or None."""
     try:
@@ -288,6 +300,13 @@ def zip_kind(data: bytes) -> str | None:
                 kind = _ODF_MIMETYPES.get(zf.read("mimetype").strip())
                 if kind:
                     return kind
+            folder = book_folder(names)
+            if (
+                folder
+                and zf.getinfo(folder + "mimetype").file_size < 200
+                and zf.read(folder + "mimetype").strip() == b"application/epub+zip"
+            ):
+                return "epub"
             for part, kind in _OOXML_PARTS.items():
                 if part in names:
                     return kind

@@ -8,6 +8,7 @@ Sphinx site's folder, ``searchindex.js`` was the top answer to German and Japane
 
 from __future__ import annotations
 
+from desktop_search.core.extract.cjk_text import join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, Extracted, FileSkipped, Part, assemble
 
@@ -44,4 +45,6 @@ def extract_plain(data: bytes, deadline: Deadline, kind: str = "text") -> Extrac
     text = decode_text(data)
     if kind == "code" and is_minified(text):
         raise FileSkipped(MINIFIED_REASON)
+    if kind == "text":
+        text = join_cjk_wraps(text)  # an editor's hard wraps inside Chinese or Japanese words
     return assemble([Part(text, heading=title_line(text) if kind == "text" else None)], kind)

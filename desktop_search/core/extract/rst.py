@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from desktop_search.core.extract.cjk_text import join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
 
@@ -58,4 +59,4 @@ def split_rst(text: str) -> list[Part]:
 
 
 def extract_rst(data: bytes, deadline: Deadline) -> Extracted:
-    return assemble(split_rst(decode_text(data)), "rst")
+    return assemble(split_rst(join_cjk_wraps(decode_text(data))), "rst")  # hard wraps inside CJK words

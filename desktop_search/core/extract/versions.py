@@ -113,6 +113,16 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    Tesseract's spaces between Japanese letters ("パッ ケー ジ") are dropped from scanned pages too. PDFs
 #    without such text extract as before and keep their vectors. (Images get the OCR rule when next
 #    read: re-reading every image would re-run OCR for the few in Japanese.)
+# 3: text, markdown, rst; 8: html, epub: Chinese and Japanese lines an editor hard-wrapped inside a word
+#    ("设置右边窗" / "口为", the Chinese Debian Reference's text edition) are joined as PDF 6 joins them;
+#    in HTML a line break in the markup between two such letters is dropped, as CSS lays it out ("による
+#    新しい", not "による 新しい"). Files without such text read as before and keep their vectors (only
+#    extraction is redone). html and epub 8 also drop the bars linking a page to the previous and next
+#    (Sphinx's relbar, DocBook's navheader and navfooter: passages of their own, one per page), and a
+#    table with a header row is data, never navigation however many links it holds (the Debian
+#    Reference's tables of packages, each name a link, were navigation: never ranked as answers).
+#    epub 8 also reads a book zipped one folder up (every member under "epub/", Debian Edu's manuals);
+#    such books failed as damaged and are tried again (index.outdated).
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 6,
@@ -122,17 +132,17 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "odt": 6,
         "ods": 4,
         "odp": 3,
-        "epub": 7,
+        "epub": 8,
         "rtf": 2,
         "doc": 2,  # Word 97-2003 (word_doc)
         "xls": 1,  # Excel 97-2003 and 5.0/95 (excel_xls)
         "ppt": 1,  # PowerPoint 97-2003 (powerpoint_ppt)
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 5,  # .eml, .msg, mbox: messages and attachments as sub-documents
-        "html": 7,
-        "markdown": 2,
-        "rst": 2,
-        "text": 2,
+        "html": 8,
+        "markdown": 3,
+        "rst": 3,
+        "text": 3,
         "code": 2,
     }
 )

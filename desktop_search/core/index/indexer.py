@@ -37,7 +37,13 @@ from desktop_search.core.extract.subdocs import notes_reason
 from desktop_search.core.index.chunking import Chunker
 from desktop_search.core.index.embedding import EmbeddingPhase, embedding_text
 from desktop_search.core.index.jobs import JobControl
-from desktop_search.core.index.outdated import is_outdated, same_build, stamped, update_message
+from desktop_search.core.index.outdated import (
+    is_outdated,
+    same_build,
+    stamped,
+    stamped_failure,
+    update_message,
+)
 from desktop_search.core.index.progress import ProgressCallback, RunProgress
 from desktop_search.core.index.scanner import DiskFile, ScanPlan, content_hash
 from desktop_search.core.model.protocol import Embedder
@@ -252,7 +258,7 @@ class Indexer:
         except FileSkipped as why:
             return _Outcome(replace(base, status=FileStatus.SKIPPED, reason=why.reason))
         except ExtractionFailed as why:
-            return _Outcome(replace(base, status=FileStatus.FAILED, reason=why.reason))
+            return _Outcome(stamped_failure(replace(base, status=FileStatus.FAILED, reason=why.reason)))
         except MemoryError:
             return _Outcome(
                 replace(base, status=FileStatus.FAILED, reason="The file needs too much memory to read.")

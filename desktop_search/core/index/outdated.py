@@ -35,14 +35,12 @@ def _read_as_text_before(record: FileRecord) -> str | None:
     return by_name if record.kind in ("", "text") and by_name in ("mail", "archive") else None
 
 
-def _named_text_unchanged(record: FileRecord) -> bool:
-    """A file named as text (.txt, .log, …) that text version 1 read: version 2 changed only files whose
-    name promises no kind (which may be mail), so it is not re-read."""
-    return (
-        recorded_kind(record) == "text"
-        and record.extractor_version == 1
-        and kind_by_name(from_key(record.path)) == "text"
-    )
+def _version_read(record: FileRecord) -> int:
+    """The extractor version that read the record's file, as far as its text goes: text version 2
+    changed only files whose name promises no kind (which may be mail), so a file named as text (.txt,
+    .log, …) that version 1 read reads as version 2 did."""
+    named_text = recorded_kind(record) == "text" and kind_by_name(from_key(record.path)) == "text"
+    return 2 if named_text and record.extractor_version == 1 else record.extractor_version
 
 
 # Why files were skipped by versions that could not read them, and the extensions a later version reads:
@@ -58,11 +56,29 @@ SKIPS_NOW_READ: dict[str, frozenset[str]] = {
 }
 
 
+# Why files failed under versions that could not read them: the extensions and the kind's version that
+# reads them. Such a file is tried again once; a failure is stamped with the version that tried
+# (:func:`stamped_failure`), so a file that fails again waits until it changes.
+FAILURES_NOW_READ: dict[str, tuple[frozenset[str], int]] = {
+    # an EPUB zipped one folder up (Debian Edu's manuals), before extract.kinds.book_folder
+    "The EPUB file is damaged (its contents are not recognised).": (frozenset({"epub"}), 8),
+}
+
+
 def now_read(record: FileRecord) -> bool:
-    """A file skipped for a reason a later version lifts by reading such files (:data:`SKIPS_NOW_READ`)."""
+    """A file skipped or failed for a reason a later version lifts by reading such files
+    (:data:`SKIPS_NOW_READ`, :data:`FAILURES_NOW_READ`)."""
+    if record.status == FileStatus.FAILED and record.reason in FAILURES_NOW_READ:
+        extensions, version = FAILURES_NOW_READ[record.reason]
+        return extension(from_key(record.path)) in extensions and record.extractor_version < version
     if record.status != FileStatus.SKIPPED or record.reason not in SKIPS_NOW_READ:
         return False
     return extension(from_key(record.path)) in SKIPS_NOW_READ[record.reason]
+
+
+def stamped_failure(record: FileRecord) -> FileRecord:
+    """A failed ``record`` marked with the version of the extractor its name calls for, which tried."""
+    return replace(record, extractor_version=versions.extractor_version(recorded_kind(record)))
 
 
 def awaits_ocr(record: FileRecord) -> bool:
@@ -77,8 +93,8 @@ def is_outdated(record: FileRecord, ocr: bool = False) -> bool:
     """An indexed file whose passages an older extractor or chunker built; with ``ocr`` (OCR is on
     and can run), also a file that :func:`awaits_ocr`.
 
-    Otherwise only indexed files count, and skipped ones that a later version reads (:func:`now_read`):
-    skipped and failed files have no passages, and are tried again when they change.
+    Otherwise only indexed files count, and skipped or failed ones that a later version reads
+    (:func:`now_read`): skipped and failed files have no passages, and are tried again when they change.
     """
     if (ocr and awaits_ocr(record)) or now_read(record):
         return True
@@ -86,10 +102,8 @@ def is_outdated(record: FileRecord, ocr: bool = False) -> bool:
         return False
     if _read_as_text_before(record):
         return True
-    older_extractor = record.extractor_version < versions.extractor_version(recorded_kind(record))
-    return (older_extractor and not _named_text_unchanged(record)) or (
-        record.chunking_version < versions.CHUNKING_VERSION
-    )
+    older_extractor = _version_read(record) < versions.extractor_version(recorded_kind(record))
+    return older_extractor or (record.chunking_version < versions.CHUNKING_VERSION)
 
 
 def stamped(record: FileRecord, kind: str) -> FileRecord:
