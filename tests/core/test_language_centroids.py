@@ -276,3 +276,20 @@ def test_the_means_are_measured_again_when_files_are_rewritten_with_other_text(
         assert np.allclose(after.by_language["de"], moved.mean(axis=0), atol=1e-5)
     finally:
         store.close()
+
+
+def test_the_sample_of_passages_depends_on_their_texts_not_on_the_order_files_were_written(
+    tmp_path: Path,
+) -> None:
+    """Two builds of the same files, written in another order, measure the same means."""
+    texts = {f"{name}.txt": [f"{name} passage {i} about glaciers" for i in range(60)] for name in "abc"}
+    samples = []
+    for n, order in enumerate((["a.txt", "b.txt", "c.txt"], ["c.txt", "a.txt", "b.txt"])):
+        store = Store(tmp_path / f"index{n}", "test-model")
+        for name in order:
+            _write(store, name, texts[name], np.stack([_unit(np.ones(DIM))] * 60))
+        samples.append(sorted(text for _cid, text, _h in store.ledger.sample_passages(40)))
+        assert len(store.ledger.sample_passages(1000)) == 180  # an index under the limit: all of it
+        store.close()
+    assert samples[0] == samples[1] and 20 <= len(samples[0]) <= 80
+    assert {text.split()[0] for text in samples[0]} == {"a", "b", "c"}  # spread over the files
