@@ -44,3 +44,8 @@ def uninstall() -> None:
 
     for ext in ("hang", "crash", "hog", "whoami"):
         unregister_extractor(ext)
+
+
+def refuse_to_start() -> None:
+    """A worker initializer that fails, as a worker that cannot import its extractors would."""
+    raise ImportError("no module named 'pypdf' (a broken install)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from desktop_search.core.extract.dispatch import extract_file, register_extractor, unregister_extractor
 from desktop_search.core.extract.kinds import SUPPORTED_EXTENSIONS, is_candidate
-from desktop_search.core.extract.pool import ExtractorPool
+from desktop_search.core.extract.pool import ExtractorPool, WorkerUnavailable
 from desktop_search.core.extract.results import Extracted, ExtractionFailed, FileSkipped, Section
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "ExtractorPool",
     "FileSkipped",
     "Section",
+    "WorkerUnavailable",
     "extract_file",
     "is_candidate",
     "register_extractor",

@@ -6,6 +6,11 @@ limit or dies is killed and replaced; the caller gets ExtractionFailed and the p
 Small plain text, code and markup are read in the calling thread: a process hop would cost more
 than the work.
 
+A worker that cannot start (the system refuses a process, a frozen app misses its freeze support, a
+worker dies importing) is no fault of the file: the caller gets :class:`WorkerUnavailable` and should
+leave the file for a later run; the pool tries to start a worker again only after
+:data:`RETRY_START_S`, so a run does not wait on every file.
+
 In a frozen app, call ``multiprocessing.freeze_support()`` at the start of ``main``.
 """
 
@@ -37,6 +42,13 @@ from desktop_search.core.extract.worker import worker_main
 
 ISOLATE_ABOVE_BYTES = 4 * 2**20
 START_TIMEOUT_S = 120.0
+RETRY_START_S = 60.0  # after a worker failed to start, files that need one wait this long for a try
+
+
+class WorkerUnavailable(RuntimeError):
+    """No worker process could be started to read a file that needs one; the file is not at fault."""
+
+
 CRASH_REASON = "The extractor crashed on this file; the file may be damaged."
 _POLL_S = 0.25  # how often a waiting call checks the worker's processor time
 
@@ -57,15 +69,15 @@ class _Worker:
         child_end.close()
         if not self.conn.poll(START_TIMEOUT_S):
             self.kill()
-            raise RuntimeError("The extraction worker process did not start.")
+            raise WorkerUnavailable("The extraction worker process did not start.")
         try:
             status, payload = self.conn.recv()
         except (EOFError, OSError) as err:
             self.kill()
-            raise RuntimeError("The extraction worker process died while starting.") from err
+            raise WorkerUnavailable("The extraction worker process died while starting.") from err
         if status != "ready":
             self.kill()
-            raise RuntimeError(f"The extraction worker could not start: {payload}")
+            raise WorkerUnavailable(f"The extraction worker could not start: {payload}")
         self.pid: int = payload
 
     def kill(self) -> None:
@@ -111,6 +123,7 @@ class ExtractorPool:
         self._lock = threading.Lock()
         self._closed = False
         self.restarts = 0  # workers replaced after a timeout, crash or memory exhaustion
+        self._start_failed: tuple[float, str] | None = None  # when a worker last failed to start, and why
 
     def needs_isolation(self, path: PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
         """Whether a file goes to a worker (risky format or large) or is read in this thread."""
@@ -190,7 +203,18 @@ class ExtractorPool:
             return "crash", CRASH_REASON
 
     def _start(self) -> _Worker:
-        worker = _Worker(self._mp, self._memory_limit_mb, self._initializer)
+        failed = self._start_failed
+        if failed is not None and time.monotonic() - failed[0] < RETRY_START_S:
+            raise WorkerUnavailable(failed[1])
+        try:
+            worker = _Worker(self._mp, self._memory_limit_mb, self._initializer)
+        except WorkerUnavailable as err:
+            self._start_failed = (time.monotonic(), str(err))
+            raise
+        except OSError as err:  # no process could be made at all (fork limits, memory)
+            self._start_failed = (time.monotonic(), f"The extraction worker could not start: {err}")
+            raise WorkerUnavailable(self._start_failed[1]) from err
+        self._start_failed = None
         with self._lock:
             self._live.add(worker)
         return worker

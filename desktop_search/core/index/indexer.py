@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from desktop_search.core.errors import Cancelled
-from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped
+from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped, WorkerUnavailable
 from desktop_search.core.extract.kinds import CONTAINER_KINDS
 from desktop_search.core.extract.ocr_reasons import unread_scans_reason
 from desktop_search.core.extract.reading import os_error_reason
@@ -154,7 +154,7 @@ class Indexer:
             return counter.report(Phase.CANCELLED, force=True)
         finally:
             self._collect_garbage(counter)
-        return counter.report(Phase.DONE, force=True)
+        return counter.report(Phase.DONE, force=True, message=counter.done_message())
 
     def _collect_garbage(self, counter: RunProgress) -> None:
         """Drop the cached vectors of passages that are gone (a failure only costs disk space)."""
@@ -319,6 +319,10 @@ class Indexer:
                 item = self._prepare(old, found, ocr)
             except NeedsOcr:
                 deferred.append((old, found))
+                continue
+            except WorkerUnavailable as err:  # the system's fault, not the file's: the next run tries it
+                log.warning("left %s for the next run: %s", display(found.key), err)
+                counter.postpone(str(err))
                 continue
             except Exception as err:  # a bug on one file must not stop the others
                 log.exception("preparing %s failed", display(found.key))

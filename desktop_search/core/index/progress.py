@@ -39,6 +39,8 @@ class RunProgress:
         self.files_waiting_at_start = 0  # files an earlier run left keyword-only
         self.meaning_done = 0  # files whose passages all have vectors now
         self.passages_reused = 0
+        self.postponed = 0  # files left for the next run: no worker process could read them
+        self.postponed_reason = ""
         self.keyword_ready_s: float | None = None
         self.current = ""
         self.message = ""  # shown while indexing or paused: what the current file's work is about
@@ -85,6 +87,19 @@ class RunProgress:
             passages_reused=self.passages_reused,
             keyword_ready_s=self.keyword_ready_s,
         )
+
+    def postpone(self, reason: str) -> None:
+        """A file of the run is left for the next one, through no fault of its own (``reason``)."""
+        self.files_done += 1
+        self.postponed += 1
+        self.postponed_reason = reason
+
+    def done_message(self) -> str:
+        """What the run's last report says beside "Up to date": files it left for the next run."""
+        if not self.postponed:
+            return ""
+        files = "1 file waits" if self.postponed == 1 else f"{self.postponed:,} files wait"
+        return f"{files} for the next run ({self.postponed_reason.rstrip('.')})"
 
     def phase1_done(self) -> None:
         """Every file of the run is keyword-searchable (or skipped, failed)."""
