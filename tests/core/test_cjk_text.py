@@ -14,6 +14,7 @@ import pytest
 from desktop_search.core import Engine, Settings
 from desktop_search.core.extract import extract_file
 from desktop_search.core.extract.cjk_text import drop_ocr_spaces, drop_segment_breaks, join_cjk_wraps
+from desktop_search.core.extract.dispatch import extract_data
 from desktop_search.core.extract.html import html_parts
 from desktop_search.core.extract.markdown import extract_markdown
 from desktop_search.core.extract.pdf import extract_pdf
@@ -136,3 +137,21 @@ def test_wrapped_words_of_text_and_markup_are_found_by_keyword(tmp_path: Path, r
             assert query.strip('"') in painted
     finally:
         engine.close()
+
+
+def test_a_plain_text_mail_reads_its_wrapped_words_whole_and_keeps_its_quote_apart() -> None:
+    """The Chinese text edition's section sent as a mail (GB18030, as mail programs wrap it), and a reply
+    that quotes it: the body's words are whole, the quoted lines stay quoted lines."""
+    section = ZH_TEXT.read_text(encoding="utf-8").split("MC 文件管理\n\n", 1)[1].split("\n\n")[0]
+    body = "\n".join(line.strip() for line in section.splitlines())  # as typed, without w3m's indent
+    message = (
+        b"From: =?utf-8?b?5byg5Lyf?= <wei@example.org>\nTo: list@example.org\nSubject: MC\n"
+        b'MIME-Version: 1.0\nContent-Type: text/plain; charset="gb18030"\nContent-Transfer-Encoding: 8bit\n\n'
+    ) + body.encode("gb18030")
+    text = extract_data("mc.eml", message).text
+    assert "设置右边窗口为" in text and "守护进程gpm(8)" in text
+    quoted = "\n".join(f"> {line}" for line in body.splitlines())
+    reply = message.replace(body.encode("gb18030"), ("谢谢！\n\n" + quoted).encode("gb18030"))
+    own, quote = extract_data("re.eml", reply).sections
+    assert "谢谢" in own.text and "设置右边窗口为" not in own.text
+    assert quote.navigation and "设置右边窗口为" in quote.text  # ranked after own text, and whole

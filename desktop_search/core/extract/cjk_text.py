@@ -9,10 +9,11 @@ letter (or a closing mark). A short line is a heading, a list item or a paragrap
 that ends a sentence ("。") keeps its break.
 
 Plain text, Markdown and reStructuredText hard-wrapped by an editor break the same way (the Chinese
-Debian Reference's text edition: "设置右边窗" / "口为"); :func:`join_cjk_wraps` reads the whole file as
-the page. In HTML a line break in the markup between two such letters is dropped, as CSS lays it out
-(:func:`drop_segment_breaks`; CSS Text 3, segment break transformation): "による\n新しい" shows as
-"による新しい", not "による 新しい".
+Debian Reference's text edition: "设置右边窗" / "口为"), and so does a plain-text mail;
+:func:`join_cjk_wraps` reads the whole file or body as the page (from three lines on:
+:data:`TYPED_MIN_LINES`). In HTML a line break in the markup between two such letters is dropped, as
+CSS lays it out (:func:`drop_segment_breaks`; CSS Text 3, segment break transformation): "による\n新しい"
+shows as "による新しい", not "による 新しい".
 
 Text recognised by OCR (:func:`drop_ocr_spaces`): Tesseract's Japanese model puts a space between
 most letters ("パッ ケー ジ 管 理"), with the same effect on the index and the model; spaces between two
@@ -27,6 +28,9 @@ from collections.abc import Callable
 
 FULL_LINE = 0.85  # a wrapped line is at least this share of the page's full width
 MIN_LINES = 5  # a page with fewer lines (a title page) shows no full width: left alone
+# typed text (a file, a mail) has no title pages set in large type: a short mail of three or four
+# wrapped lines is joined (a wrong join costs little in scripts without spaces; a missed one cuts a word)
+TYPED_MIN_LINES = 3
 _LETTERS = "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _GOES_ON = re.compile(f"[{_LETTERS}、，（「『【〔]$")  # a line that ends mid-sentence
 _CONTINUES = re.compile(f"^[{_LETTERS}、。，．）」』】〕]")  # a line that can go on from one
@@ -41,16 +45,18 @@ def _width(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
-def join_cjk_wraps(page: str, keep_break: Callable[[str], object] | None = None) -> str:
+def join_cjk_wraps(
+    page: str, keep_break: Callable[[str], object] | None = None, min_lines: int = MIN_LINES
+) -> str:
     """The page with its lines wrapped inside Chinese or Japanese text joined (see the module
-    docstring); unchanged without such text. ``keep_break(line)``: a line that never goes on in the
-    next one (a Markdown heading)."""
+    docstring); unchanged without such text or with fewer than ``min_lines`` lines. ``keep_break(line)``:
+    a line that never goes on in the next one (a Markdown heading)."""
     if not _ANY.search(page):
         return page
     lines = page.split("\n")
     widths = [_width(line.rstrip()) for line in lines]
     filled = sorted(w for w in widths if w)
-    if len(filled) < MIN_LINES:
+    if len(filled) < min_lines:
         return page
     full = filled[int(0.9 * (len(filled) - 1))]  # the page's full line, whatever its margins
     out = [lines[0]]

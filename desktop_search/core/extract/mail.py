@@ -30,6 +30,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
+from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.images import decoration
 from desktop_search.core.extract.mail_parts import (
     ENCRYPTED_REASON,
@@ -141,6 +142,7 @@ def _read_message(
             (footers if is_footer(appended) else continued).append(appended)
     text = "\n\n".join([body_text(msg, nesting.budget.deadline), *continued])
     body, quoted = split_quoted(drop_armour(text))
+    quoted = join_cjk_wraps(quoted, min_lines=TYPED_MIN_LINES)  # its "> " marks kept its wraps apart
     body, trailer = split_trailer(body)
     trailer = "\n\n".join(t for t in (trailer, *(f.strip("\n") for f in footers)) if t)
     subject = header(msg, "subject")

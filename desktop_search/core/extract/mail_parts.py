@@ -13,6 +13,7 @@ from email.message import EmailMessage, Message
 from typing import NamedTuple
 from urllib.parse import unquote
 
+from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, ExtractionFailed, FileSkipped
 from desktop_search.core.extract.subdocs import clean_name
@@ -85,7 +86,8 @@ def _vaguely_labelled(payload: bytes, charset: str | None) -> str | None:
 
 
 def body_text(msg: EmailMessage, deadline: Deadline) -> str:
-    """The message's text: its plain-text body, else its HTML body as text."""
+    """The message's text: its plain-text body, else its HTML body as text. A plain-text body's lines
+    wrapped inside Chinese or Japanese words (mail programs wrap at about 70 columns) are joined."""
     for kind in ("plain", "html"):
         try:
             body = msg.get_body(preferencelist=(kind,))
@@ -102,7 +104,7 @@ def body_text(msg: EmailMessage, deadline: Deadline) -> str:
             except (ExtractionFailed, FileSkipped):
                 text = ""
         if text.strip():
-            return text
+            return join_cjk_wraps(text, min_lines=TYPED_MIN_LINES) if kind == "plain" else text
     return ""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from desktop_search.core.extract.cjk_text import join_cjk_wraps
+from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
 
@@ -75,5 +75,5 @@ def split_markdown(text: str) -> list[Part]:
 
 
 def extract_markdown(data: bytes, deadline: Deadline) -> Extracted:
-    text = join_cjk_wraps(decode_text(data), keep_break=_ATX.match)  # hard wraps inside CJK words
+    text = join_cjk_wraps(decode_text(data), _ATX.match, TYPED_MIN_LINES)  # wraps inside CJK words
     return assemble(split_markdown(text), "markdown")

@@ -8,7 +8,7 @@ Sphinx site's folder, ``searchindex.js`` was the top answer to German and Japane
 
 from __future__ import annotations
 
-from desktop_search.core.extract.cjk_text import join_cjk_wraps
+from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, Extracted, FileSkipped, Part, assemble
 
@@ -46,5 +46,5 @@ def extract_plain(data: bytes, deadline: Deadline, kind: str = "text") -> Extrac
     if kind == "code" and is_minified(text):
         raise FileSkipped(MINIFIED_REASON)
     if kind == "text":
-        text = join_cjk_wraps(text)  # an editor's hard wraps inside Chinese or Japanese words
+        text = join_cjk_wraps(text, min_lines=TYPED_MIN_LINES)  # an editor's wraps inside CJK words
     return assemble([Part(text, heading=title_line(text) if kind == "text" else None)], kind)

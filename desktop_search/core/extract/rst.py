@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from desktop_search.core.extract.cjk_text import join_cjk_wraps
+from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
 
@@ -59,4 +59,5 @@ def split_rst(text: str) -> list[Part]:
 
 
 def extract_rst(data: bytes, deadline: Deadline) -> Extracted:
-    return assemble(split_rst(join_cjk_wraps(decode_text(data))), "rst")  # hard wraps inside CJK words
+    text = join_cjk_wraps(decode_text(data), min_lines=TYPED_MIN_LINES)  # wraps inside CJK words
+    return assemble(split_rst(text), "rst")

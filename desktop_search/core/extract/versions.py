@@ -123,6 +123,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    Reference's tables of packages, each name a link, were navigation: never ranked as answers).
 #    epub 8 also reads a book zipped one folder up (every member under "epub/", Debian Edu's manuals);
 #    such books failed as damaged and are tried again (index.outdated).
+# 6: mail: a plain-text body's lines wrapped inside Chinese or Japanese words are joined (text 3's rule);
+#    messages without such text read as before and keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 6,
@@ -138,7 +140,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "xls": 1,  # Excel 97-2003 and 5.0/95 (excel_xls)
         "ppt": 1,  # PowerPoint 97-2003 (powerpoint_ppt)
         "archive": 1,  # zip, tar: members read as sub-documents
-        "mail": 5,  # .eml, .msg, mbox: messages and attachments as sub-documents
+        "mail": 6,  # .eml, .msg, mbox: messages and attachments as sub-documents
         "html": 8,
         "markdown": 3,
         "rst": 3,
