@@ -26,12 +26,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from desktop_search.core.scripts import CHINESE_JAPANESE
+
 FULL_LINE = 0.85  # a wrapped line is at least this share of the page's full width
 MIN_LINES = 5  # a page with fewer lines (a title page) shows no full width: left alone
 # typed text (a file, a mail) has no title pages set in large type: a short mail of three or four
 # wrapped lines is joined (a wrong join costs little in scripts without spaces; a missed one cuts a word)
 TYPED_MIN_LINES = 3
-_LETTERS = "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LETTERS = CHINESE_JAPANESE
 _GOES_ON = re.compile(f"[{_LETTERS}、，（「『【〔]$")  # a line that ends mid-sentence
 _CONTINUES = re.compile(f"^[{_LETTERS}、。，．）」』】〕]")  # a line that can go on from one
 _ANY = re.compile(f"[{_LETTERS}]")

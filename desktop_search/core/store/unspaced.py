@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from desktop_search.core.scripts import HAN, HIRAGANA, KATAKANA
+
 # blocks of the scripts written without spaces between words (Hangul: Korean attaches particles)
 _BLOCKS = (
     (0x0E00, 0x0E7F),  # Thai
@@ -119,14 +121,14 @@ class Part:
 
 
 _PART = re.compile(f"(?P<run>{_RUN.pattern})|(?P<word>(?:(?![{_LETTERS}])[\\w\u0300-\u036f])+)")
-_KATAKANA = "\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_KATAKANA = KATAKANA
 # a run of Katakana (a loanword: "パッケージ") or of other letters, each with its marks
 _SCRIPT_RUN = re.compile(f"(?:[{_KATAKANA}][{_MARKS}]*)+|(?:(?![{_KATAKANA}])[{_LETTERS}][{_MARKS}]*)+")
 _ALL_KATAKANA = re.compile(f"[{_KATAKANA}{_MARKS}]+")
 
 
-_ALL_HIRAGANA = re.compile(f"[\u3041-\u309f{_MARKS}]+")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ALL_HIRAGANA = re.compile(f"[{HIRAGANA}{_MARKS}]+")
+_HAN = re.compile(f"[{HAN}]")
 
 
 def is_katakana(run: str) -> bool:
