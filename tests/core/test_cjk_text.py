@@ -13,7 +13,12 @@ import pytest
 
 from desktop_search.core import Engine, Settings
 from desktop_search.core.extract import extract_file
-from desktop_search.core.extract.cjk_text import drop_ocr_spaces, drop_segment_breaks, join_cjk_wraps
+from desktop_search.core.extract.cjk_text import (
+    close_letter_spacing,
+    drop_ocr_spaces,
+    drop_segment_breaks,
+    join_cjk_wraps,
+)
 from desktop_search.core.extract.dispatch import extract_data
 from desktop_search.core.extract.html import html_parts
 from desktop_search.core.extract.markdown import extract_markdown
@@ -125,12 +130,16 @@ def test_an_epub_zipped_one_folder_up_is_read() -> None:
 def test_wrapped_words_of_text_and_markup_are_found_by_keyword(tmp_path: Path, real_embedder) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
-    shutil.copy(ZH_TEXT, docs)
-    shutil.copy(JA_EPUB, docs)
+    for path in (ZH_TEXT, JA_EPUB, EXCERPT):
+        shutil.copy(path, docs)
     engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
-        for query, name in (('"右边窗口"', ZH_TEXT.name), ('"新しいサーバー"', JA_EPUB.name)):
+        for query, name in (
+            ('"右边窗口"', ZH_TEXT.name),
+            ('"新しいサーバー"', JA_EPUB.name),
+            ('"スイーツの内の"', EXCERPT.name),  # spread letters on the PDF's page
+        ):
             hits = engine.search(query, k=3, grouped=False)
             assert hits and Path(hits[0].path).name == name, query
             painted = "".join(hits[0].text[s.start : s.end] for s in hits[0].highlights)
@@ -155,3 +164,16 @@ def test_a_plain_text_mail_reads_its_wrapped_words_whole_and_keeps_its_quote_apa
     own, quote = extract_data("re.eml", reply).sections
     assert "谢谢" in own.text and "设置右边窗口为" not in own.text
     assert quote.navigation and "设置右边窗口为" in quote.text  # ranked after own text, and whole
+
+
+def test_letters_a_justified_pdf_line_spread_apart_are_closed_up() -> None:
+    """Lines as pypdf reads them from the Japanese AMC manual and Debian Edu manual: a long unbreakable
+    word made the line spread its other letters one space apart."""
+    amc = "特 定 の 設 問 の 番 号 を 非 表 示 に し て、 番 号 の 増 加 を 抑 制 す る に は、 次 の 例"
+    assert close_letter_spacing(amc) == "特定の設問の番号を非表示にして、番号の増加を抑制するには、次の例"
+    edu = "ソ ー ス コ ー ド は 通 常 の Debian ア ー カ イ ブ と 同 様 に 様 々 な 方 法 で 入 手"
+    assert close_letter_spacing(edu) == "ソースコードは通常の Debian アーカイブと同様に様々な方法で入手"
+    written = "Debian システムは パッケージ の集合体 (the spaces its author typed)"
+    assert close_letter_spacing(written) == written
+    text = extract_pdf(EXCERPT.read_bytes(), Deadline(60)).text
+    assert "基本的に、stable か testing か unstable のスイーツの内の 1 つだけを" in text

@@ -15,6 +15,11 @@ Debian Reference's text edition: "设置右边窗" / "口为"), and so does a pl
 CSS lays it out (:func:`drop_segment_breaks`; CSS Text 3, segment break transformation): "による\n新しい"
 shows as "による新しい", not "による 新しい".
 
+A justified PDF line that holds a long unbreakable word spreads its other letters, and the PDF's text
+then reads one space between each ("パ ッ ケ ー ジ サ イ ズ": 28 lines of the Japanese Debian Reference,
+8 of the Japanese AMC manual); :func:`close_letter_spacing` closes a run of three or more letters so
+spread. Single spaces between words ("システムは パッケージ の") stay: a run needs every letter apart.
+
 Text recognised by OCR (:func:`drop_ocr_spaces`): Tesseract's Japanese model puts a space between
 most letters ("パッ ケー ジ 管 理"), with the same effect on the index and the model; spaces between two
 such letters, and beside their punctuation ("、 apt"), go. Others stay ("Debian の").
@@ -38,6 +43,7 @@ _GOES_ON = re.compile(f"[{_LETTERS}、，（「『【〔]$")  # a line that ends
 _CONTINUES = re.compile(f"^[{_LETTERS}、。，．）」』】〕]")  # a line that can go on from one
 _ANY = re.compile(f"[{_LETTERS}]")
 _MARKS = "、。，．・：；！？「」『』（）【】〔〕"
+_SPREAD = re.compile(f"(?:[{_LETTERS}{_MARKS}] ){{2,}}[{_LETTERS}{_MARKS}]")
 _SEGMENT_BREAK = re.compile(f"(?<=[{_LETTERS}{_MARKS}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_LETTERS}{_MARKS}])")
 _OCR_SPACE = re.compile(f"(?<=[{_LETTERS}]) +(?=[{_LETTERS}])|(?<=[{_MARKS}]) +| +(?=[{_MARKS}])")
 
@@ -86,3 +92,9 @@ def drop_segment_breaks(text: str) -> str:
     """Markup text with its line breaks between two Chinese or Japanese letters or marks dropped,
     with the spaces around them (see the module docstring)."""
     return _SEGMENT_BREAK.sub("", text) if "\n" in text and _ANY.search(text) else text
+
+
+def close_letter_spacing(text: str) -> str:
+    """Runs of three or more Chinese or Japanese letters (or marks) each one space apart closed up
+    (see the module docstring)."""
+    return _SPREAD.sub(lambda m: m.group(0).replace(" ", ""), text) if _ANY.search(text) else text

@@ -22,7 +22,7 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from desktop_search.core.extract.cjk_text import join_cjk_wraps
+from desktop_search.core.extract.cjk_text import close_letter_spacing, join_cjk_wraps
 from desktop_search.core.extract.ocr_reasons import PDF_OCR_MISSING, PDF_OCR_OFF
 from desktop_search.core.extract.pdf_accents import compose_accents
 from desktop_search.core.extract.pdf_annotations import page_notes, with_notes
@@ -89,7 +89,9 @@ def structured_parts(pages: list[str | None], reader: Any = None) -> list[Part]:
     readable = [i for i, text in enumerate(pages) if text is not None]
     texts = strip_running_lines([compose_accents((pages[i] or "").translate(_LIGATURES)) for i in readable])
     keep = hyphenated_words(texts)
-    texts = [join_cjk_wraps(join_hyphenated(t, keep)) for t in join_across_pages(texts, keep)]
+    texts = [
+        close_letter_spacing(join_cjk_wraps(join_hyphenated(t, keep))) for t in join_across_pages(texts, keep)
+    ]  # a spread line's width counts its spaces: wraps are joined first
     position = {page: i for i, page in enumerate(readable)}  # page number -> index in texts
     entries = read_outline(reader, len(pages)) if reader is not None else []
     outline_nav = outline_navigation_pages(entries, len(pages))
