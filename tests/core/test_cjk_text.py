@@ -177,3 +177,25 @@ def test_letters_a_justified_pdf_line_spread_apart_are_closed_up() -> None:
     assert close_letter_spacing(written) == written
     text = extract_pdf(EXCERPT.read_bytes(), Deadline(60)).text
     assert "基本的に、stable か testing か unstable のスイーツの内の 1 つだけを" in text
+
+
+def test_a_narrow_table_cell_wrapped_before_a_small_kana_is_joined() -> None:
+    """Rows of the Japanese Debian Reference's aptitude table as pypdf reads them: cells wrapped inside
+    "パッケージ" and "マッチ", far narrower than the page's full lines."""
+    sentence = f"{FULL[:-3]}します。"  # the page's full lines, around the table
+    page = "\n".join(
+        [
+            *[sentence] * 3,
+            "表 2.11: aptitude の正規表現式の表記",
+            "削除済みだが完全削除されていないパッケ",
+            "ージとマッチ ~c",
+            "壊れた依存関係宣言をしたパッケージとマ",
+            "ッチ ~b",
+            *[sentence] * 3,
+            "説明",
+        ]
+    )
+    joined = join_cjk_wraps(page)
+    assert "削除済みだが完全削除されていないパッケージとマッチ ~c\n" in joined
+    assert "壊れた依存関係宣言をしたパッケージとマッチ ~b\n" in joined
+    assert "の表記\n削除済み" in joined and joined.endswith("します。\n説明")  # other breaks stay

@@ -6,7 +6,9 @@ cuts the word in two ("パッケージ" no longer matches), the model reads two 
 "パッ ケージ". A line that ends in a letter of those scripts (or a comma, or an opening bracket) and
 is nearly as wide as the page's full lines goes on in the next line when that starts with such a
 letter (or a closing mark). A short line is a heading, a list item or a paragraph's end, and one
-that ends a sentence ("。") keeps its break.
+that ends a sentence ("。") keeps its break. A line that starts with a letter no word starts with (a
+small kana or the long-vowel mark: "ッケージ", "ージ名") goes on from the line before it however short
+that is: a narrow table cell wrapped there (18 cells of the Japanese Debian Reference's tables).
 
 Plain text, Markdown and reStructuredText hard-wrapped by an editor break the same way (the Chinese
 Debian Reference's text edition: "设置右边窗" / "口为"), and so does a plain-text mail;
@@ -42,6 +44,7 @@ _LETTERS = CHINESE_JAPANESE
 _GOES_ON = re.compile(f"[{_LETTERS}、，（「『【〔]$")  # a line that ends mid-sentence
 _CONTINUES = re.compile(f"^[{_LETTERS}、。，．）」』】〕]")  # a line that can go on from one
 _ANY = re.compile(f"[{_LETTERS}]")
+_NEVER_STARTS = re.compile("^[ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー]")  # no word starts so
 _MARKS = "、。，．・：；！？「」『』（）【】〔〕"
 _SPREAD = re.compile(f"(?:[{_LETTERS}{_MARKS}] ){{2,}}[{_LETTERS}{_MARKS}]")
 _SEGMENT_BREAK = re.compile(f"(?<=[{_LETTERS}{_MARKS}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_LETTERS}{_MARKS}])")
@@ -70,10 +73,11 @@ def join_cjk_wraps(
     out = [lines[0]]
     for n in range(1, len(lines)):
         before, line = lines[n - 1].rstrip(), lines[n].lstrip()
+        wrapped = widths[n - 1] >= FULL_LINE * full or _NEVER_STARTS.match(line)
         if (
             _GOES_ON.search(before)
             and _CONTINUES.match(line)
-            and widths[n - 1] >= FULL_LINE * full
+            and wrapped
             and not (keep_break and keep_break(before))
         ):
             out[-1] = out[-1].rstrip() + line

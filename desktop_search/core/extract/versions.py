@@ -127,7 +127,9 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    messages without such text read as before and keep their vectors.
 # 7: pdf: letters a justified line spread one space apart ("パ ッ ケ ー ジ", 28 lines of the Japanese
 #    Debian Reference, 8 of the Japanese AMC manual, 48 of the Chinese Debian Reference) are closed up;
-#    the keyword index missed every word in them. PDFs without such lines keep their vectors.
+#    the keyword index missed every word in them. A narrow table cell wrapped before a letter no word
+#    starts with ("パッケ" / "ージ名": a small kana or ー) is joined too. PDFs without such lines keep
+#    their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 7,
