@@ -122,7 +122,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    table with a header row is data, never navigation however many links it holds (the Debian
 #    Reference's tables of packages, each name a link, were navigation: never ranked as answers).
 #    epub 8 also reads a book zipped one folder up (every member under "epub/", Debian Edu's manuals);
-#    such books failed as damaged and are tried again (index.outdated).
+#    such books failed as damaged and are tried again (index.outdated). text 3 also cuts a text at
+#    numbered section titles that stand alone between blank lines (two or more: "3.2. Main packages"
+#    of the Python Policy's text edition), each part headed by its chapter and section; texts without
+#    them read as before.
 # 6: mail: a plain-text body's lines wrapped inside Chinese or Japanese words are joined (text 3's rule);
 #    messages without such text read as before and keep their vectors.
 # 7: pdf: letters a justified line spread one space apart ("パ ッ ケ ー ジ", 28 lines of the Japanese
