@@ -18,7 +18,7 @@ from __future__ import annotations
 from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, Extracted, FileSkipped, Part, assemble
-from desktop_search.core.extract.sections import MAX_TITLE_LEVEL, SectionPath, numbered_titles
+from desktop_search.core.extract.sections import SectionPath, numbered_titles, title_level
 
 TITLE_MAX_CHARS = 150
 MINIFIED_LINE_CHARS = 2000  # a code line this long was written by a tool
@@ -67,7 +67,7 @@ def section_parts(text: str, title: str | None) -> list[Part]:
     opens the next part instead of standing alone."""
     spaced = text.replace("\xa0", " ")  # "1.3.3.\xa0MC": the same offsets, the title rule's spaces
     cuts = [
-        (start, f"{number} {name.rstrip('¶ ')}", min(number.count(".") + 1, MAX_TITLE_LEVEL))
+        (start, f"{number} {name.rstrip('¶ ')}", title_level(number))
         for start, number, name in numbered_titles(spaced)
         if _standing_alone(text, start)
     ]

@@ -41,7 +41,12 @@ def numbered_title(text: str) -> tuple[str, str, int] | None:
     if parts is None:
         return None
     number, title = parts
-    return number, title, min(number.count(".") + 1, MAX_TITLE_LEVEL)
+    return number, title, title_level(number)
+
+
+def title_level(number: str) -> int:
+    """A numbered title's level: its count of numbers ("3.2.1": 3), at most :data:`MAX_TITLE_LEVEL`."""
+    return min(number.count(".") + 1, MAX_TITLE_LEVEL)
 
 
 def numbered_titles(text: str) -> Iterator[tuple[int, str, str]]:
