@@ -65,8 +65,13 @@ class _Worker:
             name="desktop-search-extract",
             daemon=True,
         )
-        self.process.start()
-        child_end.close()
+        try:
+            self.process.start()
+        except OSError as err:  # no process could be made at all (process limits, memory)
+            parent_end.close()
+            raise WorkerUnavailable(f"The extraction worker could not start: {err}") from err
+        finally:
+            child_end.close()
         if not self.conn.poll(START_TIMEOUT_S):
             self.kill()
             raise WorkerUnavailable("The extraction worker process did not start.")
@@ -211,9 +216,6 @@ class ExtractorPool:
         except WorkerUnavailable as err:
             self._start_failed = (time.monotonic(), str(err))
             raise
-        except OSError as err:  # no process could be made at all (fork limits, memory)
-            self._start_failed = (time.monotonic(), f"The extraction worker could not start: {err}")
-            raise WorkerUnavailable(self._start_failed[1]) from err
         self._start_failed = None
         with self._lock:
             self._live.add(worker)
