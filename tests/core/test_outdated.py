@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from desktop_search.core.extract import versions
+from desktop_search.core.extract.encoding import BINARY_REASON
 from desktop_search.core.extract.kinds import DOCUMENT_EXTENSIONS
 from desktop_search.core.index.outdated import (
     is_outdated,
@@ -42,7 +43,7 @@ def test_every_kind_the_extractors_produce_has_a_version() -> None:
 def test_a_pdf_or_code_from_before_versions_is_outdated_a_text_file_is_not() -> None:
     assert versions.extractor_version("pdf") > versions.BASE_VERSION  # the improved PDF reader
     assert is_outdated(_record("/docs/manual.pdf"))  # a row from before versions: kind '', version 1
-    assert is_outdated(_record("/docs/notes.txt"))  # text 3: Chinese and Japanese hard wraps joined
+    assert is_outdated(_record("/docs/notes.txt"))  # text 4: terminal escapes and overstrikes read
     assert not is_outdated(_record("/docs/notes.txt", "text", versions.extractor_version("text")))
     assert is_outdated(_record("/docs/main.py"))  # code 2: minified code is skipped now
     assert not is_outdated(_record("/docs/main.py", "code", versions.extractor_version("code")))
@@ -59,7 +60,7 @@ def test_text_2_re_read_only_files_whose_name_promises_no_kind(monkeypatch: pyte
     assert is_outdated(_record("/docs/Inbox", "text"))
     assert not is_outdated(_record("/docs/Inbox", "text", 2))
     monkeypatch.undo()
-    assert versions.extractor_version("text") == 3
+    assert versions.extractor_version("text") == 4
     assert is_outdated(_record("/docs/notes.txt", "text")) and is_outdated(_record("/docs/Inbox", "text", 2))
 
 
@@ -79,6 +80,13 @@ def test_an_epub_failed_as_damaged_is_tried_once_by_the_version_that_reads_it() 
     assert is_outdated(failed) and update_message([failed]) == "Updating 1 e-book to the improved reader"
     assert not is_outdated(stamped_failure(failed))  # it failed again: it waits until it changes
     assert not is_outdated(_record("/docs/manual.epub", status=FileStatus.FAILED, reason="Other reason."))
+
+
+def test_a_text_file_skipped_as_binary_is_tried_once_by_the_version_that_reads_overstrikes() -> None:
+    skipped = _record("/docs/ls.txt", status=FileStatus.SKIPPED, reason=BINARY_REASON)
+    assert is_outdated(skipped)  # nroff's overstruck bold read as control bytes before text 4
+    assert not is_outdated(stamped_failure(skipped))  # skipped again: it waits until it changes
+    assert not is_outdated(_record("/docs/a.bin.pdf", status=FileStatus.SKIPPED, reason=BINARY_REASON))
 
 
 def test_the_recorded_kind_wins_over_the_name() -> None:

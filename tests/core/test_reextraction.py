@@ -284,3 +284,26 @@ def test_an_epub_that_failed_as_damaged_is_read_once_the_reader_can(indexed) -> 
     row = _rows(engine)["manual.epub"]
     assert (row.status, row.kind, row.extractor_version) == (FileStatus.INDEXED, "epub", 8)
     assert any("新しいサーバー" in t for t in embedder.texts)
+
+
+def test_a_manual_page_skipped_as_binary_is_read_once_the_reader_can(indexed) -> None:
+    """nroff's overstruck bold (the real ls(1) page formatted to a file) looked binary before text 4."""
+    engine, embedder, docs = indexed
+    page = Path(__file__).resolve().parent.parent / "data" / "ls.1.overstruck.txt"
+    (docs / "ls.txt").write_bytes(page.read_bytes())
+    engine.index()
+    key = _rows(engine)["ls.txt"].path
+    with engine.store.ledger.transaction() as tx:  # as an older version left it: skipped, nothing stored
+        tx.execute(
+            "UPDATE files SET status = ?, reason = ?, kind = '', extractor_version = 1 WHERE path = ?",
+            (FileStatus.SKIPPED.value, "Binary file (no text).", key),
+        )
+    embedder.texts.clear()
+    _forget_cached_vectors(engine)
+    engine.index()
+    row = _rows(engine)["ls.txt"]
+    assert (row.status, row.kind, row.extractor_version) == (FileStatus.INDEXED, "text", 4)
+    assert any("list directory contents" in t for t in embedder.texts)
+    embedder.texts.clear()
+    engine.index()  # read: nothing to do
+    assert not embedder.texts

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 
 from desktop_search.core.extract.results import FileSkipped
+from desktop_search.core.extract.terminal import STRUCK_OVER_BYTES
 
 BINARY_REASON = "Binary file (no text)."
 _BOMS = (
@@ -47,12 +48,14 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 
 def looks_binary(data: bytes) -> bool:
-    """True when a sample holds zero bytes or many control bytes (after UTF-16/32 are ruled out)."""
+    """True when a sample holds zero bytes or many control bytes (after UTF-16/32 are ruled out); a
+    backspace that strikes a letter over (nroff's bold and underline) is text."""
     sample = data[:_SAMPLE]
     if not sample:
         return False
     if b"\x00" in sample:
         return True
+    sample = STRUCK_OVER_BYTES.sub(b"", sample)
     controls = len(sample) - len(sample.translate(None, _BAD_CONTROLS))
     return controls / len(sample) > 0.05
 

@@ -133,6 +133,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    the keyword index missed every word in them. A narrow table cell wrapped before a letter no word
 #    starts with ("パッケ" / "ージ名": a small kana or ー) is joined too. PDFs without such lines keep
 #    their vectors.
+# 4: text: a terminal's colour and style escapes (a log captured with colours, groff's output: man-db's
+#    manual in /usr/share/doc read "[1mman-db[0m") are dropped and nroff's overstruck bold and underline
+#    ("N\bNA\bA", a manual page formatted to a file) read as the letters shown; such files were skipped
+#    as binary and are tried again once (index.outdated). Texts without them keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 7,
@@ -152,7 +156,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "html": 8,
         "markdown": 3,
         "rst": 3,
-        "text": 3,
+        "text": 4,
         "code": 2,
     }
 )

@@ -256,7 +256,7 @@ class Indexer:
                 ocr=ocr if self.options.ocr else "off",
             )
         except FileSkipped as why:
-            return _Outcome(replace(base, status=FileStatus.SKIPPED, reason=why.reason))
+            return _Outcome(stamped_failure(replace(base, status=FileStatus.SKIPPED, reason=why.reason)))
         except ExtractionFailed as why:
             return _Outcome(stamped_failure(replace(base, status=FileStatus.FAILED, reason=why.reason)))
         except MemoryError:

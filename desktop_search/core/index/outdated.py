@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from desktop_search.core.extract import versions
-from desktop_search.core.extract.kinds import extension, kind_by_name
+from desktop_search.core.extract.encoding import BINARY_REASON
+from desktop_search.core.extract.kinds import PLAIN_EXTENSIONS, extension, kind_by_name
 from desktop_search.core.extract.ocr_reasons import lifted_by_ocr
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.store.pathkeys import from_key
@@ -56,19 +57,21 @@ SKIPS_NOW_READ: dict[str, frozenset[str]] = {
 }
 
 
-# Why files failed under versions that could not read them: the extensions and the kind's version that
-# reads them. Such a file is tried again once; a failure is stamped with the version that tried
-# (:func:`stamped_failure`), so a file that fails again waits until it changes.
+# Why files failed or were skipped under versions that could not read them: the extensions and the
+# kind's version that reads them. Such a file is tried again once; a failure or skip is stamped with the
+# version that tried (:func:`stamped_failure`), so a file that fails again waits until it changes.
 FAILURES_NOW_READ: dict[str, tuple[frozenset[str], int]] = {
     # an EPUB zipped one folder up (Debian Edu's manuals), before extract.kinds.book_folder
     "The EPUB file is damaged (its contents are not recognised).": (frozenset({"epub"}), 8),
+    # a manual page formatted to a file (nroff's overstruck bold and underline), before extract.terminal
+    BINARY_REASON: (PLAIN_EXTENSIONS, 4),
 }
 
 
 def now_read(record: FileRecord) -> bool:
     """A file skipped or failed for a reason a later version lifts by reading such files
     (:data:`SKIPS_NOW_READ`, :data:`FAILURES_NOW_READ`)."""
-    if record.status == FileStatus.FAILED and record.reason in FAILURES_NOW_READ:
+    if record.status in (FileStatus.FAILED, FileStatus.SKIPPED) and record.reason in FAILURES_NOW_READ:
         extensions, version = FAILURES_NOW_READ[record.reason]
         return extension(from_key(record.path)) in extensions and record.extractor_version < version
     if record.status != FileStatus.SKIPPED or record.reason not in SKIPS_NOW_READ:
@@ -77,7 +80,8 @@ def now_read(record: FileRecord) -> bool:
 
 
 def stamped_failure(record: FileRecord) -> FileRecord:
-    """A failed ``record`` marked with the version of the extractor its name calls for, which tried."""
+    """A failed or skipped ``record`` marked with the version of the extractor its name calls for,
+    which tried."""
     return replace(record, extractor_version=versions.extractor_version(recorded_kind(record)))
 
 
