@@ -1,6 +1,8 @@
 """A plain-text file with numbered section titles is cut at them, each part headed by its chapter and
-section, as PDF passages are: the Debian Python Policy's text edition (Sphinx's text builder) and the
-Chinese Debian Reference's (w3m). A numbered line inside a paragraph cuts nothing."""
+section, as PDF passages are: the Debian Python Policy's text edition (Sphinx's text builder), the
+Chinese Debian Reference's (w3m) and man-db's manual (groff). A numbered line inside a paragraph cuts
+nothing. Chapter titles with one number head their sections when they are numbered in order, and a
+text's contents list is navigation: listed, never ranked above the section it names."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from tests.support.real_search import search_folder
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 POLICY = DATA / "python-policy.txt"
+MAN_DB = DATA / "man-db-manual.txt"  # groff's output: chapters, sections, contents at the end
 
 
 def test_the_python_policy_text_is_cut_at_its_numbered_sections() -> None:
@@ -23,11 +26,14 @@ def test_the_python_policy_text_is_cut_at_its_numbered_sections() -> None:
     check_offsets(policy)
     headings = [s.heading for s in policy.sections]
     assert (
-        "3.2 Main packages" in headings
-        and "3.3 Virtual packages for Python-version specific dependencies" in headings
+        "3. Python Packaging › 3.2 Main packages" in headings
+        and "3. Python Packaging › 3.3 Virtual packages for Python-version specific dependencies" in headings
     )
+    # "2. Completing the move to Python 3" ends in a number; the appendices number again from 1
+    assert "2. Completing the move to Python 3 › 2.1 Removal of the unversioned packages" in headings
+    assert "2. Packaging Tools › 2.3 dh-python" in headings
     assert not any("¶" in (h or "") for h in headings)  # Sphinx's pilcrow after each title
-    [main] = [s for s in policy.sections if s.heading == "3.2 Main packages"]
+    [main] = [s for s in policy.sections if s.heading == "3. Python Packaging › 3.2 Main packages"]
     assert (
         main.text.startswith("3.2. Main packages¶\n")
         and "For every Python version provided in Debian" in main.text
@@ -51,6 +57,106 @@ def test_numbered_lines_inside_paragraphs_and_lone_titles_cut_nothing() -> None:
     assert [p.heading for p in section_parts(prose, "Report")] == ["Report"]  # one title alone: no cut
 
 
+def test_man_db_s_manual_has_its_chapters_and_its_contents_at_the_end_is_navigation() -> None:
+    manual = extract_file(MAN_DB)
+    check_offsets(manual)
+    headings = [s.heading for s in manual.sections if not s.navigation]
+    assert "1. Introduction › 1.1 man-db" in headings and "4. Compression › 4.2.1 Stray cats" in headings
+    [contents] = [s for s in manual.sections if s.navigation]
+    assert contents.text.startswith("Contents\n") and "4.2.1  Stray cats ....." in contents.text
+    assert contents is manual.sections[-1] and contents.text.rstrip().endswith("ii")  # to its last page
+    assert not any("Stray cats ....." in s.text for s in manual.sections if not s.navigation)
+
+
+SED_FAQ = """THE SED FAQ
+
+CONTENTS
+
+1. GENERAL INFORMATION
+1.1. Introduction - How this FAQ is organized
+1.2. Latest version of the sed FAQ
+
+2. BASIC SED
+2.1. What is sed?
+
+2.2. Versions of sed
+
+2.2.1. Free versions
+
+1. GENERAL INFORMATION
+
+1.1. Introduction - How this FAQ is organized
+
+   This FAQ is organized to answer common questions about sed.
+
+1.2. Latest version of the sed FAQ
+
+   The newest version of the sed FAQ is usually here.
+
+2. BASIC SED
+
+2.1. What is sed?
+
+   "sed" stands for Stream EDitor.
+
+2.2. Versions of sed
+
+2.2.1. Free versions
+
+   Note: "Free" does not mean "public domain".
+"""
+
+
+def test_a_contents_list_ends_where_its_first_entry_begins_and_cuts_nothing() -> None:
+    """The sed FAQ's list (its entries standing alone between blank lines too) up to the first section."""
+    parts = section_parts(SED_FAQ, title_line(SED_FAQ))
+    assert [(p.heading, p.navigation) for p in parts] == [
+        ("THE SED FAQ", True),
+        ("1. GENERAL INFORMATION › 1.1 Introduction - How this FAQ is organized", False),
+        ("1. GENERAL INFORMATION › 1.2 Latest version of the sed FAQ", False),
+        ("2. BASIC SED", False),  # "2.1. What is sed?" ends as a sentence: no title
+        ("2. BASIC SED › 2.2.1 Free versions", False),
+    ]
+    assert parts[0].text.startswith(
+        "THE SED FAQ\n\nCONTENTS\n"
+    )  # the title alone goes with it and parts[0].text.rstrip().endswith("2.2.1. Free versions")
+
+
+def test_a_chapter_s_own_contents_list_stops_before_its_opening_paragraphs() -> None:
+    """The X Keyboard Extension's text edition: each chapter lists its sections, then opens with prose."""
+    text = (
+        "Chapter 1. Overview\n\nTable of Contents\n\nConventions and Assumptions\n\n"
+        "This extension provides a number of new capabilities and controls for text\nkeyboards.\n\n"
+        "Conventions and Assumptions\n\nThis document uses the syntactic conventions of the core.\n\n"
+        "Chapter 2. Keyboard State\n\nThe core protocol description of keyboard state consists of "
+        "eight\nmodifiers.\n"
+    )
+    parts = section_parts(text, None)
+    assert [(p.heading, p.navigation) for p in parts] == [
+        ("Chapter 1. Overview", True),
+        ("Chapter 1. Overview", False),
+        ("Chapter 2. Keyboard State", False),
+    ]
+    assert parts[0].text.rstrip().endswith("Table of Contents\n\nConventions and Assumptions")
+    assert parts[1].text.startswith("This extension provides")
+
+
+def test_lists_and_titles_that_only_look_like_chapters_or_contents_cut_nothing() -> None:
+    steps = "Setup\n\n1. Install\n\nRun the installer and wait.\n\nThen reboot the machine now.\n"
+    assert [p.heading for p in section_parts(steps, "Setup")] == ["Setup"]  # one "chapter": no run
+    prose = (
+        "Contents\n\nThis package contains the programs that manage user accounts, and their\n"
+        "manual pages, in the languages that were translated.\n"
+    )
+    assert [p.navigation for p in section_parts(prose, None)] == [False]  # a paragraph, not a list
+    # chapters whose sections are numbered in other chapters were a numbered list: no chapters
+    mixed = "".join(
+        f"{title}\n\nSome text about {title}.\n\n"
+        for title in ("1. Alpha", "2. Beta", "3.1 Gamma", "3.2 Delta")
+    )
+    assert [p.heading for p in section_parts(mixed, None)] == [None, "3.1 Gamma", "3.2 Delta"]
+
+
 @pytest.mark.model
 def test_a_passage_of_the_text_edition_carries_its_section(tmp_path: Path, real_embedder) -> None:
     docs = tmp_path / "docs"
@@ -62,4 +168,15 @@ def test_a_passage_of_the_text_edition_carries_its_section(tmp_path: Path, real_
         real_embedder,
         "which package must provide the interpreter /usr/bin/pythonX.Y",
     )
-    assert hits[0].heading == "3.2 Main packages"
+    assert hits[0].heading == "3. Python Packaging › 3.2 Main packages"
+
+
+@pytest.mark.model
+def test_the_section_not_the_contents_list_answers(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(MAN_DB, docs)
+    hits = search_folder(docs, tmp_path / "home", real_embedder, "stray cats", k=5)
+    assert hits[0].heading == "4. Compression › 4.2.1 Stray cats"
+    navigation = [n for n, hit in enumerate(hits) if "....." in hit.text]
+    assert not navigation or navigation[0] > 0
