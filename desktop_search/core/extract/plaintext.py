@@ -24,6 +24,7 @@ import re
 from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.plain_contents import contents_spans
+from desktop_search.core.extract.plain_pages import unpaginated
 from desktop_search.core.extract.results import Deadline, Extracted, FileSkipped, Part, assemble
 from desktop_search.core.extract.sections import SectionPath, numbered_titles, title_level
 from desktop_search.core.extract.terminal import terminal_text
@@ -192,5 +193,6 @@ def extract_plain(data: bytes, deadline: Deadline, kind: str = "text") -> Extrac
     if kind == "code":
         return assemble([Part(text)], kind)
     text = terminal_text(text)  # a log's colours, a formatted manual page's bold and underline
+    text = unpaginated(text)  # a formatter's page headers and footers, its hyphenated words
     text = join_cjk_wraps(text, min_lines=TYPED_MIN_LINES)  # an editor's wraps inside CJK words
     return assemble(section_parts(text, title_line(text)), kind)

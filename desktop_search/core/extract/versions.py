@@ -141,8 +141,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    names, and its entries cut nothing (the sed FAQ's cut its list into passages); chapter titles with
 #    one number ("1.  Introduction", "Chapter 3. Errors") head their sections when numbered in order
 #    (man-db's manual, the X11 protocol's text editions, the Python Policy's "3. Python Packaging ›
-#    3.2 Main packages"). Of /usr/share/doc's 894 texts, 44 read differently; texts without these
-#    keep their vectors.
+#    3.2 Main packages"). And a text laid out in pages (nroff and groff output, RFCs: form feeds, or a
+#    running line a page apart) loses its running headers, footers and page numbers, and its words
+#    hyphenated at line ends are joined (man-db's manual: "man-db v2.11.2 2023-01-08" on 27 pages).
+#    Of /usr/share/doc's 894 texts, 44 read differently; texts without these keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 7,
