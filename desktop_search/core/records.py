@@ -48,6 +48,7 @@ class IndexProgress:
     files_indexed: int = 0  # files of the run that got passages (or were renamed)
     passages_reused: int = 0  # passages whose vector was reused, not computed
     keyword_ready_s: float | None = None  # seconds from the run's start until phase 1 was done
+    postponed: int = 0  # files left for the next run, through no fault of their own (no worker started)
 
 
 @dataclass(frozen=True)

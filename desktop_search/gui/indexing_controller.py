@@ -38,6 +38,11 @@ def two_phases(progress: IndexProgress) -> str:
     return f"{searchable} · meaning {progress.meaning_done:,} / {progress.meaning_total:,}"
 
 
+def done_line(progress: IndexProgress) -> str:
+    """The status after a run: up to date, or waiting to read the files the run left for later."""
+    return f"Waiting to read {counted(progress.postponed, 'file')}" if progress.postponed else "Up to date"
+
+
 def describe(progress: IndexProgress) -> tuple[str, str]:
     """A short status line and a detail line for a progress report."""
     phase = progress.phase
@@ -54,7 +59,7 @@ def describe(progress: IndexProgress) -> tuple[str, str]:
     elif phase == Phase.PAUSED:
         short = f"Paused at {progress.files_done:,} of {counted(progress.files_total, 'file')}"
     elif phase == Phase.DONE:
-        short = "Up to date"
+        short = done_line(progress)
     elif phase == Phase.LOADING_MODEL:
         short = "Loading model…"
     elif phase == Phase.CANCELLED:
@@ -135,7 +140,8 @@ class IndexingController(QObject):
 
     def _show_totals(self, counts: dict[str, int]) -> None:
         """After a run: how many files the index holds, and how many failed (see the Files page)."""
-        if self.bridge.last_progress is None or self.bridge.last_progress.phase != Phase.DONE:
+        last = self.bridge.last_progress
+        if last is None or last.phase != Phase.DONE:
             return
         parts = [f"{counted(counts.get('indexed', 0), 'file')} indexed"]
         if counts.get("keyword_only"):  # searchable by keyword; their meaning comes with the next run
@@ -144,7 +150,9 @@ class IndexingController(QObject):
             parts.append(f"{counts['failed']:,} failed (see Files)")
         if counts.get("skipped"):
             parts.append(f"{counts['skipped']:,} skipped")
-        self._set_text("Up to date", " · ".join(parts))
+        if last.message:  # files the run left for later, and why
+            parts.append(last.message)
+        self._set_text(done_line(last), " · ".join(parts))
 
     def toggle_pause(self) -> None:
         if self.paused:

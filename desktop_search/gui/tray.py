@@ -71,6 +71,8 @@ def tooltip_text(progress: IndexProgress | None, paused: bool = False, model_mes
         return f"Indexing {done:,} / {counted(total, 'file')}{failed}"
     if progress.phase == Phase.CANCELLED:
         return "Indexing stopped"
+    if progress.postponed:  # DONE, with files left for later (no extraction worker could start)
+        return f"Waiting to read {counted(progress.postponed, 'file')}{failed}"
     # DONE, IDLE: watching for changes
     return f"Up to date — {counted(total, 'file')}{failed}" if total else "Up to date"
 

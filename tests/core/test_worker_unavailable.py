@@ -11,7 +11,7 @@ import pytest
 
 from desktop_search.core import Engine, Settings
 from desktop_search.core.extract import ExtractorPool, WorkerUnavailable
-from desktop_search.core.records import FileStatus, Phase
+from desktop_search.core.records import FileStatus, IndexProgress, Phase
 from tests.core import extract_hooks
 from tests.core.extract_samples import make_pdf, write
 from tests.support.fake_embedder import HashEmbedder
@@ -56,5 +56,41 @@ def test_files_no_worker_could_read_wait_for_the_next_run(
         engine.index()
         assert {Path(r.path).name: r.status for r in engine.files()}["glaciers.pdf"] == FileStatus.INDEXED
         assert engine.search("glaciers valleys")[0].path.endswith("glaciers.pdf")
+    finally:
+        engine.close()
+
+
+def test_the_background_service_reads_the_files_it_left_a_minute_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing changes on disk, and the app is not restarted: the service scans again by itself."""
+    from desktop_search.core.extract import pool
+    from desktop_search.core.index.service import BackgroundService
+
+    monkeypatch.setattr(BackgroundService, "RETRY_POSTPONED_S", 0.5)
+    monkeypatch.setattr(pool, "RETRY_START_S", 0.2)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "glaciers.pdf").write_bytes(make_pdf([["Glaciers carve valleys."]]))
+    refusals = {"left": 1}
+    start = ExtractorPool._start
+
+    def refuse_once(self: ExtractorPool) -> object:
+        if refusals["left"]:
+            refusals["left"] -= 1
+            raise WorkerUnavailable("The extraction worker could not start: fork refused.")
+        return start(self)
+
+    monkeypatch.setattr(ExtractorPool, "_start", refuse_once)
+    reports: list[IndexProgress] = []
+    engine = Engine.open(tmp_path / "home", embedder=HashEmbedder(), settings=Settings(folders=[str(docs)]))
+    try:
+        engine.start_background(reports.append, watch=False)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and [r.status for r in engine.files()] != [FileStatus.INDEXED]:
+            time.sleep(0.2)
+        assert {Path(r.path).name: r.status for r in engine.files()} == {"glaciers.pdf": FileStatus.INDEXED}
+        done = [r for r in reports if r.phase == Phase.DONE]
+        assert done[0].postponed == 1 and done[-1].postponed == 0
     finally:
         engine.close()

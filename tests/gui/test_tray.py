@@ -131,6 +131,12 @@ def test_tooltip_text() -> None:
     assert tooltip_text(reading) == "200 of 500 files searchable · meaning 0 / 200"
     assert tooltip_text(IndexProgress(Phase.DONE, 5000, 5000)) == "Up to date — 5,000 files"
     assert tooltip_text(IndexProgress(Phase.DONE, 1, 1)) == "Up to date — 1 file"  # not "1 files"
+    message = "1 file waits for the next run (no worker)"
+    waiting = IndexProgress(Phase.DONE, 3, 3, postponed=1, message=message)
+    assert tooltip_text(waiting) == "Waiting to read 1 file"  # not "Up to date"
+    from desktop_search.gui.indexing_controller import describe
+
+    assert describe(waiting) == ("Waiting to read 1 file", message)
     one = IndexProgress(Phase.INDEXING, 1, 1, meaning_done=0, meaning_total=1)
     assert tooltip_text(one) == "1 file searchable · meaning 0 / 1"
     assert tooltip_text(IndexProgress(Phase.INDEXING, 3, 9), paused=True) == "Indexing paused at 3 / 9 files"

@@ -180,6 +180,39 @@ def test_failed_file_is_listed_with_its_reason(make_context, hash_embedder, tmp_
     assert files.proxy.rowCount() == 0  # the failed filter and the text filter both apply
 
 
+def test_a_file_no_worker_could_read_is_shown_waiting_then_read(
+    make_context, hash_embedder, tmp_path, qtbot, monkeypatch
+):
+    """The status says the run left a file for later (not "Up to date"), and the service reads it by
+    itself once a worker starts."""
+    from desktop_search.core.extract import ExtractorPool, WorkerUnavailable, pool
+    from desktop_search.core.index.service import BackgroundService
+
+    monkeypatch.setattr(BackgroundService, "RETRY_POSTPONED_S", 2.0)
+    monkeypatch.setattr(pool, "RETRY_START_S", 0.2)
+    refusals = {"left": 1}
+    start = ExtractorPool._start
+
+    def refuse_once(self):
+        if refusals["left"]:
+            refusals["left"] -= 1
+            raise WorkerUnavailable("The extraction worker could not start: fork refused.")
+        return start(self)
+
+    monkeypatch.setattr(ExtractorPool, "_start", refuse_once)
+    docs = write_docs(tmp_path / "docs")
+    ctx = make_context(engine_factory(hash_embedder))
+    qtbot.waitUntil(lambda: ctx.bridge.model_state == ModelState.READY, timeout=WAIT_MS)
+    log = ProgressLog(ctx.bridge)
+    ctx.folders.add_folder(str(docs))
+    label = ctx.window.index_status.label
+    qtbot.waitUntil(lambda: "Waiting to read 1 file" in label.text(), timeout=WAIT_MS)
+    assert "1 file waits for the next run (The extraction worker could not start" in label.text()
+    qtbot.waitUntil(lambda: label.text().startswith("Up to date"), timeout=WAIT_MS)
+    assert f"{len(DOCS) + 1} files indexed" in label.text()
+    assert [p.postponed for p in log.reports if p.phase == Phase.DONE][-1] == 0
+
+
 def test_model_loading_error_is_shown_not_raised(make_context, tmp_path, qtbot):
     settings = Settings(model="no-such-org/no-such-model", model_path=str(tmp_path / "missing-model"))
     ctx = make_context(engine_factory(None, settings))

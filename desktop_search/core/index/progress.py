@@ -86,6 +86,7 @@ class RunProgress:
             files_indexed=self.files_indexed,
             passages_reused=self.passages_reused,
             keyword_ready_s=self.keyword_ready_s,
+            postponed=self.postponed,
         )
 
     def postpone(self, reason: str) -> None:

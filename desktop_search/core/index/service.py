@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
@@ -61,6 +62,9 @@ class BackgroundService:
     """
 
     RETRY_AFTER_ERROR_S = 30.0
+    # files a run left because no extraction worker could start are tried by a scan this much later
+    # (the pool itself tries a new process only every 60 s)
+    RETRY_POSTPONED_S = 60.0
 
     def __init__(
         self,
@@ -82,6 +86,7 @@ class BackgroundService:
         self._stopping = False
         self._busy = False
         self._migration_failed_for = ""
+        self._postponed_scan_at: float | None = None  # time.monotonic() of the scan for postponed files
         self._thread = threading.Thread(target=self._loop, name="indexer", daemon=True)
         self._watcher: FolderWatcher | None = None
 
@@ -162,6 +167,12 @@ class BackgroundService:
                 self._scan = True
             self._cond.notify_all()
 
+    def _after_run(self, result: IndexProgress) -> None:
+        """Schedule a scan for the files ``result`` left for later (see :attr:`RETRY_POSTPONED_S`)."""
+        if result.postponed:
+            with self._cond:
+                self._postponed_scan_at = time.monotonic() + self.RETRY_POSTPONED_S
+
     def _migrate(self) -> None:
         target = self.host.settings.model
         try:
@@ -187,18 +198,23 @@ class BackgroundService:
                 self._busy = False
                 self._cond.notify_all()
                 self._cond.wait_for(
-                    lambda: self._stopping or self._scan or self._paths or self._migration_due()
+                    lambda: self._stopping or self._scan or self._paths or self._migration_due(),
+                    None if self._postponed_scan_at is None else self._postponed_scan_at - time.monotonic(),
                 )
                 if self._stopping:
                     return
+                if self._postponed_scan_at is not None and time.monotonic() >= self._postponed_scan_at:
+                    self._scan = True  # the files a run left for later
+                if self._scan:
+                    self._postponed_scan_at = None
                 scan, paths = self._scan, self._paths
                 self._scan, self._paths = False, set()
                 self._busy = True
             try:
                 if scan:
-                    self.host.index(self.report, self.control)
+                    self._after_run(self.host.index(self.report, self.control))
                 elif paths:
-                    self.host.index_paths(sorted(paths), self.report, self.control)
+                    self._after_run(self.host.index_paths(sorted(paths), self.report, self.control))
                 elif self._migration_due():
                     self._migrate()
             except UserError as err:
