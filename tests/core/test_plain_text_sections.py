@@ -141,6 +141,15 @@ def test_a_chapter_s_own_contents_list_stops_before_its_opening_paragraphs() -> 
     assert parts[1].text.startswith("This extension provides")
 
 
+def test_an_appendix_ends_the_last_chapter() -> None:
+    """The X11 protocol's encoding tables were headed "Chapter 12. Flow Control and Concurrency"."""
+    titles = ("Chapter 1. Protocol Formats", "Chapter 2. Errors", "Appendix A. KEYSYM Encoding")
+    text = "".join(f"{title}\n\nThe text of {title.lower()} goes here.\n\n" for title in titles)
+    assert [p.heading for p in section_parts(text, None)] == list(titles)
+    lone = "Notes\n\nSome notes that have no chapters at all.\n\nAppendix A. Codes\n\nThe codes.\n"
+    assert [p.heading for p in section_parts(lone, "Notes")] == ["Notes"]  # no chapters: no cut
+
+
 def test_lists_and_titles_that_only_look_like_chapters_or_contents_cut_nothing() -> None:
     steps = "Setup\n\n1. Install\n\nRun the installer and wait.\n\nThen reboot the machine now.\n"
     assert [p.heading for p in section_parts(steps, "Setup")] == ["Setup"]  # one "chapter": no run

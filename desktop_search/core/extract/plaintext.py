@@ -63,6 +63,7 @@ MIN_SECTION_TITLES = 2  # numbered titles a text needs before it is cut at them
 _CHAPTER_TITLE = re.compile(
     r"^(?:Chapter[ \t]+(\d{1,2})\.?|(\d{1,2})\.|([IVXLC]{1,7})\.)[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE
 )
+_APPENDIX_TITLE = re.compile(r"^Appendix[ \t]+([A-Z])[.:]?[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE)
 _CHAPTER_END = re.compile(r"[.,;:!]$|(?:\.\s?){3,}")  # how a sentence or a contents line ends
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -111,6 +112,18 @@ def _chapter_titles(text: str) -> list[Cut]:
     return [cut for run in runs if len(run) >= MIN_SECTION_TITLES for _, cut in run]
 
 
+def _appendix_titles(text: str) -> list[Cut]:
+    """Appendix titles that stand alone, lettered A, B, C, … in reading order ("Appendix B. Protocol
+    Encoding"): chapters of their own, so an appendix's passages are not headed by the last chapter."""
+    cuts: list[Cut] = []
+    for match in _APPENDIX_TITLE.finditer(text):
+        title = match.group(2).rstrip("¶ ")
+        in_order = ord(match.group(1)) - ord("A") == len(cuts)
+        if in_order and not _CHAPTER_END.search(title) and _standing_alone(text, match.start()):
+            cuts.append((match.start(), " ".join(match.group(0).rstrip("¶ ").split()), 1))
+    return cuts
+
+
 def _in_their_chapters(chapters: list[Cut], sections: list[tuple[int, str]]) -> bool:
     """Every numbered section after a chapter title is numbered in that chapter ("3.2" in "3. …"):
     a contents list's or a numbered list's items read as chapters otherwise."""
@@ -122,6 +135,9 @@ def _in_their_chapters(chapters: list[Cut], sections: list[tuple[int, str]]) -> 
 
 
 def _chapter_number(label: str) -> str:
+    appendix = _APPENDIX_TITLE.match(label)
+    if appendix is not None:
+        return appendix.group(1)
     match = _CHAPTER_TITLE.match(label)
     if match is None:  # pragma: no cover - labels are the titles the pattern matched
         return ""
@@ -141,6 +157,11 @@ def _section_titles(text: str, contents: list[tuple[int, int]]) -> list[Cut]:
     chapters = [cut for cut in _chapter_titles(spaced) if not any(a <= cut[0] < b for a, b in contents)]
     if not _in_their_chapters(chapters, [(start, number) for start, number, _ in outside]):
         chapters = []
+    if chapters:  # an appendix ends the last chapter
+        chapters = sorted(
+            chapters
+            + [cut for cut in _appendix_titles(spaced) if not any(a <= cut[0] < b for a, b in contents)]
+        )
     sections = [
         (start, f"{number} {name.rstrip('¶ ')}", title_level(number) + (1 if chapters else 0))
         for start, number, name in outside

@@ -139,7 +139,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    as binary and are tried again once (index.outdated). Also: a text's contents list (under a
 #    "Contents" title, or dot-leader entries) is a navigation part, never ranked above the section it
 #    names, and its entries cut nothing (the sed FAQ's cut its list into passages); chapter titles with
-#    one number ("1.  Introduction", "Chapter 3. Errors") head their sections when numbered in order
+#    one number ("1.  Introduction", "Chapter 3. Errors"), and then "Appendix A. …", head their sections
+#    when numbered in order
 #    (man-db's manual, the X11 protocol's text editions, the Python Policy's "3. Python Packaging ›
 #    3.2 Main packages"). And a text laid out in pages (nroff and groff output, RFCs: form feeds, or a
 #    running line a page apart) loses its running headers, footers and page numbers, and its words
