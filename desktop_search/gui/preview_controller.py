@@ -14,6 +14,7 @@ from desktop_search.core import Engine, SearchHit, Span, display, from_key, is_p
 from desktop_search.gui.engine_bridge import EngineBridge
 from desktop_search.gui.highlighting import query_highlights
 from desktop_search.gui.preview_view import PreviewPane, pdf_support
+from desktop_search.gui.reflow import KEEP_LINES, reflowed
 from desktop_search.gui.results_model import ResultRole, part_title, split_path
 from desktop_search.gui.search_view import SearchView
 
@@ -49,17 +50,33 @@ def passage_html(full_text: str, hit: SearchHit, query: str = "") -> str:
     passage = full_text[start:end]
     spans = hit.highlights if hit.text == passage else ()
     spans = spans or query_highlights(passage, query)
-    marked = _mark(passage, spans)
+    # wrapped lines flow to the pane's width; offsets are carried over to the reflowed text
+    window = full_text[before_start:after_end]
+    shown, where = (window, list(range(len(window) + 1))) if _keeps_lines(hit) else reflowed(window)
+    offset = start - before_start
+    shown_start, shown_end = where[offset], where[offset + len(passage)]
+    shown_spans = tuple(
+        Span(where[offset + s.start] - shown_start, where[offset + s.end] - shown_start)
+        for s in spans
+        if 0 <= s.start < s.end <= len(passage)
+    )
+    marked = _mark(shown[shown_start:shown_end], shown_spans)
     parts = [
         "<div style='white-space: pre-wrap;'>",
         "… " if before_start > 0 else "",
-        html.escape(full_text[before_start:start]),
+        html.escape(shown[:shown_start]),
         f"<a name='passage'></a><span style='background: {PASSAGE_BACKGROUND};'>{marked}</span>",
-        html.escape(full_text[end:after_end]),
+        html.escape(shown[shown_end:]),
         " …" if after_end < len(full_text) else "",
         "</div>",
     ]
     return "".join(parts)
+
+
+def _keeps_lines(hit: SearchHit) -> bool:
+    """A hit of a file whose line breaks are its content (code, a log, a table): not reflowed."""
+    name = hit.part or hit.path
+    return os.path.splitext(name)[1].lower().lstrip(".") in KEEP_LINES
 
 
 def preview_picture(data: bytes | None) -> QImage | None:
