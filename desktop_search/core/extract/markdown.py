@@ -1,4 +1,13 @@
-"""Markdown: a section per heading (levels 1-3), markup stripped where it hurts reading."""
+"""Markdown: a section per heading (levels 1-3), headed by its path ("Building Node.js › Platform
+list", as other formats' sections are), markup stripped where it hurts reading; a heading with no text
+before the next one opens the next part.
+
+A contents list, a run of list items that each link to a heading of the page ("* [Prerequisites]
+(#prerequisites)", Node.js's BUILDING.md, a README's "Table of contents"), is a part of its own marked
+as navigation: it names every topic of the page, so it sat near every query; its title line ("## Table
+of contents") goes with it. Badges and logos are read as their alt text in every link form
+("[![openssl logo]][www.openssl.org]": "openssl logo").
+"""
 
 from __future__ import annotations
 
@@ -7,17 +16,21 @@ import re
 from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
+from desktop_search.core.extract.sections import SectionPath, fold_heading_only, short_title
 
 SECTION_LEVEL = 3
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_IMAGE = re.compile(r"!\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])?")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$")
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# a list item that is one link to a heading of the page: a contents list's entry
+_CONTENTS_ENTRY = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[^\]]+\]\(#[^)\s]*\)\s*$")
+MIN_CONTENTS_ENTRIES = 3
 
 
 def _inline(line: str) -> str:
@@ -28,19 +41,39 @@ def _inline(line: str) -> str:
 
 
 def split_markdown(text: str) -> list[Part]:
-    """Cut Markdown text at headings; heading lines keep their words (without the # marks)."""
+    """Cut Markdown text at headings; heading lines keep their words (without the # marks). A contents
+    list is a navigation part of its own (see the module docstring)."""
     text = _HTML_COMMENT.sub("", text)
     lines = text.splitlines()
+    contents = _contents_lines(lines)
     parts: list[Part] = []
+    path = SectionPath()
     heading: str | None = None
     current: list[str] = []
+    listing: list[str] = []  # the contents list being read
     fence: str | None = None
 
     def flush() -> None:
-        parts.append(Part("\n".join(current), heading=heading))
-        current.clear()
+        if listing:
+            if len([line for line in current if line.strip()]) == 1 and _titled(current, heading):
+                listing[:0] = current
+                current.clear()
+            flush_text()
+            parts.append(Part("\n".join(listing), heading=heading, navigation=True))
+            listing.clear()
+        flush_text()
+
+    def flush_text() -> None:
+        if current:
+            parts.append(Part("\n".join(current), heading=heading))
+            current.clear()
 
     for i, line in enumerate(lines):
+        if i in contents:
+            listing.append(_inline(line))
+            continue
+        if listing and line.strip():
+            flush()
         fence_match = _FENCE.match(line)
         if fence is not None:
             if (
@@ -68,12 +101,34 @@ def split_markdown(text: str) -> list[Part]:
             continue
         if level <= SECTION_LEVEL:
             flush()
-            heading = title
+            heading = path.enter(level, title)
         current.append(title)
     flush()
     return parts
 
 
+def _titled(lines: list[str], heading: str | None) -> bool:
+    """Whether the one line of ``lines`` is the title that ``heading`` ends with (its title goes with a
+    contents list under it)."""
+    title = " ".join("".join(lines).split())
+    return bool(heading and title and heading.endswith(short_title(title)))
+
+
+def _contents_lines(lines: list[str]) -> set[int]:
+    """The lines of the page's contents lists: runs of at least :data:`MIN_CONTENTS_ENTRIES` list items
+    that each link to a heading of the page (blank lines between them belong to the run)."""
+    found: set[int] = set()
+    run: list[int] = []
+    for n, line in enumerate([*lines, "end"]):
+        if _CONTENTS_ENTRY.match(line):
+            run.append(n)
+        elif line.strip() or n == len(lines):
+            if len(run) >= MIN_CONTENTS_ENTRIES:
+                found.update(range(run[0], run[-1] + 1))
+            run = []
+    return found
+
+
 def extract_markdown(data: bytes, deadline: Deadline) -> Extracted:
     text = join_cjk_wraps(decode_text(data), _ATX.match, TYPED_MIN_LINES)  # wraps inside CJK words
-    return assemble(split_markdown(text), "markdown")
+    return assemble(fold_heading_only(split_markdown(text)), "markdown")
