@@ -87,15 +87,15 @@ def _pages(text: str) -> list[str] | None:
 def _joined(pages: list[str]) -> str:
     """The pages as one text: a paragraph a page break cut goes on at the next page's first line; a
     page that ends a sentence ends its paragraph."""
-    out = ""
+    out: list[str] = []
     for page in pages:
-        body = page.strip("\n")
+        body = page.strip("\n").rstrip()
         if not body.strip():
             continue
         if out:
-            out += "\n\n" if out.rstrip().endswith(_SENTENCE_END) else "\n"
-        out += body.rstrip()
-    return out + "\n"
+            out.append("\n\n" if out[-1].endswith(_SENTENCE_END) else "\n")
+        out.append(body)
+    return "".join(out) + "\n"
 
 
 def unpaginated(text: str) -> str:

@@ -75,10 +75,15 @@ def _roman_value(numeral: str) -> int:
 
 def _standing_alone(text: str, start: int) -> bool:
     """The line at ``start`` has a blank line (or the text's edge) before and after it."""
+    if start:  # text[start - 1] is the line break that ends the line before
+        before_start = text.rfind("\n", 0, start - 1) + 1
+        if text[before_start : start - 1].strip():
+            return False
     end = text.find("\n", start)
-    before = text[: max(0, start - 1)].rsplit("\n", 1)[-1] if start else ""
-    after = "" if end < 0 else text[end + 1 :].split("\n", 1)[0]
-    return not before.strip() and not after.strip()
+    if end < 0:
+        return True
+    after_end = text.find("\n", end + 1)
+    return not text[end + 1 : after_end if after_end >= 0 else len(text)].strip()
 
 
 def _has_words(text: str) -> bool:
