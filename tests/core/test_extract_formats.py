@@ -59,7 +59,7 @@ def test_markdown_headings_become_sections(tmp_path: Path) -> None:
     )
     r = extract_file(write(tmp_path, "README.md", md.encode()))
     check_offsets(r)
-    assert [s.heading for s in r.sections] == [None, "Install", "Usage"]
+    assert [s.heading for s in r.sections] == [None, "Install", "Install › Usage"]  # h1, then a setext h2
     assert r.sections[0].text == "Intro paragraph with a link and bold."
     assert "# not a heading" in r.sections[1].text and "```" not in r.text
     assert r.sections[2].text.startswith("Usage\n") and "Deep" in r.sections[2].text
@@ -73,7 +73,7 @@ def test_rst_titles_become_sections(tmp_path: Path) -> None:
     )
     r = extract_file(write(tmp_path, "guide.rst", rst.encode()))
     check_offsets(r)
-    assert [s.heading for s in r.sections] == ["Guide", "Setup"]
+    assert [s.heading for s in r.sections] == ["Guide", "Guide › Setup"]  # "=" over and under, then "-"
     assert "Use pip and see the docs and run." in r.text
     assert "Be careful." in r.text and ".. _target" not in r.text and "=====" not in r.text
 

@@ -1,4 +1,10 @@
-"""reStructuredText: a section per title (underlined or over-and-underlined), light markup removed."""
+"""reStructuredText: a section per title (underlined or over-and-underlined), light markup removed.
+
+A title's level is its adornment style's place in the order the document first uses them (reST has no
+fixed levels: "===" over and under, then "---" under, …); sections are headed by their path as other
+formats' are ("Building and Distributing Packages with Setuptools › Configuration API"), and a title
+with no text before the next one opens the next part.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import re
 from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
+from desktop_search.core.extract.sections import SectionPath, fold_heading_only
 
 _ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:.<>_!$%&,;/?@\\|])\1{2,}\s*$")
 _TARGET = re.compile(r"^\.\.\s+(_[^:]*:|\|[^|]+\|)\s*\S*\s*$")
@@ -29,6 +36,8 @@ def _inline(line: str) -> str:
 def split_rst(text: str) -> list[Part]:
     lines = text.splitlines()
     parts: list[Part] = []
+    path = SectionPath()
+    styles: list[tuple[str, bool]] = []  # (adornment character, overlined) in order of first use
     heading: str | None = None
     current: list[str] = []
     i = 0
@@ -37,7 +46,11 @@ def split_rst(text: str) -> list[Part]:
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         title: str | None = None
         if _ADORNMENT.match(line) and nxt.strip() and i + 2 < len(lines) and _ADORNMENT.match(lines[i + 2]):
-            title, i = nxt.strip(), i + 3  # overline, title, underline
+            title, style, i = (
+                nxt.strip(),
+                (lines[i + 2].strip()[0], True),
+                i + 3,
+            )  # overline, title, underline
         elif (
             line.strip()
             and not _ADORNMENT.match(line)
@@ -45,11 +58,13 @@ def split_rst(text: str) -> list[Part]:
             and len(nxt.rstrip()) >= len(line.strip()) - 1
             and not line.startswith((" ", "\t"))
         ):
-            title, i = line.strip(), i + 2
+            title, style, i = line.strip(), (nxt.strip()[0], False), i + 2
         if title is not None:
             parts.append(Part("\n".join(current), heading=heading))
             current = [_inline(title)]
-            heading = _inline(title)
+            if style not in styles:
+                styles.append(style)
+            heading = path.enter(styles.index(style) + 1, _inline(title))
             continue
         if not (_TARGET.match(line) or _COMMENT.match(line) or _ADORNMENT.match(line)):
             current.append(_inline(line))
@@ -60,4 +75,4 @@ def split_rst(text: str) -> list[Part]:
 
 def extract_rst(data: bytes, deadline: Deadline) -> Extracted:
     text = join_cjk_wraps(decode_text(data), min_lines=TYPED_MIN_LINES)  # wraps inside CJK words
-    return assemble(split_rst(text), "rst")
+    return assemble(fold_heading_only(split_rst(text)), "rst")

@@ -152,6 +152,9 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    text of its own opens the next part, and reference-style badges read as their alt text
 #    ("[![openssl logo]][www.openssl.org]"). 15 of /usr/share/doc's 239 Markdown files hold such a
 #    list; every Markdown passage's heading changes, so they are embedded again.
+# 4: rst: sections are headed by their path ("Building and Distributing Packages with Setuptools ›
+#    Configuration API"; a title's level is its adornment style's place in the order of first use) and a
+#    title with no text of its own opens the next part, as for Markdown 4.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 7,
@@ -170,7 +173,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "mail": 6,  # .eml, .msg, mbox: messages and attachments as sub-documents
         "html": 8,
         "markdown": 4,
-        "rst": 3,
+        "rst": 4,
         "text": 4,
         "code": 2,
     }

@@ -1,6 +1,7 @@
 """A Markdown page's contents list (list items that each link to a heading of the page) is navigation,
 its sections carry their path, and badges read as their alt text: Node.js's BUILDING.md and OpenSSL's
-README.md, as installed in /usr/share/doc."""
+README.md, as installed in /usr/share/doc. reST sections carry
+their path too (pip's architecture notes)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.support.real_search import search_folder
 DATA = Path(__file__).resolve().parent.parent / "data"
 BUILDING = DATA / "nodejs-BUILDING.md"
 README = DATA / "openssl-README.md"
+PIP_RST = DATA / "pip-upgrade-options.rst"
 
 
 def test_building_md_s_contents_list_is_navigation_and_its_sections_have_paths() -> None:
@@ -42,6 +44,17 @@ def test_openssl_s_readme_reads_its_badges_as_words_and_its_contents_as_navigati
         s.heading == "Download › For Production Use" and s.text.startswith("Download\n")
         for s in readme.sections
     )
+
+
+def test_a_rest_page_s_sections_carry_their_path() -> None:
+    """reST levels come from the order adornment styles are first used (pip's architecture notes)."""
+    page = extract_file(PIP_RST)
+    check_offsets(page)
+    assert [s.heading for s in page.sections][:3] == [
+        "Options that control the installation process",
+        "Options that control the installation process › Controlling what gets installed",
+        "Options that control the installation process › Controlling what gets considered",
+    ]
 
 
 def test_short_lists_and_lists_of_other_pages_are_text() -> None:
