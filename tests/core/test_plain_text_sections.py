@@ -19,6 +19,7 @@ from tests.support.real_search import search_folder
 DATA = Path(__file__).resolve().parent.parent / "data"
 POLICY = DATA / "python-policy.txt"
 MAN_DB = DATA / "man-db-manual.txt"  # groff's output: chapters, sections, contents at the end
+OPENSSH = DATA / "openssh-README.Debian.txt"  # underlined titles, "-" for the document and its topics
 
 
 def test_the_python_policy_text_is_cut_at_its_numbered_sections() -> None:
@@ -150,6 +151,32 @@ def test_an_appendix_ends_the_last_chapter() -> None:
     assert [p.heading for p in section_parts(lone, "Notes")] == ["Notes"]  # no chapters: no cut
 
 
+def test_underlined_titles_cut_a_text_and_their_lines_go() -> None:
+    """OpenSSH's README.Debian underlines its title and its topics with "-", its two parts with "=":
+    the title is the document's, the parts are chapters and the topics their sections."""
+    readme = extract_file(OPENSSH)
+    check_offsets(readme)
+    headings = [s.heading for s in readme.sections]
+    assert "UPGRADE ISSUES › PermitRootLogin" in headings
+    assert "OTHER ISSUES › Kerberos support" in headings
+    assert "------" not in readme.text and "=====" not in readme.text
+    [root] = [s for s in readme.sections if s.heading == "UPGRADE ISSUES › PermitRootLogin"]
+    assert root.text.startswith("OpenSSH for Debian\n\nUPGRADE ISSUES\n\nPermitRootLogin\n\nAs of 1:6.6p1-1")
+
+
+def test_rules_listings_and_table_headers_are_not_titles() -> None:
+    text = (
+        "Notes\n=====\n\nA paragraph that ends here over a rule\n-----\n\nName      Size\n"
+        "--------------\nfoo       12\n\n------------------------------------\n"
+        'foo.c:2: printf("hello word!\\n");\n-----------------------------------\n\n'
+        "-------------\ngit jump diff\n------------\n\nLater\n=====\n\nThe end of the notes is here.\n"
+    )
+    parts = section_parts(text, None)
+    assert [p.heading for p in parts] == ["Notes", "Later"]  # git-jump's README: listings in rules
+    assert "over a rule\n-----" in parts[0].text and "Name      Size\n----" in parts[0].text
+    assert "---\ngit jump diff\n---" in parts[0].text
+
+
 def test_lists_and_titles_that_only_look_like_chapters_or_contents_cut_nothing() -> None:
     steps = "Setup\n\n1. Install\n\nRun the installer and wait.\n\nThen reboot the machine now.\n"
     assert [p.heading for p in section_parts(steps, "Setup")] == ["Setup"]  # one "chapter": no run
@@ -189,3 +216,14 @@ def test_the_section_not_the_contents_list_answers(tmp_path: Path, real_embedder
     assert hits[0].heading == "4. Compression › 4.2.1 Stray cats"
     navigation = [n for n, hit in enumerate(hits) if "....." in hit.text]
     assert not navigation or navigation[0] > 0
+
+
+@pytest.mark.model
+def test_a_topic_under_an_underlined_title_answers_with_its_path(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(OPENSSH, docs / "README.Debian.txt")
+    hits = search_folder(
+        docs, tmp_path / "home", real_embedder, "stop root from logging in with a password over ssh"
+    )
+    assert hits[0].heading == "UPGRADE ISSUES › PermitRootLogin"

@@ -1,0 +1,205 @@
+"""Section titles of a plain-text file: where it is cut and what heads each part.
+
+Three kinds of title, each a line of its own:
+
+* numbered section titles between blank lines, two or more numbers ("3.2.  Message Format", "1.3.3. MC
+  文件管理"), levelled by their count of numbers; with them, chapter titles with one number ("1.
+  Introduction", "IV. Writing", "Chapter 3. Errors") when numbered in order and the numbered sections
+  after each are its own ("3.2" after "3."), and then appendices ("Appendix A. …");
+* underlined titles ("Git 2.27 Release Notes" over "======", "PermitRootLogin" over "-------", as
+  Markdown's setext headings and reST's are written): levelled by their adornment style's place in
+  the order the text first uses them; the adornment lines are not text.
+
+A text needs two titles of a kind (:data:`MIN_SECTION_TITLES`) to be cut; underlined titles, where a text
+has them, win over numbered ones.
+"""
+
+from __future__ import annotations
+
+import re
+
+from desktop_search.core.extract.sections import numbered_titles, title_level
+
+MIN_SECTION_TITLES = 2  # numbered titles a text needs before it is cut at them
+# a chapter title with one number, standing alone: "1.  Introduction", "IV. Writing", "Chapter 3. Errors"
+_CHAPTER_TITLE = re.compile(
+    r"^(?:Chapter[ \t]+(\d{1,2})\.?|(\d{1,2})\.|([IVXLC]{1,7})\.)[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE
+)
+_APPENDIX_TITLE = re.compile(r"^Appendix[ \t]+([A-Z])[.:]?[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE)
+_CHAPTER_END = re.compile(r"[.,;:!]$|(?:\.\s?){3,}")  # how a sentence or a contents line ends
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _roman_value(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+
+
+def _standing_alone(text: str, start: int) -> bool:
+    """The line at ``start`` has a blank line (or the text's edge) before and after it."""
+    if start:  # text[start - 1] is the line break that ends the line before
+        before_start = text.rfind("\n", 0, start - 1) + 1
+        if text[before_start : start - 1].strip():
+            return False
+    end = text.find("\n", start)
+    if end < 0:
+        return True
+    after_end = text.find("\n", end + 1)
+    return not text[end + 1 : after_end if after_end >= 0 else len(text)].strip()
+
+
+Cut = tuple[int, str, int]  # (offset, heading label, level)
+
+
+def _chapter_titles(text: str) -> list[Cut]:
+    """Chapter titles with one number that stand alone, numbered 1, 2, 3, … (or I, II, III, …; or from
+    0) in reading order, and again from 1 for appendices or a book's next part; a run needs two titles,
+    so a lone "1. Install" or a numbered list's item between paragraphs is not one."""
+    runs: list[list[tuple[int, Cut]]] = [[]]  # each run: (number, cut) in order
+    for match in _CHAPTER_TITLE.finditer(text):
+        arabic = match.group(1) or match.group(2)
+        number = int(arabic) if arabic else _roman_value(match.group(3))
+        title = match.group(4).rstrip("¶ ")
+        if _CHAPTER_END.search(title) or not _standing_alone(text, match.start()):
+            continue
+        run = runs[-1]
+        cut = (match.start(), " ".join(match.group(0).rstrip("¶ ").split()), 1)
+        if run and number == run[-1][0] + 1:
+            run.append((number, cut))
+        elif number in (0, 1):  # a run begins (a lone title before it was no chapter)
+            if len(run) < MIN_SECTION_TITLES:
+                run.clear()
+            else:
+                runs.append(run := [])
+            run.append((number, cut))
+    return [cut for run in runs if len(run) >= MIN_SECTION_TITLES for _, cut in run]
+
+
+def _appendix_titles(text: str) -> list[Cut]:
+    """Appendix titles that stand alone, lettered A, B, C, … in reading order ("Appendix B. Protocol
+    Encoding"): chapters of their own, so an appendix's passages are not headed by the last chapter."""
+    cuts: list[Cut] = []
+    for match in _APPENDIX_TITLE.finditer(text):
+        title = match.group(2).rstrip("¶ ")
+        in_order = ord(match.group(1)) - ord("A") == len(cuts)
+        if in_order and not _CHAPTER_END.search(title) and _standing_alone(text, match.start()):
+            cuts.append((match.start(), " ".join(match.group(0).rstrip("¶ ").split()), 1))
+    return cuts
+
+
+def _in_their_chapters(chapters: list[Cut], sections: list[tuple[int, str]]) -> bool:
+    """Every numbered section after a chapter title is numbered in that chapter ("3.2" in "3. …"):
+    a contents list's or a numbered list's items read as chapters otherwise."""
+    for start, number in sections:
+        before = [label for at, label, _ in chapters if at < start]
+        if before and _chapter_number(before[-1]) != number.split(".")[0]:
+            return False
+    return True
+
+
+def _chapter_number(label: str) -> str:
+    appendix = _APPENDIX_TITLE.match(label)
+    if appendix is not None:
+        return appendix.group(1)
+    match = _CHAPTER_TITLE.match(label)
+    if match is None:  # pragma: no cover - labels are the titles the pattern matched
+        return ""
+    arabic = match.group(1) or match.group(2)
+    return str(int(arabic)) if arabic else str(_roman_value(match.group(3)))
+
+
+def section_titles(text: str, contents: list[tuple[int, int]]) -> list[Cut]:
+    """Where ``text`` is cut: its numbered section titles that stand alone, and its chapter titles,
+    outside its contents lists; none when there are fewer than :data:`MIN_SECTION_TITLES`."""
+    spaced = text.replace("\xa0", " ")  # "1.3.3.\xa0MC": the same offsets, the title rule's spaces
+    outside = [
+        (start, number, name)
+        for start, number, name in numbered_titles(spaced)
+        if _standing_alone(text, start) and not any(a <= start < b for a, b in contents)
+    ]
+    chapters = [cut for cut in _chapter_titles(spaced) if not any(a <= cut[0] < b for a, b in contents)]
+    if not _in_their_chapters(chapters, [(start, number) for start, number, _ in outside]):
+        chapters = []
+    if chapters:  # an appendix ends the last chapter
+        chapters = sorted(
+            chapters
+            + [cut for cut in _appendix_titles(spaced) if not any(a <= cut[0] < b for a, b in contents)]
+        )
+    sections = [
+        (start, f"{number} {name.rstrip('¶ ')}", title_level(number) + (1 if chapters else 0))
+        for start, number, name in outside
+    ]
+    cuts = sorted(chapters + sections)
+    return cuts if len(cuts) >= MIN_SECTION_TITLES else []
+
+
+# a line of one character repeated, under (and maybe over) a title
+_ADORNMENT = re.compile(r"^[ \t]*([=\-~^*#+])\1{2,}[ \t]*$")  # not "_": nroff's rules and underlines
+_COLUMNS = re.compile(r"\S {3,}\S|\t")  # a table's header row, not a title
+MAX_UNDERLINED_CHARS = 100
+MAX_TITLE_INDENT = 4
+
+
+def _underlines(title: str, adornment: str) -> bool:
+    """Whether ``adornment`` is as long as ``title``, give or take (a rule across the page is not)."""
+    length, width = len(title.strip()), len(adornment.strip())
+    return abs(width - length) <= max(3, length * 0.3)
+
+
+def underlined_titles(text: str) -> tuple[str, list[Cut]]:
+    """``text`` without the adornment lines of its underlined titles, and those titles as cuts in it
+    (see the module docstring); ``text`` and no cuts when it has fewer than two."""
+    lines = text.split("\n")
+    styles: list[tuple[str, bool]] = []  # (character, overlined) in order of first use
+    found: list[tuple[int, str, tuple[str, bool]]] = []  # (title line, label, style)
+    dropped: set[int] = set()
+    for n in range(len(lines) - 1):
+        line, under = lines[n], _ADORNMENT.match(lines[n + 1])
+        body = line.strip()
+        if (
+            under is None
+            or not body
+            or len(body) > MAX_UNDERLINED_CHARS
+            or _ADORNMENT.match(line)
+            or len(line) - len(line.lstrip()) > MAX_TITLE_INDENT
+            or _COLUMNS.search(body)
+            or body.endswith((";", "{", "}", "\\"))  # a line of code over a listing's closing rule
+            or not _underlines(line, lines[n + 1])
+        ):
+            continue
+        over = (
+            n > 0
+            and (m := _ADORNMENT.match(lines[n - 1])) is not None
+            and m.group(1) == under.group(1)
+            and len(lines[n - 1].strip()) == len(lines[n + 1].strip())  # a listing's rules differ
+            and _underlines(line, lines[n - 1])
+        )
+        if not over and n > 0 and lines[n - 1].strip():
+            continue  # a paragraph's last line over a rule
+        style = (under.group(1), over)
+        if style not in styles:
+            styles.append(style)
+        found.append((n, " ".join(body.rstrip("¶ ").split()), style))
+        dropped.update({n - 1, n + 1} if over else {n + 1})
+    if len(found) < MIN_SECTION_TITLES:
+        return text, []
+    offsets: dict[int, int] = {}
+    kept: list[str] = []
+    size = 0
+    for n, line in enumerate(lines):
+        if n in dropped:
+            continue
+        offsets[n] = size
+        kept.append(line)
+        size += len(line) + 1
+    first_line, first_label, first_style = found[0]
+    later = [style for _, _, style in found[1:]]
+    if first_style in later and not "\n".join(lines[: max(0, first_line - 1)]).strip():
+        # the text opens with its title and its style comes back lower down: the document's title,
+        # the later titles levelled among themselves
+        order = list(dict.fromkeys(later))
+        cuts = [(offsets[first_line], first_label, 0)]
+        cuts += [(offsets[n], label, order.index(style) + 1) for n, label, style in found[1:]]
+    else:
+        cuts = [(offsets[n], label, styles.index(style) + 1) for n, label, style in found]
+    return "\n".join(kept), cuts
