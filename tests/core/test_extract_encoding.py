@@ -26,6 +26,8 @@ SAMPLES = {
         ("utf-16-le", "Plain ASCII mostly, with one é.\n" * 5),  # no BOM
         ("utf-16-be", "Big endian text without a byte order mark.\n" * 5),
         ("utf-32", SAMPLES["fr"]),
+        ("utf-32-le", SAMPLES["ja"] + " 🎌"),  # no BOM: it was skipped as binary (its zero bytes)
+        ("utf-32-be", SAMPLES["ru"]),
         ("cp1252", SAMPLES["fr"]),
         ("cp1251", SAMPLES["ru"]),
         ("cp1253", SAMPLES["el"]),

@@ -32,6 +32,22 @@ def bom_encoding(data: bytes) -> tuple[str, int] | None:
     return None
 
 
+def utf32_without_bom(data: bytes) -> str | None:
+    """Guess UTF-32 from its shape: every code point is four bytes whose highest is zero and whose next
+    is at most 0x10 (Unicode ends at U+10FFFF); text's lowest byte is rarely zero."""
+    sample = data[: _SAMPLE - _SAMPLE % 4]
+    if len(sample) < 8 or len(data) % 4:
+        return None
+    for name, top, next_top, low in (("utf-32-le", 3, 2, 0), ("utf-32-be", 0, 1, 3)):
+        if (
+            not any(sample[top::4])
+            and max(sample[next_top::4]) <= 0x10
+            and sample[low::4].count(0) <= len(sample) // 80
+        ):
+            return name
+    return None
+
+
 def utf16_without_bom(data: bytes) -> str | None:
     """Guess UTF-16 from the pattern of zero bytes (ASCII-heavy text has one per character)."""
     sample = data[:_SAMPLE]
@@ -95,6 +111,12 @@ def decode_text(data: bytes) -> str:
     if found:
         name, skip = found
         return data[skip:].decode(name, errors="replace")
+    utf32 = utf32_without_bom(data)
+    if utf32:
+        try:
+            return data.decode(utf32)
+        except UnicodeDecodeError:
+            pass
     utf16 = utf16_without_bom(data)
     if utf16:
         text = data.decode(utf16, errors="replace")
