@@ -34,7 +34,7 @@ def _record(
 
 
 def test_every_kind_the_extractors_produce_has_a_version() -> None:
-    produced = set(DOCUMENT_EXTENSIONS.values()) | {"html", "markdown", "rst", "code", "text"}
+    produced = set(DOCUMENT_EXTENSIONS.values()) | {"html", "markdown", "rst", "subtitles", "code", "text"}
     assert produced <= set(versions.EXTRACTOR_VERSIONS)
     assert all(v >= versions.BASE_VERSION for v in versions.EXTRACTOR_VERSIONS.values())
     assert versions.extractor_version("some-plugin-kind") == versions.BASE_VERSION
@@ -87,6 +87,14 @@ def test_a_text_file_skipped_as_binary_is_tried_once_by_the_version_that_reads_o
     assert is_outdated(skipped)  # nroff's overstruck bold read as control bytes before text 4
     assert not is_outdated(stamped_failure(skipped))  # skipped again: it waits until it changes
     assert not is_outdated(_record("/docs/a.bin.pdf", status=FileStatus.SKIPPED, reason=BINARY_REASON))
+
+
+def test_subtitles_read_as_text_before_are_read_as_subtitles() -> None:
+    as_text = _record("/docs/film.srt", "text", 3)
+    assert is_outdated(as_text)
+    assert update_message([as_text]) == "Updating 1 subtitle file to the improved reader"
+    assert is_outdated(_record("/docs/film.vtt"))  # a row from before versions
+    assert not is_outdated(_record("/docs/film.srt", "subtitles", versions.extractor_version("subtitles")))
 
 
 def test_the_recorded_kind_wins_over_the_name() -> None:

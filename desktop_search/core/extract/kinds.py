@@ -21,7 +21,7 @@ def _words(text: str) -> list[str]:
 PLAIN_EXTENSIONS = frozenset(
     _words(
         """
-    txt text log out nfo me 1st asc csv tsv tab srt vtt sub ass lrc diff patch po pot tex bib sty cls
+    txt text log out nfo me 1st asc csv tsv tab diff patch po pot tex bib sty cls
     ltx org adoc asciidoc textile wiki mediawiki creole pod man roff nroff ms me t2t
     """
     )
@@ -48,6 +48,8 @@ MARKDOWN_EXTENSIONS = frozenset({"md", "markdown", "mdown", "mkd", "mkdn", "mdx"
 RST_EXTENSIONS = frozenset({"rst", "rest"})
 HTML_EXTENSIONS = frozenset({"html", "htm", "xhtml", "xht", "shtml", "mht"})
 MAIL_EXTENSIONS = frozenset({"eml", "emlx", "msg", "mbox", "mbx"})
+# Subtitles and lyrics (a ".sub" may be MicroDVD text or VobSub pictures: those are skipped as binary)
+SUBTITLE_EXTENSIONS = frozenset({"srt", "vtt", "sbv", "ass", "ssa", "lrc", "sub"})
 # Archives, by how the name ends (".tar.gz" is an archive, a bare ".gz" is not: see the module docstring).
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z")
 DOCUMENT_EXTENSIONS = {
@@ -86,6 +88,7 @@ SUPPORTED_EXTENSIONS: frozenset[str] = (
     | RST_EXTENSIONS
     | HTML_EXTENSIONS
     | MAIL_EXTENSIONS
+    | SUBTITLE_EXTENSIONS
     | frozenset(DOCUMENT_EXTENSIONS)
     | IMAGE_EXTENSIONS
 )
@@ -257,6 +260,8 @@ def kind_by_name(path: str | bytes | os.PathLike) -> str | None:
         return "rst"
     if ext in CODE_EXTENSIONS:
         return "code"
+    if ext in SUBTITLE_EXTENSIONS:
+        return "subtitles"
     if ext in PLAIN_EXTENSIONS:
         return "text"
     return None

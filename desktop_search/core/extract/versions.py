@@ -157,6 +157,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 4: rst: sections are headed by their path ("Building and Distributing Packages with Setuptools ›
 #    Configuration API"; a title's level is its adornment style's place in the order of first use) and a
 #    title with no text of its own opens the next part, as for Markdown 4.
+# 2: subtitles (new kind; version 1 is "read as plain text", as these files were): what is said, in
+#    parts of about a minute headed by their start time ("12:30"); cue numbers, timings, styling and
+#    markup dropped; rolling auto-captions read once. Such files recorded as text are outdated by
+#    text 4 and re-read as subtitles.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 7,
@@ -176,6 +180,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "html": 8,
         "markdown": 4,
         "rst": 4,
+        "subtitles": 2,  # .srt, .vtt, .sbv, .ass, .ssa, .lrc, .sub (1: read as plain text)
         "text": 4,
         "code": 2,
     }

@@ -31,9 +31,10 @@ def recorded_kind(record: FileRecord) -> str:
 
 
 def _read_as_text_before(record: FileRecord) -> str | None:
-    """'mail' for an .eml or .mbox read as plain text before mail was read (else None)."""
+    """'mail' for an .eml or .mbox read as plain text before mail was read, 'subtitles' for an .srt or
+    .vtt read as text before subtitles were (else None)."""
     by_name = kind_by_name(from_key(record.path))
-    return by_name if record.kind in ("", "text") and by_name in ("mail", "archive") else None
+    return by_name if record.kind in ("", "text") and by_name in ("mail", "archive", "subtitles") else None
 
 
 def _version_read(record: FileRecord) -> int:
@@ -145,6 +146,7 @@ _NAMES = {
     "html": ("web page", "web pages"),
     "markdown": ("Markdown file", "Markdown files"),
     "rst": ("reStructuredText file", "reStructuredText files"),
+    "subtitles": ("subtitle file", "subtitle files"),
     "mail": ("mailbox", "mailboxes"),
     "doc": ("Word document", "Word documents"),
 }
