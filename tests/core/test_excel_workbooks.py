@@ -23,11 +23,18 @@ JAPANESE = DATA / "excel95-japanese.xls"  # Excel 95 (BIFF7), a sheet named 日�
 def _sections(path: Path) -> dict[str | None, str]:
     result = extract_data(path.name, path.read_bytes())
     assert result.kind == "xls"
-    return {s.heading: s.text for s in result.sections}
+    return {(s.heading or "").split(" › ")[0]: s.text for s in result.sections}
 
 
-def test_each_sheet_is_a_section_named_after_it() -> None:
+def test_each_sheet_is_a_section_named_after_it_with_its_columns() -> None:
     sheets = _sections(GDATA)
+    headings = [s.heading for s in extract_data(GDATA.name, GDATA.read_bytes()).sections]
+    assert headings == [
+        "Sheet First › A · B · C",
+        "Sheet Second › D · E · F · G · Factor",
+        "Sheet with a very long name!",  # data from its first row: no header
+        "Sheet with initial text › D · E · F · G · Factor",  # the header under two lines of text
+    ]
     assert list(sheets) == [
         "Sheet First", "Sheet Second", "Sheet with a very long name!", "Sheet with initial text"
     ]  # fmt: skip
@@ -78,8 +85,13 @@ def test_workbooks_are_indexed_and_found(tmp_path: Path, real_embedder) -> None:
         engine.index()
         assert engine.status()["files"]["indexed"] == 2
         hits = engine.search("オープンシステム事業部", k=3)
-        assert hits[0].path.endswith("excel95-japanese.xls") and hits[0].heading == "日本語"
+        assert (
+            hits[0].path.endswith("excel95-japanese.xls")
+            and hits[0].heading == "日本語 › 番号 · 名前 · 部署 · メール · メール"
+        )
         hits = engine.search("FourthRow Black", k=3)
-        assert hits[0].path.endswith("excel97-gdata-example.xls") and hits[0].heading == "Sheet Second"
+        assert hits[0].path.endswith("excel97-gdata-example.xls") and hits[0].heading.startswith(
+            "Sheet Second › "
+        )
     finally:
         engine.close()

@@ -148,7 +148,7 @@ def test_pptx_slides_in_presentation_order(tmp_path: Path) -> None:
 def test_xlsx_sheets(tmp_path: Path) -> None:
     r = extract_file(write(tmp_path, "book.xlsx", make_xlsx()))
     check_offsets(r)
-    assert [s.heading for s in r.sections] == ["Prices", "Notes"]
+    assert [s.heading for s in r.sections] == ["Prices › Item · Cost", "Notes"]  # a header row over data
     assert r.sections[0].text == "Item\tCost\nWidget\t\t42.5"
     assert r.sections[1].text == "Remember the flamingo\tTRUE"
 

@@ -34,7 +34,15 @@ def _record(
 
 
 def test_every_kind_the_extractors_produce_has_a_version() -> None:
-    produced = set(DOCUMENT_EXTENSIONS.values()) | {"html", "markdown", "rst", "subtitles", "code", "text"}
+    produced = set(DOCUMENT_EXTENSIONS.values()) | {
+        "html",
+        "markdown",
+        "rst",
+        "subtitles",
+        "csv",
+        "code",
+        "text",
+    }
     assert produced <= set(versions.EXTRACTOR_VERSIONS)
     assert all(v >= versions.BASE_VERSION for v in versions.EXTRACTOR_VERSIONS.values())
     assert versions.extractor_version("some-plugin-kind") == versions.BASE_VERSION

@@ -24,6 +24,7 @@ from desktop_search.core.extract.results import (
     Part,
     assemble,
 )
+from desktop_search.core.extract.table_header import table_heading
 
 DAMAGED_REASON = "The Excel workbook is damaged (its records are cut off or corrupt)."
 # what xlrd raises on a damaged workbook
@@ -47,7 +48,8 @@ def extract_xls(data: bytes, deadline: Deadline) -> Extracted:
         for index in range(book.nsheets):
             deadline.check()
             sheet = book.sheet_by_index(index)
-            parts.append(Part("\n".join(_rows(sheet, book.datemode, deadline)), heading=sheet.name))
+            rows = list(_rows(sheet, book.datemode, deadline))
+            parts.append(Part("\n".join(rows), heading=table_heading(sheet.name, rows)))
             book.unload_sheet(index)
     except _DAMAGED:
         raise ExtractionFailed(DAMAGED_REASON) from None

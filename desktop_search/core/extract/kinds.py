@@ -21,7 +21,7 @@ def _words(text: str) -> list[str]:
 PLAIN_EXTENSIONS = frozenset(
     _words(
         """
-    txt text log out nfo me 1st asc csv tsv tab diff patch po pot tex bib sty cls
+    txt text log out nfo me 1st asc diff patch po pot tex bib sty cls
     ltx org adoc asciidoc textile wiki mediawiki creole pod man roff nroff ms me t2t
     """
     )
@@ -50,6 +50,7 @@ HTML_EXTENSIONS = frozenset({"html", "htm", "xhtml", "xht", "shtml", "mht"})
 MAIL_EXTENSIONS = frozenset({"eml", "emlx", "msg", "mbox", "mbx"})
 # Subtitles and lyrics (a ".sub" may be MicroDVD text or VobSub pictures: those are skipped as binary)
 SUBTITLE_EXTENSIONS = frozenset({"srt", "vtt", "sbv", "ass", "ssa", "lrc", "sub"})
+CSV_EXTENSIONS = frozenset({"csv", "tsv", "tab"})
 # Archives, by how the name ends (".tar.gz" is an archive, a bare ".gz" is not: see the module docstring).
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z")
 DOCUMENT_EXTENSIONS = {
@@ -89,6 +90,7 @@ SUPPORTED_EXTENSIONS: frozenset[str] = (
     | HTML_EXTENSIONS
     | MAIL_EXTENSIONS
     | SUBTITLE_EXTENSIONS
+    | CSV_EXTENSIONS
     | frozenset(DOCUMENT_EXTENSIONS)
     | IMAGE_EXTENSIONS
 )
@@ -262,6 +264,8 @@ def kind_by_name(path: str | bytes | os.PathLike) -> str | None:
         return "code"
     if ext in SUBTITLE_EXTENSIONS:
         return "subtitles"
+    if ext in CSV_EXTENSIONS:
+        return "csv"
     if ext in PLAIN_EXTENSIONS:
         return "text"
     return None

@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble, comment_line
 from desktop_search.core.extract.safezip import SafeZip, local
 from desktop_search.core.extract.sections import SectionPath, fold_heading_only, numbered_title
+from desktop_search.core.extract.table_header import table_heading
 
 SECTION_LEVEL = 3
 MAX_REPEAT = 50
@@ -212,8 +213,9 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
         if doc_kind == "spreadsheet":
             for table in doc.iter():
                 if local(table.tag) == "table":  # its cells' comments after its rows
-                    rows = _table_rows(table) + asides(table)
-                    parts.append(Part("\n".join(rows), heading=_attr(table, "name")))
+                    rows = _table_rows(table)
+                    heading = table_heading(_attr(table, "name"), rows)
+                    parts.append(Part("\n".join(rows + asides(table)), heading=heading))
         elif doc_kind == "presentation":
             pages = [p for p in doc if local(p.tag) == "page"]
             page_count = len(pages)

@@ -24,6 +24,7 @@ from desktop_search.core.extract.ooxml_parts import paragraph_text, rel_id, rela
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, Part, assemble
 from desktop_search.core.extract.safezip import SafeZip, local
 from desktop_search.core.extract.sections import SectionPath, fold_heading_only
+from desktop_search.core.extract.table_header import table_heading
 
 SECTION_LEVEL = 3
 # DOCX
@@ -220,6 +221,6 @@ def extract_xlsx(data: bytes, deadline: Deadline) -> Extracted:
             if not target or not z.has(target):
                 continue
             rows = list(_sheet_rows(z.xml(target), shared, deadline))
-            rows += cell_comments(z, target)
-            parts.append(Part("\n".join(rows), heading=sheet.get("name")))
+            heading = table_heading(sheet.get("name"), rows)
+            parts.append(Part("\n".join(rows + cell_comments(z, target)), heading=heading))
     return assemble(parts, "xlsx", page_count=None)

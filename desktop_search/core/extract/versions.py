@@ -161,25 +161,33 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    parts of about a minute headed by their start time ("12:30"); cue numbers, timings, styling and
 #    markup dropped; rolling auto-captions read once. Such files recorded as text are outdated by
 #    text 4 and re-read as subtitles.
+# 4: xlsx, 5: ods, 2: xls: a sheet's heading carries its header row's column names ("debian › version ·
+#    codename · series · …"), so a passage of rows from the middle of a long sheet says what its
+#    columns are. Sheets without a header row (text only, or none found in the first ten rows) keep
+#    their heading and their vectors.
+# 2: csv (new kind; 1 is "read as plain text"): rows parsed (quoting, delimiters, line breaks inside
+#    fields) and read as a spreadsheet's are, tab-separated, with the header row's column names as the
+#    heading. Such files recorded as text are re-read as csv.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 7,
         "docx": 6,
         "pptx": 3,
-        "xlsx": 3,
+        "xlsx": 4,
         "odt": 6,
-        "ods": 4,
+        "ods": 5,
         "odp": 3,
         "epub": 8,
         "rtf": 2,
         "doc": 2,  # Word 97-2003 (word_doc)
-        "xls": 1,  # Excel 97-2003 and 5.0/95 (excel_xls)
+        "xls": 2,  # Excel 97-2003 and 5.0/95 (excel_xls)
         "ppt": 1,  # PowerPoint 97-2003 (powerpoint_ppt)
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 6,  # .eml, .msg, mbox: messages and attachments as sub-documents
         "html": 8,
         "markdown": 4,
         "rst": 4,
+        "csv": 2,  # .csv, .tsv, .tab (1: read as plain text)
         "subtitles": 2,  # .srt, .vtt, .sbv, .ass, .ssa, .lrc, .sub (1: read as plain text)
         "text": 4,
         "code": 2,

@@ -32,9 +32,10 @@ def recorded_kind(record: FileRecord) -> str:
 
 def _read_as_text_before(record: FileRecord) -> str | None:
     """'mail' for an .eml or .mbox read as plain text before mail was read, 'subtitles' for an .srt or
-    .vtt read as text before subtitles were (else None)."""
+    .vtt and 'csv' for a .csv read as text before they were read as such (else None)."""
     by_name = kind_by_name(from_key(record.path))
-    return by_name if record.kind in ("", "text") and by_name in ("mail", "archive", "subtitles") else None
+    now_own_kind = by_name in ("mail", "archive", "subtitles", "csv")
+    return by_name if record.kind in ("", "text") and now_own_kind else None
 
 
 def _version_read(record: FileRecord) -> int:
@@ -147,6 +148,7 @@ _NAMES = {
     "markdown": ("Markdown file", "Markdown files"),
     "rst": ("reStructuredText file", "reStructuredText files"),
     "subtitles": ("subtitle file", "subtitle files"),
+    "csv": ("CSV file", "CSV files"),
     "mail": ("mailbox", "mailboxes"),
     "doc": ("Word document", "Word documents"),
 }
