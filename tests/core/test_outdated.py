@@ -105,6 +105,16 @@ def test_subtitles_read_as_text_before_are_read_as_subtitles() -> None:
     assert not is_outdated(_record("/docs/film.srt", "subtitles", versions.extractor_version("subtitles")))
 
 
+def test_notebooks_read_as_code_or_skipped_as_minified_are_read_as_notebooks() -> None:
+    from desktop_search.core.extract.plaintext import MINIFIED_REASON
+
+    as_code = _record("/docs/a.ipynb", "code", versions.extractor_version("code"))
+    assert is_outdated(as_code) and update_message([as_code]) == "Updating 1 notebook to the improved reader"
+    assert is_outdated(_record("/docs/b.ipynb", status=FileStatus.SKIPPED, reason=MINIFIED_REASON))
+    assert not is_outdated(_record("/docs/min.js", status=FileStatus.SKIPPED, reason=MINIFIED_REASON))
+    assert not is_outdated(_record("/docs/a.ipynb", "notebook", versions.extractor_version("notebook")))
+
+
 def test_the_recorded_kind_wins_over_the_name() -> None:
     # a PDF saved as .md was read by the PDF extractor: its version is compared with the PDF one's
     current_pdf = versions.extractor_version("pdf")

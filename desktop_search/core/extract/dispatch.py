@@ -126,6 +126,10 @@ def _run(
         from desktop_search.core.extract.rst import extract_rst
 
         return extract_rst(data, deadline)
+    if kind == "notebook":
+        from desktop_search.core.extract.notebook import extract_notebook
+
+        return extract_notebook(data, deadline)
     if kind == "csv":
         from desktop_search.core.extract.csv_tables import extract_csv
 
@@ -170,7 +174,7 @@ def choose_kind(path: PathLike, data: bytes) -> str:
         raise FileSkipped(UNSUPPORTED_REASON)
     if by_name in kinds.RISKY_KINDS:
         raise ExtractionFailed(f"The {_LABELS[by_name]} file is damaged (it does not start like one).")
-    if by_name in ("html", "markdown", "rst", "subtitles", "csv", "code", "text"):
+    if by_name in ("html", "markdown", "rst", "subtitles", "csv", "notebook", "code", "text"):
         return by_name
     if kinds.looks_like_html(data):
         return "html"

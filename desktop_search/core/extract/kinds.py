@@ -51,6 +51,7 @@ MAIL_EXTENSIONS = frozenset({"eml", "emlx", "msg", "mbox", "mbx"})
 # Subtitles and lyrics (a ".sub" may be MicroDVD text or VobSub pictures: those are skipped as binary)
 SUBTITLE_EXTENSIONS = frozenset({"srt", "vtt", "sbv", "ass", "ssa", "lrc", "sub"})
 CSV_EXTENSIONS = frozenset({"csv", "tsv", "tab"})
+NOTEBOOK_EXTENSIONS = frozenset({"ipynb"})  # Jupyter notebooks (also in CODE_EXTENSIONS: code by family)
 # Archives, by how the name ends (".tar.gz" is an archive, a bare ".gz" is not: see the module docstring).
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z")
 DOCUMENT_EXTENSIONS = {
@@ -260,6 +261,8 @@ def kind_by_name(path: str | bytes | os.PathLike) -> str | None:
         return "markdown"
     if ext in RST_EXTENSIONS:
         return "rst"
+    if ext in NOTEBOOK_EXTENSIONS:
+        return "notebook"
     if ext in CODE_EXTENSIONS:
         return "code"
     if ext in SUBTITLE_EXTENSIONS:

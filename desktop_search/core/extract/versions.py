@@ -168,6 +168,9 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 2: csv (new kind; 1 is "read as plain text"): rows parsed (quoting, delimiters, line breaks inside
 #    fields) and read as a spreadsheet's are, tab-separated, with the header row's column names as the
 #    heading. Such files recorded as text are re-read as csv.
+# 2: notebook (new kind; 1 is "read as code"): a Jupyter notebook's Markdown, code and text outputs as
+#    one Markdown document, its headings heading its sections; read as code it was JSON, and most
+#    notebooks (pictures in base64) were skipped as minified code. Both are read again.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 7,
@@ -187,6 +190,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "html": 8,
         "markdown": 4,
         "rst": 4,
+        "notebook": 2,  # .ipynb (1: read as code)
         "csv": 2,  # .csv, .tsv, .tab (1: read as plain text)
         "subtitles": 2,  # .srt, .vtt, .sbv, .ass, .ssa, .lrc, .sub (1: read as plain text)
         "text": 4,

@@ -20,6 +20,7 @@ from desktop_search.core.extract import versions
 from desktop_search.core.extract.encoding import BINARY_REASON
 from desktop_search.core.extract.kinds import PLAIN_EXTENSIONS, extension, kind_by_name
 from desktop_search.core.extract.ocr_reasons import lifted_by_ocr
+from desktop_search.core.extract.plaintext import MINIFIED_REASON
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.store.pathkeys import from_key
 
@@ -32,8 +33,11 @@ def recorded_kind(record: FileRecord) -> str:
 
 def _read_as_text_before(record: FileRecord) -> str | None:
     """'mail' for an .eml or .mbox read as plain text before mail was read, 'subtitles' for an .srt or
-    .vtt and 'csv' for a .csv read as text before they were read as such (else None)."""
+    .vtt and 'csv' for a .csv read as text before they were read as such, 'notebook' for an .ipynb read
+    as code (else None)."""
     by_name = kind_by_name(from_key(record.path))
+    if by_name == "notebook":  # read as code before notebooks were read
+        return by_name if record.kind in ("", "text", "code") else None
     now_own_kind = by_name in ("mail", "archive", "subtitles", "csv")
     return by_name if record.kind in ("", "text") and now_own_kind else None
 
@@ -56,6 +60,8 @@ SKIPS_NOW_READ: dict[str, frozenset[str]] = {
     "Old Microsoft Office format (.doc/.xls/.ppt) is not supported; save it as .docx.": frozenset(
         {"doc", "dot", "xls", "xlt", "ppt", "pps"}
     ),
+    # Jupyter notebooks read as code: their pictures' base64 lines made them "minified"
+    MINIFIED_REASON: frozenset({"ipynb"}),
 }
 
 
@@ -149,6 +155,7 @@ _NAMES = {
     "rst": ("reStructuredText file", "reStructuredText files"),
     "subtitles": ("subtitle file", "subtitle files"),
     "csv": ("CSV file", "CSV files"),
+    "notebook": ("notebook", "notebooks"),
     "mail": ("mailbox", "mailboxes"),
     "doc": ("Word document", "Word documents"),
 }
