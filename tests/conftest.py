@@ -7,10 +7,16 @@ and shared by all tests of a run through the session-scoped ``real_embedder`` fi
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import pytest
+
+# before pytest-qt imports PySide6 (see desktop_search.gui's docstring: PySide6's import hook and
+# pydantic's lazy imports)
+with contextlib.suppress(ImportError):
+    import pydantic  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
