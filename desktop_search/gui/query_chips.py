@@ -18,7 +18,8 @@ Type what you are looking for in your own words, in any language. You can add:
 <tr><td><code>-quarterly</code></td><td>leave out passages containing a word
  (<code>-"a phrase"</code> too)</td></tr>
 <tr><td><code>type:pdf</code></td><td>only this kind of file: pdf, doc (Word, ODF), text, md, html,
- epub, sheet, slides, mail, image, code, or an extension such as <code>type:csv</code></td></tr>
+ epub, sheet, slides, mail, image, subtitles, notebook, code, or an extension such as
+ <code>type:csv</code></td></tr>
 <tr><td><code>in:Notes</code></td><td>only in this folder: absolute, <code>~/…</code>, or inside a
  watched folder</td></tr>
 <tr><td><code>after:2024-01</code></td><td>modified from this year, month or day on

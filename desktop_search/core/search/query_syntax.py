@@ -35,10 +35,12 @@ TYPE_FAMILIES: dict[str, tuple[str, ...]] = {
     "md": ("md", "markdown"),
     "html": ("html", "htm", "xhtml"),
     "epub": ("epub",),
-    "sheet": ("xlsx", "xls", "ods", "csv"),
+    "sheet": ("xlsx", "xls", "ods", "csv", "tsv"),
     "slides": ("pptx", "ppt", "odp"),
     "mail": ("eml", "msg", "mbox", "emlx"),
     "image": ("png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "heic"),
+    "subtitles": ("srt", "vtt", "sbv", "ass", "ssa", "lrc", "sub"),
+    "notebook": ("ipynb",),
     "code": (
         "py", "js", "ts", "tsx", "jsx", "java", "c", "h", "cpp", "hpp", "cs", "go", "rs", "rb", "php",
         "sh", "swift", "kt", "scala", "sql", "json", "yaml", "yml", "toml", "ini", "css",
@@ -48,6 +50,8 @@ _TYPE_ALIASES = {
     "word": "doc", "docs": "doc", "document": "doc", "odf": "doc", "markdown": "md",
     "htm": "html", "web": "html", "email": "mail", "eml": "mail", "img": "image", "photo": "image",
     "xls": "sheet", "spreadsheet": "sheet", "ppt": "slides", "presentation": "slides", "ebook": "epub",
+    "subs": "subtitles", "subtitle": "subtitles", "captions": "subtitles", "lyrics": "subtitles",
+    "jupyter": "notebook", "notebooks": "notebook",
 }  # fmt: skip
 _KNOWN_EXTENSIONS = frozenset(ext for exts in TYPE_FAMILIES.values() for ext in exts)
 OPERATORS = ("type", "in", "after", "before")
