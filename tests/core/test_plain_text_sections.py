@@ -142,6 +142,20 @@ def test_a_chapter_s_own_contents_list_stops_before_its_opening_paragraphs() -> 
     assert parts[1].text.startswith("This extension provides")
 
 
+def test_a_book_s_chapters_in_capitals_and_roman_numbers_without_names() -> None:
+    """Project Gutenberg's plain-text books: "CHAPTER IV." on its line, its name on the next."""
+    text = "".join(
+        f"CHAPTER {numeral}.\n\nThe chapter's own text, as long as it goes on in the book.\n\n"
+        for numeral in ("I", "II", "III", "IV")
+    )
+    assert [p.heading for p in section_parts(text, None)] == [
+        "CHAPTER I.",
+        "CHAPTER II.",
+        "CHAPTER III.",
+        "CHAPTER IV.",
+    ]
+
+
 def test_an_appendix_ends_the_last_chapter() -> None:
     """The X11 protocol's encoding tables were headed "Chapter 12. Flow Control and Concurrency"."""
     titles = ("Chapter 1. Protocol Formats", "Chapter 2. Errors", "Appendix A. KEYSYM Encoding")

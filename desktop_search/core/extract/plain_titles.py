@@ -22,8 +22,12 @@ from desktop_search.core.extract.sections import numbered_titles, title_level
 
 MIN_SECTION_TITLES = 2  # numbered titles a text needs before it is cut at them
 # a chapter title with one number, standing alone: "1.  Introduction", "IV. Writing", "Chapter 3. Errors"
+_NAME = r"[^\W\d_][^\n]{1,80}"
 _CHAPTER_TITLE = re.compile(
-    r"^(?:Chapter[ \t]+(\d{1,2})\.?|(\d{1,2})\.|([IVXLC]{1,7})\.)[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE
+    rf"^(?:(?:Chapter|CHAPTER)[ \t]+(?P<word>\d{{1,2}}|[IVXLC]{{1,7}})\.?(?:[ \t]+(?P<word_name>{_NAME}))?"
+    rf"|(?P<arabic>\d{{1,2}})\.[ \t]+(?P<arabic_name>{_NAME})"
+    rf"|(?P<roman>[IVXLC]{{1,7}})\.[ \t]+(?P<roman_name>{_NAME}))$",
+    re.MULTILINE,
 )
 _APPENDIX_TITLE = re.compile(r"^Appendix[ \t]+([A-Z])[.:]?[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE)
 _CHAPTER_END = re.compile(r"[.,;:!]$|(?:\.\s?){3,}")  # how a sentence or a contents line ends
@@ -51,15 +55,22 @@ def _standing_alone(text: str, start: int) -> bool:
 Cut = tuple[int, str, int]  # (offset, heading label, level)
 
 
+def _number_and_name(match: re.Match[str]) -> tuple[int, str]:
+    """A chapter title's number and name ("CHAPTER IV." alone has none: Project Gutenberg's books put
+    the name on a line of its own)."""
+    numeral = match.group("word") or match.group("arabic") or match.group("roman")
+    number = int(numeral) if numeral.isdigit() else _roman_value(numeral)
+    name = match.group("word_name") or match.group("arabic_name") or match.group("roman_name") or ""
+    return number, name.rstrip("¶ ")
+
+
 def _chapter_titles(text: str) -> list[Cut]:
     """Chapter titles with one number that stand alone, numbered 1, 2, 3, … (or I, II, III, …; or from
     0) in reading order, and again from 1 for appendices or a book's next part; a run needs two titles,
     so a lone "1. Install" or a numbered list's item between paragraphs is not one."""
     runs: list[list[tuple[int, Cut]]] = [[]]  # each run: (number, cut) in order
     for match in _CHAPTER_TITLE.finditer(text):
-        arabic = match.group(1) or match.group(2)
-        number = int(arabic) if arabic else _roman_value(match.group(3))
-        title = match.group(4).rstrip("¶ ")
+        number, title = _number_and_name(match)
         if _CHAPTER_END.search(title) or not _standing_alone(text, match.start()):
             continue
         run = runs[-1]
@@ -104,8 +115,7 @@ def _chapter_number(label: str) -> str:
     match = _CHAPTER_TITLE.match(label)
     if match is None:  # pragma: no cover - labels are the titles the pattern matched
         return ""
-    arabic = match.group(1) or match.group(2)
-    return str(int(arabic)) if arabic else str(_roman_value(match.group(3)))
+    return str(_number_and_name(match)[0])
 
 
 def section_titles(text: str, contents: list[tuple[int, int]]) -> list[Cut]:
