@@ -266,21 +266,29 @@ def test_an_upgraded_index_of_a_real_manual_loses_its_headers_and_marks_its_cont
         engine.close()
 
 
-def test_an_epub_that_failed_as_damaged_is_read_once_the_reader_can(indexed) -> None:
-    """Debian Edu's Japanese manual is zipped one folder up; versions before epub 8 failed it as damaged."""
+def _as_an_older_version_left(indexed, data_name: str, name: str, reason: str, skipped: bool = False) -> None:
+    """Index the test file ``data_name`` as ``name``, mark it failed (or skipped) for ``reason`` with
+    nothing stored, as a version that could not read it left it, and index again."""
     engine, embedder, docs = indexed
-    book = Path(__file__).resolve().parent.parent / "data" / "epub-debian-edu-manual-ja-folder.epub"
-    (docs / "manual.epub").write_bytes(book.read_bytes())
+    (docs / name).write_bytes((Path(__file__).resolve().parent.parent / "data" / data_name).read_bytes())
     engine.index()
-    key = _rows(engine)["manual.epub"].path
-    with engine.store.ledger.transaction() as tx:  # as an older version left it: failed, nothing stored
+    key = _rows(engine)[name].path
+    status = FileStatus.SKIPPED if skipped else FileStatus.FAILED
+    with engine.store.ledger.transaction() as tx:
         tx.execute(
             "UPDATE files SET status = ?, reason = ?, kind = '', extractor_version = 1 WHERE path = ?",
-            (FileStatus.FAILED.value, "The EPUB file is damaged (its contents are not recognised).", key),
+            (status.value, reason, key),
         )
     embedder.texts.clear()
     _forget_cached_vectors(engine)
     engine.index()
+
+
+def test_an_epub_that_failed_as_damaged_is_read_once_the_reader_can(indexed) -> None:
+    """Debian Edu's Japanese manual is zipped one folder up; versions before epub 8 failed it as damaged."""
+    engine, embedder, _docs = indexed
+    reason = "The EPUB file is damaged (its contents are not recognised)."
+    _as_an_older_version_left(indexed, "epub-debian-edu-manual-ja-folder.epub", "manual.epub", reason)
     row = _rows(engine)["manual.epub"]
     assert (row.status, row.kind, row.extractor_version) == (FileStatus.INDEXED, "epub", 8)
     assert any("新しいサーバー" in t for t in embedder.texts)
@@ -288,19 +296,9 @@ def test_an_epub_that_failed_as_damaged_is_read_once_the_reader_can(indexed) -> 
 
 def test_a_manual_page_skipped_as_binary_is_read_once_the_reader_can(indexed) -> None:
     """nroff's overstruck bold (the real ls(1) page formatted to a file) looked binary before text 4."""
-    engine, embedder, docs = indexed
-    page = Path(__file__).resolve().parent.parent / "data" / "ls.1.overstruck.txt"
-    (docs / "ls.txt").write_bytes(page.read_bytes())
-    engine.index()
-    key = _rows(engine)["ls.txt"].path
-    with engine.store.ledger.transaction() as tx:  # as an older version left it: skipped, nothing stored
-        tx.execute(
-            "UPDATE files SET status = ?, reason = ?, kind = '', extractor_version = 1 WHERE path = ?",
-            (FileStatus.SKIPPED.value, "Binary file (no text).", key),
-        )
-    embedder.texts.clear()
-    _forget_cached_vectors(engine)
-    engine.index()
+    engine, embedder, _docs = indexed
+    binary = "Binary file (no text)."
+    _as_an_older_version_left(indexed, "ls.1.overstruck.txt", "ls.txt", binary, skipped=True)
     row = _rows(engine)["ls.txt"]
     assert (row.status, row.kind, row.extractor_version) == (FileStatus.INDEXED, "text", 4)
     assert any("list directory contents" in t for t in embedder.texts)
