@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import re
 
-from desktop_search.core.extract.pdf_navigation import is_navigation_title
+from desktop_search.core.extract.pdf_navigation import DOT_LEADER, is_navigation_title
 
 MAX_CONTENTS_LINES = 600  # a contents list whose first entry comes again further on is not one
 MAX_ENTRY_CHARS = 60  # an entry of a list without page numbers is a short line...
 MAX_LIST_CHARS = 70  # ... and a line of a contents list is no longer than this, but for dot leaders
 _ENTRY_END = re.compile(r"[.,;]$")  # ... that does not end as a sentence does
 _RULE = re.compile(r"^\s*([-=_~*━─])\1{2,}\s*$")  # "-------" under a title, "_____" after a list
-_DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d+|[ivxlcdm]+)\s*$", re.IGNORECASE)
 _LONE_PAGE_NUMBER = re.compile(r"^\s*(?:\d{1,4}|[ivxlcdm]{1,6})\s*$", re.IGNORECASE)
 _PAGE_NUMBER_END = re.compile(r"\S\s+(?:\d{1,4}|[ivxlcdm]{1,6})\s*$", re.IGNORECASE)
 _LEADERS = re.compile(r"(?:\s*\.\s?){3,}\s*(?:\d+|[ivxlcdm]+)?\s*$", re.IGNORECASE)
@@ -35,7 +34,7 @@ def _key(line: str) -> str:
 
 
 def _numbered_entry(line: str) -> bool:
-    return bool(_DOT_LEADER.search(line) or _PAGE_NUMBER_END.search(line))
+    return bool(DOT_LEADER.search(line) or _PAGE_NUMBER_END.search(line))
 
 
 def _blank(line: str) -> bool:
@@ -132,7 +131,7 @@ def _dotted_spans(lines: list[str], taken: list[tuple[int, int]]) -> list[tuple[
     spans = []
     run: list[int] = []
     for n, line in enumerate(lines):
-        if not _DOT_LEADER.search(line) or any(a <= n < b for a, b in taken):
+        if not DOT_LEADER.search(line) or any(a <= n < b for a, b in taken):
             continue
         if run and n - run[-1] > 3:
             if len(run) >= MIN_DOTTED:
