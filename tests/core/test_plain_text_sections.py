@@ -156,6 +156,19 @@ def test_a_book_s_chapters_in_capitals_and_roman_numbers_without_names() -> None
     ]
 
 
+def test_a_manual_page_s_sections_are_its_titles_in_capitals() -> None:
+    """The real ls(1) page formatted to a file: NAME, SYNOPSIS, DESCRIPTION, …, SEE ALSO."""
+    page = extract_file(DATA / "ls.1.overstruck.txt")
+    check_offsets(page)
+    headings = [s.heading for s in page.sections]
+    assert headings[:3] == ["NAME", "SYNOPSIS", "DESCRIPTION"] and headings[-1] == "SEE ALSO"
+    [description] = [s for s in page.sections if s.heading == "DESCRIPTION"]
+    assert "-t     sort by time, newest first" in description.text
+    # two lines in capitals, or one inside a paragraph, are not titles
+    text = "Notes\n\nWARNING\n  Back up first.\n\nSee the text.\nNOTE\n\nTODO\n  More.\n"
+    assert [p.heading for p in section_parts(text, "Notes")] == ["Notes"]
+
+
 def test_an_appendix_ends_the_last_chapter() -> None:
     """The X11 protocol's encoding tables were headed "Chapter 12. Flow Control and Concurrency"."""
     titles = ("Chapter 1. Protocol Formats", "Chapter 2. Errors", "Appendix A. KEYSYM Encoding")

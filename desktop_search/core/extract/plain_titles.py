@@ -8,7 +8,9 @@ Three kinds of title, each a line of its own:
   after each are its own ("3.2" after "3."), and then appendices ("Appendix A. …");
 * underlined titles ("Git 2.27 Release Notes" over "======", "PermitRootLogin" over "-------", as
   Markdown's setext headings and reST's are written): levelled by their adornment style's place in
-  the order the text first uses them; the adornment lines are not text.
+  the order the text first uses them; the adornment lines are not text;
+* in a text with neither, titles in capitals on lines of their own (a manual page's "DESCRIPTION",
+  "SEE ALSO"; an old README's "INSTALLATION"), three or more.
 
 A text needs two titles of a kind (:data:`MIN_SECTION_TITLES`) to be cut; underlined titles, where a text
 has them, win over numbered ones.
@@ -213,3 +215,40 @@ def underlined_titles(text: str) -> tuple[str, list[Cut]]:
     else:
         cuts = [(offsets[n], label, styles.index(style) + 1) for n, label, style in found]
     return "\n".join(kept), cuts
+
+
+MIN_CAPITAL_TITLES = 3  # titles in capitals a text needs: one or two are a warning, an acronym
+MAX_CAPITAL_WORDS = 6
+
+
+def _capital(line: str) -> bool:
+    """An unindented short line in capitals: "DESCRIPTION", "REPORTING BUGS", "SEE ALSO"."""
+    body = line.strip()
+    letters = [ch for ch in body if ch.isalpha()]
+    return (
+        bool(body)
+        and line == line.lstrip()
+        and len(letters) >= 2
+        and all(ch.isupper() for ch in letters)
+        and len(body.split()) <= MAX_CAPITAL_WORDS
+        and not body.endswith((".", ",", ";"))
+    )
+
+
+def capital_titles(text: str) -> list[Cut]:
+    """Titles in capitals on lines of their own, a blank line before and a blank or indented line
+    after: a manual page's "NAME", "SYNOPSIS", "DESCRIPTION", an old README's "INSTALLATION" (for texts
+    with no titles of the other kinds); none when there are fewer than :data:`MIN_CAPITAL_TITLES`."""
+    lines = text.split("\n")
+    cuts: list[Cut] = []
+    offset = 0
+    for n, line in enumerate(lines):
+        after = lines[n + 1] if n + 1 < len(lines) else ""
+        if (
+            _capital(line)
+            and (n == 0 or not lines[n - 1].strip())
+            and (not after.strip() or after[:1].isspace())
+        ):
+            cuts.append((offset, " ".join(line.split()).strip("*#: "), 1))  # org's "* INTRODUCTION"
+        offset += len(line) + 1
+    return cuts if len(cuts) >= MIN_CAPITAL_TITLES else []

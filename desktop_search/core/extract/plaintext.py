@@ -22,7 +22,12 @@ from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.plain_contents import contents_spans
 from desktop_search.core.extract.plain_pages import unpaginated
-from desktop_search.core.extract.plain_titles import MIN_SECTION_TITLES, section_titles, underlined_titles
+from desktop_search.core.extract.plain_titles import (
+    MIN_SECTION_TITLES,
+    capital_titles,
+    section_titles,
+    underlined_titles,
+)
 from desktop_search.core.extract.results import Deadline, Extracted, FileSkipped, Part, assemble
 from desktop_search.core.extract.sections import SectionPath
 from desktop_search.core.extract.terminal import terminal_text
@@ -73,7 +78,9 @@ def section_parts(text: str, title: str | None) -> list[Part]:
         cuts = [cut for cut in underlined if not any(a <= cut[0] < b for a, b in contents)]
         cuts = cuts if len(cuts) >= MIN_SECTION_TITLES else []
     else:
-        cuts = section_titles(text, contents)
+        cuts = section_titles(text, contents) or [
+            cut for cut in capital_titles(text) if not any(a <= cut[0] < b for a, b in contents)
+        ]
     if not cuts and not contents:
         return [Part(text, heading=title)]
     path = SectionPath()
