@@ -21,7 +21,7 @@ def _words(text: str) -> list[str]:
 PLAIN_EXTENSIONS = frozenset(
     _words(
         """
-    txt text log out nfo me 1st asc diff patch po pot tex bib sty cls
+    txt text log out nfo me 1st asc tab diff patch po pot tex bib sty cls
     ltx org adoc asciidoc textile wiki mediawiki creole pod man roff nroff ms me t2t
     """
     )
@@ -50,7 +50,7 @@ HTML_EXTENSIONS = frozenset({"html", "htm", "xhtml", "xht", "shtml", "mht"})
 MAIL_EXTENSIONS = frozenset({"eml", "emlx", "msg", "mbox", "mbx"})
 # Subtitles and lyrics (a ".sub" may be MicroDVD text or VobSub pictures: those are skipped as binary)
 SUBTITLE_EXTENSIONS = frozenset({"srt", "vtt", "sbv", "ass", "ssa", "lrc", "sub"})
-CSV_EXTENSIONS = frozenset({"csv", "tsv", "tab"})
+CSV_EXTENSIONS = frozenset({"csv", "tsv"})  # not ".tab": guitar tablature and Stata use it too
 NOTEBOOK_EXTENSIONS = frozenset({"ipynb"})  # Jupyter notebooks (also in CODE_EXTENSIONS: code by family)
 # Archives, by how the name ends (".tar.gz" is an archive, a bare ".gz" is not: see the module docstring).
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z")

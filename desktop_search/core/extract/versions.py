@@ -194,7 +194,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "markdown": 4,
         "rst": 4,
         "notebook": 2,  # .ipynb (1: read as code)
-        "csv": 2,  # .csv, .tsv, .tab (1: read as plain text)
+        "csv": 2,  # .csv, .tsv (1: read as plain text)
         "subtitles": 2,  # .srt, .vtt, .sbv, .ass, .ssa, .lrc, .sub (1: read as plain text)
         "text": 4,
         "code": 2,
