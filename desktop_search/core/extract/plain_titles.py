@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from desktop_search.core.extract.plain_contents import contents_spans
 from desktop_search.core.extract.sections import numbered_titles, title_level
 
 MIN_SECTION_TITLES = 2  # numbered titles a text needs before it is cut at them
@@ -55,6 +56,12 @@ def _standing_alone(text: str, start: int) -> bool:
 
 
 Cut = tuple[int, str, int]  # (offset, heading label, level)
+Span = tuple[int, int]  # (start, end) offsets of a contents list
+
+
+def outside(cuts: list[Cut], spans: list[Span]) -> list[Cut]:
+    """The cuts that are not inside one of ``spans`` (contents lists: their entries cut nothing)."""
+    return [cut for cut in cuts if not any(a <= cut[0] < b for a, b in spans)]
 
 
 def _number_and_name(match: re.Match[str]) -> tuple[int, str]:
@@ -120,26 +127,23 @@ def _chapter_number(label: str) -> str:
     return str(_number_and_name(match)[0])
 
 
-def section_titles(text: str, contents: list[tuple[int, int]]) -> list[Cut]:
+def section_titles(text: str, contents: list[Span]) -> list[Cut]:
     """Where ``text`` is cut: its numbered section titles that stand alone, and its chapter titles,
     outside its contents lists; none when there are fewer than :data:`MIN_SECTION_TITLES`."""
     spaced = text.replace("\xa0", " ")  # "1.3.3.\xa0MC": the same offsets, the title rule's spaces
-    outside = [
+    numbered = [
         (start, number, name)
         for start, number, name in numbered_titles(spaced)
         if _standing_alone(text, start) and not any(a <= start < b for a, b in contents)
     ]
-    chapters = [cut for cut in _chapter_titles(spaced) if not any(a <= cut[0] < b for a, b in contents)]
-    if not _in_their_chapters(chapters, [(start, number) for start, number, _ in outside]):
+    chapters = outside(_chapter_titles(spaced), contents)
+    if not _in_their_chapters(chapters, [(start, number) for start, number, _ in numbered]):
         chapters = []
     if chapters:  # an appendix ends the last chapter
-        chapters = sorted(
-            chapters
-            + [cut for cut in _appendix_titles(spaced) if not any(a <= cut[0] < b for a, b in contents)]
-        )
+        chapters = sorted(chapters + outside(_appendix_titles(spaced), contents))
     sections = [
         (start, f"{number} {name.rstrip('¶ ')}", title_level(number) + (1 if chapters else 0))
-        for start, number, name in outside
+        for start, number, name in numbered
     ]
     cuts = sorted(chapters + sections)
     return cuts if len(cuts) >= MIN_SECTION_TITLES else []
@@ -162,7 +166,6 @@ def underlined_titles(text: str) -> tuple[str, list[Cut]]:
     """``text`` without the adornment lines of its underlined titles, and those titles as cuts in it
     (see the module docstring); ``text`` and no cuts when it has fewer than two."""
     lines = text.split("\n")
-    styles: list[tuple[str, bool]] = []  # (character, overlined) in order of first use
     found: list[tuple[int, str, tuple[str, bool]]] = []  # (title line, label, style)
     dropped: set[int] = set()
     for n in range(len(lines) - 1):
@@ -188,9 +191,7 @@ def underlined_titles(text: str) -> tuple[str, list[Cut]]:
         )
         if not over and n > 0 and lines[n - 1].strip():
             continue  # a paragraph's last line over a rule
-        style = (under.group(1), over)
-        if style not in styles:
-            styles.append(style)
+        style = (under.group(1), over)  # (character, overlined)
         found.append((n, " ".join(body.rstrip("¶ ").split()), style))
         dropped.update({n - 1, n + 1} if over else {n + 1})
     if len(found) < MIN_SECTION_TITLES:
@@ -206,14 +207,13 @@ def underlined_titles(text: str) -> tuple[str, list[Cut]]:
         size += len(line) + 1
     first_line, first_label, first_style = found[0]
     later = [style for _, _, style in found[1:]]
+    cuts: list[Cut] = []
     if first_style in later and not "\n".join(lines[: max(0, first_line - 1)]).strip():
         # the text opens with its title and its style comes back lower down: the document's title,
         # the later titles levelled among themselves
-        order = list(dict.fromkeys(later))
-        cuts = [(offsets[first_line], first_label, 0)]
-        cuts += [(offsets[n], label, order.index(style) + 1) for n, label, style in found[1:]]
-    else:
-        cuts = [(offsets[n], label, styles.index(style) + 1) for n, label, style in found]
+        cuts, found = [(offsets[first_line], first_label, 0)], found[1:]
+    order = list(dict.fromkeys(style for _, _, style in found))  # styles in order of first use
+    cuts += [(offsets[n], label, order.index(style) + 1) for n, label, style in found]
     return "\n".join(kept), cuts
 
 
@@ -252,3 +252,15 @@ def capital_titles(text: str) -> list[Cut]:
             cuts.append((offset, " ".join(line.split()).strip("*#: "), 1))  # org's "* INTRODUCTION"
         offset += len(line) + 1
     return cuts if len(cuts) >= MIN_CAPITAL_TITLES else []
+
+
+def text_titles(text: str) -> tuple[str, list[Cut], list[Span]]:
+    """``text`` without the adornment lines of its underlined titles, where it is cut (titles of one
+    kind: underlined, else numbered and chapters, else in capitals; none inside a contents list), and
+    its contents lists (:func:`~desktop_search.core.extract.plain_contents.contents_spans`)."""
+    text, underlined = underlined_titles(text)
+    contents = contents_spans(text)
+    if underlined:
+        cuts = outside(underlined, contents)
+        return text, cuts if len(cuts) >= MIN_SECTION_TITLES else [], contents
+    return text, section_titles(text, contents) or outside(capital_titles(text), contents), contents

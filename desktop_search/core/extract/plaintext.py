@@ -20,14 +20,8 @@ from __future__ import annotations
 
 from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
-from desktop_search.core.extract.plain_contents import contents_spans
 from desktop_search.core.extract.plain_pages import unpaginated
-from desktop_search.core.extract.plain_titles import (
-    MIN_SECTION_TITLES,
-    capital_titles,
-    section_titles,
-    underlined_titles,
-)
+from desktop_search.core.extract.plain_titles import text_titles
 from desktop_search.core.extract.results import Deadline, Extracted, FileSkipped, Part, assemble
 from desktop_search.core.extract.sections import SectionPath
 from desktop_search.core.extract.terminal import terminal_text
@@ -70,17 +64,7 @@ def section_parts(text: str, title: str | None) -> list[Part]:
     and its contents lists parts of their own, marked as navigation; one part headed by ``title``
     when it has neither. A title with no text before the next one (a chapter title right above its
     first section) opens the next part instead of standing alone."""
-    plain, underlined = underlined_titles(text)
-    if underlined:  # the adornment lines go; the titles they marked cut the text
-        text = plain
-    contents = contents_spans(text)
-    if underlined:
-        cuts = [cut for cut in underlined if not any(a <= cut[0] < b for a, b in contents)]
-        cuts = cuts if len(cuts) >= MIN_SECTION_TITLES else []
-    else:
-        cuts = section_titles(text, contents) or [
-            cut for cut in capital_titles(text) if not any(a <= cut[0] < b for a, b in contents)
-        ]
+    text, cuts, contents = text_titles(text)  # underlined titles' adornment lines go
     if not cuts and not contents:
         return [Part(text, heading=title)]
     path = SectionPath()
