@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
+from desktop_search.core.extract.sections import SEPARATOR
 
 PART_S = 60.0  # a part is about this long
 PAUSE_S = 3.0  # a silence this long ends a paragraph
@@ -126,7 +127,7 @@ def _lrc_cues(lines: list[str]) -> tuple[list[Cue], str | None]:
         times = _LRC_TIME.findall(line)
         text = _clean(_LRC_TIME.sub("", line))
         for minutes, seconds, fraction in times:
-            start = int(minutes) * 60 + int(seconds) + int((fraction or "0").ljust(3, "0")[:3]) / 1000
+            start = _seconds(None, minutes, seconds, fraction or "0")
             cues.append(Cue(start, start, text))
     cues.sort(key=lambda c: c.start)
     for cue, following in itertools.pairwise(cues):  # a line lasts until the next is sung
@@ -186,7 +187,8 @@ def subtitle_parts(cues: list[Cue], title: str | None = None, rolls: bool = True
     def close() -> None:
         if lines:
             start = clock(part_start)
-            parts.append(Part("\n".join(lines).strip("\n"), heading=f"{title} › {start}" if title else start))
+            heading = f"{title}{SEPARATOR}{start}" if title else start
+            parts.append(Part("\n".join(lines).strip("\n"), heading=heading))
             lines.clear()
 
     for cue in cues:
