@@ -40,7 +40,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QSystemTrayIcon,
 
 from desktop_search import APP_NAME
 from desktop_search.core import IndexProgress, Phase, load_state, save_state
-from desktop_search.gui.indexing_controller import format_eta, two_phases
+from desktop_search.gui.indexing_controller import done_line, format_eta, two_phases
 from desktop_search.gui.quick_search import QUICK_SEARCH_SHORTCUT, Opener, QuickSearchPopup
 from desktop_search.gui.single_instance import Action, InstanceMessage, SingleInstance
 from desktop_search.gui.wording import counted
@@ -72,7 +72,7 @@ def tooltip_text(progress: IndexProgress | None, paused: bool = False, model_mes
     if progress.phase == Phase.CANCELLED:
         return "Indexing stopped"
     if progress.postponed:  # DONE, with files left for later (no extraction worker could start)
-        return f"Waiting to read {counted(progress.postponed, 'file')}{failed}"
+        return done_line(progress) + failed
     # DONE, IDLE: watching for changes
     return f"Up to date — {counted(total, 'file')}{failed}" if total else "Up to date"
 
