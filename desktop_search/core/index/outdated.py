@@ -31,15 +31,22 @@ def recorded_kind(record: FileRecord) -> str:
     return record.kind or kind_by_name(from_key(record.path)) or "text"
 
 
+# Kinds of their own that files were read as something else before: the kinds recorded then ('' is a
+# row from before kinds were recorded).
+READ_BEFORE_AS = {
+    "mail": ("", "text"),  # .eml, .mbox
+    "archive": ("", "text"),
+    "subtitles": ("", "text"),  # .srt, .vtt, …
+    "csv": ("", "text"),
+    "notebook": ("", "text", "code"),  # .ipynb
+}
+
+
 def _read_as_text_before(record: FileRecord) -> str | None:
-    """'mail' for an .eml or .mbox read as plain text before mail was read, 'subtitles' for an .srt or
-    .vtt and 'csv' for a .csv read as text before they were read as such, 'notebook' for an .ipynb read
-    as code (else None)."""
+    """The kind a file's name calls for now when an earlier version read it as text or code
+    (:data:`READ_BEFORE_AS`: an .eml as text, an .ipynb as code), else None."""
     by_name = kind_by_name(from_key(record.path))
-    if by_name == "notebook":  # read as code before notebooks were read
-        return by_name if record.kind in ("", "text", "code") else None
-    now_own_kind = by_name in ("mail", "archive", "subtitles", "csv")
-    return by_name if record.kind in ("", "text") and now_own_kind else None
+    return by_name if by_name and record.kind in READ_BEFORE_AS.get(by_name, ()) else None
 
 
 def _version_read(record: FileRecord) -> int:
