@@ -188,7 +188,8 @@ def test_a_file_no_worker_could_read_is_shown_waiting_then_read(
     from desktop_search.core.extract import ExtractorPool, WorkerUnavailable, pool
     from desktop_search.core.index.service import BackgroundService
 
-    monkeypatch.setattr(BackgroundService, "RETRY_POSTPONED_S", 2.0)
+    # long enough for a loaded machine's window to show the waiting state before the retry reads it
+    monkeypatch.setattr(BackgroundService, "RETRY_POSTPONED_S", 10.0)
     monkeypatch.setattr(pool, "RETRY_START_S", 0.2)
     refusals = {"left": 1}
     start = ExtractorPool._start
