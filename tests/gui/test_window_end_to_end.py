@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -188,19 +189,20 @@ def test_a_file_no_worker_could_read_is_shown_waiting_then_read(
     from desktop_search.core.extract import ExtractorPool, WorkerUnavailable, pool
     from desktop_search.core.index.service import BackgroundService
 
-    # long enough for a loaded machine's window to show the waiting state before the retry reads it
-    monkeypatch.setattr(BackgroundService, "RETRY_POSTPONED_S", 10.0)
+    # the worker is refused until the window has shown the waiting state: a loaded machine may run
+    # the folder's scan twice (the add and a watcher's event), and a quick second run would read the
+    # file before the window ever painted the first run's report
+    monkeypatch.setattr(BackgroundService, "RETRY_POSTPONED_S", 1.0)
     monkeypatch.setattr(pool, "RETRY_START_S", 0.2)
-    refusals = {"left": 1}
+    seen_waiting = threading.Event()
     start = ExtractorPool._start
 
-    def refuse_once(self):
-        if refusals["left"]:
-            refusals["left"] -= 1
+    def refuse_until_seen(self):
+        if not seen_waiting.is_set():
             raise WorkerUnavailable("The extraction worker could not start: fork refused.")
         return start(self)
 
-    monkeypatch.setattr(ExtractorPool, "_start", refuse_once)
+    monkeypatch.setattr(ExtractorPool, "_start", refuse_until_seen)
     docs = write_docs(tmp_path / "docs")
     ctx = make_context(engine_factory(hash_embedder))
     qtbot.waitUntil(lambda: ctx.bridge.model_state == ModelState.READY, timeout=WAIT_MS)
@@ -209,6 +211,7 @@ def test_a_file_no_worker_could_read_is_shown_waiting_then_read(
     label = ctx.window.index_status.label
     qtbot.waitUntil(lambda: "Waiting to read 1 file" in label.text(), timeout=WAIT_MS)
     assert "1 file waits for the next run (The extraction worker could not start" in label.text()
+    seen_waiting.set()
     # the run's last report, then the totals the window asks for after it
     totals = f"Up to date · {len(DOCS) + 1} files indexed"
     qtbot.waitUntil(lambda: label.text().startswith(totals), timeout=30_000)
