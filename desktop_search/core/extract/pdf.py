@@ -33,7 +33,7 @@ from desktop_search.core.extract.pdf_layout import (
     join_hyphenated,
     strip_running_lines,
 )
-from desktop_search.core.extract.pdf_navigation import navigation_pages
+from desktop_search.core.extract.pdf_navigation import list_chapter, navigation_spans
 from desktop_search.core.extract.pdf_outline import outline_navigation_pages, read_outline
 from desktop_search.core.extract.results import (
     Deadline,
@@ -95,16 +95,33 @@ def structured_parts(pages: list[str | None], reader: Any = None) -> list[Part]:
     position = {page: i for i, page in enumerate(readable)}  # page number -> index in texts
     entries = read_outline(reader, len(pages)) if reader is not None else []
     outline_nav = outline_navigation_pages(entries, len(pages))
-    navigation = navigation_pages(texts, frozenset(position[p] for p in outline_nav if p in position))
+    spans = navigation_spans(texts, frozenset(position[p] for p in outline_nav if p in position))
+    # each page as segments: the text before its navigation, the navigation, the text after it
+    segments: list[tuple[int, str, bool]] = []  # (index in texts, text, navigation)
+    last_text: dict[int, int] = {}  # index in texts -> its last segment of text (its outline entries')
+    for i, (text, (start, end)) in enumerate(zip(texts, spans, strict=True)):
+        pieces = [(text[:start], False), (text[start:end], True), (text[end:], False)]
+        kept = [(t, nav) for t, nav in pieces if t.strip()] or [(text, False)]
+        for t, nav in kept:
+            if not nav or i not in last_text:
+                last_text[i] = len(segments)
+            segments.append((i, t, nav))
+    bodies = [t for _, t, _ in segments]
+    skip = [nav for *_, nav in segments]
     if entries:
-        entries = [replace(e, page=position[e.page]) for e in entries if e.page in position]
-        pieces = split_by_outline(texts, entries, navigation)
+        entries = [replace(e, page=last_text[position[e.page]]) for e in entries if e.page in position]
+        pieces_of = split_by_outline(bodies, entries, skip)
     else:
-        pieces = split_by_numbered_titles(texts, navigation)
+        openings = {  # the text after a contents list: the chapter the list opens, if it names one
+            n: list_chapter(bodies[n - 1])
+            for n in range(1, len(segments))
+            if skip[n - 1] and not skip[n] and segments[n - 1][0] == segments[n][0]
+        }
+        pieces_of = split_by_numbered_titles(bodies, skip, openings)
     return [
-        Part(text, page=readable[i] + 1, heading=heading, navigation=navigation[i])
-        for i, page_pieces in enumerate(pieces)
-        for text, heading in page_pieces
+        Part(text, page=readable[segments[n][0]] + 1, heading=heading, navigation=skip[n])
+        for n, pieces in enumerate(pieces_of)
+        for text, heading in pieces
     ]
 
 

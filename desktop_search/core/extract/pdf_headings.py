@@ -13,7 +13,7 @@ title when it is not the chapter itself: "Debian package management › 2.2.5 ap
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from desktop_search.core.extract.pdf_outline import OutlineEntry
 from desktop_search.core.extract.sections import SEPARATOR, numbered_titles, short_title
@@ -106,8 +106,13 @@ def split_by_outline(
     return result
 
 
-def split_by_numbered_titles(pages: Sequence[str], skip: Sequence[bool]) -> list[list[PagePart]]:
-    """The pages cut at numbered section titles, for a PDF without an outline."""
+def split_by_numbered_titles(
+    pages: Sequence[str], skip: Sequence[bool], openings: Mapping[int, tuple[str, str] | None] | None = None
+) -> list[list[PagePart]]:
+    """The pages cut at numbered section titles, for a PDF without an outline. ``openings``: pages
+    whose text comes after a contents list, with the (number, title) of the chapter the list opens
+    when its first line names one ("3. Programming with libbzip2"): that chapter heads the page's text
+    before its first title, and its sections; without one, the text before the first title has none."""
     titles: dict[str, str] = {}  # section number -> its line
     carried: str | None = None
     result: list[list[PagePart]] = []
@@ -115,6 +120,11 @@ def split_by_numbered_titles(pages: Sequence[str], skip: Sequence[bool]) -> list
         if skip[number]:
             result.append([(text, None)] if text.strip() else [])
             continue
+        if openings is not None and number in openings:
+            chapter = openings[number]
+            carried = None
+            if chapter is not None:
+                carried = titles[chapter[0]] = f"{chapter[0]} {chapter[1]}"
         cuts: list[tuple[int, str | None]] = []
         for start, section, title in numbered_titles(text):
             label = f"{section} {title}"

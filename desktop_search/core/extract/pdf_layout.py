@@ -30,6 +30,13 @@ edge line wholly in parentheses is furniture too when it repeats on a few pages 
 across a page break ("(continues on next page)" / "(continued from previous page)" where a listing
 breaks).
 
+DocBook's print styles head each page with the title of the chapter it is in ("How to use bzip2"
+over every page of "2. How to use bzip2"), so each header runs over one chapter only: a page's first
+line that opens a few pages and is, without its number, the title a chapter opened with (a numbered
+first line, "Chapter 2. …" too) is that header. The chapter's title on its opening page stays, though
+the header's words make an affix of it ("3. Programming with libbzip2" on the first page of a chapter
+that runs over most of the book).
+
 A word hyphenated at a line end ("Konfigu-" / "ration") is joined when the next line goes on in
 lower case, unless the document itself writes that word with its hyphen elsewhere ("Unix-ähnlich");
 a word broken across a page end is moved whole onto the earlier page.
@@ -65,6 +72,8 @@ _LONE_ROMAN = re.compile(rf"^(?=.){_ROMAN}$")  # lower case: front matter's "ii"
 _PARENTHESISED = re.compile(r"^\(.*[^\W\d_].*\)$")
 _NUMBER_RUN = re.compile(r"#(?:\s*(?:/|of|von|de|sur|di|-|–|—|\|)?\s*#)+")
 _SPACES = re.compile(r"\s+")
+# a chapter's opening line, as a line key: "#. how to use bzip2", "chapter #. installing"
+_CHAPTER_OPENING = re.compile(r"^(?:[^\W\d_]+ )?#\.? (\D+)$")
 _HYPHENATED = re.compile(r"([^\W\d_])-\n([^\W\d_]+)(\S*)[ \t]?")
 _HYPHEN_WORDS = re.compile(r"[^\W\d_]+-[^\W\d_]+")
 _LAST_WORD = re.compile(r"([^\W\d_]+)-$")
@@ -190,6 +199,13 @@ def _asides(edges: Sequence[_PageEdges]) -> dict[int, set[int]]:
     return asides
 
 
+def _chapter_heads(edges: Sequence[_PageEdges]) -> set[str]:
+    """First lines that head a chapter's pages with its title (see the module docstring)."""
+    firsts = Counter(p.keys[p.top[0]] for p in edges if p.top)
+    titles = {m.group(1) for key in firsts if (m := _CHAPTER_OPENING.match(key))}
+    return {key for key in titles if firsts[key] >= MIN_REPEATS and sum(ch.isalpha() for ch in key) >= 4}
+
+
 def strip_running_lines(pages: Sequence[str]) -> list[str]:
     """The pages without their running headers and footers (unchanged when there are too few pages)."""
     if len(pages) < MIN_PAGES:
@@ -203,7 +219,9 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     asides = _asides(edges)
     numbered_heads = _numbered_repeats([p.keys[p.top[0]] if p.top else None for p in edges])
     numbered_feet = _numbered_repeats([p.keys[p.bottom[-1]] if p.bottom else None for p in edges])
+    chapter_heads = _chapter_heads(edges)
     found = (
+        chapter_heads,
         running_heads,
         running_feet,
         running_marks,
@@ -215,13 +233,20 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     if not any(found) and not any(asides.values()):
         return list(pages)
     cleaned = []
+    opened: set[str] = set()  # numbered first lines seen so far: a chapter's title opens its first page
     for number, p in enumerate(edges, start=1):
         drop = _furniture(p.keys, p.top, running_heads) | _furniture(p.keys, p.bottom, running_feet)
         drop |= asides[number - 1]
+        first = p.keys[p.top[0]] if p.top else ""
+        opening = first not in opened and bool(_CHAPTER_OPENING.match(first))
+        opened.add(first)
+        if opening and first not in running_heads:  # not the header misread ("libbzip2" ends in a number)
+            drop.discard(p.top[0])
         if p.top and (
             p.mark in running_marks
-            or p.keys[p.top[0]] in numbered_heads
-            or _affixed(p.keys[p.top[0]], p.head_affixes & head_affixes, running_heads)
+            or first in numbered_heads
+            or first in chapter_heads
+            or (not opening and _affixed(first, p.head_affixes & head_affixes, running_heads))
             or _page_number(p.lines[p.top[0]], number)
         ):
             drop.add(p.top[0])

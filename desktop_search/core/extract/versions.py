@@ -174,9 +174,17 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 2: notebook (new kind; 1 is "read as code"): a Jupyter notebook's Markdown, code and text outputs as
 #    one Markdown document, its headings heading its sections; read as code it was JSON, and most
 #    notebooks (pictures in base64) were skipped as minified code. Both are read again.
+# 8: pdf: a chapter that opens with its own contents list (DocBook's print style: "3. Programming with
+#    libbzip2 / Table of Contents / … / This chapter describes …"), or a contents list below text (a
+#    paper's abstract), is navigation from its title to its last entry only: the text around it was
+#    navigation with the list, and the text after it now carries the chapter as heading; headers that
+#    name the chapter in force ("How to use bzip2" over that chapter's pages) are stripped, the
+#    chapter's numbered title on its opening page kept. Of Debian's gzipped PDF manuals in
+#    /usr/share/doc, bzip2's, valgrind's and zlib's CRC paper change; the realdocs manuals and the
+#    test excerpts extract as before and keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
-        "pdf": 7,
+        "pdf": 8,
         "docx": 6,
         "pptx": 3,
         "xlsx": 4,
