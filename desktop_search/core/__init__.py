@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from desktop_search.core.config.state import load_state, save_state
     from desktop_search.core.engine import Engine
     from desktop_search.core.errors import UserError
-    from desktop_search.core.extract.unpack import is_picture, picture_data, unpack_part
+    from desktop_search.core.extract.kinds import document_extension
+    from desktop_search.core.extract.unpack import decompressed_copy, is_picture, picture_data, unpack_part
     from desktop_search.core.index.jobs import JobControl
     from desktop_search.core.records import (
         FileRecord,
@@ -77,6 +78,8 @@ _HOMES = {
     "save_state": "desktop_search.core.config.state",
     "to_key": "desktop_search.core.store.pathkeys",
     "unpack_part": "desktop_search.core.extract.unpack",
+    "decompressed_copy": "desktop_search.core.extract.unpack",
+    "document_extension": "desktop_search.core.extract.kinds",
     "is_picture": "desktop_search.core.extract.unpack",
     "picture_data": "desktop_search.core.extract.unpack",
 }
@@ -102,7 +105,9 @@ __all__ = [
     "Settings",
     "Span",
     "UserError",
+    "decompressed_copy",
     "display",
+    "document_extension",
     "from_key",
     "highlighter_for",
     "is_picture",

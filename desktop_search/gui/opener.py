@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
-from desktop_search.core import UserError, from_key, unpack_part
+from desktop_search.core import UserError, decompressed_copy, from_key, unpack_part
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +36,18 @@ class SystemOpener:
     """Opens a path key with the default application; reveals it in the file manager.
 
     A sub-document (``part``: an archive member, a message, an attachment) is first copied out of its
-    container into a private temporary folder (see ``core.unpack_part``), and that copy is opened.
+    container into a private temporary folder (see ``core.unpack_part``), and that copy is opened; so
+    is a compressed document's decompressed copy (``core.decompressed_copy``).
     """
 
     def open(self, path_key: str, page: int | None = None, part: str | None = None) -> bool:
         path = from_key(path_key)
-        if part:
-            try:
-                path = str(unpack_part(path, part))
-            except UserError as err:
-                log.warning("cannot open %s in %s: %s", part, path, err)
-                return False
+        try:
+            # a compressed document opens decompressed, in the application of what it holds
+            path = str(unpack_part(path, part)) if part else str(decompressed_copy(path) or path)
+        except UserError as err:
+            log.warning("cannot open %s in %s: %s", part or "the file", path, err)
+            return False
         if page and path.lower().endswith(".pdf") and self._open_pdf_at_page(path, page):
             return True
         return QDesktopServices.openUrl(QUrl.fromLocalFile(path))

@@ -10,7 +10,17 @@ from typing import Any, Protocol
 from PySide6.QtCore import QBuffer, QByteArray, QModelIndex, QObject, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QImage, QImageReader, QTextDocument
 
-from desktop_search.core import Engine, SearchHit, Span, display, from_key, is_picture, picture_data
+from desktop_search.core import (
+    Engine,
+    SearchHit,
+    Span,
+    decompressed_copy,
+    display,
+    document_extension,
+    from_key,
+    is_picture,
+    picture_data,
+)
 from desktop_search.gui.engine_bridge import EngineBridge
 from desktop_search.gui.highlighting import query_highlights
 from desktop_search.gui.preview_view import PreviewPane, pdf_support
@@ -168,7 +178,7 @@ class PreviewController(QObject):
             where.append(hit.heading)
         pane.location.setText(html.escape(" · ".join(where)))
         pane.set_actions_enabled(True)
-        is_pdf = hit.path.lower().endswith(".pdf")
+        is_pdf = document_extension(from_key(hit.path)) == "pdf"  # manual.pdf.gz too
         pane.page_button.setVisible(is_pdf and pdf_support())
         query = self.view.box.text()
         # the passage at once (its own highlights), then its surroundings when the text has been read
@@ -238,8 +248,28 @@ class PreviewController(QObject):
             return
         path = from_key(hit.path)
         if self._pdf_path != path:
+            if not path.lower().endswith(".pdf"):
+                # a compressed PDF: its decompressed copy, made off the UI thread, is what is shown
+                self.bridge.submit(
+                    lambda _engine: decompressed_copy(path),
+                    lambda copy: self._on_pdf_copy(hit, path, copy),
+                    key="preview-pdf",
+                    context="decompressing the PDF for the preview",
+                )
+                return
             pane.pdf_document.load(path)
             self._pdf_path = path
+        self._jump_to_page(hit)
+
+    def _on_pdf_copy(self, hit: SearchHit, path: str, copy: object) -> None:
+        if hit is not self.hit or copy is None or not self.pane.page_button.isChecked():
+            return
+        self.pane.pdf_document.load(str(copy))
+        self._pdf_path = path
+        self._jump_to_page(hit)
+
+    def _jump_to_page(self, hit: SearchHit) -> None:
+        pane = self.pane
         navigator = pane.pdf_view.pageNavigator()
         page = max(0, (hit.page or 1) - 1)
         navigator.jump(page, QPointF(), navigator.currentZoom())

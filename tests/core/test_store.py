@@ -83,10 +83,11 @@ def test_filters_apply_inside_both_legs(store: Store, hash_embedder: HashEmbedde
 
 def test_move_file_reuses_vectors(store: Store, hash_embedder: HashEmbedder) -> None:
     old = _write(store, hash_embedder, "/docs/old.txt", ["moved text one", "moved text two"])
-    new = FileRecord("/docs/new.txt", "/docs", FileStatus.PENDING, size=10, content_hash=old.content_hash)
-    assert store.move_file(store.ledger.get(old.path), new)
+    new = FileRecord("/docs/new.md", "/docs", FileStatus.PENDING, size=10, content_hash=old.content_hash)
+    assert store.move_file(store.ledger.get(old.path), new, "md")
     assert store.ledger.get("/docs/old.txt") is None
-    assert store.ledger.get("/docs/new.txt").chunk_count == 2
+    assert store.ledger.get("/docs/new.md").chunk_count == 2
+    assert {c.ext for c in store.ledger.chunks_of("/docs/new.md")} == {"md"}
     assert store.vectors.count() == 2
     assert store.check().consistent
 

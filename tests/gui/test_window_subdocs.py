@@ -108,3 +108,42 @@ def test_open_a_zip_member_from_the_window(make_context, real_embedder, tmp_path
     assert copy.name == "reference.pdf" and copy.read_bytes() == pdf
     if os_calls.commands:  # the default viewer takes a page: it was asked for the hit's page
         assert any(str(hit.page) in arg for arg in os_calls.commands[-1])
+
+
+@pytest.mark.model
+def test_a_gzipped_pdf_previews_its_page_and_opens_decompressed(
+    make_context, real_embedder, tmp_path, os_calls, qtbot
+):
+    """Debian's gzipped bzip2 manual: the preview renders the hit's page from a decompressed copy (off
+    the UI thread), and Open hands the PDF viewer that copy, not the .gz to an archive manager."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    manual = Path(__file__).resolve().parent.parent / "data" / "bzip2-manual.pdf.gz"
+    (docs / manual.name).write_bytes(manual.read_bytes())
+    ctx = make_context(engine_factory(real_embedder))
+    qtbot.waitUntil(lambda: ctx.bridge.model_state == ModelState.READY, timeout=WAIT_MS)
+    log = ProgressLog(ctx.bridge)
+    ctx.folders.add_folder(str(docs))
+    qtbot.waitUntil(lambda: log.done_with(1), timeout=WAIT_MS * 2)
+    view = ctx.window.search_view
+    with qtbot.waitSignal(ctx.bridge.results, timeout=WAIT_MS) as got:
+        view.box.setText("recovering data from damaged files")
+        ctx.search.search_now()
+    top = got.args[0].hits[0]
+    assert top.path.endswith("bzip2-manual.pdf.gz") and top.page == 9
+    view.results.setCurrentIndex(view.model.index(0))
+    pane = view.preview
+    assert not pane.page_button.isHidden()  # a PDF, though its name ends in .gz
+    pane.page_button.setChecked(True)
+    qtbot.waitUntil(
+        lambda: pane.pdf_view is not None and pane.stack.currentWidget() is pane.pdf_view, timeout=10_000
+    )
+    assert pane.pdf_document.pageCount() == 38
+    assert pane.pdf_view.pageNavigator().currentPage() == 8  # 0-based: page 9
+
+    ctx.preview.open_current()
+    copy = _opened_file(os_calls)
+    assert copy.name == "bzip2-manual.pdf" and copy.read_bytes()[:5] == b"%PDF-"
+    assert stat.S_IMODE(copy.parent.parent.stat().st_mode) == 0o700
+    if os_calls.commands:  # the default viewer takes a page: it was asked for the hit's page
+        assert any("9" in arg for arg in os_calls.commands[-1])

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 
 from desktop_search.core.extract import kinds
+from desktop_search.core.extract.compressed import decompress
 from desktop_search.core.extract.reading import DEFAULT_MAX_BYTES, PathLike, read_bounded
 from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, FileSkipped, NeedsOcr
 from desktop_search.core.extract.subdocs import DEPTH_REASON, MAX_DEPTH, Budget, Nesting, split
@@ -204,6 +205,9 @@ def extract_nested(path: PathLike, data: bytes, nesting: Nesting) -> Extracted:
     deadline = nesting.budget.deadline
     ocr = nesting.ocr
     custom = _CUSTOM.get(kinds.extension(path))
+    if not custom and kinds.is_compressed_document(path):  # the file inside, under its own name
+        inner = os.path.join(os.path.dirname(os.fsdecode(path)), kinds.document_name(path))
+        return extract_nested(inner, decompress(os.fsdecode(path), data, nesting.budget), nesting)
     if custom:
         result = custom[1](data, deadline)
     else:
@@ -252,6 +256,8 @@ def part_data(
     data = read_bounded(path, max_bytes)
     budget = Budget(Deadline(timeout_s), len(data))
     name = os.fsdecode(os.path.basename(os.fsdecode(path)))
+    if kinds.is_compressed_document(name):
+        name, data = kinds.document_name(name), decompress(name, data, budget)
     for segment in split(part):
         kind = choose_kind(name, data)
         if kind == "mail":

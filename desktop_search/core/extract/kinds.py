@@ -1,8 +1,10 @@
 """Which files are worth reading and which extractor reads them: by name, then by content.
 
-Compressed files (``.gz``, ``.bz2``, ``.xz``) are not candidates: on a desktop they are system
-changelogs (Debian's ``changelog.Debian.gz``), not documents a user searches; compressed tars
-(``.tar.gz``, ``.tgz``, …) are archives, read member by member like ``.zip`` and ``.tar``.
+A single compressed file (``.gz``, ``.bz2``, ``.xz``) is the file inside it, named by its name
+without the suffix: ``manual.pdf.gz`` is a PDF, ``README.gz`` a text (see :func:`inner_name`); one
+whose inner name is no document (``ls.1.gz``, ``syslog.2.gz``, ``changelog.Debian.gz``, ``disk.img.xz``)
+is not listed. Compressed tars (``.tar.gz``, ``.tgz``, …) are archives, read member by member like
+``.zip`` and ``.tar``.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ SUBTITLE_EXTENSIONS = frozenset({"srt", "vtt", "sbv", "ass", "ssa", "lrc", "sub"
 CSV_EXTENSIONS = frozenset({"csv", "tsv"})  # not ".tab": guitar tablature and Stata use it too
 NOTEBOOK_EXTENSIONS = frozenset({"ipynb"})  # Jupyter notebooks (also in CODE_EXTENSIONS: code by family)
 # Archives, by how the name ends (".tar.gz" is an archive, a bare ".gz" is not: see the module docstring).
+# Single compressed files, by their suffix: the file inside is read (see the module docstring)
+COMPRESSED_SUFFIXES = frozenset({"gz", "bz2", "xz"})
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z")
 DOCUMENT_EXTENSIONS = {
     "pdf": "pdf",
@@ -224,12 +228,39 @@ def is_archive_name(path: str | bytes | os.PathLike) -> bool:
     return bool(extension(path)) and _name(path).lower().endswith(ARCHIVE_SUFFIXES)
 
 
+def inner_name(path: str | bytes | os.PathLike) -> str | None:
+    """The name of the file a single compressed file holds ("notes.txt" for "notes.txt.gz"), or None
+    when the name is not one (no compression suffix, a compressed tar, or nothing left before it)."""
+    name = _name(path)
+    stem, dot, ext = name.rpartition(".")
+    if not dot or ext.lower() not in COMPRESSED_SUFFIXES or not stem.strip(".") or is_archive_name(name):
+        return None
+    return stem
+
+
+def is_compressed_document(path: str | bytes | os.PathLike) -> bool:
+    """Whether the file is a single compressed file around a document (see the module docstring)."""
+    inner = inner_name(path)
+    return inner is not None and inner_name(inner) is None and is_candidate(inner)
+
+
+def document_name(path: str | bytes | os.PathLike) -> str:
+    """The name that says what a file holds: the inner name of a compressed document, else its own."""
+    inner = inner_name(path)
+    return inner if inner is not None and is_compressed_document(path) else _name(path)
+
+
+def document_extension(path: str | bytes | os.PathLike) -> str:
+    """The extension of what a file holds ("txt" for "notes.txt.gz"): what ``type:`` filters match."""
+    return extension(document_name(path))
+
+
 def is_listed(path: str | bytes | os.PathLike) -> bool:
     """Whether the scanner lists a file at all: not an editor temp file, not a known non-document."""
     name = _name(path)
     if not name or is_temporary_name(name):
         return False
-    return extension(path) not in NOT_DOCUMENTS or is_archive_name(path)
+    return extension(path) not in NOT_DOCUMENTS or is_archive_name(path) or is_compressed_document(path)
 
 
 def is_candidate(path: str | bytes | os.PathLike) -> bool:
@@ -237,6 +268,8 @@ def is_candidate(path: str | bytes | os.PathLike) -> bool:
     name = _name(path)
     if not name or is_temporary_name(name):
         return False
+    if inner_name(name) is not None:
+        return is_compressed_document(name)
     ext = extension(path)
     if ext:
         return ext in SUPPORTED_EXTENSIONS or is_archive_name(path)
@@ -245,7 +278,9 @@ def is_candidate(path: str | bytes | os.PathLike) -> bool:
 
 
 def kind_by_name(path: str | bytes | os.PathLike) -> str | None:
-    """The extractor kind an extension promises, or None when the name says nothing."""
+    """The extractor kind an extension promises (a compressed document's: its inner file's), or None
+    when the name says nothing."""
+    path = document_name(path)
     ext = extension(path)
     if ext in DOCUMENT_EXTENSIONS:
         return DOCUMENT_EXTENSIONS[ext]

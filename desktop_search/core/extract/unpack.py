@@ -1,6 +1,7 @@
 """Open a sub-document: copy an archive member, a message or an attachment out of its container file into
 a private temporary folder (0700, one per session, removed when the program exits), for the system's
-default application to open.
+default application to open; a compressed document (``manual.pdf.gz``) is opened as a decompressed copy
+the same way, so its own application (the PDF viewer, not an archive manager) shows it.
 
 Only the container is parsed here (its list of members, or its messages), under the same bomb limits
 as indexing; the member itself is written out as it is, never parsed. The same reading gives the
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from desktop_search.core.errors import UserError
 from desktop_search.core.extract.dispatch import part_data
-from desktop_search.core.extract.kinds import IMAGE_EXTENSIONS, extension
+from desktop_search.core.extract.kinds import IMAGE_EXTENSIONS, extension, is_compressed_document
 from desktop_search.core.extract.reading import PathLike, read_bounded
 from desktop_search.core.extract.results import ExtractionFailed, FileSkipped
 
@@ -52,13 +53,20 @@ def unpack_part(path: PathLike, part: str) -> Path:
     try:
         name, data = part_data(path, part)
     except (ExtractionFailed, FileSkipped) as why:
-        raise UserError(f"Cannot open '{part}': {why.reason}") from None
+        what = part or os.path.basename(os.fsdecode(path))
+        raise UserError(f"Cannot open '{what}': {why.reason}") from None
     folder = Path(tempfile.mkdtemp(prefix="part-", dir=session_dir()))
     target = folder / _safe_name(name)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(data)
     return target
+
+
+def decompressed_copy(path: PathLike) -> Path | None:
+    """A private decompressed copy of a compressed document, for the application of what it holds;
+    None for any other file (it opens as it is). :class:`UserError` when it cannot be decompressed."""
+    return unpack_part(path, "") if is_compressed_document(path) else None
 
 
 PICTURE_MAX_BYTES = 64 * 2**20  # a picture bigger than this is not previewed

@@ -21,7 +21,6 @@ or killed run are embedded by the next one.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from desktop_search.core.errors import Cancelled
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped, WorkerUnavailable
-from desktop_search.core.extract.kinds import CONTAINER_KINDS
+from desktop_search.core.extract.kinds import CONTAINER_KINDS, document_extension
 from desktop_search.core.extract.ocr_reasons import unread_scans_reason
 from desktop_search.core.extract.reading import os_error_reason
 from desktop_search.core.extract.results import NeedsOcr
@@ -203,7 +202,7 @@ class Indexer:
                         model=self.model_name,
                         indexed_at=time.time(),
                     )
-                    if self.store.move_file(source, same_build(new, source)):
+                    if self.store.move_file(source, same_build(new, source), document_extension(new.path)):
                         del by_hash[digest]
                         plan.deleted.remove(source)
                         counter.files_done += 1
@@ -273,7 +272,7 @@ class Indexer:
         )
         reason = "; ".join(r for r in (unread, notes_reason(extracted.notes)) if r)
         base = replace(stamped(base, extracted.kind), reason=reason, ocr_pages=extracted.ocr_pages)
-        ext = os.path.splitext(found.path)[1].lower().lstrip(".")
+        ext = document_extension(found.path)
         rows = [
             ChunkRow(
                 chunk_id(found.key, c.number),

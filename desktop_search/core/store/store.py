@@ -274,14 +274,14 @@ class Store:
                 self.ledger.set_embedded(tx, [r.chunk_id for r in stored], True)
             return stored
 
-    def move_file(self, old: FileRecord, new: FileRecord) -> bool:
-        """Re-key an indexed file under a new path without re-embedding. False if it cannot."""
+    def move_file(self, old: FileRecord, new: FileRecord, ext: str) -> bool:
+        """Re-key an indexed file under a new path (whose contents' extension is ``ext``) without
+        re-embedding. False if it cannot."""
         with self._write_lock:
             old_chunks = self.ledger.chunks_of(old.path)
             vectors = self.vectors.get_vectors([c.chunk_id for c in old_chunks])
             if len(vectors) != len(old_chunks):
                 return False
-            ext = os.path.splitext(new.path)[1].lower().lstrip(".")
             new_chunks = [
                 replace(c, chunk_id=chunk_id(new.path, c.number), path=new.path, ext=ext, mtime=new.mtime)
                 for c in old_chunks

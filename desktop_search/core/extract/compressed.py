@@ -1,0 +1,68 @@
+"""Single compressed files (``manual.pdf.gz``, ``notes.txt.bz2``, ``README.gz``): the file inside.
+
+gzip, bzip2 and xz compress one file, not a folder of them; Debian ships its manuals so
+(``/usr/share/doc/bzip2/manual.pdf.gz``), and people keep old notes and logs so. The file inside is
+named by the name without the suffix (:func:`~desktop_search.core.extract.kinds.inner_name`) and read
+as that file would be, under the bomb limits of :mod:`safezip` shared with archives, and never to more
+bytes than the same file on disk may have (:data:`~desktop_search.core.extract.reading.DEFAULT_MAX_BYTES`).
+A file named so that is not compressed at all is read as it is. Compressed tars are archives
+(:mod:`archives`); zstd, lz4 and the rest are not read (the standard library has no reader for them).
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import zlib
+
+from desktop_search.core.extract.reading import DEFAULT_MAX_BYTES, size_limit_reason
+from desktop_search.core.extract.results import ExtractionFailed, FileSkipped
+from desktop_search.core.extract.safezip import BOMB_REASON
+from desktop_search.core.extract.subdocs import Budget
+
+# suffix -> (the format's first bytes, its name for messages)
+_FORMATS = {
+    "gz": (b"\x1f\x8b", "gzip"),
+    "bz2": (b"BZh", "bzip2"),
+    "xz": (b"\xfd7zXZ\x00", "xz"),
+}
+_ERRORS = (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError)
+
+
+def _open(suffix: str, data: bytes) -> io.BufferedIOBase:
+    raw = io.BytesIO(data)
+    if suffix == "gz":
+        return gzip.GzipFile(fileobj=raw)
+    if suffix == "bz2":
+        return bz2.BZ2File(raw)
+    return lzma.LZMAFile(raw)
+
+
+def decompress(name: str, data: bytes, budget: Budget) -> bytes:
+    """The bytes of the file the compressed file ``name`` holds (``data`` as it is when it is not
+    compressed in the format its name says). FileSkipped when they are larger than a file may be,
+    ExtractionFailed when the data is damaged or a bomb."""
+    suffix = name.rpartition(".")[2].lower()
+    magic, label = _FORMATS[suffix]
+    if not data.startswith(magic):
+        return data
+    limit = min(budget.limit(), DEFAULT_MAX_BYTES)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with _open(suffix, data) as stream:
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise FileSkipped(f"{size_limit_reason(limit).rstrip('.')} when decompressed.")
+                if budget.over_ratio(size):
+                    raise ExtractionFailed(BOMB_REASON)
+                chunks.append(chunk)
+                budget.deadline.check()
+    except _ERRORS as err:
+        cut = "cut off" if isinstance(err, EOFError) else "damaged"
+        raise ExtractionFailed(f"The {label}-compressed file is {cut}; it cannot be decompressed.") from None
+    budget.add(size)
+    return b"".join(chunks)
