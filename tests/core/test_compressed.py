@@ -34,7 +34,8 @@ ZLIB_ALGORITHM = DATA / "zlib-algorithm.txt.gz"
         ("backup.tar.gz", True, "archive", "gz"),  # a compressed tar is an archive, as before
         ("ls.1.gz", False, None, "gz"),  # manual page sources
         ("syslog.2.gz", False, None, "gz"),  # rotated logs
-        ("changelog.Debian.gz", False, None, "gz"),
+        ("changelog.Debian.gz", True, None, "debian"),  # a text's name: read by its content
+        ("README.tun.gz", True, None, "tun"),
         ("disk.img.xz", False, None, "xz"),
         ("notes.txt.gz.gz", False, None, "gz"),  # compressed twice: not read
         ("photo.zst", False, None, "zst"),  # no reader in the standard library

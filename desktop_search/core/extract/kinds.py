@@ -1,8 +1,8 @@
 """Which files are worth reading and which extractor reads them: by name, then by content.
 
 A single compressed file (``.gz``, ``.bz2``, ``.xz``) is the file inside it, named by its name
-without the suffix: ``manual.pdf.gz`` is a PDF, ``README.gz`` a text (see :func:`inner_name`); one
-whose inner name is no document (``ls.1.gz``, ``syslog.2.gz``, ``changelog.Debian.gz``, ``disk.img.xz``)
+without the suffix: ``manual.pdf.gz`` is a PDF, ``README.gz`` and ``changelog.Debian.gz`` texts (see
+:func:`inner_name`); one whose inner name is no document (``ls.1.gz``, ``syslog.2.gz``, ``disk.img.xz``)
 is not listed. Compressed tars (``.tar.gz``, ``.tgz``, …) are archives, read member by member like
 ``.zip`` and ``.tar``.
 """
@@ -241,7 +241,9 @@ def inner_name(path: str | bytes | os.PathLike) -> str | None:
 def is_compressed_document(path: str | bytes | os.PathLike) -> bool:
     """Whether the file is a single compressed file around a document (see the module docstring)."""
     inner = inner_name(path)
-    return inner is not None and inner_name(inner) is None and is_candidate(inner)
+    if inner is None or inner_name(inner) is not None:
+        return False
+    return is_candidate(inner) or inner.split(".")[0].lower() in TEXT_NAMES  # "README.Debian"
 
 
 def document_name(path: str | bytes | os.PathLike) -> str:
