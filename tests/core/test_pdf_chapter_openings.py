@@ -79,3 +79,10 @@ def test_the_real_docbook_manual_keeps_its_chapter_openings_as_text() -> None:
     assert [s.heading for s, text in sections if text is intro] == ["3 Programming with libbzip2"]
     navigation = "".join(text for s, text in sections if s.navigation)
     assert "This chapter" not in navigation and "bzip2recover filename" not in navigation
+
+
+def test_dot_leaders_spaced_wide_are_contents_entries() -> None:
+    """ReportLab's user guide sets its leaders two spaces apart, on a line of their own."""
+    entries = "".join(f"1.{n} Topic number {n}\n  .  .  .  .  .  .  .  .  . {n + 5}\n" for n in range(1, 8))
+    page = "Table of contents\n" + entries
+    assert navigation_spans([page]) == [(0, len(page))]

@@ -29,7 +29,7 @@ NAVIGATION_TITLES = frozenset(
         "Indice generale", "Elenco delle tabelle", "目次", "表目次", "図目次", "索引", "目录", "表格清单",
     )
 )  # fmt: skip
-DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d+|[ivxlcdm]+)\s*$|…{2,}\s*\d+\s*$", re.IGNORECASE)
+DOT_LEADER = re.compile(r"(?:\.\s{0,3}){4,}\s*(?:\d+|[ivxlcdm]+)\s*$|…{2,}\s*\d+\s*$", re.IGNORECASE)
 _ENDS_IN_PAGE = re.compile(r"(?:^|\s|\.|,)(?:\d{1,4}|[ivxlcdm]{1,6})\s*$", re.IGNORECASE)
 MIN_DOTTED_LINES = 3
 DOTTED_SHARE = 0.3  # of a page's lines

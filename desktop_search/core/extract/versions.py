@@ -181,7 +181,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    name the chapter in force ("How to use bzip2" over that chapter's pages) are stripped, the
 #    chapter's numbered title on its opening page kept. Of Debian's gzipped PDF manuals in
 #    /usr/share/doc, bzip2's, valgrind's and zlib's CRC paper change; the realdocs manuals and the
-#    test excerpts extract as before and keep their vectors.
+#    test excerpts extract as before and keep their vectors. Dot leaders spaced up to three spaces
+#    apart count (ReportLab's user guide: ".  .  .  . 6"; its four contents pages were text).
 # 5: markdown, 3: notebook: HTML inside Markdown (a README's centred logo, Node.js's anchors above each
 #    error code, tables of links) loses its tags outside code, an image reading as its alt text and an
 #    "<h1>" line heading a section; backslash escapes ("CHANGELOG\\_ARCHIVE") and defined shortcut
