@@ -217,7 +217,8 @@ def test_content_wins_over_the_name(tmp_path: Path) -> None:
         ("old.rar", False),
         ("doc.docx~", False),
         (".~lock.report.odt#", False),
-        ("changelog.Debian.gz", False),
+        ("changelog.Debian.gz", True),  # a compressed text: read as the file inside
+        ("ls.1.gz", False),  # a compressed manual page: not
     ],
 )
 def test_is_candidate(name: str, expected: bool) -> None:

@@ -39,7 +39,7 @@ def test_names_of_archives_and_mail_are_listed_and_kinded() -> None:
     assert kind_by_name("backup.tar.gz") == "archive" and is_listed("backup.tar.gz")
     assert kind_by_name("backup.tgz") == "archive"
     assert kind_by_name("x.eml") == "mail" and kind_by_name("Inbox.mbox") == "mail"
-    assert not is_listed("changelog.Debian.gz") and not is_listed("app.jar")
+    assert not is_listed("ls.1.gz") and not is_listed("app.jar")
     assert is_listed("Inbox") and not is_listed("Inbox.msf")  # Thunderbird's mbox, and its summary
 
 
