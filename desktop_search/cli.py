@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="S",
         help="leave out results whose match strength (0..1) is below S (the window and quick search use "
-        "0.40, the measured relevance floor, and keep results with a word of the query in them); "
+        "0.45, the measured relevance floor, and keep results with a word of the query in them); "
         "default: keep all",
     )
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="date: newest first")

@@ -27,19 +27,12 @@ from 0.745 to 0.765, in an index without the question's language likewise, and M
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from desktop_search.core.records import SearchHit
 
 MAX_INLINE = 2
-StrengthOf = Callable[[SearchHit], "float | None"]
-
-
-def shown_strength(hit: SearchHit) -> float | None:
-    return hit.strength
-
-
 # Dense-only (a query in another language): a best at rank 1 keeps the file's passages down to rank 11,
 # room for other files (the manual's other editions) ranked in between. Hybrid: a best found by both
 # legs keeps passages found by both, not those the keyword leg missed (they score about half).
@@ -51,16 +44,15 @@ STRENGTH_MARGIN = 0.1
 
 
 def split_inline(
-    best: SearchHit, others: Sequence[SearchHit], strength: StrengthOf = shown_strength
+    best: SearchHit, others: Sequence[SearchHit]
 ) -> tuple[tuple[SearchHit, ...], tuple[SearchHit, ...]]:
-    """Split a file's other passages (best first) into (shown inline, left in ``more``); order kept.
-    ``strength`` reads a passage's match strength for the comparison (see :func:`is_strong`)."""
+    """Split a file's other passages (best first) into (shown inline, left in ``more``); order kept."""
     inline: list[SearchHit] = []
     rest: list[SearchHit] = []
     for hit in others:
         if (
             len(inline) < MAX_INLINE
-            and is_strong(hit, best, strength)
+            and is_strong(hit, best)
             and not any(same_place(hit, h) for h in (best, *inline))
         ):
             inline.append(hit)
@@ -69,18 +61,15 @@ def split_inline(
     return tuple(inline), tuple(rest)
 
 
-def is_strong(hit: SearchHit, best: SearchHit, strength: StrengthOf = shown_strength) -> bool:
-    """Whether ``hit`` is close enough to its file's best passage to be shown beside it. The search
-    compares the strengths of the plain cosine: passages of one file share their language, so the
-    shift a query loses for other languages' passages (match_strength) has no part in it."""
+def is_strong(hit: SearchHit, best: SearchHit) -> bool:
+    """Whether ``hit`` is close enough to its file's best passage to be shown beside it."""
     if hit.navigation and not best.navigation:
         return False  # a table of contents is never offered as an answer beside real text
     if best.score <= 0.0 or hit.score < SCORE_RATIO * best.score:
         return False
-    best_strength, hit_strength = strength(best), strength(hit)
-    if best_strength is None or hit_strength is None:
-        return best_strength is None  # a best with no cosine (keyword search): the fused score decides
-    return best_strength > 0.0 and hit_strength >= best_strength - STRENGTH_MARGIN
+    if best.strength is None or hit.strength is None:
+        return best.strength is None  # a best with no cosine (keyword search): the fused score decides
+    return best.strength > 0.0 and hit.strength >= best.strength - STRENGTH_MARGIN
 
 
 def same_place(a: SearchHit, b: SearchHit) -> bool:

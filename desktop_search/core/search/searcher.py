@@ -32,14 +32,7 @@ from desktop_search.core.search.fusion import (
     assign_dense_ranks,
     fuse,
 )
-from desktop_search.core.search.grouping import (
-    PageKey,
-    StrengthOf,
-    fold_pages,
-    page_key,
-    shown_strength,
-    split_inline,
-)
+from desktop_search.core.search.grouping import PageKey, fold_pages, page_key, split_inline
 from desktop_search.core.search.highlight import (
     Highlighter,
     QueryTerm,
@@ -49,9 +42,9 @@ from desktop_search.core.search.highlight import (
 )
 from desktop_search.core.search.keyword import KeywordAnswer, KeywordSearch
 from desktop_search.core.search.language import sure_language
-from desktop_search.core.search.language_centroids import ABSENT_CENTERING, LanguageCentroids, shifted_query
+from desktop_search.core.search.language_centroids import ABSENT_CENTERING, LanguageCentroids
 from desktop_search.core.search.language_offsets import LanguageOffsets
-from desktop_search.core.search.match_strength import RAW_COSINE, Calibration, MatchScale, measure_calibration
+from desktop_search.core.search.match_strength import RAW_COSINE, MatchScale, measure_scale
 from desktop_search.core.search.navigation import demote_navigation
 from desktop_search.core.search.text_constraints import MAX_DEPTH, WIDEN, TextConstraint
 from desktop_search.core.store.ledger import ChunkRow
@@ -131,24 +124,18 @@ class Searcher:
         self.keywords = KeywordSearch(store.ledger)
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-leg")
         self._scale: MatchScale | None = None
-        self._calibration: Calibration | None = None
         self._scale_lock = threading.Lock()
 
-    def match_scale(self, shift: np.ndarray | None = None) -> MatchScale:
-        """How this model's cosines read as match strength (with ``shift``: the similarities of a query
-        that loses it), measured on first use (needs the model)."""
+    def match_scale(self) -> MatchScale:
+        """How this model's cosines read as match strength, measured on first use (needs the model)."""
         with self._scale_lock:
             if self._scale is None:
                 try:
-                    self._calibration = measure_calibration(self.embedder)
-                    self._scale = self._calibration.scale()
+                    self._scale = measure_scale(self.embedder)
                 except Exception:  # shown scores fall back to raw cosine; search itself goes on
                     log.exception("could not measure the model's match scale; showing raw cosine")
                     self._scale = RAW_COSINE
-            calibration = self._calibration
-            if shift is None or calibration is None or shift.shape != calibration.queries.shape[1:]:
-                return self._scale
-            return calibration.scale(shift)
+            return self._scale
 
     def prepare(self) -> None:
         """Do now what the first search would otherwise wait for: the match scale (needs the model)
@@ -193,7 +180,6 @@ class Searcher:
         candidates: dict[str, Candidate] = {}
         qvec: np.ndarray | None = None
         rank_vec: np.ndarray | None = None
-        shift: np.ndarray | None = None
         keyword_leg: Future[KeywordAnswer] | None = None
         # sure of the query's language: its function words that are words elsewhere ("war", "comment")
         # are stop words too (stopwords.LANGUAGE_STOPWORDS)
@@ -204,10 +190,9 @@ class Searcher:
             )
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
-            shift = self.centroids.query_shift(
+            rank_vec = self.centroids.ranking_vector(
                 qvec, text, self.language_centering, self.minority_centering, self.absent_centering
             )
-            rank_vec = qvec if shift is None else shifted_query(qvec, shift)
             for rank, dhit in enumerate(self._dense(rank_vec, dense_depth, filters, unavailable), start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
         stray_power = STRAY_COVERAGE_POWER
@@ -251,24 +236,17 @@ class Searcher:
         hashes = self.store.ledger.content_hashes([rows[c.chunk_id].path for c in ranked])
         ranked, duplicates = fold_duplicates(ranked, rows, hashes)
         shown = _shown(ranked, rows, k, grouped)
-        # a shifted query's strength reads the similarity it was ranked by (see match_strength)
-        scale = self.match_scale(shift) if qvec is not None else RAW_COSINE
+        scale = self.match_scale() if qvec is not None else RAW_COSINE
         hits = []
         for rank, c in enumerate(ranked, start=1):
             if c.chunk_id not in shown:
                 continue
             row = rows[c.chunk_id]
             found = spans[c.chunk_id] if c.chunk_id in spans else highlighter.find(row.text)[0]
-            hits.append(_hit(row, c, rank, found, scale, shifted=shift is not None))
+            hits.append(_hit(row, c, rank, found, scale))
         if not grouped:
             return fold_pages(hits, k)
-        plain = self.match_scale() if qvec is not None else RAW_COSINE  # inline passages: plain cosine
-
-        def plain_strength(hit: SearchHit) -> float | None:
-            return None if hit.similarity is None else plain.strength(hit.similarity)
-
-        grouped_hits = group_by_file(hits, k, plain_strength)
-        heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in grouped_hits]
+        heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in group_by_file(hits, k)]
         return fold_similar(heads)
 
     def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
@@ -379,13 +357,8 @@ def _shown(ranked: list[Candidate], rows: dict[str, ChunkRow], k: int, grouped: 
     return shown
 
 
-def _hit(
-    row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale: MatchScale, shifted: bool = False
-) -> SearchHit:
-    """A result; its strength reads the similarity it was ranked by when the query was ``shifted``, its
-    ``similarity`` stays the plain cosine."""
+def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale: MatchScale) -> SearchHit:
     cosine = c.cosine if c.cosine is not None else c.similarity
-    ranked_by = c.similarity if shifted else cosine
     return SearchHit(
         chunk_id=row.chunk_id,
         path=row.path,
@@ -395,7 +368,7 @@ def _hit(
         end=row.end,
         heading=row.heading,
         similarity=cosine,
-        strength=None if ranked_by is None else scale.strength(ranked_by),
+        strength=None if cosine is None else scale.strength(cosine),
         keyword_score=c.keyword_score,
         score=c.score,
         rank=rank,
@@ -406,7 +379,7 @@ def _hit(
     )
 
 
-def group_by_file(hits: list[SearchHit], k: int, strength: StrengthOf = shown_strength) -> list[SearchHit]:
+def group_by_file(hits: list[SearchHit], k: int) -> list[SearchHit]:
     """The best passage of each file, best file first; its strong other passages in ``inline`` (see
     :mod:`~desktop_search.core.search.grouping`), the rest (best first) in ``more``. A sub-document
     (an archive member, a message, an attachment) is a file of its own here.
@@ -424,6 +397,6 @@ def group_by_file(hits: list[SearchHit], k: int, strength: StrengthOf = shown_st
     grouped: list[SearchHit] = []
     for rank, path in enumerate(order[:k], start=1):
         head, *rest = by_path[path]
-        inline, more = split_inline(head, rest, strength)
+        inline, more = split_inline(head, rest)
         grouped.append(replace(head, rank=rank, inline=inline, more=more))
     return grouped
