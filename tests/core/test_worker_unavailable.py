@@ -4,6 +4,7 @@ file changed), and the pool does not try a new process for every file meanwhile.
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -94,3 +95,53 @@ def test_the_background_service_reads_the_files_it_left_a_minute_later(
         assert done[0].postponed == 1 and done[-1].postponed == 0
     finally:
         engine.close()
+
+
+def test_a_run_of_the_watcher_meanwhile_says_the_files_still_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file edited while an earlier run's PDF waits for a worker: that run's report keeps saying a file
+    waits (not "Up to date") until the retry reads the PDF."""
+    from desktop_search.core.extract import pool
+    from desktop_search.core.index.service import BackgroundService
+
+    monkeypatch.setattr(BackgroundService, "RETRY_POSTPONED_S", 2.0)
+    monkeypatch.setattr(pool, "RETRY_START_S", 0.2)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "glaciers.pdf").write_bytes(make_pdf([["Glaciers carve valleys."]]))
+    allowed = threading.Event()
+    start = ExtractorPool._start
+
+    def refuse_until_allowed(self: ExtractorPool) -> object:
+        if not allowed.is_set():
+            raise WorkerUnavailable("The extraction worker could not start: fork refused.")
+        return start(self)
+
+    monkeypatch.setattr(ExtractorPool, "_start", refuse_until_allowed)
+    reports: list[IndexProgress] = []
+    engine = Engine.open(tmp_path / "home", embedder=HashEmbedder(), settings=Settings(folders=[str(docs)]))
+
+    def status_of(name: str) -> FileStatus | None:
+        return {Path(r.path).name: r.status for r in engine.files()}.get(name)
+
+    try:
+        engine.start_background(reports.append, watch=True)
+        _wait_for(lambda: any(r.phase == Phase.DONE for r in reports))
+        (docs / "notes.txt").write_text("Moraines are the rocks a glacier leaves behind.")  # small: no worker
+        _wait_for(lambda: status_of("notes.txt") == FileStatus.INDEXED)
+        _wait_for(lambda: reports[-1].phase == Phase.DONE)
+        done = [r for r in reports if r.phase == Phase.DONE]
+        assert all(r.postponed == 1 and "1 file waits" in r.message for r in done)
+        allowed.set()
+        _wait_for(lambda: status_of("glaciers.pdf") == FileStatus.INDEXED)
+        _wait_for(lambda: reports[-1].phase == Phase.DONE and reports[-1].postponed == 0)
+    finally:
+        engine.close()
+
+
+def _wait_for(condition, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)

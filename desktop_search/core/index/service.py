@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from desktop_search.core.config.settings import Settings
@@ -87,6 +88,7 @@ class BackgroundService:
         self._busy = False
         self._migration_failed_for = ""
         self._postponed_scan_at: float | None = None  # time.monotonic() of the scan for postponed files
+        self._waiting: IndexProgress | None = None  # the last report of a run whose files still wait
         self._thread = threading.Thread(target=self._loop, name="indexer", daemon=True)
         self._watcher: FolderWatcher | None = None
 
@@ -167,11 +169,24 @@ class BackgroundService:
                 self._scan = True
             self._cond.notify_all()
 
-    def _after_run(self, result: IndexProgress) -> None:
-        """Schedule a scan for the files ``result`` left for later (see :attr:`RETRY_POSTPONED_S`)."""
+    def _after_run(self, result: IndexProgress, scan: bool) -> None:
+        """Schedule a scan for the files ``result`` left for later (see :attr:`RETRY_POSTPONED_S`); a
+        scan that left none ends the wait (it read them)."""
         if result.postponed:
+            self._waiting = result
             with self._cond:
                 self._postponed_scan_at = time.monotonic() + self.RETRY_POSTPONED_S
+        elif scan:
+            self._waiting = None
+
+    def _report_waiting(self, progress: IndexProgress) -> None:
+        """A run's reports; one that ends while an earlier run's files wait for their retry says they
+        wait (a watcher's run of one edited file must not say "Up to date" meanwhile)."""
+        waiting = self._waiting
+        if progress.phase == Phase.DONE and not progress.postponed and waiting is not None:
+            message = "; ".join(m for m in (progress.message, waiting.message) if m)
+            progress = replace(progress, postponed=waiting.postponed, message=message)
+        self.report(progress)
 
     def _migrate(self) -> None:
         target = self.host.settings.model
@@ -212,9 +227,10 @@ class BackgroundService:
                 self._busy = True
             try:
                 if scan:
-                    self._after_run(self.host.index(self.report, self.control))
+                    self._after_run(self.host.index(self.report, self.control), scan=True)
                 elif paths:
-                    self._after_run(self.host.index_paths(sorted(paths), self.report, self.control))
+                    found = self.host.index_paths(sorted(paths), self._report_waiting, self.control)
+                    self._after_run(found, scan=False)
                 elif self._migration_due():
                     self._migrate()
             except UserError as err:
