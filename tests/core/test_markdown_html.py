@@ -45,6 +45,8 @@ def test_defined_shortcut_links_and_escapes_read_as_text() -> None:
     )
     assert "Measured with lzbench on Silesia." in text
     assert "note [1]" in text and "CHANGELOG_V20" in text  # "[1]" is no link: nothing defines it
+    autolinks = _text("Report bugs at <https://github.com/nodejs/node/issues> or <security@nodejs.org>.")
+    assert autolinks == "Report bugs at https://github.com/nodejs/node/issues or security@nodejs.org."
 
 
 def test_zstd_s_readme_reads_as_text_with_its_sections() -> None:

@@ -5,8 +5,9 @@ before the next one opens the next part.
 READMEs mix HTML into their Markdown: a centred logo (``<p align="center"><img alt="Zstandard"
 …></p>``), anchors (``<a id="ERR_ACCESS_DENIED"></a>`` above each of Node.js's error codes), tables of
 links. Their tags are dropped outside code (an image reads as its alt text, an ``<h1>`` line is a
-heading), as are backslash escapes ("CHANGELOG\\_ARCHIVE"); a reference link with no link after it
-("[lzbench]", defined by "[lzbench]: https://…" below) reads as its text.
+heading, an autolink ``<https://…>`` its address), as are backslash escapes ("CHANGELOG\\_ARCHIVE"); a
+reference link with no link after it ("[lzbench]", defined by "[lzbench]: https://…" below) reads as
+its text.
 
 A contents list, a run of list items that each link to a heading of the page ("* [Prerequisites]
 (#prerequisites)", Node.js's BUILDING.md, a README's "Table of contents"), is a part of its own marked
@@ -43,6 +44,7 @@ _TAGS = (
 )
 _HTML_TAG = re.compile(rf"</?(?:{_TAGS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _HTML_IMAGE = re.compile(r"<img\b[^<>]*?(?:\balt\s*=\s*([\"'])(.*?)\1[^<>]*)?/?>", re.IGNORECASE)
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]+|mailto:[^<>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])\b[^<>]*>(.*?)</h\1>\s*$", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -65,6 +67,7 @@ def _inline(line: str, labels: frozenset[str] = frozenset()) -> str:
 
 
 def _text_markup(text: str, labels: frozenset[str]) -> str:
+    text = _AUTOLINK.sub(r"\1", text)
     text = _HTML_IMAGE.sub(lambda m: f" {m.group(2) or ''} ", text)
     text = _HTML_BREAK.sub(" ", text)
     text = _HTML_TAG.sub("", text)
