@@ -60,6 +60,23 @@ def opener() -> SystemOpener:  # the real opener, for make_context
     return SystemOpener()
 
 
+def _window_over(docs: Path, ctx, qtbot):
+    """The window's context once the model is ready and ``docs``, added as a folder, is indexed."""
+    qtbot.waitUntil(lambda: ctx.bridge.model_state == ModelState.READY, timeout=WAIT_MS)
+    log = ProgressLog(ctx.bridge)
+    ctx.folders.add_folder(str(docs))
+    qtbot.waitUntil(lambda: log.done_with(1), timeout=WAIT_MS * 2)
+    return ctx
+
+
+def _search(ctx, qtbot, query: str):
+    """The hits the window receives for ``query`` typed in its search box."""
+    with qtbot.waitSignal(ctx.bridge.results, timeout=WAIT_MS) as got:
+        ctx.window.search_view.box.setText(query)
+        ctx.search.search_now()
+    return got.args[0].hits
+
+
 def _opened_file(calls: OsCalls) -> Path:
     if calls.commands:  # a PDF viewer that takes a page: the path is its last argument
         return Path(calls.commands[-1][-1].split("#")[0])
@@ -74,17 +91,9 @@ def test_open_a_zip_member_from_the_window(make_context, real_embedder, tmp_path
     (docs / "bundle.zip").write_bytes(
         zip_of({"manuals/reference.pdf": pdf, "notes/otters.txt": OTTERS.encode()})
     )
-    ctx = make_context(engine_factory(real_embedder))
-    qtbot.waitUntil(lambda: ctx.bridge.model_state == ModelState.READY, timeout=WAIT_MS)
-    log = ProgressLog(ctx.bridge)
-    ctx.folders.add_folder(str(docs))
-    qtbot.waitUntil(lambda: log.done_with(1), timeout=WAIT_MS * 2)
+    ctx = _window_over(docs, make_context(engine_factory(real_embedder)), qtbot)
     view = ctx.window.search_view
-
-    with qtbot.waitSignal(ctx.bridge.results, timeout=WAIT_MS) as got:
-        view.box.setText("otters raised cubs at the mill pond")
-        ctx.search.search_now()
-    top = got.args[0].hits[0]
+    top = _search(ctx, qtbot, "otters raised cubs at the mill pond")[0]
     assert top.part == "notes/otters.txt"
     view.results.setCurrentIndex(view.model.index(0))
     assert view.model.index(0).data(ResultRole.DISPLAY_NAME) == "bundle.zip › notes/otters.txt"
@@ -97,10 +106,8 @@ def test_open_a_zip_member_from_the_window(make_context, real_embedder, tmp_path
     ctx.preview.reveal_current()
     assert os_calls.revealed == [from_key(top.path)]  # the container, in its folder
 
-    with qtbot.waitSignal(ctx.bridge.results, timeout=WAIT_MS) as got:
-        view.box.setText("basic precautions before installing packages from mixed suites")
-        ctx.search.search_now()
-    row, hit = next((i, h) for i, h in enumerate(got.args[0].hits) if h.part == "manuals/reference.pdf")
+    hits = _search(ctx, qtbot, "basic precautions before installing packages from mixed suites")
+    row, hit = next((i, h) for i, h in enumerate(hits) if h.part == "manuals/reference.pdf")
     assert hit.page is not None
     view.results.setCurrentIndex(view.model.index(row))
     ctx.preview.open_current()
@@ -120,16 +127,9 @@ def test_a_gzipped_pdf_previews_its_page_and_opens_decompressed(
     docs.mkdir()
     manual = Path(__file__).resolve().parent.parent / "data" / "bzip2-manual.pdf.gz"
     (docs / manual.name).write_bytes(manual.read_bytes())
-    ctx = make_context(engine_factory(real_embedder))
-    qtbot.waitUntil(lambda: ctx.bridge.model_state == ModelState.READY, timeout=WAIT_MS)
-    log = ProgressLog(ctx.bridge)
-    ctx.folders.add_folder(str(docs))
-    qtbot.waitUntil(lambda: log.done_with(1), timeout=WAIT_MS * 2)
+    ctx = _window_over(docs, make_context(engine_factory(real_embedder)), qtbot)
     view = ctx.window.search_view
-    with qtbot.waitSignal(ctx.bridge.results, timeout=WAIT_MS) as got:
-        view.box.setText("recovering data from damaged files")
-        ctx.search.search_now()
-    top = got.args[0].hits[0]
+    top = _search(ctx, qtbot, "recovering data from damaged files")[0]
     assert top.path.endswith("bzip2-manual.pdf.gz") and top.page == 9
     view.results.setCurrentIndex(view.model.index(0))
     pane = view.preview
