@@ -17,7 +17,7 @@ from desktop_search.core.extract.pdf_layout import (
     mark_prefix,
     strip_running_lines,
 )
-from desktop_search.core.extract.pdf_navigation import navigation_pages
+from desktop_search.core.extract.pdf_navigation import navigation_spans
 from desktop_search.core.extract.results import Deadline, Extracted
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -125,6 +125,11 @@ def test_a_word_broken_across_a_page_end_is_joined_on_the_first_page() -> None:
     pages = join_across_pages(["Die Paketkonfigu-", "ration bleibt erhalten.\nNoch mehr."])
     assert pages == ["Die Paketkonfiguration", "bleibt erhalten.\nNoch mehr."]
     assert join_across_pages(["Die Debian-", "System ist da."]) == ["Die Debian-", "System ist da."]
+
+
+def navigation_pages(pages: list[str]) -> list[bool]:
+    """Whether each page is navigation as a whole."""
+    return [span == (0, len(page)) for span, page in zip(navigation_spans(pages), pages, strict=True)]
 
 
 def test_navigation_pages() -> None:

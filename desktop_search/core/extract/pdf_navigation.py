@@ -87,7 +87,7 @@ def navigation_spans(pages: Sequence[str], outline_navigation: frozenset[int] = 
         rows = _rows(text)
         if navigation:
             entry = DOT_LEADER if dotted >= MIN_DOTTED_LINES else _ENDS_IN_PAGE
-            span = (_list_start(rows), _list_end(rows, entry) or len(text))
+            span = (_list_start(rows, _title_row(rows)), _list_end(rows, entry) or len(text))
         else:
             span = _titled_list(rows) or (0, 0)
         spans.append(span)
@@ -115,10 +115,14 @@ def _prose(rows: Sequence[Row]) -> bool:
     return sum(1 for *_, line in rows if _ENDS_IN_PAGE.search(line)) / len(rows) < TAIL_NUMBERED_SHARE
 
 
-def _list_start(rows: Sequence[Row]) -> int:
-    """Where a navigation page's list starts: at its contents title when text comes before it (an
-    abstract above "Contents"), else at the page's top."""
-    title = next((i for i, (*_, line) in enumerate(rows) if is_navigation_title(line)), None)
+def _title_row(rows: Sequence[Row]) -> int | None:
+    """The index of a page's first contents title ("Table of Contents"), if it has one."""
+    return next((i for i, (*_, line) in enumerate(rows) if is_navigation_title(line)), None)
+
+
+def _list_start(rows: Sequence[Row], title: int | None) -> int:
+    """Where a navigation page's list starts: at its contents title (row ``title``) when text comes
+    before it (an abstract above "Contents"), else at the page's top."""
     return rows[title][0] if title is not None and _prose(rows[:title]) else 0
 
 
@@ -135,7 +139,7 @@ def _titled_list(rows: Sequence[Row]) -> Span | None:
     """A contents title and the entries under it, inside a page of text (a paper's "Contents" below its
     abstract): at least :data:`MIN_DOTTED_LINES` entries, most lines of the list, ending where
     :data:`MIN_TAIL_LINES` lines in a row are no entries."""
-    title = next((i for i, (*_, line) in enumerate(rows) if is_navigation_title(line)), None)
+    title = _title_row(rows)
     if title is None:
         return None
     entries, last, gap = 0, title, 0
@@ -148,7 +152,7 @@ def _titled_list(rows: Sequence[Row]) -> Span | None:
                 break
     if entries < MIN_DOTTED_LINES or entries < LIST_ENTRY_SHARE * (last - title):
         return None
-    return _list_start(rows), rows[last][1]
+    return _list_start(rows, title), rows[last][1]
 
 
 def list_chapter(navigation: str) -> tuple[str, str] | None:
@@ -159,9 +163,3 @@ def list_chapter(navigation: str) -> tuple[str, str] | None:
     if match is None or is_navigation_title(lines[0]) or DOT_LEADER.search(lines[0]):
         return None
     return match.group(1), match.group(2).strip()
-
-
-def navigation_pages(pages: Sequence[str], outline_navigation: frozenset[int] = frozenset()) -> list[bool]:
-    """For each page's text, whether it is navigation as a whole (see :func:`navigation_spans`)."""
-    spans = navigation_spans(pages, outline_navigation)
-    return [span == (0, len(text)) and bool(text.strip()) for span, text in zip(spans, pages, strict=True)]
