@@ -125,6 +125,9 @@ class SearchHit:
     # the sub-document inside a container file: an archive member's path ("reports/q3.pdf"), a message
     # ("message 12") or an attachment ("message 12 / invoice.pdf"); None for a plain file
     part: str | None = None
+    # the similarity the dense leg ranked by, on the same scale, where the query lost its language's
+    # offset first (core.search.match_strength); what is shown; None where it is the plain cosine
+    ranked_strength: float | None = None
 
     @property
     def shown_section(self) -> str:
@@ -139,8 +142,10 @@ class SearchHit:
 
     @property
     def display_score(self) -> float:
-        """0..1 confidence for display: the match strength (see ``core.search.match_strength``), else the
-        clipped cosine, else 0."""
+        """0..1 confidence for display: the strength of the similarity the hit was ranked by, else the
+        match strength (see ``core.search.match_strength``), else the clipped cosine, else 0."""
+        if self.ranked_strength is not None:
+            return self.ranked_strength
         if self.strength is not None:
             return self.strength
         return max(0.0, min(1.0, self.similarity or 0.0))

@@ -1,4 +1,6 @@
-"""The shown match strength: cosine placed between the model's own 'unrelated' and 'answer' anchors."""
+"""The match strength: cosine placed between the model's own 'unrelated' and 'answer' anchors; for a query
+shifted before the dense leg (its language's offset taken out), what is shown is the similarity it was
+ranked by, on anchors shifted the same way, and the plain cosine's strength stays for the floor."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from desktop_search.core.search.match_strength import (
     CALIBRATION_PAIRS,
     RAW_COSINE,
     MatchScale,
+    measure_calibration,
     measure_scale,
 )
 from desktop_search.core.search.searcher import Searcher
@@ -37,6 +40,8 @@ def test_display_score_prefers_strength() -> None:
     hit = SearchHit("c", "/p", "t", None, 0, 1, similarity=0.8)
     assert hit.display_score == pytest.approx(0.8)
     assert SearchHit("c", "/p", "t", None, 0, 1, similarity=0.8, strength=0.3).display_score == 0.3
+    ranked = SearchHit("c", "/p", "t", None, 0, 1, similarity=0.8, strength=0.3, ranked_strength=0.2)
+    assert ranked.display_score == 0.2  # what the hit was ranked by
     assert SearchHit("c", "/p", "t", None, 0, 1).display_score == 0.0  # keyword-only: no cosine
 
 
@@ -72,3 +77,48 @@ def test_real_model_anchors(real_embedder) -> None:
     # multilingual-e5-small: unrelated text about 0.74, an answer about 0.87
     assert 0.6 < scale.unrelated < 0.8
     assert scale.answer - scale.unrelated > 0.08
+
+
+def test_a_shifted_calibration_reads_shifted_similarities() -> None:
+    calibration = measure_calibration(HashEmbedder(dimension=64))
+    assert calibration.scale() == measure_scale(HashEmbedder(dimension=64))
+    shift = 0.3 * calibration.passages.mean(axis=0)  # what a minority language's query loses
+    shifted = calibration.scale(shift)
+    moved = calibration.queries - shift
+    moved /= np.linalg.norm(moved, axis=1, keepdims=True)
+    cosines = moved @ calibration.passages.T
+    assert shifted.answer == pytest.approx(float(np.diag(cosines).mean()), rel=1e-5)
+    assert shifted.unrelated < calibration.scale().unrelated  # the shared mean went with the shift
+
+
+@pytest.mark.model
+def test_strength_follows_the_ranking_of_a_shifted_query(tmp_path, real_embedder) -> None:
+    """A German question over a German and an English manual: the German passages are closer to it
+    by language alone. The dense leg ranks without that, and the strengths shown follow its order (by
+    the plain cosine, German passages ranked lower read stronger: 0.63, 0.79, 0.76, 0.45, …)."""
+    import shutil
+    from pathlib import Path
+
+    from desktop_search.core import Engine, Settings
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("debian-reference.en.excerpt.pdf", "debian-reference.de.excerpt.pdf"):
+        shutil.copy(data / name, docs / name)
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
+    try:
+        engine.index()
+        hits = [
+            h for h in engine.search("Wie halte ich mein System aktuell?", k=30, grouped=False, mode="dense")
+        ]
+        text = [h for h in hits if not h.navigation]
+        assert {h.path.endswith("de.excerpt.pdf") for h in text} == {True, False}
+        shown = [h.display_score for h in text]
+        assert shown == sorted(shown, reverse=True)
+        assert all(h.ranked_strength is not None for h in text)
+        plain = [h.strength for h in text]  # the floor's and the inline passages' strength
+        assert plain != sorted(plain, reverse=True)
+        assert all(h.similarity is not None and 0 < h.similarity <= 1 for h in text)  # the plain cosine
+    finally:
+        engine.close()

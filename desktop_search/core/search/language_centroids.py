@@ -125,6 +125,12 @@ def embedded_passages(store: Store) -> int:
     return store.ledger.chunk_total() - store.ledger.unembedded_counts()[0]
 
 
+def shifted_query(query_vector: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """The query less its shift, normalised (the dense leg's ranking vector)."""
+    moved = query_vector - shift
+    return (moved / float(np.linalg.norm(moved))).astype(np.float32)
+
+
 class LanguageCentroids:
     """The index's language means, kept fresh, and the query vector the dense leg ranks by."""
 
@@ -148,17 +154,30 @@ class LanguageCentroids:
         minority: float = 1.0,
         absent: float = ABSENT_CENTERING,
     ) -> np.ndarray:
-        """``query_vector`` less ``strength`` times what sets its language's passages apart from the
-        index's (the mean of that language's passages minus the mean of all), and less ``minority``
-        times the mean of all scaled by the share of the index in other languages; normalised.
+        """``query_vector`` less its :meth:`query_shift`, normalised; the query vector itself when
+        there is no shift."""
+        shift = self.query_shift(query_vector, query_text, strength, minority, absent)
+        return query_vector if shift is None else shifted_query(query_vector, shift)
+
+    def query_shift(
+        self,
+        query_vector: np.ndarray,
+        query_text: str,
+        strength: float = 1.0,
+        minority: float = 1.0,
+        absent: float = ABSENT_CENTERING,
+    ) -> np.ndarray | None:
+        """What the query loses before the dense leg: ``strength`` times what sets its language's
+        passages apart from the index's (the mean of that language's passages minus the mean of all),
+        and ``minority`` times the mean of all scaled by the share of the index in other languages.
 
         A query surely in a language the index lacks takes the same two steps, each ``absent`` times
         as far, with the reference offsets standing in for the index's means (see the module
-        docstring). The query vector itself when ``strength`` is 0, its language is unsure, neither
-        the index nor the reference knows it, or the index has no vectors yet. Never raises: a search
-        on a store being replaced (a model switch) ranks by the plain query vector."""
+        docstring). None when ``strength`` is 0, its language is unsure, neither the index nor the
+        reference knows it, the index has no vectors yet, or what is left is no direction. Never
+        raises: a search on a store being replaced (a model switch) ranks by the plain query vector."""
         if not strength:
-            return query_vector
+            return None
         try:
             centroids = self.current()
             lang, lacking = self._query_language(centroids, query_text)
@@ -169,18 +188,19 @@ class LanguageCentroids:
                     apart = None  # measured with another model than the query's: never mixed
         except Exception:
             log.warning("language means unavailable; ranking by the plain query", exc_info=True)
-            return query_vector
+            return None
         if centroids.overall is None:
-            return query_vector
+            return None
         if lang is not None:
-            shifted = query_vector - strength * (centroids.by_language[lang] - centroids.overall)
-            shifted = shifted - minority * (1.0 - centroids.shares.get(lang, 1.0)) * centroids.overall
+            shift = strength * (centroids.by_language[lang] - centroids.overall)
+            shift = shift + minority * (1.0 - centroids.shares.get(lang, 1.0)) * centroids.overall
         elif apart is not None:  # the query's language is no part of the index: other_languages is 1
-            shifted = query_vector - absent * (strength * apart + minority * centroids.overall)
+            shift = absent * (strength * apart + minority * centroids.overall)
         else:
-            return query_vector
-        norm = float(np.linalg.norm(shifted))
-        return query_vector if norm < 1e-6 else (shifted / norm).astype(np.float32)
+            return None
+        if float(np.linalg.norm(query_vector - shift)) < 1e-6:
+            return None
+        return shift.astype(np.float32)
 
     def _query_language(self, centroids: Centroids, query_text: str) -> tuple[str | None, str | None]:
         """The query's language among those the index has a mean for (None when unsure among them), and

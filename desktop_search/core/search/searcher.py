@@ -42,9 +42,9 @@ from desktop_search.core.search.highlight import (
 )
 from desktop_search.core.search.keyword import KeywordAnswer, KeywordSearch
 from desktop_search.core.search.language import sure_language
-from desktop_search.core.search.language_centroids import ABSENT_CENTERING, LanguageCentroids
+from desktop_search.core.search.language_centroids import ABSENT_CENTERING, LanguageCentroids, shifted_query
 from desktop_search.core.search.language_offsets import LanguageOffsets
-from desktop_search.core.search.match_strength import RAW_COSINE, MatchScale, measure_scale
+from desktop_search.core.search.match_strength import RAW_COSINE, Calibration, MatchScale, measure_calibration
 from desktop_search.core.search.navigation import demote_navigation
 from desktop_search.core.search.text_constraints import MAX_DEPTH, WIDEN, TextConstraint
 from desktop_search.core.store.ledger import ChunkRow
@@ -124,18 +124,24 @@ class Searcher:
         self.keywords = KeywordSearch(store.ledger)
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-leg")
         self._scale: MatchScale | None = None
+        self._calibration: Calibration | None = None
         self._scale_lock = threading.Lock()
 
-    def match_scale(self) -> MatchScale:
-        """How this model's cosines read as match strength, measured on first use (needs the model)."""
+    def match_scale(self, shift: np.ndarray | None = None) -> MatchScale:
+        """How this model's cosines read as match strength (with ``shift``: the similarities of a query
+        that loses it), measured on first use (needs the model)."""
         with self._scale_lock:
             if self._scale is None:
                 try:
-                    self._scale = measure_scale(self.embedder)
+                    self._calibration = measure_calibration(self.embedder)
+                    self._scale = self._calibration.scale()
                 except Exception:  # shown scores fall back to raw cosine; search itself goes on
                     log.exception("could not measure the model's match scale; showing raw cosine")
                     self._scale = RAW_COSINE
-            return self._scale
+            calibration = self._calibration
+            if shift is None or calibration is None or shift.shape != calibration.queries.shape[1:]:
+                return self._scale
+            return calibration.scale(shift)
 
     def prepare(self) -> None:
         """Do now what the first search would otherwise wait for: the match scale (needs the model)
@@ -180,6 +186,7 @@ class Searcher:
         candidates: dict[str, Candidate] = {}
         qvec: np.ndarray | None = None
         rank_vec: np.ndarray | None = None
+        shift: np.ndarray | None = None
         keyword_leg: Future[KeywordAnswer] | None = None
         # sure of the query's language: its function words that are words elsewhere ("war", "comment")
         # are stop words too (stopwords.LANGUAGE_STOPWORDS)
@@ -190,9 +197,10 @@ class Searcher:
             )
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(dense_query_text(text)), dtype=np.float32)
-            rank_vec = self.centroids.ranking_vector(
+            shift = self.centroids.query_shift(
                 qvec, text, self.language_centering, self.minority_centering, self.absent_centering
             )
+            rank_vec = qvec if shift is None else shifted_query(qvec, shift)
             for rank, dhit in enumerate(self._dense(rank_vec, dense_depth, filters, unavailable), start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
         stray_power = STRAY_COVERAGE_POWER
@@ -237,13 +245,15 @@ class Searcher:
         ranked, duplicates = fold_duplicates(ranked, rows, hashes)
         shown = _shown(ranked, rows, k, grouped)
         scale = self.match_scale() if qvec is not None else RAW_COSINE
+        # a shifted query shows the strength of what it was ranked by (see match_strength)
+        shifted = self.match_scale(shift) if qvec is not None and shift is not None else None
         hits = []
         for rank, c in enumerate(ranked, start=1):
             if c.chunk_id not in shown:
                 continue
             row = rows[c.chunk_id]
             found = spans[c.chunk_id] if c.chunk_id in spans else highlighter.find(row.text)[0]
-            hits.append(_hit(row, c, rank, found, scale))
+            hits.append(_hit(row, c, rank, found, scale, shifted))
         if not grouped:
             return fold_pages(hits, k)
         heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in group_by_file(hits, k)]
@@ -357,8 +367,18 @@ def _shown(ranked: list[Candidate], rows: dict[str, ChunkRow], k: int, grouped: 
     return shown
 
 
-def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale: MatchScale) -> SearchHit:
+def _hit(
+    row: ChunkRow,
+    c: Candidate,
+    rank: int,
+    spans: tuple[Span, ...],
+    scale: MatchScale,
+    shifted: MatchScale | None = None,
+) -> SearchHit:
+    """A result; with ``shifted`` (the scale of a query that lost its language's offset), its ranked
+    strength reads the similarity it was ranked by."""
     cosine = c.cosine if c.cosine is not None else c.similarity
+    ranked = None if shifted is None or c.similarity is None else shifted.strength(c.similarity)
     return SearchHit(
         chunk_id=row.chunk_id,
         path=row.path,
@@ -369,6 +389,7 @@ def _hit(row: ChunkRow, c: Candidate, rank: int, spans: tuple[Span, ...], scale:
         heading=row.heading,
         similarity=cosine,
         strength=None if cosine is None else scale.strength(cosine),
+        ranked_strength=ranked,
         keyword_score=c.keyword_score,
         score=c.score,
         rank=rank,
