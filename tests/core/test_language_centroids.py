@@ -28,6 +28,7 @@ from desktop_search.core.search.language_centroids import (
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id, to_key
 from desktop_search.core.store.store import Store
+from tests.support.centroids import ranking_vector
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GERMAN = [
@@ -98,13 +99,13 @@ def test_each_language_gets_its_mean_and_a_query_loses_its_own(tmp_path: Path) -
         assert centroids.shares == pytest.approx({"de": 0.5, "en": 0.5})
         query = _unit(np.eye(DIM)[0] + np.eye(DIM)[2])
         german_question = "Wann fährt der nächste Zug nach Köln?"
-        ranking = LanguageCentroids(store).ranking_vector(query, german_question)
+        ranking = ranking_vector(LanguageCentroids(store), query, german_question)
         # half the index is in another language: the query loses half the index's mean too
         assert np.allclose(ranking, _unit(query - (german_mean - overall) - 0.5 * overall), atol=1e-5)
         means = LanguageCentroids(store)
-        stronger = means.ranking_vector(query, german_question, strength=2.0, minority=0.0)
+        stronger = ranking_vector(means, query, german_question, strength=2.0, minority=0.0)
         assert np.allclose(stronger, _unit(query - 2.0 * (german_mean - overall)), atol=1e-5)
-        assert means.ranking_vector(query, german_question, strength=0.0) is query
+        assert ranking_vector(means, query, german_question, strength=0.0) is query
         # a German query no longer prefers German passages for being German
         german_side = _unit(german_mean - english_mean)
         assert float(query @ german_side) > 0.4 and abs(float(ranking @ german_side)) < 0.15
@@ -122,8 +123,8 @@ def test_a_query_in_a_language_the_index_lacks_is_left_as_it_is(tmp_path: Path) 
         assert centroids.overall is not None
         means = LanguageCentroids(store)
         query = _unit(np.eye(DIM)[2] + 0.5 * np.eye(DIM)[0])
-        assert means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?") is query
-        english = means.ranking_vector(query, "When does the next train to Cologne leave?")
+        assert ranking_vector(means, query, "Wann fährt der nächste Zug nach Köln?") is query
+        english = ranking_vector(means, query, "When does the next train to Cologne leave?")
         share = centroids.shares["en"]
         assert share == pytest.approx((MIN_PASSAGES + 5) / (2 * MIN_PASSAGES + 4))
         expected = query - (english_mean - centroids.overall) - (1 - share) * centroids.overall
@@ -138,7 +139,7 @@ def test_a_query_in_the_language_of_the_whole_index_keeps_the_index_mean(tmp_pat
     store, _german, _english = _language_store(tmp_path, 0, MIN_PASSAGES + 5)
     try:
         query = _unit(np.eye(DIM)[2] + 0.5 * np.eye(DIM)[1])
-        only = LanguageCentroids(store).ranking_vector(query, "When does the next train to Cologne leave?")
+        only = ranking_vector(LanguageCentroids(store), query, "When does the next train to Cologne leave?")
         assert np.allclose(only, query, atol=1e-6)
     finally:
         store.close()
@@ -149,8 +150,8 @@ def test_a_query_in_the_language_of_the_whole_index_keeps_the_index_mean(tmp_pat
         assert centroids.overall is not None
         assert centroids.shares == pytest.approx({"de": 0.8, "en": 0.2})
         query = _unit(np.eye(DIM)[2] + 0.3 * np.eye(DIM)[0] + 0.3 * np.eye(DIM)[1])
-        german = means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?")
-        english = means.ranking_vector(query, "When does the next train to Cologne leave?")
+        german = ranking_vector(means, query, "Wann fährt der nächste Zug nach Köln?")
+        english = ranking_vector(means, query, "When does the next train to Cologne leave?")
         overall = centroids.overall
         assert np.allclose(german, _unit(query - (german_mean - overall) - 0.2 * overall), atol=1e-5)
         assert np.allclose(english, _unit(query - (english_mean - overall) - 0.8 * overall), atol=1e-5)
@@ -163,7 +164,7 @@ def test_an_index_without_vectors_leaves_the_query_alone_until_it_has_some(tmp_p
     try:
         means = LanguageCentroids(store)
         query = _unit(np.arange(1, DIM + 1, dtype=np.float32))
-        assert means.ranking_vector(query, "eine Frage") is query
+        assert ranking_vector(means, query, "eine Frage") is query
         rng = np.random.default_rng(5)
         for name, texts, axis in (("de.txt", GERMAN, 0), ("en.txt", ENGLISH, 1)):
             vectors = np.stack(
@@ -171,7 +172,7 @@ def test_an_index_without_vectors_leaves_the_query_alone_until_it_has_some(tmp_p
             )
             _write(store, name, [texts[i % 3] + f" {i}" for i in range(MIN_PASSAGES)], vectors)
         # measured again on the next search, not half a minute later: there were none before
-        assert not np.allclose(means.ranking_vector(query, "Wann fährt der nächste Zug?"), query, atol=1e-3)
+        assert not np.allclose(ranking_vector(means, query, "Wann fährt der nächste Zug?"), query, atol=1e-3)
     finally:
         store.close()
 
@@ -245,8 +246,8 @@ def test_a_store_that_fails_under_a_search_leaves_the_query_alone(tmp_path: Path
 
         store.ledger.chunk_total = gone  # type: ignore[method-assign]
         query = _unit(np.eye(DIM)[0] + np.eye(DIM)[2])
-        assert means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?") is query
-        assert means.ranking_vector(query, "Wann fährt der nächste Zug nach Köln?") is query
+        assert ranking_vector(means, query, "Wann fährt der nächste Zug nach Köln?") is query
+        assert ranking_vector(means, query, "Wann fährt der nächste Zug nach Köln?") is query
     finally:
         store.close()
 

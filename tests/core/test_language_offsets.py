@@ -21,6 +21,7 @@ from desktop_search.core.search.language_offsets import (
 from desktop_search.core.search.searcher import Searcher
 from desktop_search.core.store.store import Store
 from tests.core.test_language_centroids import DIM, _language_store, _unit
+from tests.support.centroids import ranking_vector
 from tests.support.fake_embedder import HashEmbedder
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -100,20 +101,20 @@ def test_a_query_in_a_language_the_index_lacks_loses_half_of_what_a_present_one_
         centroids = means.current()
         assert set(centroids.by_language) == {"en"} and centroids.overall is not None
         query = _unit(np.eye(DIM)[2] + 0.5 * np.eye(DIM)[0])
-        ranked = means.ranking_vector(query, GERMAN_QUESTION)
+        ranked = ranking_vector(means, query, GERMAN_QUESTION)
         apart = offsets.all()["de"] - offsets.all()["en"]
         expected = query - ABSENT_CENTERING * (apart + centroids.overall)
         assert np.allclose(ranked, _unit(expected), atol=1e-5)
-        assert means.ranking_vector(query, GERMAN_QUESTION, absent=0.0) is query
-        assert means.ranking_vector(query, GERMAN_QUESTION, strength=0.0) is query
+        assert ranking_vector(means, query, GERMAN_QUESTION, absent=0.0) is query
+        assert ranking_vector(means, query, GERMAN_QUESTION, strength=0.0) is query
         # Dutch is not in this reference: the query is left as it is
-        assert means.ranking_vector(query, "Wanneer vertrekt de volgende trein naar Keulen?") is query
+        assert ranking_vector(means, query, "Wanneer vertrekt de volgende trein naar Keulen?") is query
         # offsets of another model (another width) are never mixed into the query
         wide = {"de": ("eins",), "en": ("one",)}
         other = LanguageOffsets(HashEmbedder(dimension=2 * DIM), wide)  # type: ignore[arg-type]
-        assert LanguageCentroids(store, offsets=other).ranking_vector(query, GERMAN_QUESTION) is query
+        assert ranking_vector(LanguageCentroids(store, offsets=other), query, GERMAN_QUESTION) is query
         # without offsets at all (as before them), too
-        assert LanguageCentroids(store).ranking_vector(query, GERMAN_QUESTION) is query
+        assert ranking_vector(LanguageCentroids(store), query, GERMAN_QUESTION) is query
     finally:
         store.close()
 
@@ -171,7 +172,7 @@ def test_a_question_in_a_language_the_index_lacks_ranks_more_like_its_translatio
         for question, translation in pairs:
             plain = np.asarray(real_embedder.embed_query(question), dtype=np.float32)
             english = passages @ np.asarray(real_embedder.embed_query(translation), dtype=np.float32)
-            ranking = centroids.ranking_vector(plain, question, absent=ABSENT_CENTERING)
+            ranking = ranking_vector(centroids, plain, question, absent=ABSENT_CENTERING)
             assert ranking is not plain
             before, after = (
                 _rank_agreement(passages @ plain, english),

@@ -146,19 +146,6 @@ class LanguageCentroids:
         self._checked_at = 0.0
         self._failed = False  # the last measurement raised
 
-    def ranking_vector(
-        self,
-        query_vector: np.ndarray,
-        query_text: str,
-        strength: float = 1.0,
-        minority: float = 1.0,
-        absent: float = ABSENT_CENTERING,
-    ) -> np.ndarray:
-        """``query_vector`` less its :meth:`query_shift`, normalised; the query vector itself when
-        there is no shift."""
-        shift = self.query_shift(query_vector, query_text, strength, minority, absent)
-        return query_vector if shift is None else shifted_query(query_vector, shift)
-
     def query_shift(
         self,
         query_vector: np.ndarray,
