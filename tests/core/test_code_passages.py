@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_search.core.search.code_passages import demote_unmatched_code, is_code_passage
+from desktop_search.core.search.code_passages import is_code_passage, unmatched_code
 from desktop_search.core.search.fusion import Candidate
+from desktop_search.core.search.unmatched import demote_unmatched
 from desktop_search.core.store.ledger import ChunkRow
 
 LATEX = "\\begin{question}{prez}\n  \\correctchoice{yes}\n  \\wrongchoice{no}\n\\end{question}"
@@ -15,6 +16,10 @@ PROSE = (
     "The random seed decides how questions and answers are shuffled. Set it once, before the copies\n"
     "are produced, and every later build gives the same order (see the section on groups)."
 )
+
+
+def demote_unmatched_code(ranked: list[Candidate], rows: dict[str, ChunkRow], factor: float = 0.5):
+    return demote_unmatched(ranked, rows, [(unmatched_code, factor)])
 
 
 def _row(chunk_id: str, text: str, ext: str = "pdf") -> ChunkRow:

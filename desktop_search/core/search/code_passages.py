@@ -5,11 +5,11 @@ paths, identifiers), so its vector sits near any query whose own words find noth
 in another language than the index's: a Sphinx site's stylesheet was the top answer to a Japanese
 question in that site's folder. A passage of such a file (by its extension) that the keyword leg also
 found (the query names its function, option or macro) keeps its place; one found by meaning alone is
-scored down by :data:`UNMATCHED_CODE_FACTOR`, so prose that explains the same thing ranks first and
-the file still follows when nothing better is there. Build recipes count by their whole name
-(``Makefile``, ``Dockerfile``, ``CMakeLists.txt``: a folder of Debian's package documentation put
-them in the top 5 of Japanese and Spanish questions they do not answer). Notebooks, R Markdown,
-calendars and address books carry prose, so they are not code files here.
+scored down by :data:`UNMATCHED_CODE_FACTOR` (see :mod:`unmatched`), so prose that explains the same
+thing ranks first and the file still follows when nothing better is there. Build recipes count by
+their whole name (``Makefile``, ``Dockerfile``, ``CMakeLists.txt``: a folder of Debian's package
+documentation put them in the top 5 of Japanese and Spanish questions they do not answer).
+Notebooks, R Markdown, calendars and address books carry prose, so they are not code files here.
 
 A listing *inside* a document (a shell session in a PDF manual, a LaTeX example in its chapter) is
 not scored down: it sits in the section that explains it, and its page is often the one that answers.
@@ -22,13 +22,10 @@ cost right pages on ``benchmarks/realdocs.py``'s manuals, in each of three build
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import PurePosixPath
-
 from desktop_search.core.extract.kinds import CODE_EXTENSIONS, CODE_NAMES
 from desktop_search.core.search.fusion import Candidate
+from desktop_search.core.search.unmatched import passage_file_name
 from desktop_search.core.store.ledger import ChunkRow
-from desktop_search.core.store.pathkeys import from_key
 
 UNMATCHED_CODE_FACTOR = 0.5  # a code file's passage found by meaning alone keeps this share of its score
 CODE_FILE_EXTENSIONS = CODE_EXTENSIONS - {"ipynb", "rmd", "ics", "vcf", "ldif"}
@@ -37,26 +34,9 @@ CODE_FILE_EXTENSIONS = CODE_EXTENSIONS - {"ipynb", "rmd", "ics", "vcf", "ldif"}
 def is_code_passage(row: ChunkRow) -> bool:
     """A passage of a code file (source, stylesheet, config), by the file's extension or, for build
     recipes (``Makefile``, ``Dockerfile``, ``CMakeLists.txt``), its whole name."""
-    return row.ext.lower() in CODE_FILE_EXTENSIONS or _file_name(row) in CODE_NAMES
+    return row.ext.lower() in CODE_FILE_EXTENSIONS or passage_file_name(row).lower() in CODE_NAMES
 
 
-def _file_name(row: ChunkRow) -> str:
-    """The lower-case name of the passage's file (the innermost member's, for a part: the last name of
-    "message 2 / Makefile" or "src.zip / build/Makefile")."""
-    return PurePosixPath((row.part or from_key(row.path)).replace("\\", "/")).name.strip().lower()
-
-
-def demote_unmatched_code(
-    ranked: list[Candidate], rows: Mapping[str, ChunkRow], factor: float = UNMATCHED_CODE_FACTOR
-) -> list[Candidate]:
-    """``ranked`` re-sorted after scaling down the code files' passages that no query word was found in."""
-    if factor >= 1.0:
-        return ranked
-    changed = False
-    for c in ranked:
-        if c.content_terms == 0 and is_code_passage(rows[c.chunk_id]):
-            c.score *= factor
-            changed = True
-    if not changed:
-        return ranked
-    return sorted(ranked, key=lambda c: (-c.score, -(c.similarity or -1.0), c.chunk_id))
+def unmatched_code(c: Candidate, row: ChunkRow) -> bool:
+    """A code file's passage that no query word was found in (a :data:`unmatched.Rule`)."""
+    return c.content_terms == 0 and is_code_passage(row)

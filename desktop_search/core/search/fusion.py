@@ -32,6 +32,7 @@ FUSION_PARAMETERS = (
     "rrf_k",
     "coverage_power",
     "code_factor",
+    "license_factor",
     "stray_min_terms",
     "language_centering",
     "minority_centering",
@@ -51,6 +52,7 @@ class Candidate:
     keyword_rank: int | None = None  # 1-based
     coverage: float = 1.0  # weighted share of query terms in the passage (scales the keyword vote)
     content_terms: int = 0  # how many of the query's content words (not stop words) the passage has
+    content_words: frozenset[str] = frozenset()  # ... and which (as the query's terms spell them)
     score: float = 0.0
 
 

@@ -270,9 +270,9 @@ def _merge(spans: list[tuple[int, int]]) -> tuple[Span, ...]:
     return tuple(Span(s, e) for s, e in merged)
 
 
-def content_matches(terms: list[QueryTerm], matched: set[str]) -> int:
-    """How many of the query's content words, codes and phrases a passage contains."""
-    return sum(1 for t in terms if t.weight >= CONTENT_WEIGHT and t.text in matched)
+def content_matches(terms: list[QueryTerm], matched: set[str]) -> frozenset[str]:
+    """The query's content words, codes and phrases that a passage contains."""
+    return frozenset(t.text for t in terms if t.weight >= CONTENT_WEIGHT and t.text in matched)
 
 
 def coverage(terms: list[QueryTerm], matched: set[str]) -> float:

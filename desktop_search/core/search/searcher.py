@@ -19,7 +19,7 @@ import numpy as np
 
 from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import SearchFilters, SearchHit, Span
-from desktop_search.core.search.code_passages import UNMATCHED_CODE_FACTOR, demote_unmatched_code
+from desktop_search.core.search.code_passages import UNMATCHED_CODE_FACTOR, unmatched_code
 from desktop_search.core.search.filters import chroma_where, normalise
 from desktop_search.core.search.folding import fold_duplicates, fold_similar
 from desktop_search.core.search.fusion import (
@@ -44,9 +44,15 @@ from desktop_search.core.search.keyword import KeywordAnswer, KeywordSearch
 from desktop_search.core.search.language import sure_language
 from desktop_search.core.search.language_centroids import ABSENT_CENTERING, LanguageCentroids, shifted_query
 from desktop_search.core.search.language_offsets import LanguageOffsets
+from desktop_search.core.search.license_passages import (
+    UNMATCHED_LICENSE_FACTOR,
+    asks_about_licences,
+    unmatched_license,
+)
 from desktop_search.core.search.match_strength import RAW_COSINE, Calibration, MatchScale, measure_calibration
 from desktop_search.core.search.navigation import demote_navigation
 from desktop_search.core.search.text_constraints import MAX_DEPTH, WIDEN, TextConstraint
+from desktop_search.core.search.unmatched import demote_unmatched
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.store import Store
 
@@ -100,6 +106,7 @@ class Searcher:
         rrf_k: float = RRF_K,
         coverage_power: float = COVERAGE_POWER,
         code_factor: float = UNMATCHED_CODE_FACTOR,
+        license_factor: float = UNMATCHED_LICENSE_FACTOR,
         stray_min_terms: float = STRAY_MIN_TERMS,
         language_centering: float = 1.0,
         minority_centering: float = 1.0,
@@ -112,6 +119,7 @@ class Searcher:
         self.rrf_k = rrf_k
         self.coverage_power = coverage_power
         self.code_factor = code_factor
+        self.license_factor = license_factor
         self.stray_min_terms = stray_min_terms
         # how much of its language's offset the query loses (0: rank by the plain query vector)
         self.language_centering = language_centering
@@ -239,7 +247,10 @@ class Searcher:
             live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power, stray_power
         )
         if mode == "hybrid":
-            ranked = demote_unmatched_code(ranked, rows, self.code_factor)
+            rules = [(unmatched_code, self.code_factor)]
+            if not asks_about_licences(text):  # "Darf ich das Programm weitergeben?" asks for them
+                rules.append((unmatched_license, self.license_factor))
+            ranked = demote_unmatched(ranked, rows, rules)
         ranked = demote_navigation(ranked, rows)
         hashes = self.store.ledger.content_hashes([rows[c.chunk_id].path for c in ranked])
         ranked, duplicates = fold_duplicates(ranked, rows, hashes)
@@ -343,7 +354,8 @@ def weigh_keyword_match(
     if heading:
         matched |= highlighter.find(heading)[1]
     c.coverage = coverage(terms, matched)
-    c.content_terms = content_matches(terms, matched)
+    c.content_words = content_matches(terms, matched)
+    c.content_terms = len(c.content_words)
     return spans
 
 
