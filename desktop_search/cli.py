@@ -335,6 +335,12 @@ def _inline_json(passage: Any) -> dict[str, Any]:
     }
 
 
+def _strength(hit: Any) -> str:
+    """The match strength as the window shows it ("87%"), or "words" for a hit found by its words alone
+    (no strength to show: the model still loading, the passage not embedded yet, ``--mode keyword``)."""
+    return f"{round(hit.display_score * 100)}%" if hit.has_strength else "words"
+
+
 def _print_hits(query: str, hits: list[Any]) -> None:
     from desktop_search.core import display
 
@@ -345,16 +351,14 @@ def _print_hits(query: str, hits: list[Any]) -> None:
         page = f" p.{hit.page}" if hit.page else ""
         part = f" › {hit.part}" if hit.part else ""  # a member, message or attachment inside the file
         section = f" · {hit.shown_section}" if hit.shown_section else ""
-        print(
-            f"{hit.rank:>3}. {round(hit.display_score * 100):>3}%  {display(hit.path)}{part}{page}{section}"
-        )
+        print(f"{hit.rank:>3}. {_strength(hit):>5}  {display(hit.path)}{part}{page}{section}")
         snippet = " ".join(hit.text.split())
         print(f"       {snippet[:200]}{'…' if len(snippet) > 200 else ''}")
         for passage in hit.inline:  # the file's other strong passages (grouped output)
             where = f"p.{passage.page}" if passage.page else "also"
             text = " ".join(passage.text.split())
             cut = f"{text[:120]}{'…' if len(text) > 120 else ''}"
-            print(f"       ↳ {where} {round(passage.display_score * 100)}%  {cut}")
+            print(f"       ↳ {where} {_strength(passage)}  {cut}")
         if hit.more:
             print(f"       + {len(hit.more)} more from this file")
         if hit.duplicates:

@@ -44,3 +44,12 @@ def test_a_passage_names_its_section_in_json_and_text_unless_it_opens_with_it(ca
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith("/docs/manual.pdf p.199 · 9.8.10 Undeleting open files")
     assert lines[2].endswith("/docs/manual.pdf p.196")  # its text shows the title already
+
+
+def test_a_hit_found_by_its_words_alone_shows_words_not_zero_percent(capsys) -> None:
+    """No strength to show (the model still loading, ``--mode keyword``): "words", as the window says."""
+    best = _hit(0, 12, rank=1, inline=(_hit(1, 42),))
+    cli._print_hits("query", [best])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("  1. words  ")
+    assert lines[2].strip() == "↳ p.42 words  passage 1 text"

@@ -141,6 +141,13 @@ class SearchHit:
         return "" if not section or section in opening else section
 
     @property
+    def has_strength(self) -> bool:
+        """False for a passage found by its words alone whose meaning was not compared with the query
+        (the model still loading, the passage not embedded yet, a keyword-only search): it has no
+        match strength to show, and shows none rather than 0 %."""
+        return self.ranked_strength is not None or self.strength is not None or self.similarity is not None
+
+    @property
     def display_score(self) -> float:
         """0..1 confidence for display: the strength of the similarity the hit was ranked by, else the
         match strength (see ``core.search.match_strength``), else the clipped cosine, else 0."""

@@ -46,6 +46,7 @@ INLINE_PAD = 3  # above and below an inline passage's row
 INLINE_LABEL_GAP = 8  # between an inline row's page label and its snippet
 BAR_WIDTH = 56
 BAR_HEIGHT = 6
+WORDS_LABEL = "words"  # in place of a strength: the hit was found by its words, its meaning not compared
 MATCH_BACKGROUND = QColor(255, 196, 0, 110)  # readable on light and dark palettes
 
 
@@ -228,11 +229,10 @@ class ResultDelegate(QStyledItemDelegate):
         dim = QColor(text_color)
         dim.setAlphaF(0.7)
         painter.setPen(dim)
-        percent = int(index.data(ResultRole.SCORE_PERCENT) or 0)
         painter.drawText(
             QRect(rect.right() - score_w + 1, rect.top(), score_w, base_h),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            f"{percent}%",
+            _score_text(index),
         )
 
     def _more_rect(self, option: QStyleOptionViewItem, index: ModelIndex) -> QRect:
@@ -291,31 +291,42 @@ class ResultDelegate(QStyledItemDelegate):
         small_fm = QFontMetrics(small_font)
         is_child = bool(index.data(ResultRole.IS_CHILD))
 
-        # right side: score percentage and bar
-        percent = int(index.data(ResultRole.SCORE_PERCENT) or 0)
-        score_text = f"{percent}%"
+        # right side: score percentage and bar ("words" alone for a hit found by its words only)
+        percent = index.data(ResultRole.SCORE_PERCENT)
+        score_text = _score_text(index)
         score_w = max(small_fm.horizontalAdvance("100%"), small_fm.horizontalAdvance(score_text))
         right = rect.right()
         bar = QRectF(
             right - BAR_WIDTH + 1, rect.top() + (title_fm.height() - BAR_HEIGHT) / 2, BAR_WIDTH, BAR_HEIGHT
         )
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        track = QColor(text_color)
-        track.setAlphaF(0.18)
-        painter.setBrush(track)
-        painter.drawRoundedRect(bar, 3, 3)
-        fill = QColor(
-            palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight)
-        )
-        painter.setBrush(fill)
-        painter.drawRoundedRect(
-            QRectF(bar.left(), bar.top(), bar.width() * percent / 100, bar.height()), 3, 3
-        )
-        painter.setFont(small_font)
-        painter.setPen(text_color)
         score_rect = QRect(int(bar.left()) - 6 - score_w, rect.top(), score_w, title_fm.height())
-        painter.drawText(score_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, score_text)
+        painter.setFont(small_font)
+        if percent is None:  # the label takes the bar's place too
+            painter.setPen(dim_color)
+            words_rect = score_rect.adjusted(0, 0, int(bar.right()) - score_rect.right(), 0)
+            painter.drawText(
+                words_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, score_text
+            )
+        else:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(Qt.PenStyle.NoPen)
+            track = QColor(text_color)
+            track.setAlphaF(0.18)
+            painter.setBrush(track)
+            painter.drawRoundedRect(bar, 3, 3)
+            fill = QColor(
+                palette.color(
+                    QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight
+                )
+            )
+            painter.setBrush(fill)
+            painter.drawRoundedRect(
+                QRectF(bar.left(), bar.top(), bar.width() * int(percent) / 100, bar.height()), 3, 3
+            )
+            painter.setPen(text_color)
+            painter.drawText(
+                score_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, score_text
+            )
 
         # left side: file name (or "page N" for a child row), page, section, folder
         header_right = score_rect.left() - 12
@@ -447,3 +458,9 @@ class ResultDelegate(QStyledItemDelegate):
             self.more_clicked.emit(index.row())
             return True
         return super().editorEvent(event, model, option, index)
+
+
+def _score_text(index: ModelIndex) -> str:
+    """A row's match strength as shown ("87%"), or "words" for a hit found by its words alone."""
+    percent = index.data(ResultRole.SCORE_PERCENT)
+    return WORDS_LABEL if percent is None else f"{int(percent)}%"

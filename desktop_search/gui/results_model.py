@@ -25,6 +25,8 @@ from desktop_search.core import SearchHit, Span, display
 from desktop_search.gui.wording import counted
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+# the tooltip of a hit found by its words alone (its meaning not compared with the query)
+WORDS_ONLY_TIP = "Found by its words; its match strength shows once its meaning is indexed."
 
 
 class ResultRole(IntEnum):
@@ -36,7 +38,7 @@ class ResultRole(IntEnum):
     FOLDER = Qt.ItemDataRole.UserRole + 4  # containing folder, readable
     PAGE = Qt.ItemDataRole.UserRole + 5  # 1-based page number or None
     TEXT = Qt.ItemDataRole.UserRole + 6  # the passage, whitespace collapsed, trimmed around the match
-    SCORE_PERCENT = Qt.ItemDataRole.UserRole + 7  # 0..100
+    SCORE_PERCENT = Qt.ItemDataRole.UserRole + 7  # 0..100; None: found by its words, no strength
     HIGHLIGHTS = Qt.ItemDataRole.UserRole + 8  # tuple[Span, ...] into TEXT
     MORE_COUNT = Qt.ItemDataRole.UserRole + 9  # the file's further passages, on the row with the link
     IS_CHILD = Qt.ItemDataRole.UserRole + 10  # a passage row under its file (inline or "more")
@@ -331,8 +333,8 @@ class ResultsModel(QAbstractListModel):
             return self._snippet(index.row())[0]
         if role == ResultRole.HIGHLIGHTS:
             return self._snippet(index.row())[1]
-        if role == ResultRole.SCORE_PERCENT:
-            return round(hit.display_score * 100)
+        if role == ResultRole.SCORE_PERCENT:  # None: found by its words, no strength to show
+            return round(hit.display_score * 100) if hit.has_strength else None
         if role == ResultRole.MORE_COUNT:
             top = self._link_row(index.row())
             return 0 if top is None else len(self._rows[top].hit.more)
@@ -345,15 +347,18 @@ class ResultsModel(QAbstractListModel):
             return item.inline
         if role == Qt.ItemDataRole.ToolTipRole:
             where = display(hit.path) + (f" — page {hit.page}" if hit.page else "")
-            return f"{where}\n{hit.heading}" if hit.heading else where
+            where = f"{where}\n{hit.heading}" if hit.heading else where
+            return where if hit.has_strength else f"{where}\n{WORDS_ONLY_TIP}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             name, _folder = split_path(hit.path)
             page = f", page {hit.page}" if hit.page else ""
             section = "" if item.child else hit.shown_section
             page += f", section {section}" if section else ""
             also = "also in " if item.inline else ""
-            percent = round(hit.display_score * 100)
-            return f"{also}{name}{page}, {percent} percent: {self._snippet(index.row())[0]}"
+            strength = (
+                f"{round(hit.display_score * 100)} percent" if hit.has_strength else "found by its words"
+            )
+            return f"{also}{name}{page}, {strength}: {self._snippet(index.row())[0]}"
         return None
 
     def _weak_link_data(self, role: int) -> Any:

@@ -273,13 +273,14 @@ def test_real_model_keyword_first_then_meaning(tmp_path: Path, real_model_folder
         engine.add_folder(docs)
         thread = _in_background(engine, [])
         _wait_for(lambda: engine.status()["files"]["keyword_only"] == 2 and loading.is_set(), timeout=120)
-        assert engine.search("ERR-4021", k=5)[0].path.endswith("tax.md")
+        early_hit = engine.search("ERR-4021", k=5)[0]
+        assert early_hit.path.endswith("tax.md") and not early_hit.has_strength  # shows "words", not 0 %
         gate.set()
         thread.join(300)
         assert embedder.loaded and embedder.count_tokens(sample) == early
         assert engine.status()["files"]["indexed"] == 2
         best = engine.search("how do insects survive the cold", k=2)[0]
-        assert best.path.endswith("bees.txt") and best.similarity is not None
+        assert best.path.endswith("bees.txt") and best.similarity is not None and best.has_strength
         assert engine.check()["consistent"]
     finally:
         gate.set()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QListView
 from desktop_search.core import Engine, SearchHit, Settings, Span
 from desktop_search.gui.highlighting import with_highlights
 from desktop_search.gui.result_delegate import CHILD_INDENT, PAD, ResultDelegate
-from desktop_search.gui.results_model import PAGE_SIZE, ResultRole, ResultsModel, snippet
+from desktop_search.gui.results_model import PAGE_SIZE, WORDS_ONLY_TIP, ResultRole, ResultsModel, snippet
 
 
 def hit(
@@ -125,6 +125,31 @@ def test_delegate_paints_rows_and_toggles_more(qtbot):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=more_link(view, first))
     assert clicked.args == [0]
     assert model.rowCount() == 2
+
+
+def test_a_hit_found_by_its_words_alone_shows_words_not_zero_percent(qtbot):
+    """While the model loads or a passage waits for its vector, a keyword hit has no strength: the row
+    says "words" (no bar), its tooltip why, its accessible text "found by its words"."""
+    view = QListView()
+    qtbot.addWidget(view)
+    model = ResultsModel(view)
+    delegate = ResultDelegate(view)  # kept: a delegate Python let go of would crash the paint
+    view.setModel(model)
+    view.setItemDelegate(delegate)
+    view.resize(600, 300)
+    words = replace(hit(0), similarity=None, inline=(replace(hit(2), similarity=None),))
+    model.set_hits(with_highlights([words, hit(1, sim=0.9)], "beta"))
+    first, second = model.index(0), model.index(1 + (model.rowCount() - 2))
+    assert first.data(ResultRole.SCORE_PERCENT) is None
+    assert second.data(ResultRole.SCORE_PERCENT) == 90
+    assert "found by its words" in first.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert WORDS_ONLY_TIP in first.data(Qt.ItemDataRole.ToolTipRole)
+    assert WORDS_ONLY_TIP not in second.data(Qt.ItemDataRole.ToolTipRole)
+    view.show()
+    qtbot.waitExposed(view)
+    pixmap = QPixmap(view.viewport().size())
+    view.viewport().render(pixmap)  # the "words" label and the inline row's paint without a strength
+    assert not pixmap.isNull()
 
 
 def more_link(view: QListView, row: QRect, indent: int = 0) -> QPoint:
