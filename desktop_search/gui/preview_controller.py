@@ -273,6 +273,7 @@ class PreviewController(QObject):
         navigator = pane.pdf_view.pageNavigator()
         page = max(0, (hit.page or 1) - 1)
         navigator.jump(page, QPointF(), navigator.currentZoom())
+        pane.pdf_search.setSearchString(page_search_word(hit))
         pane.stack.setCurrentWidget(pane.pdf_view)
 
     def show_pdf_by_default(self, enabled: bool) -> None:
@@ -302,3 +303,15 @@ class PreviewController(QObject):
 
     def state(self) -> dict[str, Any]:
         return {"pdf_pages": self.pane.page_button.isChecked()}
+
+
+def page_search_word(hit: SearchHit) -> str:
+    """The word (or quoted phrase) the rendered PDF page highlights: the longest of the query's words
+    painted in the hit's passage (three letters at least, two in Chinese or Japanese), so the page
+    shows where the passage matched; "" when none is (a passage found by meaning alone, in another
+    language than the query)."""
+    found = {hit.text[span.start : span.end].strip() for span in hit.highlights}
+    words = sorted(
+        (w for w in found if len(w) >= (3 if w.isascii() else 2)), key=lambda w: (-len(w), w.lower())
+    )
+    return words[0] if words else ""

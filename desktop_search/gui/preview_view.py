@@ -65,6 +65,7 @@ class PreviewPane(QWidget):
         self.stack.addWidget(self.text)
         self.pdf_view = None
         self.pdf_document = None
+        self.pdf_search = None
         self.page_button.setVisible(False)
 
         layout = QVBoxLayout(self)
@@ -81,12 +82,16 @@ class PreviewPane(QWidget):
             return True
         if not pdf_support():
             return False
-        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
         from PySide6.QtPdfWidgets import QPdfView
 
         self.pdf_document = QPdfDocument(self)
         self.pdf_view = QPdfView(self)
         self.pdf_view.setDocument(self.pdf_document)
+        # the page shows where the query's words are, as the text view paints them
+        self.pdf_search = QPdfSearchModel(self)
+        self.pdf_search.setDocument(self.pdf_document)
+        self.pdf_view.setSearchModel(self.pdf_search)
         self.pdf_view.setPageMode(QPdfView.PageMode.SinglePage)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.stack.addWidget(self.pdf_view)

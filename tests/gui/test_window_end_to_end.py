@@ -124,6 +124,9 @@ def test_index_search_preview_open(make_context, real_embedder, tmp_path, opener
     )
     assert pane.pdf_document.pageCount() == 2
     assert pane.pdf_view.pageNavigator().currentPage() == 1  # 0-based: page 2
+    # ... and highlights the query's word that the passage matched, on that page
+    assert pane.pdf_search.searchString() == "hotel"
+    qtbot.waitUntil(lambda: len(pane.pdf_search.resultsOnPage(1)) == 1, timeout=10_000)
 
     qtbot.keyClick(view.box, Qt.Key.Key_Escape)
     assert view.box.text() == "" and view.model.rowCount() == 0
