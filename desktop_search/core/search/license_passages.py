@@ -52,6 +52,15 @@ _GENERIC = (
 )
 _SPECIFIC_RE = re.compile(rf"\b(?:{_SPECIFIC})\b")
 _GENERIC_RE = re.compile(rf"\b(?:{_GENERIC})")
+# Words one of which every passage the rules below take has (lower case); looking for them with
+# ``in`` rules out nearly all text at a quarter of the cost of the rules' regular expressions.
+_ANCHORS = (
+    "licen", "copyright", "warrant", "merchantab", "particular purpose", "in no event", "liable",
+    "rights reserved", "consequential", "free software", "freie software", "logiciel libre",
+    "redistribut", "permission", "general public", "creative commons", "invariant sections",
+    "front-cover", "software is provided", "work based on the program", "and/or modify",
+    "verbatim copies", "files:", "upstream-",
+)  # fmt: skip
 # Fields of a machine-readable debian/copyright file (DEP-5), each at a line's start; one of the
 # first three must be there ("License: MIT" and "Copyright: 2020 …" alone open many a README).
 _DEP5_FIELD = re.compile(r"^(Files|Upstream-Name|Upstream-Contact|Copyright|License):", re.M)
@@ -60,66 +69,14 @@ _DEP5_OWN = frozenset({"Files", "Upstream-Name", "Upstream-Contact"})
 # found by its legal prose. "licence", "copyright", "warranty", "liability" and a package's or an
 # author's name are not among them: a query with one of those names the licence.
 _LICENSE_WORDS = (
-    "action",
-    "author",
-    "binar",
-    "business",
-    "charge",
-    "claim",
-    "code",
-    "condition",
-    "contribut",
-    "cop",
-    "damag",
-    "data",
-    "deal",
-    "direct",
-    "distribut",
-    "document",
-    "event",
-    "express",
-    "fee",
-    "file",
-    "following",
-    "form",
-    "foundation",
-    "free",
-    "general",
-    "holder",
-    "impl",
-    "includ",
-    "indirect",
-    "limit",
-    "loss",
-    "material",
-    "merg",
-    "modif",
-    "name",
-    "notice",
-    "obtain",
-    "permi",
-    "person",
-    "product",
-    "program",
-    "provid",
-    "public",
-    "publish",
-    "purpose",
-    "redistribut",
-    "right",
-    "sell",
-    "servic",
-    "softwar",
-    "source",
-    "special",
-    "subject",
-    "term",
-    "use",
-    "using",
-    "version",
-    "work",
+    "action", "author", "binar", "business", "charge", "claim", "code", "condition", "contribut", "cop",
+    "damag", "data", "deal", "direct", "distribut", "document", "event", "express", "fee", "file",
+    "following", "form", "foundation", "free", "general", "holder", "impl", "includ", "indirect",
+    "limit", "loss", "material", "merg", "modif", "name", "notice", "obtain", "permi", "person",
+    "product", "program", "provid", "public", "publish", "purpose", "redistribut", "right", "sell",
+    "servic", "softwar", "source", "special", "subject", "term", "use", "using", "version", "work",
     "written",
-)
+)  # fmt: skip
 # Words of a question about licensing (English, German, French, Spanish, Italian, Portuguese, Dutch,
 # Japanese, Chinese): its terms, its rights, its price, its warranty.
 _LICENSING_TOPIC = re.compile(
@@ -147,10 +104,13 @@ def is_license_file_name(name: str) -> bool:
 def is_license_text(text: str) -> bool:
     """Licence wording: a phrase only free-software licences use and one more, three phrases of a
     disclaimer, or two fields of a machine-readable Debian copyright file."""
+    lower = text.lower()
+    if not any(anchor in lower for anchor in _ANCHORS):
+        return False
     fields = set(_DEP5_FIELD.findall(text))
     if len(fields) >= 2 and fields & _DEP5_OWN:
         return True
-    folded = " ".join(text.lower().split())
+    folded = " ".join(lower.split())
     specific = len(set(_SPECIFIC_RE.findall(folded)))
     generic = len(set(_GENERIC_RE.findall(folded)))
     return (specific >= 1 and specific + generic >= 2) or generic >= 3
