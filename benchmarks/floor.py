@@ -51,6 +51,12 @@ class Tally:
         return 100.0 * sum(1 for v in values if v < floor) / len(values) if values else float("nan")
 
 
+def floor_strength(hit) -> float:  # type: ignore[no-untyped-def]
+    """The strength the floor reads (``result_order.split_weak``): the plain cosine's, not the shown
+    one (``display_score`` reads the shifted query's for a query in another language than the index's)."""
+    return hit.strength if hit.strength is not None else hit.display_score
+
+
 def scifact_tally(cache: Path, embedder, limit: int | None) -> Tally:
     from desktop_search.core import Engine
 
@@ -64,7 +70,7 @@ def scifact_tally(cache: Path, embedder, limit: int | None) -> Tally:
                 break
             rel = {d for d, g in qrels.get(qid, {}).items() if g > 0}
             for rank, hit in enumerate(engine.search(text, k=K, grouped=True), start=1):
-                strength = hit.display_score
+                strength = floor_strength(hit)
                 if Path(hit.path).stem in rel:
                     tally.relevant.append(strength)
                 elif rank <= TOP:
@@ -97,7 +103,7 @@ def multilingual_tally(pdfs: Path, cache: Path, embedder, rebuild: bool) -> dict
             own = data["documents"][q["doc"]]["en"]
             gold = set(q["gold"]["en"])
             for rank, hit in enumerate(engine.search(q["question"], k=K, grouped=False), start=1):
-                strength = hit.display_score
+                strength = floor_strength(hit)
                 name = Path(hit.path).name
                 if name == own and hit.page in gold:
                     tally.relevant.append(strength)
