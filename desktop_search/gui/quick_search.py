@@ -100,6 +100,10 @@ class QuickSearchPopup(QWidget):
         self.results.setModel(self.model)
         self.results.setItemDelegate(self.delegate)
         self.results.setUniformItemSizes(False)
+        # rows wrap to the list's width, laid out again when it changes (as the vertical scroll bar
+        # appears): never a horizontal scroll bar that cuts off the strengths
+        self.results.setResizeMode(QListView.ResizeMode.Adjust)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay in the box
         self.results.setAccessibleName("Quick search results")
