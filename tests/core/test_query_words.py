@@ -110,3 +110,22 @@ def test_compound_parts_are_the_words_of_a_hyphenated_compound_of_letters() -> N
     assert parts("ERR-4021") == () and parts("COVID-19") == ()  # codes stay whole
     assert parts("Alzheimer's") == () and parts("foo_bar") == ()  # not hyphenated
     assert compound_parts(query_pieces('"Gmail-Konto"')[0]) == ()  # quoted: as typed
+
+
+@pytest.mark.parametrize(
+    ("query", "weak"),
+    [
+        ("如何给软件包签名", "如何"),  # "how to sign a package": 如何 frames the question, like "how"
+        ("怎样阻止安装推荐的软件包", "怎样"),
+        ("最適なMTUを見つける方法", "方法"),  # "…を見つける方法": the way to find …
+    ],
+)
+def test_words_that_frame_a_chinese_or_japanese_question_are_weak(query: str, weak: str) -> None:
+    terms = {t.text: t.weight for t in query_terms(query)}
+    assert terms[weak] == 0.2
+    assert f'"{weak[0]} {weak[1]}"' not in fts_query(query)  # the keyword leg leaves it out
+    assert any(w == 1.0 for w in terms.values())
+
+
+def test_a_question_word_typed_alone_is_a_word() -> None:
+    assert [(t.text, t.weight) for t in query_terms("方法")] == [("方法", 1.0)]

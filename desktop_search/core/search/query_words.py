@@ -10,8 +10,9 @@ decomposed accent stays inside its word, as in FTS5's own tokenizer. A token mad
 A piece with a run of Chinese, Japanese, Korean or Thai letters (:mod:`desktop_search.core.store.unspaced`)
 becomes :class:`UnspacedTerm` s (:func:`unspaced_terms`): a short run is one word, the phrase of its
 character bigrams; a long run (a typed sentence) is its bigrams, each a term of its own; a quoted
-piece is one phrase. Japanese grammar (particles, kana endings) is weak evidence, counted like a stop
-word; a bigram that joins it (or Chinese 的) to a word's letter counts in full but paints only that letter.
+piece is one phrase. Japanese grammar (particles, kana endings) and the words that frame a typed
+question (如何, 怎样, 方法) are weak evidence, counted like a stop word; a bigram that joins grammar (or
+Chinese 的) to a word's letter counts in full but paints only that letter.
 """
 
 from __future__ import annotations
@@ -75,6 +76,11 @@ def query_pieces(query: str) -> list[QueryPiece]:
     return pieces
 
 
+# Words that frame a typed Chinese or Japanese question ("如何…", "怎样…", "…的方法", "…する方法"), like
+# "how" or "wie": weak when cut from a long run, as a stop word is; a short run typed alone keeps them.
+QUESTION_BIGRAMS = frozenset(
+    ["如何", "怎么", "怎样", "什么", "为什", "哪个", "哪些", "哪里", "是否", "能否", "请问", "方法", "仕方"]
+)
 GRAMMAR_HANZI = "的"  # Chinese's possessive particle: a word of its own in almost every bigram it is in
 SHORT_RUN = 4  # letters: a run this short is one word (most Chinese words and names are 2-4 letters)
 
@@ -93,7 +99,7 @@ class UnspacedTerm:
         """Weak evidence, like a stop word: one letter alone (a particle such as "を"), or a bigram
         of Hiragana from a long run (endings and particles of a typed Japanese sentence)."""
         lone = len(self.shown) == 1 and len(clusters(self.shown[0])) == 1 and has_unspaced(self.shown[0])
-        return lone or (self.bigram and is_hiragana(self.shown[0]))
+        return lone or (self.bigram and (is_hiragana(self.shown[0]) or self.shown[0] in QUESTION_BIGRAMS))
 
     @property
     def painted(self) -> str | None:
