@@ -140,6 +140,13 @@ def test_a_gzipped_pdf_previews_its_page_and_opens_decompressed(
     )
     assert pane.pdf_document.pageCount() == 38
     assert pane.pdf_view.pageNavigator().currentPage() == 8  # 0-based: page 9
+    # a German question shares no word with the English page: the page marks where the passage starts
+    german = _search(ctx, qtbot, "Wie rette ich Daten aus einer beschädigten Datei?")[0]
+    view.results.setCurrentIndex(view.model.index(0))
+    qtbot.waitUntil(lambda: pane.pdf_view.pageNavigator().currentPage() == german.page - 1, timeout=10_000)
+    opening = pane.pdf_search.searchString()
+    assert opening and opening in german.text
+    qtbot.waitUntil(lambda: len(pane.pdf_search.resultsOnPage(german.page - 1)) >= 1, timeout=10_000)
 
     ctx.preview.open_current()
     copy = _opened_file(os_calls)
