@@ -87,7 +87,7 @@ def test_a_documents_listing_found_by_meaning_alone_keeps_its_place() -> None:
 def test_code_that_holds_the_query_words_keeps_its_place() -> None:
     rows = {"code": _row("code", SHELL, "sh"), "prose": _row("prose", PROSE)}
     ranked = [
-        Candidate("code", 0.9, 1, keyword_rank=1, content_terms=1, score=0.03),
+        Candidate("code", 0.9, 1, keyword_rank=1, content_words=frozenset({"smartctl"}), score=0.03),
         Candidate("prose", 0.85, 2, score=0.016),
     ]
     assert [c.chunk_id for c in demote_unmatched_code(ranked, rows)] == ["code", "prose"]

@@ -110,9 +110,7 @@ def test_questions_about_licensing_in_any_language(query: str, asks: bool) -> No
 def _ranked(*words: str) -> tuple[list[Candidate], dict[str, ChunkRow]]:
     licence, prose = _row(GPL_NOTICE, "/doc/pkg/copyright"), _row(PROSE)
     ranked = [
-        Candidate(
-            licence.chunk_id, 0.9, 1, content_terms=len(words), content_words=frozenset(words), score=0.02
-        ),
+        Candidate(licence.chunk_id, 0.9, 1, content_words=frozenset(words), score=0.02),
         Candidate(prose.chunk_id, 0.85, 2, score=0.015),
     ]
     return ranked, {licence.chunk_id: licence, prose.chunk_id: prose}

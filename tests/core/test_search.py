@@ -108,7 +108,7 @@ def _keyword_top_hit(chunk_id: str, coverage: float, content_terms: int) -> Cand
         keyword_rank=1,
         keyword_score=3.0,
         coverage=coverage,
-        content_terms=content_terms,
+        content_words=frozenset(f"word{n}" for n in range(content_terms)),
     )
 
 

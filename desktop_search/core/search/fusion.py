@@ -51,9 +51,13 @@ class Candidate:
     keyword_score: float | None = None  # BM25, higher is better
     keyword_rank: int | None = None  # 1-based
     coverage: float = 1.0  # weighted share of query terms in the passage (scales the keyword vote)
-    content_terms: int = 0  # how many of the query's content words (not stop words) the passage has
-    content_words: frozenset[str] = frozenset()  # ... and which (as the query's terms spell them)
+    content_words: frozenset[str] = frozenset()  # the query's content words (not stop words) it has
     score: float = 0.0
+
+    @property
+    def content_terms(self) -> int:
+        """How many of the query's content words the passage has."""
+        return len(self.content_words)
 
 
 def fuse(

@@ -355,7 +355,6 @@ def weigh_keyword_match(
         matched |= highlighter.find(heading)[1]
     c.coverage = coverage(terms, matched)
     c.content_words = content_matches(terms, matched)
-    c.content_terms = len(c.content_words)
     return spans
 
 
