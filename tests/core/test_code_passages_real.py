@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, Settings
+from desktop_search.core import Engine
+from tests.support.real_search import indexed_engine
 
 pytestmark = pytest.mark.model
 
@@ -35,12 +36,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):
         "Tomato plants need deep watering two or three times a week; mulch keeps the soil moist.",
         encoding="utf-8",
     )
-    engine = Engine.open(
-        tmp_path_factory.mktemp("home"), embedder=real_embedder, settings=Settings(folders=[str(docs)])
-    )
-    engine.index()
-    yield engine
-    engine.close()
+    with indexed_engine(docs, tmp_path_factory.mktemp("home"), real_embedder) as engine:
+        yield engine
 
 
 def _scores(engine: Engine, mode: str) -> dict[str, float]:

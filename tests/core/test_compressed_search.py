@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, FileStatus, Settings, parse_query
+from desktop_search.core import Engine, FileStatus, parse_query
+from tests.support.real_search import indexed_engine
 
 pytestmark = pytest.mark.model
 
@@ -22,12 +23,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):
     for name in ("bzip2-manual.pdf.gz", "zlib-algorithm.txt.gz", "openssh-README.Debian.txt"):
         shutil.copy(DATA / name, docs / name)
     (docs / "ls.1.gz").write_bytes((DATA / "zlib-algorithm.txt.gz").read_bytes())  # a manual page: not listed
-    engine = Engine.open(
-        tmp_path_factory.mktemp("home"), embedder=real_embedder, settings=Settings(folders=[str(docs)])
-    )
-    engine.index()
-    yield engine
-    engine.close()
+    with indexed_engine(docs, tmp_path_factory.mktemp("home"), real_embedder) as engine:
+        yield engine
 
 
 def _search(engine: Engine, query: str, k: int = 5):

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, Settings
+from desktop_search.core import Engine
 from tests.core.navigation_samples import WELCOME, make_sisu_epub_manual, make_sphinx_epub_manual
+from tests.support.real_search import indexed_engine
 
 pytestmark = pytest.mark.model
 
@@ -18,12 +19,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):
     docs = tmp_path_factory.mktemp("books")
     (docs / "sisu.epub").write_bytes(make_sisu_epub_manual())
     (docs / "welcome.epub").write_bytes(make_sphinx_epub_manual())
-    engine = Engine.open(
-        tmp_path_factory.mktemp("home"), embedder=real_embedder, settings=Settings(folders=[str(docs)])
-    )
-    engine.index()
-    yield engine
-    engine.close()
+    with indexed_engine(docs, tmp_path_factory.mktemp("home"), real_embedder) as engine:
+        yield engine
 
 
 @pytest.mark.parametrize(

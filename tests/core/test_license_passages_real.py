@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, Settings
+from desktop_search.core import Engine
+from tests.support.real_search import indexed_engine
 
 pytestmark = pytest.mark.model
 
@@ -25,12 +26,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):
     docs = tmp_path_factory.mktemp("docs")
     shutil.copytree(DATA / "licenses", docs / "licenses")  # debianutils/copyright, Apache-2.0
     shutil.copy2(DATA / "bzip2-manual.pdf.gz", docs / "bzip2-manual.pdf.gz")
-    engine = Engine.open(
-        tmp_path_factory.mktemp("home"), embedder=real_embedder, settings=Settings(folders=[str(docs)])
-    )
-    engine.index()
-    yield engine
-    engine.close()
+    with indexed_engine(docs, tmp_path_factory.mktemp("home"), real_embedder) as engine:
+        yield engine
 
 
 def _scores(engine: Engine, query: str) -> dict[str, float]:

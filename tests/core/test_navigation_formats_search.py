@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, Settings
+from desktop_search.core import Engine
 from tests.core.navigation_samples import make_docx_manual, make_epub_manual, make_odt_manual
+from tests.support.real_search import indexed_engine
 
 pytestmark = pytest.mark.model
 
@@ -34,12 +35,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):
     (docs / "manual.odt").write_bytes(make_odt_manual())
     (docs / "manual.epub").write_bytes(make_epub_manual(3))
     shutil.copy(DATA / "python-policy.html", docs / "python-policy.html")
-    engine = Engine.open(
-        tmp_path_factory.mktemp("home"), embedder=real_embedder, settings=Settings(folders=[str(docs)])
-    )
-    engine.index()
-    yield engine
-    engine.close()
+    with indexed_engine(docs, tmp_path_factory.mktemp("home"), real_embedder) as engine:
+        yield engine
 
 
 @pytest.mark.parametrize(("query", "section", "files"), QUERIES)

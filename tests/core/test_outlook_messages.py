@@ -19,6 +19,7 @@ from desktop_search.core.extract.results import ExtractionFailed
 from desktop_search.core.extract.rtf import rtf_to_text
 from desktop_search.core.index.outdated import is_outdated, update_message
 from desktop_search.core.records import FileRecord, FileStatus
+from tests.support.real_search import indexed_engine
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 JPEG_ATTACHED = DATA / "outlook-jpeg-attached.msg"  # received over SMTP; 8-bit strings; a JPEG attached
@@ -136,12 +137,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):
     docs = tmp_path_factory.mktemp("mail")
     for path in (JPEG_ATTACHED, DRAFT, SIGNED, EMBEDDED):
         shutil.copy(path, docs / path.name)
-    engine = Engine.open(
-        tmp_path_factory.mktemp("home"), embedder=real_embedder, settings=Settings(folders=[str(docs)])
-    )
-    engine.index()
-    yield engine
-    engine.close()
+    with indexed_engine(docs, tmp_path_factory.mktemp("home"), real_embedder) as engine:
+        yield engine
 
 
 @pytest.mark.model

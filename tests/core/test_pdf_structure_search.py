@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, Settings
+from desktop_search.core import Engine
+from tests.support.real_search import indexed_engine
 
 pytestmark = pytest.mark.model
 
@@ -33,12 +34,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):
         "ubuntu-packaging-guide.en.excerpt.pdf",  # Sphinx's headers: "1.2. Getting Set Up <title>"
     ):
         shutil.copy(DATA / name, docs / name)
-    engine = Engine.open(
-        tmp_path_factory.mktemp("home"), embedder=real_embedder, settings=Settings(folders=[str(docs)])
-    )
-    engine.index()
-    yield engine
-    engine.close()
+    with indexed_engine(docs, tmp_path_factory.mktemp("home"), real_embedder) as engine:
+        yield engine
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -16,6 +16,7 @@ import pytest
 
 from desktop_search.core import Engine, SearchFilters, SearchHit, Settings, from_key, unpack_part
 from tests.core.mail_samples import OTTERS, QUARTERLY, REFERENCE_PDF, mbox, message, zip_of
+from tests.support.real_search import indexed_engine
 
 pytestmark = pytest.mark.model
 REPO = Path(__file__).resolve().parents[2]
@@ -45,12 +46,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory, real_embedder):
     (docs / "bundle.zip").write_bytes(
         zip_of({"manuals/reference.pdf": REFERENCE_PDF.read_bytes(), "notes/otters.txt": OTTERS.encode()})
     )
-    engine = Engine.open(
-        tmp_path_factory.mktemp("home"), embedder=real_embedder, settings=Settings(folders=[str(docs)])
-    )
-    engine.index()
-    yield engine, docs
-    engine.close()
+    with indexed_engine(docs, tmp_path_factory.mktemp("home"), real_embedder) as engine:
+        yield engine, docs
 
 
 def _with_similar(hits: list[SearchHit]) -> list[SearchHit]:
