@@ -342,3 +342,20 @@ def test_highlights_skip_stop_words_and_fragments() -> None:
     assert "a" in matched and "when" in matched  # still counted for keyword coverage
     only_stop = Highlighter(query_terms("to be or not to be")).find("not to be")[0]
     assert only_stop  # a query of stop words alone is still painted
+
+
+def test_shorter_passage_word_matches_only_an_inflection_away() -> None:
+    """A passage word that begins a query word matches when the rest is an inflection ("Datei" for
+    "Dateien") or derives a word of five letters or more ("infect" for "infection"), not when it is
+    another word ("date" for "Datei", "with" for "without", "vers" for "version")."""
+    inflected = [("Dateien", "eine Datei"), ("Versionen", "die Version"), ("installing", "install it"),
+                 ("älteren", "älter als"), ("Warnungen", "warn"), ("infection", "to infect"),
+                 ("toxicity", "toxic doses")]  # fmt: skip
+    for query, text in inflected:
+        assert find_spans(text, query_terms(query))[1], (query, text)
+    false_friends = [("Datei", "date -R"), ("comment", "comme ceci"), ("without", "with it"),
+                     ("systemd", "the system"), ("version", "vers le haut"),
+                     ("changelog", "change it"), ("Daten", "the date")]  # fmt: skip
+    for query, text in false_friends:
+        assert find_spans(text, query_terms(query)) == ((), set()), (query, text)
+    assert find_spans("configuration", query_terms("config"))[1] == {"config"}  # a typed prefix still finds

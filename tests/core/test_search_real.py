@@ -222,3 +222,28 @@ def test_engine_end_to_end(tmp_path: Path, real_embedder) -> None:
         assert similar and all(h.path != hits[0].path for h in similar)
     finally:
         engine.close()
+
+
+def test_a_german_word_does_not_match_an_english_word_it_begins_with(tmp_path: Path, real_embedder) -> None:
+    """ "Datei" (file) is not "date": a German question about a damaged file finds the recovery passage
+    first, and no hit paints "date" for it."""
+    from tests.support.real_search import search_folder
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "dates.txt").write_text(
+        "Print the date in RFC 2822 format with date -R; the date command reads the system clock and "
+        "shows the date of the file's last change with date -r.",
+        encoding="utf-8",
+    )
+    (folder / "recover.txt").write_text(
+        "To recover data from a damaged compressed file, run bzip2recover on it: it writes each intact "
+        "block to a file of its own, which you can then decompress.",
+        encoding="utf-8",
+    )
+    hits = search_folder(
+        folder, tmp_path / "home", real_embedder, "Wie rette ich Daten aus einer beschädigten Datei?"
+    )
+    assert Path(hits[0].path).name == "recover.txt"
+    painted = {h.text[s.start : s.end].lower() for h in hits for s in h.highlights}
+    assert "date" not in painted, painted

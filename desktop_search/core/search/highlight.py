@@ -1,9 +1,10 @@
 """Query terms and where they occur in a passage: highlight spans and keyword coverage.
 
 Matching is case- and accent-insensitive and forgiving about word endings: a passage word matches a
-query word when they are equal, share a light stem ("indexing" ~ "indexed"), or one begins with the
-other ("config" ~ "configuration"). Scripts written without spaces (Chinese, Japanese, Thai) match as
-substrings, a long run of them by its bigrams, as the keyword leg does
+query word when they are equal, share a light stem ("indexing" ~ "indexed"), the query word begins
+the passage's ("config" ~ "configuration"), or the passage's is the query word less an inflection
+("Datei" ~ "Dateien", but not "date" ~ "Datei"). Scripts written without spaces (Chinese, Japanese,
+Thai) match as substrings, a long run of them by its bigrams, as the keyword leg does
 (:func:`~desktop_search.core.search.query_words.unspaced_terms`). Spans are offsets into the original
 passage text.
 """
@@ -27,6 +28,19 @@ _SUFFIXES = (
 )  # fmt: skip
 CONTENT_WEIGHT = 1.0  # terms weighing this or more are content words (stop words and short words weigh less)
 MIN_PREFIX = 4  # shorter words match only whole (or by stem), so "a" does not light up every "and"
+# what a query word may have beyond a shorter passage word that begins it: an inflection ("Datei" for
+# "Dateien", "install" for "installing"), or a derivation of a word of five letters or more ("infect"
+# for "infection", "toxic" for "toxicity"); not another word ("date" for "Datei", "with" for "without",
+# "vers" for "version"). A lone "n" is left out: "date" is not "Daten", though "Seite" is "Seiten".
+INFLECTIONS = frozenset(
+    ("s", "es", "x", "e", "en", "er", "ers", "ern", "m", "em", "ed", "ing", "ings", "ung",
+     "ungen")
+)  # fmt: skip
+DERIVATIONS = frozenset(
+    ("ent", "ant", "ion", "ions", "al", "ive", "ity", "ly", "or", "ors", "ic", "ure", "ary", "y")
+)  # fmt: skip
+MIN_DERIVED = 5  # letters of a passage word a derivation may extend
+_LONGEST_ENDING = max(map(len, INFLECTIONS | DERIVATIONS))
 
 
 @lru_cache(maxsize=65536)
@@ -117,7 +131,8 @@ class _Matcher:
             self.by_initial.setdefault(w[:1], []).append(w)
 
     def match(self, token: str) -> str | None:
-        """The term ``token`` matches: equal, same stem, or one a prefix of the other."""
+        """The term ``token`` matches: equal, same stem, the term a prefix of it ("config" finds
+        "configuration"), or it the term less an inflection or derivation (:func:`_ending`)."""
         if token in self.exact:
             return token
         s = stem(token)
@@ -126,9 +141,14 @@ class _Matcher:
         for term in self.by_initial.get(token[:1], ()):
             if len(term) >= MIN_PREFIX and token.startswith(term):
                 return term
-            if len(token) >= MIN_PREFIX and term.startswith(token) and len(token) >= len(term) - 3:
+            if len(token) >= MIN_PREFIX and term.startswith(token) and _ending(term[len(token) :], token):
                 return term
         return None
+
+
+def _ending(rest: str, token: str) -> bool:
+    """Whether ``rest`` makes ``token`` a form of the query word (see :data:`INFLECTIONS`)."""
+    return rest in INFLECTIONS or (rest in DERIVATIONS and len(token) >= MIN_DERIVED)
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
@@ -160,7 +180,7 @@ def _prefix_pattern(prefix: str) -> str:
 
 def _candidate_prefix(term: str) -> str:
     """A prefix every word the matcher accepts for ``term`` begins with (see :class:`_Matcher`)."""
-    return term[: min(len(stem(term)), max(MIN_PREFIX, len(term) - 3))]
+    return term[: min(len(stem(term)), max(MIN_PREFIX, len(term) - _LONGEST_ENDING))]
 
 
 @lru_cache(maxsize=256)
