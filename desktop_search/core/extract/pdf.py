@@ -10,8 +10,13 @@ on a page end its text (:mod:`.pdf_annotations`).
 pypdf decides that a gap in a ``TJ`` array is a word space when it exceeds half the font's space
 width. Some embedded fonts (subset TrueType/CID fonts from LaTeX and office suites) report a space
 width of a wide glyph (≈0.84 em), so every gap looks too small and words run together
-("Inclusiondefichiersannexes"). :func:`_sane_space_widths` caps a proportional font's space width at
+("Inclusiondefichiersannexes"). :func:`_patch_fonts` caps a proportional font's space width at
 a third of an em, the usual word space, which restores the gaps without splitting kerned words.
+
+A symbol font whose encoding names its glyphs with names Unicode has no character for (a music font's
+"noteheads.s2", "clefs.G") makes pypdf write the names themselves into the text: LilyPond's manuals
+read "/timesig.C44/clefs.G /noteheads.s2" wherever an example is printed (about 5,000 such names on
+half the passages of its German Learning Manual). Such glyphs read as nothing.
 """
 
 from __future__ import annotations
@@ -53,8 +58,9 @@ _patch_lock = threading.Lock()
 _patched = False
 
 
-def _sane_space_widths() -> None:
-    """Cap absurd space widths that pypdf reads from some embedded fonts (see the module docstring)."""
+def _patch_fonts() -> None:
+    """Cap absurd space widths that pypdf reads from some embedded fonts and drop glyph names from
+    encodings (see the module docstring)."""
     global _patched
     with _patch_lock:
         if _patched:
@@ -78,9 +84,19 @@ def _sane_space_widths() -> None:
                     font.space_width = MAX_SPACE_WIDTH
             except (AttributeError, TypeError):  # pragma: no cover
                 pass
+            if isinstance(font.encoding, dict):
+                drop_glyph_names(font.encoding)
             return font
 
         font_cls.from_font_resource = classmethod(from_font_resource)
+
+
+def drop_glyph_names(encoding: dict[int, str]) -> None:
+    """Make the codes that a simple font's encoding maps to a bare glyph name ("/noteheads.s2": pypdf's
+    stand-in for a glyph with no Unicode character) read as nothing."""
+    for code, text in encoding.items():
+        if len(text) > 1 and text.startswith("/"):
+            encoding[code] = ""
 
 
 def structured_parts(pages: list[str | None], reader: Any = None) -> list[Part]:
@@ -163,7 +179,7 @@ def _open(data: bytes):
 def extract_pdf(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extracted:
     """A PDF's text by page; pages without a usable text layer are recognised unless ``ocr_mode`` is
     'off' ('defer': raise NeedsOcr so the caller can do them later)."""
-    _sane_space_widths()
+    _patch_fonts()
     reader, pages, count = _open(data)
     texts: list[str | None] = []
     notes: dict[int, list[str]] = {}  # page number -> the notes written on it (pdf_annotations)

@@ -8,18 +8,23 @@ the first cut carries the heading in force at the end of the previous page.
 
 A heading is the section's title (with its number when the text shows one), after its chapter
 title when it is not the chapter itself: "Debian package management › 2.2.5 apt-get/apt-cache".
+Outlines that store titles without their accents (Texinfo's: "3 Ubliche Notation" for "3 Übliche
+Notation") still find their titles, and a heading reads as its page spells it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from desktop_search.core.extract.pdf_outline import OutlineEntry
 from desktop_search.core.extract.sections import SEPARATOR, numbered_titles, short_title
 
 _QUOTES = "'’‘`´\"”“„«»"
-_NUMBER_PREFIX = r"(?:(?:\d+|[A-Z])(?:\.\d+)*\.?\s*)?"
+# a section number before a title on its line (not a line above: a page number, a music example's "3")
+_NUMBER_PREFIX = r"(?:(?:\d+|[A-Z])(?:\.\d+)*\.?[ \t]*)?"
+_WORD = re.compile(r"\w+")
 
 PagePart = tuple[str, str | None]  # text, heading
 # text shorter than this before the first cut joins the section after it when it is a title: one line
@@ -28,11 +33,56 @@ MIN_LEADING_CHARS = 40
 _SENTENCE_MARK = re.compile(r"[.!?:;,](?=\s|$)|[。！？：；，、]")
 
 
+def _folded(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)).lower()
+
+
+def _accent_classes() -> dict[str, str]:
+    """For each ASCII letter, a regex class of it and the Latin letters that fold to it (u: üúùû ...)."""
+    letters: dict[str, str] = {}
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        base = _folded(ch)
+        if ch.isalpha() and len(base) == 1 and base.isascii() and base.isalpha():
+            letters[base] = letters.get(base, base) + ch
+    return {base: f"[{chars}]" for base, chars in letters.items()}
+
+
+_ACCENTED = _accent_classes()
+
+
+def _title_char(ch: str) -> str:
+    if ch in _QUOTES:
+        return f"[{re.escape(_QUOTES)}]"
+    return _ACCENTED.get(ch.lower(), re.escape(ch))  # an outline may drop the accents its page shows
+
+
 def _title_pattern(title: str) -> re.Pattern[str]:
     # any spacing between characters: PDFs space CJK text and quotes their own way ("AMC で" for "AMCで")
-    chars = [f"[{re.escape(_QUOTES)}]" if ch in _QUOTES else re.escape(ch) for ch in "".join(title.split())]
-    body = r"\s*".join(chars)
+    body = r"\s*".join(_title_char(ch) for ch in "".join(title.split()))
     return re.compile(rf"(?m)^[ \t]*({_NUMBER_PREFIX}{body})[ \t]*$", re.IGNORECASE)
+
+
+def respelled(title: str, text: str) -> str:
+    """``title`` with each word written without accents that ``text`` only writes with them ("Ubliche"
+    → "Übliche" where the page reads "Übliche" and never "Ubliche"); other titles unchanged. A word
+    the page also writes as the title does stays ("A minimal example" on a page with French "à")."""
+    if not title.isascii():
+        return title
+    words = _WORD.findall(text)
+    plain = {w.lower() for w in words if w.isascii()}
+    accented: dict[str, str] = {}
+    for w in words:
+        if not w.isascii():
+            accented.setdefault(_folded(w), w)
+    if not accented:
+        return title
+
+    def spell(match: re.Match[str]) -> str:
+        word = match.group().lower()
+        return match.group() if word in plain else accented.get(word, match.group())
+
+    return _WORD.sub(spell, title)
 
 
 def _heading(chapter: str, label: str, depth: int) -> str:
@@ -81,24 +131,29 @@ def split_by_outline(
     for entry in entries:
         by_page.setdefault(entry.page, []).append(entry)
     carried: str | None = None
+    chapters: dict[str, str] = {}  # a chapter's outline title -> as its page spells it
     result: list[list[PagePart]] = []
     for number, text in enumerate(pages):
         on_page = by_page.get(number, [])
         if skip[number]:
             result.append([(text, None)] if text.strip() else [])
             if on_page:
-                carried = _heading(on_page[-1].chapter, on_page[-1].title, on_page[-1].depth)
+                last = on_page[-1]
+                carried = _heading(chapters.get(last.chapter, last.chapter), last.title, last.depth)
             continue
         cuts: list[tuple[int, str | None]] = []
         leading, pos = carried, 0
         for entry in on_page:
             match = _title_pattern(entry.title).search(text, pos)
+            title = respelled(entry.title, text) if match is None else match.group(1)
+            if entry.depth == 0:  # named as the outline names it, in its page's spelling
+                chapters[entry.title] = respelled(entry.title, text)
+            chapter = chapters.get(entry.chapter, entry.chapter)
+            heading = _heading(chapter, title, entry.depth)
             if match is None:
-                heading = _heading(entry.chapter, entry.title, entry.depth)
                 if not cuts:  # named before anything found here: it starts at the page top
                     leading = heading
             else:
-                heading = _heading(entry.chapter, match.group(1), entry.depth)
                 cuts.append((match.start(), heading))
                 pos = match.end()
             carried = heading

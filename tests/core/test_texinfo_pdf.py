@@ -1,0 +1,74 @@
+"""A Texinfo manual's PDF (an excerpt of LilyPond's German Learning Manual, tests/data): its outline
+stores titles without accents ("3 Ubliche Notation"), its music examples are set in a font whose glyph
+names ("noteheads.s2") have no Unicode characters."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.extract.pdf import drop_glyph_names, extract_pdf
+from desktop_search.core.extract.pdf_headings import respelled
+from desktop_search.core.extract.results import Deadline
+from tests.support.real_search import search_folder
+
+EXCERPT = Path(__file__).resolve().parent.parent / "data" / "lilypond-learning.de.excerpt.pdf"
+
+
+def test_an_accentless_title_takes_the_spelling_of_its_page() -> None:
+    page = "24\n3 Übliche Notation\nDieser Abschnitt erklärt, wie Tonhöhen notiert werden."
+    assert respelled("3 Ubliche Notation", page) == "3 Übliche Notation"
+    assert respelled("Tonhohen und Tonarten", page) == "Tonhöhen und Tonarten"  # words it lacks stay
+    assert respelled("Übliche Notation", "Ubliche") == "Übliche Notation"  # accented titles stay
+    assert respelled("Notation", page) == "Notation"
+
+
+def test_glyph_names_read_as_nothing() -> None:
+    encoding = {65: "A", 47: "/", 100: "/noteheads.s2", 101: "/clefs.G", 102: ""}
+    drop_glyph_names(encoding)
+    assert encoding == {65: "A", 47: "/", 100: "", 101: "", 102: ""}
+
+
+@pytest.fixture(scope="module")
+def sections():
+    return extract_pdf(EXCERPT.read_bytes(), Deadline(120)).sections
+
+
+def test_outline_headings_are_spelled_as_the_text(sections) -> None:
+    headings = {s.heading for s in sections}
+    assert "3 Übliche Notation › 3.1 Notation auf einem System" in headings
+    assert "3 Übliche Notation › Bindebögen" in headings
+    assert "3 Übliche Notation › 3.1.2 Tonhöhen und Tonartbezeichnungen (Vorzeichen)" in headings
+    assert not any("Ubliche" in (h or "") or "bogen und" in (h or "") for h in headings)
+    ties = next(s for s in sections if s.heading == "3 Übliche Notation › Bindebögen")
+    assert ties.page == 5 and ties.text.startswith("Bindebögen\n")  # cut where its title is
+
+
+def test_music_examples_leave_no_glyph_names(sections) -> None:
+    text = "\n".join(s.text for s in sections)
+    assert "Man schreibt einen Bindebogen, indem man eine Tilde" in text
+    for name in ("noteheads", "clefs.G", "timesig", "accidentals", "/rests."):
+        assert name not in text
+
+
+@pytest.mark.model
+def test_a_question_finds_the_section_under_its_spelled_heading(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(EXCERPT, docs / EXCERPT.name)
+    hits = search_folder(
+        docs, tmp_path / "home", real_embedder, "Wie schreibe ich einen Phrasierungsbogen?", k=3
+    )
+    assert hits[0].page == 5
+    assert hits[0].heading == "3 Übliche Notation › Phrasierungsbögen"
+    assert "noteheads" not in hits[0].text
+
+
+def test_a_word_the_page_also_writes_plain_keeps_its_spelling() -> None:
+    page = "A minimal example\nUn exemple à compléter, a little bit more complete.\nprocfs e sysfs. È vero."
+    assert respelled("A minimal example (a little bit more complete)", page) == (
+        "A minimal example (a little bit more complete)"
+    )
+    assert respelled("procfs e sysfs", page) == "procfs e sysfs"
