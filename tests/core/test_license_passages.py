@@ -8,6 +8,7 @@ from desktop_search.core.search.fusion import Candidate
 from desktop_search.core.search.license_passages import (
     asks_about_licences,
     is_license_file_name,
+    is_license_heading,
     is_license_passage,
     is_license_text,
     unmatched_license,
@@ -87,6 +88,31 @@ def test_a_licence_files_every_passage_is_licence_and_an_archive_member_counts_b
     assert is_license_passage(_row(PROSE, "/src/proj/COPYING"))
     assert is_license_passage(_row(PROSE, "/src/proj.zip", part="proj/LICENSE"))
     assert not is_license_passage(_row(PROSE, "/src/proj.zip", part="proj/README"))
+
+
+@pytest.mark.parametrize(
+    ("heading", "licence"),
+    [
+        ("B GNU Free Documentation License", True),  # a Texinfo manual's appendix
+        ("A GNU Free Documentation License › ADDENDUM: How to use this License", True),
+        ("Appendix A. GPL", True),
+        ("Lizenz", True),
+        ("3.2 Licenses", True),
+        ("Copyright and License", True),
+        ("Configuring the license server", False),
+        ("2.3 License keys", False),
+        ("Licensing your product", False),
+        ("Copyright notices in source files", False),
+        (None, False),
+    ],
+)
+def test_a_section_that_names_a_licence_is_one(heading: str | None, licence: bool) -> None:
+    assert is_license_heading(heading) is licence
+    gfdl = "A “Transparent” copy of the Document means a machine-readable copy"  # no licence wording
+    row = ChunkRow(
+        chunk_id="c", path="/docs/manual.pdf", number=0, text=gfdl, start=0, end=1, heading=heading
+    )
+    assert is_license_passage(row) is licence
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ import pytest
 from desktop_search.core.extract.pdf import drop_glyph_names, extract_pdf
 from desktop_search.core.extract.pdf_headings import respelled
 from desktop_search.core.extract.results import Deadline
-from tests.support.real_search import search_folder
+from desktop_search.core.search.license_passages import is_license_text
+from tests.support.real_search import indexed_engine, search_folder
 
 EXCERPT = Path(__file__).resolve().parent.parent / "data" / "lilypond-learning.de.excerpt.pdf"
 
@@ -72,3 +73,24 @@ def test_a_word_the_page_also_writes_plain_keeps_its_spelling() -> None:
         "A minimal example (a little bit more complete)"
     )
     assert respelled("procfs e sysfs", page) == "procfs e sysfs"
+
+
+@pytest.mark.model
+def test_the_licence_appendix_found_by_meaning_alone_keeps_half_its_score(
+    tmp_path: Path, real_embedder
+) -> None:
+    """The manual's GFDL appendix has half its passages without licence wording; its heading names it."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(EXCERPT, docs / EXCERPT.name)
+    query = "Wie gebe ich meinem Stück einen Titel und den Namen des Komponisten?"
+    with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
+        scored = {h.chunk_id: h.score for h in engine.search(query, k=200, grouped=False)}
+        engine.tune_search(license_factor=1.0)
+        plain = engine.search(query, k=200, grouped=False)
+    appendix = [h for h in plain if (h.heading or "").startswith("B GNU Free Documentation License")]
+    by_heading_only = [h for h in appendix if h.keyword_score is None and not is_license_text(h.text)]
+    assert by_heading_only
+    for h in appendix:
+        if h.keyword_score is None:
+            assert scored[h.chunk_id] == pytest.approx(h.score * 0.5)

@@ -9,17 +9,19 @@ licence that the keyword leg also found (the query names its package, "GPL" or "
 place; one found by meaning alone is scored down (see :mod:`unmatched`).
 
 A passage is a licence when its file is named as one (``copyright``, ``COPYING``, ``LICENSE-MIT``,
-``NOTICE``, Debian's ``common-licenses``: ``GPL-2``, ``Apache-2.0``) or its text carries a free-software
-licence's wording: one phrase only such licences use and one more, or three phrases of a warranty
-disclaimer, or the fields of a machine-readable Debian copyright file. A contract or terms a user wrote
-may have such a disclaimer too; it is scored down only for a query that names nothing in it but words
-every licence uses ("warranty" and "liability" name it).
+``NOTICE``, Debian's ``common-licenses``: ``GPL-2``, ``Apache-2.0``), its heading names one (a manual's
+appendix "B GNU Free Documentation License": half its passages have none of the wording below), or
+its text carries a free-software licence's wording: one phrase only such licences use and one more, or
+three phrases of a warranty disclaimer, or the fields of a machine-readable Debian copyright file. A
+contract or terms a user wrote may have such a disclaimer too; it is scored down only for a query that
+names nothing in it but words every licence uses ("warranty" and "liability" name it).
 """
 
 from __future__ import annotations
 
 import re
 
+from desktop_search.core.extract.sections import SEPARATOR
 from desktop_search.core.search.fusion import Candidate
 from desktop_search.core.search.unmatched import passage_file_name
 from desktop_search.core.store.ledger import ChunkRow
@@ -34,6 +36,15 @@ _LICENSE_NAMES = re.compile(
     r"^(?:(?:a?gpl|lgpl|gfdl|artistic)(?:-v?\d[\d.]*\+?)?|(?:apache|mpl|cc0|bsd)-v?\d[\d.]*|bsd)"
     r"(?:\.txt)?$"
 )
+# A section title that names a licence ("B GNU Free Documentation License", "Appendix A. GPL", "Lizenz"),
+# after its number; not one about licences ("Configuring the license server").
+_LICENSE_TITLE = re.compile(
+    r"^(?:(?:appendix|anhang|annexe|ap[ée]ndice)\s+)?(?:[a-z\d][\d.]*[.:]?\s+)?"
+    r"(?:(?:the\s+)?(?:gnu\s+)?(?:(?:lesser\s+|affero\s+)?general public|free documentation|apache|"
+    r"mozilla public|artistic)\s+licen[cs]e.*|a?gpl|lgpl|gfdl|licen[cs]es?|licen[cs]e terms|"
+    r"lizenz(?:en|bedingungen)?|copying|copyright(?:\s+and\s+licen[cs]e)?|licen[cs]e\s+and\s+copyright)\s*$"
+)
+_LICENSE_HEADING_HINTS = re.compile(r"(?i)licen|gpl|gfdl|lizenz|copying|copyright")
 # Wording of free-software licences and of their notices, and nowhere else.
 _SPECIFIC = (
     r"general public license|free documentation license|lesser general public|free software foundation|"
@@ -75,7 +86,7 @@ _LICENSE_WORDS = (
     "following", "form", "foundation", "free", "general", "holder", "impl", "includ", "indirect",
     "limit", "loss", "material", "merg", "modif", "name", "notice", "obtain", "permi", "person",
     "product", "program", "provid", "public", "publish", "purpose", "redistribut", "right", "sell",
-    "servic", "softwar", "source", "special", "subject", "term", "use", "using", "version", "work",
+    "servic", "softwar", "source", "special", "subject", "term", "title", "use", "using", "version", "work",
     "written",
 )  # fmt: skip
 # Words of a question about licensing (English, German, French, Spanish, Italian, Portuguese, Dutch,
@@ -91,8 +102,20 @@ _LICENSING_TOPIC = re.compile(
 
 
 def is_license_passage(row: ChunkRow) -> bool:
-    """A passage of a licence file (by its name) or one whose text is licence wording."""
-    return is_license_file_name(passage_file_name(row)) or is_license_text(row.text)
+    """A passage of a licence file (by its name), of a section that names a licence, or one whose text
+    is licence wording."""
+    return (
+        is_license_file_name(passage_file_name(row))
+        or is_license_heading(row.heading)
+        or is_license_text(row.text)
+    )
+
+
+def is_license_heading(heading: str | None) -> bool:
+    """A heading whose chapter or section names a licence ("B GNU Free Documentation License")."""
+    if not heading or not _LICENSE_HEADING_HINTS.search(heading):
+        return False
+    return any(_LICENSE_TITLE.match(part.strip().lower()) for part in heading.split(SEPARATOR))
 
 
 def is_license_file_name(name: str) -> bool:
