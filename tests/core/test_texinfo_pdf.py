@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from desktop_search.core import SearchHit
 from desktop_search.core.extract.pdf import drop_glyph_names, extract_pdf
 from desktop_search.core.extract.pdf_headings import respelled
 from desktop_search.core.extract.results import Deadline
+from desktop_search.core.search.figure_passages import is_figure_text
 from desktop_search.core.search.license_passages import is_license_text
 from tests.support.real_search import indexed_engine, search_folder
 
@@ -94,3 +96,26 @@ def test_the_licence_appendix_found_by_meaning_alone_keeps_half_its_score(
     for h in appendix:
         if h.keyword_score is None:
             assert scored[h.chunk_id] == pytest.approx(h.score * 0.5)
+
+
+def _passages(hits: list[SearchHit]) -> list[SearchHit]:
+    """Every passage of a result list, those shown under their page's best one too."""
+    return [p for h in hits for p in (h, *h.inline, *h.more)]
+
+
+@pytest.mark.model
+def test_a_scores_labels_found_by_meaning_alone_keep_half_their_score(tmp_path: Path, real_embedder) -> None:
+    """Page 6 is a printed four-part score: its text layer is the lyrics and parts, one per line."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(EXCERPT, docs / EXCERPT.name)
+    query = "Wie setze ich eine Partitur für einen vierstimmigen Chor?"
+    with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
+        scored = {h.chunk_id: h.score for h in _passages(engine.search(query, k=200, grouped=False))}
+        engine.tune_search(figure_factor=1.0)
+        plain = _passages(engine.search(query, k=200, grouped=False))
+    score = [h for h in plain if is_figure_text(h.text)]
+    assert score and all(h.page == 6 and "lamb" in h.text for h in score)
+    for h in score:
+        assert h.keyword_score is None
+        assert scored[h.chunk_id] == pytest.approx(h.score * 0.5)

@@ -33,6 +33,7 @@ FUSION_PARAMETERS = (
     "coverage_power",
     "code_factor",
     "license_factor",
+    "figure_factor",
     "stray_min_terms",
     "language_centering",
     "minority_centering",
