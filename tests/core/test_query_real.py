@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop_search.core import Engine, SearchHit, Settings, parse_query, split_weak
-from desktop_search.core.search.highlight import fold
+from desktop_search.core.accents import fold
 
 pytestmark = pytest.mark.model
 

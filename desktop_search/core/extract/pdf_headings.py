@@ -15,9 +15,9 @@ Notation") still find their titles, and a heading reads as its page spells it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 
+from desktop_search.core.accents import ACCENTED_LETTERS, fold
 from desktop_search.core.extract.pdf_outline import OutlineEntry
 from desktop_search.core.extract.sections import SEPARATOR, numbered_titles, short_title
 
@@ -33,28 +33,11 @@ MIN_LEADING_CHARS = 40
 _SENTENCE_MARK = re.compile(r"[.!?:;,](?=\s|$)|[。！？：；，、]")
 
 
-def _folded(word: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)).lower()
-
-
-def _accent_classes() -> dict[str, str]:
-    """For each ASCII letter, a regex class of it and the Latin letters that fold to it (u: üúùû ...)."""
-    letters: dict[str, str] = {}
-    for code in range(0xC0, 0x250):
-        ch = chr(code)
-        base = _folded(ch)
-        if ch.isalpha() and len(base) == 1 and base.isascii() and base.isalpha():
-            letters[base] = letters.get(base, base) + ch
-    return {base: f"[{chars}]" for base, chars in letters.items()}
-
-
-_ACCENTED = _accent_classes()
-
-
 def _title_char(ch: str) -> str:
     if ch in _QUOTES:
         return f"[{re.escape(_QUOTES)}]"
-    return _ACCENTED.get(ch.lower(), re.escape(ch))  # an outline may drop the accents its page shows
+    letters = ACCENTED_LETTERS.get(ch.lower())  # an outline may drop the accents its page shows
+    return f"[{letters}]" if letters else re.escape(ch)
 
 
 def _title_pattern(title: str) -> re.Pattern[str]:
@@ -74,7 +57,7 @@ def respelled(title: str, text: str) -> str:
     accented: dict[str, str] = {}
     for w in words:
         if not w.isascii():
-            accented.setdefault(_folded(w), w)
+            accented.setdefault(fold(w), w)
     if not accented:
         return title
 

@@ -16,9 +16,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from desktop_search.core.accents import fold
 from desktop_search.core.records import SearchHit
 from desktop_search.core.search.fusion import Candidate
-from desktop_search.core.search.highlight import fold
 from desktop_search.core.store.ledger import ChunkRow
 
 SIMILAR_OVERLAP = 0.9  # a copy with a word or two changed in twenty still folds

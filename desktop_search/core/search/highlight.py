@@ -12,10 +12,10 @@ passage text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from desktop_search.core.accents import ACCENTED_LETTERS, fold
 from desktop_search.core.records import Span
 from desktop_search.core.search.language import sure_language
 from desktop_search.core.search.query_words import WORD, compound_parts, query_pieces, unspaced_terms
@@ -41,15 +41,6 @@ DERIVATIONS = frozenset(
 )  # fmt: skip
 MIN_DERIVED = 5  # letters of a passage word a derivation may extend
 _LONGEST_ENDING = max(map(len, INFLECTIONS | DERIVATIONS))
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower-case and strip accents: the form two words are compared in."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 @lru_cache(maxsize=65536)
@@ -155,25 +146,11 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
 
 
-def _accent_classes() -> dict[str, str]:
-    """For each ASCII letter, it and every Latin letter that folds to it (é, è, ê ... for e)."""
-    classes: dict[str, list[str]] = {}
-    for code in range(0xC0, 0x250):
-        ch = chr(code)
-        base = fold(ch)
-        if len(base) == 1 and base.isascii() and base.isalpha() and ch.isalpha():
-            classes.setdefault(base, []).append(ch)
-    return {base: base + "".join(chars) for base, chars in classes.items()}
-
-
-_ACCENTS = _accent_classes()
-
-
 def _prefix_pattern(prefix: str) -> str:
     """A regex for words beginning with ``prefix``, in any case and with or without accents."""
     parts = []
     for ch in prefix:
-        variants = _ACCENTS.get(ch)
+        variants = ACCENTED_LETTERS.get(ch)
         parts.append(f"[{re.escape(variants)}]" if variants else re.escape(ch))
     return "[\u0300-\u036f]*".join(parts)
 
