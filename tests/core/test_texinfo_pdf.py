@@ -4,6 +4,7 @@ names ("noteheads.s2") have no Unicode characters."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -119,3 +120,27 @@ def test_a_scores_labels_found_by_meaning_alone_keep_half_their_score(tmp_path: 
     for h in score:
         assert h.keyword_score is None
         assert scored[h.chunk_id] == pytest.approx(h.score * 0.5)
+
+
+def test_a_chapter_the_outline_files_under_the_one_before_is_a_chapter() -> None:
+    """LilyPond's Usage manual files "5 Suggestions for writing files" under "4 External programs"."""
+    from pypdf import PdfReader, PdfWriter
+
+    from tests.core.extract_samples import make_pdf
+
+    pages = [
+        ["4.5 Independent includes", "Some people write large sections of music that they include."],
+        ["5 Suggestions for writing files", "Now you are ready to begin writing larger files.",
+         "5.1 General suggestions", "Include version numbers in every file."],
+    ]  # fmt: skip
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages))))
+    chapter = writer.add_outline_item(title="4 External programs", page_number=0)
+    writer.add_outline_item(title="4.5 Independent includes", page_number=0, parent=chapter)
+    misfiled = writer.add_outline_item(title="5 Suggestions for writing files", page_number=1, parent=chapter)
+    writer.add_outline_item(title="5.1 General suggestions", page_number=1, parent=misfiled)
+    out = io.BytesIO()
+    writer.write(out)
+    headings = {s.heading for s in extract_pdf(out.getvalue(), Deadline(60)).sections}
+    assert "5 Suggestions for writing files › 5.1 General suggestions" in headings
+    assert "4 External programs › 4.5 Independent includes" in headings
+    assert not any("4 External programs › 5" in (h or "") for h in headings)

@@ -1,13 +1,16 @@
 """A PDF's outline (bookmarks) as a flat list of entries with their pages and top-level chapter.
 
-Reading the outline never fails an extraction: a damaged outline is simply no outline.
+Reading the outline never fails an extraction: a damaged outline is simply no outline. A chapter the
+outline files under the one before it ("5 Suggestions for writing files" under "4 External programs"
+in LilyPond's Usage manual, in every language) is read as the chapter its number says it is.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop_search.core.extract.pdf_navigation import is_navigation_title
@@ -15,6 +18,7 @@ from desktop_search.core.extract.pdf_navigation import is_navigation_title
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 20000  # a larger outline is a hostile one
+_CHAPTER_NUMBER = re.compile(r"^(\d+|[A-Z])\s")  # "5 Suggestions", "B Index"; not "5.1 General"
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,30 @@ def read_outline(reader: Any, page_count: int) -> list[OutlineEntry]:
     except Exception:  # pypdf raises many types on a damaged outline; it is optional
         log.debug("outline unreadable", exc_info=True)
         return []
-    return entries
+    return promoted_chapters(entries)
+
+
+def promoted_chapters(entries: Sequence[OutlineEntry]) -> list[OutlineEntry]:
+    """``entries`` with an entry filed under a chapter whose number is not its own ("5 …" under
+    "4 …") made a chapter, its own entries under it."""
+    out: list[OutlineEntry] = []
+    promoted: OutlineEntry | None = None
+    for entry in entries:
+        if promoted is not None and entry.depth <= promoted.depth:
+            promoted = None
+        if promoted is None and entry.depth > 0 and _another_chapter(entry):
+            promoted = entry
+            out.append(replace(entry, depth=0, chapter=entry.title))
+        elif promoted is not None:
+            out.append(replace(entry, depth=entry.depth - promoted.depth, chapter=promoted.title))
+        else:
+            out.append(entry)
+    return out
+
+
+def _another_chapter(entry: OutlineEntry) -> bool:
+    own, parent = _CHAPTER_NUMBER.match(entry.title), _CHAPTER_NUMBER.match(entry.chapter)
+    return own is not None and parent is not None and own.group(1) != parent.group(1)
 
 
 def _walk(

@@ -193,8 +193,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    nothing; outline titles stored without accents (Texinfo: "3 Ubliche Notation") take the spelling
 #    of their page ("3 Übliche Notation"), so those sections are cut where their titles are and their
 #    headings read right; a section number must be on its title's line (a page number or a music
-#    example's "3" on the line above made "24 3 Übliche Notation"). PDFs with none of these extract as
-#    before and keep their vectors.
+#    example's "3" on the line above made "24 3 Übliche Notation"); a chapter the outline files under
+#    the one before it ("5 Suggestions for writing files" under "4 External programs", LilyPond's
+#    Usage manual) heads its own sections. PDFs with none of these extract as before and keep their
+#    vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 9,
