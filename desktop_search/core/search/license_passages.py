@@ -44,7 +44,6 @@ _LICENSE_TITLE = re.compile(
     r"mozilla public|artistic)\s+licen[cs]e.*|a?gpl|lgpl|gfdl|licen[cs]es?|licen[cs]e terms|"
     r"lizenz(?:en|bedingungen)?|copying|copyright(?:\s+and\s+licen[cs]e)?|licen[cs]e\s+and\s+copyright)\s*$"
 )
-_LICENSE_HEADING_HINTS = re.compile(r"(?i)licen|gpl|gfdl|lizenz|copying|copyright")
 # Wording of free-software licences and of their notices, and nowhere else.
 _SPECIFIC = (
     r"general public license|free documentation license|lesser general public|free software foundation|"
@@ -113,7 +112,7 @@ def is_license_passage(row: ChunkRow) -> bool:
 
 def is_license_heading(heading: str | None) -> bool:
     """A heading whose chapter or section names a licence ("B GNU Free Documentation License")."""
-    if not heading or not _LICENSE_HEADING_HINTS.search(heading):
+    if not heading:
         return False
     return any(_LICENSE_TITLE.match(part.strip().lower()) for part in heading.split(SEPARATOR))
 
