@@ -14,7 +14,7 @@ import pytest
 
 from desktop_search.core import Engine, Settings
 from desktop_search.core.extract.dispatch import extract_data
-from desktop_search.core.extract.mail_parts import ENCRYPTED_REASON, TNEF_REASON
+from desktop_search.core.extract.mail_parts import ENCRYPTED_REASON
 from desktop_search.core.extract.mail_trailers import drop_armour, split_trailer
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -113,8 +113,9 @@ def test_a_company_disclaimer_and_an_appended_footer_part_go_aside() -> None:
     assert aside.navigation and "E-MAIL DISCLAIMER" in aside.text
     assert aside.text.rstrip().endswith("leave-customers-949326K@mail.ryanairmail.com")
     assert "attachment 2.txt" not in own.text  # the list's footer part is no attachment
-    assert "Attachments: winmail.dat" in own.text  # Outlook's wrapper, named as Outlook names it
-    assert mail.notes == (f"winmail.dat: {TNEF_REASON}",)
+    # Outlook's winmail.dat holds only the body again, in RTF: no attachment to name, nothing unread
+    assert "Attachments:" not in own.text and "winmail.dat" not in own.text
+    assert mail.notes == ()
 
 
 def test_signed_messages_read_without_their_armour() -> None:

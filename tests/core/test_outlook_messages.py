@@ -14,7 +14,7 @@ import pytest
 from desktop_search.core import Engine, SearchFilters, Settings
 from desktop_search.core.extract.dispatch import extract_data, part_data
 from desktop_search.core.extract.kinds import is_candidate
-from desktop_search.core.extract.outlook import _codec, decompress_rtf, to_email
+from desktop_search.core.extract.outlook import code_page_codec, decompress_rtf, to_email
 from desktop_search.core.extract.results import ExtractionFailed
 from desktop_search.core.extract.rtf import rtf_to_text
 from desktop_search.core.index.outdated import is_outdated, update_message
@@ -120,13 +120,13 @@ def test_damaged_or_foreign_files_named_msg_get_a_reason_not_a_crash() -> None:
 
 
 def test_code_pages_of_8_bit_strings() -> None:
-    assert _codec(1252) == "cp1252"
-    assert _codec(65001) == "utf-8"
-    assert _codec(20127) == "ascii"
-    assert _codec(28592) == "iso8859-2"
-    assert _codec(50220) == "iso2022_jp"
-    assert _codec(932) == "cp932"
-    assert _codec(12345) == "cp1252"  # unknown: the Western default
+    assert code_page_codec(1252) == "cp1252"
+    assert code_page_codec(65001) == "utf-8"
+    assert code_page_codec(20127) == "ascii"
+    assert code_page_codec(28592) == "iso8859-2"
+    assert code_page_codec(50220) == "iso2022_jp"
+    assert code_page_codec(932) == "cp932"
+    assert code_page_codec(12345) == "cp1252"  # unknown: the Western default
 
 
 # -- through the product ---------------------------------------------------------------------------

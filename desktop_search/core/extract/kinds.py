@@ -49,7 +49,7 @@ CODE_EXTENSIONS = frozenset(
 MARKDOWN_EXTENSIONS = frozenset({"md", "markdown", "mdown", "mkd", "mkdn", "mdx", "rmarkdown", "qmd"})
 RST_EXTENSIONS = frozenset({"rst", "rest"})
 HTML_EXTENSIONS = frozenset({"html", "htm", "xhtml", "xht", "shtml", "mht"})
-MAIL_EXTENSIONS = frozenset({"eml", "emlx", "msg", "mbox", "mbx"})
+MAIL_EXTENSIONS = frozenset({"eml", "emlx", "msg", "mbox", "mbx", "tnef"})
 # Subtitles and lyrics (a ".sub" may be MicroDVD text or VobSub pictures: those are skipped as binary)
 SUBTITLE_EXTENSIONS = frozenset({"srt", "vtt", "sbv", "ass", "ssa", "lrc", "sub"})
 CSV_EXTENSIONS = frozenset({"csv", "tsv"})  # not ".tab": guitar tablature and Stata use it too
@@ -223,6 +223,13 @@ def is_temporary_name(name: str) -> bool:
     return name.lower().endswith(TEMPORARY_SUFFIXES)
 
 
+def is_tnef_name(path: str | bytes | os.PathLike) -> bool:
+    """Outlook's ``winmail.dat`` as saved from a mail program that could not open it ("winmail (1).dat"):
+    a message's attachments and body (:mod:`tnef`), though ``.dat`` is otherwise no document."""
+    name = _name(path).lower()
+    return name.startswith("winmail") and name.endswith(".dat")
+
+
 def is_archive_name(path: str | bytes | os.PathLike) -> bool:
     """Whether the name is an archive's whose members are read (zip, tar and compressed tars, 7z)."""
     return bool(extension(path)) and _name(path).lower().endswith(ARCHIVE_SUFFIXES)
@@ -262,7 +269,12 @@ def is_listed(path: str | bytes | os.PathLike) -> bool:
     name = _name(path)
     if not name or is_temporary_name(name):
         return False
-    return extension(path) not in NOT_DOCUMENTS or is_archive_name(path) or is_compressed_document(path)
+    return (
+        extension(path) not in NOT_DOCUMENTS
+        or is_archive_name(path)
+        or is_compressed_document(path)
+        or is_tnef_name(path)
+    )
 
 
 def is_candidate(path: str | bytes | os.PathLike) -> bool:
@@ -274,7 +286,7 @@ def is_candidate(path: str | bytes | os.PathLike) -> bool:
         return is_compressed_document(name)
     ext = extension(path)
     if ext:
-        return ext in SUPPORTED_EXTENSIONS or is_archive_name(path)
+        return ext in SUPPORTED_EXTENSIONS or is_archive_name(path) or is_tnef_name(path)
     base = name.lstrip(".").lower()
     return base in TEXT_NAMES or base.split("-")[0] in TEXT_NAMES or base.endswith("rc")
 
@@ -288,7 +300,7 @@ def kind_by_name(path: str | bytes | os.PathLike) -> str | None:
         return DOCUMENT_EXTENSIONS[ext]
     if is_archive_name(path):
         return "archive"
-    if ext in MAIL_EXTENSIONS:
+    if ext in MAIL_EXTENSIONS or is_tnef_name(path):
         return "mail"
     if ext in IMAGE_EXTENSIONS:
         return "image"

@@ -17,8 +17,9 @@ deep. A picture the HTML shows (``<img src="cid:…">``: a pasted screenshot, th
 a logo) is read as a part of its message too, quietly (no note when it holds no text), unless it is
 too small to be more than decoration (:func:`images.decoration`: logos, icons, tracking pixels; each
 would cost a run of OCR in every message). Which parts are body, attachment or picture, and their
-labels, are :mod:`mail_parts`'; Outlook's ``winmail.dat`` (TNEF) is named and noted, not read.
-Parsing is Python's email package.
+labels, are :mod:`mail_parts`'. Outlook's ``winmail.dat`` (TNEF, :mod:`tnef`) is opened: the
+attachments in it are the message's, and its body is the message's text when there is no other; one
+saved on its own reads as a message. Parsing is Python's email package.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from desktop_search.core.extract.mail_trailers import drop_armour, is_footer, sp
 from desktop_search.core.extract.outlook import is_outlook_message, to_email
 from desktop_search.core.extract.results import Extracted, ExtractionFailed, NeedsOcr
 from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, join, nothing_read
+from desktop_search.core.extract.tnef import NotTnef, is_tnef, tnef_to_email
 
 MAX_NESTED_MESSAGES = 3
 TRUNCATED_REASON = "The message seems cut off (the file may be truncated); what was there is indexed."
@@ -109,6 +111,18 @@ def _parse(raw: bytes) -> EmailMessage:
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     return message
+
+
+def _one_message(data: bytes) -> EmailMessage:
+    """The message of an ``.eml``, an Outlook ``.msg`` or a ``winmail.dat`` saved on its own."""
+    if is_outlook_message(data):
+        return to_email(data)
+    if not is_tnef(data):
+        return _parse(data)
+    try:
+        return tnef_to_email(data)
+    except NotTnef as err:
+        raise ExtractionFailed("The winmail.dat file is damaged (nothing in it could be read).") from err
 
 
 def _date(msg: Message) -> float | None:
@@ -203,8 +217,8 @@ def extract_mail(data: bytes, nesting: Nesting) -> Extracted:
                 raise
             except Exception as err:  # one bad message never stops the others
                 gathered.note(label, f"Cannot be read ({type(err).__name__}); it may be damaged.")
-    elif is_outlook_message(data):
-        _read_message(to_email(data), None, nesting, gathered)
+    elif is_outlook_message(data) or is_tnef(data):
+        _read_message(_one_message(data), None, nesting, gathered)
     else:
         msg = _parse(data)
         if not msg.keys():  # no header at all: not a message
@@ -226,7 +240,7 @@ def find_part(data: bytes, label: str, budget: Budget) -> tuple[str, bytes]:
         if match and 1 <= int(match[1]) <= len(raws):
             return f"{label}.eml", raws[int(match[1]) - 1]
         raise ExtractionFailed(f"'{label}' is no longer in the mailbox.")
-    for att_label, att, _ in attachments(to_email(data) if is_outlook_message(data) else _parse(data)):
+    for att_label, att, _ in attachments(_one_message(data)):
         if att_label != label:
             continue
         if att.get_content_type() == "message/rfc822":

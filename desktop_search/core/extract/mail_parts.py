@@ -17,6 +17,7 @@ from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, ExtractionFailed, FileSkipped
 from desktop_search.core.extract.subdocs import clean_name
+from desktop_search.core.extract.tnef import TNEF_TYPES, unwrap_tnef
 
 _CID = re.compile(r"""\bcid:([^"'\s>)]+)""", re.IGNORECASE)
 # parts that sign or encrypt a message: checksums and base64, no one's words (mail_trailers)
@@ -24,10 +25,9 @@ SIGNATURE_TYPES = frozenset(
     {"application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature",
      "application/pgp-encrypted"}
 )  # fmt: skip
-TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})  # Outlook's winmail.dat
 TNEF_REASON = (
-    "Outlook's winmail.dat wrapper (TNEF) is not read; attachments the sender's Outlook put in it are"
-    " not indexed."
+    "Outlook's winmail.dat wrapper (TNEF) cannot be read (it may be damaged); attachments the sender's"
+    " Outlook put in it are not indexed."
 )
 ENCRYPTED_REASON = "The message is encrypted; only its sender, recipients, date and subject are indexed."
 # labels that say nothing of the bytes: read as a browser does (Windows-1252 for Latin-1 and ASCII; a
@@ -105,7 +105,22 @@ def body_text(msg: EmailMessage, deadline: Deadline) -> str:
                 text = ""
         if text.strip():
             return join_cjk_wraps(text, min_lines=TYPED_MIN_LINES) if kind == "plain" else text
+    for inner in _wrapped_messages(msg):  # Outlook sent its body only inside winmail.dat
+        text = body_text(inner, deadline)
+        if text.strip():
+            return text
     return ""
+
+
+def _wrapped_messages(msg: EmailMessage) -> list[EmailMessage]:
+    """What Outlook wrapped in the message's readable winmail.dat parts (:mod:`tnef`)."""
+    if not msg.is_multipart():
+        return []
+    try:
+        parts = [a for a in msg.iter_attachments() if isinstance(a, EmailMessage)]
+    except Exception:
+        return []
+    return [inner for inner in map(unwrap_tnef, parts) if inner is not None]
 
 
 def _cid_references(msg: EmailMessage) -> set[str]:
@@ -196,7 +211,8 @@ def attachments(msg: EmailMessage) -> list[Attached]:
         ]  # fmt: skip
     except Exception:
         found = []
-    shown = shown_pictures(msg)
+    found, shown = _open_tnef(found)
+    shown += shown_pictures(msg)
     found += [p for p in shown if not any(p is a for a in found)]
     shown_ids = {id(p) for p in shown}
     labelled: list[Attached] = []
@@ -221,6 +237,21 @@ def attachments(msg: EmailMessage) -> list[Attached]:
         used.add(label)
         labelled.append(Attached(label, att, id(att) in shown_ids))
     return labelled
+
+
+def _open_tnef(parts: list[EmailMessage]) -> tuple[list[EmailMessage], list[EmailMessage]]:
+    """The parts with each readable winmail.dat replaced by the attachments Outlook put in it (its
+    sender saw them as the message's own), and the pictures the wrapped HTML body shows."""
+    opened: list[EmailMessage] = []
+    shown: list[EmailMessage] = []
+    for part in parts:
+        inner = unwrap_tnef(part)
+        if inner is None:
+            opened.append(part)
+            continue
+        opened += [a for a in inner.iter_attachments() if isinstance(a, EmailMessage)]
+        shown += shown_pictures(inner)
+    return opened, shown
 
 
 def attached_message(att: EmailMessage) -> EmailMessage | None:

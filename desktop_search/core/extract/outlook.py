@@ -78,7 +78,7 @@ class _Storage:
         self.ole, self.prefix = ole, prefix
         self.fixed = _fixed_properties(self._read("__properties_version1.0") or b"", header)
         page = self.integer(_CODEPAGE) or self.integer(_INTERNET_CPID)
-        self.codec = _codec(page) if page else codec
+        self.codec = code_page_codec(page) if page else codec
 
     def _read(self, name: str) -> bytes | None:
         path = self.prefix + name
@@ -135,7 +135,8 @@ def _fixed_properties(stream: bytes, header: int) -> dict[int, bytes]:
     return values
 
 
-def _codec(code_page: int) -> str:
+def code_page_codec(code_page: int) -> str:
+    """The Python codec of a Windows code page (Windows-1252 for one Python does not know)."""
     name = _CODE_PAGES.get(code_page, f"cp{code_page}")
     try:
         return codecs.lookup(name).name
@@ -199,22 +200,27 @@ def _address(name: str, address: str) -> str:
 
 
 def _set_body(msg: EmailMessage, store: _Storage) -> None:
-    text = store.string(_BODY)
-    if text:
+    html = store.binary(_HTML)
+    markup = html.decode(store.codec, "replace") if html is not None else store.string(_HTML)
+    set_body(msg, store.string(_BODY), markup, store.binary(_RTF))
+
+
+def set_body(msg: EmailMessage, text: str, html: str, rtf: bytes | None) -> None:
+    """Give ``msg`` the first body Outlook stored: plain text, else HTML, else compressed RTF."""
+    if text.strip():
         msg.set_content(text.replace("\r\n", "\n"))
         return
-    html = store.binary(_HTML)
-    if html is not None or store.string(_HTML):
-        markup = html.decode(store.codec, "replace") if html is not None else store.string(_HTML)
-        msg.set_content(markup, subtype="html")
+    if html.strip():
+        msg.set_content(html, subtype="html")
         return
-    rtf = store.binary(_RTF)
     if rtf:
         from desktop_search.core.extract.rtf import rtf_to_text
 
         # a damaged RTF body is left out: the headers and attachments are still worth indexing
         with contextlib.suppress(ExtractionFailed, ValueError, struct.error):
             msg.set_content(rtf_to_text(decompress_rtf(rtf)))
+            return
+    msg.set_content("")  # no body at all (an empty draft): an empty one, which every reader can read
 
 
 def _attach(msg: EmailMessage, attachment: _Storage, level: int) -> None:

@@ -128,6 +128,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    them read as before.
 # 6: mail: a plain-text body's lines wrapped inside Chinese or Japanese words are joined (text 3's rule);
 #    messages without such text read as before and keep their vectors.
+# 7: mail: Outlook's winmail.dat (TNEF) is opened: the attachments in it are the message's own (they were
+#    "winmail.dat", noted as unread), an Outlook message attached inside it is a message, and its body is
+#    the message's text when the MIME message has none; a winmail.dat saved on its own (or a .tnef) is
+#    read as a message. Messages without one keep their passages and vectors.
 # 7: pdf: letters a justified line spread one space apart ("パ ッ ケ ー ジ", 28 lines of the Japanese
 #    Debian Reference, 8 of the Japanese AMC manual, 48 of the Chinese Debian Reference) are closed up;
 #    the keyword index missed every word in them. A narrow table cell wrapped before a letter no word
@@ -212,7 +216,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "xls": 2,  # Excel 97-2003 and 5.0/95 (excel_xls)
         "ppt": 1,  # PowerPoint 97-2003 (powerpoint_ppt)
         "archive": 1,  # zip, tar: members read as sub-documents
-        "mail": 6,  # .eml, .msg, mbox: messages and attachments as sub-documents
+        "mail": 7,  # .eml, .msg, mbox: messages and attachments as sub-documents
         "html": 8,
         "markdown": 5,
         "rst": 4,
