@@ -61,6 +61,8 @@ def test_objects_are_unwrapped_and_an_attached_outlook_message_is_a_message() ->
     distribution = tnef_to_email((DATA / "tnef-IPM-DistList.tnef").read_bytes())
     (inner,) = distribution.iter_attachments()
     assert inner.get_content_type() == "message/rfc822" and inner.get_filename() == "Untitled Attachment.eml"
+    saved = extract_data("winmail.dat", (DATA / "tnef-IPM-DistList.tnef").read_bytes())  # the inner one has
+    assert "This is the first half of the list" in saved.sections[0].text  # no body: read, not failed
 
 
 def test_damaged_and_foreign_bytes() -> None:
