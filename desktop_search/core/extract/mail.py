@@ -9,7 +9,8 @@ the heading and its date the part's date (search filters use it). The text a rep
 (:mod:`mail_quotes`), its signature and its list's footer (:mod:`mail_trailers`) are a passage of their
 own, ranked like a contents list: after every passage of own text, so the message that wrote the words
 comes before the replies that repeat them and before every footer that names them. PGP armour and
-signature parts are not read; an encrypted message keeps its header lines and a note. In an mbox the
+signature parts are not read, an opaquely signed S/MIME message's content is (:mod:`smime`), and an
+encrypted message (PGP/MIME or S/MIME) keeps its header lines and a note. In an mbox the
 messages are "message 1", "message 2", … in file order; an ``.eml`` is the file itself. Attachments
 go through the extractor dispatch as sub-documents of their message ("message 12 / invoice.pdf");
 attached messages are read as messages ("message 12 / fwd.eml"), up to :data:`MAX_NESTED_MESSAGES`
@@ -47,6 +48,7 @@ from desktop_search.core.extract.mail_quotes import split_quoted
 from desktop_search.core.extract.mail_trailers import drop_armour, is_footer, split_trailer
 from desktop_search.core.extract.outlook import is_outlook_message, to_email
 from desktop_search.core.extract.results import Extracted, ExtractionFailed, NeedsOcr
+from desktop_search.core.extract.smime import is_encrypted, signed_content
 from desktop_search.core.extract.subdocs import Budget, Gathered, Nesting, join, nothing_read
 from desktop_search.core.extract.tnef import NotTnef, is_tnef, tnef_to_email
 
@@ -144,17 +146,18 @@ def _read_message(
 
     date = _date(msg) or fallback_date
     lines = [f"{h}: {v}" for h in ("From", "To", "Cc", "Date") if (v := header(msg, h))]
-    attached = attachments(msg)
+    content = signed_content(msg) or msg  # an opaquely signed message carries its parts inside
+    attached = attachments(content)
     named = [a.label for a in attached if not a.shown]
     if named:  # found by name ("the mail with the contract PDF") even when the file has no text
         lines.append("Attachments: " + ", ".join(named))
     # parts shown below the body: text that goes on with it, or a list server's footer (set aside)
     continued: list[str] = []
     footers: list[str] = []
-    for appended in appended_texts(msg):
+    for appended in appended_texts(content):
         if appended.strip():
             (footers if is_footer(appended) else continued).append(appended)
-    text = "\n\n".join([body_text(msg, nesting.budget.deadline), *continued])
+    text = "\n\n".join([body_text(content, nesting.budget.deadline), *continued])
     body, quoted = split_quoted(drop_armour(text))
     quoted = join_cjk_wraps(quoted, min_lines=TYPED_MIN_LINES)  # its "> " marks kept its wraps apart
     body, trailer = split_trailer(body)
@@ -168,7 +171,7 @@ def _read_message(
     aside = "\n\n".join(t for t in (quoted, trailer) if t.strip())
     if aside:
         gathered.parts.append(Part(aside, heading=subject or None, navigation=True, part=label, date=date))
-    if msg.get_content_type() == "multipart/encrypted":
+    if msg.get_content_type() == "multipart/encrypted" or is_encrypted(msg):  # PGP/MIME or S/MIME
         gathered.note(label or "message", ENCRYPTED_REASON)
     if any(isinstance(d, _CUT_OFF) for p in msg.walk() for d in getattr(p, "defects", ())):
         gathered.note(label or "message", TRUNCATED_REASON)
@@ -240,7 +243,8 @@ def find_part(data: bytes, label: str, budget: Budget) -> tuple[str, bytes]:
         if match and 1 <= int(match[1]) <= len(raws):
             return f"{label}.eml", raws[int(match[1]) - 1]
         raise ExtractionFailed(f"'{label}' is no longer in the mailbox.")
-    for att_label, att, _ in attachments(_one_message(data)):
+    msg = _one_message(data)
+    for att_label, att, _ in attachments(signed_content(msg) or msg):
         if att_label != label:
             continue
         if att.get_content_type() == "message/rfc822":

@@ -203,6 +203,9 @@ def attachments(msg: EmailMessage) -> list[Attached]:
         return []
     if msg.get_content_type() == "multipart/encrypted":
         return []  # its parts are the cipher's version and the ciphertext
+    signed = msg.get_payload(0) if msg.get_content_type() == "multipart/signed" else None
+    if isinstance(signed, EmailMessage) and signed.is_multipart():  # the signed content holds them
+        return attachments(signed)
     try:
         found = [
             a for a in msg.iter_attachments()

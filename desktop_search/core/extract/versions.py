@@ -131,7 +131,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 7: mail: Outlook's winmail.dat (TNEF) is opened: the attachments in it are the message's own (they were
 #    "winmail.dat", noted as unread), an Outlook message attached inside it is a message, and its body is
 #    the message's text when the MIME message has none; a winmail.dat saved on its own (or a .tnef) is
-#    read as a message. Messages without one keep their passages and vectors.
+#    read as a message. S/MIME too: an opaquely signed message's body and attachments (inside its
+#    smime.p7m: nothing of it was read) and a clear-signed one's attachments (they were one nameless
+#    "attachment 1", unread) are read, and an encrypted one is noted as encrypted. Messages without
+#    either keep their passages and vectors.
 # 7: pdf: letters a justified line spread one space apart ("パ ッ ケ ー ジ", 28 lines of the Japanese
 #    Debian Reference, 8 of the Japanese AMC manual, 48 of the Chinese Debian Reference) are closed up;
 #    the keyword index missed every word in them. A narrow table cell wrapped before a letter no word
