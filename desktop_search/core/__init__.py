@@ -40,7 +40,13 @@ if TYPE_CHECKING:
         parse_query,
         without_operator,
     )
-    from desktop_search.core.search.result_order import RELEVANCE_FLOOR, SORTS, sort_hits, split_weak
+    from desktop_search.core.search.result_order import (
+        RELEVANCE_FLOOR,
+        SORTS,
+        kept_for_its_words,
+        sort_hits,
+        split_weak,
+    )
     from desktop_search.core.store.pathkeys import display, from_key, to_key
 
 # where each public name lives; imported on first use, so `import desktop_search.core` stays cheap
@@ -75,6 +81,7 @@ _HOMES = {
     "SORTS": "desktop_search.core.search.result_order",
     "sort_hits": "desktop_search.core.search.result_order",
     "split_weak": "desktop_search.core.search.result_order",
+    "kept_for_its_words": "desktop_search.core.search.result_order",
     "save_state": "desktop_search.core.config.state",
     "to_key": "desktop_search.core.store.pathkeys",
     "unpack_part": "desktop_search.core.extract.unpack",
@@ -111,6 +118,7 @@ __all__ = [
     "from_key",
     "highlighter_for",
     "is_picture",
+    "kept_for_its_words",
     "load_state",
     "parse_query",
     "picture_data",

@@ -21,12 +21,13 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop_search.core import SearchHit, Span, display
+from desktop_search.core import SearchHit, Span, display, kept_for_its_words
 from desktop_search.gui.wording import counted
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 # the tooltip of a hit found by its words alone (its meaning not compared with the query)
 WORDS_ONLY_TIP = "Found by its words; its match strength shows once its meaning is indexed."
+WORDS_KEPT_TIP = "Shown for the words it shares with your search; its meaning is far from it."
 
 
 class ResultRole(IntEnum):
@@ -334,7 +335,7 @@ class ResultsModel(QAbstractListModel):
         if role == ResultRole.HIGHLIGHTS:
             return self._snippet(index.row())[1]
         if role == ResultRole.SCORE_PERCENT:  # None: found by its words, no strength to show
-            return round(hit.display_score * 100) if hit.has_strength else None
+            return round(hit.display_score * 100) if _shows_strength(hit) else None
         if role == ResultRole.MORE_COUNT:
             top = self._link_row(index.row())
             return 0 if top is None else len(self._rows[top].hit.more)
@@ -348,7 +349,9 @@ class ResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             where = display(hit.path) + (f" — page {hit.page}" if hit.page else "")
             where = f"{where}\n{hit.heading}" if hit.heading else where
-            return where if hit.has_strength else f"{where}\n{WORDS_ONLY_TIP}"
+            if not hit.has_strength:
+                return f"{where}\n{WORDS_ONLY_TIP}"
+            return where if _shows_strength(hit) else f"{where}\n{WORDS_KEPT_TIP}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             name, _folder = split_path(hit.path)
             page = f", page {hit.page}" if hit.page else ""
@@ -356,7 +359,7 @@ class ResultsModel(QAbstractListModel):
             page += f", section {section}" if section else ""
             also = "also in " if item.inline else ""
             strength = (
-                f"{round(hit.display_score * 100)} percent" if hit.has_strength else "found by its words"
+                f"{round(hit.display_score * 100)} percent" if _shows_strength(hit) else "found by its words"
             )
             return f"{also}{name}{page}, {strength}: {self._snippet(index.row())[0]}"
         return None
@@ -375,3 +378,9 @@ class ResultsModel(QAbstractListModel):
         if role in (ResultRole.MORE_COUNT, ResultRole.SCORE_PERCENT):
             return 0
         return None
+
+
+def _shows_strength(hit: SearchHit) -> bool:
+    """Whether a row shows its strength: not one found by its words alone (no meaning compared yet), nor
+    one shown for its words though its meaning is below the floor ("words", not "3%")."""
+    return hit.has_strength and not kept_for_its_words(hit)

@@ -7,7 +7,15 @@ from dataclasses import replace
 
 import pytest
 
-from desktop_search.core import RELEVANCE_FLOOR, SearchFilters, SearchHit, sort_hits, split_weak
+from desktop_search.core import (
+    RELEVANCE_FLOOR,
+    SearchFilters,
+    SearchHit,
+    Span,
+    kept_for_its_words,
+    sort_hits,
+    split_weak,
+)
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.search.filters import fts_constraint, normalise
 from desktop_search.core.search.folding import fold_similar
@@ -114,12 +122,17 @@ def test_floor_and_date_sort() -> None:
         _hit("/a", "a", 0.9, 1.0),
         _hit("/b", "b", RELEVANCE_FLOOR - 0.01, 3.0),
         _hit("/c", "c", None, 2.0),
-        replace(_hit("/d", "Frankfurt", RELEVANCE_FLOOR - 0.01, 0.5), keyword_score=2.5),
+        replace(
+            _hit("/d", "Frankfurt", RELEVANCE_FLOOR - 0.01, 0.5), keyword_score=2.5, highlights=(Span(0, 9),)
+        ),
+        # found by "will", "to" and "in" alone: stop words, not painted, no sign it answers
+        replace(_hit("/e", "it will go to bed in time", RELEVANCE_FLOOR - 0.3, 0.4), keyword_score=3.0),
     ]
     strong, weak = split_weak(hits)
-    assert [h.path for h in strong] == ["/a", "/c", "/d"] and [h.path for h in weak] == ["/b"]
+    assert [h.path for h in strong] == ["/a", "/c", "/d"] and [h.path for h in weak] == ["/b", "/e"]
+    assert [h.path for h in hits if kept_for_its_words(h)] == ["/d"]  # shows "words", not "44%"
     strict = split_weak(hits, keep_word_matches=False)  # the CLI's --min-strength
-    assert [h.path for h in strict[1]] == ["/b", "/d"]
+    assert [h.path for h in strict[1]] == ["/b", "/d", "/e"]
     assert [h.path for h in sort_hits(hits[:3], "date")] == ["/b", "/c", "/a"]
     assert sort_hits(hits) == hits
     with pytest.raises(ValueError, match="unknown sort"):

@@ -121,17 +121,22 @@ def test_a_winmail_dat_saved_on_its_own_reads_as_a_message(tmp_path: Path) -> No
 
 @pytest.mark.model
 def test_a_question_finds_the_page_of_a_wrapped_attachment(tmp_path: Path, real_embedder) -> None:
-    from desktop_search.core import Engine
+    from desktop_search.core import Engine, split_weak
     from tests.support.real_search import indexed_engine
 
     docs = tmp_path / "mail"
     docs.mkdir()
     (docs / "newsletter.eml").write_bytes(outlook_mail(NEWSLETTER.read_bytes()))
     (docs / "winmail.dat").write_bytes((DATA / "tnef-two-files.tnef").read_bytes())  # saved from a reader
+    (docs / "signed.eml").write_bytes((DATA / "smime-opaque-signed.eml").read_bytes())  # zlib's algorithm
     with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
         assert isinstance(engine, Engine)
         hits = engine.search("When will hotel rooms be hard to get in Stockholm?", k=5, grouped=False)
         assert hits and all(h.part in NEWSLETTER_FILES for h in hits)  # the newsletter, not "winmail.dat"
         assert any(h.part == "VIA_Nytt_1402.pdf" and h.page == 2 and "hotellrom" in h.text for h in hits)
+        # zlib's algorithm has "will", "to" and "in" of the question, no word that means anything
+        strong, weak = split_weak(engine.search("When will hotel rooms be hard to get in Stockholm?", k=10))
+        assert all(h.part != "algorithm.txt.gz" for h in strong)
+        assert any(h.part == "algorithm.txt.gz" and h.keyword_score is not None for h in weak)
         top = engine.search("Wie entpacke ich Anhänge vom Typ application/ms-tnef?", k=3)[0]
         assert Path(top.path).name == "winmail.dat" and top.part == "README"

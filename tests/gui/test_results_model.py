@@ -12,10 +12,17 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPixmap
 from PySide6.QtWidgets import QListView
 
-from desktop_search.core import Engine, SearchHit, Settings, Span
+from desktop_search.core import RELEVANCE_FLOOR, Engine, SearchHit, Settings, Span
 from desktop_search.gui.highlighting import with_highlights
 from desktop_search.gui.result_delegate import CHILD_INDENT, PAD, ResultDelegate
-from desktop_search.gui.results_model import PAGE_SIZE, WORDS_ONLY_TIP, ResultRole, ResultsModel, snippet
+from desktop_search.gui.results_model import (
+    PAGE_SIZE,
+    WORDS_KEPT_TIP,
+    WORDS_ONLY_TIP,
+    ResultRole,
+    ResultsModel,
+    snippet,
+)
 
 
 def hit(
@@ -150,6 +157,19 @@ def test_a_hit_found_by_its_words_alone_shows_words_not_zero_percent(qtbot):
     pixmap = QPixmap(view.viewport().size())
     view.viewport().render(pixmap)  # the "words" label and the inline row's paint without a strength
     assert not pixmap.isNull()
+
+
+def test_a_hit_kept_for_its_words_below_the_floor_shows_words_not_its_strength(qtbot):
+    """A passage shown for a painted query word though its meaning is far (strength below the floor)
+    reads "words", with a tooltip saying why, where it read "3%" over highlighted words."""
+    model = ResultsModel()
+    far = replace(hit(0, sim=0.3), strength=RELEVANCE_FLOOR - 0.3, keyword_score=4.0)
+    near = replace(hit(1, sim=0.9), strength=0.9, keyword_score=4.0)
+    model.set_hits(with_highlights([far, near], "beta"))
+    first, second = model.index(0), model.index(model.rowCount() - 1)
+    assert first.data(ResultRole.SCORE_PERCENT) is None and second.data(ResultRole.SCORE_PERCENT) == 90
+    assert WORDS_KEPT_TIP in first.data(Qt.ItemDataRole.ToolTipRole)
+    assert "found by its words" in first.data(Qt.ItemDataRole.AccessibleTextRole)
 
 
 def more_link(view: QListView, row: QRect, indent: int = 0) -> QPoint:

@@ -25,11 +25,15 @@ hide 3.4 % of the English ones (over the 2 % allowed). On these sets it hides fe
 small index. The window hides the weaker results behind a "Show N weaker results" row, quick search
 leaves them out, the CLI takes ``--min-strength``.
 
-A passage the keyword leg found (a word of the query is in it) is never weak, whatever its strength:
-the strength measures meaning only, and a name or a rare word is the surest sign there is. Found on
-real mail: "Aktienkurs Börse Frankfurt" over a folder of mail and documents ranked the spam picture
-that reads "Frankfurt Stock Exchange" first, at strength 0.449, and the window hid it as weaker
-under a page of Lorem ipsum at 0.55. The CLI's ``--min-strength`` stays a plain threshold.
+A passage the keyword leg found with a word of the query painted in it is never weak, whatever its
+strength: the strength measures meaning only, and a name or a rare word is the surest sign there is.
+Found on real mail: "Aktienkurs Börse Frankfurt" over a folder of mail and documents ranked the spam
+picture that reads "Frankfurt Stock Exchange" first, at strength 0.449, and the window hid it as
+weaker under a page of Lorem ipsum at 0.55. Such a row shows "words" in place of its strength
+(:func:`kept_for_its_words`): "0 %" over painted words read as a broken row. Words the highlighter
+does not paint (stop words: "will", "to", "in") are no such sign: a compression manual found for
+"When will hotel rooms be hard to get in Stockholm?" by those three stayed above the floor, at 0 %.
+The CLI's ``--min-strength`` stays a plain threshold.
 """
 
 from __future__ import annotations
@@ -47,15 +51,26 @@ def split_weak(
 ) -> tuple[list[SearchHit], list[SearchHit]]:
     """``hits`` split into those at or above ``floor`` and the weaker ones (order kept). A hit with no
     strength (keyword-only search) is never weak, nor, with ``keep_word_matches`` (the window and quick
-    search), one the keyword leg found: a word of the query is in it. The CLI's ``--min-strength`` is
+    search), one the keyword leg found with a word of the query painted in it. The CLI's ``--min-strength`` is
     a plain threshold for scripts (``keep_word_matches=False``)."""
     strong: list[SearchHit] = []
     weak: list[SearchHit] = []
     for hit in hits:
-        matched = keep_word_matches and hit.keyword_score is not None
-        below = hit.strength is not None and hit.strength < floor and not matched
-        (weak if below else strong).append(hit)
+        below = hit.strength is not None and hit.strength < floor
+        kept = keep_word_matches and _words_found(hit)
+        (weak if below and not kept else strong).append(hit)
     return strong, weak
+
+
+def _words_found(hit: SearchHit) -> bool:
+    """The keyword leg found it and words of the query are painted in it (not stop words alone)."""
+    return hit.keyword_score is not None and bool(hit.highlights)
+
+
+def kept_for_its_words(hit: SearchHit, floor: float = RELEVANCE_FLOOR) -> bool:
+    """Whether a hit the window shows is there for the query's words in it, its meaning below the floor:
+    it shows "words" in place of a strength that would read near 0 %."""
+    return hit.strength is not None and hit.strength < floor and _words_found(hit)
 
 
 def sort_hits(hits: Sequence[SearchHit], sort: str = "relevance") -> list[SearchHit]:
