@@ -306,7 +306,10 @@ def _hit_json(hit: Any) -> dict[str, Any]:
         "path": display(hit.path),
         "part": hit.part,
         "duplicates": [display(path) for path in hit.duplicates],
-        "similar": [{"path": display(s.path), "page": s.page, "chunk_id": s.chunk_id} for s in hit.similar],
+        "similar": [
+            {"path": display(s.path), "part": s.part, "page": s.page, "chunk_id": s.chunk_id}
+            for s in hit.similar
+        ],
         "modified": hit.modified,
         "page": hit.page,
         "heading": hit.heading,
@@ -364,7 +367,8 @@ def _print_hits(query: str, hits: list[Any]) -> None:
         if hit.duplicates:
             print(f"       also in: {', '.join(display(path) for path in hit.duplicates)}")
         if hit.similar:
-            print(f"       +{len(hit.similar)} similar: {', '.join(display(s.path) for s in hit.similar)}")
+            names = ", ".join(display(s.path) + (f" › {s.part}" if s.part else "") for s in hit.similar)
+            print(f"       +{len(hit.similar)} similar: {names}")
 
 
 def _cmd_search(args: argparse.Namespace) -> int:

@@ -156,9 +156,16 @@ def also_in(hit: SearchHit) -> str:
                   (split_path(path),)]  # fmt: skip
         parts.append("also in: " + ", ".join(places))
     if hit.similar:
-        names = ", ".join(split_path(s.path)[0] for s in hit.similar)
+        names = ", ".join(_similar_name(hit, s) for s in hit.similar)
         parts.append(f"+{len(hit.similar)} similar ({names})")
     return " · ".join(parts)
+
+
+def _similar_name(hit: SearchHit, similar: SearchHit) -> str:
+    """A folded result's name: its file's, or only its part's when it lies in the same file."""
+    if similar.part and similar.path == hit.path:
+        return similar.part
+    return part_title(split_path(similar.path)[0], similar.part)
 
 
 def _file_rows(hit: SearchHit) -> list[_Row]:

@@ -115,6 +115,11 @@ def test_near_identical_passages_fold_with_their_count() -> None:
     assert [h.rank for h in folded] == [1, 2, 3]
     same_file = fold_similar([*hits[:2], replace(hits[0], chunk_id="x")])  # one file's passages never fold
     assert [h.path for h in same_file] == ["/v3.docx", "/other.txt", "/v3.docx"]
+    # the same newsletter attached as .doc and .htm to one message: two documents, folded
+    parts = [replace(hits[0], part="news.doc"), hits[1], replace(hits[2], path="/v3.docx", part="news.htm")]
+    attached = fold_similar(parts)
+    assert [(h.path, h.part) for h in attached] == [("/v3.docx", "news.doc"), ("/other.txt", None)]
+    assert [s.part for s in attached[0].similar] == ["news.htm"]
 
 
 def test_floor_and_date_sort() -> None:

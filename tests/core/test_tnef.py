@@ -134,6 +134,11 @@ def test_a_question_finds_the_page_of_a_wrapped_attachment(tmp_path: Path, real_
         hits = engine.search("When will hotel rooms be hard to get in Stockholm?", k=5, grouped=False)
         assert hits and all(h.part in NEWSLETTER_FILES for h in hits)  # the newsletter, not "winmail.dat"
         assert any(h.part == "VIA_Nytt_1402.pdf" and h.page == 2 and "hotellrom" in h.text for h in hits)
+        grouped = engine.search("When will hotel rooms be hard to get in Stockholm?", k=5)
+        copies = [h for h in grouped if h.part in NEWSLETTER_FILES[::2]]  # .doc and .htm: one text
+        assert len(copies) == 1 and [s.part for s in copies[0].similar] == [
+            p for p in NEWSLETTER_FILES[::2] if p != copies[0].part
+        ]
         # zlib's algorithm has "will", "to" and "in" of the question, no word that means anything
         strong, weak = split_weak(engine.search("When will hotel rooms be hard to get in Stockholm?", k=10))
         assert all(h.part != "algorithm.txt.gz" for h in strong)

@@ -172,6 +172,14 @@ def test_a_hit_kept_for_its_words_below_the_floor_shows_words_not_its_strength(q
     assert "found by its words" in first.data(Qt.ItemDataRole.AccessibleTextRole)
 
 
+def test_a_similar_attachment_of_the_same_message_is_named_by_its_part() -> None:
+    model = ResultsModel()
+    doc = replace(hit(0), path="/mail/news.eml", part="news.doc")
+    other = replace(hit(1), path="/mail/old.eml", part="news.pdf")
+    model.set_hits([replace(doc, similar=(replace(doc, part="news.htm"), other))])
+    assert model.index(0).data(ResultRole.ALSO_IN) == "+2 similar (news.htm, old.eml › news.pdf)"
+
+
 def more_link(view: QListView, row: QRect, indent: int = 0) -> QPoint:
     """A point inside the "more from this file" link: the start of the row's last line (smaller font)."""
     small = QFont(view.font())

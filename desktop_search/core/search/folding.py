@@ -3,7 +3,9 @@
 - :func:`fold_duplicates`: files whose content hash is the same (one document copied into two folders)
   keep only the best-ranked copy's passages; the copy's paths go to its ``duplicates``.
 - :func:`fold_similar`: a file whose best passage is near-identical to a better file's best passage
-  (the same paragraph in five versions of a report) is folded under it, in its ``similar``.
+  (the same paragraph in five versions of a report) is folded under it, in its ``similar``; so is
+  an attachment or archive member whose best passage repeats another's of the same file (a
+  newsletter attached as .doc, .pdf and .htm to one message).
   Near-identical is decided on the text, not the vectors (whose cosines bunch up between passages on
   one topic): the same words once case, accents and punctuation are folded, or at least
   :data:`SIMILAR_OVERLAP` of the shorter passage's distinct words in the other, with both at least
@@ -61,7 +63,8 @@ def fold_similar(hits: Sequence[SearchHit]) -> list[SearchHit]:
     folded: dict[int, list[SearchHit]] = {}
     for i, hit in enumerate(hits):
         home = next(
-            (j for j in kept if hits[j].path != hit.path and near_identical(words[j], words[i])), None
+            (j for j in kept if _document(hits[j]) != _document(hit) and near_identical(words[j], words[i])),
+            None,
         )
         if home is None:
             kept.append(i)
@@ -71,6 +74,11 @@ def fold_similar(hits: Sequence[SearchHit]) -> list[SearchHit]:
         replace(hits[i], rank=rank, similar=hits[i].similar + tuple(folded.get(i, ())))
         for rank, i in enumerate(kept, start=1)
     ]
+
+
+def _document(hit: SearchHit) -> tuple[str, str | None]:
+    """A result's document: its file, or the attachment or archive member inside it."""
+    return hit.path, hit.part
 
 
 def near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
