@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from desktop_search.core.extract import kinds
+from desktop_search.core.extract.compound_file import packaged_file
 from desktop_search.core.extract.dispatch import extract_data, part_data
 from desktop_search.core.extract.mail_parts import TNEF_REASON
 from desktop_search.core.extract.tnef import NotTnef, tnef_to_email
@@ -63,6 +64,16 @@ def test_objects_are_unwrapped_and_an_attached_outlook_message_is_a_message() ->
     assert inner.get_content_type() == "message/rfc822" and inner.get_filename() == "Untitled Attachment.eml"
     saved = extract_data("winmail.dat", (DATA / "tnef-IPM-DistList.tnef").read_bytes())  # the inner one has
     assert "This is the first half of the list" in saved.sections[0].text  # no body: read, not failed
+
+
+def test_a_file_dropped_in_as_a_package_object_is_that_file() -> None:
+    prices = extract_data("winmail.dat", (DATA / "tnef-MAPI_OBJECT.tnef").read_bytes())
+    # named by the file inside, not "Untitled_Attachment", and read as a PDF
+    assert "Attachments: AsNew Staff pricelist Oct 02.pdf" in prices.sections[0].text
+    pdf = [s for s in prices.sections if s.part == "AsNew Staff pricelist Oct 02.pdf"]
+    assert pdf and pdf[0].page == 1 and "hp deskjet 948c" in pdf[0].text and not prices.notes
+    assert packaged_file((DATA / "word97-report.doc").read_bytes()) is None  # a compound file, no package
+    assert packaged_file(b"not a compound file") is None
 
 
 def test_damaged_and_foreign_bytes() -> None:

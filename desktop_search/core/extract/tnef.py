@@ -5,7 +5,8 @@ think the recipient runs Outlook too; every other mail program shows a ``winmail
 :func:`tnef_to_email` reads that part into an :class:`~email.message.EmailMessage` holding its body
 (plain text, else HTML, else compressed RTF, as :mod:`outlook` reads a ``.msg``) and its attachments
 with their file names; an attached Outlook message (a TNEF stream of its own) becomes an attached
-message (``message/rfc822``), an embedded OLE object its bytes. :mod:`mail_parts` shows those
+message (``message/rfc822``), a file dropped in as an OLE Package object that file, another embedded
+OLE object its bytes. :mod:`mail_parts` shows those
 attachments as the message's own, as Outlook showed them to its sender.
 
 The stream is a signature, then attributes: a level (message or attachment), an id, a length, the
@@ -23,10 +24,12 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 
+from desktop_search.core.extract.compound_file import packaged_file
 from desktop_search.core.extract.outlook import OLE_MAGIC as _OLE_MAGIC
 from desktop_search.core.extract.outlook import code_page_codec, set_body
 
 TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"  # 0x223E9F78, little-endian
+TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})  # a winmail.dat part's
 MAX_NESTED = 3  # attached Outlook messages read, levels deep
 # attribute ids (the low word of [MS-OXTNEF]'s 32-bit ids, whose high word is the value's type)
 _SUBJECT, _BODY, _MESSAGE_PROPS, _CODE_PAGE = 0x8004, 0x800C, 0x9003, 0x9007
@@ -61,11 +64,7 @@ class _Stream:
     body: bytes = b""
     codec: str = "cp1252"
     props: dict[int, list[bytes]] = field(default_factory=dict)
-    prop_types: dict[int, int] = field(default_factory=dict)
     attachments: list[_Attachment] = field(default_factory=list)
-
-
-TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
 
 
 def is_tnef(data: bytes) -> bool:
@@ -111,11 +110,16 @@ def _attach(msg: EmailMessage, attachment: _Attachment, codec: str, level: int) 
     name = _string(props, _P_LONG_NAME, codec) or _string(props, _P_SHORT_NAME, codec)
     name = (name or attachment.title or _string(props, _P_DISPLAY_NAME, codec)).replace("\\", "/")
     name = name.rsplit("/", 1)[-1].strip()
+    # the attachment's bytes are its legacy data, unless its object is a message: the legacy data of an
+    # attached message is only a note ("This attachment is a MAPI 1.0 embedded message …")
     data = _object(_first(props, _P_DATA))
-    if not is_tnef(data):  # an attached message's legacy data is a note that it is one ("This attachment is
-        data = attachment.data or data  # a MAPI 1.0 embedded message …"): the object holds the message
+    if not is_tnef(data):
+        data = attachment.data or data
     if not data:
         return
+    packaged = packaged_file(data) if data.startswith(_OLE_MAGIC) else None
+    if packaged is not None:  # a file dropped into the message as an object: the file
+        name, data = packaged
     if is_tnef(data):  # an attached Outlook message
         if level < MAX_NESTED:
             try:
