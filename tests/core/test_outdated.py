@@ -97,6 +97,15 @@ def test_a_text_file_skipped_as_binary_is_tried_once_by_the_version_that_reads_o
     assert not is_outdated(_record("/docs/a.bin.pdf", status=FileStatus.SKIPPED, reason=BINARY_REASON))
 
 
+def test_a_signed_document_skipped_as_binary_is_tried_once_by_the_reader_that_opens_it() -> None:
+    skipped = _record("/docs/fattura.xml.p7m", status=FileStatus.SKIPPED, reason=BINARY_REASON, version=4)
+    assert is_outdated(skipped)  # read as text before extract.compressed opened signatures
+    assert not is_outdated(stamped_failure(skipped))  # skipped again: it waits until it changes
+    for text in ("/docs/notes.txt.p7m", "/docs/report.pdf.p7m"):  # whatever the kind inside
+        assert not is_outdated(stamped_failure(replace(skipped, path=text)))
+    assert not is_outdated(replace(skipped, path="/docs/smime.p7m"))  # a signature alone: no document
+
+
 def test_subtitles_read_as_text_before_are_read_as_subtitles() -> None:
     as_text = _record("/docs/film.srt", "text", 3)
     assert is_outdated(as_text)

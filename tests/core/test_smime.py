@@ -1,4 +1,5 @@
-"""S/MIME mail: an opaquely signed message's body and attachments are read, an encrypted one is noted.
+"""S/MIME mail: an opaquely signed message's body and attachments are read, an encrypted one is noted;
+and a signed file (``contract.pdf.p7m``) is the document inside its signature.
 
 The messages are OpenSSL's (tests/data/README.md): one MIME message (a Debian README as its body, a
 gzipped text attached) signed inside PKCS #7 (DER, and BER streamed in chunks), signed beside it
@@ -14,9 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from desktop_search.core.extract import kinds
+from desktop_search.core.extract.compressed import SIGNED_REASON
 from desktop_search.core.extract.dispatch import extract_data, part_data
 from desktop_search.core.extract.mail_parts import ENCRYPTED_REASON
-from desktop_search.core.extract.smime import is_encrypted, signed_content
+from desktop_search.core.extract.results import ExtractionFailed
+from desktop_search.core.extract.smime import is_encrypted, signed_content, signed_payload
+from desktop_search.core.extract.unpack import decompressed_copy
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SIGNED = ["smime-opaque-signed.eml", "smime-opaque-signed-streamed.eml", "smime-clear-signed.eml"]
@@ -67,16 +72,51 @@ def test_damaged_signed_data_keeps_the_message() -> None:
     assert mail.sections[0].heading == "OpenSSH notes (signed)" and "From: Ann" in mail.sections[0].text
 
 
+def test_a_signed_file_is_the_document_inside_its_signature(tmp_path: Path) -> None:
+    assert kinds.is_candidate("contract.pdf.p7m") and kinds.document_extension("fattura.xml.p7m") == "xml"
+    assert not kinds.is_candidate("smime.p7m")  # a mail's signature part saved alone: no document named
+    pdf = extract_data("faq.pdf.p7m", (DATA / "debian-faq.en.excerpt.pdf.p7m").read_bytes())
+    assert pdf.kind == "pdf" and pdf.sections[0].page == 1
+    assert pdf.sections[1].heading.endswith(
+        "3.1 Which Debian distribution (stable/testing/unstable) is better for me?"
+    )
+    text = extract_data("README.txt.p7m", (DATA / "openssh-README.Debian.txt.p7m").read_bytes())  # base64
+    assert text.kind == "text" and "OpenSSH for Debian" in text.sections[0].text
+    assert (
+        signed_payload((DATA / "debian-faq.en.excerpt.pdf.p7m").read_bytes())
+        == (DATA / "debian-faq.en.excerpt.pdf").read_bytes()
+    )
+    path = tmp_path / "faq.pdf.p7m"
+    path.write_bytes((DATA / "debian-faq.en.excerpt.pdf.p7m").read_bytes())
+    copy = decompressed_copy(path)  # Open and the page preview read the PDF, not its signature
+    assert copy is not None and copy.name == "faq.pdf" and copy.read_bytes().startswith(b"%PDF")
+
+
+def test_a_damaged_or_detached_signature_says_so() -> None:
+    cut = (DATA / "debian-faq.en.excerpt.pdf.p7m").read_bytes()[:5000]
+    with pytest.raises(ExtractionFailed, match="signed file"):
+        extract_data("faq.pdf.p7m", cut)
+    assert SIGNED_REASON.startswith("The signed file (.p7m)")
+    plain = extract_data("notes.txt.p7m", b"Not signed at all, only named so.\n")
+    assert "Not signed at all" in plain.sections[0].text
+
+
 @pytest.mark.model
 def test_a_question_finds_the_attachment_of_an_opaquely_signed_message(tmp_path: Path, real_embedder) -> None:
+    from desktop_search.core import parse_query
     from tests.support.real_search import indexed_engine
 
     docs = tmp_path / "mail"
     docs.mkdir()
-    for name in ("smime-opaque-signed.eml", "smime-encrypted.eml"):
+    for name in ("smime-opaque-signed.eml", "smime-encrypted.eml", "debian-faq.en.excerpt.pdf.p7m"):
         (docs / name).write_bytes((DATA / name).read_bytes())
     with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
         top = engine.search("Wie funktioniert der Deflate-Kompressionsalgorithmus?", k=3)[0]
         assert Path(top.path).name == "smime-opaque-signed.eml" and top.part == "algorithm.txt.gz"
         encrypted = engine.search("OpenSSH notes encrypted", k=5)
         assert any(Path(h.path).name == "smime-encrypted.eml" for h in encrypted)  # by its subject
+        question = "type:pdf Welche Debian-Version soll ich auf meinem Desktop verwenden?"
+        parsed = parse_query(question, engine.folders)
+        faq = engine.search(parsed.text, k=3, filters=parsed.filters(None))
+        assert [Path(h.path).name for h in faq] == ["debian-faq.en.excerpt.pdf.p7m"]  # a signed PDF is a PDF
+        assert faq[0].page is not None  # at its page, as a PDF

@@ -1,4 +1,5 @@
-"""Single compressed files (``manual.pdf.gz``, ``notes.txt.bz2``, ``README.gz``): the file inside.
+"""Single compressed files (``manual.pdf.gz``, ``notes.txt.bz2``, ``README.gz``), and signed ones
+(``contract.pdf.p7m``): the file inside.
 
 gzip, bzip2 and xz compress one file, not a folder of them; Debian ships its manuals so
 (``/usr/share/doc/bzip2/manual.pdf.gz``), and people keep old notes and logs so. The file inside is
@@ -7,6 +8,8 @@ as that file would be, under the bomb limits of :mod:`safezip` shared with archi
 bytes than the same file on disk may have (:data:`~desktop_search.core.extract.reading.DEFAULT_MAX_BYTES`).
 A file named so that is not compressed at all is read as it is. Compressed tars are archives
 (:mod:`archives`); zstd, lz4 and the rest are not read (the standard library has no reader for them).
+A ``.p7m`` wraps one file in its signature, not compressed (:func:`smime.signed_payload`): it is read the
+same way, as the document its name says.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ _FORMATS = {
     "bz2": (b"BZh", "bzip2"),
     "xz": (b"\xfd7zXZ\x00", "xz"),
 }
+SIGNED_REASON = "The signed file (.p7m) is damaged, or its signature holds no document (one kept beside it)."
 _ERRORS = (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError)
 
 
@@ -45,6 +49,8 @@ def decompress(name: str, data: bytes, budget: Budget) -> bytes:
     compressed in the format its name says). FileSkipped when they are larger than a file may be,
     ExtractionFailed when the data is damaged or a bomb."""
     suffix = name.rpartition(".")[2].lower()
+    if suffix == "p7m":
+        return _signed(data, budget)
     magic, label = _FORMATS[suffix]
     if not data.startswith(magic):
         return data
@@ -66,3 +72,18 @@ def decompress(name: str, data: bytes, budget: Budget) -> bytes:
         raise ExtractionFailed(f"The {label}-compressed file is {cut}; it cannot be decompressed.") from None
     budget.add(size)
     return b"".join(chunks)
+
+
+def _signed(data: bytes, budget: Budget) -> bytes:
+    """The document inside a signed file; ``data`` as it is when it is not signed at all."""
+    from desktop_search.core.extract.smime import looks_signed, signed_payload
+
+    if not looks_signed(data):
+        return data
+    inner = signed_payload(data)
+    if inner is None:
+        raise ExtractionFailed(SIGNED_REASON)
+    if len(inner) > min(budget.limit(), DEFAULT_MAX_BYTES):
+        raise FileSkipped(size_limit_reason(min(budget.limit(), DEFAULT_MAX_BYTES)))
+    budget.add(len(inner))
+    return inner

@@ -56,7 +56,7 @@ CSV_EXTENSIONS = frozenset({"csv", "tsv"})  # not ".tab": guitar tablature and S
 NOTEBOOK_EXTENSIONS = frozenset({"ipynb"})  # Jupyter notebooks (also in CODE_EXTENSIONS: code by family)
 # Archives, by how the name ends (".tar.gz" is an archive, a bare ".gz" is not: see the module docstring).
 # Single compressed files, by their suffix: the file inside is read (see the module docstring)
-COMPRESSED_SUFFIXES = frozenset({"gz", "bz2", "xz"})
+COMPRESSED_SUFFIXES = frozenset({"gz", "bz2", "xz", "p7m"})  # one file wrapped (p7m: in its signature)
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z")
 DOCUMENT_EXTENSIONS = {
     "pdf": "pdf",

@@ -1,4 +1,4 @@
-"""S/MIME messages ([RFC 8551]): the content of an opaquely signed message, and encrypted ones told apart.
+"""S/MIME messages ([RFC 8551]) and signed files: what a signature wraps, and encrypted mail told apart.
 
 A message signed "opaquely" (``application/pkcs7-mime; smime-type=signed-data``, Outlook's choice when
 the recipient may not read S/MIME) carries its whole MIME content, body and attachments, inside one
@@ -7,10 +7,17 @@ takes that content out (CMS SignedData's encapsulated content, [RFC 5652] 5.2: B
 indefinite lengths, the octet string whole or in chunks); the signature is not checked, as a mail
 program that shows the message would. An encrypted one (``enveloped-data``) can be read only with its
 recipient's private key: :func:`is_encrypted` says so, and :mod:`mail` notes it as it does for PGP.
+
+A file signed the same way (``contract.pdf.p7m``: CAdES, what qualified electronic signatures in the EU
+make, and every Italian electronic invoice, ``.xml.p7m``) is the document inside its signature;
+:func:`signed_payload` gives it to :mod:`compressed`, which reads it as the document its name says.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -21,6 +28,7 @@ _SIGNED_DATA = bytes.fromhex("2a864886f70d010702")
 _ENVELOPED = (bytes.fromhex("2a864886f70d010703"), bytes.fromhex("2a864886f70d0109100117"))
 _SEQUENCE, _OID, _OCTETS, _CONSTRUCTED_OCTETS, _EXPLICIT_0 = 0x30, 0x06, 0x04, 0x24, 0xA0
 MAX_DEPTH = 16  # nested BER chunks read at most
+_PEM = re.compile(rb"-----(?:BEGIN|END) [A-Z0-9 ]+-----")
 
 
 class _BadBer(ValueError):
@@ -95,6 +103,28 @@ def _encapsulated(der: bytes) -> bytes:
         raise _BadBer("detached: the content is not inside")
     (tag, start, end), *_ = _children(der, encapsulated[1][1], encapsulated[1][2])
     return _octets(der, tag, start, end)
+
+
+def looks_signed(data: bytes) -> bool:
+    """Whether bytes begin like a signature structure: DER or BER (a SEQUENCE), base64 of one ("MI"),
+    or PEM armour."""
+    head = data[:64].lstrip()
+    return head.startswith((b"\x30\x80", b"\x30\x81", b"\x30\x82", b"\x30\x83", b"MI", b"-----BEGIN"))
+
+
+def signed_payload(data: bytes) -> bytes | None:
+    """The document a signed file (``.p7m``: CMS SignedData, as DER or BER, base64 or PEM) wraps; None
+    when it is none, is damaged, or signs a document kept beside it (a detached signature)."""
+    der = data
+    if data[:1] != b"\x30":  # base64, with or without PEM armour
+        try:
+            der = base64.b64decode(_PEM.sub(b"", data))
+        except (binascii.Error, ValueError):
+            return None
+    try:
+        return _encapsulated(der)
+    except (_BadBer, IndexError):
+        return None
 
 
 def _der(msg: EmailMessage) -> bytes:

@@ -18,7 +18,12 @@ from dataclasses import replace
 
 from desktop_search.core.extract import versions
 from desktop_search.core.extract.encoding import BINARY_REASON
-from desktop_search.core.extract.kinds import PLAIN_EXTENSIONS, extension, kind_by_name
+from desktop_search.core.extract.kinds import (
+    PLAIN_EXTENSIONS,
+    extension,
+    is_compressed_document,
+    kind_by_name,
+)
 from desktop_search.core.extract.ocr_reasons import lifted_by_ocr
 from desktop_search.core.extract.plaintext import MINIFIED_REASON
 from desktop_search.core.records import FileRecord, FileStatus
@@ -83,9 +88,26 @@ FAILURES_NOW_READ: dict[str, tuple[frozenset[str], int]] = {
 }
 
 
+# A signed document ("contract.pdf.p7m", "fattura.xml.p7m") was read as text, and skipped as binary,
+# before extract.compressed opened its signature; text's version then stamped the skip. It is read again
+# once: a skip or failure of one now is stamped above that version, so it waits until the file changes.
+SIGNED_READ_AS_TEXT = 4
+
+
+def _signed_document(path: str) -> bool:
+    return extension(path) == "p7m" and is_compressed_document(path)
+
+
 def now_read(record: FileRecord) -> bool:
     """A file skipped or failed for a reason a later version lifts by reading such files
-    (:data:`SKIPS_NOW_READ`, :data:`FAILURES_NOW_READ`)."""
+    (:data:`SKIPS_NOW_READ`, :data:`FAILURES_NOW_READ`, :data:`SIGNED_READ_AS_TEXT`)."""
+    if (
+        record.status == FileStatus.SKIPPED
+        and record.reason == BINARY_REASON
+        and record.extractor_version <= SIGNED_READ_AS_TEXT
+        and _signed_document(from_key(record.path))
+    ):
+        return True
     if record.status in (FileStatus.FAILED, FileStatus.SKIPPED) and record.reason in FAILURES_NOW_READ:
         extensions, version = FAILURES_NOW_READ[record.reason]
         return extension(from_key(record.path)) in extensions and record.extractor_version < version
@@ -97,7 +119,10 @@ def now_read(record: FileRecord) -> bool:
 def stamped_failure(record: FileRecord) -> FileRecord:
     """A failed or skipped ``record`` marked with the version of the extractor its name calls for,
     which tried."""
-    return replace(record, extractor_version=versions.extractor_version(recorded_kind(record)))
+    version = versions.extractor_version(recorded_kind(record))
+    if _signed_document(from_key(record.path)):  # tried by the reader that opens signatures
+        version = max(version, SIGNED_READ_AS_TEXT + 1)
+    return replace(record, extractor_version=version)
 
 
 def awaits_ocr(record: FileRecord) -> bool:
