@@ -165,7 +165,7 @@ def _take(stream: _Stream, level: int, attribute: int, value: bytes) -> None:
     current = stream.attachments[-1] if level == 2 and stream.attachments else None
     if current is not None:
         if attribute == _ATTACH_TITLE:
-            current.title = value.split(b"\0", 1)[0].decode(stream.codec, "replace")
+            current.title = _cstring(value, stream.codec)
         elif attribute == _ATTACH_DATA:
             current.data = value
         elif attribute == _ATTACH_PROPS:
@@ -174,7 +174,7 @@ def _take(stream: _Stream, level: int, attribute: int, value: bytes) -> None:
     if attribute == _CODE_PAGE and len(value) >= 4:
         stream.codec = code_page_codec(struct.unpack_from("<I", value)[0])
     elif attribute == _SUBJECT:
-        stream.subject = value.split(b"\0", 1)[0].decode(stream.codec, "replace")
+        stream.subject = _cstring(value, stream.codec)
     elif attribute == _BODY:
         stream.body = value
     elif attribute == _MESSAGE_PROPS:
@@ -257,7 +257,12 @@ def _string(props: dict[int, list[bytes]], prop: int, codec: str) -> str:
     if values:
         return values[0].decode("utf-16-le", "replace").split("\0", 1)[0].strip()
     values = props.get((_STRING8 << 16) | prop)
-    return values[0].decode(codec, "replace").split("\0", 1)[0].strip() if values else ""
+    return _cstring(values[0], codec).strip() if values else ""
+
+
+def _cstring(value: bytes, codec: str) -> str:
+    """An 8-bit string up to its NUL, in the stream's code page."""
+    return value.split(b"\0", 1)[0].decode(codec, "replace")
 
 
 def _integer(props: dict[int, list[bytes]], prop: int) -> int | None:
