@@ -92,6 +92,18 @@ def test_a_signed_file_is_the_document_inside_its_signature(tmp_path: Path) -> N
     assert copy is not None and copy.name == "faq.pdf" and copy.read_bytes().startswith(b"%PDF")
 
 
+def test_a_signed_invoice_attached_to_a_message_is_read_as_its_document() -> None:
+    """Italian certified mail (PEC) carries signed invoices and contracts as attachments."""
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = "fatture@example.it", "Fattura 2026/118"
+    msg.set_content("In allegato la fattura firmata digitalmente.")
+    signed = (DATA / "debian-faq.en.excerpt.pdf.p7m").read_bytes()
+    msg.add_attachment(signed, maintype="application", subtype="pkcs7-mime", filename="faq.pdf.p7m")
+    mail = extract_data("pec.eml", msg.as_bytes())
+    assert not mail.notes and "Attachments: faq.pdf.p7m" in mail.sections[0].text
+    assert [s.page for s in mail.sections if s.part == "faq.pdf.p7m"][:2] == [1, 1]
+
+
 def test_a_damaged_or_detached_signature_says_so() -> None:
     cut = (DATA / "debian-faq.en.excerpt.pdf.p7m").read_bytes()[:5000]
     with pytest.raises(ExtractionFailed, match="signed file"):
