@@ -120,6 +120,8 @@ def test_bad_files_get_reasons_while_the_rest_is_indexed(tmp_path: Path, real_em
     sparse = docs / "huge.log"
     with open(sparse, "wb") as fh:
         fh.truncate(2 * 2**30)
+    with open(docs / "Outlook.pst", "wb") as fh:  # an Outlook data file: gigabytes, and not read
+        fh.truncate(3 * 2**30)
     engine = _engine(tmp_path / "home", real_embedder)
     try:
         engine.add_folder(docs)
@@ -133,6 +135,8 @@ def test_bad_files_get_reasons_while_the_rest_is_indexed(tmp_path: Path, real_em
         assert s["empty.txt"] == (FileStatus.SKIPPED, "Empty file.")
         assert s["binary.txt"][0] == FileStatus.SKIPPED and s["binary.txt"][1]
         assert s["huge.log"][0] == FileStatus.SKIPPED and "limit" in s["huge.log"][1]
+        # told what to do, not that it is over a size limit no setting could raise enough
+        assert s["Outlook.pst"][0] == FileStatus.SKIPPED and "drag the messages" in s["Outlook.pst"][1]
         assert s["vanishing.txt"][0] == FileStatus.FAILED and "no longer exists" in s["vanishing.txt"][1]
         latin = next(k for k in s if k.startswith("caf"))
         assert s[latin][0] == FileStatus.INDEXED

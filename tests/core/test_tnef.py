@@ -17,6 +17,7 @@ from desktop_search.core.extract import kinds
 from desktop_search.core.extract.compound_file import packaged_file
 from desktop_search.core.extract.dispatch import extract_data, part_data
 from desktop_search.core.extract.mail_parts import TNEF_REASON
+from desktop_search.core.extract.results import FileSkipped
 from desktop_search.core.extract.tnef import NotTnef, tnef_to_email
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -114,6 +115,13 @@ def test_an_unreadable_winmail_dat_is_named_and_noted() -> None:
     mail = extract_data("damaged.eml", outlook_mail(damaged))
     assert "Attachments: winmail.dat" in mail.sections[0].text
     assert mail.notes == (f"winmail.dat: {TNEF_REASON}",)
+
+
+def test_an_outlook_data_file_is_named_with_what_to_do() -> None:
+    for name in ("Outlook.pst", "mailbox.OST"):
+        with pytest.raises(FileSkipped, match=r"\.pst, \.ost\) are not read; drag the messages"):
+            extract_data(name, b"!BDN" + bytes(600))  # a PST's magic, as inside an archive
+    assert kinds.unread_format_reason("notes.txt") is None
 
 
 def test_a_winmail_dat_saved_on_its_own_reads_as_a_message(tmp_path: Path) -> None:

@@ -146,6 +146,9 @@ def _run(
 
 def choose_kind(path: PathLike, data: bytes) -> str:
     """The extractor kind from the name, corrected by the content; FileSkipped when there is none."""
+    unread = kinds.unread_format_reason(path)
+    if unread is not None:  # an Outlook data file inside an archive: said, not read as binary text
+        raise FileSkipped(unread)
     by_name = kinds.kind_by_name(path)
     magic = kinds.kind_by_magic(data[:8192])
     if by_name in ("doc", "xls", "ppt") and magic != "ole2":  # not 97-2003 Office: text, HTML, RTF, CSV, …

@@ -223,6 +223,20 @@ def is_temporary_name(name: str) -> bool:
     return name.lower().endswith(TEMPORARY_SUFFIXES)
 
 
+# Mail stores that are not read, with what to do instead. Told whatever the file's size: an Outlook data
+# file is gigabytes, and "larger than the limit" would send its owner to raise a limit that cannot help.
+_OUTLOOK_STORE_REASON = (
+    "Outlook data files (.pst, .ost) are not read; drag the messages from Outlook into a folder (they are"
+    " saved as .msg files, which are read) or export them to a mail program that keeps .eml or mbox files."
+)
+UNREAD_FORMAT_REASONS = {"pst": _OUTLOOK_STORE_REASON, "ost": _OUTLOOK_STORE_REASON}
+
+
+def unread_format_reason(path: str | bytes | os.PathLike) -> str | None:
+    """Why a file of a format people keep documents in is not read, and what to do, or None."""
+    return UNREAD_FORMAT_REASONS.get(extension(path))
+
+
 def is_tnef_name(path: str | bytes | os.PathLike) -> bool:
     """Outlook's ``winmail.dat`` as saved from a mail program that could not open it ("winmail (1).dat"):
     a message's attachments and body (:mod:`tnef`), though ``.dat`` is otherwise no document."""

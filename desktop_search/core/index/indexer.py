@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from desktop_search.core.errors import Cancelled
 from desktop_search.core.extract import ExtractionFailed, ExtractorPool, FileSkipped, WorkerUnavailable
-from desktop_search.core.extract.kinds import CONTAINER_KINDS, document_extension
+from desktop_search.core.extract.kinds import CONTAINER_KINDS, document_extension, unread_format_reason
 from desktop_search.core.extract.ocr_reasons import unread_scans_reason
 from desktop_search.core.extract.reading import os_error_reason
 from desktop_search.core.extract.results import NeedsOcr
@@ -230,8 +230,9 @@ class Indexer:
             model=self.model_name,
             indexed_at=time.time(),
         )
-        if found.size > self.options.max_bytes:
-            reason = f"Larger than the {self.options.max_bytes / 2**20:g} MB limit."
+        unread = unread_format_reason(found.path)
+        if unread is not None or found.size > self.options.max_bytes:
+            reason = unread or f"Larger than the {self.options.max_bytes / 2**20:g} MB limit."
             return _Outcome(replace(base, status=FileStatus.SKIPPED, reason=reason))
         try:
             digest = content_hash(found.path, HASH_LIMIT_BYTES)
