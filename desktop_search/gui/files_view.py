@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -123,6 +125,15 @@ class FilesModel(QAbstractTableModel):
         return os.path.dirname(display(rec.path))
 
 
+class ReasonDelegate(QStyledItemDelegate):
+    """The Reason column cut at its end, not its middle: a reason's opening says what happened, and
+    what to do follows it (the rest is in the tooltip); paths keep the middle cut."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight
+
+
 class FilesFilter(QSortFilterProxyModel):
     """Filters by status and by text in the path or reason."""
 
@@ -180,6 +191,8 @@ class FilesView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # paths keep their start and file name
+        self.reason_delegate = ReasonDelegate(self.table)
+        self.table.setItemDelegateForColumn(2, self.reason_delegate)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

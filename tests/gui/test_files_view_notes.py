@@ -19,3 +19,22 @@ def test_ocr_counts_read_in_the_file_s_terms() -> None:
     assert file_note(_record("mail", 0)) == ""
     reason = "1 part was not read in full: a.pdf: The PDF is password-protected."
     assert file_note(_record("mail", 2, reason)) == reason  # a reason comes first
+
+
+def test_a_reason_is_cut_at_its_end_a_path_in_its_middle(qtbot) -> None:
+    """The opening of a reason says what happened and what to do ("Outlook data files (.pst, .ost) are
+    not read; drag the messages…"): cut in the middle, it read "Outlook data files ….eml or mbox files."."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from desktop_search.core.extract.kinds import unread_format_reason
+    from desktop_search.gui.files_view import FilesView
+
+    view = FilesView()
+    qtbot.addWidget(view)
+    reason = unread_format_reason("Outlook.pst")
+    view.model.set_records([FileRecord("/d/Outlook.pst", "/d", FileStatus.SKIPPED, reason=reason)])
+    option = QStyleOptionViewItem()
+    view.table.itemDelegateForColumn(2).initStyleOption(option, view.proxy.index(0, 2))
+    assert option.textElideMode == Qt.TextElideMode.ElideRight and option.text == reason
+    assert view.table.textElideMode() == Qt.TextElideMode.ElideMiddle  # the folder and file columns
