@@ -80,6 +80,8 @@ def test_a_signed_file_is_the_document_inside_its_signature(tmp_path: Path) -> N
     assert pdf.sections[1].heading.endswith(
         "3.1 Which Debian distribution (stable/testing/unstable) is better for me?"
     )
+    signed_elsewhere = extract_data("test.txt.p7m", (DATA / "a38-test.txt.p7m").read_bytes())  # a real one
+    assert signed_elsewhere.sections[0].text.endswith("Questo è solo un payload di test.")
     text = extract_data("README.txt.p7m", (DATA / "openssh-README.Debian.txt.p7m").read_bytes())  # base64
     assert text.kind == "text" and "OpenSSH for Debian" in text.sections[0].text
     assert (
