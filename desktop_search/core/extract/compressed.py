@@ -83,7 +83,8 @@ def _signed(data: bytes, budget: Budget) -> bytes:
     inner = signed_payload(data)
     if inner is None:
         raise ExtractionFailed(SIGNED_REASON)
-    if len(inner) > min(budget.limit(), DEFAULT_MAX_BYTES):
-        raise FileSkipped(size_limit_reason(min(budget.limit(), DEFAULT_MAX_BYTES)))
+    limit = min(budget.limit(), DEFAULT_MAX_BYTES)
+    if len(inner) > limit:
+        raise FileSkipped(size_limit_reason(limit))
     budget.add(len(inner))
     return inner
