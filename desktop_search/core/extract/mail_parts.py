@@ -20,6 +20,7 @@ from desktop_search.core.extract.subdocs import clean_name
 from desktop_search.core.extract.tnef import TNEF_TYPES, unwrap_tnef
 
 _CID = re.compile(r"""\bcid:([^"'\s>)]+)""", re.IGNORECASE)
+MAX_NESTING = 8  # multiparts inside multiparts opened, levels deep
 # parts that sign or encrypt a message: checksums and base64, no one's words (mail_trailers)
 SIGNATURE_TYPES = frozenset(
     {"application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature",
@@ -168,8 +169,13 @@ def shown_pictures(msg: EmailMessage) -> list[EmailMessage]:
 
 def _continues_body(part: EmailMessage) -> bool:
     """A plain-text part with no file name that is not marked as an attachment: mail programs show it
-    below the body, as part of it (the footer a list server appends to a multipart message)."""
-    if part.get_content_type() != "text/plain" or part.get_content_disposition() == "attachment":
+    below the body, as part of it (the footer a list server appends to a multipart message); or a text
+    in two versions after the body (Apple Mail's text below a file put in the middle of a message)."""
+    if part.get_content_disposition() == "attachment":
+        return False
+    if part.get_content_type() == "multipart/alternative":
+        return True
+    if part.get_content_type() != "text/plain":
         return False
     try:
         return not (part.get_filename() or "").strip()
@@ -183,9 +189,18 @@ def appended_texts(msg: EmailMessage) -> list[str]:
         return []
     try:
         parts = [a for a in msg.iter_attachments() if isinstance(a, EmailMessage)]
-        return [text_of(a) for a in parts if _continues_body(a)]
+        plain = [_plain_version(a) for a in parts if _continues_body(a)]
+        return [text_of(p) for p in plain if p is not None]
     except Exception:
         return []
+
+
+def _plain_version(part: EmailMessage) -> EmailMessage | None:
+    """A text part itself; of a text in two versions, its plain one (None when it has none)."""
+    if part.get_content_type() != "multipart/alternative":
+        return part
+    plain = part.get_body(preferencelist=("plain",))
+    return plain if isinstance(plain, EmailMessage) else None
 
 
 class Attached(NamedTuple):
@@ -214,7 +229,7 @@ def attachments(msg: EmailMessage) -> list[Attached]:
         ]  # fmt: skip
     except Exception:
         found = []
-    found, shown = _open_tnef(found)
+    found, shown = _open_tnef(_opened_multiparts(found))
     shown += shown_pictures(msg)
     found += [p for p in shown if not any(p is a for a in found)]
     shown_ids = {id(p) for p in shown}
@@ -240,6 +255,26 @@ def attachments(msg: EmailMessage) -> list[Attached]:
         used.add(label)
         labelled.append(Attached(label, att, id(att) in shown_ids))
     return labelled
+
+
+def _opened_multiparts(parts: list[EmailMessage], depth: int = 0) -> list[EmailMessage]:
+    """The parts with each nested multipart replaced by what it holds: a digest's messages (a mailing
+    list's digest: every message the list sent that day), an alternative's preferred version, the
+    parts of a mixed or related one. Mail programs show these; as one part they were unread."""
+    opened: list[EmailMessage] = []
+    for part in parts:
+        if part.get_content_maintype() != "multipart" or not part.is_multipart() or depth >= MAX_NESTING:
+            opened.append(part)
+            continue
+        if part.get_content_subtype() == "alternative":  # one text in two versions: the plain one
+            best = _plain_version(part) or part.get_body(preferencelist=("html",))
+            opened += [best] if isinstance(best, EmailMessage) else []
+            continue
+        inner = [p for p in part.iter_parts() if isinstance(p, EmailMessage)]
+        opened += _opened_multiparts(
+            [p for p in inner if p.get_content_type() not in SIGNATURE_TYPES], depth + 1
+        )
+    return opened
 
 
 def _open_tnef(parts: list[EmailMessage]) -> tuple[list[EmailMessage], list[EmailMessage]]:

@@ -133,8 +133,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    the message's text when the MIME message has none; a winmail.dat saved on its own (or a .tnef) is
 #    read as a message. S/MIME too: an opaquely signed message's body and attachments (inside its
 #    smime.p7m: nothing of it was read) and a clear-signed one's attachments (they were one nameless
-#    "attachment 1", unread) are read, and an encrypted one is noted as encrypted. Messages without
-#    either keep their passages and vectors.
+#    "attachment 1", unread) are read, and an encrypted one is noted as encrypted. And multiparts inside
+#    a message's parts are opened: a mailing list digest's messages (one unread "attachment 1" before),
+#    a group of parts forwarded together, text after a file put in the middle of a message (Apple
+#    Mail's). Messages without any of these keep their passages and vectors.
 # 7: pdf: letters a justified line spread one space apart ("パ ッ ケ ー ジ", 28 lines of the Japanese
 #    Debian Reference, 8 of the Japanese AMC manual, 48 of the Chinese Debian Reference) are closed up;
 #    the keyword index missed every word in them. A narrow table cell wrapped before a letter no word
