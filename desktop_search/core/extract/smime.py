@@ -139,9 +139,8 @@ def signed_content(msg: EmailMessage) -> EmailMessage | None:
     der = _der(msg)
     if not der or str(msg.get_param("smime-type", "signed-data")).lower() != "signed-data":
         return None
-    try:
-        content = _encapsulated(der)
-    except (_BadBer, IndexError):
+    content = signed_payload(der)
+    if content is None:
         return None
     inner = BytesParser(policy=policy.default).parsebytes(content)
     return inner if isinstance(inner, EmailMessage) else None
