@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli_inline import run_cli
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -26,7 +28,11 @@ def _run(home: Path, *args: str, timeout: float = 600) -> subprocess.CompletedPr
 
 
 @pytest.mark.model
-def test_index_status_search_and_check(tmp_path: Path) -> None:
+def test_index_status_search_and_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], real_embedder
+) -> None:
+    """Index, status, one search and check as real processes; the batch and filtered searches run the
+    same ``cli.main`` in this process with the shared model."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "bees.txt").write_text(
@@ -67,15 +73,16 @@ def test_index_status_search_and_check(tmp_path: Path) -> None:
         + "\n"
         + json.dumps({"_id": "b", "text": "Bienenstock im Winter"})
     )
-    batch = _run(home, "search", "--queries", str(queries), "--json", "-k", "1")
-    assert batch.returncode == 0, batch.stderr[-2000:]
-    rows = [json.loads(line) for line in batch.stdout.splitlines()]
+    code, out, err = run_cli(monkeypatch, capsys, real_embedder, home, "search", "--queries", str(queries),
+                             "--json", "-k", "1")  # fmt: skip
+    assert code == 0, err[-2000:]
+    rows = [json.loads(line) for line in out.splitlines()]
     assert [r["_id"] for r in rows] == ["a", "b"]
     assert rows[0]["results"][0]["path"] == str(docs / "tax.md")
     assert rows[1]["results"][0]["path"] == str(docs / "bees.txt")
 
-    typed = _run(home, "search", "--json", "--type", "md", "winter")
-    assert all(r["path"].endswith(".md") for r in json.loads(typed.stdout)["results"])
+    typed = run_cli(monkeypatch, capsys, real_embedder, home, "search", "--json", "--type", "md", "winter")[1]
+    assert all(r["path"].endswith(".md") for r in json.loads(typed)["results"])
 
     check = _run(home, "check")
     assert check.returncode == 0 and "consistent" in check.stdout

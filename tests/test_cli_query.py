@@ -1,5 +1,6 @@
-"""The search syntax through the ``desktop-search`` command (real process, real model): the issue's own
-example, duplicates in the JSON, --min-strength and --sort date."""
+"""The search syntax through the ``desktop-search`` command (real model): the issue's own example,
+duplicates in the JSON, --min-strength and --sort date. Indexing runs as a real process; the searches
+run the same ``cli.main`` in this process with the shared model (:mod:`tests.support.cli_inline`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from tests.support.cli_inline import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -29,7 +32,9 @@ def _run(home: Path, user_home: Path, *args: str) -> subprocess.CompletedProcess
 
 
 @pytest.mark.model
-def test_search_syntax_from_the_command_line(tmp_path: Path) -> None:
+def test_search_syntax_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], real_embedder
+) -> None:
     notes = tmp_path / "Notes"
     (notes / "copies").mkdir(parents=True)
     files = {
@@ -46,10 +51,15 @@ def test_search_syntax_from_the_command_line(tmp_path: Path) -> None:
     done = _run(home, tmp_path, "index", str(notes))
     assert done.returncode == 0, done.stderr[-2000:]
 
+    monkeypatch.setenv("HOME", str(tmp_path))  # so ~/Notes is the test's folder
+
+    def search(*args: str) -> tuple[int, str, str]:
+        return run_cli(monkeypatch, capsys, real_embedder, home, "search", *args)
+
     query = 'budget "heat pump" -quarterly type:md in:~/Notes after:2024-01-01'
-    out = _run(home, tmp_path, "search", "--json", query)
-    assert out.returncode == 0, out.stderr[-2000:]
-    answer = json.loads(out.stdout)
+    code, out, err = search("--json", query)
+    assert code == 0, err[-2000:]
+    answer = json.loads(out)
     assert answer["query"] == query and answer["messages"] == []
     assert len(answer["results"]) == 1
     top = answer["results"][0]
@@ -58,16 +68,13 @@ def test_search_syntax_from_the_command_line(tmp_path: Path) -> None:
         "copies/heat.md" if Path(top["path"]).parent == notes else "heat.md"
     ]
 
-    bad = _run(home, tmp_path, "search", "--json", "heat pump after:yesterdayish")
-    answer = json.loads(bad.stdout)
+    answer = json.loads(search("--json", "heat pump after:yesterdayish")[1])
     assert "not a date" in answer["messages"][0] and answer["results"]
-    human = _run(home, tmp_path, "search", "heat pump after:yesterdayish")
-    assert "not a date" in human.stderr and human.returncode == 0
+    code, out, err = search("heat pump after:yesterdayish")
+    assert "not a date" in err and code == 0
 
-    dated = json.loads(_run(home, tmp_path, "search", "--json", "--sort", "date", "heat pump budget").stdout)
+    dated = json.loads(search("--json", "--sort", "date", "heat pump budget")[1])
     modified = [r["modified"] for r in dated["results"]]
     assert modified == sorted(modified, reverse=True) and len(modified) >= 3
-    strict = json.loads(
-        _run(home, tmp_path, "search", "--json", "--min-strength", "0.99", "heat pump").stdout
-    )
+    strict = json.loads(search("--json", "--min-strength", "0.99", "heat pump")[1])
     assert all(r["strength"] >= 0.99 for r in strict["results"])
