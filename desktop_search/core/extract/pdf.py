@@ -5,7 +5,8 @@ Accents that TeX's older fonts draw over a letter are put back on it ("fÂ¨ur" â†
 words joined (:mod:`.pdf_layout`); tables of contents and indexes are marked as navigation
 (:mod:`.pdf_navigation`); pages are cut where sections begin, each piece with its heading from the
 outline or from numbered titles (:mod:`.pdf_outline`, :mod:`.pdf_headings`). The notes a reader wrote
-on a page end its text (:mod:`.pdf_annotations`).
+on a page end its text (:mod:`.pdf_annotations`), and so do the answers typed into its form fields
+(:mod:`.pdf_forms`).
 
 pypdf decides that a gap in a ``TJ`` array is a word space when it exceeds half the font's space
 width. Some embedded fonts (subset TrueType/CID fonts from LaTeX and office suites) report a space
@@ -31,6 +32,7 @@ from desktop_search.core.extract.cjk_text import close_letter_spacing, join_cjk_
 from desktop_search.core.extract.ocr_reasons import PDF_OCR_MISSING, PDF_OCR_OFF
 from desktop_search.core.extract.pdf_accents import compose_accents
 from desktop_search.core.extract.pdf_annotations import page_notes, with_notes
+from desktop_search.core.extract.pdf_forms import page_fields
 from desktop_search.core.extract.pdf_headings import split_by_numbered_titles, split_by_outline
 from desktop_search.core.extract.pdf_layout import (
     hyphenated_words,
@@ -182,7 +184,7 @@ def extract_pdf(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extrac
     _patch_fonts()
     reader, pages, count = _open(data)
     texts: list[str | None] = []
-    notes: dict[int, list[str]] = {}  # page number -> the notes written on it (pdf_annotations)
+    notes: dict[int, list[str]] = {}  # page number -> its notes and filled-in fields (pdf_annotations/_forms)
     for number in range(count):
         deadline.check()
         try:
@@ -191,7 +193,7 @@ def extract_pdf(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extrac
             raise
         except Exception:  # pypdf raises many types on damaged content streams; a page is not fatal
             texts.append(None)
-        notes[number + 1] = page_notes(pages[number])
+        notes[number + 1] = page_notes(pages[number]) + page_fields(pages[number])
     if count and all(t is None for t in texts):
         raise ExtractionFailed("The PDF is damaged: no page could be read.")
     deadline.check()

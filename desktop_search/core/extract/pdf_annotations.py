@@ -24,11 +24,11 @@ def page_notes(page: Any) -> list[str]:
     page has none or its annotations cannot be read."""
     try:
         annotations = page.get("/Annots")
-        annotations = annotations.get_object() if annotations is not None else []
+        annotations = list(annotations.get_object() if annotations is not None else [])
     except Exception:  # a damaged annotation array costs the notes, never the page
         return []
     notes: list[str] = []
-    for ref in list(annotations or [])[: MAX_NOTES_PER_PAGE * 4]:
+    for ref in annotations[: MAX_NOTES_PER_PAGE * 4]:
         note = _note(ref)
         if note and note not in notes:
             notes.append(note)

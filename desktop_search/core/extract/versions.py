@@ -206,9 +206,11 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    the one before it ("5 Suggestions for writing files" under "4 External programs", LilyPond's
 #    Usage manual) heads its own sections. PDFs with none of these extract as before and keep their
 #    vectors.
+# 10: pdf: the answers typed into a form's fields ("First Name: Alice") end their page's text
+#    (pdf_forms); PDFs without filled-in fields extract as before and keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
-        "pdf": 9,
+        "pdf": 10,
         "docx": 6,
         "pptx": 3,
         "xlsx": 4,
