@@ -213,9 +213,11 @@ def _recognise_scans(
     """Put the recognised text of scanned pages into ``texts``; the number of pages recognised, and
     the number left unread because OCR is off or not installed."""
     from desktop_search.core.extract import ocr
-    from desktop_search.core.extract.pdf_ocr import recognise_pages, scanned_pages
+    from desktop_search.core.extract.pdf_ocr import MAX_OCR_PAGES, garbled, recognise_pages, scanned_pages
 
     numbers = scanned_pages(pages, texts)
+    if ocr_mode != "off" and ocr.available():  # a garbled text layer is kept when it cannot be redone
+        numbers = sorted({*numbers, *(n for n, text in enumerate(texts) if garbled(text))})[:MAX_OCR_PAGES]
     if not numbers:
         return 0, 0
     if ocr_mode == "off" or not ocr.available():

@@ -207,7 +207,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    Usage manual) heads its own sections. PDFs with none of these extract as before and keep their
 #    vectors.
 # 10: pdf: the answers typed into a form's fields ("First Name: Alice") end their page's text
-#    (pdf_forms); PDFs without filled-in fields extract as before and keep their vectors.
+#    (pdf_forms); a page whose text layer is garbled (broken maps to Unicode) is recognised by OCR
+#    when it is on (pdf_ocr.garbled). Other PDFs extract as before and keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 10,
