@@ -3,12 +3,14 @@ ODT's tables of contents and indexes are navigation. A paragraph's footnotes, en
 follow it as lines of their own (:func:`asides`; inside the sentence they would cut it). A paragraph
 typed all in bold that reads as a numbered title with two or more numbers ("2.3 Harvesting honey") is
 a heading too, as in a DOCX (:func:`desktop_search.core.extract.docx_structure.bold_numbered_level`):
-hand-formatted documents title their sections that way."""
+hand-formatted documents title their sections that way. Charts, spreadsheets and texts embedded in a
+frame are read where the frame is (:mod:`.odf_objects`)."""
 
 from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from desktop_search.core.extract.odf_objects import ObjectLines, lines_shown, read_objects
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble, comment_line
 from desktop_search.core.extract.safezip import SafeZip, local
 from desktop_search.core.extract.sections import SectionPath, fold_heading_only, numbered_title
@@ -108,6 +110,17 @@ def _table_rows(table: ET.Element) -> list[str]:
     return rows
 
 
+def _sheet_rows(spreadsheet: ET.Element) -> list[str]:
+    """An embedded spreadsheet's rows, every sheet's."""
+    return [row for table in spreadsheet.iter() if local(table.tag) == "table" for row in _table_rows(table)]
+
+
+def _text_lines(body: ET.Element) -> list[str]:
+    """An embedded text's (or drawing's) paragraphs and headings, one line each."""
+    lines = (" ".join(_text(p).split()) for p in body.iter() if local(p.tag) in ("p", "h"))
+    return [line for line in lines if line]
+
+
 def bold_styles(*roots: ET.Element) -> frozenset[str]:
     """Names of the paragraph and text styles that set bold type, themselves or through their parent."""
     weights: dict[str, str | None] = {}
@@ -155,8 +168,9 @@ class _TextWalker:
     """Walks an ODT body: a new part at each heading of level <= 3 (headed by its section path), and
     the generated indexes (contents, alphabetical index, lists of figures and tables) as navigation."""
 
-    def __init__(self, bold: frozenset[str] = frozenset()) -> None:
+    def __init__(self, bold: frozenset[str] = frozenset(), objects: ObjectLines | None = None) -> None:
         self.bold = bold  # styles that set bold type (see bold_styles)
+        self.objects = objects or {}  # the lines of the embedded objects (odf_objects)
         self.parts: list[Part] = []
         self.path = SectionPath()
         self.heading: str | None = None
@@ -190,9 +204,11 @@ class _TextWalker:
                     self.heading = self.path.enter(found[2], text)
                 self.lines.append(text)
                 self.lines.extend(asides(child))
+                self.lines.extend(lines_shown(child, self.objects))
             elif tag == "table":
                 self.lines.append("\n".join(_table_rows(child)))
                 self.lines.extend(asides(child))
+                self.lines.extend(lines_shown(child, self.objects))
             else:
                 self.walk(child)  # lists, sections, frames, text boxes, an index's body
 
@@ -205,6 +221,7 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
     with SafeZip(data, _LABELS.get(kind, "OpenDocument"), deadline) as z:
         root = z.xml("content.xml")
         styles = z.xml("styles.xml") if kind == "odt" and z.has("styles.xml") else None
+        objects = read_objects(z, root, sheet=_sheet_rows, text=_text_lines)
     body = next((el for el in root.iter() if local(el.tag) == "body"), root)
     parts: list[Part] = []
     page_count = None
@@ -215,7 +232,8 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
                 if local(table.tag) == "table":  # its cells' comments after its rows
                     rows = _table_rows(table)
                     heading = table_heading(_attr(table, "name"), rows)
-                    parts.append(Part("\n".join(rows + asides(table)), heading=heading))
+                    lines = rows + asides(table) + lines_shown(table, objects)
+                    parts.append(Part("\n".join(lines), heading=heading))
         elif doc_kind == "presentation":
             pages = [p for p in doc if local(p.tag) == "page"]
             page_count = len(pages)
@@ -231,10 +249,11 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
                     if _attr(frame, "class") == "title" and texts and title is None:
                         title = " ".join(texts)
                     lines.extend(texts)
+                    lines.extend(lines_shown(frame, objects, direct=True))  # a chart, a table pasted in
                 lines.extend(asides(page))  # the slide's comments
                 parts.append(Part("\n".join(lines), page=number, heading=title))
         else:
-            walker = _TextWalker(bold_styles(root, *([styles] if styles is not None else [])))
+            walker = _TextWalker(bold_styles(root, *([styles] if styles is not None else [])), objects)
             walker.walk(doc)
             walker.flush()
             parts.extend(fold_heading_only(walker.parts))

@@ -209,15 +209,17 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 10: pdf: the answers typed into a form's fields ("First Name: Alice") end their page's text
 #    (pdf_forms); a page whose text layer is garbled (broken maps to Unicode) is recognised by OCR
 #    when it is on (pdf_ocr.garbled). Other PDFs extract as before and keep their vectors.
+# 7: odt (ods 6, odp 4): charts, spreadsheets and texts embedded in a frame ("Object 1") are read
+#    where the frame is (odf_objects); files without embedded objects keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 10,
         "docx": 6,
         "pptx": 3,
         "xlsx": 4,
-        "odt": 6,
-        "ods": 5,
-        "odp": 3,
+        "odt": 7,
+        "ods": 6,
+        "odp": 4,
         "epub": 8,
         "rtf": 2,
         "doc": 2,  # Word 97-2003 (word_doc)
