@@ -232,8 +232,8 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
                 if local(table.tag) == "table":  # its cells' comments after its rows
                     rows = _table_rows(table)
                     heading = table_heading(_attr(table, "name"), rows)
-                    lines = rows + asides(table) + lines_shown(table, objects)
-                    parts.append(Part("\n".join(lines), heading=heading))
+                    sheet = rows + asides(table) + lines_shown(table, objects)
+                    parts.append(Part("\n".join(sheet), heading=heading))
         elif doc_kind == "presentation":
             pages = [p for p in doc if local(p.tag) == "page"]
             page_count = len(pages)
