@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 import xlrd
 
-from desktop_search.core.extract.ooxml import MAX_EMPTY_COLUMNS
 from desktop_search.core.extract.results import (
     Deadline,
     Extracted,
@@ -24,7 +23,7 @@ from desktop_search.core.extract.results import (
     Part,
     assemble,
 )
-from desktop_search.core.extract.table_header import table_heading
+from desktop_search.core.extract.table_header import MAX_EMPTY_COLUMNS, table_heading
 
 DAMAGED_REASON = "The Excel workbook is damaged (its records are cut off or corrupt)."
 # what xlrd raises on a damaged workbook

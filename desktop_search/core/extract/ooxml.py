@@ -1,11 +1,13 @@
 """Office Open XML: DOCX (paragraphs, headings from styles as section paths, tables, contents and index
 as navigation: :mod:`.docx_structure`), PPTX (a section per slide, its charts' titles and labels with
 it: :mod:`.ooxml_charts`, then its speaker notes) and XLSX (a section per sheet, cells tab-separated).
-Footnotes, endnotes and comments follow what they annotate (:mod:`.ooxml_notes`). Namespaces are
+Footnotes, endnotes and comments follow what they annotate (:mod:`.ooxml_notes`); documents embedded
+as objects (an Excel table in a slide) follow what shows them (:mod:`.ooxml_objects`). Namespaces are
 ignored so Strict OOXML reads too."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from xml.etree import ElementTree as ET
@@ -20,13 +22,69 @@ from desktop_search.core.extract.docx_structure import (
 )
 from desktop_search.core.extract.ooxml_charts import chart_lines
 from desktop_search.core.extract.ooxml_notes import cell_comments, docx_asides, docx_notes, slide_comments
+from desktop_search.core.extract.ooxml_objects import embedded_documents
 from desktop_search.core.extract.ooxml_parts import paragraph_text, rel_id, relationships
-from desktop_search.core.extract.results import Deadline, Extracted, ExtractionFailed, Part, assemble
+from desktop_search.core.extract.results import (
+    Deadline,
+    Extracted,
+    ExtractionFailed,
+    FileSkipped,
+    Part,
+    assemble,
+)
 from desktop_search.core.extract.safezip import SafeZip, local
 from desktop_search.core.extract.sections import SectionPath, fold_heading_only
-from desktop_search.core.extract.table_header import table_heading
+from desktop_search.core.extract.table_header import MAX_EMPTY_COLUMNS, table_heading
 
+log = logging.getLogger(__name__)
 SECTION_LEVEL = 3
+
+
+class _Objects:
+    """Reads the documents a file embeds as objects (:mod:`.ooxml_objects`), each once; with
+    ``enabled`` false (inside an embedded document) none."""
+
+    def __init__(self, deadline: Deadline, enabled: bool = True) -> None:
+        self.deadline = deadline
+        self.enabled = enabled
+        self.seen: set[str] = set()
+
+    def lines(self, z: SafeZip, rels: dict[str, str], block: ET.Element) -> list[str]:
+        if not self.enabled:
+            return []
+        texts: list[str] = []
+        for kind, data in embedded_documents(z, rels, block, self.seen):
+            try:
+                texts.append(_read_embedded(kind, data, self.deadline).text)
+            except (ExtractionFailed, FileSkipped):
+                self.deadline.check()  # out of time: the whole file's reason, not the object's
+            except MemoryError:
+                raise
+            except Exception:  # a parser bug on one object costs that object, never the file
+                log.debug("an embedded %s could not be read", kind, exc_info=True)
+        return [t for t in texts if t.strip()]
+
+
+def _read_embedded(kind: str, data: bytes, deadline: Deadline) -> Extracted:
+    if kind == "docx":
+        return extract_docx(data, deadline, objects=False)
+    if kind == "pptx":
+        return extract_pptx(data, deadline, objects=False)
+    if kind == "xlsx":
+        return extract_xlsx(data, deadline)
+    if kind == "xls":
+        from desktop_search.core.extract.excel_xls import extract_xls
+
+        return extract_xls(data, deadline)
+    if kind == "doc":
+        from desktop_search.core.extract.word_doc import extract_doc
+
+        return extract_doc(data, deadline)
+    from desktop_search.core.extract.powerpoint_ppt import extract_ppt
+
+    return extract_ppt(data, deadline)
+
+
 # DOCX
 
 
@@ -46,7 +104,9 @@ def _table_text(tbl: ET.Element) -> str:
     return "\n".join(rows)
 
 
-def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
+def extract_docx(data: bytes, deadline: Deadline, objects: bool = True) -> Extracted:
+    """A DOCX's text; ``objects``: also the documents it embeds as objects."""
+    embedded = _Objects(deadline, objects)
     with SafeZip(data, "DOCX", deadline) as z:
         styles = paragraph_styles(z)
         root = z.xml("word/document.xml")
@@ -67,6 +127,7 @@ def extract_docx(data: bytes, deadline: Deadline) -> Extracted:
                 text, block_nav = _table_text(block), in_contents
             else:
                 text = _with_charts(z, rels, block, paragraph_text(block))
+                text = "\n".join([text, *embedded.lines(z, rels, block)])
                 in_field = fields.paragraph_is_navigation(block)
                 block_nav = in_contents or in_field or is_navigation_style(block, styles)
                 level = None if block_nav else heading_level(block, styles)
@@ -123,7 +184,9 @@ def _slide_text(root: ET.Element, skip_types: frozenset[str]) -> tuple[str, str 
     return "\n".join(lines), title
 
 
-def extract_pptx(data: bytes, deadline: Deadline) -> Extracted:
+def extract_pptx(data: bytes, deadline: Deadline, objects: bool = True) -> Extracted:
+    """A PPTX's text by slide; ``objects``: also the documents its slides embed as objects."""
+    embedded = _Objects(deadline, objects)
     with SafeZip(data, "PPTX", deadline) as z:
         pres = "ppt/presentation.xml"
         rels = relationships(z, pres)
@@ -143,6 +206,7 @@ def extract_pptx(data: bytes, deadline: Deadline) -> Extracted:
             text, title = _slide_text(root, skip)
             slide_rels = relationships(z, slide)
             text = _with_charts(z, slide_rels, root, text)  # a chart's words follow the slide's text
+            text = "\n".join([text, *embedded.lines(z, slide_rels, root)])  # then an embedded table's
             for rel_target in slide_rels.values():
                 if "/notesSlides/" in f"/{rel_target}" and z.has(rel_target):
                     notes, _ = _slide_text(z.xml(rel_target), skip)
@@ -156,8 +220,6 @@ def extract_pptx(data: bytes, deadline: Deadline) -> Extracted:
 
 
 # XLSX
-
-MAX_EMPTY_COLUMNS = 20
 
 
 def _column_index(ref: str | None) -> int | None:

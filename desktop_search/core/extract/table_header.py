@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from desktop_search.core.extract.sections import SEPARATOR, short_title
 
+MAX_EMPTY_COLUMNS = 20  # empty cells kept between two filled ones of a sheet's row (.xlsx, .xls)
 LOOK_ROWS = 10  # the header is among the first rows...
 MAX_LABEL_CHARS = 50  # ... each cell a short label
 MAX_LABEL_WORDS = 6

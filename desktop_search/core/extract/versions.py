@@ -211,11 +211,13 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    when it is on (pdf_ocr.garbled). Other PDFs extract as before and keep their vectors.
 # 7: odt (ods 6, odp 4): charts, spreadsheets and texts embedded in a frame ("Object 1") are read
 #    where the frame is (odf_objects); files without embedded objects keep their vectors.
+# 7: docx (pptx 4): documents embedded as objects (an Excel table in a slide or a page:
+#    ooxml_objects) follow what shows them; files without such objects keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 10,
-        "docx": 6,
-        "pptx": 3,
+        "docx": 7,
+        "pptx": 4,
         "xlsx": 4,
         "odt": 7,
         "ods": 6,
