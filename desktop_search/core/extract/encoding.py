@@ -99,10 +99,32 @@ def _legacy(data: bytes) -> str:
         best = from_bytes(sample).best()
         if best is not None and best.encoding:
             try:
-                return data.decode(best.encoding, errors="replace")
+                return _turkish_if_so(data.decode(best.encoding, errors="replace"), best.encoding, data)
             except LookupError:
                 pass
     return data.decode("cp1252", errors="replace")
+
+
+# Turkish letters in Windows-1254 and ISO-8859-9 (ç ğ ı ö ş ü â î û and their capitals): the bytes
+# Western and Central European code pages give other letters (ğ ı ş read as ð ý þ, or đ ý ţ)
+_TURKISH_LETTERS = frozenset(b"\xc7\xd0\xdd\xd6\xde\xdc\xe7\xf0\xfd\xf6\xfe\xfc\xe2\xee\xfb\xc2\xce\xdb")
+_TURKISH_ONLY = frozenset(b"\xd0\xdd\xde\xf0\xfd\xfe")  # ğ ı ş Ğ İ Ş
+_GUESSED_INSTEAD = frozenset({"cp1252", "iso8859_1", "iso8859_15", "cp1250", "iso8859_2"})
+
+
+def _turkish_if_so(text: str, encoding: str, data: bytes) -> str:
+    """Turkish text (Windows-1254, ISO-8859-9) differs from Western and Central European code pages
+    in a few letters only, so statistics read it as one of them ("adým" for "adım"). Bytes that are
+    Turkish letters only (at least three of ğ ı ş), with hardly any letter byte Turkish lacks
+    (acute vowels, Romanian ă, Czech č), are Turkish."""
+    if codecs.lookup(encoding).name.replace("-", "_") not in _GUESSED_INSTEAD:
+        return text
+    letters = [b for b in data[: 4 * _SAMPLE] if b >= 0xC0]
+    if sum(1 for b in letters if b in _TURKISH_ONLY) < 3:
+        return text
+    if sum(1 for b in letters if b not in _TURKISH_LETTERS) * 20 > len(letters):
+        return text
+    return data.decode("cp1254", errors="replace")
 
 
 def decode_text(data: bytes) -> str:
