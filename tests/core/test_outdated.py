@@ -103,7 +103,8 @@ def test_a_signed_document_skipped_as_binary_is_tried_once_by_the_reader_that_op
     assert not is_outdated(stamped_failure(skipped))  # skipped again: it waits until it changes
     for text in ("/docs/notes.txt.p7m", "/docs/report.pdf.p7m"):  # whatever the kind inside
         assert not is_outdated(stamped_failure(replace(skipped, path=text)))
-    assert not is_outdated(replace(skipped, path="/docs/smime.p7m"))  # a signature alone: no document
+    assert is_outdated(replace(skipped, path="/docs/smime.p7m"))  # a mail's signed body: now a message
+    assert not is_outdated(stamped_failure(replace(skipped, path="/docs/smime.p7m")))  # then it waits
 
 
 def test_subtitles_read_as_text_before_are_read_as_subtitles() -> None:

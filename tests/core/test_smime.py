@@ -19,7 +19,7 @@ from desktop_search.core.extract import kinds
 from desktop_search.core.extract.compressed import SIGNED_REASON
 from desktop_search.core.extract.dispatch import extract_data, part_data
 from desktop_search.core.extract.mail_parts import ENCRYPTED_REASON
-from desktop_search.core.extract.results import ExtractionFailed
+from desktop_search.core.extract.results import ExtractionFailed, FileSkipped
 from desktop_search.core.extract.smime import is_encrypted, signed_content, signed_payload
 from desktop_search.core.extract.unpack import decompressed_copy
 
@@ -74,7 +74,7 @@ def test_damaged_signed_data_keeps_the_message() -> None:
 
 def test_a_signed_file_is_the_document_inside_its_signature(tmp_path: Path) -> None:
     assert kinds.is_candidate("contract.pdf.p7m") and kinds.document_extension("fattura.xml.p7m") == "xml"
-    assert not kinds.is_candidate("smime.p7m")  # a mail's signature part saved alone: no document named
+    assert kinds.is_candidate("smime.p7m")  # a mail's signed body saved alone: a message (test below)
     pdf = extract_data("faq.pdf.p7m", (DATA / "debian-faq.en.excerpt.pdf.p7m").read_bytes())
     assert pdf.kind == "pdf" and pdf.sections[0].page == 1
     assert pdf.sections[1].heading.endswith(
@@ -134,3 +134,33 @@ def test_a_question_finds_the_attachment_of_an_opaquely_signed_message(tmp_path:
         faq = engine.search(parsed.text, k=3, filters=parsed.filters(None))
         assert [Path(h.path).name for h in faq] == ["debian-faq.en.excerpt.pdf.p7m"]  # a signed PDF is a PDF
         assert faq[0].page is not None  # at its page, as a PDF
+
+
+def _body(name: str) -> bytes:
+    """The smime.p7m part of a message: what a mail program saves when asked for that attachment."""
+    part = next(p for p in message(name).walk() if p.get_filename() == "smime.p7m")
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload
+
+
+def test_a_signed_body_saved_on_its_own_is_a_message_an_encrypted_one_says_so() -> None:
+    assert kinds.document_name("smime.p7m") == kinds.document_name("Smime (2).p7m") == "smime.eml"
+    assert kinds.is_listed("smime.p7m") and kinds.document_extension("smime.p7m") == "eml"
+    saved = extract_data("smime (1).p7m", _body("smime-opaque-signed.eml"))
+    assert saved.sections[0].text.startswith("Attachments: algorithm.txt.gz\n\nOpenSSH for Debian")
+    assert {s.part for s in saved.sections} == {None, "algorithm.txt.gz"}
+    with pytest.raises(FileSkipped, match="encrypted: only its recipient's key opens it"):
+        extract_data("smime.p7m", _body("smime-encrypted.eml"))
+
+
+@pytest.mark.model
+def test_a_question_finds_the_attachment_of_a_saved_signed_body(tmp_path: Path, real_embedder) -> None:
+    from tests.support.real_search import search_folder
+
+    docs = tmp_path / "saved"
+    docs.mkdir()
+    (docs / "smime.p7m").write_bytes(_body("smime-opaque-signed.eml"))
+    (docs / "notes.txt").write_text("Shopping list: bread, apples, coffee.", encoding="utf-8")
+    top = search_folder(docs, tmp_path / "home", real_embedder, "How does deflate compression work?", k=1)[0]
+    assert Path(top.path).name == "smime.p7m" and top.part == "algorithm.txt.gz"

@@ -9,7 +9,8 @@ bytes than the same file on disk may have (:data:`~desktop_search.core.extract.r
 A file named so that is not compressed at all is read as it is. Compressed tars are archives
 (:mod:`archives`); zstd, lz4 and the rest are not read (the standard library has no reader for them).
 A ``.p7m`` wraps one file in its signature, not compressed (:func:`smime.signed_payload`): it is read the
-same way, as the document its name says.
+same way, as the document its name says; ``smime.p7m``, a mail's signed body saved on its own, as a
+message (:func:`~desktop_search.core.extract.kinds.inner_name`). An encrypted one is listed as skipped.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ _FORMATS = {
     "xz": (b"\xfd7zXZ\x00", "xz"),
 }
 SIGNED_REASON = "The signed file (.p7m) is damaged, or its signature holds no document (one kept beside it)."
+ENCRYPTED_REASON = "The file (.p7m) is encrypted: only its recipient's key opens it."
 _ERRORS = (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError)
 
 
@@ -76,10 +78,12 @@ def decompress(name: str, data: bytes, budget: Budget) -> bytes:
 
 def _signed(data: bytes, budget: Budget) -> bytes:
     """The document inside a signed file; ``data`` as it is when it is not signed at all."""
-    from desktop_search.core.extract.smime import looks_signed, signed_payload
+    from desktop_search.core.extract.smime import encrypted_file, looks_signed, signed_payload
 
     if not looks_signed(data):
         return data
+    if encrypted_file(data):
+        raise FileSkipped(ENCRYPTED_REASON)
     inner = signed_payload(data)
     if inner is None:
         raise ExtractionFailed(SIGNED_REASON)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import PurePath
@@ -57,6 +58,8 @@ NOTEBOOK_EXTENSIONS = frozenset({"ipynb"})  # Jupyter notebooks (also in CODE_EX
 # Archives, by how the name ends (".tar.gz" is an archive, a bare ".gz" is not: see the module docstring).
 # Single compressed files, by their suffix: the file inside is read (see the module docstring)
 COMPRESSED_SUFFIXES = frozenset({"gz", "bz2", "xz", "p7m"})  # one file wrapped (p7m: in its signature)
+# a signed or encrypted message body saved from a mail on its own (RFC 8551 names it so): a message
+_SMIME_BODY = re.compile(r"smime(?: ?\(\d+\))?\.p7m", re.IGNORECASE)
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z")
 DOCUMENT_EXTENSIONS = {
     "pdf": "pdf",
@@ -253,6 +256,8 @@ def inner_name(path: str | bytes | os.PathLike) -> str | None:
     """The name of the file a single compressed file holds ("notes.txt" for "notes.txt.gz"), or None
     when the name is not one (no compression suffix, a compressed tar, or nothing left before it)."""
     name = _name(path)
+    if _SMIME_BODY.fullmatch(name):
+        return "smime.eml"
     stem, dot, ext = name.rpartition(".")
     if not dot or ext.lower() not in COMPRESSED_SUFFIXES or not stem.strip(".") or is_archive_name(name):
         return None

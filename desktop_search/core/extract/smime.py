@@ -112,19 +112,35 @@ def looks_signed(data: bytes) -> bool:
     return head.startswith((b"\x30\x80", b"\x30\x81", b"\x30\x82", b"\x30\x83", b"MI", b"-----BEGIN"))
 
 
+def _binary(data: bytes) -> bytes | None:
+    """DER or BER as it is, or decoded from base64 (with or without PEM armour); None if not base64."""
+    if data[:1] == b"\x30":
+        return data
+    try:
+        return base64.b64decode(_PEM.sub(b"", data))
+    except (binascii.Error, ValueError):
+        return None
+
+
 def signed_payload(data: bytes) -> bytes | None:
     """The document a signed file (``.p7m``: CMS SignedData, as DER or BER, base64 or PEM) wraps; None
     when it is none, is damaged, or signs a document kept beside it (a detached signature)."""
-    der = data
-    if data[:1] != b"\x30":  # base64, with or without PEM armour
-        try:
-            der = base64.b64decode(_PEM.sub(b"", data))
-        except (binascii.Error, ValueError):
-            return None
+    der = _binary(data)
+    if der is None:
+        return None
     try:
         return _encapsulated(der)
     except (_BadBer, IndexError):
         return None
+
+
+def encrypted_file(data: bytes) -> bool:
+    """Whether a ``.p7m`` holds encrypted content (CMS EnvelopedData) rather than signed content."""
+    der = _binary(data)
+    try:
+        return der is not None and _content_info(der)[0] in _ENVELOPED
+    except (_BadBer, IndexError):
+        return False
 
 
 def _der(msg: EmailMessage) -> bytes:
