@@ -300,7 +300,8 @@ def test_a_manual_page_skipped_as_binary_is_read_once_the_reader_can(indexed) ->
     binary = "Binary file (no text)."
     _as_an_older_version_left(indexed, "ls.1.overstruck.txt", "ls.txt", binary, skipped=True)
     row = _rows(engine)["ls.txt"]
-    assert (row.status, row.kind, row.extractor_version) == (FileStatus.INDEXED, "text", versions.extractor_version("text"))
+    text_version = versions.extractor_version("text")
+    assert (row.status, row.kind, row.extractor_version) == (FileStatus.INDEXED, "text", text_version)
     assert any("list directory contents" in t for t in embedder.texts)
     embedder.texts.clear()
     engine.index()  # read: nothing to do
