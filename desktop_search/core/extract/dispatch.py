@@ -71,10 +71,12 @@ def _run(
         from desktop_search.core.extract.archives import extract_archive
 
         return extract_archive(name, data, nesting)
-    if kind == "pdf":
+    if kind == "pdf":  # its attached files are sub-documents, as a container's members are
         from desktop_search.core.extract.pdf import extract_pdf
 
-        return extract_pdf(data, deadline, ocr)
+        return extract_pdf(
+            data, deadline, ocr, nesting or Nesting(Budget(deadline, len(data)), extract_nested, ocr=ocr)
+        )
     if kind == "image":
         from desktop_search.core.extract.images import extract_image
 
@@ -271,6 +273,10 @@ def part_data(
             from desktop_search.core.extract.archives import find_member
 
             name, data = find_member(name, data, segment, budget)
+        elif kind == "pdf":
+            from desktop_search.core.extract.pdf import attachment_data
+
+            name, data = attachment_data(data, segment)
         else:
             raise ExtractionFailed(f"'{segment}' is not inside a container any more.")
     return name, data

@@ -32,6 +32,7 @@ from desktop_search.core.extract.cjk_text import close_letter_spacing, join_cjk_
 from desktop_search.core.extract.ocr_reasons import PDF_OCR_MISSING, PDF_OCR_OFF
 from desktop_search.core.extract.pdf_accents import compose_accents
 from desktop_search.core.extract.pdf_annotations import page_notes, with_notes
+from desktop_search.core.extract.pdf_attachments import find_attachment, read_attachments
 from desktop_search.core.extract.pdf_forms import page_fields
 from desktop_search.core.extract.pdf_headings import split_by_numbered_titles, split_by_outline
 from desktop_search.core.extract.pdf_layout import (
@@ -51,6 +52,7 @@ from desktop_search.core.extract.results import (
     Part,
     assemble,
 )
+from desktop_search.core.extract.subdocs import Gathered, Nesting
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # font and xref warnings are noise to a user
 
@@ -178,9 +180,12 @@ def _open(data: bytes):
     return reader, pages, count
 
 
-def extract_pdf(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extracted:
+def extract_pdf(
+    data: bytes, deadline: Deadline, ocr_mode: str = "on", nesting: Nesting | None = None
+) -> Extracted:
     """A PDF's text by page; pages without a usable text layer are recognised unless ``ocr_mode`` is
-    'off' ('defer': raise NeedsOcr so the caller can do them later)."""
+    'off' ('defer': raise NeedsOcr so the caller can do them later). With ``nesting``, the files
+    attached to it are read as its sub-documents (:mod:`.pdf_attachments`)."""
     _patch_fonts()
     reader, pages, count = _open(data)
     texts: list[str | None] = []
@@ -199,12 +204,21 @@ def extract_pdf(data: bytes, deadline: Deadline, ocr_mode: str = "on") -> Extrac
     deadline.check()
     recognised, unread = _recognise_scans(data, pages, texts, deadline, ocr_mode)
     parts = with_notes(structured_parts(texts, reader), notes)
+    attached = read_attachments(reader, pages, nesting) if nesting is not None else Gathered()
     result = assemble(parts, "pdf", page_count=count, ocr_pages=recognised)
-    if not result.text:
+    if not result.text and not attached.parts:
         if unread:
             raise FileSkipped(PDF_OCR_OFF if ocr_mode == "off" else PDF_OCR_MISSING)
         raise FileSkipped("The PDF has no text layer and no text was recognised in its images.")
-    return replace(result, unread_scans=unread)
+    if attached.parts or attached.notes:
+        result = assemble(
+            parts + attached.parts,
+            "pdf",
+            page_count=count,
+            ocr_pages=recognised + attached.ocr_pages,
+            notes=attached.notes,
+        )
+    return replace(result, unread_scans=unread + attached.unread_scans)
 
 
 def _recognise_scans(
@@ -227,3 +241,9 @@ def _recognise_scans(
     for number, text in recognise_pages(data, numbers, deadline).items():
         texts[number] = text
     return len(numbers), 0
+
+
+def attachment_data(data: bytes, label: str) -> tuple[str, bytes]:
+    """The file name and bytes of the attachment ``label`` of a PDF (for Open)."""
+    reader, pages, _count = _open(data)
+    return find_attachment(reader, pages, label)

@@ -217,9 +217,12 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    Windows-1252 or -1250 ("adým" for "adım"), reads as Turkish (encoding._turkish_if_so); of
 #    chardet's 337 test files with one right reading, 2 more read right and none less. Files in
 #    other encodings read as before and keep their vectors (Markdown, reST and code are not re-read).
+# 11: pdf: files attached to a PDF (its /EmbeddedFiles: a Factur-X invoice's XML and delivery note, a
+#    portfolio's documents; files pinned to a page) are its sub-documents (pdf_attachments). PDFs
+#    without attachments extract as before and keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
-        "pdf": 10,
+        "pdf": 11,
         "docx": 7,
         "pptx": 4,
         "xlsx": 4,
