@@ -4,7 +4,9 @@ pinned to its pages (``/FileAttachment`` annotations, shown as a paper clip).
 
 They are sub-documents of the PDF (:mod:`.subdocs`): each is read by its own reader under its name
 ("invoice.pdf › Bon_de_livraison.pdf") within the bomb limits and the time a container's members get,
-and Open copies it out (:func:`find_attachment`). The same file attached twice is read once.
+and Open copies it out (:func:`find_attachment`). The same file attached twice is read once. The XML
+an e-invoice carries for accounting software (``factur-x.xml``, ``zugferd-invoice.xml``,
+``xrechnung.xml``) is not read: it is the invoice the pages show, as tags.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from desktop_search.core.extract.results import ExtractionFailed
 from desktop_search.core.extract.subdocs import MAX_DEPTH, Gathered, Nesting, clean_name
 
 MAX_ATTACHMENTS = 500
+# the machine-readable copy of an e-invoice (Factur-X, ZUGFeRD 1 and 2, XRechnung, Order-X)
+INVOICE_DATA_NAMES = frozenset({"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"})
 MAX_NAME_TREE_NODES = 10_000  # a name tree is walked this far (a cycle or a hostile tree stops here)
 
 
@@ -61,7 +65,7 @@ def read_attachments(reader: Any, pages: Any, nesting: Nesting) -> Gathered:
     if nesting.depth >= MAX_DEPTH:
         return gathered
     for label, spec in attached_files(reader, pages):
-        data = file_bytes(spec)
+        data = None if label.lower() in INVOICE_DATA_NAMES else file_bytes(spec)
         if data is None:
             continue
         reason = nesting.budget.refuse(len(data))
