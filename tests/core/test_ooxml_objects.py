@@ -28,6 +28,7 @@ _REL = (
     '<Relationship Id="rIdOle{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
     'oleObject" Target="embeddings/oleObject{n}.bin"/>'
 )
+_R_NAMESPACE = b'"http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _PARAGRAPH = (
     "<w:p><w:r><w:t>The measurements are in the workbook below.</w:t></w:r></w:p>"
     '<w:p><w:r><w:object><o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office" '
@@ -53,6 +54,37 @@ def with_objects(source: Path, target: Path, objects: list[tuple[bytes, str]]) -
             new.writestr(f"word/embeddings/oleObject{n}.bin", data)
     target.write_bytes(out.getvalue())
     return target
+
+
+def sheet_with_document(target: Path, document: bytes, program: str) -> Path:
+    """The worksheet embedded in the slide of the tests' data, given a Word document embedded in its
+    sheet as Excel stores one (``xl/embeddings/oleObject1.bin`` named by the sheet's ``oleObject``)."""
+    with zipfile.ZipFile(SLIDE) as slide:
+        workbook = slide.read("ppt/embeddings/Microsoft_Excel_Worksheet.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                objects = (
+                    f'<oleObjects><oleObject progId="{program}" shapeId="1025" r:id="rIdOle1"/></oleObjects>'
+                )
+                data = data.replace(b"</worksheet>", objects.encode() + b"</worksheet>")
+                if b"xmlns:r=" not in data.split(b">", 2)[1]:
+                    data = data.replace(b"<worksheet ", b"<worksheet xmlns:r=" + _R_NAMESPACE + b" ", 1)
+            new.writestr(item, data)
+        new.writestr("xl/worksheets/_rels/sheet1.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + _REL.format(n=1).replace("embeddings/", "../embeddings/") + "</Relationships>"))  # fmt: skip
+        new.writestr("xl/embeddings/oleObject1.bin", document)
+    target.write_bytes(out.getvalue())
+    return target
+
+
+def test_a_document_embedded_in_a_sheet_follows_its_rows(tmp_path: Path) -> None:
+    report = (DATA / "word97-report.doc").read_bytes()
+    [sheet] = extract_file(sheet_with_document(tmp_path / "book.xlsx", report, "Word.Document.8")).sections
+    assert sheet.text.startswith("1\n2\n3\nPredicting Gene Ontology")
 
 
 def test_a_worksheet_embedded_in_a_slide_is_read_with_the_slide() -> None:

@@ -71,7 +71,7 @@ def _read_embedded(kind: str, data: bytes, deadline: Deadline) -> Extracted:
     if kind == "pptx":
         return extract_pptx(data, deadline, objects=False)
     if kind == "xlsx":
-        return extract_xlsx(data, deadline)
+        return extract_xlsx(data, deadline, objects=False)
     if kind == "xls":
         from desktop_search.core.extract.excel_xls import extract_xls
 
@@ -271,7 +271,9 @@ def _sheet_rows(root: ET.Element, shared: list[str], deadline: Deadline) -> Iter
             yield "\t".join(cells)
 
 
-def extract_xlsx(data: bytes, deadline: Deadline) -> Extracted:
+def extract_xlsx(data: bytes, deadline: Deadline, objects: bool = True) -> Extracted:
+    """An XLSX's rows by sheet; ``objects``: also the documents its sheets embed as objects."""
+    embedded = _Objects(deadline, objects)
     with SafeZip(data, "XLSX", deadline) as z:
         book = "xl/workbook.xml"
         rels = relationships(z, book)
@@ -282,7 +284,9 @@ def extract_xlsx(data: bytes, deadline: Deadline) -> Extracted:
             target = rels.get(rel_id(sheet))
             if not target or not z.has(target):
                 continue
-            rows = list(_sheet_rows(z.xml(target), shared, deadline))
+            root = z.xml(target)
+            rows = list(_sheet_rows(root, shared, deadline))
             heading = table_heading(sheet.get("name"), rows)
-            parts.append(Part("\n".join(rows + cell_comments(z, target)), heading=heading))
+            inside = embedded.lines(z, relationships(z, target), root)  # after the sheet's rows and notes
+            parts.append(Part("\n".join(rows + cell_comments(z, target) + inside), heading=heading))
     return assemble(parts, "xlsx", page_count=None)

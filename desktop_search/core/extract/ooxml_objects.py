@@ -1,8 +1,10 @@
-"""Documents embedded in a Word document or a PowerPoint slide as objects: an Excel table pasted into a
-slide, a workbook or a document dropped into a page (shown as its icon or as a picture of it).
+"""Documents embedded in a Word document, a PowerPoint slide or an Excel sheet as objects: an Excel
+table pasted into a slide, a workbook or a document dropped into a page or a sheet (shown as its icon
+or as a picture of it).
 
 The object's file sits in the package (``ppt/embeddings/Microsoft_Excel_Worksheet.xlsx``), its place
-is an ``oleObj`` (a slide) or ``o:OLEObject`` (a page) that names it through the part's relationships;
+is an ``oleObj`` (a slide), ``o:OLEObject`` (a page) or ``oleObject`` (a sheet) that names it through
+the part's relationships;
 the page or slide itself holds only a picture, so the table's words were not findable. Embedded Office
 Open XML files are read as they are; the binary objects of older programs (``oleObject1.bin``) by what
 they hold: an Excel 97-2003 workbook, a Word or PowerPoint 97-2003 file (told by the object's program
@@ -26,7 +28,7 @@ _KINDS = {
 }  # fmt: skip
 _PROGRAMS = (("Excel.Sheet.8", "xls"), ("Excel.Sheet.5", "xls"), ("Word.Document.8", "doc"),
              ("PowerPoint.Show.8", "ppt"), ("PowerPoint.Slide.8", "ppt"))  # fmt: skip
-_OBJECT_TAGS = frozenset({"oleObj", "OLEObject"})
+_OBJECT_TAGS = frozenset({"oleObj", "OLEObject", "oleObject"})  # a slide's, a page's, a sheet's
 
 
 def embedded_documents(

@@ -211,8 +211,9 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    when it is on (pdf_ocr.garbled). Other PDFs extract as before and keep their vectors.
 # 7: odt (ods 6, odp 4): charts, spreadsheets and texts embedded in a frame ("Object 1") are read
 #    where the frame is (odf_objects); files without embedded objects keep their vectors.
-# 7: docx (pptx 4): documents embedded as objects (an Excel table in a slide or a page:
-#    ooxml_objects) follow what shows them; files without such objects keep their vectors.
+# 7: docx (pptx 4, xlsx 5): documents embedded as objects (an Excel table in a slide or a page, a
+#    document in a sheet: ooxml_objects) follow what shows them; files without such objects keep
+#    their vectors.
 # 5: text (subtitles 3, csv 3): Turkish in Windows-1254 or ISO-8859-9, which the code-page guess read as
 #    Windows-1252 or -1250 ("adým" for "adım"), reads as Turkish (encoding._turkish_if_so); of
 #    chardet's 337 test files with one right reading, 2 more read right and none less. Files in
@@ -225,7 +226,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "pdf": 11,
         "docx": 7,
         "pptx": 4,
-        "xlsx": 4,
+        "xlsx": 5,
         "odt": 7,
         "ods": 6,
         "odp": 4,
