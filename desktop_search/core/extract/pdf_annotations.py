@@ -9,6 +9,7 @@ fields and pop-up windows are no notes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -19,22 +20,32 @@ MAX_NOTES_PER_PAGE = 200  # a page can carry thousands of (generated) annotation
 MAX_NOTE_CHARS = 4000
 
 
-def page_notes(page: Any) -> list[str]:
-    """The notes on ``page`` (a pypdf page), in the order the page lists them, once each; [] when the
-    page has none or its annotations cannot be read."""
+def page_annotations(page: Any) -> list[Any]:
+    """The annotations a page (a pypdf page) lists; [] when it has none or they cannot be read (a
+    damaged annotation array costs what they hold, never the page)."""
     try:
         annotations = page.get("/Annots")
-        annotations = list(annotations.get_object() if annotations is not None else [])
-    except Exception:  # a damaged annotation array costs the notes, never the page
+        return list(annotations.get_object() if annotations is not None else [])
+    except Exception:
         return []
-    notes: list[str] = []
-    for ref in annotations[: MAX_NOTES_PER_PAGE * 4]:
-        note = _note(ref)
-        if note and note not in notes:
-            notes.append(note)
-        if len(notes) >= MAX_NOTES_PER_PAGE:
+
+
+def distinct_lines(page: Any, line: Callable[[Any], str], most: int) -> list[str]:
+    """``line`` of each of the page's annotations, in the order the page lists them, once each, at
+    most ``most`` of them; annotations that give "" are left out."""
+    lines: list[str] = []
+    for ref in page_annotations(page)[: most * 4]:
+        text = line(ref)
+        if text and text not in lines:
+            lines.append(text)
+        if len(lines) >= most:
             break
-    return notes
+    return lines
+
+
+def page_notes(page: Any) -> list[str]:
+    """The notes on ``page`` (a pypdf page), in the order the page lists them, once each."""
+    return distinct_lines(page, _note, MAX_NOTES_PER_PAGE)
 
 
 def _note(ref: Any) -> str:

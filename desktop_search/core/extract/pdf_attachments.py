@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from desktop_search.core.extract.pdf_annotations import page_annotations
 from desktop_search.core.extract.results import ExtractionFailed
 from desktop_search.core.extract.subdocs import MAX_DEPTH, Gathered, Nesting, clean_name
 
@@ -132,12 +133,7 @@ def _name_tree(node: Any, budget: list[int]) -> Iterator[tuple[str, Any]]:
 
 def _page_files(pages: Any) -> Iterator[tuple[str, Any]]:
     for number in range(len(pages)):
-        try:
-            annotations = pages[number].get("/Annots")
-            annotations = list(annotations.get_object() if annotations is not None else [])
-        except Exception:
-            continue
-        for ref in annotations:
+        for ref in page_annotations(pages[number]):
             try:
                 annotation = ref.get_object()
                 if annotation.get("/Subtype") != "/FileAttachment" or annotation.get("/FS") is None:

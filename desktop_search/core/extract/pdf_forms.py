@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from desktop_search.core.extract.pdf_annotations import distinct_lines
+
 MAX_FIELDS_PER_PAGE = 500
 MAX_VALUE_CHARS = 4000
 _RADIO = 1 << 15  # the /Ff flag of a radio-button group
@@ -33,20 +35,8 @@ _SUFFIX_NUMBER = re.compile(r"(?:_\d+)+$")  # "First Name_2": the second box of 
 
 def page_fields(page: Any) -> list[str]:
     """The filled-in fields whose boxes are on ``page`` (a pypdf page) as "Label: value" lines, in
-    the order the page lists them, once each; [] when it has none or they cannot be read."""
-    try:
-        annotations = page.get("/Annots")
-        annotations = list(annotations.get_object() if annotations is not None else [])
-    except Exception:  # a damaged annotation array costs the fields, never the page
-        return []
-    lines: list[str] = []
-    for ref in annotations[: MAX_FIELDS_PER_PAGE * 4]:
-        line = _field_line(ref)
-        if line and line not in lines:
-            lines.append(line)
-        if len(lines) >= MAX_FIELDS_PER_PAGE:
-            break
-    return lines
+    the order the page lists them, once each."""
+    return distinct_lines(page, _field_line, MAX_FIELDS_PER_PAGE)
 
 
 def _field_line(ref: Any) -> str:
