@@ -18,6 +18,8 @@ query a passage covers (see :func:`desktop_search.core.search.highlight.coverage
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 RRF_K = 60.0
@@ -53,6 +55,7 @@ class Candidate:
     keyword_rank: int | None = None  # 1-based
     coverage: float = 1.0  # weighted share of query terms in the passage (scales the keyword vote)
     content_words: frozenset[str] = frozenset()  # the query's content words (not stop words) it has
+    rarity: float = 1.0  # a one-word match's word: how rare it is beside the query's rarest (one_word_rarity)
     score: float = 0.0
 
     @property
@@ -76,9 +79,24 @@ def fuse(
             score += dense_weight / (rrf_k + c.dense_rank)
         if c.keyword_rank is not None:
             power = coverage_power if c.content_terms >= CORROBORATING_TERMS else stray_coverage_power
-            score += keyword_weight * c.coverage**power / (rrf_k + c.keyword_rank)
+            score += keyword_weight * c.coverage**power * c.rarity / (rrf_k + c.keyword_rank)
         c.score = score
     return sorted(candidates, key=lambda c: (-c.score, -(c.similarity or -1.0), c.chunk_id))
+
+
+def one_word_rarity(word: str, term_passages: Mapping[str, int], passages: int) -> float:
+    """How much a passage that shares only ``word`` with a query of several words counts: the word's
+    inverse document frequency over the rarest query word's (a word no passage has is the rarest).
+    "delivery note" over a folder where "note" is common and "delivery" absent: a passage with "note"
+    alone counts 0.4, not as much as one that means the question; a rare name counts fully."""
+    if word not in term_passages or passages <= 0 or len(term_passages) < 2:
+        return 1.0
+
+    def idf(n: int) -> float:
+        return math.log((passages + 1) / (n + 0.5))
+
+    rarest = max(idf(n) for n in term_passages.values())
+    return max(0.0, min(1.0, idf(term_passages[word]) / rarest)) if rarest > 0 else 1.0
 
 
 def assign_dense_ranks(candidates: list[Candidate]) -> None:

@@ -11,9 +11,10 @@ from the one filter definition, :mod:`desktop_search.core.search.filters`. The l
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
+from desktop_search.core.accents import fold
 from desktop_search.core.records import SearchFilters
 from desktop_search.core.search.filters import FilterSpec, fts_constraint, normalise, sql_conditions
 from desktop_search.core.search.keyword_plan import ROW_BUDGET, all_of, any_of, plan_terms
@@ -41,6 +42,8 @@ class KeywordAnswer:
     hits: list[KeywordHit]
     terms: int = 0  # the query's search terms (stop words left out)
     known_terms: int = 0  # of those, the ones some passage in the index contains
+    term_passages: Mapping[str, int] = field(default_factory=dict)  # folded word -> passages with it
+    passages: int = 0  # passages in the index (with term_passages: what a word's rarity is measured by)
 
     @property
     def foreign(self) -> bool:
@@ -126,7 +129,16 @@ class KeywordSearch:
             return KeywordAnswer(hits, 1, 1 if hits else 0)
         counts = {t: self._doc_count(t) for t in terms}
         hits = self._planned(terms, counts, k, spec)
-        return KeywordAnswer(hits, len(terms), sum(1 for n in counts.values() if n > 0))
+        by_word = {fold(t.strip('"')).lower(): n for t, n in counts.items()}
+        known = sum(1 for n in counts.values() if n > 0)
+        return KeywordAnswer(hits, len(terms), known, by_word, self._passages())
+
+    def _passages(self) -> int:
+        """Rows of the keyword index (its document-size table: one row a passage)."""
+        try:
+            return int(self.ledger.conn.execute("SELECT count(*) FROM chunks_fts_docsize").fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0
 
     def _planned(
         self, terms: list[str], counts: dict[str, int], k: int, spec: FilterSpec | None

@@ -32,6 +32,7 @@ from desktop_search.core.search.fusion import (
     Candidate,
     assign_dense_ranks,
     fuse,
+    one_word_rarity,
 )
 from desktop_search.core.search.grouping import PageKey, fold_pages, page_key, split_inline
 from desktop_search.core.search.highlight import (
@@ -241,11 +242,13 @@ class Searcher:
         highlighter = Highlighter(terms)
         spans: dict[str, tuple[Span, ...]] = {}
         if mode == "hybrid":
-            for c in live:
-                if c.keyword_rank is None:
-                    continue
+            for c in (c for c in live if c.keyword_rank is not None):
                 row = rows[c.chunk_id]
                 spans[c.chunk_id] = weigh_keyword_match(c, terms, highlighter, row.text, row.heading)
+                if c.content_terms == 1 and stray_power == self.coverage_power and answer.term_passages:
+                    c.rarity = one_word_rarity(
+                        next(iter(c.content_words)), answer.term_passages, answer.passages
+                    )
         ranked = fuse(
             live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power, stray_power
         )

@@ -1,0 +1,52 @@
+"""A passage that shares one word with a query of several counts by how rare that word is.
+
+Over a small folder, "delivery note" listed passages that share only "note" (a common word there,
+13 % by meaning) above the delivery note itself (92 %, found by meaning: "Bon de livraison"), because
+every keyword vote counted alike; a rare shared name ("Frankfurt" in one OCR'd picture) must still
+count fully (tests/core/test_damaged_images.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.search.fusion import Candidate, fuse, one_word_rarity
+from tests.support.real_search import indexed_engine
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_a_common_word_counts_little_beside_a_word_no_passage_has() -> None:
+    passages = {"note": 10, "delivery": 0}
+    assert one_word_rarity("note", passages, 74) == pytest.approx(0.39, abs=0.01)
+    assert one_word_rarity("delivery", passages, 74) == 1.0
+    assert one_word_rarity("frankfurt", {"frankfurt": 1, "exchange": 2}, 40) > 0.85  # a rare name
+    assert one_word_rarity("note", {"note": 10}, 74) == 1.0  # one word: nothing to weigh it against
+    assert one_word_rarity("unknown", passages, 74) == 1.0 and one_word_rarity("note", passages, 0) == 1.0
+
+
+def test_rarity_scales_the_keyword_vote() -> None:
+    common = Candidate("common", dense_rank=40, keyword_rank=1, coverage=0.5, rarity=0.39)
+    meant = Candidate("meant", dense_rank=1)
+    known = {"stray_coverage_power": 1.0}  # the index knows the query's words: one shared word counts
+    assert [c.chunk_id for c in fuse([common, meant], **known)] == ["meant", "common"]
+    common.rarity = 1.0
+    assert [c.chunk_id for c in fuse([common, meant], **known)] == ["common", "meant"]  # as before
+
+
+@pytest.mark.model
+def test_the_delivery_note_ranks_above_passages_sharing_only_a_common_word(
+    tmp_path: Path, real_embedder
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(DATA / "pdf-factur-x-invoice-en16931.pdf", docs / "invoice.pdf")
+    shutil.copy(DATA / "debian-reference.en.excerpt.pdf", docs / "debian-reference.pdf")  # "Note" boxes
+    with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
+        hits = engine.search("delivery note", k=10, grouped=False)
+    places = [(Path(h.path).name, h.part) for h in hits]
+    note = places.index(("invoice.pdf", "Bon_de_livraison.pdf"))
+    assert all(name != "debian-reference.pdf" for name, _ in places[:note])
