@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, ExtractionFailed, FileSkipped
-from desktop_search.core.extract.subdocs import clean_name
+from desktop_search.core.extract.subdocs import clean_name, unique_label
 from desktop_search.core.extract.tnef import TNEF_TYPES, unwrap_tnef
 
 _CID = re.compile(r"""\bcid:([^"'\s>)]+)""", re.IGNORECASE)
@@ -247,13 +247,7 @@ def attachments(msg: EmailMessage) -> list[Attached]:
             name = "winmail.dat"  # as Outlook names it
         if not name:
             name = f"attachment {n}{mimetypes.guess_extension(att.get_content_type()) or ''}"
-        label, k = name, 2
-        while label in used:
-            stem, dot, ext = name.rpartition(".")
-            label = f"{stem} ({k}).{ext}" if dot and stem else f"{name} ({k})"
-            k += 1
-        used.add(label)
-        labelled.append(Attached(label, att, id(att) in shown_ids))
+        labelled.append(Attached(unique_label(name, used), att, id(att) in shown_ids))
     return labelled
 
 

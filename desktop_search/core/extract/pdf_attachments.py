@@ -17,7 +17,7 @@ from typing import Any
 
 from desktop_search.core.extract.pdf_annotations import page_annotations
 from desktop_search.core.extract.results import ExtractionFailed
-from desktop_search.core.extract.subdocs import MAX_DEPTH, Gathered, Nesting, clean_name
+from desktop_search.core.extract.subdocs import MAX_DEPTH, Gathered, Nesting, clean_name, unique_label
 
 MAX_ATTACHMENTS = 500
 # the machine-readable copy of an e-invoice (Factur-X, ZUGFeRD 1 and 2, XRechnung, Order-X)
@@ -28,7 +28,7 @@ MAX_NAME_TREE_NODES = 10_000  # a name tree is walked this far (a cycle or a hos
 def attached_files(reader: Any, pages: Any) -> Iterator[tuple[str, Any]]:
     """(label, file specification) of each attached file, the document's first, then the pages', in
     order; each label once ("report (2).pdf" for a second file of the same name)."""
-    seen: dict[str, int] = {}
+    used: set[str] = set()
     specs: set[object] = set()  # a page's paper clip may show a file the document lists too
     for name, spec in itertools.islice(
         itertools.chain(_embedded_files(reader), _page_files(pages)), MAX_ATTACHMENTS
@@ -37,12 +37,7 @@ def attached_files(reader: Any, pages: Any) -> Iterator[tuple[str, Any]]:
         if key in specs:
             continue
         specs.add(key)
-        label = clean_name(name)
-        seen[label] = seen.get(label, 0) + 1
-        if seen[label] > 1:
-            stem, dot, ext = label.rpartition(".")
-            label = f"{stem} ({seen[label]}).{ext}" if dot and stem else f"{label} ({seen[label]})"
-        yield label, spec
+        yield unique_label(clean_name(name), used), spec
 
 
 def file_bytes(spec: Any) -> bytes | None:

@@ -60,6 +60,18 @@ def clean_name(name: str) -> str:
     return name or "unnamed"
 
 
+def unique_label(name: str, used: set[str]) -> str:
+    """``name``, or "report (2).pdf", "report (3).pdf", … when a part before it has that label;
+    the label returned is added to ``used``."""
+    label, k = name, 2
+    while label in used:
+        stem, dot, ext = name.rpartition(".")
+        label = f"{stem} ({k}).{ext}" if dot and stem else f"{name} ({k})"
+        k += 1
+    used.add(label)
+    return label
+
+
 def join(*labels: str | None) -> str | None:
     """The part path of nested labels (None ones left out); None when all are None."""
     kept = [label for label in labels if label]
