@@ -205,19 +205,17 @@ def extract_pdf(
     recognised, unread = _recognise_scans(data, pages, texts, deadline, ocr_mode)
     parts = with_notes(structured_parts(texts, reader), notes)
     attached = read_attachments(reader, pages, nesting) if nesting is not None else Gathered()
-    result = assemble(parts, "pdf", page_count=count, ocr_pages=recognised)
-    if not result.text and not attached.parts:
+    result = assemble(
+        parts + attached.parts,
+        "pdf",
+        page_count=count,
+        ocr_pages=recognised + attached.ocr_pages,
+        notes=attached.notes,
+    )
+    if not result.text:
         if unread:
             raise FileSkipped(PDF_OCR_OFF if ocr_mode == "off" else PDF_OCR_MISSING)
         raise FileSkipped("The PDF has no text layer and no text was recognised in its images.")
-    if attached.parts or attached.notes:
-        result = assemble(
-            parts + attached.parts,
-            "pdf",
-            page_count=count,
-            ocr_pages=recognised + attached.ocr_pages,
-            notes=attached.notes,
-        )
     return replace(result, unread_scans=unread + attached.unread_scans)
 
 
