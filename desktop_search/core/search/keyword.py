@@ -43,7 +43,6 @@ class KeywordAnswer:
     terms: int = 0  # the query's search terms (stop words left out)
     known_terms: int = 0  # of those, the ones some passage in the index contains
     term_passages: Mapping[str, int] = field(default_factory=dict)  # folded word -> passages with it
-    passages: int = 0  # passages in the index (with term_passages: what a word's rarity is measured by)
 
     @property
     def foreign(self) -> bool:
@@ -131,14 +130,7 @@ class KeywordSearch:
         hits = self._planned(terms, counts, k, spec)
         by_word = {fold(t.strip('"')).lower(): n for t, n in counts.items()}
         known = sum(1 for n in counts.values() if n > 0)
-        return KeywordAnswer(hits, len(terms), known, by_word, self._passages())
-
-    def _passages(self) -> int:
-        """Rows of the keyword index (its document-size table: one row a passage)."""
-        try:
-            return int(self.ledger.conn.execute("SELECT count(*) FROM chunks_fts_docsize").fetchone()[0])
-        except sqlite3.OperationalError:
-            return 0
+        return KeywordAnswer(hits, len(terms), known, by_word)
 
     def _planned(
         self, terms: list[str], counts: dict[str, int], k: int, spec: FilterSpec | None

@@ -246,9 +246,8 @@ class Searcher:
                 row = rows[c.chunk_id]
                 spans[c.chunk_id] = weigh_keyword_match(c, terms, highlighter, row.text, row.heading)
                 if c.content_terms == 1 and stray_power == self.coverage_power and answer.term_passages:
-                    c.rarity = one_word_rarity(
-                        next(iter(c.content_words)), answer.term_passages, answer.passages
-                    )
+                    passages = self.centroids.current().passages  # counted at most every 30 s
+                    c.rarity = one_word_rarity(next(iter(c.content_words)), answer.term_passages, passages)
         ranked = fuse(
             live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power, stray_power
         )
