@@ -29,7 +29,10 @@ from desktop_search.gui.widgets import WelcomePanel, enlarge_font
 TYPE_FILTERS: dict[str, tuple[str, ...]] = {
     "All types": (),
     "PDF": ("pdf",),
-    "Documents": ("docx", "doc", "odt", "rtf", "epub", "pptx", "ppt", "odp", "xlsx", "xls", "ods"),
+    "Documents": (
+        "docx", "doc", "odt", "rtf", "epub", "fb2", "docbook", "dbk", "page", "pptx", "ppt", "odp", "xlsx",
+        "xls", "ods",
+    ),
     "Text and Markdown": ("txt", "md", "markdown", "rst", "org", "text", "log"),
     "Web pages": ("html", "htm", "xhtml"),
     "Code": (

@@ -31,6 +31,7 @@ _LABELS = {
     "archive": "archive",
     "mail": "e-mail",
     "image": "image",
+    "xmldoc": "XML document",
 }
 
 # Extra extractors by extension (plug-ins and tests): ext -> (kind, extractor).
@@ -125,6 +126,10 @@ def _run(
         from desktop_search.core.extract.markdown import extract_markdown
 
         return extract_markdown(data, deadline)
+    if kind == "xmldoc":
+        from desktop_search.core.extract.xml_documents import extract_xml_document
+
+        return extract_xml_document(data, deadline)
     if kind == "rst":
         from desktop_search.core.extract.rst import extract_rst
 
@@ -180,6 +185,12 @@ def choose_kind(path: PathLike, data: bytes) -> str:
         raise FileSkipped(UNSUPPORTED_REASON)
     if by_name in kinds.RISKY_KINDS:
         raise ExtractionFailed(f"The {_LABELS[by_name]} file is damaged (it does not start like one).")
+    if by_name == "xmldoc" or (by_name == "code" and kinds.extension(path) == "xml"):
+        from desktop_search.core.extract.xml_documents import is_prose_xml
+
+        if is_prose_xml(data):
+            return "xmldoc"
+        by_name = "code" if by_name == "code" else "text"  # data or configuration; another ".page"
     if by_name in ("html", "markdown", "rst", "subtitles", "csv", "notebook", "code", "text"):
         return by_name
     if kinds.looks_like_html(data):

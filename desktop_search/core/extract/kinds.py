@@ -49,6 +49,9 @@ CODE_EXTENSIONS = frozenset(
 )
 MARKDOWN_EXTENSIONS = frozenset({"md", "markdown", "mdown", "mkd", "mkdn", "mdx", "rmarkdown", "qmd"})
 RST_EXTENSIONS = frozenset({"rst", "rest"})
+# XML documents of prose (extract.xml_documents): DocBook, Mallard help pages, FictionBook e-books, TEI,
+# DITA; an ".xml" file is one when its root element says so (else it is code)
+XML_DOCUMENT_EXTENSIONS = frozenset({"dbk", "docbook", "page", "fb2", "tei", "dita"})
 HTML_EXTENSIONS = frozenset({"html", "htm", "xhtml", "xht", "shtml", "mht"})
 MAIL_EXTENSIONS = frozenset({"eml", "emlx", "msg", "mbox", "mbx", "tnef"})
 # Subtitles and lyrics (a ".sub" may be MicroDVD text or VobSub pictures: those are skipped as binary)
@@ -95,6 +98,7 @@ SUPPORTED_EXTENSIONS: frozenset[str] = (
     | CODE_EXTENSIONS
     | MARKDOWN_EXTENSIONS
     | RST_EXTENSIONS
+    | XML_DOCUMENT_EXTENSIONS
     | HTML_EXTENSIONS
     | MAIL_EXTENSIONS
     | SUBTITLE_EXTENSIONS
@@ -329,6 +333,8 @@ def kind_by_name(path: str | bytes | os.PathLike) -> str | None:
         return "markdown"
     if ext in RST_EXTENSIONS:
         return "rst"
+    if ext in XML_DOCUMENT_EXTENSIONS:
+        return "xmldoc"
     if ext in NOTEBOOK_EXTENSIONS:
         return "notebook"
     if ext in CODE_EXTENSIONS:

@@ -57,9 +57,14 @@ def _read_as_text_before(record: FileRecord) -> str | None:
 def _version_read(record: FileRecord) -> int:
     """The extractor version that read the record's file, as far as its text goes: text version 2
     changed only files whose name promises no kind (which may be mail), so a file named as text (.txt,
-    .log, …) that version 1 read reads as version 2 did."""
-    named_text = recorded_kind(record) == "text" and kind_by_name(from_key(record.path)) == "text"
-    return 2 if named_text and record.extractor_version == 1 else record.extractor_version
+    .log, …) that version 1 read reads as version 2 did; code version 3 changed only ".xml" files."""
+    kind = recorded_kind(record)
+    named_text = kind == "text" and kind_by_name(from_key(record.path)) == "text"
+    if named_text and record.extractor_version == 1:
+        return 2
+    if kind == "code" and record.extractor_version == 2 and extension(from_key(record.path)) != "xml":
+        return 3  # code 3 changed only ".xml" files (a document of prose is read as one)
+    return record.extractor_version
 
 
 # Why files were skipped by versions that could not read them, and the extensions a later version reads:

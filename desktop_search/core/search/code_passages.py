@@ -33,8 +33,12 @@ CODE_FILE_EXTENSIONS = CODE_EXTENSIONS - {"ipynb", "rmd", "ics", "vcf", "ldif"}
 
 def is_code_passage(row: ChunkRow) -> bool:
     """A passage of a code file (source, stylesheet, config), by the file's extension or, for build
-    recipes (``Makefile``, ``Dockerfile``, ``CMakeLists.txt``), its whole name."""
-    return row.ext.lower() in CODE_FILE_EXTENSIONS or passage_file_name(row).lower() in CODE_NAMES
+    recipes (``Makefile``, ``Dockerfile``, ``CMakeLists.txt``), its whole name. An ``.xml`` passage
+    under a section title is a document's (DocBook, TEI: extract.xml_documents), not code's."""
+    ext = row.ext.lower()
+    if ext == "xml" and row.heading:
+        return False
+    return ext in CODE_FILE_EXTENSIONS or passage_file_name(row).lower() in CODE_NAMES
 
 
 def unmatched_code(c: Candidate, row: ChunkRow) -> bool:

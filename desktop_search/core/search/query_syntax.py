@@ -30,11 +30,11 @@ from desktop_search.core.records import SearchFilters
 # type:NAME -> extensions; a bare extension listed in one of these is accepted too
 TYPE_FAMILIES: dict[str, tuple[str, ...]] = {
     "pdf": ("pdf",),
-    "doc": ("docx", "doc", "odt", "rtf"),
+    "doc": ("docx", "doc", "odt", "rtf", "docbook", "dbk"),
     "text": ("txt", "md", "markdown", "rst", "org", "text", "log"),
     "md": ("md", "markdown"),
     "html": ("html", "htm", "xhtml"),
-    "epub": ("epub",),
+    "epub": ("epub", "fb2"),
     "sheet": ("xlsx", "xls", "ods", "csv", "tsv"),
     "slides": ("pptx", "ppt", "odp"),
     "mail": ("eml", "msg", "mbox", "emlx"),
