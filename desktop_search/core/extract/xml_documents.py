@@ -45,6 +45,7 @@ _SECTIONS = frozenset(
         "div2", "div3", "div4", "div5", "div6", "div7", "topic", "concept", "task", "reference",
     }
 )  # fmt: skip
+_BOOKS = frozenset({"book", "set"})  # roots whose title is the document's, above its chapters
 _TITLES = frozenset({"title", "head", "book-title", "refname"})
 # left out with all they hold: what a reader of the rendered document never sees as text
 _HIDDEN = frozenset(
@@ -118,6 +119,7 @@ class _Reader:
         self.lines: list[str] = []
         self.line: list[str] = []
         self.stack: list[str] = []
+        self.root = ""
         self.children: list[int] = []  # elements begun inside each open element
         self.hidden = 0  # depth inside a hidden element
         self.verbatim = 0
@@ -133,6 +135,8 @@ class _Reader:
         local = name.rsplit(" ", 1)[-1].lower()
         if local != "shortcut":  # a menu item's key, before it: "Ctrl+O File → Open"
             self._next_child()
+        if not self.stack:
+            self.root = local
         self.stack.append(local)
         self.children.append(0)
         self._tick()
@@ -221,7 +225,10 @@ class _Reader:
         if not title:
             return
         self.titled = True
-        level = max(0, self.sections - 1) if local != "book-title" else 0
+        # an e-book's title (in its description) and a book's are the document's; a help page's or an
+        # article's is its chapter
+        book = local == "book-title" or (self.root in _BOOKS and self.sections <= 1)
+        level = 0 if book else self.sections - (1 if self.root in _BOOKS else 0)
         self.heading = self.path.enter(level, title)
 
     def _end_line(self, keep_empty: bool = False) -> None:
