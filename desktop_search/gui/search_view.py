@@ -33,7 +33,7 @@ TYPE_FILTERS: dict[str, tuple[str, ...]] = {
         "docx", "doc", "odt", "rtf", "epub", "fb2", "docbook", "dbk", "page", "pptx", "ppt", "odp", "xlsx",
         "xls", "ods",
     ),
-    "Text and Markdown": ("txt", "md", "markdown", "rst", "org", "text", "log"),
+    "Text and Markdown": ("txt", "md", "markdown", "rst", "org", "text", "log", "tex"),
     "Web pages": ("html", "htm", "xhtml"),
     "Code": (
         "py", "js", "ts", "tsx", "jsx", "java", "c", "h", "cpp", "hpp", "cs", "go", "rs", "rb", "php",

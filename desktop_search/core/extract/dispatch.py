@@ -32,6 +32,7 @@ _LABELS = {
     "mail": "e-mail",
     "image": "image",
     "xmldoc": "XML document",
+    "latex": "LaTeX document",
 }
 
 # Extra extractors by extension (plug-ins and tests): ext -> (kind, extractor).
@@ -126,6 +127,10 @@ def _run(
         from desktop_search.core.extract.markdown import extract_markdown
 
         return extract_markdown(data, deadline)
+    if kind == "latex":
+        from desktop_search.core.extract.latex import extract_latex
+
+        return extract_latex(data, deadline)
     if kind == "xmldoc":
         from desktop_search.core.extract.xml_documents import extract_xml_document
 
@@ -191,6 +196,10 @@ def choose_kind(path: PathLike, data: bytes) -> str:
         if is_prose_xml(data):
             return "xmldoc"
         by_name = "code" if by_name == "code" else "text"  # data or configuration; another ".page"
+    if by_name == "text" and kinds.extension(path) in kinds.LATEX_EXTENSIONS:
+        from desktop_search.core.extract.latex import is_latex
+
+        return "latex" if is_latex(data) else "text"
     if by_name in ("html", "markdown", "rst", "subtitles", "csv", "notebook", "code", "text"):
         return by_name
     if kinds.looks_like_html(data):

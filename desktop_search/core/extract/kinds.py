@@ -51,6 +51,7 @@ MARKDOWN_EXTENSIONS = frozenset({"md", "markdown", "mdown", "mkd", "mkdn", "mdx"
 RST_EXTENSIONS = frozenset({"rst", "rest"})
 # XML documents of prose (extract.xml_documents): DocBook, Mallard help pages, FictionBook e-books, TEI,
 # DITA; an ".xml" file is one when its root element says so (else it is code)
+LATEX_EXTENSIONS = frozenset({"tex", "ltx"})  # LaTeX read as such when it is (extract.latex)
 XML_DOCUMENT_EXTENSIONS = frozenset({"dbk", "docbook", "page", "fb2", "tei", "dita"})
 HTML_EXTENSIONS = frozenset({"html", "htm", "xhtml", "xht", "shtml", "mht"})
 MAIL_EXTENSIONS = frozenset({"eml", "emlx", "msg", "mbox", "mbx", "tnef"})

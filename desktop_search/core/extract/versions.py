@@ -221,6 +221,9 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 # 11: pdf: files attached to a PDF (its /EmbeddedFiles: a Factur-X invoice's XML and delivery note, a
 #    portfolio's documents; files pinned to a page) are its sub-documents (pdf_attachments). PDFs
 #    without attachments extract as before and keep their vectors.
+# text 6: a ".tex" or ".ltx" file that is LaTeX is read as a document (kind "latex": its text under its
+#    section titles, not its commands). Other text files extract as before: only ".tex" and ".ltx" files
+#    that version 5 read are re-read (index.outdated._version_read).
 # code 3: an ".xml" file that is a document of prose (DocBook, Mallard, TEI, FictionBook, DITA: by its
 #    root element) is read as one (kind "xmldoc": text under its section titles, not its tags). Other
 #    code files extract as before: only ".xml" files that version 2 read are re-read
@@ -247,7 +250,8 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "notebook": 3,  # .ipynb (1: read as code)
         "csv": 3,  # .csv, .tsv (1: read as plain text)
         "subtitles": 3,  # .srt, .vtt, .sbv, .ass, .ssa, .lrc, .sub (1: read as plain text)
-        "text": 5,
+        "text": 6,
+        "latex": 1,  # .tex, .ltx that are LaTeX (extract.latex)
         "code": 3,
         "xmldoc": 1,  # DocBook, Mallard, TEI, FictionBook, DITA (extract.xml_documents)
     }

@@ -31,7 +31,7 @@ from desktop_search.core.records import SearchFilters
 TYPE_FAMILIES: dict[str, tuple[str, ...]] = {
     "pdf": ("pdf",),
     "doc": ("docx", "doc", "odt", "rtf", "docbook", "dbk"),
-    "text": ("txt", "md", "markdown", "rst", "org", "text", "log"),
+    "text": ("txt", "md", "markdown", "rst", "org", "text", "log", "tex"),
     "md": ("md", "markdown"),
     "html": ("html", "htm", "xhtml"),
     "epub": ("epub", "fb2"),
