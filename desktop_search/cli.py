@@ -310,6 +310,10 @@ def _hit_json(hit: Any) -> dict[str, Any]:
             {"path": display(s.path), "part": s.part, "page": s.page, "chunk_id": s.chunk_id}
             for s in hit.similar
         ],
+        "translations": [  # the same passage in other language editions (core.search.translations)
+            {"path": display(t.path), "page": t.page, "language": t.language, "chunk_id": t.chunk_id}
+            for t in hit.translations
+        ],
         "modified": hit.modified,
         "page": hit.page,
         "heading": hit.heading,
@@ -345,7 +349,7 @@ def _strength(hit: Any) -> str:
 
 
 def _print_hits(query: str, hits: list[Any]) -> None:
-    from desktop_search.core import display
+    from desktop_search.core import display, language_name
 
     if not hits:
         print(f"No results for {query!r}.")
@@ -362,6 +366,9 @@ def _print_hits(query: str, hits: list[Any]) -> None:
             text = " ".join(passage.text.split())
             cut = f"{text[:120]}{'…' if len(text) > 120 else ''}"
             print(f"       ↳ {where} {_strength(passage)}  {cut}")
+        for translation in hit.translations:  # the same passage in another language's edition
+            where = f" p.{translation.page}" if translation.page else ""
+            print(f"       ↳ in {language_name(translation.language)}: {display(translation.path)}{where}")
         if hit.more:
             print(f"       + {len(hit.more)} more from this file")
         if hit.duplicates:

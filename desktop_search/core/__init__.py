@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         sort_hits,
         split_weak,
     )
+    from desktop_search.core.search.translations import language_name
     from desktop_search.core.store.pathkeys import display, from_key, to_key
 
 # where each public name lives; imported on first use, so `import desktop_search.core` stays cheap
@@ -82,6 +83,7 @@ _HOMES = {
     "sort_hits": "desktop_search.core.search.result_order",
     "split_weak": "desktop_search.core.search.result_order",
     "kept_for_its_words": "desktop_search.core.search.result_order",
+    "language_name": "desktop_search.core.search.translations",
     "save_state": "desktop_search.core.config.state",
     "to_key": "desktop_search.core.store.pathkeys",
     "unpack_part": "desktop_search.core.extract.unpack",
@@ -119,6 +121,7 @@ __all__ = [
     "highlighter_for",
     "is_picture",
     "kept_for_its_words",
+    "language_name",
     "load_state",
     "parse_query",
     "picture_data",

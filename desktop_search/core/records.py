@@ -128,6 +128,10 @@ class SearchHit:
     # the similarity the dense leg ranked by, on the same scale, where the query lost its language's
     # offset first (core.search.match_strength); what is shown; None where it is the plain cosine
     ranked_strength: float | None = None
+    # the same passage in other language editions of the document, folded under it
+    # (core.search.translations); ``language`` is set on a result that has them and on each of them
+    translations: tuple[SearchHit, ...] = field(default=())
+    language: str | None = None
 
     @property
     def shown_section(self) -> str:

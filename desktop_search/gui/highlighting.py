@@ -19,8 +19,8 @@ def query_highlights(text: str, query: str) -> tuple[Span, ...]:
 
 
 def with_highlights(hits: Iterable[SearchHit], query: str) -> list[SearchHit]:
-    """The hits (and their inline and further passages) with the query's matches as highlights where
-    they had none."""
+    """The hits (and their inline and further passages and translations) with the query's matches as
+    highlights where they had none."""
     hits = list(hits)
     if not query.strip():
         return hits
@@ -30,12 +30,14 @@ def with_highlights(hits: Iterable[SearchHit], query: str) -> list[SearchHit]:
         spans = hit.highlights or highlighter.find(hit.text)[0]
         more = tuple(filled(m) for m in hit.more)
         inline = tuple(filled(m) for m in hit.inline)
+        translations = tuple(filled(m) for m in hit.translations)
         if (
             spans == hit.highlights
             and all(a is b for a, b in zip(more, hit.more, strict=True))
             and all(a is b for a, b in zip(inline, hit.inline, strict=True))
+            and all(a is b for a, b in zip(translations, hit.translations, strict=True))
         ):
             return hit
-        return dataclasses.replace(hit, highlights=spans, more=more, inline=inline)
+        return dataclasses.replace(hit, highlights=spans, more=more, inline=inline, translations=translations)
 
     return [filled(h) for h in hits]

@@ -162,7 +162,7 @@ class ResultDelegate(QStyledItemDelegate):
         """(label width, snippet width, score width) of an inline row."""
         _title, _base, small = self._fonts(option)
         fm = QFontMetrics(small)
-        label_w = fm.horizontalAdvance("p. 0000")
+        label_w = fm.horizontalAdvance("MM p. 0000")  # a translation's language and page
         score_w = fm.horizontalAdvance("100%")
         snippet_w = max(40, text_width - label_w - 2 * INLINE_LABEL_GAP - score_w)
         return label_w, snippet_w, score_w
@@ -207,7 +207,7 @@ class ResultDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(rect.left(), rect.top(), label_w, base_h),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            f"p. {page}" if page else "also",
+            index.data(ResultRole.INLINE_LABEL) or (f"p. {page}" if page else "also"),
         )
         left = rect.left() + label_w + INLINE_LABEL_GAP
         layout, _height, truncated = self._passage_layout(

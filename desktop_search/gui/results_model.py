@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop_search.core import SearchHit, Span, display, kept_for_its_words
+from desktop_search.core import SearchHit, Span, display, kept_for_its_words, language_name
 from desktop_search.gui.wording import counted
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -48,6 +48,7 @@ class ResultRole(IntEnum):
     ALSO_IN = Qt.ItemDataRole.UserRole + 13  # "also in: …" (identical copies, +N similar), or ""
     WEAK_COUNT = Qt.ItemDataRole.UserRole + 14  # on the "Show N weaker results" row: N; else 0
     SECTION = Qt.ItemDataRole.UserRole + 15  # the passage's section when its text does not open with it
+    INLINE_LABEL = Qt.ItemDataRole.UserRole + 16  # an inline row's label: "p. 12", "also", "FR p. 232"
 
 
 ROLE_NAMES = {
@@ -66,6 +67,7 @@ ROLE_NAMES = {
     ResultRole.ALSO_IN: b"alsoIn",
     ResultRole.WEAK_COUNT: b"weakCount",
     ResultRole.SECTION: b"section",
+    ResultRole.INLINE_LABEL: b"inlineLabel",
 }
 
 PAGE_SIZE = 50  # rows handed to the view per fetchMore
@@ -143,6 +145,7 @@ class _Row:
     child: bool = False
     expanded: bool = False
     inline: bool = False
+    translation: bool = False  # the same passage in another language's edition (SearchHit.translations)
     weak_link: bool = False  # the "Show N weaker results" row (its hit is the first weaker one)
 
 
@@ -170,7 +173,24 @@ def _similar_name(hit: SearchHit, similar: SearchHit) -> str:
 
 def _file_rows(hit: SearchHit) -> list[_Row]:
     """A file's row and the rows of its inline passages."""
-    return [_Row(hit), *(_Row(passage, child=True, inline=True) for passage in hit.inline)]
+    return [
+        _Row(hit),
+        *(_Row(passage, child=True, inline=True) for passage in hit.inline),
+        *(_Row(passage, child=True, inline=True, translation=True) for passage in hit.translations),
+    ]
+
+
+def _inline_rows(hit: SearchHit) -> int:
+    """The rows always shown under a file's: its inline passages, then its translations."""
+    return len(hit.inline) + len(hit.translations)
+
+
+def inline_label(hit: SearchHit, translation: bool) -> str:
+    """An inline row's label: its page ("p. 12"), "also" for a page-less passage; a translation's
+    language first ("FR p. 232")."""
+    where = f"p. {hit.page}" if hit.page else ("" if translation else "also")
+    language = (hit.language or "").upper() if translation else ""
+    return " ".join(part for part in (language, where) if part)
 
 
 class ResultsModel(QAbstractListModel):
@@ -257,7 +277,7 @@ class ResultsModel(QAbstractListModel):
         more = item.hit.more
         if not more:
             return
-        at = row + 1 + len(item.hit.inline)  # after the file's inline rows
+        at = row + 1 + _inline_rows(item.hit)  # after the file's inline rows
         if item.expanded:
             self.beginRemoveRows(QModelIndex(), at, at + len(more) - 1)
             del self._rows[at : at + len(more)]
@@ -275,7 +295,7 @@ class ResultsModel(QAbstractListModel):
         """The file row ``row`` belongs to, when ``row`` is the one that shows its "more" link (the file's
         row, or its last inline row)."""
         top = self.top_level_row(row)
-        return top if row == top + len(self._rows[top].hit.inline) else None
+        return top if row == top + _inline_rows(self._rows[top].hit) else None
 
     # -- paging ----------------------------------------------------------------------------------
 
@@ -353,8 +373,12 @@ class ResultsModel(QAbstractListModel):
             return item.child
         if role == ResultRole.IS_INLINE:
             return item.inline
+        if role == ResultRole.INLINE_LABEL:
+            return inline_label(hit, item.translation)
         if role == Qt.ItemDataRole.ToolTipRole:
             where = display(hit.path) + (f" — page {hit.page}" if hit.page else "")
+            if item.translation:
+                where = f"{language_name(hit.language)} edition: {where}"
             where = f"{where}\n{hit.heading}" if hit.heading else where
             if not hit.has_strength:
                 return f"{where}\n{WORDS_ONLY_TIP}"
@@ -364,7 +388,13 @@ class ResultsModel(QAbstractListModel):
             page = f", page {hit.page}" if hit.page else ""
             section = "" if item.child else hit.shown_section
             page += f", section {section}" if section else ""
-            also = "also in " if item.inline else ""
+            also = (
+                f"in {language_name(hit.language)}, "
+                if item.translation
+                else "also in "
+                if item.inline
+                else ""
+            )
             strength = (
                 f"{round(hit.display_score * 100)} percent" if _shows_strength(hit) else "found by its words"
             )

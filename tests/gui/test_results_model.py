@@ -369,3 +369,30 @@ def test_the_preview_and_rows_leave_the_query_languages_function_words_unpainted
     assert "war" not in [text[s.start : s.end] for s in row.highlights]
     english = "The cold war museum opened; the war ended in 1989."
     assert "war" in [english[s.start : s.end] for s in query_highlights(english, "cold war museum")]
+
+
+def test_translations_are_rows_under_their_result_labelled_by_language_and_page(qtbot) -> None:
+    view = QListView()
+    qtbot.addWidget(view)
+    model = ResultsModel(view)
+    view.setModel(model)
+    view.setItemDelegate(ResultDelegate(view))
+    view.resize(640, 600)
+    french = SearchHit("c:fr", "/docs/ref.fr.pdf", "Convertir les fins de ligne (EOL) " * 6, page=232,
+                       start=0, end=10, similarity=0.8, language="fr")  # fmt: skip
+    best = replace(
+        hit(0, "EOL conversion " * 20, more=1, sim=0.9, inline=(42,)), language="en", translations=(french,)
+    )
+    model.set_hits([best, hit(1)])
+    assert model.rowCount() == 4  # the result, its inline passage, its translation, the next result
+    labels = [model.index(r).data(ResultRole.INLINE_LABEL) for r in range(3)]
+    assert labels[1:] == ["p. 42", "FR p. 232"]
+    assert model.index(2).data(Qt.ItemDataRole.ToolTipRole).startswith("French edition: ")
+    assert model.index(2).data(ResultRole.MORE_COUNT) == 1  # the "more" link under the last row shown
+    assert model.hit_at(2).path == "/docs/ref.fr.pdf" and model.top_level_row(2) == 0
+    model.toggle_more(2)
+    assert model.rowCount() == 5 and model.index(3).data(ResultRole.IS_CHILD)
+    view.show()
+    qtbot.waitExposed(view)
+    pixmap = QPixmap(view.viewport().size())
+    view.viewport().render(pixmap)  # paints the translation's row (Qt warnings fail the test)

@@ -1,0 +1,168 @@
+"""The same passage in another language's edition of a document, folded under the better one.
+
+A manual kept in several languages ("debian-reference.en.pdf", "debian-reference.fr.pdf"; KDE's
+``doc/HTML/de/okular/…`` beside ``doc/HTML/en/okular/…``) answers a question once in each: across
+languages the first results were often one section in three editions (on ``benchmarks/realdocs.py``'s
+manuals, 103 of the 325 top-5 places of cross-language questions repeated a section already above).
+A result that is a translation of a better one is folded under it, in its ``translations`` (the window
+lists them under it as "FR p. 232", the command line as "in French: … p.232"), and the results below
+move up.
+
+A translation is a passage of another edition of the same document (the paths equal once their
+language tag, a name part or a folder such as ``en`` / ``de`` / ``zh_CN`` / ``C``, is taken out;
+:func:`edition_key`), in another language (by the language guesser), whose vector is close to the
+better one's (:data:`TRANSLATION_COSINE`; a section's translation sits at 0.92 there, other sections of
+the other edition at 0.84), and whose numbered section, where both headings have one, is the same
+("2.7.6" in "Suivre testing" and "Tracking testing").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import PurePath
+
+import numpy as np
+
+from desktop_search.core.records import SearchHit
+from desktop_search.core.search.language import shared_guesser
+from desktop_search.core.store.pathkeys import from_key
+
+log = logging.getLogger(__name__)
+
+TRANSLATION_COSINE = 0.85  # passages of one numbered section in two editions (their numbers agree)
+UNNUMBERED_COSINE = 0.90  # passages whose headings carry no section number to agree on
+TRANSLATION_ROOM = 2  # results read for each one asked for, so folding still leaves as many
+# language tags of editions: ISO 639-1 codes of languages documentation is translated into, with a
+# region or script ("pt_BR", "zh-cn", "sr@latin"); "C" is the untranslated original (GNOME's help)
+_LANGUAGES = frozenset(
+    """ar bg bn ca cs cy da de el en eo es et eu fa fi fr ga gl gu he hi hr hu hy id is it ja ka kk kn
+    ko lt lv mk ml mr ms nb nl nn no pa pl pt ro ru sk sl sq sr sv ta te th tr uk ur uz vi zh""".split()  # noqa: SIM905
+)  # fmt: skip
+_TAG = re.compile(r"([a-z]{2})(?:[_-][A-Za-z]{2,4})?(?:@[a-z]+)?")
+# a tag in a file's name, between separators before its extension: ".en", "_de", "-zh_CN"
+_NAME_TAG = re.compile(r"[._\- ]([a-z]{2}(?:[_-][A-Za-z]{2,4})?(?:@[a-z]+)?)(?=[._\- ])")
+_SECTION_NUMBER = re.compile(r"\b(\d+(?:\.\d+)+)\b")
+
+
+def is_language_tag(token: str) -> bool:
+    match = _TAG.fullmatch(token)
+    return token == "C" or (match is not None and match.group(1) in _LANGUAGES)
+
+
+def edition_key(path: str) -> tuple[str, bool]:
+    """The path of a document's editions (``path`` with its language tag taken out) and whether it had
+    one: "doc/debian-reference.en.pdf" and "doc/debian-reference.fr.pdf" give "doc/debian-reference.pdf"
+    and True; "help/de/gnome-help/a.page" gives "help/gnome-help/a.page"; "notes.pdf" itself and False.
+    The name's tag counts first, else the nearest folder's."""
+    parts = list(PurePath(from_key(path).replace("\\", "/")).parts)
+    if not parts:
+        return path, False
+    for match in reversed(list(_NAME_TAG.finditer(parts[-1]))):
+        tag = match.group(1)
+        if is_language_tag(tag):  # also out of the folders it names ("manual.de/manual.de.pdf")
+            parts[-1] = parts[-1][: match.start()] + parts[-1][match.end() :]
+            within = re.compile(rf"[._\- ]{re.escape(tag)}(?=[._\- ]|$)")
+            folders = [within.sub("", part) for part in parts[:-1] if part != tag]
+            return "/".join([*folders, parts[-1]]), True
+    for i in range(len(parts) - 2, -1, -1):
+        if is_language_tag(parts[i]):
+            return "/".join(parts[:i] + parts[i + 1 :]), True
+    return "/".join(parts), False
+
+
+_NAMES = {
+    "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",
+    "el": "Greek", "en": "English", "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish",
+    "fr": "French", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian",
+    "it": "Italian", "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "nb": "Norwegian",
+    "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
+    "sk": "Slovak", "sl": "Slovenian", "sr": "Serbian", "sv": "Swedish", "th": "Thai", "tr": "Turkish",
+    "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+}  # fmt: skip
+
+
+def language_name(code: str | None) -> str:
+    """A language's English name ("fr": "French"); the code itself for one not named here."""
+    if not code:
+        return "another language"
+    return _NAMES.get(code.split("_")[0].split("-")[0].lower(), code)
+
+
+def guessed_language(text: str) -> str | None:
+    """The language of a passage (the shared guesser's likeliest), None when it cannot be guessed."""
+    try:
+        return shared_guesser().guess(text)
+    except Exception:
+        log.warning("could not guess a passage's language", exc_info=True)
+        return None
+
+
+def section_number(heading: str | None) -> str | None:
+    match = _SECTION_NUMBER.search(heading or "")
+    return match.group(1) if match else None
+
+
+def fold_translations(
+    results: Sequence[SearchHit],
+    vectors: Callable[[list[str]], Mapping[str, np.ndarray]],
+    language_of: Callable[[str], str | None],
+) -> list[SearchHit]:
+    """``results`` (best first) with each translation of a better result folded into that one's
+    ``translations``; the results left are re-ranked 1..n. ``vectors`` reads passages' vectors by chunk
+    id, ``language_of`` guesses a text's language; neither is called when no two results are editions."""
+    keys = [edition_key(hit.path) for hit in results]
+    tagged_keys = {key for key, tagged in keys if tagged}
+    candidates = [i for i, (key, _tagged) in enumerate(keys) if key in tagged_keys]
+    if len({results[i].path for i in candidates}) < 2:
+        return list(results)
+    found = vectors([results[i].chunk_id for i in candidates])
+    languages = {i: language_of(results[i].text) for i in candidates}
+    kept: list[int] = []
+    folded: dict[int, list[SearchHit]] = {}
+    for i, hit in enumerate(results):
+        home = None
+        if i in languages:
+            home = next(
+                (j for j in kept if j in languages and _translates(results, j, i, keys, languages, found)),
+                None,
+            )
+        if home is None:
+            kept.append(i)
+        else:
+            folded.setdefault(home, []).append(replace(hit, language=languages[i]))
+    return [
+        replace(
+            results[i],
+            rank=rank,
+            translations=results[i].translations + tuple(folded.get(i, ())),
+            language=languages.get(i) if i in folded else results[i].language,
+        )
+        for rank, i in enumerate(kept, start=1)
+    ]
+
+
+def _translates(
+    results: Sequence[SearchHit],
+    better: int,
+    other: int,
+    keys: list[tuple[str, bool]],
+    languages: Mapping[int, str | None],
+    vectors: Mapping[str, np.ndarray],
+) -> bool:
+    """Whether result ``other`` is a translation of result ``better`` (see the module's description)."""
+    a, b = results[better], results[other]
+    if a.path == b.path or keys[better][0] != keys[other][0]:
+        return False
+    if languages[better] is None or languages[other] is None or languages[better] == languages[other]:
+        return False
+    va, vb = vectors.get(a.chunk_id), vectors.get(b.chunk_id)
+    if va is None or vb is None or va.shape != vb.shape:
+        return False
+    numbers = section_number(a.heading), section_number(b.heading)
+    if None not in numbers and numbers[0] != numbers[1]:
+        return False
+    threshold = TRANSLATION_COSINE if None not in numbers else UNNUMBERED_COSINE
+    return float(np.dot(va, vb)) >= threshold
