@@ -119,50 +119,65 @@ def fold_translations(
     if len({results[i].path for i in candidates}) < 2:
         return list(results)
     found = vectors([results[i].chunk_id for i in candidates])
-    languages = {i: language_of(results[i].text) for i in candidates}
+    guessed: dict[int, str | None] = {}
+
+    def language(i: int) -> str | None:  # guessed only for pairs that pass the cheaper checks
+        if i not in guessed:
+            guessed[i] = language_of(results[i].text)
+        return guessed[i]
+
+    in_editions = set(candidates)
     kept: list[int] = []
     folded: dict[int, list[SearchHit]] = {}
     for i, hit in enumerate(results):
         home = None
-        if i in languages:
+        if i in in_editions:
             home = next(
-                (j for j in kept if j in languages and _translates(results, j, i, keys, languages, found)),
+                (
+                    j
+                    for j in kept
+                    if j in in_editions
+                    and _translates(results[j], hit, keys[j], keys[i], found, language, j, i)
+                ),
                 None,
             )
         if home is None:
             kept.append(i)
         else:
-            folded.setdefault(home, []).append(replace(hit, language=languages[i]))
+            folded.setdefault(home, []).append(replace(hit, language=guessed[i]))
     return [
         replace(
             results[i],
             rank=rank,
             translations=results[i].translations + tuple(folded.get(i, ())),
-            language=languages.get(i) if i in folded else results[i].language,
+            language=guessed.get(i) if i in folded else results[i].language,
         )
         for rank, i in enumerate(kept, start=1)
     ]
 
 
 def _translates(
-    results: Sequence[SearchHit],
-    better: int,
-    other: int,
-    keys: list[tuple[str, bool]],
-    languages: Mapping[int, str | None],
+    a: SearchHit,
+    b: SearchHit,
+    key_a: tuple[str, bool],
+    key_b: tuple[str, bool],
     vectors: Mapping[str, np.ndarray],
+    language: Callable[[int], str | None],
+    index_a: int,
+    index_b: int,
 ) -> bool:
-    """Whether result ``other`` is a translation of result ``better`` (see the module's description)."""
-    a, b = results[better], results[other]
-    if a.path == b.path or keys[better][0] != keys[other][0]:
-        return False
-    if languages[better] is None or languages[other] is None or languages[better] == languages[other]:
-        return False
-    va, vb = vectors.get(a.chunk_id), vectors.get(b.chunk_id)
-    if va is None or vb is None or va.shape != vb.shape:
+    """Whether result ``b`` is a translation of the better result ``a`` (see the module's description);
+    the checks run cheapest first."""
+    if a.path == b.path or key_a[0] != key_b[0]:
         return False
     numbers = section_number(a.heading), section_number(b.heading)
     if None not in numbers and numbers[0] != numbers[1]:
         return False
+    va, vb = vectors.get(a.chunk_id), vectors.get(b.chunk_id)
+    if va is None or vb is None or va.shape != vb.shape:
+        return False
     threshold = TRANSLATION_COSINE if None not in numbers else UNNUMBERED_COSINE
-    return float(np.dot(va, vb)) >= threshold
+    if float(np.dot(va, vb)) < threshold:
+        return False
+    first, second = language(index_a), language(index_b)
+    return first is not None and second is not None and first != second
