@@ -8,8 +8,6 @@ from pathlib import Path
 
 from desktop_search.core.extract import extract_file
 from desktop_search.core.extract.dispatch import choose_kind
-from desktop_search.core.index.outdated import is_outdated
-from desktop_search.core.records import FileRecord, FileStatus
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LAB_REPORT = DATA / "latex-hagenberg-lab-report.en.tex.gz"
@@ -69,20 +67,6 @@ def test_what_is_not_latex_stays_text(tmp_path: Path) -> None:
     macros.write_text("% vectors\n\\newcommand{\\va}{\\bm{a}}\n\\newcommand{\\vb}{\\bm{b}}\n")
     extracted = extract_file(macros)  # definitions only: its source is what it says
     assert extracted.kind == "text" and "\\newcommand{\\va}" in extracted.text
-
-
-def _record(path: str, kind: str, version: int) -> FileRecord:
-    return FileRecord(
-        path=path, folder="/docs", size=1, mtime=1.0, status=FileStatus.INDEXED, kind=kind,
-        extractor_version=version, chunking_version=2,
-    )  # fmt: skip
-
-
-def test_latex_files_text_read_before_are_read_again_and_no_other_text() -> None:
-    assert is_outdated(_record("/docs/paper.tex", "text", 5))
-    assert is_outdated(_record("/docs/manual.tex.gz", "text", 5))
-    assert not is_outdated(_record("/docs/notes.txt", "text", 5))
-    assert not is_outdated(_record("/docs/paper.tex", "latex", 1))
 
 
 def test_short_verbatim_is_read_as_typed(tmp_path: Path) -> None:

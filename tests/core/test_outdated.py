@@ -203,3 +203,18 @@ def test_mail_read_as_plain_text_before_mail_was_read_is_outdated() -> None:
     assert (
         update_message([_record("/docs/Inbox.mbox", "text")]) == "Updating 1 mailbox to the improved reader"
     )
+
+
+def test_xml_files_code_read_before_are_read_again_and_no_other_code() -> None:
+    """code 3 read prose XML (DocBook, TEI) as documents: only .xml files are re-read."""
+    assert is_outdated(_record("/docs/book.xml", "code", 2, status=FileStatus.INDEXED))
+    assert not is_outdated(_record("/docs/tool.py", "code", 2))
+    assert not is_outdated(_record("/docs/book.xml", "code", 3))
+
+
+def test_latex_files_text_read_before_are_read_again_and_no_other_text() -> None:
+    """text 6 read LaTeX as documents: only .tex and .ltx files (also compressed) are re-read."""
+    assert is_outdated(_record("/docs/paper.tex", "text", 5))
+    assert is_outdated(_record("/docs/manual.tex.gz", "text", 5))
+    assert not is_outdated(_record("/docs/notes.txt", "text", 5))
+    assert not is_outdated(_record("/docs/paper.tex", "latex", 1))

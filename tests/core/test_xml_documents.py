@@ -10,8 +10,6 @@ import pytest
 
 from desktop_search.core.extract import ExtractionFailed, extract_file
 from desktop_search.core.extract.dispatch import choose_kind
-from desktop_search.core.index.outdated import is_outdated
-from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.search.code_passages import is_code_passage
 from desktop_search.core.store.ledger import ChunkRow
 
@@ -115,19 +113,6 @@ def test_damaged_xml_says_so_and_an_entity_bomb_stops(tmp_path: Path) -> None:
     bomb.write_text(f'<!DOCTYPE book [<!ENTITY e0 "laugh">{entities}]><book><para>&e11;</para></book>')
     with pytest.raises(ExtractionFailed):
         extract_file(bomb)
-
-
-def _record(path: str, kind: str, version: int) -> FileRecord:
-    return FileRecord(
-        path=path, folder="/docs", size=1, mtime=1.0, status=FileStatus.INDEXED, kind=kind,
-        extractor_version=version, chunking_version=2,
-    )  # fmt: skip
-
-
-def test_xml_files_code_read_before_are_read_again_and_no_other_code() -> None:
-    assert is_outdated(_record("/docs/book.xml", "code", 2))
-    assert not is_outdated(_record("/docs/tool.py", "code", 2))
-    assert not is_outdated(_record("/docs/book.xml", "code", 3))
 
 
 def test_an_xml_passage_under_a_title_is_a_documents() -> None:
