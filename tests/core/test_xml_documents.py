@@ -136,3 +136,16 @@ def test_a_docbook_5_file_named_xml_with_titled_lists_and_tables(tmp_path: Path)
     assert extracted.sections[-1].heading == "Setup"
     lines = ["Guide", "Setup", "Before you start.", "What you need", "A cable", "Ports", "USB\tfront"]
     assert extracted.sections[-1].text.splitlines() == lines  # the book's title opens the chapter
+
+
+def test_a_mallard_pages_link_title_is_not_its_title(tmp_path: Path) -> None:
+    path = tmp_path / "files-search.page"
+    path.write_text(
+        '<page xmlns="http://projectmallard.org/1.0/" type="topic" id="files-search"><info>'
+        '<title type="link" role="trail">Search</title><desc>Locate files.</desc></info>'
+        "<title>Search for files</title><p>Open Files and start typing.</p>"
+        "<section><title>Customize files search</title><p>Choose where to look.</p></section></page>",
+        encoding="utf-8",
+    )
+    headings = [s.heading for s in extract_file(path).sections]
+    assert headings == ["Search for files", "Search for files › Customize files search"]

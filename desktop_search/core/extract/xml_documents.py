@@ -46,6 +46,8 @@ _SECTIONS = frozenset(
     }
 )  # fmt: skip
 _BOOKS = frozenset({"book", "set"})  # roots whose title is the document's, above its chapters
+# Mallard's other titles of a page, in its <info>: for links to it, sorting, the window's title
+_OTHER_TITLES = frozenset({"link", "sort", "text"})
 _TITLES = frozenset({"title", "head", "book-title", "refname"})
 # left out with all they hold: what a reader of the rendered document never sees as text
 _HIDDEN = frozenset(
@@ -131,7 +133,7 @@ class _Reader:
 
     # -- expat's handlers ------------------------------------------------------------------------
 
-    def start(self, name: str, _attrs: dict[str, str]) -> None:
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         local = name.rsplit(" ", 1)[-1].lower()
         if local != "shortcut":  # a menu item's key, before it: "Ctrl+O File → Open"
             self._next_child()
@@ -140,7 +142,7 @@ class _Reader:
         self.stack.append(local)
         self.children.append(0)
         self._tick()
-        if self.hidden or local in _HIDDEN:
+        if self.hidden or local in _HIDDEN or (local == "title" and attrs.get("type") in _OTHER_TITLES):
             self.hidden += 1
             return
         if local in _SECTIONS:
