@@ -116,6 +116,15 @@ class Row:
     file: str
     pages: tuple[int, ...]
     texts: tuple[str, ...] = ()  # the passages shown (the product's systems only)
+    # translations listed under the row: (file, page) of each, in other editions (product only)
+    elsewhere: tuple[tuple[str, int], ...] = ()
+
+    def shows_gold(self, hidden: set[str], gold: dict[str, set[int]]) -> bool:
+        """A page the row shows is gold: its own file's, or a listed translation's in its own edition
+        (one the scenario hides does not count)."""
+        if gold.get(self.file, set()) & set(self.pages):
+            return True
+        return any(page in gold.get(name, set()) for name, page in self.elsewhere if name not in hidden)
 
 
 # -- the corpus ------------------------------------------------------------------------------------
@@ -205,9 +214,10 @@ def product_rows(
         # a row shows its passage, the file's strong others (inline) and, listed under it with their
         # pages, its translations in the other editions (core.search.translations)
         folded = getattr(hit, "translations", ()) if COUNT_TRANSLATIONS else ()
-        shown = [hit, *getattr(hit, "inline", ()), *folded]
+        shown = [hit, *getattr(hit, "inline", ())]
         pages = tuple(m.page for m in shown if m.page is not None)
-        rows.append(Row(Path(hit.path).name, pages, tuple(m.text for m in shown)))
+        elsewhere = tuple((Path(t.path).name, t.page) for t in folded if t.page is not None)
+        rows.append(Row(Path(hit.path).name, pages, tuple(m.text for m in shown), elsewhere))
     return rows
 
 
@@ -340,7 +350,7 @@ def scenarios(
 def first_gold_rank(rows: list[Row], hidden: set[str], gold: dict[str, set[int]]) -> int | None:
     shown = [r for r in rows if r.file not in hidden][:K]
     for rank, row in enumerate(shown, 1):
-        if gold.get(row.file, set()) & set(row.pages):
+        if row.shows_gold(hidden, gold):
             return rank
     return None
 
@@ -427,7 +437,7 @@ def count_classes(counts: Counter, rows: list[Row], hidden: set[str], headers: d
 def print_top(question: dict, rows: list[Row], hidden: set[str], gold: dict[str, set[int]]) -> None:
     eprint(f"\n[{question['id']} {question['lang']}] {question['question']}  gold: {gold}")
     for row in [r for r in rows if r.file not in hidden][:5]:
-        mark = "*" if gold.get(row.file, set()) & set(row.pages) else " "
+        mark = "*" if row.shows_gold(hidden, gold) else " "
         eprint(f"  {mark} {row.file} p.{','.join(map(str, row.pages))}")
 
 
