@@ -4,6 +4,7 @@ rule, and the whole product over the Debian Reference's English, German and Japa
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,20 @@ def test_same_language_other_documents_and_far_passages_stay() -> None:
     assert calls == []  # no two results are editions: no vectors read
 
 
+def test_a_folded_files_strong_pages_are_listed_after_every_editions_best() -> None:
+    de_inline = (_hit("de-p33", "/d/ref.de.pdf", "2 Pakete › 2.7.6 Testing verfolgen", 33),)
+    hits = [
+        _hit("en", "/d/ref.en.pdf", "2.7.6 Tracking testing", 31),
+        replace(_hit("de", "/d/ref.de.pdf", "2.7.6 Testing verfolgen", 31), inline=de_inline),
+        _hit("ja", "/d/ref.ja.pdf", "2.7.6 testing", 32),
+    ]
+    [best] = _fold(hits)
+    assert [(t.chunk_id, t.page, t.language) for t in best.translations] == [
+        ("de", 31, "de"), ("ja", 32, "ja"), ("de-p33", 33, "de")
+    ]  # fmt: skip
+    assert all(not t.inline for t in best.translations)
+
+
 def test_language_names() -> None:
     assert language_name("fr") == "French" and language_name("pt_BR") == "Portuguese"
     assert language_name(None) == "another language" and language_name("xx") == "xx"
@@ -123,4 +138,7 @@ def test_a_question_in_a_fourth_language_answers_once_with_its_translations(engi
 @pytest.mark.model
 def test_one_row_per_document_in_grouped_results(engine: Engine) -> None:
     rows = engine.search("Debian archive main contrib non-free", k=5, grouped=True)
-    assert len(rows) == 1 and len(rows[0].translations) == 2
+    assert len(rows) == 1
+    editions = [Path(t.path).name for t in rows[0].translations]
+    assert set(editions) == {e.name for e in EDITIONS} - {Path(rows[0].path).name}
+    assert len(set(editions[:2])) == 2  # each edition's best page first, then their other strong pages

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 TRANSLATION_COSINE = 0.85  # passages of one numbered section in two editions (their numbers agree)
 UNNUMBERED_COSINE = 0.90  # passages whose headings carry no section number to agree on
 TRANSLATION_ROOM = 2  # results read for each one asked for, so folding still leaves as many
+MAX_LISTED = 6  # translations listed under a result: every edition's best page, others up to this
 # language tags of editions: ISO 639-1 codes of languages documentation is translated into, with a
 # region or script ("pt_BR", "zh-cn", "sr@latin"); "C" is the untranslated original (GNOME's help)
 _LANGUAGES = frozenset(
@@ -144,16 +145,40 @@ def fold_translations(
         if home is None:
             kept.append(i)
         else:
-            folded.setdefault(home, []).append(replace(hit, language=guessed[i]))
+            folded.setdefault(home, []).extend(_edition_passages(hit, guessed[i]))
     return [
         replace(
             results[i],
             rank=rank,
-            translations=results[i].translations + tuple(folded.get(i, ())),
+            translations=results[i].translations + _listed(folded.get(i, [])),
             language=guessed.get(i) if i in folded else results[i].language,
         )
         for rank, i in enumerate(kept, start=1)
     ]
+
+
+def _listed(passages: list[SearchHit]) -> tuple[SearchHit, ...]:
+    """The folded passages a result lists: each edition's best first, then their other pages, at most
+    :data:`MAX_LISTED` in all."""
+    firsts: list[SearchHit] = []
+    others: list[SearchHit] = []
+    seen: set[str] = set()
+    for passage in passages:
+        (others if passage.path in seen else firsts).append(passage)
+        seen.add(passage.path)
+    return tuple([*firsts, *others][: max(MAX_LISTED, len(firsts))])
+
+
+def _edition_passages(hit: SearchHit, language: str | None) -> list[SearchHit]:
+    """What a folded result lists under the better one: its passage, and the strong passages of its
+    file shown inline with it (grouped results) on other pages, each marked with the language."""
+    pages = {hit.page}
+    shown = [replace(hit, language=language, inline=(), more=())]
+    for passage in hit.inline:
+        if passage.path == hit.path and passage.page not in pages:
+            pages.add(passage.page)
+            shown.append(replace(passage, language=language))
+    return shown
 
 
 def _translates(
