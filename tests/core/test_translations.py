@@ -12,7 +12,7 @@ import pytest
 
 from desktop_search.cli import _hit_json
 from desktop_search.core import Engine, SearchHit
-from desktop_search.core.search.translations import edition_key, fold_translations, language_name
+from desktop_search.core.search.translations import edition_key, fold_translations, language_name, room_for
 from tests.support.real_search import indexed_engine
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -37,6 +37,11 @@ def test_editions_share_a_key(one: str, other: str) -> None:
 @pytest.mark.parametrize("path", ["/d/it-security.pdf", "/d/report-2024.pdf", "/d/notes.txt"])
 def test_names_without_a_language_tag(path: str) -> None:
     assert edition_key(path)[1] is False
+
+
+def test_more_results_are_read_only_where_editions_may_fold() -> None:
+    assert room_for(5, ["/d/a.pdf", "/d/b.pdf", "/d/c.en.pdf"]) == 5
+    assert room_for(5, ["/d/a.pdf", "/d/a_de.pdf"]) == 10
 
 
 def _hit(chunk: str, path: str, heading: str | None, page: int = 1) -> SearchHit:

@@ -54,7 +54,7 @@ from desktop_search.core.search.license_passages import (
 from desktop_search.core.search.match_strength import RAW_COSINE, Calibration, MatchScale, measure_calibration
 from desktop_search.core.search.navigation import demote_navigation
 from desktop_search.core.search.text_constraints import MAX_DEPTH, WIDEN, TextConstraint
-from desktop_search.core.search.translations import TRANSLATION_ROOM, fold_translations, guessed_language
+from desktop_search.core.search.translations import fold_translations, guessed_language, room_for
 from desktop_search.core.search.unmatched import demote_unmatched
 from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.store import Store
@@ -260,7 +260,8 @@ class Searcher:
         ranked = demote_navigation(ranked, rows)
         hashes = self.store.ledger.content_hashes([rows[c.chunk_id].path for c in ranked])
         ranked, duplicates = fold_duplicates(ranked, rows, hashes)
-        shown = _shown(ranked, rows, TRANSLATION_ROOM * k, grouped)  # room for translations folded
+        room = room_for(k, {rows[c.chunk_id].path for c in ranked})  # more where translations may fold
+        shown = _shown(ranked, rows, room, grouped)
         scale = self.match_scale() if qvec is not None else RAW_COSINE
         # a shifted query shows the strength of what it was ranked by (see match_strength)
         shifted = self.match_scale(shift) if qvec is not None and shift is not None else None
@@ -272,8 +273,8 @@ class Searcher:
             found = spans[c.chunk_id] if c.chunk_id in spans else highlighter.find(row.text)[0]
             hits.append(_hit(row, c, rank, found, scale, shifted))
         if not grouped:
-            return self._fold_translations(fold_pages(hits, TRANSLATION_ROOM * k))[:k]
-        heads = group_by_file(hits, TRANSLATION_ROOM * k)
+            return self._fold_translations(fold_pages(hits, room))[:k]
+        heads = group_by_file(hits, room)
         heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in heads]
         return self._fold_translations(fold_similar(heads))[:k]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import PurePath
 
@@ -90,6 +90,19 @@ def language_name(code: str | None) -> str:
     if not code:
         return "another language"
     return _NAMES.get(code.split("_")[0].split("-")[0].lower(), code)
+
+
+def room_for(k: int, paths: Iterable[str]) -> int:
+    """How many results to read for ``k`` shown: :data:`TRANSLATION_ROOM` times as many where two of
+    the candidates' ``paths`` are editions of one document (translations may fold), else ``k``."""
+    found: dict[str, set[str]] = {}
+    tagged: set[str] = set()
+    for path in paths:
+        key, has_tag = edition_key(path)
+        found.setdefault(key, set()).add(path)
+        if has_tag:
+            tagged.add(key)
+    return TRANSLATION_ROOM * k if any(len(found[key]) > 1 for key in tagged) else k
 
 
 def guessed_language(text: str) -> str | None:
