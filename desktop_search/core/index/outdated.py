@@ -21,7 +21,7 @@ from desktop_search.core.extract.encoding import BINARY_REASON
 from desktop_search.core.extract.kinds import (
     LATEX_EXTENSIONS,
     PLAIN_EXTENSIONS,
-    document_name,
+    document_extension,
     extension,
     is_compressed_document,
     kind_by_name,
@@ -65,7 +65,7 @@ def _version_read(record: FileRecord) -> int:
     named_text = kind == "text" and kind_by_name(from_key(record.path)) == "text"
     if named_text and record.extractor_version == 1:
         return 2
-    ext = extension(document_name(from_key(record.path)))  # "paper.tex.gz": tex
+    ext = document_extension(from_key(record.path))  # "paper.tex.gz": tex
     if kind == "code" and record.extractor_version == 2 and ext != "xml":
         return 3  # code 3 changed only ".xml" files (a document of prose is read as one)
     if kind == "text" and record.extractor_version == 5 and ext not in LATEX_EXTENSIONS:

@@ -92,17 +92,27 @@ def language_name(code: str | None) -> str:
     return _NAMES.get(code.split("_")[0].split("-")[0].lower(), code)
 
 
-def room_for(k: int, paths: Iterable[str]) -> int:
-    """How many results to read for ``k`` shown: :data:`TRANSLATION_ROOM` times as many where two of
-    the candidates' ``paths`` are editions of one document (translations may fold), else ``k``."""
+def shared_keys(paths: Iterable[str]) -> set[str]:
+    """The edition keys (:func:`edition_key`) that two or more of ``paths`` share, one of them tagged:
+    the documents whose editions are among them (a few microseconds a path)."""
+    return _shared((path, *edition_key(path)) for path in paths)
+
+
+def _shared(keyed: Iterable[tuple[str, str, bool]]) -> set[str]:
+    """:func:`shared_keys` of (path, edition key, tagged) triples."""
     found: dict[str, set[str]] = {}
     tagged: set[str] = set()
-    for path in paths:
-        key, has_tag = edition_key(path)
+    for path, key, has_tag in keyed:
         found.setdefault(key, set()).add(path)
         if has_tag:
             tagged.add(key)
-    return TRANSLATION_ROOM * k if any(len(found[key]) > 1 for key in tagged) else k
+    return {key for key in tagged if len(found[key]) > 1}
+
+
+def room_for(k: int, paths: Iterable[str]) -> int:
+    """How many results to read for ``k`` shown: :data:`TRANSLATION_ROOM` times as many where two of
+    the candidates' ``paths`` are editions of one document (translations may fold), else ``k``."""
+    return TRANSLATION_ROOM * k if shared_keys(paths) else k
 
 
 def guessed_language(text: str) -> str | None:
@@ -127,11 +137,12 @@ def fold_translations(
     """``results`` (best first) with each translation of a better result folded into that one's
     ``translations``; the results left are re-ranked 1..n. ``vectors`` reads passages' vectors by chunk
     id, ``language_of`` guesses a text's language; neither is called when no two results are editions."""
-    keys = [edition_key(hit.path) for hit in results]
-    tagged_keys = {key for key, tagged in keys if tagged}
-    candidates = [i for i, (key, _tagged) in enumerate(keys) if key in tagged_keys]
-    if len({results[i].path for i in candidates}) < 2:
+    keyed = [(hit.path, *edition_key(hit.path)) for hit in results]
+    editions = _shared(keyed)
+    if not editions:
         return list(results)
+    keys = [key for _path, key, _tagged in keyed]
+    candidates = [i for i, key in enumerate(keys) if key in editions]
     found = vectors([results[i].chunk_id for i in candidates])
     guessed: dict[int, str | None] = {}
 
@@ -151,7 +162,10 @@ def fold_translations(
                     j
                     for j in kept
                     if j in in_editions
-                    and _translates(results[j], hit, keys[j], keys[i], found, language, j, i)
+                    and keys[j] == keys[i]
+                    and results[j].path != hit.path
+                    and _alike(results[j], hit, found)
+                    and _other_language(language(j), language(i))
                 ),
                 None,
             )
@@ -194,20 +208,14 @@ def _edition_passages(hit: SearchHit, language: str | None) -> list[SearchHit]:
     return shown
 
 
-def _translates(
-    a: SearchHit,
-    b: SearchHit,
-    key_a: tuple[str, bool],
-    key_b: tuple[str, bool],
-    vectors: Mapping[str, np.ndarray],
-    language: Callable[[int], str | None],
-    index_a: int,
-    index_b: int,
-) -> bool:
-    """Whether result ``b`` is a translation of the better result ``a`` (see the module's description);
-    the checks run cheapest first."""
-    if a.path == b.path or key_a[0] != key_b[0]:
-        return False
+def _other_language(first: str | None, second: str | None) -> bool:
+    """Two passages' guessed languages differ (neither unknown)."""
+    return first is not None and second is not None and first != second
+
+
+def _alike(a: SearchHit, b: SearchHit, vectors: Mapping[str, np.ndarray]) -> bool:
+    """Whether two passages of editions of one document say the same (see the module's description):
+    their section numbers agree where both have one, and their vectors are close."""
     numbers = section_number(a.heading), section_number(b.heading)
     if None not in numbers and numbers[0] != numbers[1]:
         return False
@@ -215,7 +223,4 @@ def _translates(
     if va is None or vb is None or va.shape != vb.shape:
         return False
     threshold = TRANSLATION_COSINE if None not in numbers else UNNUMBERED_COSINE
-    if float(np.dot(va, vb)) < threshold:
-        return False
-    first, second = language(index_a), language(index_b)
-    return first is not None and second is not None and first != second
+    return float(np.dot(va, vb)) >= threshold
