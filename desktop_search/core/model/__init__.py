@@ -10,6 +10,7 @@ Modules: ``protocol`` (the ``Embedder`` protocol, ``LoadProgress``), ``candidate
 candidates), ``onnx_export``, ``outlier_inputs``, ``onnx_encoder``, ``int8_path`` and ``onnx_only`` (the
 int8 encoder through ONNX Runtime; alone, without torch, once exported), ``device`` (device, precision
 and batch-size choice), ``precision`` (CPU precision calibration), ``loading`` (loading a model folder),
-``tokenizer`` and ``token_batches``, ``sentence_transformer`` (the real embedder), ``source`` (finding
+``tokenizer`` and ``token_batches``, ``sentence_transformer`` (the real embedder; its torch forward pass:
+``torch_forward``), ``source`` (finding
 the model on disk; ``create_embedder``), ``switch``, ``bundled``.
 """

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop_search.core.model.device import physical_cores
 from desktop_search.core.model.onnx_encoder import OnnxEncoder
 from desktop_search.core.model.onnx_export import (
     BackgroundExports,
@@ -32,6 +33,9 @@ class Int8Path:
         self.folder = folder
         self._exports = exports or background_exports
         self.encoder: OnnxEncoder | None = None
+        # an export (and, with auto, the calibration after it) runs in a spawned process: the torch
+        # encoder leaves it a core meanwhile
+        self.preparing = False
 
     def prepare(
         self,
@@ -65,11 +69,15 @@ class Int8Path:
             return
 
         def exported(path: Path | None, _reason: str) -> None:
-            if path is None:
-                return  # the export logged why; torch keeps serving
-            if wanted or (recalibrate is not None and recalibrate() == "int8"):
-                self._attach(path, on_ready)
+            try:
+                if path is None:
+                    return  # the export logged why; torch keeps serving
+                if wanted or (recalibrate is not None and recalibrate() == "int8"):
+                    self._attach(path, on_ready)
+            finally:
+                self.preparing = False
 
+        self.preparing = True
         self._exports.start(model_folder, self.folder, exported)
 
     def cached(self, model_folder: Path) -> Path | None:
@@ -98,9 +106,7 @@ class Int8Path:
     def _attach(self, path: Path, on_ready: Callable[[Callable[[], bool]], None]) -> None:
         """Hand ``on_ready`` the step that opens the ONNX session; it runs it when the torch side is
         quiet, so the session's start never adds to a torch batch's activations in memory."""
-        import torch
-
-        threads = torch.get_num_threads()
+        threads = physical_cores()  # not torch's count: a thread started while it was lowered inherits it
 
         def open_encoder() -> bool:
             return self.open(path, threads)

@@ -36,14 +36,9 @@ from desktop_search.core.model.loading import (
 from desktop_search.core.model.onnx_only import OnnxOnlyModel
 from desktop_search.core.model.precision import env_precision
 from desktop_search.core.model.protocol import LoadCallback, clean_text
-from desktop_search.core.model.token_batches import (
-    TORCH_WIDTH_STEP,
-    bounded_batches,
-    length_sorted_batches,
-    padded,
-    truncate,
-)
+from desktop_search.core.model.token_batches import bounded_batches, padded, truncate
 from desktop_search.core.model.tokenizer import SharedTokenizer, TokenEncoder, fast_folder_tokenizer
+from desktop_search.core.model.torch_forward import torch_batches
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +116,7 @@ class SentenceTransformerEmbedder:
         self._start_int8: Callable[[], None] | None = None
         self._int8_start_lock = threading.Lock()  # _start_int8 and _spare_a_core
         self._spare_a_core = False  # document batches leave one core to other work (see spare_a_core)
+        self._switch_waiting = False  # _use_int8 waits: torch batch lists stop at the next batch
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -241,18 +237,23 @@ class SentenceTransformerEmbedder:
         place, so the two never sit in memory together (the first start's peak: 1,558 MB when the
         session opened beside them). Documents and queries then use ONNX; the model object keeps its
         tokenizer, prompts and settings. If the session cannot start, torch is loaded again."""
+        self._switch_waiting = True  # a long call's torch batches stop after the one in flight
         with self._torch_forwards:  # wait for forward passes already on the torch weights
-            self._torch_forwards.wait_for(lambda: self._torch_in_use == 0)
-            drop_weights(self._model)
-            if isinstance(self._shared_tokenizer, CompactTokenizer):
-                drop_tokenizer(self._model)  # ~270 MB: SentencePiece tokenizes for it from now on
-            gc.collect()
-            release_freed_memory()  # the weights and the last batch's activations
-            if open_encoder():
-                self.precision = "int8"
-                return
-            log.warning("loading the torch weights again")
-            self._model = load_model(self._folder(), self.device, "float32")
+            try:
+                self._torch_forwards.wait_for(lambda: self._torch_in_use == 0)
+                drop_weights(self._model)
+                if isinstance(self._shared_tokenizer, CompactTokenizer):
+                    drop_tokenizer(self._model)  # ~270 MB: SentencePiece tokenizes for it from now on
+                gc.collect()
+                release_freed_memory()  # the weights and the last batch's activations
+                if open_encoder():
+                    self.precision = "int8"
+                    return
+                log.warning("loading the torch weights again")
+                self._model = load_model(self._folder(), self.device, "float32")
+            finally:
+                self._switch_waiting = False
+                self._torch_forwards.notify_all()  # the calls that stopped for the switch go on
 
     def _folder(self, progress: LoadCallback | None = None) -> Path:
         """The model's local folder, resolved once (the first caller's ``progress`` hears the steps)."""
@@ -408,43 +409,34 @@ class SentenceTransformerEmbedder:
                 for batch in bounded_batches([len(r) for r in rows], self._batch_size):
                     out[batch] = onnx.encode(*padded([rows[i] for i in batch], pad_id))
                 return out
-            return self._torch_rows(self._model, rows, out, pad_id)  # read while counted: not dropped
+            left = self._torch_rows(self._model, rows, out, pad_id)  # read while counted: not dropped
         finally:
             with self._torch_forwards:
                 self._torch_in_use -= 1
                 self._torch_forwards.notify_all()
+        if left:  # the int8 encoder takes over (_use_int8): it embeds the rest once it is in place
+            with self._torch_forwards:
+                self._torch_forwards.wait_for(lambda: not self._switch_waiting)
+            out[left] = self._embed_rows([rows[i] for i in left])
+        return out
 
     def _torch_rows(
         self, model: Any, rows: Sequence[Sequence[int]], out: np.ndarray, pad_id: int
-    ) -> np.ndarray:
-        """:meth:`_embed_rows` on the torch model."""
+    ) -> list[int]:
+        """:meth:`_embed_rows` on the torch model; the rows it leaves to the int8 encoder taking over.
+
+        On one thread fewer while indexing's phase 1 runs, and while the int8 export and its calibration
+        do (spawned processes that would otherwise share both cores with it)."""
         import torch
+
+        def switching() -> bool:
+            return self._switch_waiting
 
         threads = torch.get_num_threads()
-        if self._spare_a_core and model.device.type == "cpu" and threads > 1:
+        if (self._spare_a_core or self._int8.preparing) and model.device.type == "cpu" and threads > 1:
             torch.set_num_threads(threads - 1)  # per thread: a search's query keeps its own setting
             try:
-                return self._torch_batches(model, rows, out, pad_id)
+                return torch_batches(model, rows, out, pad_id, self._batch_size, switching)
             finally:
                 torch.set_num_threads(threads)
-        return self._torch_batches(model, rows, out, pad_id)
-
-    def _torch_batches(
-        self, model: Any, rows: Sequence[Sequence[int]], out: np.ndarray, pad_id: int
-    ) -> np.ndarray:
-        import torch
-
-        done = []  # kept on the device until the end: no sync per batch on a GPU
-        limit = int(getattr(model, "max_seq_length", 0) or 0)  # widths rounded up, never past it
-        for batch in length_sorted_batches([len(r) for r in rows], self._batch_size):
-            ids, mask = padded([rows[i] for i in batch], pad_id, TORCH_WIDTH_STEP, limit)
-            features = {
-                "input_ids": torch.from_numpy(ids).to(model.device),
-                "attention_mask": torch.from_numpy(mask).to(model.device),
-            }
-            with torch.inference_mode():
-                vectors = model(features)["sentence_embedding"].float()
-                done.append((batch, vectors / vectors.norm(dim=1, keepdim=True).clamp_min(1e-12)))
-        for batch, vectors in done:
-            out[batch] = vectors.cpu().numpy()
-        return out
+        return torch_batches(model, rows, out, pad_id, self._batch_size, switching)
