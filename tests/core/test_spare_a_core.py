@@ -111,3 +111,58 @@ def test_the_int8_path_starts_once_phase_one_is_over(monkeypatch, tmp_path: Path
 
     SentenceTransformerEmbedder("test/model", tmp_path / "model", device="cpu", int8_path=eager).load()
     assert eager.started == 1  # no indexing: at once
+
+
+def test_batches_run_on_the_threads_torch_had_at_load_whatever_their_thread_inherited(
+    monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A thread started while another had lowered torch's count (a query does, for a few ms) inherits
+    the lowered count; document batches still use the loaded count, queries one thread."""
+    import threading
+
+    import pytest
+    import torch
+
+    from desktop_search.core.model import sentence_transformer as emb
+    from tests.core.test_precision import _FakeModel
+
+    loaded = torch.get_num_threads()
+    if loaded < 2:
+        pytest.skip("one thread: nothing to lower")
+    seen: list[int] = []
+
+    class ThreadsModel(_FakeModel):
+        def __call__(self, features):  # type: ignore[no-untyped-def]
+            seen.append(torch.get_num_threads())
+            return super().__call__(features)
+
+    monkeypatch.setattr(emb, "load_model", lambda f, d, p: ThreadsModel(p))
+    monkeypatch.setenv("DESKTOP_SEARCH_PRECISION", "float32")
+    (tmp_path / "model").mkdir()
+    embedder = emb.SentenceTransformerEmbedder("test/model", tmp_path / "model", device="cpu")
+    embedder.load()
+
+    lowered, finish = threading.Event(), threading.Event()
+
+    def lowers() -> None:
+        torch.set_num_threads(1)
+        lowered.set()
+        finish.wait(10)
+
+    other = threading.Thread(target=lowers)
+    other.start()
+    assert lowered.wait(10)
+    inherited: list[int] = []
+
+    def work() -> None:
+        inherited.append(torch.get_num_threads())
+        embedder.embed_documents(["one", "two"])
+        embedder.embed_query("three")
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(10)
+    finish.set()
+    other.join(10)
+    assert seen == [loaded, 1]  # documents on the loaded count, the query on one thread
+    assert inherited and inherited[0] <= loaded  # (1 with libgomp: why the count is set, not read)

@@ -117,6 +117,7 @@ class SentenceTransformerEmbedder:
         self._int8_start_lock = threading.Lock()  # _start_int8 and _spare_a_core
         self._spare_a_core = False  # document batches leave one core to other work (see spare_a_core)
         self._switch_waiting = False  # _use_int8 waits: torch batch lists stop at the next batch
+        self._torch_threads = 0  # torch's thread count when the model loaded (0: not loaded by torch)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -171,6 +172,7 @@ class SentenceTransformerEmbedder:
             precision = "float32"  # torch serves until the ONNX int8 encoder is ready
         import torch
 
+        self._torch_threads = torch.get_num_threads()  # what document batches run on (_torch_rows)
         try:
             model = load_model(folder, device, precision)
             if precision != "float32":
@@ -370,18 +372,9 @@ class SentenceTransformerEmbedder:
         waits for, nor corrupts, an indexing batch.
         """
         rows = self.shared_tokenizer.encode([self._prompt(("query",), QUERY_PROMPT) + clean_text(text)])
-        if self.device != "cpu" or self.precision == "int8" or self._int8.encoder is not None:
-            return self._embed_rows(rows)[0]
-        import torch
-
-        # one short text gains nothing from a second core (28 ms either way here), and the search's
-        # keyword leg runs on the other core meanwhile; the setting is per thread
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return self._embed_rows(rows)[0]
-        finally:
-            torch.set_num_threads(threads)
+        # torch on the CPU: one thread. One short text gains nothing from a second core (28 ms either
+        # way here), and the search's keyword leg runs on the other core meanwhile
+        return self._embed_rows(rows, torch_threads=1 if self.device == "cpu" else 0)[0]
 
     def _prompt(self, names: tuple[str, ...], e5_default: str) -> str:
         """The model's saved prompt under the first of ``names`` it has, else E5's prefix for E5 models."""
@@ -391,7 +384,7 @@ class SentenceTransformerEmbedder:
             return str(saved)
         return e5_default if self._prompts else ""
 
-    def _embed_rows(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
+    def _embed_rows(self, rows: Sequence[Sequence[int]], torch_threads: int = 0) -> np.ndarray:
         """Normalised float32 vectors of tokenized texts, in length-sorted batches of :attr:`batch_size`.
 
         The same forward pass as ``SentenceTransformer.encode`` (modules, pooling, normalisation) without
@@ -409,7 +402,8 @@ class SentenceTransformerEmbedder:
                 for batch in bounded_batches([len(r) for r in rows], self._batch_size):
                     out[batch] = onnx.encode(*padded([rows[i] for i in batch], pad_id))
                 return out
-            left = self._torch_rows(self._model, rows, out, pad_id)  # read while counted: not dropped
+            # the model is read while counted: never dropped meanwhile
+            left = self._torch_rows(self._model, rows, out, pad_id, torch_threads)
         finally:
             with self._torch_forwards:
                 self._torch_in_use -= 1
@@ -417,26 +411,30 @@ class SentenceTransformerEmbedder:
         if left:  # the int8 encoder takes over (_use_int8): it embeds the rest once it is in place
             with self._torch_forwards:
                 self._torch_forwards.wait_for(lambda: not self._switch_waiting)
-            out[left] = self._embed_rows([rows[i] for i in left])
+            out[left] = self._embed_rows([rows[i] for i in left], torch_threads)
         return out
 
     def _torch_rows(
-        self, model: Any, rows: Sequence[Sequence[int]], out: np.ndarray, pad_id: int
+        self, model: Any, rows: Sequence[Sequence[int]], out: np.ndarray, pad_id: int, threads: int = 0
     ) -> list[int]:
         """:meth:`_embed_rows` on the torch model; the rows it leaves to the int8 encoder taking over.
 
-        On one thread fewer while indexing's phase 1 runs, and while the int8 export and its calibration
-        do (spawned processes that would otherwise share both cores with it)."""
+        On ``threads`` (0: those torch had when the model loaded; a thread started while another had
+        lowered the count inherits the lowered one), one fewer while indexing's phase 1 runs and
+        while the int8 export and its calibration do (spawned processes that share the cores)."""
         import torch
 
         def switching() -> bool:
             return self._switch_waiting
 
-        threads = torch.get_num_threads()
-        if (self._spare_a_core or self._int8.preparing) and model.device.type == "cpu" and threads > 1:
-            torch.set_num_threads(threads - 1)  # per thread: a search's query keeps its own setting
-            try:
-                return torch_batches(model, rows, out, pad_id, self._batch_size, switching)
-            finally:
-                torch.set_num_threads(threads)
-        return torch_batches(model, rows, out, pad_id, self._batch_size, switching)
+        threads = threads or self._torch_threads or torch.get_num_threads()
+        if (self._spare_a_core or self._int8.preparing) and model.device.type == "cpu":
+            threads = max(1, threads - 1)
+        previous = torch.get_num_threads()
+        if threads == previous:
+            return torch_batches(model, rows, out, pad_id, self._batch_size, switching)
+        torch.set_num_threads(threads)  # per thread: a search's query keeps its own setting
+        try:
+            return torch_batches(model, rows, out, pad_id, self._batch_size, switching)
+        finally:
+            torch.set_num_threads(previous)
