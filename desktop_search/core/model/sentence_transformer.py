@@ -424,17 +424,12 @@ class SentenceTransformerEmbedder:
         while the int8 export and its calibration do (spawned processes that share the cores)."""
         import torch
 
-        def switching() -> bool:
-            return self._switch_waiting
-
         threads = threads or self._torch_threads or torch.get_num_threads()
         if (self._spare_a_core or self._int8.preparing) and model.device.type == "cpu":
             threads = max(1, threads - 1)
         previous = torch.get_num_threads()
-        if threads == previous:
-            return torch_batches(model, rows, out, pad_id, self._batch_size, switching)
-        torch.set_num_threads(threads)  # per thread: a search's query keeps its own setting
+        torch.set_num_threads(threads)  # per thread: other threads keep their own setting
         try:
-            return torch_batches(model, rows, out, pad_id, self._batch_size, switching)
+            return torch_batches(model, rows, out, pad_id, self._batch_size, lambda: self._switch_waiting)
         finally:
             torch.set_num_threads(previous)
