@@ -14,8 +14,8 @@ that picks the AVX2 kernels everywhere:
   installed ``onnxruntime`` package is made in a temporary folder and put first on ``PYTHONPATH``; in
   its binaries each ``xgetbv`` reports only the x87, SSE and AVX register state as enabled (so no
   AVX-512 kernel is chosen) and the AVX-VNNI test is skipped. The original package is not touched.
-* the app's calibration signature (:mod:`desktop_search.core.model.precision`) loses its AVX-512 and
-  AVX-VNNI flags (a ``sitecustomize`` in the same folder), so calibration measures what it would
+* the app's calibration signature (:mod:`desktop_search.core.model.precision`) loses its AVX-512, AMX
+  and AVX-VNNI flags (a ``sitecustomize`` in the same folder), so calibration measures what it would
   measure there (bfloat16 is not native, so not timed) and stores its choice under a name marked
   "(AVX2 proxy)". Use a cache dir of its own (``DESKTOP_SEARCH_CACHE_DIR``) to keep that choice
   apart from this machine's.
@@ -66,7 +66,7 @@ if _precision is not None and os.environ.get("DESKTOP_SEARCH_AVX2_PROXY"):
 
     def _avx2_only():
         name, flags = _read()
-        kept = [f for f in flags if not f.startswith("avx512") and f != "avx_vnni"]
+        kept = [f for f in flags if not f.startswith(("avx512", "amx")) and f != "avx_vnni"]
         return name + " (AVX2 proxy)", kept
 
     _precision._cpu_model_and_flags = _avx2_only
