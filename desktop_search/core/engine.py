@@ -25,6 +25,7 @@ from desktop_search.core.errors import UserError
 from desktop_search.core.index import folders as watched
 from desktop_search.core.index import migration, runs
 from desktop_search.core.index.jobs import JobControl, RunsInFlight
+from desktop_search.core.index.keyword_first import KeywordFirst
 from desktop_search.core.index.planner import plan_paths, scan_folders
 from desktop_search.core.index.scanner import ScanPlan
 from desktop_search.core.index.service import BackgroundService
@@ -67,6 +68,7 @@ class Engine:
         self._active.write(active)
         self._lock = threading.RLock()
         self._load_lock = threading.Lock()
+        self._keyword_first = KeywordFirst()  # a load waits while phase 1 reads files (keyword_first)
         self._pool: ExtractorPool | None = None
         self._indexer: Indexer | None = None
         self._searcher: Searcher | None = None
@@ -89,11 +91,9 @@ class Engine:
         embedder: Embedder | None = None,
         settings: Settings | None = None,
     ) -> Engine:
-        """Load settings from the (possibly overridden) config dir and open the store.
-
-        ``embedder`` replaces the configured model (tests pass a fake or the shared real one);
-        ``settings`` replaces the saved settings (not saved until ``save_settings``).
-        """
+        """Load settings from the (possibly overridden) config dir and open the store. ``embedder``
+        replaces the configured model (tests pass a fake or the shared real one); ``settings`` the saved
+        settings (not saved until ``save_settings``)."""
         paths = resolve_paths(data_dir)
         if settings is None:
             settings = load_settings(paths.settings_file)
@@ -133,6 +133,8 @@ class Engine:
     def load_model(self, progress: LoadCallback | None = None) -> None:
         """Resolve and load the embedding model (blocking; raises ModelUnavailableError)."""
         with self._load_lock:
+            if not self.model_ready:  # first, let a running phase 1 read files (at most 30 s)
+                self._keyword_first.wait()
             try:
                 self.embedder.load(progress)
             except UserError as err:
@@ -164,10 +166,8 @@ class Engine:
 
     def change_model(self, model_name: str, model_path: str = "") -> None:
         """Switch to another model: its index is built in the background while the current one serves.
-
         The switch is atomic once the new index is complete; the old index is removed only then, and a
-        switch interrupted by a crash resumes at the next start.
-        """
+        switch interrupted by a crash resumes at the next start."""
         self.update_settings(model=model_name, model_path=model_path)
 
     def migrate_model(
@@ -185,9 +185,8 @@ class Engine:
         def scan(store: Store) -> ScanPlan:
             return self.scan(store=store)
 
-        built = migration.build_index(
-            target, self.settings, self.paths, self._pool, current.options, scan, report, control
-        )
+        pool, options = self._pool, current.options
+        built = migration.build_index(target, self.settings, self.paths, pool, options, scan, report, control)
         if built is None:
             return False
         with self._lock:
@@ -286,9 +285,9 @@ class Engine:
 
                 self._writer_lock.acquire()  # the model loads in the run's embedding phase, not here
                 self._pool = ExtractorPool(workers=1)
-                options = runs.index_options(self.settings)
+                options, first = runs.index_options(self.settings), self._keyword_first
                 self._indexer = runs.build_indexer(
-                    self.store, self.embedder, self.settings, self._pool, options, self.load_model
+                    self.store, self.embedder, self.settings, self._pool, options, self.load_model, first
                 )
             return self._indexer
 
@@ -387,7 +386,8 @@ class Engine:
         grouped: bool = True,
         mode: str = "hybrid",  # hybrid | dense | keyword
     ) -> list[SearchHit]:
-        if mode != "keyword" and not (self._load_lock.locked() and not self.model_ready):
+        loading = self._load_lock.locked() or self._keyword_first.reading  # the indexer loads it soon
+        if mode != "keyword" and not (loading and not self.model_ready):
             self.load_model()  # (while the indexer loads it, the searcher answers by keyword)
         with self._reading() as searcher:
             return searcher.search(query, k=k, filters=filters, grouped=grouped, mode=mode)

@@ -36,6 +36,7 @@ from desktop_search.core.extract.subdocs import notes_reason
 from desktop_search.core.index.chunking import Chunker
 from desktop_search.core.index.embedding import EmbeddingPhase, embedding_text
 from desktop_search.core.index.jobs import JobControl
+from desktop_search.core.index.keyword_first import KeywordFirst
 from desktop_search.core.index.outdated import (
     is_outdated,
     same_build,
@@ -106,6 +107,7 @@ class Indexer:
         pool: ExtractorPool,
         options: IndexOptions | None = None,
         load_model: Callable[[], None] | None = None,
+        keyword_first: KeywordFirst | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -113,6 +115,7 @@ class Indexer:
         self.pool = pool
         self.options = options or IndexOptions()
         self.embedding = EmbeddingPhase(store, embedder, load_model, self.options.group_chunks)
+        self.keyword_first = keyword_first or KeywordFirst()
 
     # -- the run -----------------------------------------------------------------------------------
 
@@ -383,17 +386,21 @@ class Indexer:
                 failure.append(err)
             finally:
                 over.set()
+                self.keyword_first.end()
                 self.embedding.phase1_ended()
 
+        self.keyword_first.begin()  # a model load waits for phase 1 (keyword_first)
         thread = threading.Thread(target=phase1, name="indexer-extract", daemon=True)
-        thread.start()
         try:
+            thread.start()
             self.embedding.run(counter, control, over.is_set)
         except Cancelled:
             stop.set()
             raise
         finally:
-            thread.join()  # after a phase-2 failure (no model), phase 1 still makes every file searchable
+            if thread.ident is not None:  # after a phase-2 failure (no model), phase 1 still makes
+                thread.join()  # every file searchable
+            self.keyword_first.end()
         if failure:
             raise failure[0]
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from desktop_search.core.extract import ExtractorPool
     from desktop_search.core.index.indexer import Indexer, IndexOptions
+    from desktop_search.core.index.keyword_first import KeywordFirst
     from desktop_search.core.search.searcher import Searcher
     from desktop_search.core.store.store import Store
 
@@ -89,11 +90,13 @@ def build_indexer(
     pool: ExtractorPool,
     options: IndexOptions,
     load_model: Callable[[], None] | None = None,
+    keyword_first: KeywordFirst | None = None,
 ) -> Indexer:
     """An indexer for ``store`` whose chunker follows ``embedder``'s tokenizer and window.
 
     The model is not loaded here: the indexer's embedding phase calls ``load_model`` (default: the
-    embedder's ``load``) when the first passage needs a vector, while files are made keyword-searchable.
+    embedder's ``load``) when the first passage needs a vector, while files are made keyword-searchable;
+    ``keyword_first`` learns when phase 1 runs (the engine's load waits for it).
     """
     from desktop_search.core.index.chunking import Chunker
     from desktop_search.core.index.indexer import Indexer
@@ -101,4 +104,4 @@ def build_indexer(
     chunker = Chunker(
         embedder.count_tokens, settings.chunk_tokens, settings.chunk_overlap_tokens, embedder.max_tokens
     )
-    return Indexer(store, embedder, chunker, pool, options, load_model)
+    return Indexer(store, embedder, chunker, pool, options, load_model, keyword_first)
