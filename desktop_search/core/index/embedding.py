@@ -4,7 +4,8 @@ passages most alike in length among the newest waiting, so little is padded), an
 stored (:meth:`~desktop_search.core.store.store.Store.write_vectors`).
 
 The phase works from the ledger alone, so passages left waiting by a killed or cancelled run are
-embedded by the next one. The model is loaded on the first passage that needs it, while phase 1 goes on.
+embedded by the next one. The model is loaded on the first passage that needs it (the load lets phase 1
+read files first, see :mod:`~desktop_search.core.index.keyword_first`).
 :meth:`EmbeddingPhase.embed_passages` is the one place passages become vectors.
 """
 
