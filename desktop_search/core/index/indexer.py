@@ -390,18 +390,16 @@ class Indexer:
                 self.keyword_first.end()
                 self.embedding.phase1_ended()
 
-        self.keyword_first.begin()  # a model load waits for phase 1 (keyword_first)
+        self.keyword_first.begin()  # a model load waits until phase1() ends it (or 30 s: keyword_first)
         thread = threading.Thread(target=phase1, name="indexer-extract", daemon=True)
+        thread.start()
         try:
-            thread.start()
             self.embedding.run(counter, control, over.is_set)
         except Cancelled:
             stop.set()
             raise
         finally:
-            if thread.ident is not None:  # after a phase-2 failure (no model), phase 1 still makes
-                thread.join()  # every file searchable
-            self.keyword_first.end()
+            thread.join()  # after a phase-2 failure (no model), phase 1 still makes every file searchable
         if failure:
             raise failure[0]
 
