@@ -1,8 +1,9 @@
 """Shared fixtures.
 
 Every test runs with ``DESKTOP_SEARCH_HOME`` pointing at its own tmp folder, so nothing touches the
-real home. The converted offline model is cached once per checkout in ``.test-cache/`` (git-ignored)
-and shared by all tests of a run through the session-scoped ``real_embedder`` fixture.
+real home. The converted offline model is cached once per checkout in ``.test-cache/`` (git-ignored;
+one sub-folder per pytest-xdist worker) and shared by all tests of a run through the session-scoped
+``real_embedder`` fixture.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ with contextlib.suppress(ImportError):
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-TEST_CACHE = REPO / ".test-cache"
+# one cache per pytest-xdist worker: the tests of a worker export, calibrate and delete in it freely
+TEST_CACHE = REPO / ".test-cache" / os.environ.get("PYTEST_XDIST_WORKER", "")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(home: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "DESKTOP_SEARCH_CACHE_DIR": str(REPO / ".test-cache")}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # with conftest's DESKTOP_SEARCH_CACHE_DIR
     env.pop("DESKTOP_SEARCH_HOME", None)
     return subprocess.run(
         [sys.executable, "-m", "desktop_search", *args, "--data-dir", str(home)],

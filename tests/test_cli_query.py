@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(home: Path, user_home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "DESKTOP_SEARCH_CACHE_DIR": str(REPO / ".test-cache")}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # with conftest's DESKTOP_SEARCH_CACHE_DIR
     env.pop("DESKTOP_SEARCH_HOME", None)
     env["HOME"] = str(user_home)  # so ~/Notes is the test's folder
     return subprocess.run(

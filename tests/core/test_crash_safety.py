@@ -23,7 +23,7 @@ TOPICS = ["volcanoes", "tax law", "sourdough", "quantum dots", "jazz harmony", "
 
 
 def _cli(home: Path, *args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "DESKTOP_SEARCH_CACHE_DIR": str(REPO / ".test-cache")}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # with conftest's DESKTOP_SEARCH_CACHE_DIR
     env.pop("DESKTOP_SEARCH_HOME", None)
     return subprocess.Popen(
         [sys.executable, "-m", "desktop_search", *args, "--data-dir", str(home)],

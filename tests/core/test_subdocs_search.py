@@ -120,7 +120,7 @@ def test_cli_json_results_carry_the_part(setup, real_embedder, tmp_path: Path) -
     _engine, docs = setup
     folder = tmp_path / "docs"
     shutil.copytree(docs, folder)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "DESKTOP_SEARCH_CACHE_DIR": str(REPO / ".test-cache")}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # with conftest's DESKTOP_SEARCH_CACHE_DIR
     env.pop("DESKTOP_SEARCH_HOME", None)
     home = str(tmp_path / "home")
 
