@@ -35,15 +35,15 @@ def remembering(embedder: Any) -> Any:
     twin = copy.copy(embedder)
 
     def embed_documents(texts: Sequence[str]) -> np.ndarray:
-        key = (embedder.model_name, embedder.precision)
+        if not texts:
+            return inner(texts)
+        key = (twin.model_name, twin.precision)  # the copy's: an engine may switch its precision
         with _VECTORS_LOCK:
             todo = [t for t in dict.fromkeys(texts) if (*key, t) not in _VECTORS]
         if todo:
             fresh = np.asarray(inner(todo), dtype=np.float32)
             with _VECTORS_LOCK:
                 _VECTORS.update({(*key, t): v for t, v in zip(todo, fresh, strict=True)})
-        if not texts:
-            return np.asarray(inner(texts), dtype=np.float32)
         with _VECTORS_LOCK:
             return np.stack([_VECTORS[(*key, t)] for t in texts])
 
