@@ -21,6 +21,7 @@ from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
 from desktop_search.core.errors import StoreUnavailableError
 from desktop_search.core.index.writerlock import WriterLock
+from tests.support import preloaded_cli
 from tests.support.fake_embedder import HashEmbedder
 from tests.support.hash_cli import EMBED_DELAY_ENV
 
@@ -151,13 +152,8 @@ def test_damage_found_after_the_startup_run_is_refilled_by_the_service(tmp_path:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tests.support.hash_cli", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """The CLI with the tests' model-free embedder, forked from a process that has imported it."""
+    return preloaded_cli.run(*args, cwd=REPO, timeout=120)
 
 
 def test_the_cli_check_says_the_index_was_replaced_and_the_next_run_refills_it(tmp_path: Path) -> None:
@@ -187,19 +183,12 @@ def test_a_clean_close_clears_the_write_marker_and_a_kill_leaves_it(tmp_path: Pa
         text = " ".join(f"Glacier {n} carved valley {i} over {i * n} years." for i in range(150))
         (folder / f"glacier-{n}.txt").write_text(text, encoding="utf-8")
     env = {**os.environ, EMBED_DELAY_ENV: "0.5"}  # slow embedding: the kill lands while it writes
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.hash_cli", "index", "--data-dir", str(home), str(folder)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = preloaded_cli.start("index", "--data-dir", str(home), str(folder), env=env, cwd=REPO)
     deadline = time.monotonic() + 60
     while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(30)
+    os.killpg(proc.pid, signal.SIGKILL)  # its own session: with its extraction workers
+    proc.communicate(30)
     assert marker.exists()  # left for the next opener, which reads the index in a child first
     assert _cli("check", "--data-dir", str(home)).returncode == 0
     assert not marker.exists()  # the child found it healthy
