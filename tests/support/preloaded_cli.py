@@ -18,6 +18,7 @@ import contextlib
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -105,14 +106,13 @@ class CliRun:
         """Wait for the end; its (stdout, stderr) as text. The output files are removed."""
         self.wait(timeout)
         try:
-            return tuple(  # type: ignore[return-value]
-                (self._output / name).read_text(encoding="utf-8", errors="replace")
-                if (self._output / name).exists()
-                else ""
-                for name in ("stdout", "stderr")
-            )
+            return self._read("stdout"), self._read("stderr")
         finally:
             shutil.rmtree(self._output, ignore_errors=True)
+
+    def _read(self, name: str) -> str:
+        path = self._output / name
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
 def start(*args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> CliRun:
@@ -128,7 +128,7 @@ def run(
     try:
         out, err = started.communicate(timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(started.pid, 9)
+        os.killpg(started.pid, signal.SIGKILL)
         started.communicate(30)
         raise
     return subprocess.CompletedProcess([*args], started.wait(), out, err)
