@@ -43,6 +43,27 @@ def test_document_path_matches_sentence_transformers(real_embedder) -> None:
 
 
 @pytest.mark.model
+def test_long_documents_go_through_torch_in_batches_within_the_cpu_budget(real_embedder) -> None:
+    """On the CPU, rows of 512 tokens reach the model two at a time (token_batches' budget), short ones
+    together; the vectors are still sentence-transformers' own."""
+    from desktop_search.core.model.token_batches import TORCH_CPU_CELLS, TORCH_CPU_TOKENS
+
+    shapes: list[tuple[int, int]] = []
+    hook = real_embedder.model[0].register_forward_pre_hook(
+        lambda _module, args: shapes.append(tuple(args[0]["input_ids"].shape))
+    )
+    texts = [f"{n} " + "word " * 900 for n in range(5)] + [f"Ein kurzer Satz {n}." for n in range(6)]
+    try:
+        ours = real_embedder.embed_documents(texts)
+    finally:
+        hook.remove()
+    assert shapes == [(2, 512), (2, 512), (2, 512), (5, 32)]  # the fifth long row takes a short one along
+    assert all(r * w <= TORCH_CPU_TOKENS and r * w * w <= TORCH_CPU_CELLS for r, w in shapes)
+    reference = real_embedder.model.encode_document(texts, normalize_embeddings=True, convert_to_numpy=True)
+    assert (np.einsum("ij,ij->i", ours, reference) > 0.9999).all()
+
+
+@pytest.mark.model
 def test_token_counts_match_the_tokenizer(real_embedder) -> None:
     texts = ["hello world", "量子计算机如何工作", "x" * 3000, ""]
     expected = [len(real_embedder.tokenizer(t, add_special_tokens=True)["input_ids"]) for t in texts]

@@ -55,6 +55,28 @@ def test_a_batch_list_stops_after_the_batch_in_flight_when_asked() -> None:
     assert torch_batches(_CountingModel(), rows, np.zeros((6, 4), np.float32), 0, 2) == []
 
 
+def test_torch_cpu_batches_are_cut_to_the_memory_budget_and_gpu_batches_are_not() -> None:
+    from desktop_search.core.model.token_batches import TORCH_CPU_TOKENS
+
+    shapes: list[tuple[int, int]] = []
+
+    class _Recording(_CountingModel):
+        def __call__(self, features: dict[str, Any]) -> dict[str, Any]:
+            shapes.append(tuple(features["input_ids"].shape))
+            return super().__call__(features)
+
+    rows = [[5] * 500] * 6 + [[5] * 40] * 30
+    out = np.zeros((len(rows), 4), np.float32)
+    assert torch_batches(_Recording(), rows, out, 0, 32, bounded=True) == []
+    assert np.allclose(out, 0.5)  # every row embedded
+    # 500-token rows padded to 512 go two at a time; the short ones (padded to 64) as sorted batches
+    assert shapes == [(2, 512), (2, 512), (2, 512), (26, 64), (4, 64)]
+    assert all(r * w <= TORCH_CPU_TOKENS for r, w in shapes)
+    shapes.clear()
+    torch_batches(_Recording(), rows, out, 0, 32)  # a GPU's batches: whole
+    assert shapes == [(32, 512), (4, 64)]
+
+
 def _int8_embedder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model: Any) -> tuple[Any, Any]:
     """An int8 embedder serving with torch (``model``) until the test hands it the ONNX session."""
     from desktop_search.core.model import sentence_transformer as emb

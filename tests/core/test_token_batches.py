@@ -6,6 +6,8 @@ import pytest
 
 from desktop_search.core.model.token_batches import (
     ATTENTION_CELLS,
+    TORCH_CPU_CELLS,
+    TORCH_CPU_TOKENS,
     bounded_batches,
     length_sorted_batches,
     padded,
@@ -38,6 +40,27 @@ def test_batches_of_long_rows_are_cut_to_the_attention_budget() -> None:
         [i] for b in length_sorted_batches(lengths, 32) for i in b
     ]
     assert bounded_batches([], 8) == []
+
+
+def test_torch_cpu_batches_are_cut_to_the_token_budget_too() -> None:
+    lengths = [512] * 20 + [256] * 10 + [100] * 40 + [40] * 70
+    batches = bounded_batches(lengths, 32, TORCH_CPU_CELLS, TORCH_CPU_TOKENS)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        width = max(lengths[i] for i in batch)
+        assert len(batch) == 1 or (
+            len(batch) * width <= TORCH_CPU_TOKENS and len(batch) * width * width <= TORCH_CPU_CELLS
+        )
+    sizes = [len(b) for b in batches]
+    assert sizes[:10] == [2] * 10  # 512-token rows: two at a time (attention cells)
+    assert sizes[10:12] == [8, 4]  # 256-token rows: eight (both budgets); two more with two of 100
+    assert max(sizes) == 32  # short rows keep whole batches
+
+
+def test_the_budget_counts_the_width_a_batch_is_padded_to() -> None:
+    budget = (TORCH_CPU_CELLS, TORCH_CPU_TOKENS)
+    assert [len(b) for b in bounded_batches([200] * 12, 32, *budget)] == [10, 2]  # 10 x 200 tokens
+    assert [len(b) for b in bounded_batches([200] * 12, 32, *budget, step=32)] == [9, 3]  # padded to 224
 
 
 def test_padding_and_mask() -> None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from desktop_search.core.model.device import choose_batch_size
 from desktop_search.core.model.loading import load_model
-from desktop_search.core.model.token_batches import length_sorted_batches, padded, truncate
+from desktop_search.core.model.token_batches import bounded_batches, padded, truncate
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
 CandidateLoader = Callable[[], Encoder]
@@ -60,7 +60,7 @@ def _int8_loader(model_folder: Path, onnx_folder: Path | None, batch: int) -> Ca
         def encode(texts: Sequence[str]) -> np.ndarray:
             rows = [truncate(r, limit) for r in tokenizer([prompt + t for t in texts])["input_ids"]]
             out = np.zeros((len(rows), 0), dtype=np.float32)
-            for order in length_sorted_batches([len(r) for r in rows], batch):
+            for order in bounded_batches([len(r) for r in rows], batch):  # as the pipeline cuts them
                 ids, mask = padded([rows[i] for i in order], pad_id)
                 vectors = encoder.encode(ids, mask)
                 if not out.shape[1]:

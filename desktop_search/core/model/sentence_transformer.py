@@ -425,11 +425,13 @@ class SentenceTransformerEmbedder:
         import torch
 
         threads = threads or self._torch_threads or torch.get_num_threads()
-        if (self._spare_a_core or self._int8.preparing) and model.device.type == "cpu":
+        on_cpu = model.device.type == "cpu"  # batches cut to the CPU's memory budget (token_batches)
+        if (self._spare_a_core or self._int8.preparing) and on_cpu:
             threads = max(1, threads - 1)
         previous = torch.get_num_threads()
         torch.set_num_threads(threads)  # per thread: other threads keep their own setting
         try:
-            return torch_batches(model, rows, out, pad_id, self._batch_size, lambda: self._switch_waiting)
+            stop = lambda: self._switch_waiting  # noqa: E731
+            return torch_batches(model, rows, out, pad_id, self._batch_size, stop, bounded=on_cpu)
         finally:
             torch.set_num_threads(previous)

@@ -32,18 +32,41 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[
 # faster (9.3 rows/s against 9.2 at 32; peak RSS 554 MB against 1,456).
 ATTENTION_CELLS = 32 * 256 * 256
 
+# torch batches on the CPU are cut further, to at most TORCH_CPU_TOKENS tokens (rows x padded width)
+# and TORCH_CPU_CELLS attention cells, so that a batch's largest activations (the feed-forward layer's
+# rows x width x 1536 floats and the attention scores' rows x 12 heads x width^2 in
+# multilingual-e5-small) stay under 32 MB: glibc maps every larger block afresh and the kernel zeroes
+# its pages at each batch. benchmarks/indexing.py --one float32 on 600 SciFact files (1,439 passages,
+# AVX2-only EPYC, 2 threads, two pairs of runs alternated with the whole batches of 32 before): page
+# faults 0.7-1.1 M against 12.6-13.2 M, system time 8-10 against 46-50 s, pipeline 9.22-10.19 against
+# 8.22-8.64 chunks/s (bare encoder 9.59-10.92 against 8.74-9.06), peak RSS 1,242-1,245 against
+# 1,374-1,380 MB. ONNX int8 batches cut the same way took 200 MB less memory but were no faster
+# (14.1-14.9 against 14.6-14.8 chunks/s, bare 14.3-15.5 against 15.4-16.3), so they keep
+# ATTENTION_CELLS alone. Short passages keep whole batches (32 rows of 64 tokens).
+TORCH_CPU_TOKENS = 8 * 256
+TORCH_CPU_CELLS = 8 * 256 * 256
+
 
 def bounded_batches(
-    lengths: Sequence[int], batch_size: int, max_cells: int = ATTENTION_CELLS
+    lengths: Sequence[int],
+    batch_size: int,
+    max_cells: int = ATTENTION_CELLS,
+    max_tokens: int = 0,
+    step: int = 1,
 ) -> list[list[int]]:
     """:func:`length_sorted_batches`, each cut so that a piece's rows times its width (its first,
-    longest row) squared stays within ``max_cells``; a piece has at least one row."""
+    longest row, rounded up to a multiple of ``step`` as :func:`padded` pads it) stays within
+    ``max_tokens`` (when set) and its rows times its width squared within ``max_cells``; a piece has at
+    least one row."""
     batches: list[list[int]] = []
     for batch in length_sorted_batches(lengths, batch_size):
         piece: list[int] = []
         for i in batch:
-            width = max(1, lengths[piece[0]] if piece else lengths[i])
-            if piece and (len(piece) + 1) * width * width > max_cells:
+            longest = max(1, lengths[piece[0]] if piece else lengths[i])
+            width = -(-longest // step) * step
+            rows = len(piece) + 1
+            too_many_tokens = bool(max_tokens) and rows * width > max_tokens
+            if piece and (too_many_tokens or rows * width * width > max_cells):
                 batches.append(piece)
                 piece = []
             piece.append(i)

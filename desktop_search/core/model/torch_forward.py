@@ -13,7 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from desktop_search.core.model.token_batches import TORCH_WIDTH_STEP, length_sorted_batches, padded
+from desktop_search.core.model.token_batches import (
+    TORCH_CPU_CELLS,
+    TORCH_CPU_TOKENS,
+    TORCH_WIDTH_STEP,
+    bounded_batches,
+    length_sorted_batches,
+    padded,
+)
 
 
 def torch_batches(
@@ -23,14 +30,21 @@ def torch_batches(
     pad_id: int,
     batch_size: int,
     stop: Callable[[], bool] = lambda: False,
+    bounded: bool = False,
 ) -> list[int]:
     """Fill ``out``'s rows with the normalised vectors of ``rows``; the indices left undone because
-    ``stop()`` was true after a batch (at least one batch always runs), in no particular order."""
+    ``stop()`` was true after a batch (at least one batch always runs), in no particular order.
+
+    ``bounded`` (the CPU) cuts batches to :data:`TORCH_CPU_TOKENS` and :data:`TORCH_CPU_CELLS`."""
     import torch
 
     done = []  # kept on the device until the end: no sync per batch on a GPU
     limit = int(getattr(model, "max_seq_length", 0) or 0)  # widths rounded up, never past it
-    batches = length_sorted_batches([len(r) for r in rows], batch_size)
+    lengths = [len(r) for r in rows]
+    if bounded:
+        batches = bounded_batches(lengths, batch_size, TORCH_CPU_CELLS, TORCH_CPU_TOKENS, TORCH_WIDTH_STEP)
+    else:
+        batches = length_sorted_batches(lengths, batch_size)
     left: list[int] = []
     for n, batch in enumerate(batches):
         if n and stop():
