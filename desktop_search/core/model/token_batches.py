@@ -47,6 +47,11 @@ TORCH_CPU_TOKENS = 8 * 256
 TORCH_CPU_CELLS = 8 * 256 * 256
 
 
+def rounded_up(width: int, step: int) -> int:
+    """``width`` rounded up to a multiple of ``step``: the width :func:`padded` pads a batch to."""
+    return -(-width // step) * step
+
+
 def bounded_batches(
     lengths: Sequence[int],
     batch_size: int,
@@ -63,7 +68,7 @@ def bounded_batches(
         piece: list[int] = []
         for i in batch:
             longest = max(1, lengths[piece[0]] if piece else lengths[i])
-            width = -(-longest // step) * step
+            width = rounded_up(longest, step)
             rows = len(piece) + 1
             too_many_tokens = bool(max_tokens) and rows * width > max_tokens
             if piece and (too_many_tokens or rows * width * width > max_cells):
@@ -91,7 +96,7 @@ def padded(
     """``(input_ids, attention_mask)`` as int64 arrays, padded on the right to the longest row, rounded
     up to a multiple of ``step`` tokens but never past ``limit`` (the model's longest input) when set."""
     longest = max((len(r) for r in rows), default=0)
-    width = -(-longest // step) * step
+    width = rounded_up(longest, step)
     if limit:
         width = max(longest, min(width, limit))
     ids = np.full((len(rows), width), pad_id, dtype=np.int64)
