@@ -431,7 +431,8 @@ class SentenceTransformerEmbedder:
         previous = torch.get_num_threads()
         torch.set_num_threads(threads)  # per thread: other threads keep their own setting
         try:
-            stop = lambda: self._switch_waiting  # noqa: E731
-            return torch_batches(model, rows, out, pad_id, self._batch_size, stop, bounded=on_cpu)
+            return torch_batches(
+                model, rows, out, pad_id, self._batch_size, lambda: self._switch_waiting, bounded=on_cpu
+            )
         finally:
             torch.set_num_threads(previous)
