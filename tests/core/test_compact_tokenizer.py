@@ -58,10 +58,8 @@ def test_sentencepiece_gives_the_ids_tokenizers_gives(real_model_folder: Path) -
 
 
 @pytest.mark.model
-def test_the_embedder_counts_and_encodes_through_sentencepiece(
-    real_embedder, real_model_folder: Path
-) -> None:
-    assert isinstance(real_embedder.shared_tokenizer, CompactTokenizer)
+def test_the_embedder_counts_and_encodes_through_sentencepiece(real_encoder, real_model_folder: Path) -> None:
+    assert isinstance(real_encoder.shared_tokenizer, CompactTokenizer)
     from desktop_search.core.config.settings import DEFAULT_MODEL
     from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
@@ -69,8 +67,8 @@ def test_the_embedder_counts_and_encodes_through_sentencepiece(
     assert isinstance(unloaded._counting_tokenizer(), CompactTokenizer)  # cuts passages before loading
     assert not unloaded.loaded
     texts = TRICKY[1:]
-    expected = [len(real_embedder.tokenizer(clean_text(t))["input_ids"]) for t in texts]
-    assert real_embedder.count_tokens(texts) == expected
+    expected = [len(real_encoder.tokenizer(clean_text(t))["input_ids"]) for t in texts]
+    assert real_encoder.count_tokens(texts) == expected
 
 
 def _wordpiece_folder(folder: Path) -> Path:

@@ -17,7 +17,6 @@ from desktop_search.core.extract import ExtractionFailed, extract_file
 from desktop_search.core.extract.results import CUT_OFF_IMAGE_NOTE
 from desktop_search.core.extract.subdocs import notes_reason
 from tests.core.test_ocr import text_image
-from tests.support.real_search import remembering
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SPAM = DATA / "mail-fuzzyocr-broken-gif.eml"
@@ -67,9 +66,7 @@ def test_the_spam_picture_and_the_cut_off_note_are_found(tmp_path: Path, real_em
     (docs / "spam.eml").write_bytes(SPAM.read_bytes())
     cut_off_png(docs / "note.png")
     (docs / "lorem.doc").write_bytes((DATA / "word97-libreoffice-officer-example.doc").read_bytes())
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(real_embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         records = {Path(r.path).name: r for r in engine.files()}

@@ -45,20 +45,20 @@ def test_only_large_float32_vocabularies_are_compacted(monkeypatch) -> None:
 
 
 @pytest.mark.model
-def test_the_real_model_is_compacted_without_changing_its_vectors(real_embedder, real_model_folder) -> None:
+def test_the_real_model_is_compacted_without_changing_its_vectors(real_encoder, real_model_folder) -> None:
     from sentence_transformers import SentenceTransformer
 
     from desktop_search.core.model.loading import stored_in_float16
 
     assert stored_in_float16(real_model_folder)  # so it was loaded in float16 and widened
-    assert isinstance(real_embedder.model[0].auto_model.get_input_embeddings(), HalfStoredEmbedding)
-    assert {p.dtype for p in real_embedder.model.parameters()} == {torch.float32}
+    assert isinstance(real_encoder.model[0].auto_model.get_input_embeddings(), HalfStoredEmbedding)
+    assert {p.dtype for p in real_encoder.model.parameters()} == {torch.float32}
     texts = ["passage: Bees keep the hive warm in winter.", "passage: 量子计算机如何工作"]
     plain = SentenceTransformer(
         str(real_model_folder), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
     )
     reference = plain.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
-    ours = real_embedder.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    ours = real_encoder.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
     assert (np.einsum("ij,ij->i", ours, reference) > 0.99999).all()
 
 

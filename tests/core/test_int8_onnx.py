@@ -421,7 +421,7 @@ def real_export(real_model_folder: Path, tmp_path_factory: pytest.TempPathFactor
 @pytest.mark.model
 @pytest.mark.slow
 def test_int8_vectors_agree_with_float32(
-    real_model_folder: Path, real_export: Path, real_embedder, tmp_path: Path
+    real_model_folder: Path, real_export: Path, real_encoder, tmp_path: Path
 ) -> None:
     assert cached_export(real_model_folder, real_export) == real_export / INT8_FILE
     # in a process of its own: the cached export serves alone, without importing torch at all
@@ -435,9 +435,9 @@ def test_int8_vectors_agree_with_float32(
     assert child.returncode == 0, child.stderr[-3000:]
     assert child.stdout.split() == ["int8", "OnnxOnlyModel", "no-torch"], child.stdout
     int8 = np.load(tmp_path / "v.npz")
-    cosines = np.sum(int8["documents"] * real_embedder.embed_documents(TEXTS), axis=1)
+    cosines = np.sum(int8["documents"] * real_encoder.embed_documents(TEXTS), axis=1)
     queries = np.array(
-        [q @ real_embedder.embed_query(t) for q, t in zip(int8["queries"], TEXTS[:3], strict=True)]
+        [q @ real_encoder.embed_query(t) for q, t in zip(int8["queries"], TEXTS[:3], strict=True)]
     )
     print(f"int8 vs float32: documents mean {cosines.mean():.4f} min {cosines.min():.4f}; queries {queries}")
     assert cosines.mean() >= MIN_AGREEMENT and cosines.min() >= 0.99
@@ -497,7 +497,7 @@ def test_search_works_with_int8_forced(
 @pytest.mark.model
 @pytest.mark.slow
 def test_long_passages_reach_the_int8_session_in_batches_within_the_attention_budget(
-    real_model_folder: Path, real_export: Path, real_embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    real_model_folder: Path, real_export: Path, real_encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Passages of the model's full 512 tokens go to ONNX Runtime a few at a time (its arena keeps the
     largest attention buffer it served), short ones in whole batches; the vectors still agree with
@@ -533,7 +533,7 @@ def test_long_passages_reach_the_int8_session_in_batches_within_the_attention_bu
     vectors = embedder.embed_documents(texts)
     assert all(rows * width * width <= ATTENTION_CELLS for rows, width in shapes)
     assert (8, 512) in shapes and max(rows for rows, _ in shapes) > 8
-    cosines = np.sum(vectors * real_embedder.embed_documents(texts), axis=1)
+    cosines = np.sum(vectors * real_encoder.embed_documents(texts), axis=1)
     assert cosines.min() >= 0.99
 
 

@@ -29,7 +29,6 @@ from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.pathkeys import chunk_id, to_key
 from desktop_search.core.store.store import Store
 from tests.support.centroids import ranking_vector
-from tests.support.real_search import remembering
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GERMAN = [
@@ -190,9 +189,7 @@ def _with_and_without(
     docs.mkdir()
     for name in names:
         shutil.copy(DATA / name, docs)
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         default = engine.search(question, k=5, grouped=False)

@@ -23,7 +23,6 @@ from desktop_search.core.store.store import Store
 from tests.core.test_language_centroids import DIM, _language_store, _unit
 from tests.support.centroids import ranking_vector
 from tests.support.fake_embedder import HashEmbedder
-from tests.support.real_search import remembering
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GERMAN_QUESTION = "Wann fährt der nächste Zug nach Köln?"
@@ -154,9 +153,7 @@ def test_a_question_in_a_language_the_index_lacks_ranks_more_like_its_translatio
     docs.mkdir()
     for name in ("debian-reference.en.excerpt.pdf", "grouping/amc-en-pages-57-66.pdf"):
         shutil.copy(DATA / name, docs)
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(real_embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         ids = [cid for record in engine.files() for cid in engine.store.ledger.chunk_ids_of(record.path)]

@@ -17,7 +17,6 @@ import pytest
 from desktop_search.core import Engine, Settings
 from desktop_search.core.extract.dispatch import extract_data
 from desktop_search.core.extract.mail_quotes import split_quoted
-from tests.support.real_search import remembering
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ORIGINAL = DATA / "mail-spamassassin-carbonara.eml"
@@ -87,9 +86,7 @@ def test_the_message_that_wrote_a_line_comes_before_the_replies(tmp_path: Path, 
     docs.mkdir()
     for path in (ORIGINAL, REPLY, QUESTION, OUTLOOK_REPLY):
         shutil.copy(path, docs / path.name)
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(real_embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         cream = engine.search("what are you supposed to use instead of cream in carbonara", k=4)

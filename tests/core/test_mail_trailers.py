@@ -16,7 +16,6 @@ from desktop_search.core import Engine, Settings
 from desktop_search.core.extract.dispatch import extract_data
 from desktop_search.core.extract.mail_parts import ENCRYPTED_REASON
 from desktop_search.core.extract.mail_trailers import drop_armour, split_trailer
-from tests.support.real_search import remembering
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 QUESTION = DATA / "mail-spamassassin-ilug-question.eml"
@@ -164,9 +163,7 @@ def test_a_message_about_unsubscribing_comes_before_footers(tmp_path: Path, real
         "How do I unsubscribe from this list? I no longer use Red Hat.\n\nAnn\n\n" + MAILMAN_FOOTER + "\n",
         encoding="utf-8",
     )
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(real_embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         unsubscribe = engine.search("unsubscribe", k=20, grouped=False)

@@ -19,7 +19,6 @@ from desktop_search.core.search.match_strength import (
 from desktop_search.core.search.searcher import Searcher
 from desktop_search.core.store.store import Store
 from tests.support.fake_embedder import HashEmbedder
-from tests.support.real_search import remembering
 
 
 def test_anchors_read_zero_and_answer_strength() -> None:
@@ -107,9 +106,7 @@ def test_strength_follows_the_ranking_of_a_shifted_query(tmp_path, real_embedder
     docs.mkdir()
     for name in ("debian-reference.en.excerpt.pdf", "debian-reference.de.excerpt.pdf"):
         shutil.copy(data / name, docs / name)
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(real_embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         hits = [

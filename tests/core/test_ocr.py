@@ -13,7 +13,7 @@ import pytest
 from desktop_search.core import Engine, FileStatus, Settings
 from desktop_search.core.extract import ExtractionFailed, FileSkipped, extract_file
 from desktop_search.core.extract.results import NeedsOcr
-from tests.support.real_search import remembering, search_folder
+from tests.support.real_search import search_folder
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GERMAN = DATA / "debian-reference.de.excerpt.pdf"
@@ -100,9 +100,7 @@ def test_a_scan_and_an_image_are_found_by_the_real_model(tmp_path: Path, real_em
     (docs / "notes.txt").write_text("Shopping list: bread, milk, eggs. Call the dentist on Monday.")
     broken = docs / "torn.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(real_embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         records = {Path(r.path).name: r for r in engine.files()}

@@ -311,10 +311,10 @@ SHORT_TEXTS = [
 
 
 @pytest.mark.model
-def test_bfloat16_vectors_agree_with_float32(real_model_folder: Path, real_embedder: Any) -> None:
+def test_bfloat16_vectors_agree_with_float32(real_model_folder: Path, real_encoder: Any) -> None:
     # Short texts: where the CPU has no native bf16 (AVX2 only), PyTorch emulates it ~8x slower.
     bf16 = SentenceTransformerEmbedder(
-        real_embedder.model_name, real_model_folder, device="cpu", precision="bfloat16"
+        real_encoder.model_name, real_model_folder, device="cpu", precision="bfloat16"
     )
     bf16.load()
     assert bf16.precision == "bfloat16"
@@ -322,9 +322,9 @@ def test_bfloat16_vectors_agree_with_float32(real_model_folder: Path, real_embed
     query = bf16.embed_query("Wann wird die Bahnstrecke gesperrt?")
     assert docs.dtype == np.float32 and query.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-5)
-    cosines = np.sum(docs * real_embedder.embed_documents(SHORT_TEXTS), axis=1)
+    cosines = np.sum(docs * real_encoder.embed_documents(SHORT_TEXTS), axis=1)
     assert cosines.min() >= 0.995, cosines
-    assert float(query @ real_embedder.embed_query("Wann wird die Bahnstrecke gesperrt?")) >= 0.995
+    assert float(query @ real_encoder.embed_query("Wann wird die Bahnstrecke gesperrt?")) >= 0.995
 
 
 def test_half_precision_that_fails_on_mps_falls_back_to_float32(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,20 +61,20 @@ def test_batches_spare_a_core_while_phase_one_runs_and_not_after(tmp_path: Path)
         store.close()
 
 
-def test_the_torch_encoder_runs_a_thread_fewer_while_sparing(real_embedder) -> None:  # type: ignore[no-untyped-def]
+def test_the_torch_encoder_runs_a_thread_fewer_while_sparing(real_encoder) -> None:  # type: ignore[no-untyped-def]
     import torch
 
     threads_seen: list[int] = []
-    model = real_embedder.model
+    model = real_encoder.model
     hook = model[0].register_forward_pre_hook(lambda *_: threads_seen.append(torch.get_num_threads()))
     before = torch.get_num_threads()
     try:
         texts = ["Die Bahn kündigte an, dass die Strecke gesperrt wird.", "The report shows growth."]
-        plain = real_embedder.embed_documents(texts)
-        real_embedder.spare_a_core(True)
-        spared = real_embedder.embed_documents(texts)
+        plain = real_encoder.embed_documents(texts)
+        real_encoder.spare_a_core(True)
+        spared = real_encoder.embed_documents(texts)
     finally:
-        real_embedder.spare_a_core(False)
+        real_encoder.spare_a_core(False)
         hook.remove()
     assert torch.get_num_threads() == before
     assert threads_seen == [before, max(1, before - 1)]

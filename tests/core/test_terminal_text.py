@@ -14,7 +14,6 @@ from desktop_search.core.extract import extract_file
 from desktop_search.core.extract.encoding import looks_binary
 from desktop_search.core.extract.terminal import terminal_text
 from desktop_search.core.records import FileStatus
-from tests.support.real_search import remembering
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MAN_DB = DATA / "man-db-manual.txt"  # groff's SGR escapes, as packaged
@@ -57,9 +56,7 @@ def test_both_are_indexed_and_found_by_their_words(tmp_path: Path, real_embedder
     docs.mkdir()
     shutil.copy(MAN_DB, docs / "man-db-manual.txt")
     shutil.copy(LS_PAGE, docs / "ls.txt")
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(real_embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         statuses = {Path(r.path).name: r.status for r in engine.store.ledger.files()}

@@ -79,15 +79,15 @@ def test_widths_round_up_to_the_step_but_never_past_the_limit() -> None:
 
 
 @pytest.mark.model
-def test_rounded_widths_change_no_vector_of_the_real_model(real_embedder) -> None:
+def test_rounded_widths_change_no_vector_of_the_real_model(real_encoder) -> None:
     """Padding is masked: a passage embeds the same alone (padded to 32), beside a longer one, and as
     sentence-transformers' own encode (padded to its longest row only) embeds it."""
     import numpy as np
 
     short = "Bees make honey from nectar."
     longer = "Honey bees store nectar in wax cells. " * 12
-    alone = real_embedder.embed_documents([short])[0]
-    beside = real_embedder.embed_documents([short, longer])[0]
-    reference = real_embedder.model.encode(["passage: " + short], normalize_embeddings=True)[0]
+    alone = real_encoder.embed_documents([short])[0]
+    beside = real_encoder.embed_documents([short, longer])[0]
+    reference = real_encoder.model.encode(["passage: " + short], normalize_embeddings=True)[0]
     assert float(np.dot(alone, beside)) > 0.99999
     assert float(np.dot(alone, reference)) > 0.99999

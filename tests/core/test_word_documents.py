@@ -15,7 +15,6 @@ from desktop_search.core.extract.results import ExtractionFailed, FileSkipped
 from desktop_search.core.index.outdated import is_outdated, update_message
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.search.query_syntax import parse_query
-from tests.support.real_search import remembering
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REPORT = DATA / "word97-report.doc"  # a student report: 6,385 characters, tables, names with umlauts
@@ -94,9 +93,7 @@ def test_word_documents_are_indexed_and_found(tmp_path: Path, real_embedder) -> 
     for path in (REPORT, ANTIWORD):
         shutil.copy(path, docs / path.name)
     (docs / "README.doc").write_text("Plain text that happens to be called README.doc about otters.\n")
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(real_embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         files = engine.status()["files"]

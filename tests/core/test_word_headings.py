@@ -17,7 +17,6 @@ import pytest
 from desktop_search.core import Engine, Settings
 from desktop_search.core.extract.dispatch import extract_data
 from desktop_search.core.extract.word_paragraphs import style_roles
-from tests.support.real_search import remembering
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MATH_GUIDE = DATA / "word97-libreoffice-mathguide-excerpt.doc"
@@ -69,9 +68,7 @@ def test_a_question_finds_the_section_not_the_contents(tmp_path: Path, real_embe
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(MATH_GUIDE, docs / "math-guide.doc")
-    engine = Engine.open(
-        tmp_path / "home", embedder=remembering(real_embedder), settings=Settings(folders=[str(docs)])
-    )
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
     try:
         engine.index()
         english = engine.search("how do I put an equation into a text document", k=5, grouped=False)
