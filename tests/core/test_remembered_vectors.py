@@ -35,7 +35,7 @@ def test_the_real_model_embeds_a_passage_once_and_returns_its_own_vector(
 ) -> None:
     remembered = RememberedVectors()
     twin = remembering(real_encoder, remembered)
-    assert remembering(twin, remembered) is twin and twin is not real_encoder
+    assert twin is not real_encoder and twin.model is real_encoder.model  # the same loaded model
     texts = ["Bees keep the hive warm in winter.", "A backup keeps your files safe."]
     first = twin.embed_documents(texts)
     calls: list[list[str]] = []

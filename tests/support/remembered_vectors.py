@@ -26,8 +26,6 @@ from typing import Any
 
 import numpy as np
 
-_REMEMBERING = "_remembers_vectors"  # set on the copies remembering() makes
-
 
 class RememberedVectors:
     """Vectors by (model, precision, text): in memory, and in ``shared`` (a SQLite file) if given."""
@@ -38,6 +36,7 @@ class RememberedVectors:
         self._shared = shared
         if shared is not None:
             with self._connect(shared) as db:
+                db.execute("PRAGMA journal_mode=WAL")  # kept by the file: the workers read while one writes
                 db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
 
     @staticmethod
@@ -45,7 +44,6 @@ class RememberedVectors:
     def _connect(path: Path) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(path, timeout=60)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
             yield db
             db.commit()
         finally:
@@ -61,14 +59,16 @@ class RememberedVectors:
             found = {k: self._memory[k] for k in keys if k in self._memory}
         missing = [k for k in dict.fromkeys(keys) if k not in found]
         if missing and self._shared is not None:
+            shared: dict[str, np.ndarray] = {}
             with self._connect(self._shared) as db:
                 for start in range(0, len(missing), 500):
                     part = missing[start : start + 500]
                     marks = ",".join("?" * len(part))
                     rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part)
-                    found.update((k, np.frombuffer(blob, dtype=np.float32)) for k, blob in rows)
+                    shared.update((k, np.frombuffer(blob, dtype=np.float32)) for k, blob in rows)
             with self._lock:
-                self._memory.update(found)
+                self._memory.update(shared)
+            found.update(shared)
         return found
 
     def keep(self, vectors: dict[str, np.ndarray]) -> None:
@@ -85,12 +85,7 @@ class RememberedVectors:
 
 def remembering(embedder: Any, remembered: RememberedVectors) -> Any:
     """A shallow copy of the real ``embedder`` (the same loaded model) whose ``embed_documents`` takes
-    the vectors of texts embedded before from ``remembered``; ``embedder`` itself if it is not the
-    real model or already remembers."""
-    from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
-
-    if not isinstance(embedder, SentenceTransformerEmbedder) or getattr(embedder, _REMEMBERING, False):
-        return embedder
+    the vectors of texts embedded before from ``remembered``."""
     twin = copy.copy(embedder)
 
     def inner(texts: Sequence[str]) -> np.ndarray:
@@ -110,5 +105,4 @@ def remembering(embedder: Any, remembered: RememberedVectors) -> Any:
         return np.stack([found[k] for k in keys])
 
     twin.embed_documents = embed_documents
-    setattr(twin, _REMEMBERING, True)
     return twin
