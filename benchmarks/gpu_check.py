@@ -2,7 +2,9 @@
 sentence-transformers folder, loaded through SentenceTransformerEmbedder on the CPU in float32, with
 device auto, and on CUDA in float16 and float32; prints (and writes to $OUT/gpu_check.json, when $OUT
 is set) the device and precision each chose, the batch size, documents/s and the cosine of every
-vector to the CPU's.
+vector to the CPU's. A second set of documents, 2 to 510 tokens long, checks the batch shapes that
+reach the transformer: the CPU cuts long batches to its memory budget (token_batches), a GPU keeps
+whole batches; their vectors must still match the CPU's.
 
     python benchmarks/gpu_check.py   # on a machine with a GPU (the device tool's machines: python3)
 
@@ -75,6 +77,14 @@ def make_model(folder: Path) -> None:
     st.save(str(folder / "st"))
 
 
+def batch_shapes(embedder: object) -> list[tuple[int, int]]:
+    """(rows, width) of every batch the embedder's transformer is given from now on."""
+    shapes: list[tuple[int, int]] = []
+    first = embedder.model[0]  # type: ignore[attr-defined]
+    first.register_forward_pre_hook(lambda _m, args: shapes.append(tuple(args[0]["input_ids"].shape)))
+    return shapes
+
+
 def main() -> None:
     from desktop_search.core.model.sentence_transformer import SentenceTransformerEmbedder
 
@@ -87,6 +97,10 @@ def main() -> None:
         docs = [
             f"passage {i}: the package manager installs updates of debian files and folders"
             for i in range(2000)
+        ]
+        words = WORDS.split()
+        long_docs = [
+            " ".join(words[(i + j) % len(words)] for j in range(2 + (i * 37) % 500)) for i in range(600)
         ]
         queries = ["how does apt install updates", "ssh key for ubuntu"]
         vectors = {}
@@ -104,7 +118,11 @@ def main() -> None:
             d = np.asarray(e.embed_documents(docs))
             dt = time.perf_counter() - t
             q = np.asarray(e.embed_query(queries[0]))
-            vectors[(device, precision)] = (d, q)
+            shapes = batch_shapes(e)
+            t = time.perf_counter()
+            long_d = np.asarray(e.embed_documents(long_docs))
+            long_dt = time.perf_counter() - t
+            vectors[(device, precision)] = (d, q, long_d)
             report[f"{device}/{precision}"] = {
                 "device": e.device,
                 "precision": e.precision,
@@ -112,11 +130,18 @@ def main() -> None:
                 "docs_per_s": round(len(docs) / dt),
                 "shape": list(d.shape),
                 "norm": float(np.linalg.norm(d[0])),
+                "long_docs_per_s": round(len(long_docs) / long_dt),
+                "long_batches": len(shapes),
+                "long_max_rows": max(r for r, _ in shapes),
+                "long_max_tokens": max(r * w for r, w in shapes),
+                "long_widest": max(w for _, w in shapes),
             }
-        base_d, base_q = vectors[("cpu", "float32")]
-        for key, (d, q) in vectors.items():
+        base_d, base_q, base_long = vectors[("cpu", "float32")]
+        for key, (d, q, long_d) in vectors.items():
             cos = (d * base_d).sum(axis=1) / (np.linalg.norm(d, axis=1) * np.linalg.norm(base_d, axis=1))
             report[f"{key[0]}/{key[1]}"]["min_cos_to_cpu"] = float(cos.min())
+            long_cos = (long_d * base_long).sum(axis=1)  # both normalised
+            report[f"{key[0]}/{key[1]}"]["long_min_cos_to_cpu"] = float(long_cos.min())
             report[f"{key[0]}/{key[1]}"]["query_cos_to_cpu"] = float(
                 q @ base_q / (np.linalg.norm(q) * np.linalg.norm(base_q))
             )
