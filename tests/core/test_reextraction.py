@@ -197,13 +197,14 @@ def test_a_crash_between_vectors_and_ledger_never_records_the_new_version(
 
     def killed_before_the_ledger(items: list[tuple[FileRecord, list]]) -> None:
         if any(record.path == reefs for record, _chunks in items):
-            raise KeyboardInterrupt  # the process dies after the old vectors went, before the transaction
+            raise KeyboardInterrupt  # the process dies before the transaction
         real_replace(items)
 
     monkeypatch.setattr(ledger, "replace_files", killed_before_the_ledger)
     with pytest.raises(KeyboardInterrupt):
         engine.index()
-    assert not engine.store.vectors.ids_of_path(reefs), "the outdated file's old vectors were deleted"
+    # phase 1 deleted only the vectors of passages the new version lacks; the others are the old ones
+    assert set(engine.store.vectors.ids_of_path(reefs)) <= set(ledger.chunk_ids_of(reefs))
     row = ledger.get(reefs)
     assert row is not None and (row.kind, row.extractor_version) == ("", 1)  # still the old build
     assert _texts(engine, row) == old_texts

@@ -100,7 +100,7 @@ def measure(store: Store, guesser: LanguageGuesser, sample: int = SAMPLE) -> Cen
     rows = store.ledger.sample_passages(sample)
     cached = store.vector_cache.get_many(h for _cid, _text, h in rows if h)  # fast: one SQLite read
     missing = [cid for cid, _text, h in rows if h not in cached]
-    stored = store.vectors.get_vectors(missing) if missing else {}
+    stored = store.current_vectors(missing) if missing else {}
     texts, vectors = [], []
     for cid, text, h in rows:
         vector = cached.get(h, stored.get(cid))

@@ -281,14 +281,14 @@ class Searcher:
     def _fold_translations(self, results: list[SearchHit]) -> list[SearchHit]:
         """``results`` with translations of better ones folded under them (see :mod:`translations`)."""
         try:
-            return fold_translations(results, self.store.vectors.get_vectors, guessed_language)
+            return fold_translations(results, self.store.current_vectors, guessed_language)
         except Exception:  # folding is a convenience: the results stand without it
             log.exception("could not fold translations; results shown unfolded")
             return results
 
     def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
         try:
-            return self.store.vectors.query(qvec, depth, chroma_where(normalise(filters, unavailable)))
+            return self.store.dense_query(qvec, depth, chroma_where(normalise(filters, unavailable)))
         except Exception:  # a vector index hiccup must not take the keyword leg down with it
             log.exception("dense search failed; answering from the keyword index only")
             return []
@@ -301,7 +301,7 @@ class Searcher:
         if not candidates:
             return
         try:
-            vectors = self.store.vectors.get_vectors([c.chunk_id for c in candidates])
+            vectors = self.store.current_vectors([c.chunk_id for c in candidates])
         except Exception:
             log.exception("could not read stored vectors; keyword-only hits keep no similarity")
             return
@@ -337,7 +337,7 @@ class Searcher:
             assert path is not None
             source_path = path
             source_ids = ledger.chunk_ids_of(path)
-        vectors = self.store.vectors.get_vectors(source_ids)
+        vectors = self.store.current_vectors(source_ids)
         if not vectors:
             return []
         vec = np.mean(np.stack(list(vectors.values())), axis=0)
@@ -347,7 +347,7 @@ class Searcher:
         vec = vec / norm
         exclude = ledger.chunk_ids_of(source_path)
         where = chroma_where(normalise(filters, list(self._unavailable())))
-        dense = self.store.vectors.query(vec, k, where, exclude_ids=exclude)
+        dense = self.store.dense_query(vec, k, where, exclude_ids=exclude)
         rows = ledger.get_chunks([h.chunk_id for h in dense])
         # stored vectors need no model; measuring the scale does, so a model not loaded yet isn't loaded here
         scale = self.match_scale() if getattr(self.embedder, "loaded", True) else RAW_COSINE

@@ -363,6 +363,11 @@ class Ledger:
             "UPDATE chunks SET embedded = ? WHERE chunk_id = ?", [(int(embedded), i) for i in chunk_ids]
         )
 
+    def waiting_among(self, chunk_ids: Sequence[str]) -> set[str]:
+        """Those of ``chunk_ids`` whose passages wait for their (new) vector."""
+        sql = "SELECT chunk_id FROM chunks WHERE embedded = 0 AND chunk_id IN ({marks})"
+        return {row[0] for row in self._select_in(sql, chunk_ids)}
+
     def files_waiting(self, paths: Sequence[str]) -> set[str]:
         """Those of ``paths`` that still have passages without a vector."""
         sql = "SELECT DISTINCT path FROM chunks WHERE embedded = 0 AND path IN ({marks})"

@@ -9,12 +9,16 @@ The two cannot share a transaction, so every change is ordered to be safe at any
 * removing a file: its vectors go first, then its rows. A crash in between leaves a ledger row
   whose vectors are missing, which :meth:`Store.check` finds and re-queues.
 
-* keyword first, vectors next (the two indexing phases): :meth:`Store.write_passages` deletes a file's
-  old vectors, then writes its rows with every passage marked ``embedded = 0``: the file is listed and
-  keyword-searchable at once. :meth:`Store.write_vectors` later upserts vectors of passages whose rows
-  are still there, unchanged, and only then marks them embedded. A crash in between leaves passages
-  marked waiting (re-embedded at the next run; the upsert replaces) or vectors without rows (dropped
-  by the check).
+* keyword first, vectors next (the two indexing phases): :meth:`Store.write_passages` deletes the old
+  vectors a changed file no longer has passages for, then writes its rows with every passage marked
+  ``embedded = 0``: the file is listed and keyword-searchable at once. :meth:`Store.write_vectors`
+  later upserts vectors of passages whose rows are still there, unchanged, and only then marks them
+  embedded. A crash in between leaves passages marked waiting (re-embedded at the next run; the upsert
+  replaces) or vectors without rows (dropped by the check).
+  The other old vectors stay until the upsert overwrites them in place: Chroma never reuses the slot
+  of a deleted vector, so deleting and re-adding the same ids grew the index (memory and disk) by one
+  vector per passage at every edit. Meanwhile they are stale, and readers ask for vectors through
+  :meth:`Store.current_vectors` and :meth:`Store.dense_query`, which leave out waiting passages.
 
 :meth:`Store.check` compares the two sides and repairs what it finds.
 
@@ -33,6 +37,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +47,7 @@ from desktop_search.core.store.ledger import ChunkRow, Ledger
 from desktop_search.core.store.pathkeys import chunk_id, parent_dirs
 from desktop_search.core.store.vector_cache import VectorCache
 from desktop_search.core.store.vector_probe import ProbeResult, probe
-from desktop_search.core.store.vectors import VectorMeta, VectorStore, VectorStoreDamaged
+from desktop_search.core.store.vectors import DenseHit, VectorMeta, VectorStore, VectorStoreDamaged
 from desktop_search.core.store.write_marker import WriteMarker
 
 log = logging.getLogger(__name__)
@@ -226,18 +231,19 @@ class Store:
 
     def write_passages(self, items: Sequence[tuple[FileRecord, Sequence[ChunkRow]]]) -> None:
         """Phase 1: list files as indexed with their passages waiting for vectors (keyword-searchable
-        now). A file's old vectors go first; a new file never touches the vector store."""
+        now). The old vectors of passages a file no longer has go first; the others stay, stale, until
+        phase 2 overwrites them (module docstring). A new file never touches the vector store."""
         if not items:
             return
         with self._write_lock:
-            stale: list[str] = []
+            surplus: list[str] = []
             previous = self.ledger.get_many([record.path for record, _chunks in items])
-            for record, _chunks in items:
+            for record, chunks in items:
                 old = previous.get(record.path)
-                if old is not None and old.chunk_count:
-                    stale.extend(chunk_id(record.path, n) for n in range(old.chunk_count))
-            if stale:
-                self.vectors.delete(stale)
+                if old is not None and old.chunk_count > len(chunks):
+                    surplus.extend(chunk_id(record.path, n) for n in range(len(chunks), old.chunk_count))
+            if surplus:
+                self.vectors.delete(surplus)
             self.ledger.replace_files(
                 [
                     (
@@ -273,6 +279,25 @@ class Store:
             with self.ledger.transaction() as tx:
                 self.ledger.set_embedded(tx, [r.chunk_id for r in stored], True)
             return stored
+
+    def current_vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of those passages that have their current one (not waiting for phase 2:
+        a changed file's passages keep their old vectors until then)."""
+        vectors = self.vectors.get_vectors(chunk_ids)
+        waiting = self.ledger.waiting_among(list(vectors))
+        return {i: v for i, v in vectors.items() if i not in waiting}
+
+    def dense_query(
+        self,
+        vector: np.ndarray,
+        k: int,
+        where: dict[str, Any] | None = None,
+        exclude_ids: Sequence[str] = (),
+    ) -> list[DenseHit]:
+        """:meth:`VectorStore.query`, less the passages whose vector is stale (waiting for phase 2)."""
+        hits = self.vectors.query(vector, k, where, exclude_ids)
+        waiting = self.ledger.waiting_among([h.chunk_id for h in hits])
+        return [h for h in hits if h.chunk_id not in waiting]
 
     def move_file(self, old: FileRecord, new: FileRecord, ext: str) -> bool:
         """Re-key an indexed file under a new path (whose contents' extension is ``ext``) without
