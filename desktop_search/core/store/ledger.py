@@ -119,7 +119,7 @@ class Ledger:
 
     def _close_ended_threads(self) -> None:
         """Close the connections of threads that have ended (every indexing run's extraction thread,
-        for one). Each holds three file descriptors and up to 2 MB of page cache: kept until the ledger
+        for one). Each holds two file descriptors and up to 2 MB of page cache: kept until the ledger
         closed, a watched folder that changes all day ran the app out of descriptors."""
         for thread in [t for t in self._connections if not t.is_alive()]:
             with suppress(sqlite3.Error):
