@@ -172,6 +172,19 @@ def test_a_hit_kept_for_its_words_below_the_floor_shows_words_not_its_strength(q
     assert "found by its words" in first.data(Qt.ItemDataRole.AccessibleTextRole)
 
 
+def test_a_word_match_whose_ranked_strength_is_nil_shows_words_not_0_percent(qtbot):
+    """A German question ranked a German page first for its keywords: plain strength 0.89, but 0.00 on
+    the scale it was ranked by (the query's language offset taken out). It read "0%" at the top."""
+    model = ResultsModel()
+    top = replace(hit(0, sim=0.86), strength=0.89, ranked_strength=0.001, keyword_score=4.3)
+    dense = replace(hit(1, sim=0.8), strength=0.43, ranked_strength=0.40)
+    meaning_only = replace(hit(2, sim=0.7), strength=0.5, ranked_strength=0.0)  # no words: its number
+    model.set_hits(with_highlights([top, dense, meaning_only], "beta"))
+    rows = [model.index(r) for r in range(model.rowCount())]
+    assert [r.data(ResultRole.SCORE_PERCENT) for r in rows] == [None, 40, 0]
+    assert WORDS_KEPT_TIP in rows[0].data(Qt.ItemDataRole.ToolTipRole)
+
+
 def test_a_similar_attachment_of_the_same_message_is_named_by_its_part() -> None:
     model = ResultsModel()
     doc = replace(hit(0), path="/mail/news.eml", part="news.doc")

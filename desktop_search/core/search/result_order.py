@@ -68,9 +68,16 @@ def _words_found(hit: SearchHit) -> bool:
 
 
 def kept_for_its_words(hit: SearchHit, floor: float = RELEVANCE_FLOOR) -> bool:
-    """Whether a hit the window shows is there for the query's words in it, its meaning below the floor:
-    it shows "words" in place of a strength that would read near 0 %."""
-    return hit.strength is not None and hit.strength < floor and _words_found(hit)
+    """Whether a hit the window shows is there for the query's words in it, its meaning below the floor
+    or the strength it was ranked by at 0 %: it shows "words" in place of a strength that would read
+    near 0 %. (A German question over German and English manuals ranked a German page first for its
+    keywords, plain strength 0.89 but 0.00 once the query's language offset was taken out; the window
+    showed "0 %" on its best result.)"""
+    if not _words_found(hit):
+        return False
+    below_floor = hit.strength is not None and hit.strength < floor
+    ranked_nil = hit.ranked_strength is not None and round(hit.ranked_strength * 100) == 0
+    return below_floor or ranked_nil
 
 
 def sort_hits(hits: Sequence[SearchHit], sort: str = "relevance") -> list[SearchHit]:
