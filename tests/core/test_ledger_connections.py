@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def open_files_under(folder: Path, named: str = "") -> int:
     return count
 
 
-def on_a_thread(work) -> None:  # type: ignore[no-untyped-def]
+def on_a_thread(work: Callable[[], object]) -> None:
     thread = threading.Thread(target=work)
     thread.start()
     thread.join()
