@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -84,12 +85,44 @@ def test_filters_apply_inside_both_legs(store: Store, hash_embedder: HashEmbedde
 def test_move_file_reuses_vectors(store: Store, hash_embedder: HashEmbedder) -> None:
     old = _write(store, hash_embedder, "/docs/old.txt", ["moved text one", "moved text two"])
     new = FileRecord("/docs/new.md", "/docs", FileStatus.PENDING, size=10, content_hash=old.content_hash)
-    assert store.move_file(store.ledger.get(old.path), new, "md")
+    assert store.move_files([(store.ledger.get(old.path), new, "md")]) == {old.path}
     assert store.ledger.get("/docs/old.txt") is None
     assert store.ledger.get("/docs/new.md").chunk_count == 2
     assert {c.ext for c in store.ledger.chunks_of("/docs/new.md")} == {"md"}
     assert store.vectors.count() == 2
     assert store.check().consistent
+
+
+def test_moving_many_files_at_once_moves_those_whose_vectors_are_all_there(
+    store: Store, hash_embedder: HashEmbedder
+) -> None:
+    olds = [
+        _write(store, hash_embedder, f"/docs/a/f{n}.txt", [f"file {n} one", f"file {n} two"])
+        for n in range(30)
+    ]
+    store.vectors.delete([chunk_id("/docs/a/f7.txt", 1)])  # lost in a crash: this one is extracted afresh
+    moves = [
+        (
+            store.ledger.get(o.path),
+            replace(o, path=o.path.replace("/a/", "/b/"), status=FileStatus.PENDING),
+            "txt",
+        )
+        for o in olds
+    ]
+
+    moved = store.move_files(moves)
+
+    assert moved == {o.path for o in olds} - {"/docs/a/f7.txt"}
+    assert store.ledger.get("/docs/a/f7.txt") is not None and store.ledger.get("/docs/b/f7.txt") is None
+    assert store.ledger.get("/docs/b/f12.txt").chunk_count == 2
+    assert store.vectors.ids_of_path("/docs/b/f12.txt") == [
+        chunk_id("/docs/b/f12.txt", 0),
+        chunk_id("/docs/b/f12.txt", 1),
+    ]
+    assert store.vectors.ids_of_path("/docs/a/f12.txt") == []
+    vector = hash_embedder.embed_documents(["file 12 two"])[0]
+    assert store.dense_query(vector, 1)[0].chunk_id == chunk_id("/docs/b/f12.txt", 1)
+    assert store.vectors.count() == 59
 
 
 def test_check_finds_and_repairs_each_kind_of_damage(store: Store, hash_embedder: HashEmbedder) -> None:

@@ -70,6 +70,7 @@ def _ocr_last(
 
 HASH_LIMIT_BYTES = 256 * 2**20  # bigger files are hashed by their head and size
 WRITE_EVERY_S = 0.25
+RENAME_BATCH = 500  # renamed files re-keyed per store write (one by one, each waited for the disk)
 
 
 @dataclass(frozen=True)
@@ -190,11 +191,11 @@ class Indexer:
             return work
         sizes = {r.size for r in gone}
         by_hash = {r.content_hash: r for r in gone}
-        remaining: list[tuple[FileRecord | None, DiskFile]] = []
+        moves: list[tuple[FileRecord, FileRecord, str]] = []  # the deleted file's row, the new one's
         for old, found in work:
             if old is None and found.size in sizes:
                 digest = self._hash(found)
-                source = by_hash.get(digest) if digest else None
+                source = by_hash.pop(digest, None) if digest else None
                 if source is not None:
                     new = FileRecord(
                         found.key,
@@ -206,14 +207,17 @@ class Indexer:
                         model=self.model_name,
                         indexed_at=time.time(),
                     )
-                    if self.store.move_file(source, same_build(new, source), document_extension(new.path)):
-                        del by_hash[digest]
-                        plan.deleted.remove(source)
-                        counter.files_done += 1
-                        counter.files_indexed += 1
-                        continue
-            remaining.append((old, found))
-        return remaining
+                    moves.append((source, same_build(new, source), document_extension(new.path)))
+        moved: set[str] = set()  # old paths
+        for at in range(0, len(moves), RENAME_BATCH):
+            batch = self.store.move_files(moves[at : at + RENAME_BATCH])
+            moved |= batch
+            counter.files_done += len(batch)
+            counter.files_indexed += len(batch)
+            counter.report(Phase.INDEXING)
+        plan.deleted[:] = [r for r in plan.deleted if r.path not in moved]
+        arrived = {new.path for old, new, _ext in moves if old.path in moved}
+        return [(old, found) for old, found in work if old is not None or found.key not in arrived]
 
     def _hash(self, found: DiskFile) -> str:
         try:

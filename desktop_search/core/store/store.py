@@ -299,29 +299,38 @@ class Store:
         waiting = self.ledger.waiting_among([h.chunk_id for h in hits])
         return [h for h in hits if h.chunk_id not in waiting]
 
-    def move_file(self, old: FileRecord, new: FileRecord, ext: str) -> bool:
-        """Re-key an indexed file under a new path (whose contents' extension is ``ext``) without
-        re-embedding. False if it cannot."""
+    def move_files(self, moves: Sequence[tuple[FileRecord, FileRecord, str]]) -> set[str]:
+        """Re-key indexed files under new paths without re-embedding; each move is (old row, new row,
+        the extension of the contents). Returns the old paths moved: one whose vectors are not all
+        there is not. A batch costs a few writes whatever its size (each Chroma write waits for the
+        disk: moved one by one, a renamed folder of 1,500 files took 48 s)."""
         with self._write_lock:
-            old_chunks = self.ledger.chunks_of(old.path)
-            vectors = self.vectors.get_vectors([c.chunk_id for c in old_chunks])
-            if len(vectors) != len(old_chunks):
-                return False
-            new_chunks = [
-                replace(c, chunk_id=chunk_id(new.path, c.number), path=new.path, ext=ext, mtime=new.mtime)
-                for c in old_chunks
-            ]
-            if new_chunks:
+            olds = {old.path: self.ledger.chunks_of(old.path) for old, _new, _ext in moves}
+            vectors = self.vectors.get_vectors([c.chunk_id for chunks in olds.values() for c in chunks])
+            moved: list[tuple[str, FileRecord, list[ChunkRow]]] = []  # old path, new row, new passages
+            ids: list[str] = []
+            found: list[np.ndarray] = []
+            metas: list[VectorMeta] = []
+            for old, new, ext in moves:
+                passages = olds[old.path]
+                if any(c.chunk_id not in vectors for c in passages):
+                    continue  # extracted afresh under its new name
+                record = replace(new, status=FileStatus.INDEXED, chunk_count=len(passages), reason="")
+                chunks = [
+                    replace(c, chunk_id=chunk_id(new.path, c.number), path=new.path, ext=ext, mtime=new.mtime)
+                    for c in passages
+                ]
+                moved.append((old.path, record, chunks))
+                ids += [c.chunk_id for c in chunks]
+                found += [vectors[c.chunk_id] for c in passages]
+                metas += [self._meta(record, c) for c in chunks]
+            for at in range(0, len(ids), 2000):
                 self.vectors.upsert(
-                    [c.chunk_id for c in new_chunks],
-                    np.stack([vectors[c.chunk_id] for c in old_chunks]),
-                    [self._meta(new, c) for c in new_chunks],
+                    ids[at : at + 2000], np.stack(found[at : at + 2000]), metas[at : at + 2000]
                 )
-            self.ledger.replace_file(
-                replace(new, status=FileStatus.INDEXED, chunk_count=len(new_chunks), reason=""), new_chunks
-            )
-            self.remove_files([old.path], collect=False)
-            return True
+            self.ledger.replace_files([(record, chunks) for _old, record, chunks in moved])
+            self.remove_files([old for old, _record, _chunks in moved], collect=False)
+            return {old for old, _record, _chunks in moved}
 
     def remove_files(self, paths: Sequence[str], collect: bool = True) -> None:
         """Forget files entirely: vectors first, then rows; then the cached vectors no passage uses

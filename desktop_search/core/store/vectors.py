@@ -182,11 +182,15 @@ class VectorStore:
     def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
-        got = self._collection.get(ids=list(ids), include=["embeddings"])
-        embeddings = got["embeddings"]
-        if embeddings is None:
-            return {}
-        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], embeddings, strict=True)}
+        found: dict[str, np.ndarray] = {}
+        for at in range(0, len(ids), 5000):
+            got = self._collection.get(ids=list(ids[at : at + 5000]), include=["embeddings"])
+            embeddings = got["embeddings"]
+            if embeddings is not None:
+                found.update(
+                    zip(got["ids"], (np.asarray(v, dtype=np.float32) for v in embeddings), strict=True)
+                )
+        return found
 
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
