@@ -1,8 +1,9 @@
 """One index run against a store, and building the indexer the settings ask for.
 
 A run marks the store while it works; a mark still there at the next run means the last one was killed,
-so the store is checked and repaired first. Store failures (disk full, read-only, locked) leave a run as
-errors the user can act on.
+so the store is checked and repaired first. A run that ends well is followed by a compaction of the
+vector index when deleted vectors' slots have piled up (:mod:`~desktop_search.core.index.compaction`).
+Store failures (disk full, read-only, locked) leave a run as errors the user can act on.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import TYPE_CHECKING
 
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.errors import UserError
+from desktop_search.core.index.compaction import compact_if_due
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.scanner import ScanPlan
 from desktop_search.core.model.protocol import Embedder
-from desktop_search.core.records import IndexProgress
+from desktop_search.core.records import IndexProgress, Phase
 from desktop_search.core.store.errors import store_error
 
 if TYPE_CHECKING:
@@ -50,6 +52,8 @@ def run_plan(
         ledger.set_meta(DIRTY_KEY, "1")
         result = indexer.run(plan, report, control)
         ledger.set_meta(DIRTY_KEY, "0")
+        if result.phase == Phase.DONE and compact_if_due(store, result, report, control or JobControl()):
+            report(result)  # the run's own last word again, after the compaction's
         return result
     except UserError:
         raise

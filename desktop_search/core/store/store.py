@@ -19,6 +19,8 @@ The two cannot share a transaction, so every change is ordered to be safe at any
   of a deleted vector, so deleting and re-adding the same ids grew the index (memory and disk) by one
   vector per passage at every edit. Meanwhile they are stale, and readers ask for vectors through
   :meth:`Store.current_vectors` and :meth:`Store.dense_query`, which leave out waiting passages.
+  Deleted, renamed and shortened files still leave slots behind; :meth:`Store.compact_vectors` copies
+  the live vectors into a fresh collection when those slots have piled up.
 
 :meth:`Store.check` compares the two sides and repairs what it finds.
 
@@ -45,34 +47,13 @@ from desktop_search.core.errors import StoreUnavailableError
 from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.store.ledger import ChunkRow, Ledger
 from desktop_search.core.store.pathkeys import chunk_id, parent_dirs
+from desktop_search.core.store.private_files import make_private
 from desktop_search.core.store.vector_cache import VectorCache
 from desktop_search.core.store.vector_probe import ProbeResult, probe
 from desktop_search.core.store.vectors import DenseHit, VectorMeta, VectorStore, VectorStoreDamaged
 from desktop_search.core.store.write_marker import WriteMarker
 
 log = logging.getLogger(__name__)
-
-
-def make_private(root: Path) -> None:
-    """Make the index readable only by the user: folders 0700, files 0600 (POSIX; a no-op elsewhere).
-
-    Chroma and SQLite create their files with the process umask (often 0644). The index holds the
-    text of the user's documents, so every write batch tightens what appeared (a dozen entries: cheap).
-    SQLite gives its -wal/-shm files the mode of the database file.
-    """
-    if os.name != "posix":
-        return
-    for dirpath, dirnames, filenames in os.walk(root):
-        for names, mode in ((dirnames, 0o700), (filenames, 0o600)):
-            for name in names:
-                path = os.path.join(dirpath, name)
-                with contextlib.suppress(OSError):
-                    st = os.lstat(path)
-                    if st.st_mode & 0o077 and not os.path.islink(path):
-                        os.chmod(path, mode)
-    with contextlib.suppress(OSError):
-        if os.stat(root).st_mode & 0o077:
-            os.chmod(root, 0o700)
 
 
 @dataclass
@@ -134,6 +115,11 @@ class Store:
                     self._vectors = self._open_vectors()
         return self._vectors
 
+    @property
+    def vectors_open(self) -> bool:
+        """Whether this process has opened the Chroma side yet."""
+        return self._vectors is not None
+
     def _open_vectors(self) -> VectorStore:
         chroma_dir = self.index_dir / "chroma"
         if self._write_marker.left_behind and self._may_replace():  # a writer died: read it in a child
@@ -176,6 +162,11 @@ class Store:
                 self._write_marker.clear()  # a clean end: the next opener need not read it in a child
         self.ledger.close()
         make_private(self.index_dir)
+
+    def compact_vectors(self, checkpoint: Callable[[], None], progress: Callable[[int, int], None]) -> None:
+        """Copy the live vectors into a fresh collection without the slots of deleted ones (see
+        :meth:`VectorStore.compact`); writes meanwhile wait for one copy step at most."""
+        self.vectors.compact(self._write_lock, checkpoint, progress)
 
     # -- writes --------------------------------------------------------------------------------------
 

@@ -1,25 +1,41 @@
-"""The dense side of the store: one Chroma collection per embedding model, on disk.
+"""The dense side of the store: one live Chroma collection per embedding model, on disk.
 
 Chroma holds each chunk's vector and the metadata that filters need (path, root folder, every
 ancestor folder, extension, mtime, page, whether the chunk is navigation). Texts live in the SQLite
-ledger. Telemetry is off.
+ledger. Telemetry is off. A compaction copies the live vectors into the model's next collection
+(:mod:`~desktop_search.core.store.generations` says which one is live).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
+import shutil
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from desktop_search.core.store.generations import (
+    COMPLETE,
+    GENERATION,
+    generation_name,
+    generation_of,
+    hnsw_slots,
+    live_and_stale,
+    orphan_segment_dirs,
+    segment_dir,
+)
 from desktop_search.core.store.write_marker import WriteMarker
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +46,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 # worst of 51 questions; at 400, 99.9 % (worst 95 %) for about 1.5 ms more per query
 # (benchmarks/ann_recall.py). A query asking for more results than this searches with its own k.
 EF_SEARCH = 400
+COPY_BATCH = 2000  # vectors a compaction copies per step (Chroma adds about 1,100 a second here)
 
 
 class VectorStoreDamaged(Exception):
@@ -84,6 +101,10 @@ def collection_name(model_name: str) -> str:
     return f"chunks-{slug}"[:200]
 
 
+def _embeddings_of(collection: Any, ids: list[str]) -> Any:
+    return collection.get(ids=ids, include=["embeddings"])
+
+
 class VectorStore:
     """A Chroma PersistentClient and the collection of one model."""
 
@@ -97,12 +118,10 @@ class VectorStore:
             settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
         )
         self.model_name = model_name
+        self._chroma_dir = chroma_dir
+        self._base = collection_name(model_name)
         try:
-            self._collection = self._client.get_or_create_collection(
-                collection_name(model_name),
-                configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
-                metadata={"model": model_name},
-            )
+            self._collection = self._open_live()
             self._collection.count()  # loads the HNSW index and replays Chroma's log: damage shows here
         except Exception as err:
             if not _is_damage(err):
@@ -112,7 +131,53 @@ class VectorStore:
         self._write_marker = write_marker
         self._raise_ef_search()
         self._lock = threading.Lock()
+        self._shadow: Any = None  # the next generation while a compaction fills it: writes go to both
+        self._reads = 0  # reads in flight (a compacted generation is deleted once they are over)
+        self._reads_done = threading.Condition(self._lock)
         self.changes = 0  # vectors upserted or deleted by id (delete_paths shows in the passage count)
+
+    def _open_live(self) -> Any:
+        """The model's live collection (created empty when there is none)."""
+        generations = []
+        for collection in self._client.list_collections():
+            found = generation_of(self._base, collection.name, collection.metadata)
+            if found is not None:
+                generations.append(found)
+        live, _stale = live_and_stale(generations)
+        if live is not None:
+            return self._client.get_collection(live.name)
+        return self._client.get_or_create_collection(
+            self._base, configuration=self._configuration(), metadata={"model": self.model_name}
+        )
+
+    @staticmethod
+    def _configuration() -> Any:
+        return {"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}}
+
+    def _read(self, read: Callable[[Any], T]) -> T:
+        """``read`` on the live collection. Another process's compaction deletes the collection this one
+        opened: the read is then repeated on the collection that is live now."""
+        from chromadb.errors import NotFoundError
+
+        with self._lock:
+            collection = self._collection
+            self._reads += 1
+        try:
+            return read(collection)
+        except NotFoundError:
+            with self._lock:
+                if self._collection is collection:
+                    self._collection = self._open_live()
+                collection = self._collection
+            return read(collection)
+        finally:
+            with self._lock:
+                self._reads -= 1
+                self._reads_done.notify_all()
+
+    def _targets(self) -> list[Any]:
+        """The collections a write goes to: the live one, and the one a compaction fills."""
+        return [self._collection] if self._shadow is None else [self._collection, self._shadow]
 
     def close(self) -> None:
         """Release Chroma's files (a damaged store is closed before its folder is replaced)."""
@@ -142,7 +207,7 @@ class VectorStore:
         return self._collection
 
     def count(self) -> int:
-        return int(self._collection.count())
+        return int(self._read(lambda c: c.count()))
 
     def _writing(self) -> None:
         """Before any write: a kill from now on may leave the HNSW files cut short."""
@@ -153,11 +218,9 @@ class VectorStore:
         if not ids:
             return
         self._writing()
-        self._collection.upsert(
-            ids=list(ids),
-            embeddings=np.asarray(vectors, dtype=np.float32),
-            metadatas=[m.as_dict() for m in metas],
-        )
+        embeddings = np.asarray(vectors, dtype=np.float32)
+        for collection in self._targets():
+            collection.upsert(ids=list(ids), embeddings=embeddings, metadatas=[m.as_dict() for m in metas])
         self.changes += len(ids)
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -165,7 +228,8 @@ class VectorStore:
         if ids:
             self._writing()
         for i in range(0, len(ids), 5000):
-            self._collection.delete(ids=ids[i : i + 5000])
+            for collection in self._targets():
+                collection.delete(ids=ids[i : i + 5000])
         self.changes += len(ids)
 
     def delete_paths(self, paths: Sequence[str]) -> None:
@@ -174,17 +238,19 @@ class VectorStore:
             self._writing()
         for i in range(0, len(paths), 500):
             where: Any = {"path": {"$in": paths[i : i + 500]}}
-            self._collection.delete(where=where)
+            for collection in self._targets():
+                collection.delete(where=where)
 
     def ids_of_path(self, path: str) -> list[str]:
-        return list(self._collection.get(where={"path": path}, include=[])["ids"])
+        return list(self._read(lambda c: c.get(where={"path": path}, include=[])["ids"]))
 
     def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
         found: dict[str, np.ndarray] = {}
         for at in range(0, len(ids), 5000):
-            got = self._collection.get(ids=list(ids[at : at + 5000]), include=["embeddings"])
+            part = list(ids[at : at + 5000])
+            got = self._read(functools.partial(_embeddings_of, ids=part))
             embeddings = got["embeddings"]
             if embeddings is not None:
                 found.update(
@@ -195,8 +261,12 @@ class VectorStore:
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
         total = self.count()
+
+        def page(collection: Any, offset: int) -> list[str]:
+            return list(collection.get(include=[], limit=10000, offset=offset)["ids"])
+
         for offset in range(0, total, 10000):
-            ids.update(self._collection.get(include=[], limit=10000, offset=offset)["ids"])
+            ids.update(self._read(functools.partial(page, offset=offset)))
         return ids
 
     def query(
@@ -211,11 +281,9 @@ class VectorStore:
         if k <= 0:  # an empty collection answers with no ids; counting first costs a round trip
             return []
         n = k + len(exclude_ids)
-        result = self._collection.query(
-            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-            n_results=n,
-            where=where,
-            include=["distances"],
+        embedding = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        result = self._read(
+            lambda c: c.query(query_embeddings=embedding, n_results=n, where=where, include=["distances"])
         )
         distances = result["distances"]
         if distances is None:
@@ -228,9 +296,71 @@ class VectorStore:
         ]
         return hits[:k]
 
-    def drop(self) -> None:
-        """Delete this model's collection (after a model switch)."""
-        self._client.delete_collection(self._collection.name)
+    # -- compaction ----------------------------------------------------------------------------------
 
-    def other_collections(self) -> list[str]:
-        return [c.name for c in self._client.list_collections() if c.name != self._collection.name]
+    def slots(self) -> int | None:
+        """Slots the live collection's HNSW index has filled, deleted vectors' included (see
+        :func:`~desktop_search.core.store.generations.hnsw_slots`); None when unknown."""
+        folder = segment_dir(self._chroma_dir, str(self._collection.id))
+        return None if folder is None else hnsw_slots(folder)
+
+    def compact(
+        self,
+        write_lock: AbstractContextManager[Any],
+        checkpoint: Callable[[], None],
+        progress: Callable[[int, int], None],
+    ) -> None:
+        """Copy the live vectors into the model's next generation and make it live; the old one, and
+        what earlier compactions left, are deleted (only the writer compacts).
+
+        Copies :data:`COPY_BATCH` vectors a step under ``write_lock`` (the store's): writes between
+        steps go to both collections, so the copy misses none. ``checkpoint`` may raise (pause,
+        cancel): the new generation is then deleted and the old one stays live.
+        """
+        self.remove_stale()
+        old = self._collection
+        current = generation_of(self._base, old.name, old.metadata)
+        number = (current.number if current is not None else 0) + 1
+        metadata = {"model": self.model_name, GENERATION: number, COMPLETE: False}
+        with write_lock:
+            self._writing()
+            new = self._client.create_collection(
+                generation_name(self._base, number), configuration=self._configuration(), metadata=metadata
+            )
+            self._shadow = new
+        try:
+            ids = sorted(self.all_ids())
+            for start in range(0, len(ids), COPY_BATCH):
+                checkpoint()
+                with write_lock:
+                    got = old.get(ids=ids[start : start + COPY_BATCH], include=["embeddings", "metadatas"])
+                    if got["ids"]:  # a vector deleted meanwhile is gone from both
+                        self._writing()
+                        new.upsert(ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"])
+                progress(min(start + COPY_BATCH, len(ids)), len(ids))
+            with write_lock:
+                new.modify(metadata={**metadata, COMPLETE: True})
+                with self._lock:
+                    self._collection, self._shadow = new, None
+        except BaseException:
+            with write_lock:
+                self._shadow = None
+                with contextlib.suppress(Exception):
+                    self._client.delete_collection(new.name)
+            raise
+        self.remove_stale()
+
+    def remove_stale(self) -> None:
+        """Delete the model's collections that are not live (a compaction's old generation, or a new
+        one a crash cut short) and the HNSW folders of deleted collections; only the writer calls it."""
+        with self._lock:  # searches still on an old generation finish first (they take milliseconds)
+            self._reads_done.wait_for(lambda: self._reads == 0, timeout=10.0)
+            live = self._collection.name
+        for collection in self._client.list_collections():
+            found = generation_of(self._base, collection.name, collection.metadata)
+            if found is not None and collection.name != live:
+                self._writing()
+                with contextlib.suppress(Exception):
+                    self._client.delete_collection(collection.name)
+        for folder in orphan_segment_dirs(self._chroma_dir):
+            shutil.rmtree(folder, ignore_errors=True)
