@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import random
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -22,6 +25,7 @@ from desktop_search.core.errors import Cancelled
 from desktop_search.core.index import compaction
 from desktop_search.core.store import generations, vectors
 from desktop_search.core.store.generations import hnsw_slots
+from desktop_search.core.store.store import Store
 from desktop_search.core.store.vectors import VectorMeta, VectorStore
 from tests.support.fake_embedder import HashEmbedder
 
@@ -244,3 +248,46 @@ def test_renamed_folders_are_compacted_after_the_run(tmp_path: Path, monkeypatch
         assert engine.check()["consistent"]
     finally:
         engine.close()
+
+
+_COMPACTING_CHILD = """
+import sys
+from pathlib import Path
+from desktop_search.core.store.store import Store
+store = Store(Path(sys.argv[1]), "test/hash-embedder")
+print("open", flush=True)
+store.compact_vectors(lambda: None, lambda done, total: None)
+store.close()
+"""
+
+
+@pytest.mark.slow
+def test_kills_at_random_moments_of_a_compaction_never_lose_a_vector(tmp_path: Path) -> None:
+    """kill -9 while a compaction writes (Store, its write marker and probe, as the app runs them)."""
+    index = tmp_path / "index"
+    store = Store(index, MODEL)
+    live = filled(index / "chroma", store.vectors, live=6000, dead=6000)
+    store.close()
+    rng = random.Random(7)
+    for _round in range(6):
+        child = subprocess.Popen(
+            [sys.executable, "-c", _COMPACTING_CHILD, str(index)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        assert child.stdout is not None and child.stdout.readline().strip() == "open"
+        time.sleep(rng.uniform(0.0, 4.0))
+        child.kill()
+        child.wait()
+        store = Store(index, MODEL)
+        try:
+            assert store.vectors.count() == 6000
+            assert store.vectors.query(live[4321], 1)[0].chunk_id == "p4321"
+            store.vectors.remove_stale()
+            assert [c.name for c in store.vectors._client.list_collections()] == [
+                store.vectors.collection.name
+            ]
+            assert len(segment_folders(index / "chroma")) == 1
+        finally:
+            store.close()
