@@ -24,7 +24,7 @@ from desktop_search.core.model.onnx_export import (
     BackgroundExports,
     cached_export,
     cached_failure,
-    export_int8,
+    export_in_subprocess,
     install_export,
     model_checksum,
 )
@@ -174,6 +174,19 @@ def test_an_export_cut_short_by_the_app_ending_is_tried_again(model_folder: Path
     Int8Path(onnx, exports).prepare(model_folder, True, None, _ignore)
     wait_for(exports)
     assert len(calls) == 2
+
+
+def test_an_export_that_fails_in_its_child_says_why_and_leaves_no_work_behind(
+    model_folder: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "onnx" / "e5"
+    folder.parent.mkdir()
+    with pytest.raises(RuntimeError) as raised:
+        export_in_subprocess(model_folder, folder)  # weights that are not a model: the first step fails
+    assert "Error" in str(raised.value)
+    assert str(raised.value) == cached_failure(model_folder, folder)  # remembered: not retried every start
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["e5", "sha256-memo.json"]  # no work folder
+    assert cached_export(model_folder, folder) is None
 
 
 def test_the_export_finds_onnx_runtimes_bare_named_modules() -> None:
@@ -413,8 +426,11 @@ print(embedder.precision, type(embedder.model).__name__, "torch:" + ",".join(tor
 
 @pytest.fixture(scope="module")
 def real_export(real_model_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app's way: torch's export and the quantiser in two processes, one after the other."""
     folder = tmp_path_factory.mktemp("onnx") / "e5"
-    export_int8(real_model_folder, folder)
+    assert export_in_subprocess(real_model_folder, folder) == folder / INT8_FILE
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["e5", "sha256-memo.json"]  # no work left
+    assert sorted(p.name for p in folder.iterdir()) == ["export.json", INT8_FILE]
     return folder
 
 

@@ -16,9 +16,10 @@ The result lives in its own folder (:func:`onnx_dir`, in the cache dir) as ``mod
 or half-written file is exported again. A failed export writes ``failed.json`` (the reason, for the
 same model and library versions), so it is not retried at every start.
 
-Exporting takes tens of seconds and a few hundred MB: :func:`export_in_subprocess` runs it in a
-spawned process (its memory goes back to the OS when it ends); :class:`BackgroundExports` runs it once
-per folder on a background thread, so nothing waits for it (torch serves meanwhile).
+Exporting takes tens of seconds and over a GB: :func:`export_in_subprocess` runs its two steps (torch's
+export, then the quantiser) in two spawned processes, one after the other, so each gives its memory
+back to the OS before the next starts; :class:`BackgroundExports` runs it once per folder on a
+background thread, so nothing waits for it (torch serves meanwhile).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ EXPORTER_VERSION = 5
 INT8_FILE = "model-int8.onnx"
 FLOAT32_FILE = "model-float32.onnx"
 MANIFEST = "export.json"
+PLAN = "plan.json"  # between the two steps of an export: the model's checksum, pooling, float32 MatMuls
 DIGEST_MEMO = "sha256-memo.json"  # file -> [size, mtime_ns, inode, sha256] of files checked (digest_memo)
 FAILURE = "failed.json"
 OPSET = 17
@@ -190,10 +192,24 @@ def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) ->
     Written under a temporary name and renamed into place, so a crash leaves no half export behind.
     ``keep_float32`` keeps the unquantised export beside it (benchmarks compare the two).
     """
-    import torch
+    work = _work_dir(folder)
+    try:
+        export_float32(model_folder, work)
+        return quantize_export(work, folder, keep_float32)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
-    _alias_ort_transformer_modules()
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+def _work_dir(folder: Path) -> Path:
+    work = folder.parent / f".{folder.name}.partial-{uuid.uuid4().hex[:8]}"
+    work.mkdir(parents=True)
+    return work
+
+
+def export_float32(model_folder: Path, work: Path) -> None:
+    """The first step (torch): the transformer as float32 ONNX in ``work``, and :data:`PLAN` saying
+    which MatMuls the second step keeps in float32 (those fed by outlier activations)."""
+    import torch
 
     from desktop_search.core.model.calibration_passages import calibration_passages
     from desktop_search.core.model.loading import load_model
@@ -202,46 +218,53 @@ def export_int8(model_folder: Path, folder: Path, keep_float32: bool = False) ->
     checksum = model_checksum(model_folder)
     model = load_model(model_folder, "cpu", "float32")  # word embeddings kept in float16
     pooling = pooling_of(model)
-    work = folder.parent / f".{folder.name}.partial-{uuid.uuid4().hex[:8]}"
-    work.mkdir(parents=True)
+    transformer = model[0].auto_model
+    # the explicit attention graph: the SDPA one exports as a decomposition that ONNX Runtime ran
+    # 1.3x slower here (int8 at 248 tokens: 13.1 passages/s eager, 9.1 sdpa; torch float32 8.5-9.1)
+    with contextlib.suppress(AttributeError, ValueError):
+        transformer.set_attn_implementation("eager")
+    _export_transformer(transformer, work / FLOAT32_FILE, torch)
+    texts = calibration_passages()
+    outliers = outlier_fed_linears(
+        transformer, lambda: model.encode(texts, batch_size=8, show_progress_bar=False)
+    )
+    kept_float = matmul_nodes(outliers, _matmul_names(work / FLOAT32_FILE))
+    log.info("int8 export: %s stay float32 (outlier inputs)", ", ".join(kept_float) or "no layers")
+    plan = {"model_sha256": checksum, "pooling": pooling, "kept_float": kept_float}
+    (work / PLAN).write_text(json.dumps(plan), encoding="utf-8")
+
+
+def quantize_export(work: Path, folder: Path, keep_float32: bool = False) -> Path:
+    """The second step (ONNX Runtime, no torch): quantise ``work``'s float32 export as its plan says
+    and move it into place as ``folder``."""
+    _alias_ort_transformer_modules()
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    plan = json.loads((work / PLAN).read_text(encoding="utf-8"))
+    root = logging.getLogger()  # quantize_dynamic warns on the root logger about pre-processing
+    level = root.level
+    root.setLevel(logging.ERROR)
     try:
-        transformer = model[0].auto_model
-        # the explicit attention graph: the SDPA one exports as a decomposition that ONNX Runtime ran
-        # 1.3x slower here (int8 at 248 tokens: 13.1 passages/s eager, 9.1 sdpa; torch float32 8.5-9.1)
-        with contextlib.suppress(AttributeError, ValueError):
-            transformer.set_attn_implementation("eager")
-        _export_transformer(transformer, work / FLOAT32_FILE, torch)
-        texts = calibration_passages()
-        outliers = outlier_fed_linears(
-            transformer, lambda: model.encode(texts, batch_size=8, show_progress_bar=False)
+        quantize_dynamic(
+            work / FLOAT32_FILE,
+            work / INT8_FILE,
+            op_types_to_quantize=["MatMul"],
+            per_channel=True,
+            # int8 weights in 7 bits (u8s8, reduce_range): AVX2 without VNNI multiplies u8 by s8 in
+            # VPMADDUBSW, whose 16-bit sums saturate with full-range weights; 7-bit ones cannot. On the
+            # AVX2-only EPYC (168-token SciFact passages, 2 threads, torch float32 12.3 passages/s):
+            # u8u8 20.9/s, u8s8 26.4/s, u8s8 7-bit 26.5/s; mean cosine to float32 on the calibration
+            # passages 0.9959, 0.9952 and 0.9954 (on SciFact 0.9970, 0.9968, 0.9966)
+            weight_type=QuantType.QInt8,
+            reduce_range=True,
+            nodes_to_exclude=plan["kept_float"],
         )
-        kept_float = matmul_nodes(outliers, _matmul_names(work / FLOAT32_FILE))
-        log.info("int8 export: %s stay float32 (outlier inputs)", ", ".join(kept_float) or "no layers")
-        root = logging.getLogger()  # quantize_dynamic warns on the root logger about pre-processing
-        level = root.level
-        root.setLevel(logging.ERROR)
-        try:
-            quantize_dynamic(
-                work / FLOAT32_FILE,
-                work / INT8_FILE,
-                op_types_to_quantize=["MatMul"],
-                per_channel=True,
-                # int8 weights in 7 bits (u8s8, reduce_range): AVX2 without VNNI multiplies u8 by s8 in
-                # VPMADDUBSW, whose 16-bit sums saturate with full-range weights; 7-bit ones cannot. On the
-                # AVX2-only EPYC (168-token SciFact passages, 2 threads, torch float32 12.3 passages/s):
-                # u8u8 20.9/s, u8s8 26.4/s, u8s8 7-bit 26.5/s; mean cosine to float32 on the calibration
-                # passages 0.9959, 0.9952 and 0.9954 (on SciFact 0.9970, 0.9968, 0.9966)
-                weight_type=QuantType.QInt8,
-                reduce_range=True,
-                nodes_to_exclude=kept_float,
-            )
-        finally:
-            root.setLevel(level)
-        if not keep_float32:
-            (work / FLOAT32_FILE).unlink()
-        install_export(work, folder, checksum, pooling)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        root.setLevel(level)
+    if not keep_float32:
+        (work / FLOAT32_FILE).unlink()
+    (work / PLAN).unlink()
+    install_export(work, folder, plan["model_sha256"], plan["pooling"])
     return folder / INT8_FILE
 
 
@@ -301,34 +324,49 @@ def record_failure(model_folder: Path, folder: Path, reason: str) -> None:
     (folder / FAILURE).write_text(json.dumps(record, indent=2), encoding="utf-8")
 
 
-def _child_main(model_folder: str, folder: str) -> None:
+def _child_main(step: str, model_folder: str, work: str, folder: str) -> None:
     try:
-        export_int8(Path(model_folder), Path(folder))
+        if step == "export":
+            export_float32(Path(model_folder), Path(work))
+        else:
+            quantize_export(Path(work), Path(folder))
     except BaseException as exc:
         record_failure(Path(model_folder), Path(folder), f"{type(exc).__name__}: {exc}"[:500])
         raise
 
 
 def export_in_subprocess(model_folder: Path, folder: Path) -> Path:
-    """:func:`export_int8` in a spawned process; raises RuntimeError with its reason if it fails."""
+    """:func:`export_int8` in two spawned processes, one after the other: torch's export, then ONNX
+    Runtime's quantiser, which needs as much memory again (one process peaked at 2,641 MB; the two at
+    1.4 GB each). Raises RuntimeError with the reason if either fails."""
     import multiprocessing
 
-    process = multiprocessing.get_context("spawn").Process(
-        target=_child_main, args=(str(model_folder), str(folder)), name="desktop-search-onnx-export"
-    )
-    started = time.monotonic()
-    process.start()
-    process.join(SUBPROCESS_TIMEOUT_S)
-    if process.is_alive():
-        process.kill()
-        process.join()
-        if time.monotonic() - started < SUBPROCESS_TIMEOUT_S:  # the app is exiting: try again next start
-            raise ExportInterrupted("the app ended before the export was done")
-        raise RuntimeError(f"the export took longer than {SUBPROCESS_TIMEOUT_S:.0f} s")
+    context = multiprocessing.get_context("spawn")
+    deadline = time.monotonic() + SUBPROCESS_TIMEOUT_S
+    work = _work_dir(folder)
+    try:
+        for step in ("export", "quantize"):
+            process = context.Process(
+                target=_child_main,
+                args=(step, str(model_folder), str(work), str(folder)),
+                name=f"desktop-search-onnx-{step}",
+            )
+            process.start()
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
+                if time.monotonic() < deadline:  # the app is exiting: try again next start
+                    raise ExportInterrupted("the app ended before the export was done")
+                raise RuntimeError(f"the export took longer than {SUBPROCESS_TIMEOUT_S:.0f} s")
+            if process.exitcode != 0:
+                reason = cached_failure(model_folder, folder)
+                raise RuntimeError(reason or f"the export process ended with code {process.exitcode}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     exported = cached_export(model_folder, folder)
-    if process.exitcode != 0 or exported is None:
-        reason = cached_failure(model_folder, folder)
-        raise RuntimeError(reason or f"the export process ended with code {process.exitcode}")
+    if exported is None:
+        raise RuntimeError(cached_failure(model_folder, folder) or "the export left no usable file")
     return exported
 
 
