@@ -6,6 +6,7 @@ for good. These tests run the real Chroma store on disk (the hash embedder stand
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import random
@@ -291,3 +292,52 @@ def test_kills_at_random_moments_of_a_compaction_never_lose_a_vector(tmp_path: P
             assert len(segment_folders(index / "chroma")) == 1
         finally:
             store.close()
+
+
+def test_a_compaction_that_fails_leaves_the_index_and_the_run_as_they_were(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A full disk mid-copy (the copy needs room for a second collection): the run still ends done, the
+    old collection stays live and whole, the user reads why, and the next run does not try at once."""
+    monkeypatch.setattr(compaction, "MIN_DEAD_SLOTS", 1000)
+    monkeypatch.setattr(compaction, "_failed_at", {})
+    monkeypatch.setattr(vectors, "COPY_BATCH", 300)
+    docs = tmp_path / "docs"
+    (docs / "v0").mkdir(parents=True)
+    for n in range(700):
+        (docs / "v0" / f"note{n}.txt").write_text(
+            f"Notes {n}: the ferry number {n} leaves the harbour at dawn."
+        )
+    engine = Engine.open(tmp_path / "home", embedder=HashEmbedder(), settings=Settings(folders=[str(docs)]))
+    real = engine.store.compact_vectors
+    attempts: list[int] = []
+
+    def disk_fills(checkpoint, progress) -> None:  # type: ignore[no-untyped-def]
+        def full(done: int, total: int) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        attempts.append(1)
+        real(checkpoint, full)
+
+    monkeypatch.setattr(engine.store, "compact_vectors", disk_fills)
+    try:
+        engine.index()
+        messages: list[str] = []
+        for rename in range(1, 4):
+            (docs / f"v{rename - 1}").rename(docs / f"v{rename}")
+            last = engine.index(lambda p: messages.append(p.message))
+            assert last.phase == "done"
+        assert attempts == [1]  # tried once, not again at the next run
+        said = [m for m in messages if "could not be compacted" in m]
+        assert said == [
+            "The vector index could not be compacted (The disk holding the index is full); it works as before"
+        ]
+        live = engine.store.vectors
+        assert live.collection.name == "chunks-test-hash-embedder"
+        assert [c.name for c in live._client.list_collections()] == ["chunks-test-hash-embedder"]
+        assert live.count() == 700
+        hits = engine.search("Notes 123: the ferry number 123 leaves the harbour at dawn.")
+        assert hits[0].path.endswith(os.path.join("v3", "note123.txt"))
+        assert engine.check()["consistent"]
+    finally:
+        engine.close()
