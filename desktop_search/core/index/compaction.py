@@ -4,7 +4,7 @@ Chroma never reuses the HNSW slot of a deleted vector, so every deleted, renamed
 its vectors' slots in memory and on disk, and searches walk past them (renaming a folder of 10,000
 passages leaves 10,000 slots, about 17 MB with 384 dimensions). After a run, when the dead slots reach
 half the live vectors (and at least :data:`MIN_DEAD_SLOTS`), the live vectors are copied into a fresh
-collection (:meth:`Store.compact_vectors`, about 1,100 vectors a second on two cores). Searches go on
+collection (:meth:`Store.compact_vectors`, about 1,000 vectors a second on two cores). Searches go on
 meanwhile; the copy can be paused, and a cancelled or crashed one leaves the old collection live. A copy
 that fails (it needs room on disk for a second collection) leaves the index as it was and does not fail
 the run; it is tried again an hour later.

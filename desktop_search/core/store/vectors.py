@@ -46,7 +46,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 # worst of 51 questions; at 400, 99.9 % (worst 95 %) for about 1.5 ms more per query
 # (benchmarks/ann_recall.py). A query asking for more results than this searches with its own k.
 EF_SEARCH = 400
-COPY_BATCH = 2000  # vectors a compaction copies per step (Chroma adds about 1,100 a second here)
+COPY_BATCH = 2000  # vectors a compaction copies per step (Chroma adds about 1,000 a second here)
 
 
 class VectorStoreDamaged(Exception):
