@@ -239,7 +239,9 @@ def test_renamed_folders_are_compacted_after_the_run(tmp_path: Path, monkeypatch
             (docs / f"v{rename - 1}").rename(docs / f"v{rename}")
             last = engine.index(lambda p: messages.append(f"{p.phase}: {p.message}"))
             assert last.phase == "done"
-        assert any("Compacting the vector index: 700 / 700 passages" in m for m in messages)
+        compacting = [m for m in messages if "Compacting the vector index" in m]
+        assert compacting[0].endswith("Compacting the vector index: 0 / 700 passages")  # said before the copy
+        assert compacting[-1].endswith("Compacting the vector index: 700 / 700 passages")
         assert messages[-1].startswith("done")  # the run's own report comes last
         found = compaction.slots(engine.store)
         assert found is not None and found.dead < 1000

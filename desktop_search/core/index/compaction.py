@@ -78,6 +78,7 @@ def compact_if_due(
     def paused() -> None:
         report(replace(result, phase=Phase.PAUSED, message="Compacting the vector index (paused)"))
 
+    copied(0, found.live)  # said at once: the first step takes a second or two
     try:
         store.compact_vectors(lambda: control.checkpoint(paused), copied)
     except Cancelled:
