@@ -55,11 +55,9 @@ def generation_of(base: str, name: str, metadata: dict[str, Any] | None) -> Gene
     return Generation(name, number, complete)
 
 
-def live_and_stale(generations: list[Generation]) -> tuple[Generation | None, list[Generation]]:
-    """The live generation (the highest complete one) and the others, which only the writer may delete."""
-    complete = [g for g in generations if g.complete]
-    live = max(complete, key=lambda g: g.number, default=None)
-    return live, [g for g in generations if g is not live]
+def live_generation(generations: list[Generation]) -> Generation | None:
+    """The live generation: the highest complete one (the others only the writer may delete)."""
+    return max((g for g in generations if g.complete), key=lambda g: g.number, default=None)
 
 
 def _segment_ids(chroma_dir: Path, collection_id: str | None = None) -> set[str] | None:

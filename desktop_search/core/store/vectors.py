@@ -26,10 +26,11 @@ import numpy as np
 from desktop_search.core.store.generations import (
     COMPLETE,
     GENERATION,
+    Generation,
     generation_name,
     generation_of,
     hnsw_slots,
-    live_and_stale,
+    live_generation,
     orphan_segment_dirs,
     segment_dir,
 )
@@ -105,6 +106,10 @@ def _embeddings_of(collection: Any, ids: list[str]) -> Any:
     return collection.get(ids=ids, include=["embeddings"])
 
 
+def _ids_page(collection: Any, offset: int) -> list[str]:
+    return list(collection.get(include=[], limit=10000, offset=offset)["ids"])
+
+
 class VectorStore:
     """A Chroma PersistentClient and the collection of one model."""
 
@@ -136,14 +141,14 @@ class VectorStore:
         self._reads_done = threading.Condition(self._lock)
         self.changes = 0  # vectors upserted or deleted by id (delete_paths shows in the passage count)
 
+    def _generations(self) -> list[Generation]:
+        """This model's collections, as generations."""
+        found = (generation_of(self._base, c.name, c.metadata) for c in self._client.list_collections())
+        return [g for g in found if g is not None]
+
     def _open_live(self) -> Any:
         """The model's live collection (created empty when there is none)."""
-        generations = []
-        for collection in self._client.list_collections():
-            found = generation_of(self._base, collection.name, collection.metadata)
-            if found is not None:
-                generations.append(found)
-        live, _stale = live_and_stale(generations)
+        live = live_generation(self._generations())
         if live is not None:
             return self._client.get_collection(live.name)
         return self._client.get_or_create_collection(
@@ -260,13 +265,8 @@ class VectorStore:
 
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
-        total = self.count()
-
-        def page(collection: Any, offset: int) -> list[str]:
-            return list(collection.get(include=[], limit=10000, offset=offset)["ids"])
-
-        for offset in range(0, total, 10000):
-            ids.update(self._read(functools.partial(page, offset=offset)))
+        for offset in range(0, self.count(), 10000):
+            ids.update(self._read(functools.partial(_ids_page, offset=offset)))
         return ids
 
     def query(
@@ -356,11 +356,9 @@ class VectorStore:
         with self._lock:  # searches still on an old generation finish first (they take milliseconds)
             self._reads_done.wait_for(lambda: self._reads == 0, timeout=10.0)
             live = self._collection.name
-        for collection in self._client.list_collections():
-            found = generation_of(self._base, collection.name, collection.metadata)
-            if found is not None and collection.name != live:
-                self._writing()
-                with contextlib.suppress(Exception):
-                    self._client.delete_collection(collection.name)
+        for stale in (g for g in self._generations() if g.name != live):
+            self._writing()
+            with contextlib.suppress(Exception):
+                self._client.delete_collection(stale.name)
         for folder in orphan_segment_dirs(self._chroma_dir):
             shutil.rmtree(folder, ignore_errors=True)
