@@ -178,3 +178,21 @@ def test_a_chunk_whose_whole_counts_more_than_its_units_is_still_split(counter: 
     chunks = chunker.chunk(text, [Sec(0, len(text))])
     assert max(count([c.text for c in chunks])) <= 300 - 8
     assert all(text[c.start : c.end] == c.text for c in chunks)
+
+
+def test_a_few_last_words_are_not_cut_off_as_a_passage_of_their_own(counter: HashEmbedder) -> None:
+    """A page's last words after a paragraph that nearly fills the target (the lyrics a printed score
+    leaves: "Aaa", "Bee") stay with it: alone, a crumb's vector is its heading's. Words enough for a
+    passage of their own are still cut off."""
+    chunker = Chunker(counter.count_tokens, target_tokens=100, overlap_tokens=20)
+    body = " ".join(f"word{i}" for i in range(98))  # 98 tokens: with the crumbs, over the target
+    crumbs = f"{body}\n\nAaa\n\nBee Cee"
+    chunks = chunker.chunk(crumbs, [Sec(0, len(crumbs), page=3, heading="Piano and lyrics")])
+    assert [c.text for c in chunks] == [crumbs]
+    assert counter.count_tokens([crumbs])[0] - 2 <= 100 * 1.3
+
+    tail = " ".join(f"tail{i}" for i in range(40))
+    longer = f"{body}\n\n{tail}"
+    chunks = chunker.chunk(longer, [Sec(0, len(longer))])
+    assert len(chunks) == 2 and chunks[0].text == body
+    assert all(counter.count_tokens([c.text])[0] - 2 <= 100 for c in chunks)

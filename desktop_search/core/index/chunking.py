@@ -1,6 +1,7 @@
 """Cutting extracted text into passages the model can embed whole.
 
-Chunks are at most ``target_tokens`` long (counted by the active model's tokenizer), begin with up
+Chunks are at most ``target_tokens`` long (counted by the active model's tokenizer; up to 30 % more
+rather than leave a crumb of a few words on its own), begin with up
 to ``overlap_tokens`` of the previous chunk's end where the target leaves room, end at paragraph or
 sentence boundaries where possible, never exceed the model's maximum length, and never span two
 pages, two headings or two sub-documents (archive members, messages: an unchanged message always
@@ -176,7 +177,9 @@ def _split_long(
 ) -> list[int]:
     """Cuts inside the piece of units ``a+1 .. b`` until no part is over ``limit`` tokens: at the best
     boundary that leaves two parts of ``least`` to ``limit`` tokens, else at least ``least`` on both
-    sides, else anywhere."""
+    sides, else anywhere. A piece up to ``least`` over the limit that only a crumb could be cut from
+    (a page's last words after a paragraph that nearly fills the target: a score's "Aaa", "Bee") is
+    left whole: a crumb's vector is its heading's, and it ranks as a section it does not hold."""
     inner = list(range(a + 1, b))  # boundaries inside the piece
     sizes = [u.tokens for u in units[a + 1 : b + 1]]
     total = sum(sizes)
@@ -184,6 +187,8 @@ def _split_long(
         return []
     before = list(itertools.accumulate(sizes))  # tokens up to and including each unit of the piece
     roomy = [k for k in inner if least <= before[k - a - 1] <= total - least]
+    if not roomy and total <= limit + least:
+        return []
     halves = [k for k in roomy if total - limit <= before[k - a - 1] <= limit]  # two parts will do
 
     def rank(k: int) -> tuple[float, int]:
