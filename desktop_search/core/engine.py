@@ -244,10 +244,13 @@ class Engine:
         Returns the last progress report (phase DONE or CANCELLED).
         """
         report = self._tracking(progress)
-        with self._in_flight.track(control) as control:
-            indexer = self._loaded_indexer(report)
-            report(IndexProgress(Phase.SCANNING))
-            return runs.run_plan(self.store, indexer, self.scan(), report, control)
+        try:
+            with self._in_flight.track(control) as control:
+                indexer = self._loaded_indexer(report)
+                report(IndexProgress(Phase.SCANNING))
+                return runs.run_plan(self.store, indexer, self.scan(), report, control)
+        finally:
+            self._keyword_first.settled()  # the background service's first run was announced
 
     def index_paths(
         self, paths: list[str], progress: ProgressCallback | None = None, control: JobControl | None = None
@@ -315,6 +318,7 @@ class Engine:
                 ),
                 mark_missing=lambda folder: watched.set_unavailable(self.store.ledger, to_key(folder), True),
             )
+            self._keyword_first.expect()  # a model load now waits for its first scan (keyword_first)
             self._service.start()
 
     def request_scan(self) -> None:
