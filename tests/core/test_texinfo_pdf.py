@@ -14,6 +14,7 @@ from desktop_search.core import SearchHit
 from desktop_search.core.extract.pdf import drop_glyph_names, extract_pdf
 from desktop_search.core.extract.pdf_headings import respelled
 from desktop_search.core.extract.results import Deadline
+from desktop_search.core.search.crumb_passages import MAX_WORDS
 from desktop_search.core.search.figure_passages import is_figure_text
 from desktop_search.core.search.license_passages import is_license_text
 from tests.support.real_search import indexed_engine, search_folder
@@ -120,6 +121,25 @@ def test_a_scores_labels_found_by_meaning_alone_keep_half_their_score(tmp_path: 
     for h in score:
         assert h.keyword_score is None
         assert scored[h.chunk_id] == pytest.approx(h.score * 0.5)
+
+
+@pytest.mark.model
+def test_a_title_alone_found_by_meaning_alone_keeps_half_its_score(tmp_path: Path, real_embedder) -> None:
+    """Page 4 opens section 3.1.3 with its title alone (its text follows under the next heading): a
+    crumb, whose vector is mostly its heading's."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(EXCERPT, docs / EXCERPT.name)
+    query = "How do I connect two notes with a tie or a slur?"
+    with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
+        scored = {h.chunk_id: h.score for h in _passages(engine.search(query, k=200, grouped=False))}
+        engine.tune_search(crumb_factor=1.0)
+        plain = _passages(engine.search(query, k=200, grouped=False))
+    crumbs = [h for h in plain if h.text.strip() == "3.1.3 Bindebögen und Legatobögen"]
+    assert len(crumbs) == 1 and crumbs[0].page == 4 and crumbs[0].keyword_score is None
+    assert scored[crumbs[0].chunk_id] == pytest.approx(crumbs[0].score * 0.5)
+    texts = [h for h in plain if len(h.text.split()) > MAX_WORDS + 3]  # the section's text: kept as it was
+    assert texts and all(scored[h.chunk_id] == pytest.approx(h.score) for h in texts if h.keyword_score)
 
 
 def test_a_chapter_the_outline_files_under_the_one_before_is_a_chapter() -> None:

@@ -36,6 +36,7 @@ FUSION_PARAMETERS = (
     "code_factor",
     "license_factor",
     "figure_factor",
+    "crumb_factor",
     "stray_min_terms",
     "language_centering",
     "minority_centering",

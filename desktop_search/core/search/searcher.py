@@ -20,6 +20,7 @@ import numpy as np
 from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import SearchFilters, SearchHit, Span
 from desktop_search.core.search.code_passages import UNMATCHED_CODE_FACTOR, unmatched_code
+from desktop_search.core.search.crumb_passages import UNMATCHED_CRUMB_FACTOR, unmatched_crumb
 from desktop_search.core.search.figure_passages import UNMATCHED_FIGURE_FACTOR, unmatched_figure
 from desktop_search.core.search.filters import chroma_where, normalise
 from desktop_search.core.search.folding import fold_duplicates, fold_similar
@@ -111,6 +112,7 @@ class Searcher:
         code_factor: float = UNMATCHED_CODE_FACTOR,
         license_factor: float = UNMATCHED_LICENSE_FACTOR,
         figure_factor: float = UNMATCHED_FIGURE_FACTOR,
+        crumb_factor: float = UNMATCHED_CRUMB_FACTOR,
         stray_min_terms: float = STRAY_MIN_TERMS,
         language_centering: float = 1.0,
         minority_centering: float = 1.0,
@@ -125,6 +127,7 @@ class Searcher:
         self.code_factor = code_factor
         self.license_factor = license_factor
         self.figure_factor = figure_factor
+        self.crumb_factor = crumb_factor
         self.stray_min_terms = stray_min_terms
         # how much of its language's offset the query loses (0: rank by the plain query vector)
         self.language_centering = language_centering
@@ -253,7 +256,11 @@ class Searcher:
             live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power, stray_power
         )
         if mode == "hybrid":
-            rules = [(unmatched_code, self.code_factor), (unmatched_figure, self.figure_factor)]
+            rules = [
+                (unmatched_code, self.code_factor),
+                (unmatched_figure, self.figure_factor),
+                (unmatched_crumb, self.crumb_factor),
+            ]
             if not asks_about_licences(text):  # "Darf ich das Programm weitergeben?" asks for them
                 rules.append((unmatched_license, self.license_factor))
             ranked = demote_unmatched(ranked, rows, rules)
