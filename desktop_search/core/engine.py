@@ -133,7 +133,7 @@ class Engine:
     def load_model(self, progress: LoadCallback | None = None) -> None:
         """Resolve and load the embedding model (blocking; raises ModelUnavailableError)."""
         with self._load_lock:
-            if not self.model_ready:  # first, let a running phase 1 read files (at most 30 s)
+            if not self.model_ready:  # first, let a starting or running phase 1 read files (keyword_first)
                 self._keyword_first.wait()
             try:
                 self.embedder.load(progress)
@@ -142,9 +142,8 @@ class Engine:
                 raise
             self.model_error = None
             _ = self.store.vectors  # open the vector store here too, off the caller's UI thread
-        # and anchor the shown scores and measure the index's language means (~2 s, once); outside the
-        # load lock, because the searcher is fetched under the engine lock, which _get_indexer holds
-        # while it loads the model
+        # then anchor the shown scores and measure the index's language means (~2 s, once), outside the
+        # load lock: the searcher is fetched under the engine lock, never taken inside the load lock
         self._get_searcher().prepare()
 
     @property
@@ -244,13 +243,10 @@ class Engine:
         Returns the last progress report (phase DONE or CANCELLED).
         """
         report = self._tracking(progress)
-        try:
-            with self._in_flight.track(control) as control:
-                indexer = self._loaded_indexer(report)
-                report(IndexProgress(Phase.SCANNING))
-                return runs.run_plan(self.store, indexer, self.scan(), report, control)
-        finally:
-            self._keyword_first.settled()  # the background service's first run was announced
+        with self._in_flight.track(control) as control, self._keyword_first.settling():
+            indexer = self._loaded_indexer(report)
+            report(IndexProgress(Phase.SCANNING))
+            return runs.run_plan(self.store, indexer, self.scan(), report, control)
 
     def index_paths(
         self, paths: list[str], progress: ProgressCallback | None = None, control: JobControl | None = None

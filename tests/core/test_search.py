@@ -15,7 +15,8 @@ from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
 from desktop_search.core.search.fusion import COVERAGE_POWER, STRAY_COVERAGE_POWER, Candidate, fuse
 from desktop_search.core.search.highlight import content_matches, find_spans, query_terms
 from desktop_search.core.search.keyword import KeywordSearch
-from desktop_search.core.search.searcher import Searcher, clean_query, dense_query_text
+from desktop_search.core.search.query_text import clean_query, dense_query_text
+from desktop_search.core.search.searcher import Searcher
 from desktop_search.core.store.ledger import ChunkRow, Ledger
 from desktop_search.core.store.pathkeys import chunk_id, to_key
 from desktop_search.core.store.schema import SCHEMA_VERSION

@@ -21,10 +21,11 @@ say whether phase 1 comes (:meth:`KeywordFirst.settled` when the run is over), a
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,14 @@ class KeywordFirst:
         with self._changed:
             self._expected = None
             self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def settling(self) -> Iterator[None]:
+        """A run (the one announced, if any): :meth:`settled` when it is over, however it ends."""
+        try:
+            yield
+        finally:
+            self.settled()
 
     def begin(self) -> None:
         """Phase 1 starts (a second begin keeps the first one's start)."""
