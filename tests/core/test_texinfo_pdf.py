@@ -105,17 +105,25 @@ def _passages(hits: list[SearchHit]) -> list[SearchHit]:
     return [p for h in hits for p in (h, *h.inline, *h.more)]
 
 
-@pytest.mark.model
-def test_a_scores_labels_found_by_meaning_alone_keep_half_their_score(tmp_path: Path, real_embedder) -> None:
-    """Page 6 is a printed four-part score: its text layer is the lyrics and parts, one per line."""
+def _scored_and_plain(
+    tmp_path: Path, real_embedder, query: str, **rule_off: float
+) -> tuple[dict[str, float], list[SearchHit]]:
+    """The excerpt searched for ``query``: every passage's score, then the passages with a ranking rule
+    turned off (``rule_off``)."""
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(EXCERPT, docs / EXCERPT.name)
-    query = "Wie setze ich eine Partitur für einen vierstimmigen Chor?"
     with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
         scored = {h.chunk_id: h.score for h in _passages(engine.search(query, k=200, grouped=False))}
-        engine.tune_search(figure_factor=1.0)
-        plain = _passages(engine.search(query, k=200, grouped=False))
+        engine.tune_search(**rule_off)
+        return scored, _passages(engine.search(query, k=200, grouped=False))
+
+
+@pytest.mark.model
+def test_a_scores_labels_found_by_meaning_alone_keep_half_their_score(tmp_path: Path, real_embedder) -> None:
+    """Page 6 is a printed four-part score: its text layer is the lyrics and parts, one per line."""
+    query = "Wie setze ich eine Partitur für einen vierstimmigen Chor?"
+    scored, plain = _scored_and_plain(tmp_path, real_embedder, query, figure_factor=1.0)
     score = [h for h in plain if is_figure_text(h.text)]
     assert score and all(h.page == 6 and "lamb" in h.text for h in score)
     for h in score:
@@ -127,14 +135,8 @@ def test_a_scores_labels_found_by_meaning_alone_keep_half_their_score(tmp_path: 
 def test_a_title_alone_found_by_meaning_alone_keeps_half_its_score(tmp_path: Path, real_embedder) -> None:
     """Page 4 opens section 3.1.3 with its title alone (its text follows under the next heading): a
     crumb, whose vector is mostly its heading's."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    shutil.copy(EXCERPT, docs / EXCERPT.name)
     query = "How do I connect two notes with a tie or a slur?"
-    with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
-        scored = {h.chunk_id: h.score for h in _passages(engine.search(query, k=200, grouped=False))}
-        engine.tune_search(crumb_factor=1.0)
-        plain = _passages(engine.search(query, k=200, grouped=False))
+    scored, plain = _scored_and_plain(tmp_path, real_embedder, query, crumb_factor=1.0)
     crumbs = [h for h in plain if h.text.strip() == "3.1.3 Bindebögen und Legatobögen"]
     assert len(crumbs) == 1 and crumbs[0].page == 4 and crumbs[0].keyword_score is None
     assert scored[crumbs[0].chunk_id] == pytest.approx(crumbs[0].score * 0.5)
