@@ -61,7 +61,7 @@ def stored_vectors(collection) -> tuple[list[str], np.ndarray]:
 
 def measure(cache: Path, ef: int) -> None:
     embedder = real_embedder()
-    _, questions = realdocs.load_questions()
+    _, questions, _ = realdocs.load_questions()
     queries = [np.asarray(embedder.embed_query(q["question"]), dtype="float32") for q in questions]
     collection = open_collection(cache, ef)
     ids, vectors = stored_vectors(collection)

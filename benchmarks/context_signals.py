@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from desktop_search.core import Engine, from_key
 
-    documents, questions = realdocs.load_questions()
+    documents, questions, _ = realdocs.load_questions()
     embedder = real_embedder()
     engine = Engine.open(args.cache / "home", embedder=embedder)
     rows, vectors = load_passages(engine)

@@ -4,7 +4,9 @@ The corpus is real multilingual PDF manuals from Debian packages (Debian Referen
 the Auto Multiple Choice manual in three, the Ubuntu Packaging Guide, built with Sphinx, in four).
 ``benchmarks/data/realdocs_questions.json`` holds questions in English, German, French, Japanese and
 Spanish with the gold page(s) in every edition, each checked by reading the page (see
-``benchmarks/data/README.md``).
+``benchmarks/data/README.md``). ``--questions benchmarks/data/lilypond_questions.json`` asks another set
+over LilyPond's Usage manual (English, German, French, Spanish) and Learning Manual (English, German):
+Texinfo manuals full of music examples, code and printed scores.
 
 Each question is asked twice (three times with ``--lone``):
 - **same language**: the document's edition in the question's language is searchable, its other
@@ -41,6 +43,7 @@ under it and listed with its page (``--heads-only``: the row's own passages only
     python benchmarks/realdocs.py --ranks r.json  # each question's first right rank, to compare two runs
     python benchmarks/realdocs.py --absent    # hidden editions filtered out of the search, not hidden after
     python benchmarks/realdocs.py --lone      # also the 'lone' scenario (an index per question language)
+    python benchmarks/realdocs.py --questions benchmarks/data/lilypond_questions.json  # LilyPond's manuals
 
 Comparing two builds: searches of one built index repeat exactly, but two builds of the same PDFs
 with the int8 encoder differ (10 of 65 cross-language questions' right ranks, about ±0.03 hit@5).
@@ -70,7 +73,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,7 +133,7 @@ class Row:
 # -- the corpus ------------------------------------------------------------------------------------
 
 
-def fetch_pdfs(dest: Path, wanted: set[str]) -> None:
+def fetch_pdfs(dest: Path, wanted: set[str], packages: Sequence[str] = PACKAGES) -> None:
     """Download the Debian packages and take the PDFs the question set names out of them."""
     if all((dest / name).exists() for name in wanted):
         return
@@ -138,8 +141,8 @@ def fetch_pdfs(dest: Path, wanted: set[str]) -> None:
         sys.exit("apt-get and dpkg-deb are needed to fetch the manuals; or pass --pdfs DIR")
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        eprint(f"downloading {', '.join(PACKAGES)}")
-        subprocess.run(["apt-get", "download", *PACKAGES], cwd=tmp, check=True, capture_output=True)
+        eprint(f"downloading {', '.join(packages)}")
+        subprocess.run(["apt-get", "download", *packages], cwd=tmp, check=True, capture_output=True)
         for deb in Path(tmp).glob("*.deb"):
             subprocess.run(["dpkg-deb", "-x", str(deb), str(Path(tmp) / "x")], check=True)
         for pdf in (Path(tmp) / "x").rglob("*.pdf"):
@@ -154,9 +157,10 @@ def fetch_pdfs(dest: Path, wanted: set[str]) -> None:
         sys.exit(f"the packages did not hold {missing}")
 
 
-def load_questions() -> tuple[dict[str, dict[str, str]], list[dict]]:
-    data = json.loads(QUESTIONS.read_text(encoding="utf-8"))
-    return data["documents"], data["questions"]
+def load_questions(path: Path = QUESTIONS) -> tuple[dict[str, dict[str, str]], list[dict], tuple[str, ...]]:
+    """A question set's documents (their editions' PDFs), questions, and the packages holding the PDFs."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data["documents"], data["questions"], tuple(data.get("packages", PACKAGES))
 
 
 # -- the systems -----------------------------------------------------------------------------------
@@ -468,7 +472,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pdfs", type=Path, default=None, help="folder with the manuals' PDFs (fetched into it when missing)"
     )
-    parser.add_argument("--cache", type=Path, default=CACHE / "realdocs")
+    parser.add_argument("--cache", type=Path, default=None, help="default: benchmarks/.cache/realdocs")
+    parser.add_argument(
+        "--questions", type=Path, default=QUESTIONS, help="another set (data/lilypond_questions.json)"
+    )
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--show", type=int, default=0, help="print top hits of N cross-language questions")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -496,19 +503,21 @@ def main(argv: list[str] | None = None) -> int:
     global COUNT_TRANSLATIONS
     COUNT_TRANSLATIONS = not args.heads_only
 
-    documents, questions = load_questions()
+    documents, questions, packages = load_questions(args.questions)
+    if args.cache is None:  # each question set indexes its own manuals
+        args.cache = CACHE / ("realdocs" if args.questions == QUESTIONS else args.questions.stem)
     if args.lang:
         questions = [q for q in questions if q["lang"] == args.lang]
     wanted = {name for editions in documents.values() for name in editions.values()}
     docs = args.cache / "docs"
     if args.pdfs is not None:  # only the question set's PDFs are indexed, whatever else the folder holds
-        fetch_pdfs(args.pdfs, wanted)  # a new or partial folder is filled first
+        fetch_pdfs(args.pdfs, wanted, packages)  # a new or partial folder is filled first
         docs.mkdir(parents=True, exist_ok=True)
         for name in wanted:
             if not (docs / name).exists():
                 shutil.copy2(args.pdfs / name, docs / name)
     else:
-        fetch_pdfs(docs, wanted)
+        fetch_pdfs(docs, wanted, packages)
     folder_of = {}  # each PDF in a folder of its own, so a search can leave some out (--absent)
     for name in wanted:
         folder = args.cache / "editions" / Path(name).stem
