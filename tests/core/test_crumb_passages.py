@@ -15,10 +15,11 @@ def _row(text: str, number: int = 7, part: str | None = None) -> ChunkRow:
     )
 
 
-def test_a_title_alone_or_a_carried_over_line_is_a_crumb_and_text_is_not() -> None:
+def test_a_title_alone_or_a_scores_marks_are_crumbs_and_a_sentence_is_not() -> None:
     assert is_crumb(_row("5.6 Collisions of objects"))
     assert is_crumb(_row("5.7 Further tweaking\n5.7.1 Other uses for tweaks"))
     assert is_crumb(_row("p\nmp\nf\n\nmf"))
+    assert is_crumb(_row("Violin 1\nViolin 2\nViola\nCello"))
     assert not is_crumb(_row("And we see this too removes all the bar lines, as the example shows."))
     assert not is_crumb(_row("The \\once prefix may be used with \\override, \\revert, \\set and \\unset."))
 

@@ -2,8 +2,8 @@
 query's own words, not on meaning alone.
 
 A passage never spans two pages or two headings, so a long document leaves crumbs: a chapter's title
-alone before its first section ("5.6 Collisions of objects"), a sentence carried over to the top of a
-page ("And we see this too removes all the bar lines."), a score's dynamics ("p / mp / f / mf"). What a
+alone before its first section ("5.6 Collisions of objects"), a few words carried over to the top of
+a page, a printed score's marks or parts ("p / mp / f / mf", "Violin 1 / Viola / Cello"). What a
 crumb's vector holds is mostly its heading (embedded with every passage), so it sits near any query
 about the section's subject while it says nothing itself: in LilyPond's Learning Manual "pickup
 measure" ranked "5.6 Collisions of objects" and "5.4 Positionierung von Objekten" second and third.
