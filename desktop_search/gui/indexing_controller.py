@@ -96,6 +96,7 @@ class IndexingController(QObject):
         bridge.progress.connect(self.show_progress)
         bridge.model_loading.connect(self._on_loading)
         bridge.model_ready.connect(self._on_ready)
+        bridge.engine_opened.connect(self._enable_pause)  # phase 1 runs (and pauses) before the model loads
         bridge.model_failed.connect(lambda _e: self._set_text("Model unavailable: indexing is stopped", ""))
         bridge.engine_failed.connect(lambda _e: self._set_text("The index could not be opened", ""))
 
@@ -109,6 +110,9 @@ class IndexingController(QObject):
 
     def _on_ready(self) -> None:
         self._set_text("Model ready", "")
+        self._enable_pause()
+
+    def _enable_pause(self) -> None:
         for button in (self.status.pause_button, self.panel.pause_button):
             button.setEnabled(True)
 
