@@ -20,7 +20,7 @@ from desktop_search.core.engine import Engine
 from desktop_search.core.records import IndexProgress, Phase
 from desktop_search.core.search.match_strength import CALIBRATION_PAIRS
 from desktop_search.core.store.pathkeys import to_key
-from tests.support.fake_embedder import HashEmbedder
+from tests.support.fake_embedder import HashEmbedder, LoadOnReleaseEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
 TOPICS = ["glacier", "volcano", "harbour", "orchard", "comet", "lantern"]
@@ -45,25 +45,6 @@ class BlockingEmbedder(HashEmbedder):
         assert self.release.wait(60), "the test never released the embedder"
         self.embedded += len(texts)
         return super().embed_documents(texts)
-
-
-class SlowLoadingEmbedder(HashEmbedder):
-    """A model that is not loaded until ``release`` is set (a slow first start)."""
-
-    def __init__(self) -> None:
-        super().__init__(batch_size=4)
-        self.release = threading.Event()
-        self.loading = threading.Event()
-        self._loaded = False
-
-    @property
-    def loaded(self) -> bool:  # type: ignore[override]
-        return self._loaded
-
-    def load(self, progress: object = None) -> None:
-        self.loading.set()
-        assert self.release.wait(60), "the test never let the model load"
-        self._loaded = True
 
 
 def _engine(home: Path, embedder) -> Engine:  # type: ignore[no-untyped-def]
@@ -157,7 +138,7 @@ def test_a_search_during_phase_two_returns_both_kinds(tmp_path: Path) -> None:
 def test_the_model_loads_while_files_become_searchable(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     _write_topics(docs, 8)
-    embedder = SlowLoadingEmbedder()
+    embedder = LoadOnReleaseEmbedder(batch_size=4)
     engine = _engine(tmp_path / "home", embedder)
     seen: list[IndexProgress] = []
     try:

@@ -13,7 +13,7 @@ from desktop_search.core.records import FileStatus, IndexProgress, Phase
 from desktop_search.gui.engine_bridge import ModelState
 from desktop_search.gui.results_model import ResultRole
 from tests.core.extract_samples import make_pdf
-from tests.support.fake_embedder import HashEmbedder
+from tests.support.fake_embedder import LoadOnReleaseEmbedder
 
 WAIT_MS = 120_000
 
@@ -160,27 +160,10 @@ def test_pause_and_resume(make_context, hash_embedder, tmp_path, qtbot):
     qtbot.waitUntil(lambda: log.done_with(300), timeout=WAIT_MS)
 
 
-class SlowToLoad(HashEmbedder):
-    """A model whose load waits until the test lets it go."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-        self._loaded = threading.Event()
-
-    @property
-    def loaded(self) -> bool:  # type: ignore[override]
-        return self._loaded.is_set()
-
-    def load(self, progress: object = None) -> None:
-        self.release.wait(60)
-        self._loaded.set()
-
-
 def test_indexing_can_be_paused_before_the_model_has_loaded(make_context, tmp_path, qtbot):
     """Files become keyword-searchable before the model loads (at start-up the load waits for them):
     the Pause button works from the moment the index is open."""
-    embedder = SlowToLoad()
+    embedder = LoadOnReleaseEmbedder()
     ctx = make_context(engine_factory(embedder))
     try:
         button = ctx.window.index_status.pause_button

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 from collections.abc import Sequence
 
@@ -80,3 +81,23 @@ class HashEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._vector(text)
+
+
+class LoadOnReleaseEmbedder(HashEmbedder):
+    """A model that is not loaded until ``release`` is set (a slow first start); ``loading`` is set
+    once its load has begun."""
+
+    def __init__(self, batch_size: int = 16) -> None:
+        super().__init__(batch_size=batch_size)
+        self.release = threading.Event()
+        self.loading = threading.Event()
+        self._loaded = False
+
+    @property
+    def loaded(self) -> bool:  # type: ignore[override]
+        return self._loaded
+
+    def load(self, progress: object = None) -> None:
+        self.loading.set()
+        assert self.release.wait(60), "the test never let the model load"
+        self._loaded = True
