@@ -73,7 +73,7 @@ def test_german_function_words_are_not_painted_in_results(tmp_path: Path, real_e
 
 def test_a_function_word_of_the_querys_own_language_is_a_stop_word_only_there() -> None:
     german = "Wann war die Berliner Mauer gefallen, und warum?"
-    assert fts_terms(german, language="de") == ['"Berliner"', '"Mauer"', '"gefallen"']
+    assert fts_terms(german, language="de") == ['"berlin" *', '"mauer" *', '"gefall" *']
     assert '"war"' in fts_terms(german)  # language unknown: "war" may be the English word
     assert fts_terms("cold war museum", language="en") == ['"cold"', '"war"', '"museum"']
     assert {t.text: t.weight for t in query_terms("Comment changer le son", language="fr")}["son"] < 1.0

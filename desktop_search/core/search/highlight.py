@@ -77,7 +77,7 @@ def query_terms(query: str, max_terms: int = 32, language: str | None = None) ->
     """The distinct terms of a query: quoted phrases and codes weigh more, stop words (of ``language``
     too, when the query's is known) and very short words less."""
     terms: dict[str, QueryTerm] = {}
-    stop = stopwords_for(language)
+    stop = stopwords_for(language, query)
 
     def add(text: str, weight: float, phrase: bool = False, painted: str | None = None) -> None:
         if text and text not in terms and len(terms) < max_terms:

@@ -1,7 +1,8 @@
 """The keyword leg: BM25 over the ledger's FTS5 index of chunk texts, filters applied inside the query.
 
 Owns turning a typed query into safe FTS5 phrases (:func:`fts_terms`, :func:`fts_query`, from the
-shared tokenizer :mod:`desktop_search.core.search.query_words`) and running them
+shared tokenizer :mod:`desktop_search.core.search.query_words`; a German query's words as prefixes,
+:mod:`desktop_search.core.search.word_prefixes`) and running them
 (:class:`KeywordSearch`): one term is one ranked query; several are planned around common words
 (:mod:`desktop_search.core.search.keyword_plan`) so a query of common words stays fast. Filters come
 from the one filter definition, :mod:`desktop_search.core.search.filters`. The ledger
@@ -26,6 +27,7 @@ from desktop_search.core.search.query_words import (
     unspaced_terms,
 )
 from desktop_search.core.search.stopwords import stopwords_for
+from desktop_search.core.search.word_prefixes import prefix_stem
 from desktop_search.core.store.ledger import Ledger
 
 
@@ -54,21 +56,41 @@ class KeywordAnswer:
 
 def fts_terms(user_query: str, max_terms: int = 32, language: str | None = None) -> list[str]:
     """Safe FTS5 phrases from free text (see :func:`fts_query`), stop words (and weak terms of
-    unspaced scripts, such as a particle) left out unless that leaves nothing."""
-    pairs = [pair for piece in query_pieces(user_query) for pair in _phrases(piece)]
+    unspaced scripts, such as a particle) left out unless that leaves nothing. In a query surely in an
+    inflected language the stemmer does not know, a word is its prefix (:mod:`word_prefixes`)."""
+    return [term.phrase for term in _terms(user_query, max_terms, language)]
+
+
+@dataclass(frozen=True)
+class _Term:
+    phrase: str  # the FTS5 phrase
+    word: str  # what the phrase searches for, as typed ("Dateien" for the prefix ``"datei" *``)
+    weak: bool = False
+
+
+def _terms(user_query: str, max_terms: int, language: str | None) -> list[_Term]:
+    terms = [term for piece in query_pieces(user_query) for term in _phrases(piece, language)]
     seen: set[str] = set()
-    unique = [(p, weak) for p, weak in pairs if not (p.lower() in seen or seen.add(p.lower()))]  # type: ignore[func-returns-value]
-    stop = stopwords_for(language)
-    content = [p for p, weak in unique if not weak and p[1:-1].lower() not in stop]
-    return (content or [p for p, _ in unique])[:max_terms]
+    unique = [t for t in terms if not (t.phrase.lower() in seen or seen.add(t.phrase.lower()))]  # type: ignore[func-returns-value]
+    stop = stopwords_for(language, user_query)
+    content = [t for t in unique if not t.weak and t.word.lower() not in stop]
+    return (content or unique)[:max_terms]
 
 
-def _phrases(piece: QueryPiece) -> list[tuple[str, bool]]:
-    """The piece's phrases, each with whether it is weak (see ``UnspacedTerm.weak``)."""
+def _phrases(piece: QueryPiece, language: str | None = None) -> list[_Term]:
+    """The piece's phrases: a word or a compound's words each as itself or its prefix; an unspaced
+    run's terms, each weak or not (see ``UnspacedTerm.weak``)."""
     if not piece.unspaced:
-        whole = '"' + " ".join(piece.words) + '"'
-        return [(whole, False), *(('"' + w + '"', False) for w in compound_parts(piece))]
-    return [(_unspaced_phrase(term), term.weak) for term in unspaced_terms(piece)]
+        if not piece.quoted and len(piece.words) == 1:
+            return [_word_term(piece.words[0], language)]
+        whole = " ".join(piece.words)
+        return [_Term('"' + whole + '"', whole), *(_word_term(w, language) for w in compound_parts(piece))]
+    return [_Term(_unspaced_phrase(t), " ".join(t.tokens), t.weak) for t in unspaced_terms(piece)]
+
+
+def _word_term(word: str, language: str | None) -> _Term:
+    prefix = prefix_stem(word, language)
+    return _Term('"' + word + '"' if prefix is None else '"' + prefix + '" *', word)
 
 
 def _unspaced_phrase(term: UnspacedTerm) -> str:
@@ -119,7 +141,8 @@ class KeywordSearch:
     ) -> KeywordAnswer:
         """:meth:`search`'s hits, with how many of the query's terms the index knows. ``language``: the
         query's, when known (its stop words are left out too)."""
-        terms = fts_terms(query, language=language)
+        found = _terms(query, 32, language)
+        terms = [t.phrase for t in found]
         if not terms or k <= 0:
             return KeywordAnswer([])
         spec = normalise(filters, unavailable_folders)
@@ -128,7 +151,7 @@ class KeywordSearch:
             return KeywordAnswer(hits, 1, 1 if hits else 0)
         counts = {t: self._doc_count(t) for t in terms}
         hits = self._planned(terms, counts, k, spec)
-        by_word = {fold(t.strip('"')).lower(): n for t, n in counts.items()}
+        by_word = {fold(t.word).lower(): counts[t.phrase] for t in found}
         known = sum(1 for n in counts.values() if n > 0)
         return KeywordAnswer(hits, len(terms), known, by_word)
 

@@ -7,6 +7,8 @@ weighs them low, so matching only them covers little of a query.
 
 from __future__ import annotations
 
+import re
+
 _STOPWORD_TEXT = """
 a an and are as at be but by for from has have if in into is it its of on or that the their then
 there these they this to was were what when where which who why will with how do does did not no
@@ -42,6 +44,40 @@ LANGUAGE_STOPWORDS = {
 _BY_LANGUAGE = {lang: STOPWORDS | words for lang, words in LANGUAGE_STOPWORDS.items()}
 
 
-def stopwords_for(language: str | None) -> frozenset[str]:
-    """The stop words of a query in ``language`` (an ISO 639-1 code; None when unknown)."""
-    return _BY_LANGUAGE.get(language or "", STOPWORDS)
+def stopwords_for(language: str | None, query: str = "") -> frozenset[str]:
+    """The stop words of a query in ``language`` (an ISO 639-1 code; None when unknown), with the verb
+    that frames a German question of ``query`` (:func:`framing_verbs`)."""
+    stop = _BY_LANGUAGE.get(language or "", STOPWORDS)
+    return stop | framing_verbs(query, language) if query else stop
+
+
+_TOKEN = re.compile(r"[\w\u0300-\u036f]+")
+
+
+def framing_verbs(query: str, language: str | None) -> frozenset[str]:
+    """The finite verb before "ich" in a German question ("Wie *schreibe* ich Akkorde?", "Wie *richte*
+    ich den Versand ein?"), in lower case: the first person a manual hardly uses (it says "schreiben"
+    or "Schreiben Sie"), so where it does occur it is chance ("Schreibe die Ausgabe in …" of a German
+    command's help ranked third for "Wie schreibe ich einen Auftakt?"). It frames the question as "how
+    do I" does, and counts like a stop word. The verb opens the query, or follows a question word
+    ("Welches Paket installiere ich?") and is typed in lower case (a noun before "ich", as in "…, welche
+    Datei ich brauche", is capitalised); "Ich habe … gelöscht" keeps its words."""
+    if language != "de":
+        return frozenset()
+    typed = _TOKEN.findall(query)
+    words = [w.lower() for w in typed]
+    verbs = set()
+    for i in range(1, len(words)):
+        if words[i] != "ich":
+            continue
+        opens = i == 1
+        asked = typed[i - 1][:1].islower() and any(w in _QUESTION_WORDS for w in words[: i - 1])
+        if opens or asked:
+            verbs.add(words[i - 1])
+    return frozenset(verbs - STOPWORDS)
+
+
+_QUESTION_WORDS = frozenset(
+    ("wie", "wo", "was", "wann", "warum", "wieso", "weshalb", "womit", "wozu", "woher", "wohin",
+     "welche", "welcher", "welches", "welchen", "welchem")
+)  # fmt: skip
