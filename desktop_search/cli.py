@@ -256,12 +256,9 @@ def _cmd_index(args: argparse.Namespace) -> int:
             print(json.dumps(_index_summary(result, time.monotonic() - started, keyword_ready)), flush=True)
         status = engine.status()
         files = status["files"]
-        print(
-            f"{result.phase}: {files['indexed']} indexed, {files['skipped']} skipped, "
-            f"{files['failed']} failed, "
-            f"{files['pending']} pending; {status['chunks']} chunks in {time.monotonic() - started:.1f} s",
-            file=sys.stderr,
-        )
+        took = time.monotonic() - started
+        summary = f"{result.phase}: {_files_line(files)}; {status['chunks']} chunks in {took:.1f} s"
+        print(summary, file=sys.stderr)
         return 130 if str(result.phase) == "cancelled" else 0
     finally:
         engine.close()
@@ -434,6 +431,18 @@ def _cmd_search(args: argparse.Namespace) -> int:
         engine.close()
 
 
+def _files_line(files: dict[str, int]) -> str:
+    """The files' counts for a person: "12 indexed, 322 searchable by keyword (meaning not yet
+    embedded), 0 skipped, …"; the keyword-only count only while there are such files (a run stopped
+    or paused before phase 2 ended, or a model that could not load)."""
+    keyword_only = files.get("keyword_only", 0)
+    waiting = f"{keyword_only} searchable by keyword (meaning not yet embedded), " if keyword_only else ""
+    return (
+        f"{files['indexed']} indexed, {waiting}{files['skipped']} skipped, {files['failed']} failed, "
+        f"{files['pending']} pending"
+    )
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     engine = _open_engine()
     try:
@@ -448,10 +457,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     print(f"folders:  {', '.join(status['folders']) or '(none)'}")
     if status["unavailable_folders"]:
         print(f"missing:  {', '.join(status['unavailable_folders'])} (entries kept)")
-    print(
-        f"files:    {files['indexed']} indexed, {files['skipped']} skipped, {files['failed']} failed, "
-        f"{files['pending']} pending"
-    )
+    print(f"files:    {_files_line(files)}")
     print(f"chunks:   {status['chunks']}")
     print(f"store:    {status['store_bytes'] / 2**20:.1f} MB in {status['data_dir']}")
     for failure in status["failures"][:50]:
