@@ -66,6 +66,16 @@ def test_a_footnote_mark_no_longer_glues_to_its_word() -> None:
         "10<sup>3</sup> m.</p>"
     )
     assert extract_data("sphinx.html", sphinx.encode()).text == "See Sphinx here, 103 m."  # an exponent stays
+    python_docs = (  # Python 3.11's library reference (functions.html): docutils 0.18's brackets
+        '<p>occurs). <a class="footnote-reference brackets" href="#id2" id="id1" role="doc-noteref">'
+        '<span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></a> If it is a code object.</p>'
+        '<aside class="footnote-list brackets"><aside class="footnote brackets" id="id2" role="note">'
+        '<span class="label"><span class="fn-bracket">[</span><a role="doc-backlink" href="#id1">1</a>'
+        '<span class="fn-bracket">]</span></span><p>Note that the parser only accepts Unix line ends.</p>'
+        "</aside></aside>"
+    )
+    text = extract_data("functions.html", python_docs.encode()).text
+    assert text == "occurs). If it is a code object.\nNote that the parser only accepts Unix line ends.", text
 
 
 def test_rtf_footnotes_and_comments_follow_their_paragraph() -> None:

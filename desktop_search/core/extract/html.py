@@ -310,10 +310,14 @@ _NOTE_MARKS = ("noteref", "backlink", "footnote-ref", "footnote-reference", "foo
 def _is_note_mark(tag: str, attrs: list[tuple[str, str | None]], in_sup: bool) -> bool:
     """A footnote's mark, in the text or at the note's start: EPUB's ``epub:type="noteref"``, pandoc's
     and Sphinx's footnote classes and ARIA roles, or a link to a place in the page inside ``<sup>``.
-    Read as text it glued to its word ("DejaVu²" was the word "dejavu2"); it is left out, as in ODT."""
+    Read as text it glued to its word ("DejaVu²" was the word "dejavu2"); it is left out, as in ODT.
+    So are the brackets Sphinx puts around a note's number (``<span class="fn-bracket">``): without
+    the number, Python's library reference left "[]" before every footnote."""
+    a = dict(attrs)
+    if tag == "span":
+        return "fn-bracket" in (a.get("class") or "").split()
     if tag != "a":
         return False
-    a = dict(attrs)
     marks = " ".join(a.get(k) or "" for k in ("epub:type", "role", "class")).lower()
     return any(m in marks for m in _NOTE_MARKS) or (in_sup and (a.get("href") or "").startswith("#"))
 
