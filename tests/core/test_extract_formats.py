@@ -92,7 +92,29 @@ def test_html_visible_text_only(tmp_path: Path) -> None:
     assert r.sections[0].heading == "My Page" and r.sections[1].heading == "Prices"
     assert "Café & crème\nblock one\nblock two\nafter break" in r.sections[0].text
     assert "Item\tCost\nTea\t2" in r.sections[1].text
-    assert "keep\nlines" in r.text
+    assert "\n  keep\n  lines" in r.text  # a <pre> block keeps its indentation
+
+
+def test_code_in_an_html_manual_keeps_its_indentation(tmp_path: Path) -> None:
+    """Python 3.11's library reference (python3.11-doc, datetime.html), as Pygments marks it up: the
+    lines of a <pre> keep their indentation, the markup's own indentation of other lines goes."""
+    pre = (
+        '<div class="highlight-python3 notranslate"><div class="highlight"><pre><span></span>'
+        '<span class="k">def</span> <span class="nf">first_sunday_on_or_after</span><span class="p">('
+        '</span><span class="n">dt</span><span class="p">):</span>\n'
+        '    <span class="n">days_to_go</span> <span class="o">=</span> <span class="mi">6</span>\n'
+        '    <span class="k">if</span> <span class="n">days_to_go</span><span class="p">:</span>\n'
+        '<span class="w">        </span><span class="n">dt</span> <span class="o">+=</span> '
+        '<span class="n">days_to_go</span>\n'
+        '\t<span class="k">return</span> <span class="n">dt</span>\n</pre></div></div>'
+    )
+    html = f"<html><body>\n  <p>\n    The rules:\n  </p>\n  {pre}\n  <p>  After.</p></body></html>"
+    r = extract_file(write(tmp_path, "datetime.html", html.encode()))
+    check_offsets(r)
+    assert r.text == (
+        "The rules:\ndef first_sunday_on_or_after(dt):\n    days_to_go = 6\n    if days_to_go:\n"
+        "        dt += days_to_go\n\treturn dt\nAfter."
+    ), r.text
 
 
 def test_html_declared_legacy_charset(tmp_path: Path) -> None:

@@ -5,7 +5,11 @@ Some generators write section titles as bold paragraphs, not heading elements: S
 Manual's HTML and EPUB) writes ``<p class="bold">3.2.1 From the Debian repository</p>``. A paragraph
 that is all bold (its class says so, or all its text is in ``<b>``/``<strong>``) and reads as a numbered
 title with two or more numbers ("3.2.1 …", not "3. …" nor "3.5 kg of flour" in plain type) starts a
-section like a heading whose level is its count of numbers, at most three."""
+section like a heading whose level is its count of numbers, at most three.
+
+Lines are stripped of the markup's indentation, but a ``<pre>`` block's lines keep theirs: code in a
+manual (Python's library reference, 3,600 indented lines of examples) read as flat lines, its blocks
+lost in results and in the preview."""
 
 from __future__ import annotations
 
@@ -52,6 +56,9 @@ VOID_TAGS = frozenset(
     {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "wbr"}
 )
 _SPACES = re.compile(r"[ \t\r\n\f]+")
+# stand for a <pre> line's leading spaces and tabs until every line is stripped (html_parts)
+_KEPT_SPACE, _KEPT_TAB = "\ue0a0", "\ue0a1"
+_LEADING = re.compile(r"^[ \t]+", re.MULTILINE)
 _NOT_LETTERS = re.compile(r"[\W_]+")
 MAX_BLOCKS = 256  # watched blocks open at once; deeper ones are plain text
 
@@ -283,6 +290,8 @@ class _TextCollector(HTMLParser):
             data = _SPACES.sub(" ", drop_segment_breaks(data))
             if self._buf and self._buf[-1].endswith(("\n", "\t", " ")):
                 data = data.lstrip(" ")
+        else:
+            data = _keep_indentation(data, line_start=not self._buf or self._buf[-1].endswith("\n"))
         if self._heading_buf is not None:
             self._heading_buf.append(data)
         if data:
@@ -322,13 +331,30 @@ def _is_note_mark(tag: str, attrs: list[tuple[str, str | None]], in_sup: bool) -
     return any(m in marks for m in _NOTE_MARKS) or (in_sup and (a.get("href") or "").startswith("#"))
 
 
+def _keep_indentation(data: str, line_start: bool) -> str:
+    """``<pre>`` text with each line's leading spaces and tabs held as characters stripping keeps;
+    ``line_start``: the text begins a line (else its first line goes on from text before it)."""
+    head, newline, rest = data.partition("\n")
+    if line_start:
+        head = _LEADING.sub(_protect, head)
+    return head + newline + _LEADING.sub(_protect, rest) if newline else head
+
+
+def _protect(match: re.Match[str]) -> str:
+    return match.group().replace(" ", _KEPT_SPACE).replace("\t", _KEPT_TAB)
+
+
+def _line(line: str) -> str:
+    return line.strip().replace(_KEPT_SPACE, " ").replace(_KEPT_TAB, "\t")
+
+
 def html_parts(markup: str) -> tuple[list[Part], str]:
     """Visible text of an HTML document as parts, and its <title>."""
     collector = _TextCollector()
     collector.feed(markup)
     collector.close()
     parts = [
-        Part("\n".join(line.strip() for line in p.text.split("\n")), p.page, p.heading, p.navigation)
+        Part("\n".join(_line(line) for line in p.text.split("\n")), p.page, p.heading, p.navigation)
         for p in collector.parts
     ]
     title = _SPACES.sub(" ", collector.title).strip()
