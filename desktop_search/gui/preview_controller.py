@@ -84,7 +84,8 @@ def passage_html(full_text: str, hit: SearchHit, query: str = "") -> str:
 
 
 def _keeps_lines(hit: SearchHit) -> bool:
-    """A hit of a file whose line breaks are its content (code, a log, a table): not reflowed."""
+    """A hit of a file whose line breaks are its content (code, a log, a table) or whose lines are
+    whole paragraphs (a web page, a word processor's document): not reflowed."""
     name = hit.part or hit.path
     return os.path.splitext(name)[1].lower().lstrip(".") in KEEP_LINES
 

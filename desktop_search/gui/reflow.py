@@ -18,9 +18,13 @@ MAX_HANGING_INDENT = 8  # a wrapped list item's next line is indented at most th
 _BULLET = re.compile(r"(?:[-*+•·o◦▪]|\d{1,3}[.)]|[a-zA-Z][.)]|\(\w{1,3}\))\s")
 _TABULAR = re.compile(r"\S {3,}\S|[|│┃┆]|\+-{3}|\t")
 _CONTINUES = re.compile(r"[\w\"'“‘(\[]")
-# extensions whose line breaks are the content: code, logs, tables, patches
+# extensions whose line breaks are the content: code, logs, tables, patches; and documents whose
+# extracted lines are whole paragraphs already (a web page's blocks, a word processor's paragraphs, a
+# slide's lines), never wrapped at a margin: reflowing them joined one paragraph to the next wherever
+# the first was long (an RTF of 24 paragraphs showed as 16) and a code example's lines in a web page
 _KEEP_LINES_WORDS = """py pyi js ts tsx jsx java c h cc cpp hpp cs go rs rb php pl sh bash zsh swift kt
-    scala sql json yaml yml toml ini cfg conf css scss xml svg log out csv tsv tab diff patch"""
+    scala sql json yaml yml toml ini cfg conf css scss xml svg log out csv tsv tab diff patch
+    html htm xhtml xht epub docx docm odt doc rtf pptx odp ppt"""
 KEEP_LINES = frozenset(_KEEP_LINES_WORDS.split())
 
 

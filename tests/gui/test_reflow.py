@@ -75,3 +75,24 @@ def test_the_preview_marks_the_passage_and_its_words_in_the_reflowed_text() -> N
     assert "about the <b style='background: rgba(255, 196, 0, 0.55);'>stray cat</b> pages" in shown
     code = SearchHit("c2", "/docs/manual.py", passage, None, start, end)
     assert "page, long\nenough" in passage_html(text, code)  # code keeps its lines
+
+
+@pytest.mark.parametrize(
+    "name", ["rtf-libreoffice-mathguide-footnotes.rtf", "docx-libreoffice-mathguide-footnotes.docx"]
+)
+def test_a_documents_paragraphs_are_not_joined_in_the_preview(name: str) -> None:
+    """A word processor's extracted lines are whole paragraphs: reflowing joined every long one to the
+    next (the LibreOffice Math Guide's RTF: 24 lines shown as 16)."""
+    text = extract_file(DATA / name).text[:2000]  # all of it in the preview's window
+    first = text.split("\n", 1)[0]
+    hit = SearchHit("c1", f"/docs/{name}", first, None, 0, len(first))
+    assert passage_html(text, hit).count("\n") == text.count("\n") > 10
+
+
+def test_code_in_a_web_page_keeps_its_lines_in_the_preview() -> None:
+    text = "Example:\nif start <= dt < start + HOUR:\n"
+    text += "    # Gap (a non-existent hour): reverse the fold rule.\n    return HOUR if dt.fold else ZERO\n"
+    text += "A paragraph of text that is long enough. " * 4
+    hit = SearchHit("c1", "/docs/library/datetime.html", text, None, 0, len(text))
+    shown = passage_html(text, hit)
+    assert "rule.\n    return HOUR" in shown
