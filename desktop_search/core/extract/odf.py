@@ -4,20 +4,25 @@ follow it as lines of their own (:func:`asides`; inside the sentence they would 
 typed all in bold that reads as a numbered title with two or more numbers ("2.3 Harvesting honey") is
 a heading too, as in a DOCX (:func:`desktop_search.core.extract.docx_structure.bold_numbered_level`):
 hand-formatted documents title their sections that way. Charts, spreadsheets and texts embedded in a
-frame are read where the frame is (:mod:`.odf_objects`)."""
+frame are read where the frame is (:mod:`.odf_objects`). The heading levels that begin a section are the
+three shallowest the document uses (:func:`~desktop_search.core.extract.sections.cut_levels`), and
+SiSU's object numbers ("「160」" after every paragraph and heading, a subscript span of their own) are
+not text."""
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as ET
 
 from desktop_search.core.extract.odf_objects import ObjectLines, lines_shown, read_objects
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble, comment_line
 from desktop_search.core.extract.safezip import SafeZip, local
-from desktop_search.core.extract.sections import SectionPath, fold_heading_only, numbered_title
+from desktop_search.core.extract.sections import SectionPath, cut_levels, fold_heading_only, numbered_title
 from desktop_search.core.extract.table_header import table_heading
 
-SECTION_LEVEL = 3
 MAX_REPEAT = 50
+# a span holding only SiSU's object number for the paragraph ("「160」", in subscript)
+_OBJECT_NUMBER = re.compile(r"\s*「\d+」\s*")
 # not text a reader sees in the body (a cross-reference's text, <text:bookmark-ref>, is: "see style.Style")
 _SKIP = frozenset({"tracked-changes", "note-citation", "annotation", "forms", "sequence-decls"})
 _LABELS = {"odt": "ODT", "ods": "ODS", "odp": "ODP"}
@@ -54,6 +59,8 @@ def _inline(el: ET.Element, out: list[str]) -> None:
             out.append("\n")
         elif tag == "note":
             pass  # a footnote's body would cut the sentence; its citation mark is noise
+        elif tag == "span" and _OBJECT_NUMBER.fullmatch("".join(child.itertext())):
+            pass
         elif tag not in _SKIP:
             _inline(child, out)
         if child.tail:
@@ -165,11 +172,18 @@ def _all_bold(p: ET.Element, bold: frozenset[str]) -> bool:
 
 
 class _TextWalker:
-    """Walks an ODT body: a new part at each heading of level <= 3 (headed by its section path), and
-    the generated indexes (contents, alphabetical index, lists of figures and tables) as navigation."""
+    """Walks an ODT body: a new part at each heading of a level in ``levels`` (headed by its section
+    path), and the generated indexes (contents, alphabetical index, lists of figures and tables) as
+    navigation."""
 
-    def __init__(self, bold: frozenset[str] = frozenset(), objects: ObjectLines | None = None) -> None:
+    def __init__(
+        self,
+        bold: frozenset[str] = frozenset(),
+        objects: ObjectLines | None = None,
+        levels: frozenset[int] = frozenset({1, 2, 3}),
+    ) -> None:
         self.bold = bold  # styles that set bold type (see bold_styles)
+        self.levels = levels  # the heading levels that begin a section (cut_levels)
         self.objects = objects or {}  # the lines of the embedded objects (odf_objects)
         self.parts: list[Part] = []
         self.path = SectionPath()
@@ -191,7 +205,7 @@ class _TextWalker:
             elif tag == "h":
                 text = _text(child)
                 level = int(_attr(child, "outline-level") or "1")
-                if level <= SECTION_LEVEL and text.strip() and not self.navigation:
+                if level in self.levels and text.strip() and not self.navigation:
                     self.flush()
                     self.heading = self.path.enter(level, text)
                 self.lines.append(text)
@@ -215,6 +229,26 @@ class _TextWalker:
     def flush(self) -> None:
         self.parts.append(Part("\n".join(self.lines), heading=self.heading, navigation=self.navigation))
         self.lines = []
+
+
+def _heading_levels(body: ET.Element) -> list[int]:
+    """The outline levels of the headings in ``body`` that are text (not in a contents list or index)."""
+    levels: list[int] = []
+
+    def walk(el: ET.Element) -> None:
+        for child in el:
+            tag = local(child.tag)
+            if tag in INDEX_TAGS or tag in _SKIP:
+                continue
+            if tag == "h":
+                level = _attr(child, "outline-level") or "1"
+                if level.isdigit() and _text(child).strip():
+                    levels.append(int(level))
+            else:
+                walk(child)
+
+    walk(body)
+    return levels
 
 
 def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
@@ -253,7 +287,8 @@ def extract_odf(data: bytes, deadline: Deadline, kind: str) -> Extracted:
                 lines.extend(asides(page))  # the slide's comments
                 parts.append(Part("\n".join(lines), page=number, heading=title))
         else:
-            walker = _TextWalker(bold_styles(root, *([styles] if styles is not None else [])), objects)
+            bold = bold_styles(root, *([styles] if styles is not None else []))
+            walker = _TextWalker(bold, objects, cut_levels(_heading_levels(doc)))
             walker.walk(doc)
             walker.flush()
             parts.extend(fold_heading_only(walker.parts))

@@ -6,7 +6,7 @@ the first chapter."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from desktop_search.core.extract.results import Part
 
@@ -79,16 +79,30 @@ class SectionPath:
         return chapters[0] if len(chapters) == 1 else f"{chapters[0]}{SEPARATOR}{chapters[-1]}"
 
 
+CONTENTS_RUN = 5  # titles in a row with no text between them that are a contents list, not openers
+SECTION_LEVELS = 3  # how many heading levels begin a section
+
+
+def cut_levels(levels: Iterable[int], count: int = SECTION_LEVELS) -> frozenset[int]:
+    """The heading levels that begin a section: the ``count`` shallowest a document uses. Most use
+    Heading 1-3; one that skips levels cuts at those it has (SiSU's ODT manuals use 1, 4, 5 and 6: its
+    numbered sections, "4.1 What is a live system?", are level 5, and a rule of "level 3 or less" cut
+    the Live Systems Manual only at its chapters, passages of 25,000 characters under one heading)."""
+    used = set(levels)
+    return frozenset(sorted(used - {0})[:count]) | (used & {0})  # 0: no level in the outline (a title)
+
+
 def fold_heading_only(parts: list[Part]) -> list[Part]:
     """Parts where a part that holds nothing but its own heading line (a chapter title followed at once
     by its first section, or the title of a section that is all contents list or index) opens the next
     part instead of standing alone as a passage with no text; several such titles in a row (a page's
-    "Index" and its first letter) all open it."""
+    "Index" and its first letter) all open it. :data:`CONTENTS_RUN` or more in a row are a contents
+    list written as headings (SiSU's ODT manuals open with every chapter's two titles) and make a
+    navigation part of their own."""
     parts = [part for part in parts if part.text.strip()]
     out: list[Part] = []
-    carry = ""
+    carried: list[Part] = []
     for i, part in enumerate(parts):
-        text = carry + part.text
         lines = [line for line in part.text.split("\n") if line.strip()]  # its own, not those carried in
         following = parts[i + 1] if i + 1 < len(parts) else None
         if (
@@ -100,10 +114,14 @@ def fold_heading_only(parts: list[Part]) -> list[Part]:
             and following.page == part.page
             and (not following.navigation or _section_ends_after(parts, i + 1, part.heading))
         ):
-            carry += lines[0].strip() + "\n"  # titles in a row ("Index", "A") all open the next part
+            carried.append(part)  # titles in a row ("Index", "A") all open the next part
             continue
-        carry = ""
-        out.append(Part(text, part.page, part.heading, part.navigation))
+        carry = "".join(c.text.strip() + "\n" for c in carried)
+        if len(carried) >= CONTENTS_RUN:
+            out.append(Part(carry, carried[0].page, carried[0].heading, navigation=True))
+            carry = ""
+        carried = []
+        out.append(Part(carry + part.text, part.page, part.heading, part.navigation))
     return out
 
 

@@ -232,14 +232,22 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    out with the number: Python 3.11's library reference read "Footnotes / [] / Note that …", 83 times
 #    over its 334 pages. And the lines of a <pre> block keep their indentation (code examples read as
 #    flat lines: 3,600 indented lines of that reference). Pages without either extract as before and
-#    keep their vectors. (Mail's HTML parts take both when a message is next read.)
+#    keep their vectors. (Mail's HTML parts take both when a message is next read.) And five or more
+#    titles in a row with no text between them are a contents list (a navigation part), not the opening
+#    lines of the next section.
+# 8: odt: sections begin at the three shallowest heading levels the document uses (SiSU's manuals use 1,
+#    4, 5 and 6: the Live Systems Manual was cut at its chapters only, 20 passages' heading for 25,000
+#    characters; now at its numbered sections, "The basics › 4.1 What is a live system?"); SiSU's
+#    object numbers ("「160」" after every paragraph) are dropped; five or more titles in a row are a
+#    contents list (navigation), as for html 9. Documents using Heading 1-3 with none of these extract
+#    as before and keep their vectors. (docx takes the contents-list rule when a file is next read.)
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 11,
         "docx": 7,
         "pptx": 4,
         "xlsx": 5,
-        "odt": 7,
+        "odt": 8,
         "ods": 6,
         "odp": 4,
         "epub": 9,

@@ -1,0 +1,53 @@
+"""ODT outlines that skip heading levels, contents lists written as headings, and SiSU's object numbers:
+the Live Systems Manual as SiSU exports it (``tests/data/odt-sisu-live-manual-en.odt``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop_search.core.extract import extract_file
+from desktop_search.core.extract.results import Part
+from desktop_search.core.extract.sections import cut_levels, fold_heading_only
+from tests.support.real_search import search_folder
+
+MANUAL = Path(__file__).resolve().parent.parent / "data" / "odt-sisu-live-manual-en.odt"
+
+
+def test_sections_begin_at_the_three_shallowest_levels_a_document_uses() -> None:
+    assert cut_levels([1, 2, 2, 3, 4, 5]) == {1, 2, 3}  # the usual Heading 1-3
+    assert cut_levels([1, 4, 5, 6, 4]) == {1, 4, 5}  # SiSU's ODT: levels 2 and 3 unused
+    assert cut_levels([0, 1, 4, 5, 6]) == {0, 1, 4, 5}  # level 0 (no outline level) cuts as before
+    assert cut_levels([]) == frozenset()
+
+
+def test_five_titles_in_a_row_are_a_contents_list_and_fewer_open_the_next_part() -> None:
+    def titled(title: str, text: str = "") -> Part:
+        return Part(title + ("\n" + text if text else ""), heading=title)
+
+    two = fold_heading_only([titled("Index"), titled("A"), titled("B", "apt, aptitude")])
+    assert [(p.text, p.navigation) for p in two] == [("Index\nA\nB\napt, aptitude", False)]
+    chapters = [titled(f"{n}. Chapter {n}") for n in range(1, 6)]
+    listed = fold_heading_only([*chapters, titled("1.1 Start", "The first words.")])
+    assert [p.navigation for p in listed] == [True, False]
+    assert listed[0].text.split("\n")[:2] == ["1. Chapter 1", "2. Chapter 2"]
+    assert listed[1].text == "1.1 Start\nThe first words."
+
+
+def test_a_sisu_manual_reads_in_its_sections_without_object_numbers() -> None:
+    r = extract_file(MANUAL)
+    assert "「" not in r.text  # "This chapter contains … 「160」" read the number as a word
+    headings = [s.heading for s in r.sections]
+    assert "The basics › 4.1 What is a live system?" in headings  # level 5: cut only at chapters before
+    assert len(r.sections) > 80 and max(s.end - s.start for s in r.sections) < 12_000
+    opening = r.sections[0]
+    assert opening.navigation and "4. The basics" in r.text[opening.start : opening.end]
+
+
+def test_a_sisu_manuals_section_is_found_under_its_own_heading(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "live-manual.odt").write_bytes(MANUAL.read_bytes())
+    hits = search_folder(docs, tmp_path / "home", real_embedder, "what is a live system made of?", k=3)
+    headings = [h.heading or "" for h in hits]
+    assert any(heading.endswith("4.1 What is a live system?") for heading in headings), headings
+    assert all("「" not in h.text for h in hits)
