@@ -240,7 +240,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    characters; now at its numbered sections, "The basics › 4.1 What is a live system?"); SiSU's
 #    object numbers ("「160」" after every paragraph) are dropped; five or more titles in a row are a
 #    contents list (navigation), as for html 9. Documents using Heading 1-3 with none of these extract
-#    as before and keep their vectors. (docx takes the contents-list rule when a file is next read.)
+#    as before and keep their vectors. (docx, doc, markdown, rst, latex, notebook and xmldoc share the
+#    contents-list rule and take it when a file is next read: such runs are rare outside exports.)
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 11,
