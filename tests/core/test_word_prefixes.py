@@ -60,22 +60,17 @@ def test_german_questions_find_inflected_words_and_skip_the_question_verb(
 ) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "wiederherstellen.txt").write_text(
-        "Wiederherstellen von gelöschten, aber noch geöffneten Dateien\n\n"
-        "Wenn Sie versehentlich eine Datei löschen, die ein Prozess noch offen hält, liegt ihr Inhalt "
-        "weiter unter /proc/PID/fd.\n",
-        encoding="utf-8",
-    )
-    (docs / "optionen.txt").write_text(
-        "Optionen des Befehls\n\n--log-file=DATEI: Schreibe die Ausgabe in die angegebene Protokolldatei.\n"
-        "--jobs=ANZAHL: Bearbeite mehrere Eingaben gleichzeitig.\n",
-        encoding="utf-8",
-    )
-    (docs / "rhythmus.txt").write_text(
-        "Rhythmische Befehle\n\nEin Auftakt wird mit dem Befehl \\partial eingegeben, gefolgt von der"
-        " Dauer.\n",
-        encoding="utf-8",
-    )
+    texts = {
+        "wiederherstellen.txt": "Wiederherstellen von gelöschten, aber noch geöffneten Dateien\n\nWenn Sie "
+        "versehentlich eine Datei löschen, die ein Prozess noch offen hält, liegt ihr Inhalt weiter unter "
+        "/proc/PID/fd.\n",
+        "optionen.txt": "Optionen des Befehls\n\n--log-file=DATEI: Schreibe die Ausgabe in die angegebene "
+        "Protokolldatei.\n--jobs=ANZAHL: Bearbeite mehrere Eingaben gleichzeitig.\n",
+        "rhythmus.txt": "Rhythmische Befehle\n\nEin Auftakt wird mit dem Befehl \\partial eingegeben, "
+        "gefolgt von der Dauer.\n",
+    }
+    for name, text in texts.items():
+        (docs / name).write_text(text, encoding="utf-8")
     with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
         deleted = "Ich habe eine Datei gelöscht, die noch geöffnet ist"
         found = engine.search(deleted, k=5, grouped=False, mode="keyword")
