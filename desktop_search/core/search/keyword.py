@@ -54,7 +54,10 @@ class KeywordAnswer:
         return self.terms > 1 and 2 * self.known_terms < self.terms
 
 
-def fts_terms(user_query: str, max_terms: int = 32, language: str | None = None) -> list[str]:
+MAX_TERMS = 32  # FTS5 phrases a query is searched by at most
+
+
+def fts_terms(user_query: str, max_terms: int = MAX_TERMS, language: str | None = None) -> list[str]:
     """Safe FTS5 phrases from free text (see :func:`fts_query`), stop words (and weak terms of
     unspaced scripts, such as a particle) left out unless that leaves nothing. In a query surely in an
     inflected language the stemmer does not know, a word is its prefix (:mod:`word_prefixes`)."""
@@ -98,7 +101,7 @@ def _unspaced_phrase(term: UnspacedTerm) -> str:
     return '"' + " ".join(term.tokens) + '"' + (" *" if term.prefix else "")
 
 
-def fts_query(user_query: str, max_terms: int = 32) -> str:
+def fts_query(user_query: str, max_terms: int = MAX_TERMS) -> str:
     """Build a safe FTS5 MATCH expression from free text.
 
     Quoted phrases stay phrases; every other word becomes a quoted term, OR-ed together, so quotes,
@@ -141,7 +144,7 @@ class KeywordSearch:
     ) -> KeywordAnswer:
         """:meth:`search`'s hits, with how many of the query's terms the index knows. ``language``: the
         query's, when known (its stop words are left out too)."""
-        found = _terms(query, 32, language)
+        found = _terms(query, MAX_TERMS, language)
         terms = [t.phrase for t in found]
         if not terms or k <= 0:
             return KeywordAnswer([])

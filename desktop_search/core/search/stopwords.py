@@ -7,7 +7,7 @@ weighs them low, so matching only them covers little of a query.
 
 from __future__ import annotations
 
-import re
+from desktop_search.core.search.query_words import WORD
 
 _STOPWORD_TEXT = """
 a an and are as at be but by for from has have if in into is it its of on or that the their then
@@ -51,9 +51,6 @@ def stopwords_for(language: str | None, query: str = "") -> frozenset[str]:
     return stop | framing_verbs(query, language) if query else stop
 
 
-_TOKEN = re.compile(r"[\w\u0300-\u036f]+")
-
-
 def framing_verbs(query: str, language: str | None) -> frozenset[str]:
     """The finite verb before "ich" in a German question ("Wie *schreibe* ich Akkorde?", "Wie *richte*
     ich den Versand ein?"), in lower case: the first person a manual hardly uses (it says "schreiben"
@@ -64,7 +61,7 @@ def framing_verbs(query: str, language: str | None) -> frozenset[str]:
     Datei ich brauche", is capitalised); "Ich habe … gelöscht" keeps its words."""
     if language != "de":
         return frozenset()
-    typed = _TOKEN.findall(query)
+    typed = WORD.findall(query)
     words = [w.lower() for w in typed]
     verbs = set()
     for i in range(1, len(words)):
