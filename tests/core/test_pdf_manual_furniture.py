@@ -72,6 +72,31 @@ def test_a_blank_pages_roman_number_goes() -> None:
     assert cleaned[5] == "C\nCherries are red."
 
 
+def test_a_chapter_opening_pages_number_alone_at_its_foot_goes() -> None:
+    """Sphinx's LaTeX manuals number a chapter's opening page at its foot only ("11", plain style), the
+    other pages in their running lines; the running lines tell how far printed numbers run behind the
+    file's pages, and a last line that is exactly the page's number goes. Without that evidence, or
+    with another number, a last line stays (a listing's output)."""
+    front = ["The Handbook of Fruit\nSecond edition", "Preface\nWe wrote this book for growers."]
+    body = [
+        f"{TITLE} {n + 1}\nSome text about {topic}.\nAnd more on {topic}." for n, topic in enumerate(TOPICS)
+    ]
+    pages = front + body  # printed numbers run two pages behind the file's
+    pages[5] = "CHAPTER\nTWO\nFIGS\nFigs grow on trees.\n4"  # the file's page 6, printed 4
+    pages[7] = "CHAPTER\nTHREE\nDATES\nprint(1)\n1"  # a listing's output, not the page's number
+    cleaned = strip_running_lines(pages)
+    assert cleaned[5] == "CHAPTER\nTWO\nFIGS\nFigs grow on trees."
+    assert cleaned[7].endswith("print(1)\n1")
+    unnumbered = [page.replace(f"{TITLE} {n - 1}\n", f"{TITLE}\n") for n, page in enumerate(pages)]
+    assert strip_running_lines(unnumbered)[5].endswith("trees.\n4")  # no printed numbers to read
+
+
+def test_the_real_sphinx_manuals_chapter_opening_loses_its_page_number() -> None:
+    text = extract_pdf(GUIDE.read_bytes(), Deadline(60)).text
+    summit = "Summit where developers and contributors come together to plan the features of the next"
+    assert f"{summit} releases.\n\nEvery feature" in text  # a bare "3" stood between them
+
+
 def test_a_listing_broken_across_pages_loses_its_continuation_notes_only() -> None:
     pages = _sphinx_book()
     pages[2] = pages[2].replace("\n©", "\n$ make\n(continues on next page)\n©")

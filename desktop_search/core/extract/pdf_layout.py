@@ -14,7 +14,9 @@ PACKAGE …"), so no two chapters' headers are the same line. Such a header is k
 words up to the chapter's number (its *mark prefix*: ``chapter #.``, ``kapitel #.``, ``第#章``): a
 page's first line whose mark prefix opens most pages is a running header, whatever titles follow it.
 A chapter's opening page often drops the header and keeps only its number on the first line; in a
-document with running lines, that bare number (arabic or roman: "ii") goes too.
+document with running lines, that bare number (arabic or roman: "ii") goes too. Where the number
+stands alone at the foot instead (LaTeX's and Sphinx's plain style), it goes when it is exactly the
+page's printed number, as the running lines' own numbers tell it (:func:`_printed_offset`).
 
 Sphinx's manuals put the book's title beside the section in force: "1.2. Getting Set Up Ubuntu
 Packaging Guide" on odd pages, "Ubuntu Packaging Guide Chapter 1. Articles" on even ones. Such a
@@ -66,6 +68,7 @@ MIN_AFFIX_LETTERS = 12  # ...with at least this many letters ("how do i" opens q
 MAX_HEADER_WORDS = 16  # a longer line is text that happens to open with the book's title
 
 _NUMBER = re.compile(r"\d+")
+_END_NUMBER = re.compile(r"^(\d+)(?:\s|$)|\s(\d+)$")  # a number at either end of a line
 _ROMAN = r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 _EDGE_ROMAN = re.compile(rf"^{_ROMAN}(?=\s)|(?<=\s){_ROMAN}$")
 _LONE_ROMAN = re.compile(rf"^(?=.){_ROMAN}$")  # lower case: front matter's "ii", not a letter "C"
@@ -232,7 +235,7 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     )
     if not any(found) and not any(asides.values()):
         return list(pages)
-    cleaned = []
+    drops: list[set[int]] = []
     opened: set[str] = set()  # numbered first lines seen so far: a chapter's title opens its first page
     for number, p in enumerate(edges, start=1):
         drop = _furniture(p.keys, p.top, running_heads) | _furniture(p.keys, p.bottom, running_feet)
@@ -255,8 +258,34 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
             or _affixed(p.keys[p.bottom[-1]], p.foot_affixes & foot_affixes, running_feet)
         ):
             drop.add(p.bottom[-1])
+        drops.append(drop)
+    offset = _printed_offset(edges, drops)
+    cleaned = []
+    for number, (p, drop) in enumerate(zip(edges, drops, strict=True), start=1):
+        if offset is not None and p.bottom and p.lines[p.bottom[-1]].strip() == str(number - offset):
+            drop.add(p.bottom[-1])  # a chapter's opening page: its number alone at the foot
         cleaned.append("\n".join(line for i, line in enumerate(p.lines) if i not in drop))
     return cleaned
+
+
+def _printed_offset(edges: Sequence[_PageEdges], drops: Sequence[set[int]]) -> int | None:
+    """How far the printed page numbers run behind the pages' places in the file, read off the running
+    lines dropped ("12 Chapter 2. School Level Experiments" on the file's page 18: 6), when most of
+    them agree; None without such evidence. A chapter's opening page keeps only its number, alone at
+    its foot ("11" below the chapter's first section, Sphinx's and LaTeX's plain page style): a last
+    line that is exactly the page's printed number goes too. (A listing's output, "1", ends pages as
+    often as a number does: without the offset a last line stays.)"""
+    seen: Counter[int] = Counter()
+    for number, (p, drop) in enumerate(zip(edges, drops, strict=True), start=1):
+        for i in drop:
+            printed = _END_NUMBER.search(p.lines[i].strip())
+            value = printed and int(printed.group(1) or printed.group(2))
+            if value and value <= number:
+                seen[number - value] += 1
+    if not seen:
+        return None
+    offset, count = seen.most_common(1)[0]
+    return offset if count >= MIN_REPEATS and count >= MIN_SHARE * sum(seen.values()) else None
 
 
 def _affixed(key: str, shared: set[Affix], running: set[str]) -> bool:

@@ -242,9 +242,14 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    contents list (navigation), as for html 9. Documents using Heading 1-3 with none of these extract
 #    as before and keep their vectors. (docx, doc, markdown, rst, latex, notebook and xmldoc share the
 #    contents-list rule and take it when a file is next read: such runs are rare outside exports.)
+# 12: pdf: a chapter's opening page number standing alone at its foot ("11" under the Eyes17 manual's
+#    first section, "3" in the Ubuntu Packaging Guide) goes when it is exactly the page's printed
+#    number, read off the running lines' numbers; it ended the page's last passage. Of the realdocs,
+#    LilyPond and test PDFs only the Ubuntu Packaging Guide's three chapter openings change; other
+#    PDFs extract as before and keep their vectors.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
-        "pdf": 11,
+        "pdf": 12,
         "docx": 7,
         "pptx": 4,
         "xlsx": 5,
