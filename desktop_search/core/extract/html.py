@@ -1,4 +1,5 @@
-"""HTML and XHTML: visible text only, block elements as line breaks, a section per h1-h3 headed by its
+"""HTML and XHTML: visible text only, block elements as line breaks, a section per heading of the three
+shallowest levels the page uses (h1-h3 in most; SiSU's h1, h4 and h5) headed by its
 section path; navigation blocks as navigation parts, site chrome dropped (:mod:`.html_blocks`).
 
 Some generators write section titles as bold paragraphs, not heading elements: SiSU (the Live Systems
@@ -29,7 +30,7 @@ from desktop_search.core.extract.html_blocks import (
     is_link_dense,
 )
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
-from desktop_search.core.extract.sections import SectionPath, fold_heading_only, numbered_title
+from desktop_search.core.extract.sections import SectionPath, cut_levels, fold_heading_only, numbered_title
 
 
 def _words(text: str) -> list[str]:
@@ -37,6 +38,8 @@ def _words(text: str) -> list[str]:
 
 
 SECTION_TAGS = frozenset({"h1", "h2", "h3"})
+# a heading's start tag: the levels a page uses (cut_levels: SiSU's pages use h1, h4, h5 and h6)
+_HEADING_OPEN = re.compile(r"<h([1-6])[\s>/]", re.IGNORECASE)
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 HIDDEN_TAGS = frozenset(
     {"script", "style", "head", "noscript", "template", "svg", "math", "iframe", "object", "canvas", "select"}
@@ -64,11 +67,13 @@ MAX_BLOCKS = 256  # watched blocks open at once; deeper ones are plain text
 
 
 class _TextCollector(HTMLParser):
-    """Collects visible text into parts; a new part starts at each h1-h3, headed by its section path.
+    """Collects visible text into parts; a new part starts at each heading of ``section_tags``, headed
+    by its section path.
     Navigation blocks become navigation parts and site chrome is dropped (see :mod:`.html_blocks`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, section_tags: frozenset[str] = SECTION_TAGS) -> None:
         super().__init__(convert_charrefs=True)
+        self._section_tags = section_tags  # the heading tags that begin a section (html_parts)
         self.parts: list[Part] = []
         self.title = ""
         self._buf: list[str] = []
@@ -222,7 +227,7 @@ class _TextCollector(HTMLParser):
             return
         if tag in HEADING_TAGS or tag == "th":  # a header cell heads a table of data, not a menu
             self._headings += 1
-        if tag in SECTION_TAGS and not self._inert and not is_contents_entry(tag, dict(attrs)):
+        if tag in self._section_tags and not self._inert and not is_contents_entry(tag, dict(attrs)):
             self._flush()
             self._heading_buf = []
             self._heading_level = int(tag[1])
@@ -262,7 +267,7 @@ class _TextCollector(HTMLParser):
                 while self._hidden_stack and self._hidden_stack.pop() != tag:
                     pass
             return
-        if tag in SECTION_TAGS and self._heading_buf is not None:
+        if tag in self._section_tags and self._heading_buf is not None:
             title = "".join(self._heading_buf)
             self._heading = self._path.enter(self._heading_level, title) if title.strip() else self._heading
             self._heading_buf = None
@@ -350,7 +355,8 @@ def _line(line: str) -> str:
 
 def html_parts(markup: str) -> tuple[list[Part], str]:
     """Visible text of an HTML document as parts, and its <title>."""
-    collector = _TextCollector()
+    levels = cut_levels(int(level) for level in _HEADING_OPEN.findall(markup))
+    collector = _TextCollector(frozenset(f"h{level}" for level in levels) or SECTION_TAGS)
     collector.feed(markup)
     collector.close()
     parts = [
