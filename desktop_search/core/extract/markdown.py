@@ -23,9 +23,8 @@ import re
 from desktop_search.core.extract.cjk_text import TYPED_MIN_LINES, join_cjk_wraps
 from desktop_search.core.extract.encoding import decode_text
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble
-from desktop_search.core.extract.sections import SectionPath, fold_heading_only, short_title
+from desktop_search.core.extract.sections import SECTION_LEVELS, SectionPath, fold_heading_only, short_title
 
-SECTION_LEVEL = 3
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -144,7 +143,7 @@ def split_markdown(text: str) -> list[Part]:
                 continue  # a setext underline already taken, a rule, or a link definition
             current.append(_inline(line, labels))
             continue
-        if level <= SECTION_LEVEL:
+        if level <= SECTION_LEVELS:
             flush()
             heading = path.enter(level, title)
         current.append(title)

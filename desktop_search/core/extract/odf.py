@@ -17,7 +17,13 @@ from xml.etree import ElementTree as ET
 from desktop_search.core.extract.odf_objects import ObjectLines, lines_shown, read_objects
 from desktop_search.core.extract.results import Deadline, Extracted, Part, assemble, comment_line
 from desktop_search.core.extract.safezip import SafeZip, local
-from desktop_search.core.extract.sections import SectionPath, cut_levels, fold_heading_only, numbered_title
+from desktop_search.core.extract.sections import (
+    SECTION_LEVELS,
+    SectionPath,
+    cut_levels,
+    fold_heading_only,
+    numbered_title,
+)
 from desktop_search.core.extract.table_header import table_heading
 
 MAX_REPEAT = 50
@@ -180,7 +186,7 @@ class _TextWalker:
         self,
         bold: frozenset[str] = frozenset(),
         objects: ObjectLines | None = None,
-        levels: frozenset[int] = frozenset({1, 2, 3}),
+        levels: frozenset[int] = frozenset(range(1, SECTION_LEVELS + 1)),
     ) -> None:
         self.bold = bold  # styles that set bold type (see bold_styles)
         self.levels = levels  # the heading levels that begin a section (cut_levels)

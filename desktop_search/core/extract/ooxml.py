@@ -33,11 +33,10 @@ from desktop_search.core.extract.results import (
     assemble,
 )
 from desktop_search.core.extract.safezip import SafeZip, local
-from desktop_search.core.extract.sections import SectionPath, fold_heading_only
+from desktop_search.core.extract.sections import SECTION_LEVELS, SectionPath, fold_heading_only
 from desktop_search.core.extract.table_header import MAX_EMPTY_COLUMNS, table_heading
 
 log = logging.getLogger(__name__)
-SECTION_LEVEL = 3
 
 
 class _Objects:
@@ -135,7 +134,7 @@ def extract_docx(data: bytes, deadline: Deadline, objects: bool = True) -> Extra
                     level = bold_numbered_level(block, text)
             if not text.strip():
                 block_nav = navigation  # an empty paragraph changes nothing
-            starts_section = level is not None and level <= SECTION_LEVEL and bool(text.strip())
+            starts_section = level is not None and level <= SECTION_LEVELS and bool(text.strip())
             if starts_section or block_nav != navigation:
                 parts.append(Part("\n".join(lines), heading=heading, navigation=navigation))
                 lines, navigation = [], block_nav

@@ -80,7 +80,7 @@ class SectionPath:
 
 
 CONTENTS_RUN = 5  # titles in a row with no text between them that are a contents list, not openers
-SECTION_LEVELS = 3  # how many heading levels begin a section
+SECTION_LEVELS = 3  # headings of levels 1-3 begin a section (DOCX, Word 97, Markdown; cut_levels counts)
 
 
 def cut_levels(levels: Iterable[int], count: int = SECTION_LEVELS) -> frozenset[int]:

@@ -16,11 +16,10 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from desktop_search.core.extract.results import Part
-from desktop_search.core.extract.sections import NAVIGATION_FIELD, SectionPath
+from desktop_search.core.extract.sections import NAVIGATION_FIELD, SECTION_LEVELS, SectionPath
 from desktop_search.core.extract.word_paragraphs import ParagraphRun, StyleRoles
 from desktop_search.core.extract.word_tables import Piece, file_offset
 
-SECTION_LEVEL = 3  # headings of levels 1-3 (and the Title) begin a section, as in DOCX and ODT
 MARK = "\ue000"  # private use: never in a document's text as Word stores it
 _FIRST_CODE, _LAST_CODE = 0xF0000, 0xFFFFD  # plane 15's private use characters number the marks
 _PARAGRAPH_ENDS = ("\r", "\x07", "\x0c")  # paragraph marks, table cell marks and section breaks
@@ -105,7 +104,7 @@ def sections(text: str, marks: Marks) -> list[Part]:
         index = ord(code) - _FIRST_CODE
         level, navigation = marks[index] if 0 <= index < len(marks) else (None, False)
         title = chunk.strip().split("\n", 1)[0]
-        if level is not None and level <= SECTION_LEVEL and title and not navigation:
+        if level is not None and level <= SECTION_LEVELS and title and not navigation:
             heading = path.enter(level, title)
         last = parts[-1]
         if last.heading == heading and last.navigation == navigation:
