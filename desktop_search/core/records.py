@@ -135,14 +135,19 @@ class SearchHit:
 
     @property
     def shown_section(self) -> str:
-        """The innermost section of the heading ("9.8.10 Undeleting …" of "System tips › 9.8.10 …") for a
-        result line, or "" when there is none or the passage's first lines hold it already: a listing or
-        a paragraph in the middle of a long section then still says what the section is about."""
+        """The innermost section of the heading for a result line ("9.8.10 Undeleting …" of "System
+        tips › 9.8.10 …"), after the section it is in when the path names one ("2.2 Measuring
+        Resistance › 2.2.2 Procedure"); without the innermost when the passage's first lines hold it
+        already, "" when nothing is left: a listing or a paragraph in the middle of a long section
+        then still says what the section is about."""
         if not self.heading:
             return ""
-        section = " ".join(self.heading.rsplit(" › ", 1)[-1].split())
+        titles = [" ".join(title.split()) for title in self.heading.split(" › ")]
+        section, within = titles[-1], titles[-2] if len(titles) >= 3 else ""
         opening = " ".join(self.text[: len(section) + SECTION_OPENING_CHARS].split())
-        return "" if not section or section in opening else section
+        if not section or section in opening:
+            return within
+        return f"{within} › {section}" if within else section
 
     @property
     def has_strength(self) -> bool:

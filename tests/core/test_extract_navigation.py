@@ -9,7 +9,7 @@ import pytest
 
 from desktop_search.core.extract import Extracted, extract_file
 from desktop_search.core.extract.html import html_parts
-from desktop_search.core.extract.sections import SectionPath
+from desktop_search.core.extract.sections import SectionPath, heading_path
 from tests.core.extract_samples import check_offsets, write
 from tests.core.navigation_samples import (
     CHAPTERS,
@@ -59,9 +59,25 @@ def test_section_path_names_chapter_and_section() -> None:
     assert path.enter(0, "Handbook") == "Handbook"
     assert path.enter(1, "1 Setting up") == "1 Setting up"
     assert path.enter(2, "1.1 Placing") == "1 Setting up › 1.1 Placing"
-    assert path.enter(3, "1.1.1 Height") == "1 Setting up › 1.1.1 Height"
+    assert path.enter(3, "1.1.1 Height") == "1 Setting up › 1.1 Placing › 1.1.1 Height"
     assert path.enter(2, "1.2 Buying") == "1 Setting up › 1.2 Buying"
     assert path.enter(1, "2  Seasons\n") == "2 Seasons"
+
+
+def test_a_heading_path_names_the_section_between_only_when_it_says_more() -> None:
+    assert (
+        heading_path("Experiments", "2.2 Resistance", "2.2.2 Procedure")
+        == "Experiments › 2.2 Resistance › 2.2.2 Procedure"
+    )
+    assert (
+        heading_path("About this manual", "1. About this manual", "1.1 Terms")
+        == "About this manual › 1.1 Terms"
+    )
+    assert (
+        heading_path("3. Installation", "3.1 Requirements", "3.2.1 From Debian")
+        == "3. Installation › 3.2.1 From Debian"
+    )
+    assert heading_path("Handbook", None, "Signatures") == "Handbook › Signatures"
 
 
 @pytest.mark.parametrize("toc", ["field", "styles", "control"])
@@ -275,7 +291,7 @@ def test_real_sphinx_page(tmp_path: Path) -> None:
     assert not any(n.startswith("Navigation") for n in navigation)
     assert "Created using" not in r.text and "¶" not in r.text
     [wheels] = [s for s in r.sections if s.text.startswith("4.2. Wheels")]
-    assert not wheels.navigation and wheels.heading == "Contents › 4.2. Wheels"
+    assert not wheels.navigation and wheels.heading == "Contents › 4. Packaged Modules › 4.2. Wheels"
     assert "PEP 427 defines a built-package format called “wheels”" in wheels.text
     text = _text(r)
     assert len(text) > 35000 and "Programs Embedding Python" in text  # all of it: only the footer left

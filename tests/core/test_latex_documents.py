@@ -34,7 +34,9 @@ def test_a_report_reads_under_its_title_and_sections_without_its_commands() -> N
 def test_a_german_chapter_file_without_a_preamble() -> None:
     extracted = extract_file(CHAPTER_DE)
     assert extracted.kind == "latex"
-    software = next(s for s in extracted.sections if s.heading == "Zum Arbeiten mit LaTeX › Software")
+    software = next(
+        s for s in extracted.sections if s.heading == "Zum Arbeiten mit LaTeX › Einstieg › Software"
+    )
     assert "Die aktuelle Version von LaTeX ist LaTeX2e" in software.text
     assert "Zum lokalen Arbeiten mit LaTeX werden zwei Dinge benötigt:" in software.text  # "\latex\ "
     assert "LaTeX-Installation (Distribution)," in software.text.splitlines()  # an \item, a line

@@ -34,9 +34,9 @@ def test_the_section_that_answers_ranks_first(engine: Engine) -> None:
 def test_an_english_question_finds_the_german_chapters_section(engine: Engine) -> None:
     [best, *_] = engine.search("which software do I need to work with LaTeX", k=3, grouped=False)
     assert Path(best.path).name == CHAPTER_DE.name
-    assert best.heading == "Zum Arbeiten mit LaTeX › Software"
+    assert best.heading == "Zum Arbeiten mit LaTeX › Einstieg › Software"
 
 
 def test_a_german_question_finds_its_section_by_title(engine: Engine) -> None:
     [best, *_] = engine.search("Wie setze ich eine Fußnote in eine Überschrift?", k=3, grouped=False)
-    assert best.heading == "Zum Arbeiten mit LaTeX › Fußnoten in Überschriften"
+    assert best.heading == "Zum Arbeiten mit LaTeX › Fußnoten › Fußnoten in Überschriften"

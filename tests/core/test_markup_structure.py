@@ -29,7 +29,7 @@ def test_building_md_s_contents_list_is_navigation_and_its_sections_have_paths()
     assert contents.text.startswith("Table of contents\n\n* Supported platforms\n  * Input\n")
     assert "(#" not in contents.text  # the links' targets are not text
     headings = [s.heading for s in page.sections]
-    assert "Building Node.js › Platform list" in headings
+    assert "Building Node.js › Supported platforms › Platform list" in headings
     assert "Building Node.js › Building Node.js with FIPS-compliant OpenSSL" in headings
 
 

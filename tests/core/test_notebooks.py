@@ -26,7 +26,7 @@ def test_the_notebook_reads_as_sections_of_prose_code_and_output() -> None:
     check_offsets(notebook)
     assert notebook.kind == "notebook" and kind_by_name("analysis.ipynb") == "notebook"
     by_heading = {s.heading: s.text for s in notebook.sections}
-    data_loading = by_heading["Density based retrieval relevance › Data loading"]
+    data_loading = by_heading["Density based retrieval relevance › Preliminaries › Data loading"]
     assert "We load the dataset into a local persistent instance of Chroma" in data_loading
     assert "chroma_client = chromadb.PersistentClient(" in data_loading  # its code cell
     assert "Number of questions with support:  10481" in notebook.text  # a printed output

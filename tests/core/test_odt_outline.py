@@ -68,4 +68,6 @@ def test_an_html_page_that_skips_heading_levels_is_cut_at_those_it_uses() -> Non
     headings = [s.heading for s in extract_data("live-manual.en.html", sisu.encode()).sections]
     assert headings == ["The basics › 4. The basics", "The basics › 4.1 What is a live system?"]
     usual = "<h1>Guide</h1><h2>Install</h2><h3>Steps</h3><p>Run it.</p><h4>Note</h4><p>It takes a minute.</p>"
-    assert [s.heading for s in extract_data("guide.html", usual.encode()).sections] == ["Guide › Steps"]
+    assert [s.heading for s in extract_data("guide.html", usual.encode()).sections] == [
+        "Guide › Install › Steps"
+    ]

@@ -133,6 +133,24 @@ def test_a_short_section_with_a_sentence_keeps_its_heading() -> None:
     assert [heading for _, heading in parts] == ["AMC-TXT › 4.5 タイトル", "AMC-TXT › 4.6 逐語的コンテント"]
 
 
+def test_a_subsection_is_headed_by_the_section_it_is_in() -> None:
+    page = (
+        "2.2 Measuring Resistance\nConnect it to SEN.\n2.2.2 Procedure\nRead the value.\n2.3 Measuring\nMore."
+    )
+    entries = [
+        _entry("School Level Experiments", 0, "School Level Experiments"),
+        _entry("Measuring Resistance", 1, "School Level Experiments"),
+        _entry("Procedure", 2, "School Level Experiments"),
+        _entry("Measuring", 1, "School Level Experiments"),
+    ]
+    [parts] = split_by_outline([page], entries, [False])
+    assert [heading for _, heading in parts] == [
+        "School Level Experiments › 2.2 Measuring Resistance",
+        "School Level Experiments › 2.2 Measuring Resistance › 2.2.2 Procedure",
+        "School Level Experiments › 2.3 Measuring",  # a section closes the one before and its subsections
+    ]
+
+
 # -- a real manual ------------------------------------------------------------------------------------
 
 
@@ -149,7 +167,7 @@ def test_real_sphinx_manual_keeps_its_title_on_the_title_page_only() -> None:
 def test_real_sphinx_manual_sections_open_with_their_own_title() -> None:
     sections = extract_pdf(GUIDE.read_bytes(), Deadline(60)).sections
     by_heading = {s.heading: s for s in reversed(sections) if s.heading}  # the first of each
-    ssh = by_heading["Articles › Create your SSH key"]
+    ssh = by_heading["Articles › 1.2.1 Install basic packaging software › Create your SSH key"]
     assert ssh.page == 11 and ssh.text.startswith("Create your SSH key\nSSH stands for Secure Shell")
     opening = by_heading["Articles › 1.1 Introduction to Ubuntu Development"]
     assert opening.page == 7 and opening.text.startswith("CHAPTER\nONE\nARTICLES\n1.1 Introduction")

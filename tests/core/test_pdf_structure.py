@@ -164,6 +164,21 @@ def test_numbered_titles_give_headings_without_an_outline() -> None:
     ]
 
 
+def test_a_numbered_subsection_is_headed_by_its_chapter_and_section() -> None:
+    pages = [
+        "Contents\n5.4 Commands\nText.\n5.4.3 Questions\nA question.\n5.4.3.1 Simple\nOne.\n5.5 More\nMore."
+    ]
+    [parts] = split_by_numbered_titles(pages, [False], {0: ("5", "LaTeX source file")})
+    assert [h for _, h in parts] == [
+        "5 LaTeX source file › 5.4 Commands",
+        "5 LaTeX source file › 5.4 Commands › 5.4.3 Questions",
+        "5 LaTeX source file › 5.4.3 Questions › 5.4.3.1 Simple",
+        "5 LaTeX source file › 5.5 More",
+    ]
+    [parts] = split_by_numbered_titles(pages, [False])  # no chapter title: the shallowest one known
+    assert [h for _, h in parts][2] == "5.4 Commands › 5.4.3 Questions › 5.4.3.1 Simple"
+
+
 def test_structured_parts_without_a_reader_still_clean_pages() -> None:
     parts = structured_parts([None, "the extrac-\ntion, then \ufb01nal"])
     assert [(p.page, p.text) for p in parts] == [(2, "the extraction,\nthen final")]
@@ -201,13 +216,18 @@ def test_real_manual_contents_page_is_navigation_and_no_other(path: Path) -> Non
 def test_real_manual_passages_carry_their_outline_heading() -> None:
     sections = _extract(EN).sections
     by_heading = {s.heading: s for s in reversed(sections) if s.heading}  # the first of each
-    precautions = by_heading["Debian package management › 2.1.2 Basic precautions"]
+    precautions = by_heading[
+        "Debian package management › 2.1 Debian package management prerequisites › 2.1.2 Basic precautions"
+    ]
     assert precautions.page == 3 and precautions.text.startswith("2.1.2 Basic precautions\n")
     assert "Do not install packages from random mixture of suites" in precautions.text
     carried = [s for s in sections if s.page == 6]  # no section starts on it: the one in force goes on
-    assert [s.heading for s in carried] == ["Debian package management › 2.1.4 Debian archive basics"]
+    assert [s.heading for s in carried] == [
+        "Debian package management › 2.1 Debian package management prerequisites"
+        " › 2.1.4 Debian archive basics"
+    ]
     de = {s.heading for s in _extract(DE).sections}
-    assert "Debian-Paketmanagement › 2.1.2 Grundsätzliche Vorsichtsmaßnahmen" in de
+    assert "2.1.2 Grundsätzliche Vorsichtsmaßnahmen" in {h.rsplit(" › ", 1)[-1] for h in de if h}
 
 
 def test_real_manual_hyphenated_words_joined() -> None:

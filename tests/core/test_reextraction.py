@@ -308,3 +308,45 @@ def test_a_manual_page_skipped_as_binary_is_read_once_the_reader_can(indexed) ->
     embedder.texts.clear()
     engine.index()  # read: nothing to do
     assert not embedder.texts
+
+
+def test_headings_that_gain_the_section_they_are_in_keep_every_vector(tmp_path: Path) -> None:
+    """Markdown 6 names the section between chapter and own title; an index from before it is brought
+    up to date without embedding anything again, and the section's words now find its subsections."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "lab.md").write_text(
+        "# Experiments\n\n## 2.2 Measuring Resistance\n\nUse the SEN input of the device.\n\n"
+        "### 2.2.2 Procedure\n\nConnect the part between SEN and GND, then read the value.\n"
+    )
+    embedder = RecordingEmbedder()
+    engine = _engine(tmp_path / "home", embedder)
+    try:
+        engine.add_folder(docs)
+        engine.index()
+        with engine.store.ledger.transaction() as tx:  # as markdown 5 named it
+            tx.execute(
+                "UPDATE chunks SET heading = 'Experiments › 2.2.2 Procedure' WHERE heading LIKE '%2.2.2%'"
+            )
+            tx.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+        _age(engine.store.ledger, "lab.md")
+        assert _heading_matches(engine, "resistance") == ["Experiments › 2.2 Measuring Resistance"]
+        embedder.texts.clear()
+
+        engine.index()
+
+        path = _rows(engine)["lab.md"].path
+        headings = [c.heading for c in engine.store.ledger.chunks_of(path)]
+        assert "Experiments › 2.2 Measuring Resistance › 2.2.2 Procedure" in headings
+        assert embedder.texts == []  # it embeds "Experiments › 2.2.2 Procedure" and its text, as before
+        assert len(_heading_matches(engine, "resistance")) == 2  # the keyword index has the new headings
+        [hit] = engine.search("read the value between SEN and GND", k=1, mode="keyword")
+        assert hit.shown_section == "2.2 Measuring Resistance"  # its text opens with its own title
+        assert engine.check()["consistent"]
+    finally:
+        engine.close()
+
+
+def _heading_matches(engine: Engine, word: str) -> list[str]:
+    sql = "SELECT heading FROM chunks WHERE rowid IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?)"
+    return [r[0] for r in engine.store.ledger.conn.execute(sql, (f"heading: {word}",))]

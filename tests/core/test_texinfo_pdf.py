@@ -44,10 +44,17 @@ def sections():
 def test_outline_headings_are_spelled_as_the_text(sections) -> None:
     headings = {s.heading for s in sections}
     assert "3 Übliche Notation › 3.1 Notation auf einem System" in headings
-    assert "3 Übliche Notation › Bindebögen" in headings
-    assert "3 Übliche Notation › 3.1.2 Tonhöhen und Tonartbezeichnungen (Vorzeichen)" in headings
+    assert "3 Übliche Notation › 3.1.3 Bindebögen und Legatobögen › Bindebögen" in headings
+    assert (
+        "3 Übliche Notation › 3.1 Notation auf einem System"
+        " › 3.1.2 Tonhöhen und Tonartbezeichnungen (Vorzeichen)" in headings
+    )
     assert not any("Ubliche" in (h or "") or "bogen und" in (h or "") for h in headings)
-    ties = next(s for s in sections if s.heading == "3 Übliche Notation › Bindebögen")
+    ties = next(
+        s
+        for s in sections
+        if s.heading == "3 Übliche Notation › 3.1.3 Bindebögen und Legatobögen › Bindebögen"
+    )
     assert ties.page == 5 and ties.text.startswith("Bindebögen\n")  # cut where its title is
 
 
@@ -67,7 +74,7 @@ def test_a_question_finds_the_section_under_its_spelled_heading(tmp_path: Path, 
         docs, tmp_path / "home", real_embedder, "Wie schreibe ich einen Phrasierungsbogen?", k=3
     )
     assert hits[0].page == 5
-    assert hits[0].heading == "3 Übliche Notation › Phrasierungsbögen"
+    assert hits[0].heading == "3 Übliche Notation › 3.1.3 Bindebögen und Legatobögen › Phrasierungsbögen"
     assert "noteheads" not in hits[0].text
 
 

@@ -43,6 +43,13 @@ def test_embedding_text_prefixes_the_heading_once() -> None:
     assert embedding_text("No heading.", None) == "No heading."
 
 
+def test_a_passage_is_embedded_with_its_chapter_and_own_title_only() -> None:
+    """The sections between them are for results and keyword search: its vector stays as before."""
+    heading = "School Level Experiments › 2.2 Measuring Resistance › 2.2.2 Procedure"
+    assert embedding_text("Connect it.", heading) == "School Level Experiments › 2.2.2 Procedure\nConnect it."
+    assert embedding_text("Connect it.", "Chapter › 2.2 Own") == "Chapter › 2.2 Own\nConnect it."
+
+
 @pytest.mark.model
 def test_every_chunk_of_a_titled_text_carries_and_embeds_the_title(tmp_path: Path, real_embedder) -> None:
     docs = tmp_path / "docs"

@@ -12,7 +12,13 @@ import pytest
 
 from desktop_search.cli import _hit_json
 from desktop_search.core import Engine, SearchHit
-from desktop_search.core.search.translations import edition_key, fold_translations, language_name, room_for
+from desktop_search.core.search.translations import (
+    edition_key,
+    fold_translations,
+    language_name,
+    room_for,
+    section_number,
+)
 from tests.support.real_search import indexed_engine
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -110,6 +116,12 @@ def test_a_folded_files_strong_pages_are_listed_after_every_editions_best() -> N
         ("de", 31, "de"), ("ja", 32, "ja"), ("de-p33", 33, "de")
     ]  # fmt: skip
     assert all(not t.inline for t in best.translations)
+
+
+def test_a_passages_section_number_is_its_innermost_sections() -> None:
+    assert section_number("Experiments › 2.2 Measuring Resistance › 2.2.2 Procedure") == "2.2.2"
+    assert section_number("Tips › 9.8.10 Undeleting open files") == "9.8.10"
+    assert section_number("Introduction") is None
 
 
 def test_language_names() -> None:

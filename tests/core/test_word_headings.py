@@ -39,9 +39,9 @@ def test_built_in_heading_styles_make_sections() -> None:
 def test_styles_of_its_own_are_headings_by_their_outline_level() -> None:
     sections = _sections(MATH_GUIDE)
     headings = [h for h, nav, _ in sections if not nav]
-    assert "Preface › Help system" in headings and "Getting started" in headings
+    assert "Preface › Where to get more help › Help system" in headings and "Getting started" in headings
     assert "Getting started › Inserting a formula into a Writer document" in headings
-    body = next(t for h, _, t in sections if h == "Preface › Help system")
+    body = next(t for h, _, t in sections if h == "Preface › Where to get more help › Help system")
     assert body.startswith("Help system\nLibreOffice comes with an extensive Help system.")
 
 

@@ -43,7 +43,7 @@ def test_a_kde_handbook_reads_as_sections_under_their_titles() -> None:
     assert extracted.kind == "xmldoc"
     headings = [s.heading for s in extracted.sections]
     assert "Basic Usage › Presentation Mode" in headings
-    assert "okular Advanced Features › Adding Digital Signatures" in headings
+    assert "okular Advanced Features › Signatures › Adding Digital Signatures" in headings
     assert "<para>" not in extracted.text and "</" not in extracted.text
     # entities its external DTD defines read as their names; menus and keys as they are shown
     assert "The okular Handbook" in extracted.text

@@ -29,7 +29,9 @@ def test_a_german_question_finds_the_english_handbooks_section(engine: Engine) -
     hits = engine.search("Wie unterschreibe ich ein PDF-Dokument digital?", k=5, grouped=False)
     assert Path(hits[0].path).name == OKULAR.name
     assert "Digital Signature" in (hits[0].heading or "")
-    assert "okular Advanced Features › Adding Digital Signatures" in [h.heading for h in hits[:3]]
+    assert "okular Advanced Features › Signatures › Adding Digital Signatures" in [
+        h.heading for h in hits[:3]
+    ]
     assert all("<" not in h.text for h in hits)
 
 

@@ -326,6 +326,16 @@ def test_quick_search_delegate_keeps_inline_rows_to_one_line(qtbot):
         ),
         ("Introduction", "Some text in the middle of the introduction.", "Introduction"),
         (None, "Some text.", ""),
+        (  # a generic title says what it is about through the section it is in
+            "School Level Experiments › 2.2 Measuring Resistance › 2.2.2 Procedure",
+            "Connect the resistor between SEN and GND.",
+            "2.2 Measuring Resistance › 2.2.2 Procedure",
+        ),
+        (
+            "Experiments › 2.2 Measuring Resistance › 2.2.2 Procedure",
+            "2.2.2 Procedure\nConnect",
+            "2.2 Measuring Resistance",
+        ),
     ],
 )
 def test_a_passage_shows_its_section_unless_it_opens_with_it(heading, text, shown) -> None:
@@ -358,9 +368,14 @@ def test_a_manuals_passage_from_mid_section_names_its_section_in_the_window(
         engine.close()
     model = ResultsModel()
     model.set_hits(hits)
-    assert hits[0].heading == "Debian package management › 2.1.2 Basic precautions"
+    assert (
+        hits[0].heading
+        == "Debian package management › 2.1 Debian package management prerequisites › 2.1.2 Basic precautions"
+    )
     assert not hits[0].text.startswith("2.1.2")  # the passage is the section's second
-    assert model.index(0).data(ResultRole.SECTION) == "2.1.2 Basic precautions"
+    assert model.index(0).data(ResultRole.SECTION) == (
+        "2.1 Debian package management prerequisites › 2.1.2 Basic precautions"
+    )
     view = QListView()
     qtbot.addWidget(view)
     view.setModel(model)

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 
 from desktop_search.core.accents import ACCENTED_LETTERS, fold
 from desktop_search.core.extract.pdf_outline import OutlineEntry
-from desktop_search.core.extract.sections import SEPARATOR, numbered_titles, short_title
+from desktop_search.core.extract.sections import heading_path, numbered_titles, short_title
 
 _QUOTES = "'’‘`´\"”“„«»"
 # a section number before a title on its line (not a line above: a page number, a music example's "3")
@@ -68,9 +68,14 @@ def respelled(title: str, text: str) -> str:
     return _WORD.sub(spell, title)
 
 
-def _heading(chapter: str, label: str, depth: int) -> str:
+def _heading(chapter: str, label: str, depth: int, parent: str | None = None) -> str:
+    """A section's heading path: its chapter, the section it is in when that is not the chapter (a
+    subsection's own title is often generic: "2.2.2 Procedure", "11.7.1 Linux users"), its title."""
     label = short_title(label)
-    return label if depth == 0 or not chapter else f"{short_title(chapter)}{SEPARATOR}{label}"
+    if depth == 0 or not chapter:
+        return label
+    section = short_title(parent) if depth >= 2 and parent else None
+    return heading_path(short_title(chapter), section, label)
 
 
 def _cut(text: str, cuts: list[tuple[int, str | None]], leading: str | None) -> list[PagePart]:
@@ -115,14 +120,17 @@ def split_by_outline(
         by_page.setdefault(entry.page, []).append(entry)
     carried: str | None = None
     chapters: dict[str, str] = {}  # a chapter's outline title -> as its page spells it
+    labels: dict[int, str] = {}  # depth -> the title last entered there, as its page spells it
     result: list[list[PagePart]] = []
     for number, text in enumerate(pages):
         on_page = by_page.get(number, [])
         if skip[number]:
             result.append([(text, None)] if text.strip() else [])
-            if on_page:
-                last = on_page[-1]
-                carried = _heading(chapters.get(last.chapter, last.chapter), last.title, last.depth)
+            for entry in on_page:
+                parent = _entered(labels, entry.depth, entry.title)
+                carried = _heading(
+                    chapters.get(entry.chapter, entry.chapter), entry.title, entry.depth, parent
+                )
             continue
         cuts: list[tuple[int, str | None]] = []
         leading, pos = carried, 0
@@ -132,7 +140,7 @@ def split_by_outline(
             if entry.depth == 0:  # named as the outline names it, in its page's spelling
                 chapters[entry.title] = respelled(entry.title, text)
             chapter = chapters.get(entry.chapter, entry.chapter)
-            heading = _heading(chapter, title, entry.depth)
+            heading = _heading(chapter, title, entry.depth, _entered(labels, entry.depth, title))
             if match is None:
                 if not cuts:  # named before anything found here: it starts at the page top
                     leading = heading
@@ -142,6 +150,14 @@ def split_by_outline(
             carried = heading
         result.append(_cut(text, cuts, leading))
     return result
+
+
+def _entered(labels: dict[int, str], depth: int, title: str) -> str | None:
+    """Records the entry ``title`` at ``depth`` (closing deeper ones); returns the title it is under."""
+    for deeper in [d for d in labels if d >= depth]:
+        del labels[deeper]
+    labels[depth] = title
+    return labels.get(depth - 1)
 
 
 def split_by_numbered_titles(
@@ -167,8 +183,12 @@ def split_by_numbered_titles(
         for start, section, title in numbered_titles(text):
             label = f"{section} {title}"
             titles[section] = label
-            parent = titles.get(section.rsplit(".", 1)[0])
-            cuts.append((start, _heading(parent or "", label, 1)))
+            numbers = section.split(".")
+            known = [
+                titles[n] for n in (".".join(numbers[:k]) for k in range(1, len(numbers))) if n in titles
+            ]
+            top, parent = (known[0], known[-1]) if known else (None, None)
+            cuts.append((start, _heading(top or parent or "", label, len(numbers) - 1, parent)))
         result.append(_cut(text, cuts, carried))
         if cuts:
             carried = cuts[-1][1]

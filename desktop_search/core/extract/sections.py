@@ -1,7 +1,8 @@
 """The heading a passage travels with in a structured document (DOCX, ODT, HTML, EPUB): a short path
-of the section it is in, its chapter (the outermost heading open) and its own section, the way PDF
-passages name theirs ("Packaging › 3.2 Main packages"); a document title heads only the text before
-the first chapter."""
+of the section it is in, its chapter (the outermost heading open), the section its own is in when
+that is not the chapter, and its own section, the way PDF passages name theirs ("Packaging › 3.2
+Main packages", "Experiments › 2.2 Measuring Resistance › 2.2.2 Procedure"); a document title heads
+only the text before the first chapter."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ MAX_TITLE_CHARS = 100
 # a numbered section title at a line start, with two or more numbers: "3.2.1 From the Debian repository"
 NUMBERED_TITLE = re.compile(r"^(\d+(?:\.\d+){1,5})\.?[ \t]+([^\W\d_][^\n]{1,80})$", re.MULTILINE)
 TITLE_END = re.compile(r"[.,;:!?]$|\d$|(?:\.\s?){3,}")  # how a sentence or a contents line ends, not a title
+_LEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+")  # "3.2.1 …", "4. …"
 MAX_TITLE_LEVEL = 3  # a numbered title's level is its count of numbers, at most this
 # a field whose result is a contents list, an index or a table of authorities (DOCX and Word 97 fields)
 NAVIGATION_FIELD = re.compile(r"\s*(?:TOC|INDEX|TOA)\b", re.IGNORECASE)
@@ -58,6 +60,21 @@ def numbered_titles(text: str) -> Iterator[tuple[int, str, str]]:
             yield match.start(), *parts
 
 
+def heading_path(chapter: str, section: str | None, title: str) -> str:
+    """"chapter › section › title", without the section where it says nothing more: none, the chapter
+    again (SiSU's "About this manual" opens "1. About this manual"), or numbered so that the title
+    cannot be in it ("3.2.1 …" is not in "3.1 …", where a document skips "3.2")."""
+    if section and _unnumbered(section) not in (_unnumbered(chapter), _unnumbered(title)):
+        outer, inner = _LEADING_NUMBER.match(section), _LEADING_NUMBER.match(title)
+        if outer is None or inner is None or inner.group(1).startswith(outer.group(1) + "."):
+            return SEPARATOR.join((chapter, section, title))
+    return f"{chapter}{SEPARATOR}{title}"
+
+
+def _unnumbered(title: str) -> str:
+    return _LEADING_NUMBER.sub("", title, count=1).casefold()
+
+
 class SectionPath:
     """The headings open at the current point of a document, fed in reading order."""
 
@@ -76,7 +93,11 @@ class SectionPath:
         chapters = [t for lvl, t in self._open if lvl > 0] or [t for _, t in self._open]
         if not chapters:
             return None
-        return chapters[0] if len(chapters) == 1 else f"{chapters[0]}{SEPARATOR}{chapters[-1]}"
+        # the chapter, the section the current one is in (a subsection's own title is often generic:
+        # "Procedure", "Examples"), the current one; the index embeds the first and last only
+        if len(chapters) == 1:
+            return chapters[0]
+        return heading_path(chapters[0], chapters[-2] if len(chapters) >= 3 else None, chapters[-1])
 
 
 CONTENTS_RUN = 5  # titles in a row with no text between them that are a contents list, not openers

@@ -249,32 +249,43 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    number, read off the running lines' numbers; it ended the page's last passage. Of the realdocs,
 #    LilyPond and test PDFs only the Ubuntu Packaging Guide's three chapter openings change; other
 #    PDFs extract as before and keep their vectors.
+# 13: pdf (docx 8, odt 9, epub 10, doc 3, html 10, markdown 6, rst 5, notebook 4, latex 2, xmldoc 2):
+#    a subsection's heading path names the section it is in, "School Level Experiments ›
+#    2.2 Measuring Resistance › 2.2.2 Procedure" where it read "School Level Experiments › 2.2.2
+#    Procedure" (sections.heading_path). The section between is shown and keyword-searchable; the
+#    text embedded keeps chapter and own title only (index.embedding.embedded_heading), so passages
+#    keep their vectors (the vector cache) and only ledger rows are written again; but for a PDF
+#    without an outline whose chapter title is known, a subsection three numbers deep now embeds
+#    "chapter › own title" where it embedded "section › own title". Plain text takes the new paths
+#    too (numbered titles three deep: the man-db manual, the sed FAQ) but keeps text 6: re-reading
+#    every .txt and .log for a rare third title would cost more than it gives; a file gets its new
+#    path when it next changes.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
-        "pdf": 12,
-        "docx": 7,
+        "pdf": 13,
+        "docx": 8,
         "pptx": 4,
         "xlsx": 5,
-        "odt": 8,
+        "odt": 9,
         "ods": 6,
         "odp": 4,
-        "epub": 9,
+        "epub": 10,
         "rtf": 2,
-        "doc": 2,  # Word 97-2003 (word_doc)
+        "doc": 3,  # Word 97-2003 (word_doc)
         "xls": 2,  # Excel 97-2003 and 5.0/95 (excel_xls)
         "ppt": 1,  # PowerPoint 97-2003 (powerpoint_ppt)
         "archive": 1,  # zip, tar: members read as sub-documents
         "mail": 7,  # .eml, .msg, mbox: messages and attachments as sub-documents
-        "html": 9,
-        "markdown": 5,
-        "rst": 4,
-        "notebook": 3,  # .ipynb (1: read as code)
+        "html": 10,
+        "markdown": 6,
+        "rst": 5,
+        "notebook": 4,  # .ipynb (1: read as code)
         "csv": 3,  # .csv, .tsv (1: read as plain text)
         "subtitles": 3,  # .srt, .vtt, .sbv, .ass, .ssa, .lrc, .sub (1: read as plain text)
         "text": 6,
-        "latex": 1,  # .tex, .ltx that are LaTeX (extract.latex)
+        "latex": 2,  # .tex, .ltx that are LaTeX (extract.latex)
         "code": 3,
-        "xmldoc": 1,  # DocBook, Mallard, TEI, FictionBook, DITA (extract.xml_documents)
+        "xmldoc": 2,  # DocBook, Mallard, TEI, FictionBook, DITA (extract.xml_documents)
     }
 )
 # Chunking 2: content-defined cuts (index.chunking.content_cuts): an edit re-cuts only the passages near it,

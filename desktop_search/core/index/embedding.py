@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from desktop_search.core.extract.sections import SEPARATOR
 from desktop_search.core.index.cached_embedding import embed_with_cache
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.progress import RunProgress
@@ -64,9 +65,19 @@ def embedding_text(text: str, heading: str | None) -> str:
     """What is embedded for a chunk: its heading (a section's, or a text's title) on a line before it,
     so a passage far from its title still carries what it is about; not repeated when the chunk
     begins with it."""
+    heading = embedded_heading(heading)
     if not heading or heading in text[: len(heading) + 12]:  # "## Heading", "1. Heading"
         return text
     return f"{heading}\n{text}"
+
+
+def embedded_heading(heading: str | None) -> str | None:
+    """The heading a passage is embedded with: of a path of three titles or more, the first and the
+    last ("chapter › own section"). The sections between name the passage in results and in keyword
+    search; in its vector they measured a wash (realdocs and LilyPond, both scenarios) and adding
+    them would embed most passages of a manual again."""
+    titles = heading.split(SEPARATOR) if heading else []
+    return heading if len(titles) < 3 else f"{titles[0]}{SEPARATOR}{titles[-1]}"
 
 
 class EmbeddingPhase:

@@ -125,8 +125,9 @@ def guessed_language(text: str) -> str | None:
 
 
 def section_number(heading: str | None) -> str | None:
-    match = _SECTION_NUMBER.search(heading or "")
-    return match.group(1) if match else None
+    """The number of the innermost numbered section in a heading path ("2.2.2" of "… › 2.2 … › 2.2.2 …")."""
+    numbers = _SECTION_NUMBER.findall(heading or "")
+    return numbers[-1] if numbers else None
 
 
 def fold_translations(
