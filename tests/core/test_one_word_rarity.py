@@ -3,7 +3,9 @@
 Over a small folder, "delivery note" listed passages that share only "note" (a common word there,
 13 % by meaning) above the delivery note itself (92 %, found by meaning: "Bon de livraison"), because
 every keyword vote counted alike; a rare shared name ("Frankfurt" in one OCR'd picture) must still
-count fully (tests/core/test_damaged_images.py).
+count fully (tests/core/test_damaged_images.py). Once contents pages had no vector (they had padded
+the dense ranks), two of those "Note" passages (strength 0.02) came back above it on their dense ranks
+alone, 19 and 21 of 62 passages: below the relevance floor the dense leg no longer votes.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.search.fusion import Candidate, fuse, one_word_rarity
+from desktop_search.core.search.fusion import Candidate, drop_unrelated_dense_votes, fuse, one_word_rarity
 from tests.support.real_search import indexed_engine
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -35,6 +37,16 @@ def test_rarity_scales_the_keyword_vote() -> None:
     assert [c.chunk_id for c in fuse([common, meant], **known)] == ["meant", "common"]
     common.rarity = 1.0
     assert [c.chunk_id for c in fuse([common, meant], **known)] == ["common", "meant"]  # as before
+
+
+def test_a_passage_unrelated_by_meaning_gets_no_dense_vote() -> None:
+    """Below the relevance floor the dense rank goes; the keyword vote stays."""
+    answer = Candidate("answer", similarity=0.9, dense_rank=1)
+    note = Candidate("note", similarity=0.3, dense_rank=2, keyword_rank=1, coverage=0.5, rarity=0.6)
+    words_only = Candidate("words", keyword_rank=2)
+    drop_unrelated_dense_votes([answer, note, words_only], strength=lambda cosine: cosine, floor=0.45)
+    assert (answer.dense_rank, note.dense_rank, words_only.dense_rank) == (1, None, None)
+    assert [c.chunk_id for c in fuse([note, answer])] == ["answer", "note"]
 
 
 @pytest.mark.model

@@ -31,6 +31,7 @@ from desktop_search.core.search.fusion import (
     STRAY_MIN_TERMS,
     Candidate,
     assign_dense_ranks,
+    drop_unrelated_dense_votes,
     fuse,
     one_word_rarity,
 )
@@ -54,6 +55,7 @@ from desktop_search.core.search.license_passages import (
 from desktop_search.core.search.match_strength import RAW_COSINE, Calibration, MatchScale, measure_calibration
 from desktop_search.core.search.navigation import demote_navigation
 from desktop_search.core.search.query_text import clean_query, dense_query_text
+from desktop_search.core.search.result_order import RELEVANCE_FLOOR
 from desktop_search.core.search.text_constraints import MAX_DEPTH, WIDEN, TextConstraint
 from desktop_search.core.search.translations import fold_translations, guessed_language, room_for
 from desktop_search.core.search.unmatched import demote_unmatched
@@ -99,6 +101,7 @@ class Searcher:
         self.figure_factor = figure_factor
         self.crumb_factor = crumb_factor
         self.stray_min_terms = stray_min_terms
+        self.dense_floor = RELEVANCE_FLOOR  # the dense leg's votes stop below this match strength
         # how much of its language's offset the query loses (0: rank by the plain query vector)
         self.language_centering = language_centering
         # ... and how much of the index's mean, times the share of the index in other languages
@@ -212,6 +215,9 @@ class Searcher:
             self._fill_similarity(qvec, [c for c in live if c.similarity is None])
         if qvec is not None and mode == "hybrid":
             assign_dense_ranks(live)
+            ranking_scale = self.match_scale(shift)  # the scale of the similarity ranked by
+            if ranking_scale is not RAW_COSINE:  # a model whose scale is unknown keeps every vote
+                drop_unrelated_dense_votes(live, ranking_scale.strength, self.dense_floor)
         terms = query_terms(text, language=language)
         highlighter = Highlighter(terms)
         spans: dict[str, tuple[Span, ...]] = {}
