@@ -5,7 +5,8 @@ Over a small folder, "delivery note" listed passages that share only "note" (a c
 every keyword vote counted alike; a rare shared name ("Frankfurt" in one OCR'd picture) must still
 count fully (tests/core/test_damaged_images.py). Once contents pages had no vector (they had padded
 the dense ranks), two of those "Note" passages (strength 0.02) came back above it on their dense ranks
-alone, 19 and 21 of 62 passages: below the relevance floor the dense leg no longer votes.
+alone, 19 and 21 of 62 passages: a dense rank at the unrelated level now counts after every
+candidate's.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core.search.fusion import Candidate, drop_unrelated_dense_votes, fuse, one_word_rarity
+from desktop_search.core.search.fusion import (
+    UNRELATED_STRENGTH,
+    Candidate,
+    demote_unrelated_dense_votes,
+    fuse,
+    one_word_rarity,
+)
 from tests.support.real_search import indexed_engine
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -39,14 +46,18 @@ def test_rarity_scales_the_keyword_vote() -> None:
     assert [c.chunk_id for c in fuse([common, meant], **known)] == ["common", "meant"]  # as before
 
 
-def test_a_passage_unrelated_by_meaning_gets_no_dense_vote() -> None:
-    """Below the relevance floor the dense rank goes; the keyword vote stays."""
-    answer = Candidate("answer", similarity=0.9, dense_rank=1)
-    note = Candidate("note", similarity=0.3, dense_rank=2, keyword_rank=1, coverage=0.5, rarity=0.6)
-    words_only = Candidate("words", keyword_rank=2)
-    drop_unrelated_dense_votes([answer, note, words_only], strength=lambda cosine: cosine, floor=0.45)
-    assert (answer.dense_rank, note.dense_rank, words_only.dense_rank) == (1, None, None)
-    assert [c.chunk_id for c in fuse([note, answer])] == ["answer", "note"]
+def test_a_passage_unrelated_by_meaning_votes_after_every_candidate() -> None:
+    """At the unrelated level its dense rank counts after all candidates'; the keyword vote stays."""
+    related = [Candidate(f"related{r}", similarity=0.9 - r / 100, dense_rank=r) for r in range(1, 41)]
+    note = Candidate("note", similarity=0.01, dense_rank=41, keyword_rank=1, coverage=0.5, rarity=0.6)
+    unrelated = Candidate("unrelated", similarity=0.0, dense_rank=42)
+    words_only = Candidate("words", keyword_rank=2, coverage=0.5)
+    candidates = [*related, note, unrelated, words_only]
+    demote_unrelated_dense_votes(candidates, strength=lambda cosine: cosine, floor=UNRELATED_STRENGTH)
+    assert [c.dense_rank for c in (related[-1], note, unrelated, words_only)] == [40, 84, 85, None]
+    ranked = [c.chunk_id for c in fuse(candidates)]
+    assert ranked[:40] == [c.chunk_id for c in related]  # the keyword vote alone does not lift "note"
+    assert all(c.score > 0 for c in candidates)
 
 
 @pytest.mark.model

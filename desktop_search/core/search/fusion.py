@@ -15,9 +15,10 @@ query a passage covers (see :func:`desktop_search.core.search.highlight.coverage
   other ("Ivermectin is used to treat onchocerciasis": the drug's name alone) and counts by coverage;
 * a passage containing every word, or the exact code, keeps full weight either way.
 
-The dense leg votes only for passages the model finds at least as close as the relevance floor
-(:func:`drop_unrelated_dense_votes`): in a small folder the nearest few dozen passages include
-unrelated ones, and their ranks alone carried them past the passage that answers.
+The dense leg votes fully only for passages the model finds at least as close as the relevance floor
+(:func:`demote_unrelated_dense_votes`: the others' dense ranks count after every candidate's): in a small
+folder the nearest few dozen passages include unrelated ones, and their ranks alone carried them past
+the passage that answers.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ RRF_K = 60.0
 COVERAGE_POWER = 1.0  # keyword vote x coverage**power for a passage with 2+ of the query's content words
 STRAY_COVERAGE_POWER = 2.0  # ... and with one, for a foreign query: a fifth of the words gets 1/25
 STRAY_MIN_TERMS = float("inf")  # content words from which a one-word hit is stray even if not foreign
+# a similarity that reads as at most this match strength is no closer than unrelated text (strength 0 is
+# the model's mean over unrelated pairs): its dense rank counts after every candidate's
+UNRELATED_STRENGTH = 0.05
 CORROBORATING_TERMS = 2  # content words a passage must share with the query to count as a partial match
 # the searcher's ranking parameters an experiment may change for a session (Engine.tune_search)
 FUSION_PARAMETERS = (
@@ -90,16 +94,18 @@ def fuse(
     return sorted(candidates, key=lambda c: (-c.score, -(c.similarity or -1.0), c.chunk_id))
 
 
-def drop_unrelated_dense_votes(
+def demote_unrelated_dense_votes(
     candidates: list[Candidate], strength: Callable[[float], float], floor: float
 ) -> None:
-    """Take the dense rank from candidates whose similarity reads below ``floor`` as match strength
-    (the relevance floor: no relevant result measured falls below it). "delivery note" over an
-    invoice and a manual excerpt ranked two of the manual's "Note" boxes (strength 0.02, dense ranks
-    19 and 21 of 62 passages) above the invoice's delivery note (0.94), on rank alone."""
+    """Count the dense rank of candidates whose similarity reads below ``floor`` as match strength (the
+    relevance floor: no relevant result measured falls below it) after every candidate's: their vote
+    is small, and still orders them among themselves. "delivery note" over an invoice and a manual
+    excerpt ranked two of the manual's "Note" boxes (strength 0.02, dense ranks 19 and 21 of 62
+    passages) above the invoice's delivery note (0.94), on rank alone."""
+    behind = len(candidates)
     for c in candidates:
         if c.similarity is not None and c.dense_rank is not None and strength(c.similarity) < floor:
-            c.dense_rank = None
+            c.dense_rank += behind
 
 
 def one_word_rarity(word: str, term_passages: Mapping[str, int], passages: int) -> float:

@@ -29,9 +29,10 @@ from desktop_search.core.search.fusion import (
     RRF_K,
     STRAY_COVERAGE_POWER,
     STRAY_MIN_TERMS,
+    UNRELATED_STRENGTH,
     Candidate,
     assign_dense_ranks,
-    drop_unrelated_dense_votes,
+    demote_unrelated_dense_votes,
     fuse,
     one_word_rarity,
 )
@@ -55,7 +56,6 @@ from desktop_search.core.search.license_passages import (
 from desktop_search.core.search.match_strength import RAW_COSINE, Calibration, MatchScale, measure_calibration
 from desktop_search.core.search.navigation import demote_navigation
 from desktop_search.core.search.query_text import clean_query, dense_query_text
-from desktop_search.core.search.result_order import RELEVANCE_FLOOR
 from desktop_search.core.search.text_constraints import MAX_DEPTH, WIDEN, TextConstraint
 from desktop_search.core.search.translations import fold_translations, guessed_language, room_for
 from desktop_search.core.search.unmatched import demote_unmatched
@@ -101,7 +101,7 @@ class Searcher:
         self.figure_factor = figure_factor
         self.crumb_factor = crumb_factor
         self.stray_min_terms = stray_min_terms
-        self.dense_floor = RELEVANCE_FLOOR  # the dense leg's votes stop below this match strength
+        self.dense_floor = UNRELATED_STRENGTH  # below it a dense rank counts after every candidate
         # how much of its language's offset the query loses (0: rank by the plain query vector)
         self.language_centering = language_centering
         # ... and how much of the index's mean, times the share of the index in other languages
@@ -217,7 +217,7 @@ class Searcher:
             assign_dense_ranks(live)
             ranking_scale = self.match_scale(shift)  # the scale of the similarity ranked by
             if ranking_scale is not RAW_COSINE:  # a model whose scale is unknown keeps every vote
-                drop_unrelated_dense_votes(live, ranking_scale.strength, self.dense_floor)
+                demote_unrelated_dense_votes(live, ranking_scale.strength, self.dense_floor)
         terms = query_terms(text, language=language)
         highlighter = Highlighter(terms)
         spans: dict[str, tuple[Span, ...]] = {}
