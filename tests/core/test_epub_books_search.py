@@ -33,7 +33,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):
 def test_the_contents_page_of_headings_never_outranks_the_section(engine: Engine, query: str, section: str):
     hits = [h for h in engine.search(query, k=300, grouped=False) if Path(h.path).name == "sisu.epub"]
     contents = [h for h in hits if h.navigation]
-    assert contents and "1.1 Placing the hive" in contents[0].text
+    # the contents page has no vector: the English query finds it by its words, the German one not
+    assert len(contents) == (query == "when is honey ready")
+    assert all("1.1 Placing the hive" in h.text for h in contents)
     answer = min(h.rank for h in hits if (h.heading or "").endswith(section))
     assert all(h.rank > answer for h in contents)
 

@@ -45,7 +45,8 @@ def test_contents_never_outrank_the_section_they_point_to(
 ) -> None:
     hits = engine.search(query, k=300, grouped=False)
     navigation = [h for h in hits if h.navigation]
-    assert {Path(h.path).name for h in navigation} >= {*MANUALS, *POLICY}
+    # contents lists have no vector: found by their words alone, never by meaning
+    assert all(h.keyword_score is not None and h.similarity is None for h in navigation)
     last_text = max(h.rank for h in hits if not h.navigation)
     assert all(h.rank > last_text for h in navigation)
     for name in files:

@@ -1,5 +1,6 @@
-"""The navigation flag in the store: kept per chunk row and in the vector metadata; an index written
-before it existed (schema 2) opens with every chunk read as text, its keyword index untouched."""
+"""The navigation flag in the store: kept per chunk row and in the vector metadata; navigation passages
+written by phase 1 get no vector (nothing to wait for; an old vector of theirs goes); an index written
+before the flag existed (schema 2) opens with every chunk read as text, its keyword index untouched."""
 
 from __future__ import annotations
 
@@ -60,3 +61,39 @@ def test_a_schema_2_ledger_gains_the_column_and_keeps_its_keyword_index(tmp_path
         assert [h.chunk_id for h in KeywordSearch(ledger).search("indexed", 5)] == ["x:0"]
     finally:
         ledger.close()
+
+
+def _manual(key: str, contents_first: bool) -> list[ChunkRow]:
+    return [
+        ChunkRow(chunk_id(key, 0), key, 0, "Contents 1 Setup . . . 3", 0, 24, 1, navigation=contents_first),
+        ChunkRow(chunk_id(key, 1), key, 1, "Setup starts here.", 26, 44, 3, "1 Setup"),
+    ]
+
+
+def test_a_navigation_passage_waits_for_no_vector_and_loses_an_old_one(tmp_path: Path) -> None:
+    store = Store(tmp_path / "index", "test-model")
+    try:
+        key = "/docs/manual.pdf"
+        record = FileRecord(key, "/docs", FileStatus.PENDING, 1, 1.0)
+        store.write_file(
+            record, _manual(key, contents_first=False), np.eye(2, 8, dtype=np.float32)
+        )  # as before
+        store.write_passages(
+            [(record, _manual(key, contents_first=True))]
+        )  # the contents page is navigation now
+        assert [(c.navigation, c.embedded) for c in store.ledger.chunks_of(key)] == [
+            (True, True),
+            (False, False),
+        ]
+        assert [c.number for c in store.ledger.unembedded(10)] == [1]
+        assert set(store.vectors.get_vectors([chunk_id(key, 0), chunk_id(key, 1)])) == {chunk_id(key, 1)}
+        store.write_vectors(store.ledger.unembedded(10), np.eye(1, 8, dtype=np.float32))
+        report = store.check()
+        assert report.consistent and report.missing_vectors == 0 and report.unembedded == 0
+        # renamed: the text's vector moves, the contents page needs none
+        moved = FileRecord("/docs/guide.pdf", "/docs", FileStatus.PENDING, 1, 2.0)
+        assert store.move_files([(store.ledger.get(key), moved, "pdf")]) == {key}  # type: ignore[list-item]
+        assert set(store.vectors.all_ids()) == {chunk_id("/docs/guide.pdf", 1)}
+        assert store.check().consistent
+    finally:
+        store.close()

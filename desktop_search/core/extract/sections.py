@@ -61,8 +61,8 @@ def numbered_titles(text: str) -> Iterator[tuple[int, str, str]]:
 
 
 def heading_path(chapter: str, section: str | None, title: str) -> str:
-    """"chapter › section › title", without the section where it says nothing more: none, the chapter
-    again (SiSU's "About this manual" opens "1. About this manual"), or numbered so that the title
+    """The path "chapter › section › title", without the section where it says nothing more: none, the
+    chapter again (SiSU's "About this manual" opens "1. About this manual"), or numbered so that the title
     cannot be in it ("3.2.1 …" is not in "3.1 …", where a document skips "3.2")."""
     if section and _unnumbered(section) not in (_unnumbered(chapter), _unnumbered(title)):
         outer, inner = _LEADING_NUMBER.match(section), _LEADING_NUMBER.match(title)

@@ -297,7 +297,7 @@ class Indexer:
                 c.navigation,
                 c.part,
                 c.date,
-                text_key(embedding_text(c.text, c.heading)),  # the vector cache's key
+                "" if c.navigation else text_key(embedding_text(c.text, c.heading)),  # the vector cache's key
             )
             for c in chunks
         ]
@@ -364,7 +364,7 @@ class Indexer:
         counter.files_done += len(ready)
         counter.files_indexed += len(ready)
         counter.files_with_passages += len(ready)
-        counter.passages_written += sum(len(p.chunks) for p in ready)
+        counter.passages_written += sum(not c.navigation for p in ready for c in p.chunks)
         self.embedding.wake.set()
 
     def _pipeline(

@@ -41,7 +41,8 @@ class ChunkRow:
     part: str | None = None  # the sub-document inside a container file (see extract.subdocs)
     part_date: float | None = None  # the sub-document's own date; date filters use it before mtime
     text_hash: str = ""  # the vector cache's key of the text embedded for it ('' when unknown)
-    embedded: bool = True  # its vector is stored; False: keyword-searchable, waiting for its vector
+    # its vector is stored, or it needs none (navigation); False: keyword-searchable, waiting for it
+    embedded: bool = True
 
 
 def _record(row: sqlite3.Row) -> FileRecord:

@@ -11,10 +11,13 @@ The two cannot share a transaction, so every change is ordered to be safe at any
 
 * keyword first, vectors next (the two indexing phases): :meth:`Store.write_passages` deletes the old
   vectors a changed file no longer has passages for, then writes its rows with every passage marked
-  ``embedded = 0``: the file is listed and keyword-searchable at once. :meth:`Store.write_vectors`
-  later upserts vectors of passages whose rows are still there, unchanged, and only then marks them
-  embedded. A crash in between leaves passages marked waiting (re-embedded at the next run; the upsert
-  replaces) or vectors without rows (dropped by the check).
+  ``embedded = 0``: the file is listed and keyword-searchable at once. Navigation passages (contents
+  lists, indexes, sidebars: a fifth of a manual's passages, a third of LilyPond's) are never ranked
+  above real text, so they get no vector: they are written ``embedded = 1`` with nothing to wait for,
+  found by their words only, and an old vector of theirs goes with the file's surplus ones.
+  :meth:`Store.write_vectors` later upserts vectors of passages whose rows are still there,
+  unchanged, and only then marks them embedded. A crash in between leaves passages marked waiting
+  (re-embedded at the next run; the upsert replaces) or vectors without rows (dropped by the check).
   The other old vectors stay until the upsert overwrites them in place: Chroma never reuses the slot
   of a deleted vector, so deleting and re-adding the same ids grew the index (memory and disk) by one
   vector per passage at every edit. Meanwhile they are stale, and readers ask for vectors through
@@ -147,7 +150,7 @@ class Store:
         vector cache (every passage is marked waiting first, so a crash meanwhile loses nothing)."""
         log.warning("the vector index in %s cannot be read (%s); it is rebuilt", chroma_dir, why)
         with self._write_lock, self.ledger.transaction() as tx:
-            tx.execute("UPDATE chunks SET embedded = 0")
+            tx.execute("UPDATE chunks SET embedded = 0 WHERE navigation = 0")
         shutil.rmtree(chroma_dir, ignore_errors=True)
         self._write_marker.clear()
         self.vectors_rebuilt = True
@@ -233,13 +236,15 @@ class Store:
                 old = previous.get(record.path)
                 if old is not None and old.chunk_count > len(chunks):
                     surplus.extend(chunk_id(record.path, n) for n in range(len(chunks), old.chunk_count))
+                if old is not None:  # a passage that is navigation now keeps no vector of before
+                    surplus.extend(c.chunk_id for c in chunks if c.navigation)
             if surplus:
                 self.vectors.delete(surplus)
             self.ledger.replace_files(
                 [
                     (
                         replace(record, status=FileStatus.INDEXED, chunk_count=len(chunks)),
-                        [replace(c, embedded=False) for c in chunks],
+                        [replace(c, embedded=c.navigation) for c in chunks],
                     )
                     for record, chunks in items
                 ]
@@ -304,7 +309,7 @@ class Store:
             metas: list[VectorMeta] = []
             for old, new, ext in moves:
                 passages = olds[old.path]
-                if any(c.chunk_id not in vectors for c in passages):
+                if any(c.chunk_id not in vectors for c in passages if not c.navigation):
                     continue  # extracted afresh under its new name
                 record = replace(new, status=FileStatus.INDEXED, chunk_count=len(passages), reason="")
                 chunks = [
@@ -312,9 +317,10 @@ class Store:
                     for c in passages
                 ]
                 moved.append((old.path, record, chunks))
-                ids += [c.chunk_id for c in chunks]
-                found += [vectors[c.chunk_id] for c in passages]
-                metas += [self._meta(record, c) for c in chunks]
+                with_vectors = [i for i, c in enumerate(passages) if c.chunk_id in vectors]
+                ids += [chunks[i].chunk_id for i in with_vectors]
+                found += [vectors[passages[i].chunk_id] for i in with_vectors]
+                metas += [self._meta(record, chunks[i]) for i in with_vectors]
             for at in range(0, len(ids), 2000):
                 self.vectors.upsert(
                     ids[at : at + 2000], np.stack(found[at : at + 2000]), metas[at : at + 2000]
@@ -380,8 +386,9 @@ class Store:
             report.orphan_chunks = len(orphan_rows)
             row_ids = self.ledger.all_chunk_ids()
             waiting = {r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE embedded = 0")}
+            unembeddable = {r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE navigation = 1")}
             orphans = vector_ids - row_ids
-            missing = row_ids - waiting - vector_ids
+            missing = row_ids - waiting - unembeddable - vector_ids
             report.orphan_vectors = len(orphans)
             report.missing_vectors = len(missing)
             report.unembedded = len(waiting)
