@@ -15,10 +15,10 @@ query a passage covers (see :func:`desktop_search.core.search.highlight.coverage
   other ("Ivermectin is used to treat onchocerciasis": the drug's name alone) and counts by coverage;
 * a passage containing every word, or the exact code, keeps full weight either way.
 
-The dense leg votes fully only for passages the model finds at least as close as the relevance floor
-(:func:`demote_unrelated_dense_votes`: the others' dense ranks count after every candidate's): in a small
-folder the nearest few dozen passages include unrelated ones, and their ranks alone carried them past
-the passage that answers.
+A passage the model finds no closer than unrelated text (:data:`UNRELATED_STRENGTH`) has its dense rank
+counted after every candidate's (:func:`demote_unrelated_dense_votes`): in a small folder the nearest
+few dozen passages include unrelated ones, and their ranks alone carried them past the passage that
+answers.
 """
 
 from __future__ import annotations
@@ -97,9 +97,9 @@ def fuse(
 def demote_unrelated_dense_votes(
     candidates: list[Candidate], strength: Callable[[float], float], floor: float
 ) -> None:
-    """Count the dense rank of candidates whose similarity reads below ``floor`` as match strength (the
-    relevance floor: no relevant result measured falls below it) after every candidate's: their vote
-    is small, and still orders them among themselves. "delivery note" over an invoice and a manual
+    """Count the dense rank of candidates whose similarity reads below ``floor`` as match strength
+    (:data:`UNRELATED_STRENGTH`: no closer than unrelated text) after every candidate's: their vote is
+    small, and still orders them among themselves. "delivery note" over an invoice and a manual
     excerpt ranked two of the manual's "Note" boxes (strength 0.02, dense ranks 19 and 21 of 62
     passages) above the invoice's delivery note (0.94), on rank alone."""
     behind = len(candidates)

@@ -213,11 +213,13 @@ class Searcher:
             self._fill_similarity(rank_vec, live, qvec)  # the ranking score and the cosine shown
         elif qvec is not None and mode == "hybrid":
             self._fill_similarity(qvec, [c for c in live if c.similarity is None])
+        scale = self.match_scale() if qvec is not None else RAW_COSINE
+        # a shifted query shows the strength of what it was ranked by (see match_strength)
+        shifted = self.match_scale(shift) if qvec is not None and shift is not None else None
         if qvec is not None and mode == "hybrid":
             assign_dense_ranks(live)
-            ranking_scale = self.match_scale(shift)  # the scale of the similarity ranked by
-            if ranking_scale is not RAW_COSINE:  # a model whose scale is unknown keeps every vote
-                demote_unrelated_dense_votes(live, ranking_scale.strength, self.dense_floor)
+            if scale is not RAW_COSINE:  # a model whose scale is unknown keeps every vote
+                demote_unrelated_dense_votes(live, (shifted or scale).strength, self.dense_floor)
         terms = query_terms(text, language=language)
         highlighter = Highlighter(terms)
         spans: dict[str, tuple[Span, ...]] = {}
@@ -245,9 +247,6 @@ class Searcher:
         ranked, duplicates = fold_duplicates(ranked, rows, hashes)
         room = room_for(k, {rows[c.chunk_id].path for c in ranked})  # more where translations may fold
         shown = _shown(ranked, rows, room, grouped)
-        scale = self.match_scale() if qvec is not None else RAW_COSINE
-        # a shifted query shows the strength of what it was ranked by (see match_strength)
-        shifted = self.match_scale(shift) if qvec is not None and shift is not None else None
         hits = []
         for rank, c in enumerate(ranked, start=1):
             if c.chunk_id not in shown:
