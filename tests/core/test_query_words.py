@@ -75,6 +75,16 @@ PINNED = [
         '"東京" OR "タワ ワー" OR "観光"',
         [("東京", 1.0, False), ("タワー", 1.0, False), ("観光", 1.0, False)],
     ),
+    (  # an elided article is no code: "d'une" is the stop word "une", not a phrase of triple weight
+        "l'ordre d'une question",
+        '"ordre" OR "question"',
+        [("ordre", 1.0, False), ("une", 0.2, False), ("question", 1.0, False)],
+    ),
+    (  # an English possessive stays whole, as a name's code
+        "Alzheimer's disease",
+        '"Alzheimer s" OR "disease"',
+        [("alzheimer s", 3.0, True), ("disease", 1.0, False)],
+    ),
     ("!!! ???", "", []),
     ('"unbalanced quote', '"unbalanced" OR "quote"', [("unbalanced", 1.0, False), ("quote", 1.0, False)]),
     ("Apple apple APPLE", '"Apple"', [("apple", 1.0, False)]),
@@ -110,6 +120,27 @@ def test_compound_parts_are_the_words_of_a_hyphenated_compound_of_letters() -> N
     assert parts("ERR-4021") == () and parts("COVID-19") == ()  # codes stay whole
     assert parts("Alzheimer's") == () and parts("foo_bar") == ()  # not hyphenated
     assert compound_parts(query_pieces('"Gmail-Konto"')[0]) == ()  # quoted: as typed
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        ("d'une", ["une"]),
+        ("l’authentification,", ["authentification"]),  # typographic apostrophe, trailing comma
+        ("qu'il", ["il"]),
+        ("jusqu'à", ["à"]),
+        ("dell'archivio", ["archivio"]),
+        ("l'IA", ["IA"]),  # the elided article goes, a short word after it stays
+        ("O'Reilly", ["Reilly"]),
+        ("aujourd'hui", ["aujourd'hui"]),  # no elided word: one word, kept whole
+        ("Alzheimer's", ["Alzheimer's"]),
+        ("don't", ["don't"]),
+        ("d'une-fois", ["d'une-fois"]),  # other joiners too: kept whole
+        ("5'10", ["5'10"]),
+    ],
+)
+def test_an_elided_article_or_pronoun_is_left_out_and_the_word_stands_alone(token: str, words: list) -> None:
+    assert [p.raw for p in query_pieces(token)] == words
 
 
 @pytest.mark.parametrize(

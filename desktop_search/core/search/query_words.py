@@ -5,7 +5,10 @@ pieces (:mod:`desktop_search.core.search.keyword`) and the highlighter its query
 (:mod:`desktop_search.core.search.highlight`). A piece is a quoted phrase, or one whitespace-separated
 token of the rest; its words are runs of word characters and combining accents (U+0300-U+036F), so a
 decomposed accent stays inside its word, as in FTS5's own tokenizer. A token made of several words
-(``ERR-4021``, ``v2.3``) is a code whose words belong together in sequence.
+(``ERR-4021``, ``v2.3``) is a code whose words belong together in sequence, except where an
+apostrophe joins a word to an elided article or pronoun (French "d'une", "l'authentification",
+Italian "dell'archivio"): those are separate words, the elided one left out
+(:func:`elided_words`).
 
 A piece with a run of Chinese, Japanese, Korean or Thai letters (:mod:`desktop_search.core.store.unspaced`)
 becomes :class:`UnspacedTerm` s (:func:`unspaced_terms`): a short run is one word, the phrase of its
@@ -34,6 +37,12 @@ from desktop_search.core.store.unspaced import (
 # word characters plus combining marks, so decomposed accents stay inside their word
 WORD = re.compile(r"[\w\u0300-\u036f]+", re.UNICODE)
 _PHRASE = re.compile(r'"([^"]+)"')
+_APOSTROPHES = re.compile("['\u2019\u02bc]")
+# words elided before an apostrophe besides those of one or two letters (l' d' qu' j' n' s' c' m' t')
+_ELIDED_TEXT = "jusqu lorsqu puisqu quoiqu presqu quelqu dell dall nell sull coll all quell quest tutt"
+ELIDED = frozenset(_ELIDED_TEXT.split())
+# the endings English joins after an apostrophe: such a token stays whole, as before elisions were read
+ENGLISH_ENDINGS = frozenset(("s", "t", "d", "m", "re", "ve", "ll"))
 
 
 @dataclass(frozen=True)
@@ -71,9 +80,35 @@ def query_pieces(query: str) -> list[QueryPiece]:
             pieces.append(QueryPiece(phrase, tuple(words), quoted=True))
     for token in _PHRASE.sub(" ", query).split():
         words = WORD.findall(token)
-        if words:
+        if not words:
+            continue
+        kept = elided_words(token, words)
+        if kept is None:
             pieces.append(QueryPiece(token, tuple(words), quoted=False))
+        else:
+            pieces.extend(QueryPiece(w, (w,), quoted=False) for w in kept)
     return pieces
+
+
+def elided_words(token: str, words: list[str]) -> list[str] | None:
+    """The words of a token that joins words with apostrophes only, an elided one among them ("d'une",
+    "l'authentification", "qu'il", "dell'archivio"), less the elided ones (two letters or fewer, or
+    :data:`ELIDED`); None for an English possessive or contraction ("Alzheimer's") and any other
+    token, which stays whole. A French question's "d'une" as one code-like phrase counted as a rare
+    content word of triple weight, and carried pages of another manual that merely had "d'une" and
+    "question" to the top."""
+    if len(words) < 2 or any(ch.isdigit() for ch in token):
+        return None
+    spans = [m.span() for m in WORD.finditer(token)]
+    joiners = WORD.sub("", token[spans[0][0] : spans[-1][1]])
+    if _APOSTROPHES.sub("", joiners):
+        return None  # other joiners too ("d'une-fois", "l'a/b"): left whole
+    if words[-1].lower() in ENGLISH_ENDINGS:
+        return None  # "Alzheimer's", "don't": a name's possessive weighs as the code it was
+    elided = [len(w) <= 2 or w.lower() in ELIDED for w in words[:-1]] + [False]
+    if not any(elided):
+        return None  # "aujourd'hui": one word that FTS5 reads as two, a phrase
+    return [w for w, e in zip(words, elided, strict=True) if not e]
 
 
 # Words that frame a typed Chinese or Japanese question ("如何…", "怎样…", "…的方法", "…する方法"), like
