@@ -173,3 +173,33 @@ def test_a_chapter_the_outline_files_under_the_one_before_is_a_chapter() -> None
     assert "5 Suggestions for writing files › 5.1 General suggestions" in headings
     assert "4 External programs › 4.5 Independent includes" in headings
     assert not any("4 External programs › 5" in (h or "") for h in headings)
+
+
+def test_a_section_whose_title_opens_with_a_capital_letter_is_no_appendix() -> None:
+    """R's manuals file "R and statistics" and "A specific example" under numbered chapters: sections
+    of them, not appendices R and A; "B Invoking R" after "A A sample session" is one."""
+    from pypdf import PdfReader, PdfWriter
+
+    from tests.core.extract_samples import make_pdf
+
+    pages = [
+        ["1 Introduction and preliminaries", "1.1 The R environment", "R is an integrated suite of software.",
+         "1.3 R and statistics", "Many people use R as a statistics system."],
+        ["1.4 R and the window system", "The most convenient way to use R is at a workstation."],
+        ["Appendix A A sample session", "The following session introduces some features."],
+        ["Appendix B Invoking R", "Users of R on Unix start it with the command R."],
+    ]  # fmt: skip
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages))))
+    chapter = writer.add_outline_item(title="1 Introduction and preliminaries", page_number=0)
+    for title, page in [("The R environment", 0), ("R and statistics", 0), ("R and the window system", 1)]:
+        writer.add_outline_item(title=title, page_number=page, parent=chapter)
+    appendix = writer.add_outline_item(title="A A sample session", page_number=2)
+    misfiled = writer.add_outline_item(title="B Invoking R", page_number=3, parent=appendix)
+    assert misfiled is not None
+    out = io.BytesIO()
+    writer.write(out)
+    headings = {s.heading for s in extract_pdf(out.getvalue(), Deadline(60)).sections}
+    assert "1 Introduction and preliminaries › 1.3 R and statistics" in headings
+    assert "1 Introduction and preliminaries › 1.4 R and the window system" in headings
+    assert not any((h or "").startswith("R and") for h in headings)
+    assert any((h or "").startswith("B Invoking R") or (h or "").endswith("B Invoking R") for h in headings)

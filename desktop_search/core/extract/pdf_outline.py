@@ -61,8 +61,16 @@ def promoted_chapters(entries: Sequence[OutlineEntry]) -> list[OutlineEntry]:
 
 
 def _another_chapter(entry: OutlineEntry) -> bool:
+    """A bare chapter number after its chapter's: "5 …" under "4 …", an appendix "B …" under "A …". A
+    letter under a numbered chapter is a word, not an appendix: R's manuals file "R and statistics"
+    and "A specific example" under chapters 1 and 4."""
     own, parent = _CHAPTER_NUMBER.match(entry.title), _CHAPTER_NUMBER.match(entry.chapter)
-    return own is not None and parent is not None and own.group(1) != parent.group(1)
+    if own is None or parent is None:
+        return False
+    mine, theirs = own.group(1), parent.group(1)
+    if mine.isdigit() != theirs.isdigit():
+        return False
+    return int(mine) > int(theirs) if mine.isdigit() else mine > theirs
 
 
 def _walk(

@@ -260,9 +260,14 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    too (numbered titles three deep: the man-db manual, the sed FAQ) but keeps text 6: re-reading
 #    every .txt and .log for a rare third title would cost more than it gives; a file gets its new
 #    path when it next changes.
+# 14: pdf: an outline entry that opens with a capital letter and a space is no appendix when its chapter
+#    is numbered: R's manuals file "R and statistics", "A specific example" and "I installed a package
+#    but …" under numbered chapters, and each was read as a chapter of its own, so "1.3 R and statistics"
+#    lost its chapter from its heading and the sections after it were headed "R and statistics › …"
+#    (pdf_outline._another_chapter: a letter only after a letter, a number only after a smaller one).
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
-        "pdf": 13,
+        "pdf": 14,
         "docx": 8,
         "pptx": 4,
         "xlsx": 5,
