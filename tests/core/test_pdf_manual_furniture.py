@@ -63,6 +63,26 @@ def test_a_line_naming_the_part_beside_its_page_number_goes_when_it_repeats() ->
     assert cleaned[6].startswith("Index 7\n")  # on two pages only, and too short a title
 
 
+def test_the_section_in_force_beside_the_printed_number_goes_though_it_never_repeats() -> None:
+    """Why3's and Eyes17's Sphinx manuals: "2.2. Getting Started with the GUI 7" at the foot of an odd
+    page, one section per page, so no foot repeats; "12 Chapter 2. Fruit" heads even pages and tells
+    how the printed numbers run (two behind the file's pages). A foot whose number is not the page's
+    stays (a numbered line of the text)."""
+    pages = ["The Handbook of Fruit", "Contents\nFruit 1"]
+    for n, topic in enumerate(TOPICS, start=1):  # printed page n on the file's page n + 2
+        body = f"Some text about {topic}.\nAnd more on {topic}."
+        if n % 2:
+            pages.append(f"{body}\n2.{n}. On {topic} {n}")
+        else:
+            pages.append(f"{n} Chapter 2. Fruit\n{body}")
+    pages[4] = pages[4].replace("2.3. On plums 3", "2.3. On plums 33")  # not its page: text
+    cleaned = strip_running_lines(pages)
+    assert cleaned[2] == "Some text about apples.\nAnd more on apples."
+    assert cleaned[3] == "Some text about pears.\nAnd more on pears."
+    assert cleaned[4].endswith("2.3. On plums 33")
+    assert all(f"2.{n}. On" not in page for n, page in enumerate(cleaned, start=-1) if n != 3)
+
+
 def test_a_blank_pages_roman_number_goes() -> None:
     pages = _sphinx_book()
     pages[1] = "ii"

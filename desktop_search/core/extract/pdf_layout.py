@@ -27,7 +27,9 @@ numbered part or a contents title; a line that is the affix alone, or the start 
 
 Texinfo and some Sphinx styles name the chapter or section in force beside the page number ("Chapter
 2: Installing R under Unix-alikes 7", "12.6. Transformations 145" at the foot): a first or last line
-that carries a page number at one end and repeats on a few pages is a running line of its part. An
+that carries a page number at one end and repeats on a few pages is a running line of its part. A
+part that runs over a page or two shows its line too seldom to repeat; its line goes when its number
+is exactly the page's printed one, as the other running lines tell it (:func:`_part_mark`). An
 edge line wholly in parentheses is furniture too when it repeats on a few pages or faces another
 across a page break ("(continues on next page)" / "(continued from previous page)" where a listing
 breaks).
@@ -77,6 +79,9 @@ _NUMBER_RUN = re.compile(r"#(?:\s*(?:/|of|von|de|sur|di|-|–|—|\|)?\s*#)+")
 _SPACES = re.compile(r"\s+")
 # a chapter's opening line, as a line key: "#. how to use bzip2", "chapter #. installing"
 _CHAPTER_OPENING = re.compile(r"^(?:[^\W\d_]+ )?#\.? (\D+)$")
+# a numbered part's title as a line key: "#.#. getting started with the gui", "chapter #. foreword"
+_PART_MARK = re.compile(r"^(?:[^\W\d_]+ )?#(?:\.#)*[.:]? [^\W\d_]")
+MIN_PART_LETTERS = 4
 _HYPHENATED = re.compile(r"([^\W\d_])-\n([^\W\d_]+)(\S*)[ \t]?")
 _HYPHEN_WORDS = re.compile(r"[^\W\d_]+-[^\W\d_]+")
 _LAST_WORD = re.compile(r"([^\W\d_]+)-$")
@@ -264,6 +269,10 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     for number, (p, drop) in enumerate(zip(edges, drops, strict=True), start=1):
         if offset is not None and p.bottom and p.lines[p.bottom[-1]].strip() == str(number - offset):
             drop.add(p.bottom[-1])  # a chapter's opening page: its number alone at the foot
+        if offset is not None:  # the part in force beside the printed number, seen on this page only
+            drop.update(
+                i for i in (p.top[:1] + p.bottom[-1:]) if _part_mark(p.keys[i], p.lines[i], number - offset)
+            )
         cleaned.append("\n".join(line for i, line in enumerate(p.lines) if i not in drop))
     return cleaned
 
@@ -286,6 +295,18 @@ def _printed_offset(edges: Sequence[_PageEdges], drops: Sequence[set[int]]) -> i
         return None
     offset, count = seen.most_common(1)[0]
     return offset if count >= MIN_REPEATS and count >= MIN_SHARE * sum(seen.values()) else None
+
+
+def _part_mark(key: str, line: str, printed: int) -> bool:
+    """Whether an edge line is the numbered part in force beside the page's printed number: "2.2.
+    Getting Started with the GUI 7" at the foot of Why3's page 13, "4 Chapter 1. Foreword" on its
+    page 10. A section that runs over one or two pages shows its line too seldom to repeat (see
+    :func:`_numbered_repeats`); its number being exactly the page's printed one tells it instead."""
+    number = _END_NUMBER.search(line.strip())
+    if number is None or int(number.group(1) or number.group(2)) != printed:
+        return False
+    rest = key[2:] if number.group(1) else key[:-2]
+    return bool(_PART_MARK.match(rest)) and sum(ch.isalpha() for ch in rest) >= MIN_PART_LETTERS
 
 
 def _affixed(key: str, shared: set[Affix], running: set[str]) -> bool:

@@ -265,6 +265,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    but …" under numbered chapters, and each was read as a chapter of its own, so "1.3 R and statistics"
 #    lost its chapter from its heading and the sections after it were headed "R and statistics › …"
 #    (pdf_outline._another_chapter: a letter only after a letter, a number only after a smaller one).
+#    And the section in force beside the printed page number at a page's foot ("2.2. Getting Started
+#    with the GUI 7": Sphinx's LaTeX style, Why3's and Eyes17's manuals) goes when the section runs
+#    over a page or two, too seldom for its line to repeat: its number is exactly the page's printed
+#    one (pdf_layout._part_mark). It ended a passage on a third of Why3's pages.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 14,
