@@ -8,6 +8,11 @@ each file counts once in the ranking (the searcher's grouped mode).
     python benchmarks/quality.py --sweep              # also try a few fusion settings
     python benchmarks/quality.py --rebuild            # index again from scratch
     python benchmarks/quality.py --home DIR           # search what indexing.py --keep-home DIR indexed
+    python benchmarks/quality.py --waiting 0.5        # half the abstracts still waiting for phase 2
+
+``--waiting SHARE`` searches a copy of the built index in which that share of the files (a fixed random
+draw) is keyword-searchable only, as during phase 2 of a first index: their passages wait for their
+vectors (``embedded = 0``, no vector, none in the vector cache).
 
 Everything goes through the product's public face, as the app does: the index is built with
 ``Engine.open`` + a folder + ``Engine.index``, and searched with ``Engine.search``. Fusion settings
@@ -92,6 +97,36 @@ def build(
     return engine
 
 
+def waiting_copy(home: Path, share: float, into: Path, embedder):
+    """An engine on a copy of the data dir ``home`` at ``into`` in which ``share`` of the files wait
+    for phase 2."""
+    import sqlite3
+
+    from desktop_search.core import Engine
+
+    if into.exists():
+        shutil.rmtree(into)
+    shutil.copytree(home, into)
+    ledger = sqlite3.connect(next(into.rglob("ledger.sqlite3")))
+    paths = sorted(p for (p,) in ledger.execute("SELECT path FROM files"))
+    random.Random(7).shuffle(paths)
+    waiting = [(p,) for p in paths[: int(len(paths) * share)]]
+    ids = [
+        i for (p,) in waiting for (i,) in ledger.execute("SELECT chunk_id FROM chunks WHERE path = ?", (p,))
+    ]
+    ledger.executemany(
+        "DELETE FROM vector_cache WHERE text_hash IN (SELECT text_hash FROM chunks WHERE path = ?)", waiting
+    )
+    ledger.executemany("UPDATE chunks SET embedded = 0 WHERE path = ?", waiting)
+    ledger.commit()
+    ledger.close()
+    engine = Engine.open(into, embedder=embedder)
+    for start in range(0, len(ids), 2000):
+        engine.store.vectors.delete(ids[start : start + 2000])
+    eprint(f"{len(waiting)} files ({len(ids)} passages) wait for phase 2 in {into}")
+    return engine
+
+
 def tune_fusion(engine, **params: float) -> None:
     """Set fusion parameters (``dense_weight``, ``keyword_weight``, ``rrf_k``, ``coverage_power``) for
     this run only: nothing is saved to the data dir's settings."""
@@ -124,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         "--home", type=Path, default=None, help="search the data dir indexing.py --keep-home left (all 5,183)"
     )
     parser.add_argument("--no-build", action="store_true", help="search whatever is indexed so far")
+    parser.add_argument(
+        "--waiting", type=float, default=None, help="share of the files left waiting for phase 2 (a copy)"
+    )
     parser.add_argument("--dense-weight", type=float, default=None)
     parser.add_argument("--keyword-weight", type=float, default=None)
     parser.add_argument("--rrf-k", type=float, default=None)
@@ -153,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.build_only:
         engine.close()
         return 0
+    if args.waiting:
+        home = args.home or cache / "home"
+        engine.close()
+        engine = waiting_copy(home, args.waiting, cache.with_name(cache.name + "-waiting"), embedder)
     overrides = {
         name: value
         for name, value in (

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from desktop_search.core.records import FileRecord, FileStatus, SearchFilters
-from desktop_search.core.search.fusion import COVERAGE_POWER, STRAY_COVERAGE_POWER, Candidate, fuse
+from desktop_search.core.search.fusion import (
+    COVERAGE_POWER,
+    STRAY_COVERAGE_POWER,
+    Candidate,
+    fuse,
+    keyword_rank_stands_in,
+)
 from desktop_search.core.search.highlight import content_matches, find_spans, query_terms
 from desktop_search.core.search.keyword import KeywordSearch
 from desktop_search.core.search.query_text import clean_query, dense_query_text
@@ -360,3 +366,12 @@ def test_shorter_passage_word_matches_only_an_inflection_away() -> None:
     for query, text in false_friends:
         assert find_spans(text, query_terms(query)) == ((), set()), (query, text)
     assert find_spans("configuration", query_terms("config"))[1] == {"config"}  # a typed prefix still finds
+
+
+def test_a_passage_waiting_for_its_vector_takes_its_keyword_rank_as_its_dense_rank() -> None:
+    waiting = Candidate("waiting", keyword_score=9.0, keyword_rank=1)
+    navigation = Candidate("contents", keyword_score=8.0, keyword_rank=2)  # never embedded: no stand-in
+    embedded = Candidate("embedded", similarity=0.4, dense_rank=1, keyword_score=3.0, keyword_rank=3)
+    keyword_rank_stands_in([waiting, navigation, embedded], waiting={"waiting", "embedded"})
+    assert (waiting.dense_rank, navigation.dense_rank, embedded.dense_rank) == (1, None, 1)
+    assert fuse([embedded, navigation, waiting])[0].chunk_id == "waiting"

@@ -304,3 +304,45 @@ def test_closing_during_a_run_stops_it_first(tmp_path: Path) -> None:
         assert reopened.status()["files"]["indexed"] == 8
     finally:
         reopened.close()
+
+
+def test_a_keyword_hit_waiting_for_its_vector_is_not_outvoted_by_embedded_passages(
+    tmp_path: Path, real_embedder
+) -> None:
+    """The real stack during phase 2: the file that has every word of the query waits for its vector,
+    files embedded before have one word each. The dense leg cannot see the waiting file yet; its
+    keyword rank stands in, so it is not ranked under the embedded files for lacking a vector."""
+    import copy
+
+    release = threading.Event()
+    blocked = copy.copy(real_embedder)
+
+    def embed_documents(texts):  # type: ignore[no-untyped-def]
+        if list(texts) != SCALE_PASSAGES:  # phase 2 stands still; the match scale is measured
+            assert release.wait(120), "the test never released the embedder"
+        return real_embedder.embed_documents(texts)
+
+    blocked.embed_documents = embed_documents
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "harbour.txt").write_text("The harbour master records every ship that enters the harbour.")
+    (docs / "lantern.txt").write_text("A paper lantern lights the garden path at night.")
+    (docs / "market.txt").write_text("The autumn market sells apples, honey and warm bread.")
+    release.set()
+    engine = _engine(tmp_path / "home", blocked)
+    try:
+        engine.add_folder(docs)
+        engine.index()
+        release.clear()
+        (docs / "festival.txt").write_text("Every autumn the lantern festival fills the harbour with lights.")
+        thread = _in_background(engine, [])
+        _wait_for(lambda: engine.status()["files"]["keyword_only"] == 1, timeout=120)
+        hits = engine.search("lantern festival harbour", k=4)
+        assert hits[0].path.endswith("festival.txt") and hits[0].similarity is None
+        assert {Path(h.path).name for h in hits[1:3]} == {"harbour.txt", "lantern.txt"}
+        release.set()
+        thread.join(120)
+        assert engine.search("lantern festival harbour", k=1)[0].path.endswith("festival.txt")
+    finally:
+        release.set()
+        engine.close()

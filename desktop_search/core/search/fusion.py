@@ -15,6 +15,10 @@ query a passage covers (see :func:`desktop_search.core.search.highlight.coverage
   other ("Ivermectin is used to treat onchocerciasis": the drug's name alone) and counts by coverage;
 * a passage containing every word, or the exact code, keeps full weight either way.
 
+A passage still waiting for its vector (phase 2 of indexing) takes its keyword rank as its dense rank
+(:func:`keyword_rank_stands_in`): the dense leg cannot see it yet, and counting that as no vote let the
+nearest of the few passages embedded so far outvote every keyword hit of the rest.
+
 A passage the model finds no closer than unrelated text (:data:`UNRELATED_STRENGTH`) has its dense rank
 counted after every candidate's (:func:`demote_unrelated_dense_votes`): in a small folder the nearest
 few dozen passages include unrelated ones, and their ranks alone carried them past the passage that
@@ -24,7 +28,7 @@ answers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 RRF_K = 60.0
@@ -106,6 +110,17 @@ def demote_unrelated_dense_votes(
     for c in candidates:
         if c.similarity is not None and c.dense_rank is not None and strength(c.similarity) < floor:
             c.dense_rank += behind
+
+
+def keyword_rank_stands_in(candidates: list[Candidate], waiting: Collection[str]) -> None:
+    """Give each candidate of ``waiting`` (passages phase 2 has not embedded yet) its keyword rank as
+    its dense rank. Measured on SciFact with a share of the abstracts waiting (hybrid nDCG@10, without
+    -> with; keyword alone 0.681, all embedded 0.717): 10 % waiting 0.667 -> 0.712, half 0.408 ->
+    0.681, 90 % 0.118 -> 0.662. Ranks scaled up for the embedded share, so that rank 5 of the half
+    embedded counts as 10, did no better (0.711, 0.681, 0.653)."""
+    for c in candidates:
+        if c.chunk_id in waiting and c.similarity is None and c.keyword_rank is not None:
+            c.dense_rank = c.keyword_rank
 
 
 def one_word_rarity(word: str, term_passages: Mapping[str, int], passages: int) -> float:

@@ -34,6 +34,7 @@ from desktop_search.core.search.fusion import (
     assign_dense_ranks,
     demote_unrelated_dense_votes,
     fuse,
+    keyword_rank_stands_in,
     one_word_rarity,
 )
 from desktop_search.core.search.grouping import PageKey, fold_pages, page_key, split_inline
@@ -220,6 +221,9 @@ class Searcher:
             assign_dense_ranks(live)
             if scale is not RAW_COSINE:  # a model whose scale is unknown keeps every vote
                 demote_unrelated_dense_votes(live, (shifted or scale).strength, self.dense_floor)
+            unseen = [c.chunk_id for c in live if c.similarity is None and c.keyword_rank is not None]
+            if unseen:  # passages waiting for phase 2 to embed them
+                keyword_rank_stands_in(live, self.store.ledger.waiting_among(unseen))
         terms = query_terms(text, language=language)
         highlighter = Highlighter(terms)
         spans: dict[str, tuple[Span, ...]] = {}
