@@ -49,6 +49,9 @@ class IndexProgress:
     passages_reused: int = 0  # passages whose vector was reused, not computed
     keyword_ready_s: float | None = None  # seconds from the run's start until phase 1 was done
     postponed: int = 0  # files left for the next run, through no fault of their own (no worker started)
+    # files an earlier run left keyword-searchable, their passages waiting for vectors: this run embeds
+    # them (counted in ``meaning_total``) and they are searchable from its start
+    keyword_only_at_start: int = 0
 
 
 @dataclass(frozen=True)

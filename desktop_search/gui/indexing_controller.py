@@ -27,9 +27,12 @@ def format_eta(seconds: float | None) -> str:
 
 
 def two_phases(progress: IndexProgress) -> str:
-    """Keyword first, meaning next: "12,480 files searchable · meaning 3,900 / 12,480" (files
-    keyword-searchable so far; files whose passages all have vectors, of those with passages)."""
-    done, total = progress.files_done, progress.files_total
+    """Keyword first, meaning next: "12,480 files searchable · meaning 3,900 / 12,480" (the run's files
+    keyword-searchable so far, those an earlier run left waiting for their vectors among them; files
+    whose passages all have vectors, of those with passages). A run that only goes on embedding what
+    the last one left read no file itself: it showed "0 files searchable" over 4,114 that were."""
+    waiting = progress.keyword_only_at_start
+    done, total = progress.files_done + waiting, progress.files_total + waiting
     searchable = (
         f"{counted(done, 'file')} searchable"
         if done >= total
@@ -56,6 +59,8 @@ def describe(progress: IndexProgress) -> tuple[str, str]:
             if progress.files_total
             else "Scanning…"
         )
+    elif phase == Phase.PAUSED and progress.meaning_total:
+        short = f"Paused · {two_phases(progress)}"
     elif phase == Phase.PAUSED:
         short = f"Paused at {progress.files_done:,} of {counted(progress.files_total, 'file')}"
     elif phase == Phase.DONE:

@@ -58,6 +58,8 @@ def tooltip_text(progress: IndexProgress | None, paused: bool = False, model_mes
         return model_message or "Starting…"
     done, total = progress.files_done, progress.files_total
     failed = f" ({progress.failed:,} could not be read)" if progress.failed else ""
+    if (paused or progress.phase == Phase.PAUSED) and progress.meaning_total:
+        return f"Indexing paused · {two_phases(progress)}"
     if paused or progress.phase == Phase.PAUSED:
         return f"Indexing paused at {done:,} / {counted(total, 'file')}" if total else "Indexing paused"
     if progress.phase == Phase.LOADING_MODEL:

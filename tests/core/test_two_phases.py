@@ -174,8 +174,12 @@ def test_passages_left_waiting_are_embedded_by_the_next_run(tmp_path: Path) -> N
             ledger.set_embedded(tx, ledger.chunk_ids_of(key), False)
         assert engine.status()["files"]["keyword_only"] == 1
         assert engine.check()["consistent"]  # waiting passages are a normal state
-        result = engine.index()
+        seen: list[IndexProgress] = []
+        result = engine.index(seen.append)
         assert result.phase == Phase.DONE and result.chunks_done == 1 and result.files_indexed == 0
+        # the run reads no file: the one the last left keyword-only is searchable from its start
+        assert all(p.keyword_only_at_start == 1 for p in seen if p.meaning_total)
+        assert result.keyword_only_at_start == 1 and result.meaning_total == 1
         assert engine.status()["files"] == {
             "indexed": 5,
             "keyword_only": 0,

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,17 @@ def test_tooltip_text() -> None:
     from desktop_search.gui.indexing_controller import describe
 
     assert describe(waiting) == ("Waiting to read 1 file", message)
+    # a run that goes on embedding the files the last one left keyword-only reads no file itself
+    resumed = IndexProgress(
+        Phase.INDEXING, 0, 0, meaning_done=26, meaning_total=4114, keyword_only_at_start=4114
+    )
+    assert tooltip_text(resumed) == "4,114 files searchable · meaning 26 / 4,114"
+    assert describe(resumed)[0] == "4,114 files searchable · meaning 26 / 4,114"
+    added = IndexProgress(Phase.INDEXING, 3, 10, meaning_total=4124, keyword_only_at_start=4114)
+    assert tooltip_text(added) == "4,117 of 4,124 files searchable · meaning 0 / 4,124"
+    paused_resume = replace(resumed, phase=Phase.PAUSED)
+    assert tooltip_text(paused_resume) == "Indexing paused · 4,114 files searchable · meaning 26 / 4,114"
+    assert describe(paused_resume)[0] == "Paused · 4,114 files searchable · meaning 26 / 4,114"
     one = IndexProgress(Phase.INDEXING, 1, 1, meaning_done=0, meaning_total=1)
     assert tooltip_text(one) == "1 file searchable · meaning 0 / 1"
     assert tooltip_text(IndexProgress(Phase.INDEXING, 3, 9), paused=True) == "Indexing paused at 3 / 9 files"

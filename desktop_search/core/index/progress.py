@@ -87,6 +87,7 @@ class RunProgress:
             passages_reused=self.passages_reused,
             keyword_ready_s=self.keyword_ready_s,
             postponed=self.postponed,
+            keyword_only_at_start=self.files_waiting_at_start,
         )
 
     def postpone(self, reason: str) -> None:
