@@ -125,6 +125,29 @@ def test_compound_parts_are_the_words_of_a_hyphenated_compound_of_letters() -> N
 @pytest.mark.parametrize(
     ("token", "words"),
     [
+        ("puis-je", ["puis", "je"]),
+        ("peut-on", ["peut", "on"]),
+        ("existe-t-il", ["existe", "il"]),  # the euphonic "t" goes
+        ("qu'est-ce", ["est", "ce"]),  # and an elided word
+        ("add-on", ["add-on"]),  # "on" ends English compounds: only after a verb that inverts
+        ("plug-in", ["plug-in"]),
+        ("Gmail-Konto", ["Gmail-Konto"]),
+    ],
+)
+def test_a_french_verb_and_its_inverted_pronoun_are_words_not_a_code(token: str, words: list) -> None:
+    assert [p.raw for p in query_pieces(token)] == words
+
+
+def test_a_french_question_searches_its_content_words_not_its_inversion() -> None:
+    query = "Où puis-je discuter avec d'autres développeurs ?"
+    assert fts_query(query) == '"discuter" OR "autres" OR "développeurs"'
+    weights = {t.text: t.weight for t in query_terms(query, language="fr")}
+    assert weights["puis"] == weights["je"] == 0.2 and "puis je" not in weights
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
         ("d'une", ["une"]),
         ("l’authentification,", ["authentification"]),  # typographic apostrophe, trailing comma
         ("qu'il", ["il"]),

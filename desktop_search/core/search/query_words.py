@@ -8,7 +8,8 @@ decomposed accent stays inside its word, as in FTS5's own tokenizer. A token mad
 (``ERR-4021``, ``v2.3``) is a code whose words belong together in sequence, except where an
 apostrophe joins a word to an elided article or pronoun (French "d'une", "l'authentification",
 Italian "dell'archivio"): those are separate words, the elided one left out
-(:func:`elided_words`).
+(:func:`elided_words`); and a French verb joined to its subject pronoun in a question ("puis-je",
+"peut-on", "existe-t-il") is its words (:func:`inverted_words`).
 
 A piece with a run of Chinese, Japanese, Korean or Thai letters (:mod:`desktop_search.core.store.unspaced`)
 becomes :class:`UnspacedTerm` s (:func:`unspaced_terms`): a short run is one word, the phrase of its
@@ -43,6 +44,12 @@ _ELIDED_TEXT = "jusqu lorsqu puisqu quoiqu presqu quelqu dell dall nell sull col
 ELIDED = frozenset(_ELIDED_TEXT.split())
 # the endings English joins after an apostrophe: such a token stays whole, as before elisions were read
 ENGLISH_ENDINGS = frozenset(("s", "t", "d", "m", "re", "ve", "ll"))
+# French subject pronouns a question puts after its verb ("puis-je", "faut-il"); "on" and "ce" also end
+# English compounds ("add-on"), so they count only after a "-t-" or one of INVERTING_VERBS
+SUBJECT_PRONOUNS = frozenset(("je", "tu", "il", "elle", "ils", "elles", "nous", "vous"))
+_INVERTING_TEXT = "peut doit faut est sait va fait pourrait devrait faudrait serait sera était dit"
+INVERTING_VERBS = frozenset(_INVERTING_TEXT.split())
+_JOINER = re.compile("^[-'\u2019\u02bc]$")
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,8 @@ def query_pieces(query: str) -> list[QueryPiece]:
             continue
         kept = elided_words(token, words)
         if kept is None:
+            kept = inverted_words(token, words)
+        if kept is None:
             pieces.append(QueryPiece(token, tuple(words), quoted=False))
         else:
             pieces.extend(QueryPiece(w, (w,), quoted=False) for w in kept)
@@ -109,6 +118,33 @@ def elided_words(token: str, words: list[str]) -> list[str] | None:
     if not any(elided):
         return None  # "aujourd'hui": one word that FTS5 reads as two, a phrase
     return [w for w, e in zip(words, elided, strict=True) if not e]
+
+
+def inverted_words(token: str, words: list[str]) -> list[str] | None:
+    """The words of a French verb joined to the subject pronoun after it ("puis-je", "peut-on",
+    "existe-t-il", "qu'est-ce"), less the "t" between them and an elided word; None for any other
+    token. "Où puis-je discuter …" searched the phrase "puis je" as a code of triple weight, a third of
+    the question's weight that no page of an answer has."""
+    if len(words) < 2 or any(ch.isdigit() for ch in token):
+        return None
+    spans = [m.span() for m in WORD.finditer(token)]
+    joiners = [token[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1)]
+    if not all(_JOINER.match(j) for j in joiners):
+        return None
+    lower = [w.lower() for w in words]
+    before = lower[-2]
+    if not (
+        lower[-1] in SUBJECT_PRONOUNS
+        or (lower[-1] in ("on", "ce") and (before == "t" or before in INVERTING_VERBS))
+    ):
+        return None
+    kept = []
+    for i, word in enumerate(words[:-1]):
+        elided = joiners[i] != "-" and (len(word) <= 2 or word.lower() in ELIDED)
+        euphonic = word.lower() == "t" and joiners[i] == "-" and i > 0
+        if not (elided or euphonic):
+            kept.append(word)
+    return [*kept, words[-1]]
 
 
 # Words that frame a typed Chinese or Japanese question ("如何…", "怎样…", "…的方法", "…する方法"), like
