@@ -246,6 +246,17 @@ def test_html_controls_say_nothing() -> None:
     assert parts == [(False, "FAQ", "FAQ\nBees make honey.")]
 
 
+def test_html_skip_links_say_nothing() -> None:
+    """Node.js's API pages open with a skip link in the body (no header around it), WordPress themes
+    class theirs "skip-link"; a link to a place in the page without such a class stays text."""
+    parts = _parts(
+        '<a href="#apicontent" class="skip-to-content">Skip to content</a>'
+        '<a class="skip-link screen-reader-text" href="#main">Aller au contenu</a>'
+        '<h1>File system</h1><p>Bees make honey. See <a href="#hives">hives</a>.</p>'
+    )
+    assert parts == [(False, "File system", "File system\nBees make honey. See hives.")]
+
+
 def test_html_page_header_with_the_title_is_text() -> None:
     parts = _parts('<header id="title-block-header"><h1 class="title">Bees</h1></header><p>Honey.</p>')
     assert parts == [(False, "Bees", "Bees\nHoney.")]

@@ -57,6 +57,16 @@ def test_a_rest_page_s_sections_carry_their_path() -> None:
     ]
 
 
+def test_sphinx_metadata_fields_of_a_rest_page_are_no_text() -> None:
+    """pip's pages open with ":orphan:", which was a passage of its own; a field list of the text stays."""
+    from desktop_search.core.extract.rst import split_rst
+
+    text = ":orphan:\n:tocdepth: 2\n\n=====\nCache\n=====\n\n:Author: Pip team\n\nRemoves wheels.\n"
+    parts = [p for p in split_rst(text) if p.text.strip()]
+    expected = "Cache\n\n:Author: Pip team\n\nRemoves wheels."
+    assert [(p.heading, p.text) for p in parts] == [("Cache", expected)]
+
+
 def test_short_lists_and_lists_of_other_pages_are_text() -> None:
     two = "# Notes\n\n- [Install](#install)\n- [Usage](#usage)\n\n## Install\n\nRun the installer.\n"
     assert not any(p.navigation for p in split_markdown(two))

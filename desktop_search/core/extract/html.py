@@ -314,8 +314,19 @@ def _is_sectioning(tag: str, kind: Kind) -> bool:
 
 
 def _is_anchor_mark(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
-    """A heading's permalink mark ("¶" in Sphinx pages), shown only on hover, or a "Back to top" link."""
-    return tag == "a" and bool({"headerlink", "back-to-top"} & set((dict(attrs).get("class") or "").split()))
+    """A heading's permalink mark ("¶" in Sphinx pages), shown only on hover, a "Back to top" link, or a
+    skip link: a link to a place in the page classed for skipping to it (Node.js's API pages open with
+    ``<a href="#apicontent" class="skip-to-content">Skip to content</a>``, WordPress's with
+    ``skip-link``, GOV.UK's ``govuk-skip-link``), which became a passage of its own: "Skip to content",
+    in 66 files of /usr/share/doc."""
+    if tag != "a":
+        return False
+    a = dict(attrs)
+    classes = set((a.get("class") or "").split())
+    if {"headerlink", "back-to-top"} & classes:
+        return True
+    skip = any(word in ("skip", "skiplink") for name in classes for word in re.split(r"[-_]", name.lower()))
+    return skip and (a.get("href") or "").startswith("#")
 
 
 _NOTE_MARKS = ("noteref", "backlink", "footnote-ref", "footnote-reference", "footnote-back", "fn-ref")

@@ -23,6 +23,9 @@ _LINK = re.compile(r"`([^`<]+?)\s*<[^>]*>`__?")
 _DIRECTIVE = re.compile(r"^(\s*)\.\.\s+[\w:-]+::\s*(.*)$")
 _LITERAL = re.compile(r"``(.+?)``")
 _REF = re.compile(r"`([^`]+)`_{1,2}")
+# Sphinx's file-wide metadata fields (":orphan:", ":tocdepth: 2"): instructions to the builder; pip's
+# pages opened with ":orphan:" as a passage of its own
+_SPHINX_META = re.compile(r"^:(orphan|nosearch|nocomments|tocdepth|hide-[a-z-]+|og:[\w:-]+):(\s.*)?$")
 
 
 def _inline(line: str) -> str:
@@ -66,7 +69,9 @@ def split_rst(text: str) -> list[Part]:
                 styles.append(style)
             heading = path.enter(styles.index(style) + 1, _inline(title))
             continue
-        if not (_TARGET.match(line) or _COMMENT.match(line) or _ADORNMENT.match(line)):
+        if not (
+            _TARGET.match(line) or _COMMENT.match(line) or _ADORNMENT.match(line) or _SPHINX_META.match(line)
+        ):
             current.append(_inline(line))
         i += 1
     parts.append(Part("\n".join(current), heading=heading))
