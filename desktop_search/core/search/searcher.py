@@ -231,7 +231,7 @@ class Searcher:
             for c in (c for c in live if c.keyword_rank is not None):
                 row = rows[c.chunk_id]
                 spans[c.chunk_id] = weigh_keyword_match(c, terms, highlighter, row.text, row.heading)
-                if c.content_terms == 1 and stray_power == self.coverage_power and answer.term_passages:
+                if c.content_terms == 1 and answer.term_passages:  # foreign or not (one_word_rarity)
                     passages = self.centroids.current().passages  # counted at most every 30 s
                     c.rarity = one_word_rarity(next(iter(c.content_words)), answer.term_passages, passages)
         ranked = fuse(
