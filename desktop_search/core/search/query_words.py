@@ -101,20 +101,16 @@ def query_pieces(query: str) -> list[QueryPiece]:
 
 def elided_words(token: str, words: list[str]) -> list[str] | None:
     """The words of a token that joins words with apostrophes only, an elided one among them ("d'une",
-    "l'authentification", "qu'il", "dell'archivio"), less the elided ones (two letters or fewer, or
-    :data:`ELIDED`); None for an English possessive or contraction ("Alzheimer's") and any other
-    token, which stays whole. A French question's "d'une" as one code-like phrase counted as a rare
-    content word of triple weight, and carried pages of another manual that merely had "d'une" and
-    "question" to the top."""
-    if len(words) < 2 or any(ch.isdigit() for ch in token):
-        return None
-    spans = [m.span() for m in WORD.finditer(token)]
-    joiners = WORD.sub("", token[spans[0][0] : spans[-1][1]])
-    if _APOSTROPHES.sub("", joiners):
+    "l'authentification", "qu'il", "dell'archivio"), less the elided ones (:func:`_elided`); None for
+    an English possessive or contraction ("Alzheimer's") and any other token, which stays whole. A
+    French question's "d'une" as one code-like phrase counted as a rare content word of triple weight,
+    and carried pages of another manual that merely had "d'une" and "question" to the top."""
+    joiners = _joiners(token, words)
+    if joiners is None or any(not _APOSTROPHES.fullmatch(j) for j in joiners):
         return None  # other joiners too ("d'une-fois", "l'a/b"): left whole
     if words[-1].lower() in ENGLISH_ENDINGS:
         return None  # "Alzheimer's", "don't": a name's possessive weighs as the code it was
-    elided = [len(w) <= 2 or w.lower() in ELIDED for w in words[:-1]] + [False]
+    elided = [_elided(w) for w in words[:-1]] + [False]
     if not any(elided):
         return None  # "aujourd'hui": one word that FTS5 reads as two, a phrase
     return [w for w, e in zip(words, elided, strict=True) if not e]
@@ -125,26 +121,35 @@ def inverted_words(token: str, words: list[str]) -> list[str] | None:
     "existe-t-il", "qu'est-ce"), less the "t" between them and an elided word; None for any other
     token. "Où puis-je discuter …" searched the phrase "puis je" as a code of triple weight, a third of
     the question's weight that no page of an answer has."""
-    if len(words) < 2 or any(ch.isdigit() for ch in token):
+    joiners = _joiners(token, words)
+    if joiners is None or not all(_JOINER.match(j) for j in joiners):
         return None
-    spans = [m.span() for m in WORD.finditer(token)]
-    joiners = [token[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1)]
-    if not all(_JOINER.match(j) for j in joiners):
-        return None
-    lower = [w.lower() for w in words]
-    before = lower[-2]
+    last, before = words[-1].lower(), words[-2].lower()
     if not (
-        lower[-1] in SUBJECT_PRONOUNS
-        or (lower[-1] in ("on", "ce") and (before == "t" or before in INVERTING_VERBS))
+        last in SUBJECT_PRONOUNS or (last in ("on", "ce") and (before == "t" or before in INVERTING_VERBS))
     ):
         return None
     kept = []
     for i, word in enumerate(words[:-1]):
-        elided = joiners[i] != "-" and (len(word) <= 2 or word.lower() in ELIDED)
+        elided = joiners[i] != "-" and _elided(word)
         euphonic = word.lower() == "t" and joiners[i] == "-" and i > 0
         if not (elided or euphonic):
             kept.append(word)
     return [*kept, words[-1]]
+
+
+def _joiners(token: str, words: list[str]) -> list[str] | None:
+    """What stands between each two words of a token; None for a token of one word or with a digit (a
+    code: "5'10", "COVID-19")."""
+    if len(words) < 2 or any(ch.isdigit() for ch in token):
+        return None
+    spans = [m.span() for m in WORD.finditer(token)]
+    return [token[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1)]
+
+
+def _elided(word: str) -> bool:
+    """A word elided before an apostrophe: two letters or fewer (l' d' qu' j' n'), or :data:`ELIDED`."""
+    return len(word) <= 2 or word.lower() in ELIDED
 
 
 # Words that frame a typed Chinese or Japanese question ("如何…", "怎样…", "…的方法", "…する方法"), like
