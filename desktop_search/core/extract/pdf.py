@@ -43,6 +43,7 @@ from desktop_search.core.extract.pdf_layout import (
 )
 from desktop_search.core.extract.pdf_navigation import list_chapter, navigation_spans
 from desktop_search.core.extract.pdf_outline import outline_navigation_pages, read_outline
+from desktop_search.core.extract.pdf_wraps import join_marked_wraps
 from desktop_search.core.extract.results import (
     Deadline,
     Extracted,
@@ -108,6 +109,7 @@ def structured_parts(pages: list[str | None], reader: Any = None) -> list[Part]:
     words joined, navigation marked, pages cut at their sections with headings."""
     readable = [i for i, text in enumerate(pages) if text is not None]
     texts = strip_running_lines([compose_accents((pages[i] or "").translate(_LIGATURES)) for i in readable])
+    texts = [join_marked_wraps(t) for t in texts]  # a listing's lines the typesetter wrapped
     keep = hyphenated_words(texts)
     texts = [
         close_letter_spacing(join_cjk_wraps(join_hyphenated(t, keep))) for t in join_across_pages(texts, keep)

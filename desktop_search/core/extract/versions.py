@@ -269,6 +269,9 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    with the GUI 7": Sphinx's LaTeX style, Why3's and Eyes17's manuals) goes when the section runs
 #    over a page or two, too seldom for its line to repeat: its number is exactly the page's printed
 #    one (pdf_layout._part_mark). It ended a passage on a third of Why3's pages.
+#    And a listing's line that the typesetter wrapped and marked is joined again, the mark dropped
+#    (dblatex's "← -", Sphinx's "˓→", Doxygen's "←˓": pdf_wraps): "1ubuntu1.\n˓→debdiff" reads
+#    "1ubuntu1.debdiff", Debian Reference's sources.list lines read whole.
 # 11: html: a skip link ("Skip to content" to a place in the page, classed for it: Node.js's API pages,
 #    WordPress themes) is left out; it was a passage of its own in 66 files of /usr/share/doc.
 # 6: rst: Sphinx's file-wide metadata fields (":orphan:", ":tocdepth: 2") are left out; ":orphan:" was a
