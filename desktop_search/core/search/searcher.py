@@ -221,9 +221,8 @@ class Searcher:
             assign_dense_ranks(live)
             if scale is not RAW_COSINE:  # a model whose scale is unknown keeps every vote
                 demote_unrelated_dense_votes(live, (shifted or scale).strength, self.dense_floor)
-            unseen = [c.chunk_id for c in live if c.similarity is None and c.keyword_rank is not None]
-            if unseen:  # passages waiting for phase 2 to embed them
-                keyword_rank_stands_in(live, self.store.ledger.waiting_among(unseen))
+            # passages waiting for phase 2 to embed them (their rows say so: no second ledger read)
+            keyword_rank_stands_in(live, {c.chunk_id for c in live if not rows[c.chunk_id].embedded})
         terms = query_terms(text, language=language)
         highlighter = Highlighter(terms)
         spans: dict[str, tuple[Span, ...]] = {}
