@@ -33,6 +33,31 @@ def test_create_then_delete_cancels_and_delete_then_create_is_a_change() -> None
     assert len(c) == 0
 
 
+def test_a_file_created_and_deleted_while_a_scan_runs_is_reported_deleted() -> None:
+    """Regression: a scan listed (and indexed) a file created in the window; its deletion in the same
+    window cancelled out, so the file stayed listed until the next reconciliation (10 minutes)."""
+    c = ChangeCoalescer()
+    c.created(p("before"))  # created before the scan began: the scan may list it too
+    c.scan_began()
+    c.created(p("during"))
+    c.deleted(p("before"))
+    c.deleted(p("during"))
+    c.created(p("moved-away"))
+    c.moved(p("moved-away"), p("kept"))
+    assert c.take() == FolderChanges(
+        changed=frozenset({p("kept")}),
+        deleted=frozenset({p("before"), p("during")}),
+        moved=((p("moved-away"), p("kept")),),
+    )
+    c.created(p("next-window"))  # the scan still runs in the next window
+    c.deleted(p("next-window"))
+    assert c.take() == FolderChanges(deleted=frozenset({p("next-window")}))
+    c.scan_ended()
+    c.created(p("tmp"))
+    c.deleted(p("tmp"))
+    assert not c.take()
+
+
 def test_write_temp_then_rename_over_the_file_is_one_change() -> None:
     c = ChangeCoalescer()
     c.created(p(".doc.tmp"))
@@ -174,3 +199,32 @@ def test_default_exclusions() -> None:
     assert rule(p("data")) and rule(p("data", "chroma.sqlite3")) and rule(p("x", ".h"))
     assert not rule(p("database.txt"))
     assert not never_excluded(p(".hidden"))
+
+
+def test_the_scan_counts_as_running_for_a_grace_after_its_end() -> None:
+    """Events reach the coalescer late (watchdog's inotify buffer, a polling interval): a file the scan
+    listed may be reported created after the scan's end."""
+    import time
+
+    from desktop_search.core.watch.delivery import Delivery
+
+    delivered: list[FolderChanges] = []
+    delivery = Delivery(
+        delivered.append,
+        debounce_s=0.0,
+        max_delay_s=0.0,
+        max_pending=100,
+        present_roots=list,
+        scan_grace_s=0.3,
+    )
+    delivery.scan_began()
+    delivery.scan_ended()
+    delivery.report(lambda pending: pending.created(p("late")))
+    delivery.report(lambda pending: pending.deleted(p("late")))
+    delivery.flush()
+    assert delivered == [FolderChanges(deleted=frozenset({p("late")}))]
+    time.sleep(0.35)
+    delivery.report(lambda pending: pending.created(p("tmp")))
+    delivery.report(lambda pending: pending.deleted(p("tmp")))
+    delivery.flush()
+    assert len(delivered) == 1

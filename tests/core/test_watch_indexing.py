@@ -89,3 +89,37 @@ def test_pause_holds_watched_changes_until_resume(tmp_path: Path, real_embedder)
         assert _wait_for(lambda: _names(engine).get("b.txt") == FileStatus.INDEXED, 10) is not None
     finally:
         engine.close()
+
+
+def test_a_file_a_scan_indexed_and_deleted_before_the_next_delivery_is_forgotten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (the storm round took ten minutes to settle): a file created while the watcher's
+    window was open, listed by a scan, then deleted in the same window stayed listed until the
+    watcher's ten-minute reconciliation, because created-then-deleted cancelled out."""
+    from desktop_search.core.watch import watcher
+    from tests.support.fake_embedder import HashEmbedder
+
+    class SlowWindows(watcher.FolderWatcher):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, debounce_s=4.0, max_delay_s=8.0, **kwargs)
+
+    monkeypatch.setattr(watcher, "FolderWatcher", SlowWindows)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "kept.txt").write_text("present from the start")
+    engine = Engine.open(tmp_path / "home", embedder=HashEmbedder())
+    try:
+        engine.add_folder(docs)
+        engine.start_background(watch=True)
+        assert engine.wait_idle(60)
+        time.sleep(0.5)  # let the watch settle on the folder
+        (docs / "brief.txt").write_text("a file that lives for a moment")  # opens the watcher's window
+        engine.request_scan()  # the scan lists it before the window is delivered
+        assert _wait_for(lambda: _names(engine).get("brief.txt") == FileStatus.INDEXED, 3.5) is not None
+        (docs / "brief.txt").unlink()  # within the same window
+        assert _wait_for(lambda: "brief.txt" not in _names(engine), 20) is not None, _names(engine)
+        assert engine.wait_idle(30)
+        assert set(_names(engine)) == {"kept.txt"}
+    finally:
+        engine.close()

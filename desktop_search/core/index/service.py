@@ -169,6 +169,17 @@ class BackgroundService:
                 self._scan = True
             self._cond.notify_all()
 
+    def _scan_watched(self) -> IndexProgress:
+        """A full scan; the watcher knows it runs (a file it lists may be deleted in the same breath)."""
+        watcher = self._watcher
+        if watcher is not None:
+            watcher.scan_began()
+        try:
+            return self.host.index(self.report, self.control)
+        finally:
+            if watcher is not None:
+                watcher.scan_ended()
+
     def _after_run(self, result: IndexProgress, scan: bool) -> None:
         """Schedule a scan for the files ``result`` left for later (see :attr:`RETRY_POSTPONED_S`); a
         scan that left none ends the wait (it read them)."""
@@ -227,7 +238,7 @@ class BackgroundService:
                 self._busy = True
             try:
                 if scan:
-                    self._after_run(self.host.index(self.report, self.control), scan=True)
+                    self._after_run(self._scan_watched(), scan=True)
                 elif paths:
                     found = self.host.index_paths(sorted(paths), self._report_waiting, self.control)
                     self._after_run(found, scan=False)

@@ -7,8 +7,9 @@ under its own lock.
 
 The net effect per file path, relative to the start of the window:
 
-- written any number of times → one ``changed``; created then deleted → nothing;
-  deleted then created → ``changed``;
+- written any number of times → one ``changed``; created then deleted → nothing, unless a scan
+  of the folders was under way meanwhile (it may have listed the file: :meth:`ChangeCoalescer.scan_began`)
+  → ``deleted``; deleted then created → ``changed``;
 - a pre-existing file moved (possibly several times) → one ``moved`` (first path, last path), plus
   ``changed`` of the last path if it was written on the way; moved back where it was → nothing;
 - a file created in the window and then renamed (the editor's write-temp-then-rename) → ``changed``
@@ -102,7 +103,7 @@ class _Entry:
     """What happened to one file path in the current window."""
 
     present: bool
-    existed_before: bool | None  # False: known new in this window; None: unknown (a move landed on it)
+    existed_before: bool | None  # False: known new in this window; None: unknown (a move, or a scan saw it)
     origin: str | None = None  # the pre-window path whose content now lives here (set by moves)
     dirty: bool = False  # written since it arrived here
     moved_out: bool = False  # this path's own pre-window content left by a move (reported as that move)
@@ -118,6 +119,7 @@ class ChangeCoalescer:
     _deleted_dirs: set[str] = field(default_factory=set)
     _missing: set[str] = field(default_factory=set)
     _returned: set[str] = field(default_factory=set)
+    _scanning: bool = False  # a scan may list files created now: they are not known to be new
 
     # --- state -------------------------------------------------------------------------------
 
@@ -134,12 +136,24 @@ class ChangeCoalescer:
 
     # --- file events -------------------------------------------------------------------------
 
+    def scan_began(self) -> None:
+        """A scan of the folders begins: it may list (and index) the files created in this window so
+        far and until :meth:`scan_ended`, so their deletion must be reported, not cancelled out."""
+        self._scanning = True
+        for entry in self._entries.values():
+            if entry.existed_before is False:
+                entry.existed_before = None
+
+    def scan_ended(self) -> None:
+        """The scan is over (and its late events are in): files created from now on are new again."""
+        self._scanning = False
+
     def created(self, path: str) -> None:
         if self.covered_by_rescan(path):
             return
         entry = self._entries.get(path)
         if entry is None:
-            self._put(path, _Entry(present=True, existed_before=False))
+            self._put(path, _Entry(present=True, existed_before=None if self._scanning else False))
         elif entry.present:
             entry.dirty = True
         else:

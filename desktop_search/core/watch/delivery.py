@@ -6,6 +6,10 @@ the last event, but never later than ``max_delay_s`` after the first pending one
 still flows in a few large batches. Past ``max_pending`` pending paths, the paths are traded for a
 rescan of their watched folders (memory stays bounded in a storm). One thread of its own calls the
 callback, one change set at a time; an exception in the callback is logged and delivery goes on.
+
+While the indexer scans the folders, files created meanwhile may be listed by the scan, so their
+deletion must reach it (:meth:`Delivery.scan_began`); the scan's end counts ``scan_grace_s`` later,
+once the events the observers still held back (watchdog's inotify buffer, a polling interval) are in.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class Delivery:
         max_delay_s: float,
         max_pending: int,
         present_roots: Callable[[], list[str]],
+        scan_grace_s: float = 2.0,
     ) -> None:
         """``present_roots`` names the watched folders to rescan when a storm overflows ``max_pending``."""
         self._on_changes = on_changes
@@ -42,6 +47,8 @@ class Delivery:
         self._max_delay_s = max(self._debounce_s, max_delay_s)
         self._max_pending = max_pending
         self._present_roots = present_roots
+        self._scan_grace_s = scan_grace_s
+        self._scan_over_at: float | None = None  # time.monotonic() when the last scan's end counts
         self._cond = threading.Condition()
         self._pending = ChangeCoalescer()
         self._first_event_at: float | None = None
@@ -59,6 +66,7 @@ class Delivery:
     def report(self, update: Update) -> None:
         """Apply one event to the pending changes and schedule their delivery."""
         with self._cond:
+            self._end_scan_when_due()
             update(self._pending)
             if len(self._pending) > self._max_pending:
                 logger.info("More than %d paths changed at once; rescanning their folders", self._max_pending)
@@ -73,6 +81,22 @@ class Delivery:
         """Change the pending changes without scheduling a delivery (a folder is no longer watched)."""
         with self._cond:
             update(self._pending)
+
+    def scan_began(self) -> None:
+        """The indexer starts a scan of the folders (see the module's docstring)."""
+        with self._cond:
+            self._scan_over_at = None
+            self._pending.scan_began()
+
+    def scan_ended(self) -> None:
+        """The indexer's scan is over: files created from :attr:`scan_grace_s` on are new again."""
+        with self._cond:
+            self._scan_over_at = time.monotonic() + self._scan_grace_s
+
+    def _end_scan_when_due(self) -> None:
+        if self._scan_over_at is not None and time.monotonic() >= self._scan_over_at:
+            self._scan_over_at = None
+            self._pending.scan_ended()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="folder-watcher-delivery", daemon=True)

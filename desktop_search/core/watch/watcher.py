@@ -104,6 +104,7 @@ class FolderWatcher:
             max_delay_s=max_delay_s,
             max_pending=max_pending,
             present_roots=lambda: [f.path for f in self._folders.values() if f.present],
+            scan_grace_s=2.0 + poll_interval_s,
         )
         self._presence = PresenceLoop(
             self._check_presence, self._reconcile, max(0.05, presence_poll_s), reconcile_interval_s
@@ -201,6 +202,15 @@ class FolderWatcher:
             join_thread(observer, remaining())
         logging.getLogger(WATCHDOG_LOGGER).removeHandler(self._overflow_handler)
         self._delivery.stop(remaining())
+
+    def scan_began(self) -> None:
+        """The indexer starts scanning the folders: a file created from now on may be listed by the scan,
+        so one that is deleted again before the next delivery is reported deleted, not forgotten."""
+        self._delivery.scan_began()
+
+    def scan_ended(self) -> None:
+        """The indexer's scan is over (see :meth:`scan_began`)."""
+        self._delivery.scan_ended()
 
     def flush(self, timeout: float = 10.0) -> None:
         """Deliver the pending changes now and wait until the callback has run (tests, shutdown)."""
