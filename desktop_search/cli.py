@@ -443,6 +443,19 @@ def _files_line(files: dict[str, int]) -> str:
     )
 
 
+def _indexing_line(indexing: dict[str, Any]) -> str:
+    """Where a run is (this process's or the window's): "indexing, 1,200 / 4,114 files searchable ·
+    meaning 300 / 4,114 · 14 min left"."""
+    parts = [
+        f"{indexing['phase']}, {indexing['files_done']:,} / {indexing['files_total']:,} files searchable"
+    ]
+    if indexing["meaning_total"]:
+        parts.append(f"meaning {indexing['meaning_done']:,} / {indexing['meaning_total']:,}")
+    if indexing["eta_s"]:
+        parts.append(f"{max(1, round(indexing['eta_s'] / 60))} min left")
+    return " · ".join(parts)
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     engine = _open_engine()
     try:
@@ -458,6 +471,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
     if status["unavailable_folders"]:
         print(f"missing:  {', '.join(status['unavailable_folders'])} (entries kept)")
     print(f"files:    {_files_line(files)}")
+    if status["indexing"]["phase"] not in ("idle", "done", "cancelled"):
+        print(f"indexing: {_indexing_line(status['indexing'])}")
     print(f"chunks:   {status['chunks']}")
     print(f"store:    {status['store_bytes'] / 2**20:.1f} MB in {status['data_dir']}")
     for failure in status["failures"][:50]:

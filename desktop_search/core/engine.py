@@ -24,6 +24,7 @@ from desktop_search.core.config.settings import Settings, load_settings, save_se
 from desktop_search.core.errors import UserError
 from desktop_search.core.index import folders as watched
 from desktop_search.core.index import migration, runs
+from desktop_search.core.index.beacon import ProgressBeacon
 from desktop_search.core.index.jobs import JobControl, RunsInFlight
 from desktop_search.core.index.keyword_first import KeywordFirst
 from desktop_search.core.index.planner import plan_paths, scan_folders
@@ -78,6 +79,7 @@ class Engine:
         self._in_flight = RunsInFlight()  # blocking index runs, stopped before the store closes
         self._readers = switch.StoreReaders()  # searches in flight per store (see a model switch)
         self._writer_lock = WriterLock(paths.index_dir / "writer.lock")
+        self._beacon = ProgressBeacon(paths.index_dir / "indexing.json")  # for status in other processes
         self._watch_rebuilds(self.store)
 
     def _watch_rebuilds(self, store: Store) -> None:
@@ -293,6 +295,7 @@ class Engine:
     def _tracking(self, progress: ProgressCallback | None) -> ProgressCallback:
         def report(p: IndexProgress) -> None:
             self.last_progress = p
+            self._beacon.publish(p)
             if progress is not None:
                 progress(p)
 
@@ -426,7 +429,10 @@ class Engine:
             "device": self.device if ready else "",
             "precision": self.precision if ready else "",
         }
-        return status_report(self.store, model, self.folders, str(self.paths.data_dir), self.last_progress)
+        progress = self.last_progress
+        if not self._writer_lock.held:  # another process may be indexing (the window, while a script asks)
+            progress = self._beacon.read() or progress
+        return status_report(self.store, model, self.folders, str(self.paths.data_dir), progress)
 
     def check(self, repair: bool = False) -> dict[str, Any]:
         """Consistency check of ledger, chunks, keyword index and vectors (``desktop-search check``)."""
@@ -447,4 +453,5 @@ class Engine:
             if pool is not None:
                 pool.close()
             self.store.close()
+            self._beacon.clear()
             self._writer_lock.release()

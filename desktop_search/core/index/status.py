@@ -2,7 +2,9 @@
 
 Counts by file status (``keyword_only``: listed and keyword-searchable, passages still waiting for
 their vectors; ``indexed``: every vector stored), chunk total, the failures with their reasons, the
-watched and unavailable folders, the store's size, and where the current indexing run is.
+watched and unavailable folders, the store's size, and where the current indexing run is: this
+process's, or another's that indexes the same store (the window, while a script asks:
+:mod:`~desktop_search.core.index.beacon`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ def status_report(
             "phase": str(progress.phase),
             "files_done": progress.files_done,
             "files_total": progress.files_total,
+            "meaning_done": progress.meaning_done,
+            "meaning_total": progress.meaning_total,
+            "eta_s": progress.eta_s,
         },
         "failures": failures,
     }
