@@ -24,7 +24,6 @@ from desktop_search.core.config.settings import Settings, load_settings, save_se
 from desktop_search.core.errors import UserError
 from desktop_search.core.index import folders as watched
 from desktop_search.core.index import migration, runs
-from desktop_search.core.index.beacon import ProgressBeacon
 from desktop_search.core.index.jobs import JobControl, RunsInFlight
 from desktop_search.core.index.keyword_first import KeywordFirst
 from desktop_search.core.index.planner import plan_paths, scan_folders
@@ -79,7 +78,6 @@ class Engine:
         self._in_flight = RunsInFlight()  # blocking index runs, stopped before the store closes
         self._readers = switch.StoreReaders()  # searches in flight per store (see a model switch)
         self._writer_lock = WriterLock(paths.index_dir / "writer.lock")
-        self._beacon = ProgressBeacon(paths.index_dir / "indexing.json")  # for status in other processes
         self._watch_rebuilds(self.store)
 
     def _watch_rebuilds(self, store: Store) -> None:
@@ -295,7 +293,7 @@ class Engine:
     def _tracking(self, progress: ProgressCallback | None) -> ProgressCallback:
         def report(p: IndexProgress) -> None:
             self.last_progress = p
-            self._beacon.publish(p)
+            self._writer_lock.publish(p)  # for status in other processes
             if progress is not None:
                 progress(p)
 
@@ -423,15 +421,9 @@ class Engine:
 
     def status(self) -> dict[str, Any]:
         """The ``desktop-search status --json`` object."""
-        ready = self.model_ready
-        model = {
-            "model": self.model_name,
-            "device": self.device if ready else "",
-            "precision": self.precision if ready else "",
-        }
-        progress = self.last_progress
-        if not self._writer_lock.held:  # another process may be indexing (the window, while a script asks)
-            progress = self._beacon.read() or progress
+        loaded = {"device": self.device, "precision": self.precision} if self.model_ready else {}
+        model = {"model": self.model_name, "device": "", "precision": "", **loaded}
+        progress = self._writer_lock.progress_elsewhere() or self.last_progress  # the window's, say
         return status_report(self.store, model, self.folders, str(self.paths.data_dir), progress)
 
     def check(self, repair: bool = False) -> dict[str, Any]:
@@ -453,5 +445,4 @@ class Engine:
             if pool is not None:
                 pool.close()
             self.store.close()
-            self._beacon.clear()
             self._writer_lock.release()

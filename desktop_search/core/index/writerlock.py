@@ -2,7 +2,8 @@
 
 Chroma and the ledger tolerate readers in other processes, but two indexers writing the same
 store would interleave their crash-safe write orders. The lock is released by the OS when the
-process dies, so a crash never leaves it behind.
+process dies, so a crash never leaves it behind. The writer publishes where its run is for the other
+processes (:mod:`~desktop_search.core.index.beacon`), and stops when it releases the lock.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import sys
 from pathlib import Path
 
 from desktop_search.core.errors import StoreUnavailableError
+from desktop_search.core.index.beacon import ProgressBeacon
+from desktop_search.core.records import IndexProgress
 
 
 class WriterLock:
@@ -20,6 +23,7 @@ class WriterLock:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self._beacon = ProgressBeacon(path.with_name("indexing.json"))
 
     @property
     def held(self) -> bool:
@@ -40,9 +44,19 @@ class WriterLock:
             ) from err
         self._fd = fd
 
+    def publish(self, progress: IndexProgress) -> None:
+        """Tell the other processes where this one's run is (only the writer's is published)."""
+        if self._fd is not None:
+            self._beacon.publish(progress)
+
+    def progress_elsewhere(self) -> IndexProgress | None:
+        """Where another process's run is, when this process is not the writer and another one is."""
+        return None if self._fd is not None else self._beacon.read()
+
     def release(self) -> None:
         if self._fd is None:
             return
+        self._beacon.clear()
         try:
             _unlock(self._fd)
         finally:
