@@ -24,7 +24,7 @@ from desktop_search.core.extract.html import html_parts
 from desktop_search.core.extract.markdown import extract_markdown
 from desktop_search.core.extract.pdf import extract_pdf
 from desktop_search.core.extract.results import Deadline
-from tests.support.real_search import search_folder
+from tests.support.real_search import indexed_engine, search_folder
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXCERPT = DATA / "debian-reference.ja.excerpt.pdf"
@@ -201,3 +201,64 @@ def test_a_narrow_table_cell_wrapped_before_a_small_kana_is_joined() -> None:
     assert "削除済みだが完全削除されていないパッケージとマッチ ~c\n" in joined
     assert "壊れた依存関係宣言をしたパッケージとマッチ ~b\n" in joined
     assert "の表記\n削除済み" in joined and joined.endswith("します。\n説明")  # other breaks stay
+
+
+EUSLISP = DATA / "euslisp-jmanual.excerpt.pdf"
+
+
+def test_japanese_in_a_font_without_a_unicode_map_reads_through_its_collection() -> None:
+    """pLaTeX's non-embedded Ryumin and GothicBBB: Adobe-Japan1 CIDs through Identity-H, no /ToUnicode.
+    pypdf read each CID as the code point of that number ("ϦϑΝϨϯεϚχϡΞϧ")."""
+    result = extract_pdf(EUSLISP.read_bytes(), Deadline(60))
+    assert "リファレンスマニュアル" in result.text
+    assert "hash-table は、キーで連想される値を探すためのクラスである" in result.text
+    assert "Ϧ" not in result.text and "ͷ" not in result.text
+    contents = [s for s in result.sections if s.text.startswith("目 次")]
+    assert contents and all(s.navigation for s in contents)  # spaced-out title, colon leaders
+
+
+def test_only_composite_fonts_of_a_known_collection_without_a_map_take_its_table() -> None:
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+    from desktop_search.core.extract.pdf_cid_fonts import collection_characters
+
+    def font(ordering: str = "Japan1", encoding: str = "/Identity-H", **extra: object) -> DictionaryObject:
+        info = DictionaryObject(
+            {
+                NameObject("/Registry"): TextStringObject("Adobe"),
+                NameObject("/Ordering"): TextStringObject(ordering),
+                NameObject("/Supplement"): NumberObject(2),
+            }
+        )
+        descendant = DictionaryObject({NameObject("/CIDSystemInfo"): info})
+        entries = {
+            NameObject("/Subtype"): NameObject("/Type0"),
+            NameObject("/Encoding"): NameObject(encoding),
+            NameObject("/DescendantFonts"): ArrayObject([descendant]),
+        }
+        entries.update({NameObject(k): v for k, v in extra.items()})  # type: ignore[misc]
+        return DictionaryObject(entries)
+
+    japanese = collection_characters(font())
+    assert japanese is not None and japanese[chr(887)] == "の" and japanese[chr(998)] == "リ"
+    assert collection_characters(font(encoding="/Identity-V")) is not None
+    assert collection_characters(font("GB1")) is not None
+    assert collection_characters(font("Identity")) is None  # glyph ids: no table says what they are
+    assert collection_characters(font(encoding="/UniJIS-UTF16-H")) is None  # pypdf decodes these
+    assert collection_characters(font(**{"/ToUnicode": NameObject("/Identity")})) is None
+    assert collection_characters(DictionaryObject({NameObject("/Subtype"): NameObject("/Type1")})) is None
+
+
+@pytest.mark.model
+def test_the_japanese_manual_without_a_unicode_map_is_found_by_keyword_and_meaning(
+    tmp_path: Path, real_embedder
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(EUSLISP, docs)
+    shutil.copy(EXCERPT, docs)  # Debian Reference's Japanese pages, as distraction
+    with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
+        for query in ("ハッシュテーブル", "which lookup structure is faster than an association list"):
+            hits = engine.search(query, k=3, grouped=False)
+            assert hits and hits[0].path.endswith("euslisp-jmanual.excerpt.pdf"), (query, hits[:2])
+            assert hits[0].page == 2

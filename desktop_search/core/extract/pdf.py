@@ -18,6 +18,9 @@ A symbol font whose encoding names its glyphs with names Unicode has no characte
 "noteheads.s2", "clefs.G") makes pypdf write the names themselves into the text: LilyPond's manuals
 read "/timesig.C44/clefs.G /noteheads.s2" wherever an example is printed (about 5,000 such names on
 half the passages of its German Learning Manual). Such glyphs read as nothing.
+
+A Japanese, Chinese or Korean font that names its glyphs by a standard collection's numbers and has no
+Unicode map reads through the collection's table (:mod:`.pdf_cid_fonts`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from desktop_search.core.extract.ocr_reasons import PDF_OCR_MISSING, PDF_OCR_OFF
 from desktop_search.core.extract.pdf_accents import compose_accents
 from desktop_search.core.extract.pdf_annotations import page_notes, with_notes
 from desktop_search.core.extract.pdf_attachments import find_attachment, read_attachments
+from desktop_search.core.extract.pdf_cid_fonts import collection_characters
 from desktop_search.core.extract.pdf_forms import page_fields
 from desktop_search.core.extract.pdf_headings import split_by_numbered_titles, split_by_outline
 from desktop_search.core.extract.pdf_layout import (
@@ -91,6 +95,11 @@ def _patch_fonts() -> None:
                 pass
             if isinstance(font.encoding, dict):
                 drop_glyph_names(font.encoding)
+            resource = args[0] if args else kwargs.get("pdf_font_dict")
+            if not any(key != -1 for key in font.character_map):
+                characters = collection_characters(resource)
+                if characters is not None:
+                    font.character_map = characters  # read-only from here on (shared between fonts)
             return font
 
         font_cls.from_font_resource = classmethod(from_font_resource)

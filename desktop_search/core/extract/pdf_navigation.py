@@ -2,7 +2,8 @@
 
 A navigation page names every topic, so it sits near every query; it is kept (listed and keyword-
 searchable) but marked, and the searcher never ranks it above real text. A page is navigation when
-* many of its lines are dot-leader entries ("5.4.3 Simple questions . . . . 22"), or
+* many of its lines are dot-leader entries ("5.4.3 Simple questions . . . . 22", or with colons or
+  middle dots), or
 * it is titled like a table of contents or an index ("Contents", "Inhaltsverzeichnis", "目次", ...)
   or the outline files it under such a title, and most of its lines end in a page number, or
 * it follows a navigation page and most of its lines still end in a page number.
@@ -29,7 +30,8 @@ NAVIGATION_TITLES = frozenset(
         "Indice generale", "Elenco delle tabelle", "目次", "表目次", "図目次", "索引", "目录", "表格清单",
     )
 )  # fmt: skip
-DOT_LEADER = re.compile(r"(?:\.\s{0,3}){4,}\s*(?:\d+|[ivxlcdm]+)\s*$|…{2,}\s*\d+\s*$", re.IGNORECASE)
+# leaders of dots, or of colons or middle dots (LaTeX's Japanese classes: "3.2 スコープ : : : : 14")
+DOT_LEADER = re.compile(r"(?:[.:·・]\s{0,3}){4,}\s*(?:\d+|[ivxlcdm]+)\s*$|…{2,}\s*\d+\s*$", re.IGNORECASE)
 _ENDS_IN_PAGE = re.compile(r"(?:^|\s|\.|,)(?:\d{1,4}|[ivxlcdm]{1,6})\s*$", re.IGNORECASE)
 MIN_DOTTED_LINES = 3
 DOTTED_SHARE = 0.3  # of a page's lines
@@ -50,7 +52,9 @@ def _lines(text: str) -> list[str]:
 
 
 def is_navigation_title(title: str) -> bool:
-    return " ".join(title.split()).casefold() in NAVIGATION_TITLES
+    """A contents or index title, also spaced out as CJK titles often are ("目 次", "索 引")."""
+    folded = " ".join(title.split()).casefold()
+    return folded in NAVIGATION_TITLES or folded.replace(" ", "") in NAVIGATION_TITLES
 
 
 def _titled(lines: list[str]) -> bool:

@@ -272,6 +272,11 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    And a listing's line that the typesetter wrapped and marked is joined again, the mark dropped
 #    (dblatex's "← -", Sphinx's "˓→", Doxygen's "←˓": pdf_wraps): "1ubuntu1.\n˓→debdiff" reads
 #    "1ubuntu1.debdiff", Debian Reference's sources.list lines read whole.
+#    And Japanese, Chinese and Korean text set in a font that numbers its glyphs by an Adobe collection
+#    and has no Unicode map reads through the collection's table (pdf_cid_fonts): the EusLisp
+#    reference manual's Japanese edition (pLaTeX, dvipdfmx) read "ϦϑΝϨϯεϚχϡΞϧ" for
+#    "リファレンスマニュアル" on all 212 pages. Contents lists led by colons (": : : 14") or middle
+#    dots, and "目 次" spaced out, are navigation too.
 # 11: html: a skip link ("Skip to content" to a place in the page, classed for it: Node.js's API pages,
 #    WordPress themes) is left out; it was a passage of its own in 66 files of /usr/share/doc.
 # 6: rst: Sphinx's file-wide metadata fields (":orphan:", ":tocdepth: 2") are left out; ":orphan:" was a
