@@ -52,7 +52,7 @@ class ProgressBeacon:
         fields = {k: v for k, v in asdict(progress).items() if k in _FIELDS}
         record = {**fields, "phase": str(progress.phase), "pid": os.getpid(), "updated_at": time.time()}
         try:
-            write_atomic(self.path, json.dumps(record).encode("utf-8"))
+            write_atomic(self.path, json.dumps(record).encode("utf-8"), durable=False)  # no fsync: news
         except OSError as err:
             log.debug("cannot publish the indexing progress: %s", err)
 
