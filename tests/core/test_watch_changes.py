@@ -201,6 +201,22 @@ def test_default_exclusions() -> None:
     assert not never_excluded(p(".hidden"))
 
 
+def test_a_run_of_some_paths_reports_only_their_deletions() -> None:
+    """A run of the paths the watcher reported stats them again: one deleted and created anew in the
+    meantime is indexed, so its deletion in the same window must reach the index too."""
+    c = ChangeCoalescer()
+    c.created(p("again"))
+    c.scan_began([p("again")])
+    c.created(p("other"))
+    c.deleted(p("again"))
+    c.deleted(p("other"))  # not looked at by the run: nothing happened
+    assert c.take() == FolderChanges(deleted=frozenset({p("again")}))
+    c.scan_ended()
+    c.created(p("again"))
+    c.deleted(p("again"))
+    assert not c.take()
+
+
 def test_the_scan_counts_as_running_for_a_grace_after_its_end() -> None:
     """Events reach the coalescer late (watchdog's inotify buffer, a polling interval): a file the scan
     listed may be reported created after the scan's end."""

@@ -7,10 +7,11 @@ The service drives an :class:`IndexingHost` (the engine) through its public inde
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -171,11 +172,21 @@ class BackgroundService:
 
     def _scan_watched(self) -> IndexProgress:
         """A full scan; the watcher knows it runs (a file it lists may be deleted in the same breath)."""
+        with self._watcher_told(None):
+            return self.host.index(self.report, self.control)
+
+    def _index_watched(self, paths: list[str]) -> IndexProgress:
+        """A run of the paths the watcher reported; it knows they are looked at (as for a scan)."""
+        with self._watcher_told(paths):
+            return self.host.index_paths(paths, self._report_waiting, self.control)
+
+    @contextlib.contextmanager
+    def _watcher_told(self, paths: list[str] | None) -> Iterator[None]:
         watcher = self._watcher
         if watcher is not None:
-            watcher.scan_began()
+            watcher.scan_began(paths)
         try:
-            return self.host.index(self.report, self.control)
+            yield
         finally:
             if watcher is not None:
                 watcher.scan_ended()
@@ -240,8 +251,7 @@ class BackgroundService:
                 if scan:
                     self._after_run(self._scan_watched(), scan=True)
                 elif paths:
-                    found = self.host.index_paths(sorted(paths), self._report_waiting, self.control)
-                    self._after_run(found, scan=False)
+                    self._after_run(self._index_watched(sorted(paths)), scan=False)
                 elif self._migration_due():
                     self._migrate()
             except UserError as err:

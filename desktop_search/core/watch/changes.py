@@ -8,8 +8,8 @@ under its own lock.
 The net effect per file path, relative to the start of the window:
 
 - written any number of times → one ``changed``; created then deleted → nothing, unless a scan
-  of the folders was under way meanwhile (it may have listed the file: :meth:`ChangeCoalescer.scan_began`)
-  → ``deleted``; deleted then created → ``changed``;
+  of the folders, or a run of that very path, was under way meanwhile (it may have indexed the file:
+  :meth:`ChangeCoalescer.scan_began`) → ``deleted``; deleted then created → ``changed``;
 - a pre-existing file moved (possibly several times) → one ``moved`` (first path, last path), plus
   ``changed`` of the last path if it was written on the way; moved back where it was → nothing;
 - a file created in the window and then renamed (the editor's write-temp-then-rename) → ``changed``
@@ -120,6 +120,7 @@ class ChangeCoalescer:
     _missing: set[str] = field(default_factory=set)
     _returned: set[str] = field(default_factory=set)
     _scanning: bool = False  # a scan may list files created now: they are not known to be new
+    _observed: set[str] = field(default_factory=set)  # ... and so may a run of just these paths
 
     # --- state -------------------------------------------------------------------------------
 
@@ -136,24 +137,32 @@ class ChangeCoalescer:
 
     # --- file events -------------------------------------------------------------------------
 
-    def scan_began(self) -> None:
-        """A scan of the folders begins: it may list (and index) the files created in this window so
-        far and until :meth:`scan_ended`, so their deletion must be reported, not cancelled out."""
-        self._scanning = True
-        for entry in self._entries.values():
-            if entry.existed_before is False:
+    def scan_began(self, paths: Iterable[str] | None = None) -> None:
+        """A scan of the folders begins (or, with ``paths``, a run that looks at just these): it may
+        list and index the files created in this window so far and until :meth:`scan_ended`, so their
+        deletion must be reported, not cancelled out."""
+        if paths is None:
+            self._scanning = True
+        else:
+            self._observed.update(paths)
+        for path, entry in self._entries.items():
+            if entry.existed_before is False and self._may_be_seen(path):
                 entry.existed_before = None
 
     def scan_ended(self) -> None:
-        """The scan is over (and its late events are in): files created from now on are new again."""
+        """The scans are over (and their late events are in): files created from now on are new again."""
         self._scanning = False
+        self._observed.clear()
+
+    def _may_be_seen(self, path: str) -> bool:
+        return self._scanning or path in self._observed
 
     def created(self, path: str) -> None:
         if self.covered_by_rescan(path):
             return
         entry = self._entries.get(path)
         if entry is None:
-            self._put(path, _Entry(present=True, existed_before=None if self._scanning else False))
+            self._put(path, _Entry(present=True, existed_before=None if self._may_be_seen(path) else False))
         elif entry.present:
             entry.dirty = True
         else:

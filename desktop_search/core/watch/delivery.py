@@ -7,9 +7,10 @@ still flows in a few large batches. Past ``max_pending`` pending paths, the path
 rescan of their watched folders (memory stays bounded in a storm). One thread of its own calls the
 callback, one change set at a time; an exception in the callback is logged and delivery goes on.
 
-While the indexer scans the folders, files created meanwhile may be listed by the scan, so their
-deletion must reach it (:meth:`Delivery.scan_began`); the scan's end counts ``scan_grace_s`` later,
-once the events the observers still held back (watchdog's inotify buffer, a polling interval) are in.
+While the indexer scans the folders (or looks at some paths), files created meanwhile may be listed by
+the scan, so their deletion must reach it (:meth:`Delivery.scan_began`); the scan's end counts
+``scan_grace_s`` later, once the events the observers still held back (watchdog's inotify buffer, a
+polling interval) are in.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from desktop_search.core.watch.changes import ChangeCoalescer, FolderChanges
 from desktop_search.core.watch.threads import join_thread
@@ -82,11 +83,12 @@ class Delivery:
         with self._cond:
             update(self._pending)
 
-    def scan_began(self) -> None:
-        """The indexer starts a scan of the folders (see the module's docstring)."""
+    def scan_began(self, paths: Iterable[str] | None = None) -> None:
+        """The indexer starts a scan of the folders, or a run of just ``paths`` (see the module's
+        docstring)."""
         with self._cond:
             self._scan_over_at = None
-            self._pending.scan_began()
+            self._pending.scan_began(paths)
 
     def scan_ended(self) -> None:
         """The indexer's scan is over: files created from :attr:`scan_grace_s` on are new again."""

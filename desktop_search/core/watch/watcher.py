@@ -203,13 +203,14 @@ class FolderWatcher:
         logging.getLogger(WATCHDOG_LOGGER).removeHandler(self._overflow_handler)
         self._delivery.stop(remaining())
 
-    def scan_began(self) -> None:
-        """The indexer starts scanning the folders: a file created from now on may be listed by the scan,
-        so one that is deleted again before the next delivery is reported deleted, not forgotten."""
-        self._delivery.scan_began()
+    def scan_began(self, paths: Iterable[str] | None = None) -> None:
+        """The indexer starts scanning the folders (or, with ``paths``, looking at just these): a file
+        created from now on may be indexed by it, so one that is deleted again before the next delivery
+        is reported deleted, not forgotten."""
+        self._delivery.scan_began(paths)
 
     def scan_ended(self) -> None:
-        """The indexer's scan is over (see :meth:`scan_began`)."""
+        """The indexer's scan or run is over (see :meth:`scan_began`)."""
         self._delivery.scan_ended()
 
     def flush(self, timeout: float = 10.0) -> None:
