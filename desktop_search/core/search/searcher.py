@@ -257,9 +257,9 @@ class Searcher:
             row = rows[c.chunk_id]
             found = spans[c.chunk_id] if c.chunk_id in spans else highlighter.find(row.text)[0]
             hits.append(_hit(row, c, rank, found, scale, shifted))
-        if not grouped:  # pages, each with its file's copies; a page repeated in another file folds
+        if not grouped:  # every page, each naming its file's identical copies (left out)
             pages = [replace(h, duplicates=duplicates.get(h.path, ())) for h in fold_pages(hits, room)]
-            return self._fold_translations(fold_similar(pages))[:k]
+            return self._fold_translations(pages)[:k]
         heads = group_by_file(hits, room)
         heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in heads]
         return self._fold_translations(fold_similar(heads))[:k]
