@@ -262,3 +262,40 @@ def test_the_japanese_manual_without_a_unicode_map_is_found_by_keyword_and_meani
             hits = engine.search(query, k=3, grouped=False)
             assert hits and hits[0].path.endswith("euslisp-jmanual.excerpt.pdf"), (query, hits[:2])
             assert hits[0].page == 2
+
+
+def _jis_font_pdf(jis_codes: bytes) -> bytes:
+    """A one-page PDF whose text is set in a non-embedded Ryumin-Light through the predefined "H" CMap
+    (JIS X 0208 two-byte codes), with no /ToUnicode, as older pTeX and office exports wrote them."""
+    import io
+
+    stream = b"BT /F1 12 Tf 72 720 Td <" + jis_codes.hex().upper().encode() + b"> Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Ryumin-Light-H /Encoding /H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /Ryumin-Light /FontDescriptor 7 0 R"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 2 >> >>",
+        b"<< /Type /FontDescriptor /FontName /Ryumin-Light /Flags 4 /FontBBox [0 -141 1000 859]"
+        b" /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 700 /StemV 80 >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def test_japanese_in_a_jis_coded_font_without_a_unicode_map_reads_through_its_cmap() -> None:
+    """ "Ryumin-Light-H": two-byte JIS X 0208 codes, which pypdf read as code points ("䙼䭜㡬")."""
+    text = extract_pdf(_jis_font_pdf(bytes.fromhex("467C4B5C386C")), Deadline(60)).text  # 日本語
+    assert text.strip() == "日本語"

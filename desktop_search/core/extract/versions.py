@@ -273,7 +273,8 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    (dblatex's "← -", Sphinx's "˓→", Doxygen's "←˓": pdf_wraps): "1ubuntu1.\n˓→debdiff" reads
 #    "1ubuntu1.debdiff", Debian Reference's sources.list lines read whole.
 #    And Japanese, Chinese and Korean text set in a font that numbers its glyphs by an Adobe collection
-#    and has no Unicode map reads through the collection's table (pdf_cid_fonts): the EusLisp
+#    and has no Unicode map reads through the collection's table (pdf_cid_fonts; also through JIS X
+#    0208's "H" and "V" CMaps, "Ryumin-Light-H"): the EusLisp
 #    reference manual's Japanese edition (pLaTeX, dvipdfmx) read "ϦϑΝϨϯεϚχϡΞϧ" for
 #    "リファレンスマニュアル" on all 212 pages. Contents lists led by colons (": : : 14") or middle
 #    dots, and "目 次" spaced out, are navigation too.
