@@ -39,6 +39,7 @@ from tests.core.extract_samples import (
     make_epub,
     make_pdf,
     make_zip,
+    pdf_objects,
 )
 
 MB = 2**20
@@ -74,22 +75,6 @@ def _write(path: str | Path | bytes, data: bytes) -> str:
     with open(path, "wb") as f:
         f.write(data)
     return os.fsdecode(path)
-
-
-def _pdf_objects(objects: list[bytes]) -> bytes:
-    """Serialize numbered PDF objects (1-based) with a correct xref table; object 1 is the catalog."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
 
 
 def _stream(body: bytes, extra: bytes = b"") -> bytes:
@@ -128,7 +113,7 @@ def pdf_xobject_fanout(levels: int = 12, fanout: int = 10) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R"
         b" /Resources << /XObject << /X%d %d 0 R >> /Font << /F1 4 0 R >> >> >>" % (len(objects), levels, top)
     )
-    return _pdf_objects(objects)
+    return pdf_objects(objects)
 
 
 def pdf_huge_content_stream(megabytes: int = 24) -> bytes:
@@ -136,7 +121,7 @@ def pdf_huge_content_stream(megabytes: int = 24) -> bytes:
     op = b"BT /F1 1 Tf 1 1 Td (a) Tj ET\n"
     body = op * (megabytes * MB // len(op))
     font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-    return _pdf_objects(
+    return pdf_objects(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -149,18 +134,18 @@ def pdf_huge_content_stream(megabytes: int = 24) -> bytes:
 
 
 def pdf_zero_pages() -> bytes:
-    return _pdf_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    return pdf_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
 
 
 def pdf_page_tree_loop() -> bytes:
     """A page tree whose Pages node lists itself as a kid."""
-    return _pdf_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
+    return pdf_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
 
 
 def pdf_deep_arrays(depth: int = 200_000) -> bytes:
     """An object nested ``depth`` arrays deep (a recursive parser's stack)."""
     deep = b"[" * depth + b"1" + b"]" * depth
-    return _pdf_objects(
+    return pdf_objects(
         [
             b"<< /Type /Catalog /Pages 2 0 R /Deep 3 0 R >>",
             b"<< /Type /Pages /Kids [4 0 R] /Count 1 /Deep 3 0 R >>",

@@ -68,6 +68,11 @@ def make_pdf(pages: list[list[str]], *, wide_space_font: bool = False) -> bytes:
         b" ".join(b"%d 0 R" % k for k in kids),
         len(kids),
     )
+    return pdf_objects(objects)
+
+
+def pdf_objects(objects: list[bytes]) -> bytes:
+    """Serialize numbered PDF objects (1-based) with a correct xref table; object 1 is the catalog."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []

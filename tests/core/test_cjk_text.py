@@ -24,6 +24,7 @@ from desktop_search.core.extract.html import html_parts
 from desktop_search.core.extract.markdown import extract_markdown
 from desktop_search.core.extract.pdf import extract_pdf
 from desktop_search.core.extract.results import Deadline
+from tests.core.extract_samples import pdf_objects
 from tests.support.real_search import indexed_engine, search_folder
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -267,7 +268,6 @@ def test_the_japanese_manual_without_a_unicode_map_is_found_by_keyword_and_meani
 def _jis_font_pdf(jis_codes: bytes) -> bytes:
     """A one-page PDF whose text is set in a non-embedded Ryumin-Light through the predefined "H" CMap
     (JIS X 0208 two-byte codes), with no /ToUnicode, as older pTeX and office exports wrote them."""
-    import io
 
     stream = b"BT /F1 12 Tf 72 720 Td <" + jis_codes.hex().upper().encode() + b"> Tj ET"
     objects = [
@@ -282,17 +282,7 @@ def _jis_font_pdf(jis_codes: bytes) -> bytes:
         b"<< /Type /FontDescriptor /FontName /Ryumin-Light /Flags 4 /FontBBox [0 -141 1000 859]"
         b" /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 700 /StemV 80 >>",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_objects(objects)
 
 
 def test_japanese_in_a_jis_coded_font_without_a_unicode_map_reads_through_its_cmap() -> None:
