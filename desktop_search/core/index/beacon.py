@@ -33,13 +33,12 @@ class ProgressBeacon:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._last_phase: Phase | None = None
-        self._last_milestone: tuple[object, ...] = ()
+        self._last_milestone: tuple[object, ...] = ()  # empty: nothing published
         self._last_at = float("-inf")
 
     def publish(self, progress: IndexProgress) -> None:
-        """Write ``progress`` when the phase changed or a second has passed (a failure is only logged:
-        the run goes on without it)."""
+        """Write ``progress`` when its phase changed, a phase's files are all done, or a second has passed
+        (a failure is only logged: the run goes on without it)."""
         now = time.monotonic()
         milestone = (
             progress.phase,
@@ -48,7 +47,7 @@ class ProgressBeacon:
         )
         if milestone == self._last_milestone and now - self._last_at < PUBLISH_EVERY_S:
             return
-        self._last_phase, self._last_milestone, self._last_at = progress.phase, milestone, now
+        self._last_milestone, self._last_at = milestone, now
         fields = {k: v for k, v in asdict(progress).items() if k in _FIELDS}
         record = {**fields, "phase": str(progress.phase), "pid": os.getpid(), "updated_at": time.time()}
         try:
@@ -58,9 +57,9 @@ class ProgressBeacon:
 
     def clear(self) -> None:
         """This process no longer indexes (it closes): remove what it published."""
-        if self._last_phase is None:
+        if not self._last_milestone:
             return
-        self._last_phase = None
+        self._last_milestone, self._last_at = (), float("-inf")
         try:
             self.path.unlink(missing_ok=True)
         except OSError as err:
