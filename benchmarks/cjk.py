@@ -16,6 +16,7 @@ reports nDCG@10 (binary gain: a gold page is 1) and hit@5 (a gold page among the
     python benchmarks/cjk.py --rebuild      # index again (after a change of extraction or chunking)
     python benchmarks/cjk.py --show 3       # also print the top pages of 3 queries per language
     python benchmarks/cjk.py --json out.json
+    python benchmarks/cjk.py --tune shared_rarity_power=0  # a search parameter changed for this run
 """
 
 from __future__ import annotations
@@ -142,11 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="index again from scratch")
     parser.add_argument("--show", type=int, default=0, help="print the top pages of N queries per language")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--tune", default="", help="search parameters for this run (Engine.tune_search)")
     args = parser.parse_args(argv)
     documents, questions = load_questions()
     docs = args.cache / "docs"
     fetch_pdfs(docs, documents, args.pdfs)
     engine = build(args.cache, docs, real_embedder(threads=1), args.rebuild)
+    if args.tune:
+        engine.tune_search(**{k: float(v) for k, v in (kv.split("=") for kv in args.tune.split(","))})
     try:
         report = evaluate(engine, questions, args.show)
     finally:

@@ -6,7 +6,9 @@ the Auto Multiple Choice manual in three, the Ubuntu Packaging Guide, built with
 Spanish with the gold page(s) in every edition, each checked by reading the page (see
 ``benchmarks/data/README.md``). ``--questions benchmarks/data/lilypond_questions.json`` asks another set
 over LilyPond's Usage manual (English, German, French, Spanish) and Learning Manual (English, German):
-Texinfo manuals full of music examples, code and printed scores.
+Texinfo manuals full of music examples, code and printed scores. ``--questions
+benchmarks/data/freedombox_questions.json`` asks one written after the ranking was tuned, over the
+FreedomBox Manual in English and Spanish (dblatex).
 
 Each question is asked twice (three times with ``--lone``):
 - **same language**: the document's edition in the question's language is searchable, its other
@@ -133,8 +135,12 @@ class Row:
 # -- the corpus ------------------------------------------------------------------------------------
 
 
-def fetch_pdfs(dest: Path, wanted: set[str], packages: Sequence[str] = PACKAGES) -> None:
-    """Download the Debian packages and take the PDFs the question set names out of them."""
+def fetch_pdfs(
+    dest: Path, wanted: set[str], packages: Sequence[str] = PACKAGES, located: dict[str, str] | None = None
+) -> None:
+    """Download the Debian packages and take the PDFs the question set names out of them. ``located``:
+    an edition's file name by the end of its path in the package, for packages that ship every language
+    under one name (``"manual/en/freedombox-manual.pdf": "freedombox-manual.en.pdf"``)."""
     if all((dest / name).exists() for name in wanted):
         return
     if shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
@@ -146,8 +152,10 @@ def fetch_pdfs(dest: Path, wanted: set[str], packages: Sequence[str] = PACKAGES)
         for deb in Path(tmp).glob("*.deb"):
             subprocess.run(["dpkg-deb", "-x", str(deb), str(Path(tmp) / "x")], check=True)
         for pdf in (Path(tmp) / "x").rglob("*.pdf"):
-            if pdf.name in wanted:
-                shutil.copy2(pdf, dest / pdf.name)
+            ends = (n for end, n in (located or {}).items() if pdf.as_posix().endswith("/" + end))
+            name = next(ends, pdf.name)
+            if name in wanted:
+                shutil.copy2(pdf, dest / name)
         for packed in (Path(tmp) / "x").rglob("*.pdf.gz"):
             name = GZIPPED.get(packed.parent.name)
             if name in wanted:
@@ -161,6 +169,11 @@ def load_questions(path: Path = QUESTIONS) -> tuple[dict[str, dict[str, str]], l
     """A question set's documents (their editions' PDFs), questions, and the packages holding the PDFs."""
     data = json.loads(path.read_text(encoding="utf-8"))
     return data["documents"], data["questions"], tuple(data.get("packages", PACKAGES))
+
+
+def located_in_packages(path: Path) -> dict[str, str]:
+    """A question set's ``located`` map (see :func:`fetch_pdfs`), empty when it has none."""
+    return dict(json.loads(path.read_text(encoding="utf-8")).get("located", {}))
 
 
 # -- the systems -----------------------------------------------------------------------------------
@@ -504,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     COUNT_TRANSLATIONS = not args.heads_only
 
     documents, questions, packages = load_questions(args.questions)
+    located = located_in_packages(args.questions)
     if args.cache is None:  # each question set indexes its own manuals
         args.cache = CACHE / ("realdocs" if args.questions == QUESTIONS else args.questions.stem)
     if args.lang:
@@ -511,13 +525,13 @@ def main(argv: list[str] | None = None) -> int:
     wanted = {name for editions in documents.values() for name in editions.values()}
     docs = args.cache / "docs"
     if args.pdfs is not None:  # only the question set's PDFs are indexed, whatever else the folder holds
-        fetch_pdfs(args.pdfs, wanted, packages)  # a new or partial folder is filled first
+        fetch_pdfs(args.pdfs, wanted, packages, located)  # a new or partial folder is filled first
         docs.mkdir(parents=True, exist_ok=True)
         for name in wanted:
             if not (docs / name).exists():
                 shutil.copy2(args.pdfs / name, docs / name)
     else:
-        fetch_pdfs(docs, wanted, packages)
+        fetch_pdfs(docs, wanted, packages, located)
     folder_of = {}  # each PDF in a folder of its own, so a search can leave some out (--absent)
     for name in wanted:
         folder = args.cache / "editions" / Path(name).stem
