@@ -27,6 +27,8 @@ from desktop_search.core.search.fusion import (
     COVERAGE_POWER,
     FUSION_PARAMETERS,
     RRF_K,
+    SHARED_RARITY_MIN_PASSAGES,
+    SHARED_RARITY_POWER,
     STRAY_COVERAGE_POWER,
     STRAY_MIN_TERMS,
     UNRELATED_STRENGTH,
@@ -35,7 +37,7 @@ from desktop_search.core.search.fusion import (
     demote_unrelated_dense_votes,
     fuse,
     keyword_rank_stands_in,
-    one_word_rarity,
+    shared_words_rarity,
 )
 from desktop_search.core.search.grouping import PageKey, fold_pages, page_key, split_inline
 from desktop_search.core.search.highlight import (
@@ -103,6 +105,8 @@ class Searcher:
         self.crumb_factor = crumb_factor
         self.stray_min_terms = stray_min_terms
         self.dense_floor = UNRELATED_STRENGTH  # below it a dense rank counts after every candidate
+        self.shared_rarity_power = SHARED_RARITY_POWER  # see fusion.shared_words_rarity
+        self.shared_rarity_min_passages: float = SHARED_RARITY_MIN_PASSAGES
         # how much of its language's offset the query loses (0: rank by the plain query vector)
         self.language_centering = language_centering
         # ... and how much of the index's mean, times the share of the index in other languages
@@ -230,9 +234,15 @@ class Searcher:
             for c in (c for c in live if c.keyword_rank is not None):
                 row = rows[c.chunk_id]
                 spans[c.chunk_id] = weigh_keyword_match(c, terms, highlighter, row.text, row.heading)
-                if c.content_terms == 1 and answer.term_passages:  # foreign or not (one_word_rarity)
+                if c.content_terms and answer.term_passages:  # foreign or not (shared_words_rarity)
                     passages = self.centroids.current().passages  # counted at most every 30 s
-                    c.rarity = one_word_rarity(next(iter(c.content_words)), answer.term_passages, passages)
+                    c.rarity = shared_words_rarity(
+                        c.content_words,
+                        answer.term_passages,
+                        passages,
+                        self.shared_rarity_power,
+                        self.shared_rarity_min_passages,
+                    )
         ranked = fuse(
             live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power, stray_power
         )
