@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, REPO, eprint, real_embedder
+from common import CACHE, REPO, eprint, real_embedder, tuning
 
 QUESTIONS = REPO / "benchmarks" / "data" / "cjk_questions.json"
 PACKAGES = ("debian-reference-zh-cn", "debian-reference-ja", "auto-multiple-choice-doc-pdf")
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     fetch_pdfs(docs, documents, args.pdfs)
     engine = build(args.cache, docs, real_embedder(threads=1), args.rebuild)
     if args.tune:
-        engine.tune_search(**{k: float(v) for k, v in (kv.split("=") for kv in args.tune.split(","))})
+        engine.tune_search(**tuning(args.tune))
     try:
         report = evaluate(engine, questions, args.show)
     finally:

@@ -28,6 +28,12 @@ def eprint(*args: object) -> None:
     print(*args, file=sys.stderr, flush=True)
 
 
+def tuning(text: str) -> dict[str, float]:
+    """The search parameters of a ``--tune`` option, ``"rrf_k=30,code_factor=1"`` (empty: none), for
+    ``Engine.tune_search``."""
+    return {name: float(value) for name, value in (pair.split("=") for pair in text.split(",") if pair)}
+
+
 def real_embedder(precision: str | None = None, threads: int | None = None):
     """The default model on the CPU (the converted offline copy, cached like the tests' one).
 

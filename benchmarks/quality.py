@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scifact
-from common import CACHE, eprint, real_embedder
+from common import CACHE, eprint, real_embedder, tuning
 
 K = 10
 
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if value is not None
     }
-    overrides.update({k: float(v) for k, v in (kv.split("=") for kv in args.tune.split(",") if kv)})
+    overrides.update(tuning(args.tune))
     if overrides:
         tune_fusion(engine, **overrides)
     # embed each query once: every mode and setting below reuses the vector

@@ -81,7 +81,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, REPO, eprint, real_embedder
+from common import CACHE, REPO, eprint, real_embedder, tuning
 
 QUESTIONS = REPO / "benchmarks" / "data" / "realdocs_questions.json"
 PACKAGES = (
@@ -540,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copy2(docs / name, folder / name)
         folder_of[name] = str(folder)
     embedder = real_embedder()
-    tuned = {k: float(v) for k, v in (kv.split("=") for kv in args.tune.split(","))} if args.tune else {}
+    tuned = tuning(args.tune)
     engine = build_product(args.cache, args.cache / "editions", embedder, args.rebuild)
     engine.tune_search(**tuned)
     baseline = PageBaseline(docs, embedder, args.cache / "baseline")
