@@ -180,17 +180,18 @@ def shared_words_rarity(
     LilyPond" put a page with all four words above "Invoking midi2ly" (LilyPond grouped same 0.900 ->
     0.850; realdocs flat cross 0.691 -> 0.683, SciFact 0.7155 -> 0.7150, realdocs grouped same 0.744 ->
     0.753). Several words count fully in an index of fewer than ``min_passages`` passages: there a
-    word in one
-    passage and a word in two differ by a fifth of the scale, and that noise decided between two
-    notes that each shared three words with "how much did the cellar heat pump cost" (the one that
-    answers had "cellar", which an identical copy of it also had; the other had "cost")."""
+    word in one passage and a word in two differ by a fifth of the scale, and that noise decided
+    between two notes that each shared three words with "how much did the cellar heat pump cost" (the
+    one that answers had "cellar", which an identical copy of it also had; the other had "cost").
+
+    The words are summed in sorted order, so a score does not depend on the process's string hashing."""
     if not words or not term_passages:
         return 1.0
     if len(words) == 1:
         return one_word_rarity(next(iter(words)), term_passages, passages)
     if passages < min_passages:
         return 1.0
-    mean = sum(one_word_rarity(w, term_passages, passages) for w in words) / len(words)
+    mean = sum(one_word_rarity(w, term_passages, passages) for w in sorted(words)) / len(words)
     return float(mean**power)
 
 
