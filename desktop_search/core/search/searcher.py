@@ -231,11 +231,12 @@ class Searcher:
         highlighter = Highlighter(terms)
         spans: dict[str, tuple[Span, ...]] = {}
         if mode == "hybrid":
+            # the index's size, for how rare the shared words are (counted at most every 30 s)
+            passages = self.centroids.current().passages if answer.term_passages else 0
             for c in (c for c in live if c.keyword_rank is not None):
                 row = rows[c.chunk_id]
                 spans[c.chunk_id] = weigh_keyword_match(c, terms, highlighter, row.text, row.heading)
                 if c.content_terms and answer.term_passages:  # foreign or not (shared_words_rarity)
-                    passages = self.centroids.current().passages  # counted at most every 30 s
                     c.rarity = shared_words_rarity(
                         c.content_words,
                         answer.term_passages,
