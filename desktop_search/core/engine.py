@@ -189,11 +189,13 @@ class Engine:
         if built is None:
             return False
         with self._lock:
-            old_store, old_model = self.store, self.model_name
+            old_store, old_model, old_searcher = self.store, self.model_name, self._searcher
             self.store, self.embedder, self.model_name = built.store, built.embedder, target
             self._watch_rebuilds(self.store)
             self._indexer, self._searcher = built.indexer, None
             self._active.write(target)
+        if old_searcher is not None:
+            old_searcher.close()  # its language means refresh in a thread no search waits for
         self._readers.retire(old_store)
         switch.delete_store(self.paths.index_dir, old_model)
         report(dataclasses.replace(built.result, message=f"Now searching with {target}."))

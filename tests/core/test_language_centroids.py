@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -294,3 +295,54 @@ def test_the_sample_of_passages_depends_on_their_texts_not_on_the_order_files_we
         store.close()
     assert samples[0] == samples[1] and 20 <= len(samples[0]) <= 80
     assert {text.split()[0] for text in samples[0]} == {"a", "b", "c"}  # spread over the files
+
+
+def test_a_closed_means_measures_no_more_and_waits_for_one_under_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model switch closes the old searcher's means before its store closes and its folder is
+    deleted: a background measurement then under way ends first, and none starts after (one that
+    did reopened the deleted store's ledger mid-deletion and left the old index folder behind)."""
+    from desktop_search.core.search import language_centroids
+
+    monkeypatch.setattr(language_centroids, "CHECK_EVERY_S", 0.0)
+    store, _german, _english = _language_store(tmp_path, german=40, english=40)
+    try:
+        means = LanguageCentroids(store)
+        before = means.current()
+        measuring, release, measured = threading.Event(), threading.Event(), []
+        real_measure = language_centroids.measure
+
+        def slow_measure(*args: object) -> language_centroids.Centroids:
+            measuring.set()
+            release.wait(10)
+            measured.append(1)
+            return real_measure(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(language_centroids, "measure", slow_measure)
+        _write(
+            store,
+            "more.txt",
+            [f"{ENGLISH[0]} ({i})" for i in range(40)],
+            np.stack([_unit(np.eye(DIM)[1])] * 40),
+        )
+        assert means.current() is before  # stale: a refresh starts in the background
+        assert measuring.wait(10)
+        closer = threading.Thread(target=means.close)
+        closer.start()
+        closer.join(0.3)
+        assert closer.is_alive(), "close waits for the measurement under way"
+        release.set()
+        closer.join(10)
+        assert not closer.is_alive() and measured == [1]
+        _write(
+            store,
+            "most.txt",
+            [f"{ENGLISH[1]} ({i})" for i in range(80)],
+            np.stack([_unit(np.eye(DIM)[1])] * 80),
+        )
+        means.current()
+        time.sleep(0.3)
+        assert measured == [1], "no measurement after close"
+    finally:
+        store.close()

@@ -1,4 +1,4 @@
-"""The ledger's per-thread SQLite connections end with their threads.
+"""The ledger's per-thread SQLite connections end with their threads, and none opens once it is closed.
 
 Every indexing run extracts on a thread of its own, so a watched folder that changes all day starts
 thousands of threads; their connections (two file descriptors and up to 2 MB of page cache each) used
@@ -8,6 +8,8 @@ to stay open until the ledger closed, and the process ran out of descriptors (ma
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -95,3 +97,18 @@ def test_a_changing_watched_folder_does_not_run_out_of_descriptors(tmp_path: Pat
         assert [hit.path for hit in engine.search("storm harbour")] == [str(docs / "notes.txt")]
     finally:
         engine.close()
+
+
+def test_a_closed_ledger_is_never_reopened(tmp_path: Path) -> None:
+    """After close, a late reader (a background thread of a retired searcher) gets an error instead of a
+    new connection: reopening would create files in a folder that a model switch is deleting."""
+    folder = tmp_path / "chunks-old-model"
+    ledger = Ledger(folder / "ledger.sqlite3")
+    ledger.chunk_total()
+    ledger.close()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        ledger.chunk_total()
+    shutil.rmtree(folder)
+    with pytest.raises(sqlite3.ProgrammingError):
+        ledger.chunk_total()
+    assert not folder.exists()

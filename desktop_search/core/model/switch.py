@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import shutil
 import threading
 from pathlib import Path
@@ -23,6 +24,8 @@ from desktop_search.core.store.errors import store_error
 
 if TYPE_CHECKING:
     from desktop_search.core.store.store import Store
+
+log = logging.getLogger(__name__)
 
 ACTIVE_MODEL_FILE = "active-model.json"
 
@@ -67,8 +70,13 @@ def open_store(index_dir: Path, model_name: str) -> Store:
 
 
 def delete_store(index_dir: Path, model_name: str) -> None:
-    """Remove a model's index folder (after a switch away from it)."""
-    shutil.rmtree(store_dir(index_dir, model_name), ignore_errors=True)
+    """Remove a model's index folder (after a switch away from it); what cannot be removed is logged."""
+    folder = store_dir(index_dir, model_name)
+    shutil.rmtree(folder, ignore_errors=True)
+    if folder.exists():
+        log.warning(
+            "could not remove the index of %s at %s; delete that folder to free its space", model_name, folder
+        )
 
 
 def create_embedder(settings: Settings, paths: AppPaths, model_name: str) -> Embedder:

@@ -145,6 +145,7 @@ class LanguageCentroids:
         self._refreshing = False
         self._checked_at = 0.0
         self._failed = False  # the last measurement raised
+        self._closed = False  # its store is being retired: no more measurements
 
     def query_shift(
         self,
@@ -214,7 +215,7 @@ class LanguageCentroids:
                 measured = self._centroids
             assert measured is not None
             return measured
-        if not self._refreshing and self._stale(centroids):
+        if not self._refreshing and not self._closed and self._stale(centroids):
             self._refreshing = True
             threading.Thread(target=self._refresh, name="language-means", daemon=True).start()
         return centroids
@@ -235,9 +236,15 @@ class LanguageCentroids:
     def _refresh(self) -> None:
         try:
             with self._lock:
-                self._centroids = self._measure()
+                if not self._closed:
+                    self._centroids = self._measure()
         finally:
             self._refreshing = False
+
+    def close(self) -> None:
+        """Measure no more (the store is about to close); waits for a measurement under way."""
+        with self._lock:
+            self._closed = True
 
     def _measure(self) -> Centroids:
         try:

@@ -107,11 +107,9 @@ class Searcher:
         self.dense_floor = UNRELATED_STRENGTH  # below it a dense rank counts after every candidate
         self.shared_rarity_power = SHARED_RARITY_POWER  # see fusion.shared_words_rarity
         self.shared_rarity_min_passages: float = SHARED_RARITY_MIN_PASSAGES
-        # how much of its language's offset the query loses (0: rank by the plain query vector)
-        self.language_centering = language_centering
-        # ... and how much of the index's mean, times the share of the index in other languages
-        self.minority_centering = minority_centering
-        # ... and, in a language the index lacks, how much of that language's reference offset
+        # how much the query loses of its language's offset (0: the plain query vector), of the index's
+        # mean (times the share in other languages) and, in a language the index lacks, of its reference
+        self.language_centering, self.minority_centering = language_centering, minority_centering
         self.absent_centering = absent_centering
         self.centroids = LanguageCentroids(store, offsets=LanguageOffsets(embedder, ledger=store.ledger))
         self._unavailable = unavailable_folders
@@ -142,6 +140,10 @@ class Searcher:
         and the index's language means (a sample of its passages)."""
         self.match_scale()
         self.centroids.current()
+
+    def close(self) -> None:
+        """Start no more background work on the store: it is being retired (searches in flight end)."""
+        self.centroids.close()
 
     def tune(self, **params: float) -> None:
         """Set ranking parameters by name (those of ``fusion.FUSION_PARAMETERS``); ValueError names an

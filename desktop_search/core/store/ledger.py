@@ -94,6 +94,7 @@ class Ledger:
         self._write_lock = threading.RLock()
         self._connections: dict[threading.Thread, sqlite3.Connection] = {}
         self._conn_lock = threading.Lock()
+        self._closed = False
         with self._write_lock:
             create_or_migrate(self.conn, self.transaction)
         with suppress(OSError):
@@ -106,16 +107,20 @@ class Ledger:
         """This thread's connection, opened on its first use."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            register_functions(conn)  # the keyword index's triggers call them
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            self._local.conn = conn
-            with self._conn_lock:
+            with self._conn_lock:  # a close meanwhile waits: it never misses a connection
+                if self._closed:  # never reopened: its folder may be on its way out (a model switch)
+                    raise sqlite3.ProgrammingError(f"the ledger {self.db_path} is closed")
+                conn = sqlite3.connect(
+                    self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False
+                )
+                conn.row_factory = sqlite3.Row
+                register_functions(conn)  # the keyword index's triggers call them
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
                 self._close_ended_threads()
                 self._connections[threading.current_thread()] = conn
+            self._local.conn = conn
         return conn
 
     def _close_ended_threads(self) -> None:
@@ -140,7 +145,9 @@ class Ledger:
             conn.execute("COMMIT")
 
     def close(self) -> None:
+        """Close every thread's connection; a later use raises instead of reopening the file."""
         with self._conn_lock:
+            self._closed = True
             for conn in self._connections.values():
                 with suppress(sqlite3.Error):
                     conn.close()
