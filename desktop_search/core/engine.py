@@ -111,11 +111,8 @@ class Engine:
         """
         with self._lock:
             new = dataclasses.replace(self.settings, **changes).validate()
-            changed = {
-                f.name
-                for f in dataclasses.fields(Settings)
-                if getattr(self.settings, f.name) != getattr(new, f.name)
-            }
+            names = [f.name for f in dataclasses.fields(Settings)]
+            changed = {n for n in names if getattr(self.settings, n) != getattr(new, n)}
             if not changed:
                 return changed
             for name in changed:
@@ -446,5 +443,7 @@ class Engine:
             pool, self._pool = self._pool, None
             if pool is not None:
                 pool.close()
+            if self._searcher is not None:
+                self._searcher.close()  # its language means stop measuring before the store closes
             self.store.close()
             self._writer_lock.release()
