@@ -1,4 +1,5 @@
-"""Which of a file's other passages a grouped result shows inline, under its best one.
+"""Grouped results (:func:`group_by_file`: one per file) and which of a file's other passages each
+shows inline, under its best one.
 
 Grouped search shows one result per file. On a long manual the right page is often the file's second
 or third best passage, so hiding every other passage behind "N more from this file" hides the answer.
@@ -105,3 +106,26 @@ def fold_pages(hits: Sequence[SearchHit], k: int) -> list[SearchHit]:
         head, *rest = by_page[key]
         rows.append(replace(head, rank=rank, inline=tuple(rest[:MAX_INLINE]), more=tuple(rest[MAX_INLINE:])))
     return rows
+
+
+def group_by_file(hits: list[SearchHit], k: int) -> list[SearchHit]:
+    """The best passage of each file, best file first; its strong other passages in ``inline`` (see
+    :mod:`~desktop_search.core.search.grouping`), the rest (best first) in ``more``. A sub-document
+    (an archive member, a message, an attachment) is a file of its own here.
+
+    Heads are re-ranked 1..n by file; passages in ``inline`` and ``more`` keep their passage rank.
+    """
+    order: list[tuple[str, str | None]] = []
+    by_path: dict[tuple[str, str | None], list[SearchHit]] = {}
+    for hit in hits:
+        key = (hit.path, hit.part)
+        if key not in by_path:
+            order.append(key)
+            by_path[key] = []
+        by_path[key].append(hit)
+    grouped: list[SearchHit] = []
+    for rank, path in enumerate(order[:k], start=1):
+        head, *rest = by_path[path]
+        inline, more = split_inline(head, rest)
+        grouped.append(replace(head, rank=rank, inline=inline, more=more))
+    return grouped

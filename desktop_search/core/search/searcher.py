@@ -39,7 +39,7 @@ from desktop_search.core.search.fusion import (
     keyword_rank_stands_in,
     shared_words_rarity,
 )
-from desktop_search.core.search.grouping import PageKey, fold_pages, page_key, split_inline
+from desktop_search.core.search.grouping import PageKey, fold_pages, group_by_file, page_key
 from desktop_search.core.search.highlight import (
     Highlighter,
     QueryTerm,
@@ -424,26 +424,3 @@ def _hit(
         modified=row.part_date if row.part_date is not None else row.mtime,
         part=row.part,
     )
-
-
-def group_by_file(hits: list[SearchHit], k: int) -> list[SearchHit]:
-    """The best passage of each file, best file first; its strong other passages in ``inline`` (see
-    :mod:`~desktop_search.core.search.grouping`), the rest (best first) in ``more``. A sub-document
-    (an archive member, a message, an attachment) is a file of its own here.
-
-    Heads are re-ranked 1..n by file; passages in ``inline`` and ``more`` keep their passage rank.
-    """
-    order: list[tuple[str, str | None]] = []
-    by_path: dict[tuple[str, str | None], list[SearchHit]] = {}
-    for hit in hits:
-        key = (hit.path, hit.part)
-        if key not in by_path:
-            order.append(key)
-            by_path[key] = []
-        by_path[key].append(hit)
-    grouped: list[SearchHit] = []
-    for rank, path in enumerate(order[:k], start=1):
-        head, *rest = by_path[path]
-        inline, more = split_inline(head, rest)
-        grouped.append(replace(head, rank=rank, inline=inline, more=more))
-    return grouped
