@@ -83,6 +83,8 @@ def test_the_spam_picture_and_the_cut_off_note_are_found(tmp_path: Path, real_em
     assert records["note.png"].reason == CUT_OFF_IMAGE_NOTE
     assert stock[0].part == "sbillet.jpeg" and Path(stock[0].path).name == "spam.eml"
     assert Path(meeting[0].path).name == "note.png"
-    for shown, weaker in (name, question):
-        assert shown[0].part == "sbillet.jpeg"  # a word of the query is in it: never hidden as weaker
+    assert name[0][0].part == "sbillet.jpeg"
+    # (the question ranks Lorem ipsum first in a folder this small: fusion.index_rrf_k)
+    for shown, weaker in (name, question):  # a word of the query is in it: never hidden as weaker
+        assert any(h.part == "sbillet.jpeg" for h in shown)
         assert all(h.keyword_score is None for h in weaker)

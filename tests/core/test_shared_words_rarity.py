@@ -81,12 +81,13 @@ def test_the_censorship_section_ranks_above_pages_sharing_only_common_words(
     with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
         query = "Mi proveedor de internet bloquea Tor, ¿cómo puedo evitarlo?"
 
-        def pages() -> list[int | None]:
+        def pages(**tuned: float) -> list[int | None]:
+            engine.tune_search(**tuned)
             return [h.page for h in engine.search(query, k=8, grouped=False)]
 
-        before = pages()  # an excerpt of a few dozen passages: shared words count fully, as before
-        engine.tune_search(shared_rarity_min_passages=0)  # as in the whole manual (1,500 passages)
-        after = pages()
+        # an excerpt of a few dozen passages: shared words count fully; at k = 60 they outvote meaning
+        before = pages(rrf_k_share=0, shared_rarity_min_passages=SHARED_RARITY_MIN_PASSAGES)
+        after = pages(rrf_k_share=0, shared_rarity_min_passages=0)  # as in the whole manual (1,500)
     censorship, smart_home, name_services = 7, 1, 8  # excerpt pages (manual pp. 129, 26, 170)
     # both pages say "internet" and "Tor" and are further by meaning than the answer
     assert before.index(censorship) > max(before.index(smart_home), before.index(name_services))

@@ -27,6 +27,8 @@ from desktop_search.core.search.fusion import (
     COVERAGE_POWER,
     FUSION_PARAMETERS,
     RRF_K,
+    RRF_K_MIN,
+    RRF_K_SHARE,
     SHARED_RARITY_MIN_PASSAGES,
     SHARED_RARITY_POWER,
     STRAY_COVERAGE_POWER,
@@ -36,6 +38,7 @@ from desktop_search.core.search.fusion import (
     assign_dense_ranks,
     demote_unrelated_dense_votes,
     fuse,
+    index_rrf_k,
     keyword_rank_stands_in,
     shared_words_rarity,
 )
@@ -98,6 +101,7 @@ class Searcher:
         self.dense_weight = dense_weight
         self.keyword_weight = keyword_weight
         self.rrf_k = rrf_k
+        self.rrf_k_share, self.rrf_k_min = RRF_K_SHARE, RRF_K_MIN  # a smaller k in a small index
         self.coverage_power = coverage_power
         self.code_factor = code_factor
         self.license_factor = license_factor
@@ -232,9 +236,12 @@ class Searcher:
         terms = query_terms(text, language=language)
         highlighter = Highlighter(terms)
         spans: dict[str, tuple[Span, ...]] = {}
+        rrf_k = self.rrf_k
         if mode == "hybrid":
-            # the index's size, for how rare the shared words are (counted at most every 30 s)
-            passages = self.centroids.current().passages if answer.term_passages else 0
+            # the index's size, for how rare the shared words are and the RRF constant (counted at most
+            # every 30 s)
+            passages = self.centroids.current().passages
+            rrf_k = index_rrf_k(self.rrf_k, passages, self.rrf_k_share, self.rrf_k_min)
             for c in (c for c in live if c.keyword_rank is not None):
                 row = rows[c.chunk_id]
                 spans[c.chunk_id] = weigh_keyword_match(c, terms, highlighter, row.text, row.heading)
@@ -246,9 +253,7 @@ class Searcher:
                         self.shared_rarity_power,
                         self.shared_rarity_min_passages,
                     )
-        ranked = fuse(
-            live, self.dense_weight, self.keyword_weight, self.rrf_k, self.coverage_power, stray_power
-        )
+        ranked = fuse(live, self.dense_weight, self.keyword_weight, rrf_k, self.coverage_power, stray_power)
         if mode == "hybrid":
             rules = [
                 (unmatched_code, self.code_factor),
