@@ -344,5 +344,8 @@ def test_a_closed_means_measures_no_more_and_waits_for_one_under_way(
         means.current()
         time.sleep(0.3)
         assert measured == [1], "no measurement after close"
+        fresh = LanguageCentroids(store)  # a search that fetched a searcher just before it was retired
+        fresh.close()
+        assert fresh.current().passages == 0 and measured == [1], "not even a first measurement"
     finally:
         store.close()

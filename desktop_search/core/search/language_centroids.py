@@ -206,16 +206,18 @@ class LanguageCentroids:
 
     def current(self) -> Centroids:
         """The means: measured now while there are none (first use, or an index without vectors until
-        now), else refreshed in the background when stale, the old ones serving meanwhile."""
+        now), else refreshed in the background when stale, the old ones serving meanwhile. Once closed,
+        what there is (none: empty means), never measured."""
         centroids = self._centroids
+        if self._closed:  # a search that fetched this searcher before a model switch retired it
+            return centroids or Centroids()
         if centroids is None or (centroids.overall is None and self._stale(centroids, throttle=self._failed)):
             with self._lock:
-                if self._centroids is centroids:
+                if self._centroids is centroids and not self._closed:
                     self._centroids = self._measure()
                 measured = self._centroids
-            assert measured is not None
-            return measured
-        if not self._refreshing and not self._closed and self._stale(centroids):
+            return measured or Centroids()
+        if not self._refreshing and self._stale(centroids):
             self._refreshing = True
             threading.Thread(target=self._refresh, name="language-means", daemon=True).start()
         return centroids
