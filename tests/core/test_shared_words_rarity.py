@@ -75,6 +75,10 @@ def test_common_shared_words_no_longer_outvote_the_nearest_passage() -> None:
 def test_the_censorship_section_ranks_above_pages_sharing_only_common_words(
     tmp_path: Path, real_embedder
 ) -> None:
+    """Eight pages of the FreedomBox manual (a few dozen passages): the answer is nearest by meaning
+    and shares only "Tor"; other sections share "internet" and "Tor" too. Either rule puts it above
+    them: the shared words' rarity (in a large index) or the small index's RRF constant
+    (``fusion.index_rrf_k``, the default here)."""
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(DATA / "freedombox-manual.en.excerpt.pdf", docs / "freedombox-manual.pdf")
@@ -85,10 +89,12 @@ def test_the_censorship_section_ranks_above_pages_sharing_only_common_words(
             engine.tune_search(**tuned)
             return [h.page for h in engine.search(query, k=8, grouped=False)]
 
-        # an excerpt of a few dozen passages: shared words count fully; at k = 60 they outvote meaning
+        shown = pages()  # the defaults: a small index's RRF constant
+        # shared words count fully in so small an index; at k = 60 they outvote meaning
         before = pages(rrf_k_share=0, shared_rarity_min_passages=SHARED_RARITY_MIN_PASSAGES)
         after = pages(rrf_k_share=0, shared_rarity_min_passages=0)  # as in the whole manual (1,500)
     censorship, smart_home, name_services = 7, 1, 8  # excerpt pages (manual pp. 129, 26, 170)
     # both pages say "internet" and "Tor" and are further by meaning than the answer
     assert before.index(censorship) > max(before.index(smart_home), before.index(name_services))
     assert after.index(censorship) < min(after.index(smart_home), after.index(name_services))
+    assert shown.index(censorship) < min(shown.index(smart_home), shown.index(name_services))
