@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, eprint, real_embedder
+from common import CACHE, eprint, real_embedder, tuning
 
 LANGUAGES = ("en", "de", "fr", "es", "ja", "zh_CN")
 QUERIED = 300
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     embedder = real_embedder()
     engine = Engine.open(args.cache / "home", embedder=embedder, settings=Settings(folders=[str(docs)]))
     if args.tune:  # Engine.tune_search: not in older checkouts, so only called when asked for
-        engine.tune_search(**{k: float(v) for k, v in (kv.split("=") for kv in args.tune.split(","))})
+        engine.tune_search(**tuning(args.tune))
     try:
         started = time.monotonic()
         engine.index()
