@@ -8,7 +8,8 @@ Spanish with the gold page(s) in every edition, each checked by reading the page
 over LilyPond's Usage manual (English, German, French, Spanish) and Learning Manual (English, German):
 Texinfo manuals full of music examples, code and printed scores. ``--questions
 benchmarks/data/freedombox_questions.json`` asks one written after the ranking was tuned, over the
-FreedomBox Manual in English and Spanish (dblatex).
+FreedomBox Manual in English and Spanish (dblatex). ``--questions benchmarks/data/eyes17_questions.json``
+asks a fourth, written later still, over the expEYES-17 physics manual in English, Spanish and French.
 
 Each question is asked twice (three times with ``--lone``):
 - **same language**: the document's edition in the question's language is searchable, its other
@@ -46,6 +47,7 @@ under it and listed with its page (``--heads-only``: the row's own passages only
     python benchmarks/realdocs.py --absent    # hidden editions filtered out of the search, not hidden after
     python benchmarks/realdocs.py --lone      # also the 'lone' scenario (an index per question language)
     python benchmarks/realdocs.py --questions benchmarks/data/lilypond_questions.json  # LilyPond's manuals
+    python benchmarks/realdocs.py --questions benchmarks/data/eyes17_questions.json  # the expEYES-17 manual
 
 Comparing two builds: searches of one built index repeat exactly, but two builds of the same PDFs
 with the int8 encoder differ (10 of 65 cross-language questions' right ranks, about ±0.03 hit@5).
@@ -157,7 +159,8 @@ def fetch_pdfs(
             if name in wanted:
                 shutil.copy2(pdf, dest / name)
         for packed in (Path(tmp) / "x").rglob("*.pdf.gz"):
-            name = GZIPPED.get(packed.parent.name)
+            ends = (n for end, n in (located or {}).items() if packed.as_posix().endswith("/" + end))
+            name = next(ends, GZIPPED.get(packed.parent.name))
             if name in wanted:
                 (dest / name).write_bytes(gzip.decompress(packed.read_bytes()))
     missing = sorted(n for n in wanted if not (dest / n).exists())

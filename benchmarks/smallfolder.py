@@ -33,7 +33,12 @@ from common import CACHE, REPO, eprint, real_embedder, tuning
 from realdocs import fetch_pdfs, load_questions, located_in_packages, summarise
 
 DATA = REPO / "benchmarks" / "data"
-SETS = ("realdocs_questions.json", "lilypond_questions.json", "freedombox_questions.json")
+SETS = (
+    "realdocs_questions.json",
+    "lilypond_questions.json",
+    "freedombox_questions.json",
+    "eyes17_questions.json",
+)
 MODES = ("hybrid", "dense", "keyword")
 K = 10
 
