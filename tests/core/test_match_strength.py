@@ -26,8 +26,19 @@ def test_anchors_read_zero_and_answer_strength() -> None:
     assert scale.strength(0.75) == 0.0
     assert scale.strength(0.87) == pytest.approx(ANSWER_STRENGTH)
     assert scale.strength(0.60) == 0.0  # below unrelated: clipped, never negative
-    assert scale.strength(0.99) == 1.0  # closer than a typical answer: clipped at 100 %
+    assert 0.995 <= scale.strength(0.99) < 1.0  # nearly identical: reads 100 %
     assert scale.strength(0.81) == pytest.approx(0.45)
+
+
+def test_closer_than_a_typical_answer_still_reads_closer() -> None:
+    """Past the answer anchor the scale bends towards 100 % instead of clipping: passages of a manual
+    on the query's own subject, all closer than the typical answer, still read in their order."""
+    scale = MatchScale(unrelated=0.75, answer=0.87)
+    readings = [scale.strength(c) for c in (0.86, 0.87, 0.88, 0.90, 0.93, 0.96)]
+    assert readings == sorted(readings) and len({round(r * 100) for r in readings}) == len(readings)
+    assert all(r < 1.0 for r in readings)
+    assert scale.strength(0.75 + 1.1 * 0.12 / 0.9) == pytest.approx(0.95, abs=0.002)  # 1.1 straight: 95 %
+    assert scale.strength(0.84) == pytest.approx(0.675)  # below the knee: unchanged
 
 
 def test_anchors_too_close_show_raw_cosine() -> None:
