@@ -3,7 +3,8 @@
 Accents that TeX's older fonts draw over a letter are put back on it ("f¨ur" → "für",
 :mod:`.pdf_accents`). The pages' text then loses its running headers and footers and has hyphenated
 words joined (:mod:`.pdf_layout`); tables of contents and indexes are marked as navigation
-(:mod:`.pdf_navigation`); pages are cut where sections begin, each piece with its heading from the
+(:mod:`.pdf_navigation`); the labels of figures drawn from files of their own are left out
+(:mod:`.pdf_figures`); pages are cut where sections begin, each piece with its heading from the
 outline or from numbered titles (:mod:`.pdf_outline`, :mod:`.pdf_headings`). The notes a reader wrote
 on a page end its text (:mod:`.pdf_annotations`), and so do the answers typed into its form fields
 (:mod:`.pdf_forms`).
@@ -37,6 +38,7 @@ from desktop_search.core.extract.pdf_accents import compose_accents
 from desktop_search.core.extract.pdf_annotations import page_notes, with_notes
 from desktop_search.core.extract.pdf_attachments import find_attachment, read_attachments
 from desktop_search.core.extract.pdf_cid_fonts import collection_characters
+from desktop_search.core.extract.pdf_figures import page_text
 from desktop_search.core.extract.pdf_forms import page_fields
 from desktop_search.core.extract.pdf_headings import split_by_numbered_titles, split_by_outline
 from desktop_search.core.extract.pdf_layout import (
@@ -204,7 +206,7 @@ def extract_pdf(
     for number in range(count):
         deadline.check()
         try:
-            texts.append(pages[number].extract_text())
+            texts.append(page_text(pages[number]))
         except MemoryError:
             raise
         except Exception:  # pypdf raises many types on damaged content streams; a page is not fatal
