@@ -13,10 +13,13 @@ gold page to ``--after`` pages after it (cut with pypdf, so extraction is the pr
 
 Each folder is indexed in a home of its own (kept in the cache: later runs only search), and ranked
 by the product (hybrid, every passage), its dense leg and its keyword leg. Metrics: hit@1 and MRR@10
-of a gold page (a page of the excerpt that is gold in the edition).
+of a gold page (a page of the excerpt that is gold in the edition). With ``--together`` every folder
+is indexed in one home instead and each question searches its own folder with a folder filter, as a
+user narrows a search of a large index to a small folder of it.
 
     python benchmarks/smallfolder.py --set benchmarks/data/freedombox_questions.json=DIR ...
     python benchmarks/smallfolder.py --tune shared_rarity_min_passages=0   # a search parameter changed
+    python benchmarks/smallfolder.py --together   # one index of every folder, each search filtered to one
 """
 
 from __future__ import annotations
@@ -97,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tune", default="", help="search parameters for this run (Engine.tune_search)")
     parser.add_argument("--ranks", type=Path, help="write each question's first right rank (JSON)")
     parser.add_argument("--show", action="store_true", help="print the top 3 of each miss at rank 1")
+    parser.add_argument(
+        "--together", action="store_true", help="one index of every folder, each search filtered to its own"
+    )
     args = parser.parse_args(argv)
     sets = [tuple(s.split("=", 1)) for s in args.set] or [  # realdocs.py's own cache folders
         (str(DATA / name), str(CACHE / ("realdocs" if name == SETS[0] else Path(name).stem) / "docs"))
@@ -107,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     ranks: dict[tuple[str, str, str], list[int | None]] = defaultdict(list)
     per_question: dict[str, dict[str, int | None]] = defaultdict(dict)
     passages: list[int] = []
+    asked = []  # (question, scenario, lang, folder, gold pages of the excerpt)
     for questions_file, pdf_dir in sets:
         documents, questions, packages = load_questions(Path(questions_file))
         wanted = {name for editions in documents.values() for name in editions.values()}
@@ -118,23 +125,41 @@ def main(argv: list[str] | None = None) -> int:
                 folder = args.cache / "folders" / stem
                 last = first - 1 + excerpt(Path(pdf_dir) / name, first, last, folder / f"{stem}.pdf")
                 gold = {p - first + 1 for p in question["gold"][lang] if first <= p <= last}
-                engine = index_folder(args.cache / "homes" / stem, folder, embedder)
-                try:
-                    engine.tune_search(**tuned)
-                    passages.append(int(engine.status()["chunks"]))
-                    for mode in MODES:
-                        hits = engine.search(question["question"], k=K, grouped=False, mode=mode)
-                        pages = [h.page for h in hits]
-                        rank = next((i for i, p in enumerate(pages, 1) if p in gold), None)
-                        for key in ((mode, scenario, "all"), (mode, scenario, question["lang"])):
-                            ranks[key].append(rank)
-                        per_question[f"{mode} / {scenario}"][question["id"]] = rank
-                        if args.show and mode == "hybrid" and rank != 1:
-                            eprint(f"{question['id']} {scenario} {lang} rank {rank}: {question['question']}")
-                            for h in hits[:3]:
-                                eprint(f"   p{h.page} {h.strength:.2f} {h.text[:100]!r}")
-                finally:
-                    engine.close()
+                asked.append((question, scenario, lang, folder, gold))
+
+    def ask(engine, question: dict, scenario: str, lang: str, gold: set[int], filters=None) -> None:
+        for mode in MODES:
+            hits = engine.search(question["question"], k=K, grouped=False, mode=mode, filters=filters)
+            pages = [h.page for h in hits]
+            rank = next((i for i, p in enumerate(pages, 1) if p in gold), None)
+            for key in ((mode, scenario, "all"), (mode, scenario, question["lang"])):
+                ranks[key].append(rank)
+            per_question[f"{mode} / {scenario}"][question["id"]] = rank
+            if args.show and mode == "hybrid" and rank != 1:
+                eprint(f"{question['id']} {scenario} {lang} rank {rank}: {question['question']}")
+                for h in hits[:3]:
+                    eprint(f"   p{h.page} {h.strength:.2f} {h.text[:100]!r}")
+
+    if args.together:
+        from desktop_search.core.records import SearchFilters
+
+        engine = index_folder(args.cache / "together", args.cache / "folders", embedder)
+        try:
+            engine.tune_search(**tuned)
+            eprint(f"one index of {engine.status()['chunks']} passages")
+            for question, scenario, lang, folder, gold in asked:
+                ask(engine, question, scenario, lang, gold, SearchFilters(folders=(str(folder),)))
+        finally:
+            engine.close()
+        passages.append(0)
+    for question, scenario, lang, folder, gold in [] if args.together else asked:
+        engine = index_folder(args.cache / "homes" / folder.name, folder, embedder)
+        try:
+            engine.tune_search(**tuned)
+            passages.append(int(engine.status()["chunks"]))
+            ask(engine, question, scenario, lang, gold)
+        finally:
+            engine.close()
     eprint(
         f"{len(passages)} folders, {min(passages)}-{max(passages)} passages (median "
         f"{sorted(passages)[len(passages) // 2]})"
