@@ -142,6 +142,17 @@ def index_rrf_k(rrf_k: float, passages: int, share: float = RRF_K_SHARE, least: 
     return min(rrf_k, max(least, share * passages))
 
 
+def scope_probe(depth: int, rrf_k: float, share: float = RRF_K_SHARE) -> int:
+    """How many passages a filtered search asks of the dense leg: ``depth``, or enough to tell whether
+    the passages the filters leave are fewer than an index needs to keep ``rrf_k`` (240 at the
+    defaults), when ``depth`` is less. Only the first ``depth`` are candidates; the count, when the
+    leg returns fewer, is the size :func:`index_rrf_k` is given: a search filtered to a small folder of
+    a large index ranks as an index of that folder would (``benchmarks/smallfolder.py --together``)."""
+    if share <= 0:
+        return depth
+    return max(depth, math.ceil(rrf_k / share))
+
+
 def demote_unrelated_dense_votes(
     candidates: list[Candidate], strength: Callable[[float], float], floor: float
 ) -> None:

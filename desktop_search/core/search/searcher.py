@@ -40,6 +40,7 @@ from desktop_search.core.search.fusion import (
     fuse,
     index_rrf_k,
     keyword_rank_stands_in,
+    scope_probe,
     shared_words_rarity,
 )
 from desktop_search.core.search.grouping import PageKey, fold_pages, group_by_file, page_key
@@ -187,6 +188,7 @@ class Searcher:
         qvec: np.ndarray | None = None
         rank_vec: np.ndarray | None = None
         shift: np.ndarray | None = None
+        in_scope: int | None = None  # embedded passages the filters leave, when the dense leg saw them all
         keyword_leg: Future[KeywordAnswer] | None = None
         # sure of the query's language: its function words that are words elsewhere ("war", "comment")
         # are stop words too (stopwords.LANGUAGE_STOPWORDS)
@@ -201,7 +203,11 @@ class Searcher:
                 qvec, text, self.language_centering, self.minority_centering, self.absent_centering
             )
             rank_vec = qvec if shift is None else shifted_query(qvec, shift)
-            for rank, dhit in enumerate(self._dense(rank_vec, dense_depth, filters, unavailable), start=1):
+            scoped = chroma_where(normalise(filters, unavailable)) is not None
+            probe = scope_probe(dense_depth, self.rrf_k, self.rrf_k_share) if scoped else dense_depth
+            dense_hits = self._dense(rank_vec, probe, filters, unavailable)
+            in_scope = len(dense_hits) if len(dense_hits) < probe else None  # all the filters leave
+            for rank, dhit in enumerate(dense_hits[:dense_depth], start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
         stray_power = STRAY_COVERAGE_POWER
         if keyword_leg is not None:
@@ -239,9 +245,11 @@ class Searcher:
         rrf_k = self.rrf_k
         if mode == "hybrid":
             # the index's size, for how rare the shared words are and the RRF constant (counted at most
-            # every 30 s)
+            # every 30 s); the constant is the size of what is searched: a search filtered to a small
+            # folder of a large index ranks its few passages as a small index does
             passages = self.centroids.current().passages
-            rrf_k = index_rrf_k(self.rrf_k, passages, self.rrf_k_share, self.rrf_k_min)
+            searched = passages if in_scope is None or not passages else min(passages, in_scope)
+            rrf_k = index_rrf_k(self.rrf_k, searched, self.rrf_k_share, self.rrf_k_min)
             for c in (c for c in live if c.keyword_rank is not None):
                 row = rows[c.chunk_id]
                 spans[c.chunk_id] = weigh_keyword_match(c, terms, highlighter, row.text, row.heading)
