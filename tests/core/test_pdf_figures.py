@@ -49,18 +49,20 @@ def test_the_circuits_labels_leave_the_page_and_the_prose_stays() -> None:
     assert len(raw[1]) - len(text[1]) < 100  # only the labels went
 
 
-def test_a_page_that_is_one_form_keeps_its_text() -> None:
-    """A page drawn whole from a form (an imported page, a cover) is that form's text, not a figure's."""
+def test_a_page_that_is_forms_keeps_their_text() -> None:
+    """A page drawn whole from forms is their text, not a figure's: a cover, an imported page, or
+    slides printed several to a sheet (here the circuit's form drawn twice, as two slides would be)."""
     source = pypdf.PdfReader(EXCERPT).pages[0]
     (name, form), *_ = source["/Resources"]["/XObject"].items()
-    writer = pypdf.PdfWriter()
-    page = writer.add_blank_page(width=595, height=842)
-    forms = DictionaryObject({name: form})
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): forms})
-    content = DecodedStreamObject()
-    content.set_data(f"q {name} Do Q".encode())
-    page[NameObject("/Contents")] = writer._add_object(content)
-    assert GENERATOR_LABELS in page_text(page)
+    for drawn in (1, 2):
+        writer = pypdf.PdfWriter()
+        page = writer.add_blank_page(width=595, height=842)
+        forms = DictionaryObject({name: form})
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): forms})
+        content = DecodedStreamObject()
+        content.set_data(" ".join(f"q 1 0 0 1 0 {400 * i} cm {name} Do Q" for i in range(drawn)).encode())
+        page[NameObject("/Contents")] = writer._add_object(content)
+        assert page_text(page).count(GENERATOR_LABELS) == drawn
 
 
 def test_extraction_leaves_the_labels_out() -> None:

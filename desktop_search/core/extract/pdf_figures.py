@@ -9,9 +9,10 @@ labels read as words in no sentence: they blur the passage's meaning and fill it
 
 :func:`page_text` reads a page as pypdf does and leaves out the text of each form XObject drawn on it
 (not one nested in another: that is part of its outer one) that reads as labels
-(:func:`reads_as_labels`: few lines with a sentence's worth of words) and is less than
-:data:`MAX_FIGURE_SHARE` of the page's text (a page that is mostly one form, such as a cover or a page
-imported whole from another PDF, is the page itself). The caption is the page's own text and stays.
+(:func:`reads_as_labels`: few lines with a sentence's worth of words), when the forms together hold
+less than :data:`MAX_FIGURE_SHARE` of the page's text. A page that is mostly forms is its forms: a
+cover, a page imported whole from another PDF, or slides printed several to a sheet, whose short lines
+would read as labels. The caption is the page's own text and stays.
 
 The forms' text is recorded by wrapping pypdf's private ``PageObject._extract_text__xform`` (the
 method that returns a form's text, which pypdf then appends to the page's as it is); a pypdf without
@@ -26,7 +27,7 @@ from typing import Any
 
 from desktop_search.core.scripts import CHINESE_JAPANESE
 
-MAX_FIGURE_SHARE = 0.5  # a form holding this share of the page's text or more is kept whole
+MAX_FIGURE_SHARE = 0.5  # a page whose forms hold this share of its text or more is kept whole
 MIN_FIGURE_CHARS = 8  # ... and one shorter than this, a lone label or two, is not worth finding
 PROSE_WORDS = 6  # a line with this many words of two letters or more is a sentence's, not a label's
 MAX_PROSE_SHARE = 0.25  # a form whose lines are more than this share sentences reads as text
@@ -47,17 +48,15 @@ def page_text(page: Any) -> str:
         forms: list[str] = _recording.forms
     finally:
         _recording.forms = None
+    if sum(len(form) for form in forms) >= MAX_FIGURE_SHARE * len(text):
+        return text  # mostly forms: a cover, a page imported whole, slides printed several to a sheet
     kept: list[str] = []
     cursor = 0  # the forms come in the order pypdf appended them, each at the start of a line
     for form in forms:
         at = _line_start(text, form, cursor)
         if at < 0:
             continue
-        if (
-            len(form.strip()) >= MIN_FIGURE_CHARS
-            and len(form) < MAX_FIGURE_SHARE * len(text)
-            and reads_as_labels(form)
-        ):
+        if len(form.strip()) >= MIN_FIGURE_CHARS and reads_as_labels(form):
             kept.append(text[cursor:at])
             kept.append("\n")
         else:
