@@ -67,6 +67,7 @@ of the top-5 rows.
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import hashlib
 import json
@@ -168,15 +169,21 @@ def fetch_pdfs(
         sys.exit(f"the packages did not hold {missing}")
 
 
+@functools.cache
+def question_file(path: Path) -> dict:
+    """A question set's file, read once however many of its parts are asked for."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def load_questions(path: Path = QUESTIONS) -> tuple[dict[str, dict[str, str]], list[dict], tuple[str, ...]]:
     """A question set's documents (their editions' PDFs), questions, and the packages holding the PDFs."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = question_file(path)
     return data["documents"], data["questions"], tuple(data.get("packages", PACKAGES))
 
 
 def located_in_packages(path: Path) -> dict[str, str]:
     """A question set's ``located`` map (see :func:`fetch_pdfs`), empty when it has none."""
-    return dict(json.loads(path.read_text(encoding="utf-8")).get("located", {}))
+    return dict(question_file(path).get("located", {}))
 
 
 # -- the systems -----------------------------------------------------------------------------------
