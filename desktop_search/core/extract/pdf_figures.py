@@ -16,7 +16,7 @@ would read as labels. The caption is the page's own text and stays.
 
 The forms' text is recorded by wrapping pypdf's private ``PageObject._extract_text__xform`` (the
 method that returns a form's text, which pypdf then appends to the page's as it is); a pypdf without
-it leaves every page's text whole.
+it leaves every page's text whole. The wrapper is put in place when this module is first imported.
 """
 
 from __future__ import annotations
@@ -28,19 +28,16 @@ from typing import Any
 from desktop_search.core.scripts import CHINESE_JAPANESE
 
 MAX_FIGURE_SHARE = 0.5  # a page whose forms hold this share of its text or more is kept whole
-MIN_FIGURE_CHARS = 8  # ... and one shorter than this, a lone label or two, is not worth finding
+MIN_FIGURE_CHARS = 8  # a form shorter than this (a lone label or two) is left in place
 PROSE_WORDS = 6  # a line with this many words of two letters or more is a sentence's, not a label's
 MAX_PROSE_SHARE = 0.25  # a form whose lines are more than this share sentences reads as text
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _UNSPACED = re.compile(f"[{CHINESE_JAPANESE}]")
 _recording = threading.local()
-_patch_lock = threading.Lock()
-_patched = False
 
 
 def page_text(page: Any) -> str:
     """The page's text as ``page.extract_text()`` reads it, without the labels of its drawn figures."""
-    _patch()
     _recording.depth = 0
     _recording.forms = []
     try:
@@ -82,31 +79,30 @@ def reads_as_labels(text: str) -> bool:
     return prose <= MAX_PROSE_SHARE * len(lines)
 
 
-def _patch() -> None:
-    """Wrap pypdf's form-text method once to record what each top-level form on a page returns."""
-    global _patched
-    with _patch_lock:
-        if _patched:
-            return
-        _patched = True
+def _record_form_text() -> None:
+    """Wrap pypdf's form-text method to record what each top-level form on a page returns (done once,
+    when this module is imported)."""
+    try:
+        from pypdf import _page
+    except ImportError:  # pragma: no cover - another pypdf layout: pages stay whole
+        return
+    original = getattr(_page.PageObject, "_extract_text__xform", None)
+    if original is None:  # pragma: no cover
+        return
+
+    def extract_form_text(self: Any, *args: Any, **kwargs: Any) -> Any:
+        depth = getattr(_recording, "depth", 0)
+        _recording.depth = depth + 1
         try:
-            from pypdf import _page
-        except ImportError:  # pragma: no cover - another pypdf layout: pages stay whole
-            return
-        original = getattr(_page.PageObject, "_extract_text__xform", None)
-        if original is None:  # pragma: no cover
-            return
+            text = original(self, *args, **kwargs)
+        finally:
+            _recording.depth = depth
+        forms = getattr(_recording, "forms", None)
+        if depth == 0 and forms is not None and isinstance(text, str) and text.strip():
+            forms.append(text)
+        return text
 
-        def extract_form_text(self: Any, *args: Any, **kwargs: Any) -> Any:
-            depth = getattr(_recording, "depth", 0)
-            _recording.depth = depth + 1
-            try:
-                text = original(self, *args, **kwargs)
-            finally:
-                _recording.depth = depth
-            forms = getattr(_recording, "forms", None)
-            if depth == 0 and forms is not None and isinstance(text, str) and text.strip():
-                forms.append(text)
-            return text
+    _page.PageObject._extract_text__xform = extract_form_text  # type: ignore[method-assign]
 
-        _page.PageObject._extract_text__xform = extract_form_text  # type: ignore[method-assign]
+
+_record_form_text()
