@@ -151,7 +151,6 @@ def main(argv: list[str] | None = None) -> int:
                 ask(engine, question, scenario, lang, gold, SearchFilters(folders=(str(folder),)))
         finally:
             engine.close()
-        passages.append(0)
     for question, scenario, lang, folder, gold in [] if args.together else asked:
         engine = index_folder(args.cache / "homes" / folder.name, folder, embedder)
         try:
@@ -160,10 +159,11 @@ def main(argv: list[str] | None = None) -> int:
             ask(engine, question, scenario, lang, gold)
         finally:
             engine.close()
-    eprint(
-        f"{len(passages)} folders, {min(passages)}-{max(passages)} passages (median "
-        f"{sorted(passages)[len(passages) // 2]})"
-    )
+    if passages:  # each folder in a home of its own
+        eprint(
+            f"{len(passages)} folders, {min(passages)}-{max(passages)} passages (median "
+            f"{sorted(passages)[len(passages) // 2]})"
+        )
     print(f"{'mode':8} {'scenario':8} {'lang':4} {'n':>4} {'hit@1':>6} {'mrr@10':>7}")
     for (mode, scenario, lang), values in sorted(ranks.items()):
         s = summarise(values)
