@@ -279,10 +279,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    "リファレンスマニュアル" on all 212 pages. Contents lists led by colons (": : : 14") or middle
 #    dots, and "目 次" spaced out, are navigation too.
 # 15: pdf: the labels of a figure drawn from a file of its own (a form XObject: a circuit, a chart from
-#    R or matplotlib) are left out of its page's text when they read as labels and are under half of it
-#    (pdf_figures): the expEYES-17 manual's "c.c. / Moteur / Aimant / A1 / GND" sat in the middle of
-#    every experiment's passage, R's introduction's axis ticks in its text on plots. PDFs without such
-#    figures extract as before and keep their vectors (vector cache).
+#    R or matplotlib) are left out of its page's text when they read as labels and the page's forms
+#    hold under half of its text (pdf_figures): the expEYES-17 manual's "c.c. / Moteur / Aimant / A1 /
+#    GND" sat in the middle of every experiment's passage, R's introduction's axis ticks in its text on
+#    plots. PDFs without such figures extract as before and keep their vectors (vector cache).
 # 11: html: a skip link ("Skip to content" to a place in the page, classed for it: Node.js's API pages,
 #    WordPress themes) is left out; it was a passage of its own in 66 files of /usr/share/doc.
 # 6: rst: Sphinx's file-wide metadata fields (":orphan:", ":tocdepth: 2") are left out; ":orphan:" was a
