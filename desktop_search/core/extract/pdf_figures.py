@@ -38,7 +38,6 @@ _recording = threading.local()
 
 def page_text(page: Any) -> str:
     """The page's text as ``page.extract_text()`` reads it, without the labels of its drawn figures."""
-    _recording.depth = 0
     _recording.forms = []
     try:
         text: str = page.extract_text()

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -182,7 +183,8 @@ class Searcher:
             return []
         depth = max(MIN_DEPTH, 3 * k)
         unavailable = list(self._unavailable())
-        constraint = TextConstraint.of(normalise(filters, unavailable))
+        scope = normalise(filters, unavailable)
+        constraint = TextConstraint.of(scope)
         dense_depth = min(MAX_DEPTH, depth * WIDEN) if constraint is not None else depth
         candidates: dict[str, Candidate] = {}
         qvec: np.ndarray | None = None
@@ -203,9 +205,9 @@ class Searcher:
                 qvec, text, self.language_centering, self.minority_centering, self.absent_centering
             )
             rank_vec = qvec if shift is None else shifted_query(qvec, shift)
-            scoped = chroma_where(normalise(filters, unavailable)) is not None
-            probe = scope_probe(dense_depth, self.rrf_k, self.rrf_k_share) if scoped else dense_depth
-            dense_hits = self._dense(rank_vec, probe, filters, unavailable)
+            where = chroma_where(scope)
+            probe = dense_depth if where is None else scope_probe(dense_depth, self.rrf_k, self.rrf_k_share)
+            dense_hits = self._dense(rank_vec, probe, where)
             in_scope = len(dense_hits) if len(dense_hits) < probe else None  # all the filters leave
             for rank, dhit in enumerate(dense_hits[:dense_depth], start=1):
                 candidates[dhit.chunk_id] = Candidate(dhit.chunk_id, dhit.similarity, dense_rank=rank)
@@ -298,9 +300,9 @@ class Searcher:
             log.exception("could not fold translations; results shown unfolded")
             return results
 
-    def _dense(self, qvec: np.ndarray, depth: int, filters: SearchFilters | None, unavailable: list[str]):
+    def _dense(self, qvec: np.ndarray, depth: int, where: dict[str, Any] | None):
         try:
-            return self.store.dense_query(qvec, depth, chroma_where(normalise(filters, unavailable)))
+            return self.store.dense_query(qvec, depth, where)
         except Exception:  # a vector index hiccup must not take the keyword leg down with it
             log.exception("dense search failed; answering from the keyword index only")
             return []
