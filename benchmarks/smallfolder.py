@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         "--set",
         action="append",
         default=[],
-        help="QUESTIONS.json=PDF_DIR (repeatable; default: the three sets, PDFs fetched into the cache)",
+        help="QUESTIONS.json=PDF_DIR (repeatable; default: the four sets, PDFs fetched into the cache)",
     )
     parser.add_argument("--before", type=int, default=4, help="pages before the first gold page")
     parser.add_argument("--after", type=int, default=4, help="pages after it")
@@ -151,14 +151,15 @@ def main(argv: list[str] | None = None) -> int:
                 ask(engine, question, scenario, lang, gold, SearchFilters(folders=(str(folder),)))
         finally:
             engine.close()
-    for question, scenario, lang, folder, gold in [] if args.together else asked:
-        engine = index_folder(args.cache / "homes" / folder.name, folder, embedder)
-        try:
-            engine.tune_search(**tuned)
-            passages.append(int(engine.status()["chunks"]))
-            ask(engine, question, scenario, lang, gold)
-        finally:
-            engine.close()
+    else:
+        for question, scenario, lang, folder, gold in asked:
+            engine = index_folder(args.cache / "homes" / folder.name, folder, embedder)
+            try:
+                engine.tune_search(**tuned)
+                passages.append(int(engine.status()["chunks"]))
+                ask(engine, question, scenario, lang, gold)
+            finally:
+                engine.close()
     if passages:  # each folder in a home of its own
         eprint(
             f"{len(passages)} folders, {min(passages)}-{max(passages)} passages (median "
