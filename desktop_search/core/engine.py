@@ -75,6 +75,7 @@ class Engine:
         self.model_error: UserError | None = None
         self.last_progress = IndexProgress(Phase.IDLE)
         self._service: BackgroundService | None = None
+        self._pausing = False  # indexing paused by the user (kept for a service started later)
         self._in_flight = RunsInFlight()  # blocking index runs, stopped before the store closes
         self._readers = switch.StoreReaders()  # searches in flight per store (see a model switch)
         self._writer_lock = WriterLock(paths.index_dir / "writer.lock")
@@ -161,9 +162,8 @@ class Engine:
         return not self._pinned and self.settings.model != self.model_name
 
     def change_model(self, model_name: str, model_path: str = "") -> None:
-        """Switch to another model: its index is built in the background while the current one serves.
-        The switch is atomic once the new index is complete; the old index is removed only then, and a
-        switch interrupted by a crash resumes at the next start."""
+        """Switch to another model: its index is built in the background while the current one serves;
+        the switch is atomic once it is complete, and one a crash interrupted resumes at the next start."""
         self.update_settings(model=model_name, model_path=model_path)
 
     def migrate_model(
@@ -177,11 +177,7 @@ class Engine:
         report(IndexProgress(Phase.LOADING_MODEL, message=f"Loading {target} for re-indexing…"))
         current = self._get_indexer()  # the writer lock and the extractor pool
         assert self._pool is not None
-
-        def scan(store: Store) -> ScanPlan:
-            return self.scan(store=store)
-
-        pool, options = self._pool, current.options
+        pool, options, scan = self._pool, current.options, lambda store: self.scan(store=store)
         built = migration.build_index(target, self.settings, self.paths, pool, options, scan, report, control)
         if built is None:
             return False
@@ -315,6 +311,8 @@ class Engine:
                 mark_missing=lambda folder: watched.set_unavailable(self.store.ledger, to_key(folder), True),
             )
             self._keyword_first.expect()  # a model load now waits for its first scan (keyword_first)
+            if self._pausing:
+                self._service.control.pause()
             self._service.start()
 
     def request_scan(self) -> None:
@@ -324,22 +322,22 @@ class Engine:
             self._service.request_scan()
 
     def pause_indexing(self) -> None:
+        self._pausing = True  # a service not started yet (the window's Pause is live first) starts paused
         if self._service is not None:
             self._service.control.pause()
 
     def resume_indexing(self) -> None:
+        self._pausing = False
         if self._service is not None:
             self._service.control.resume()
 
     @property
     def indexing_paused(self) -> bool:
-        return self._service is not None and self._service.control.paused
+        return self._service.control.paused if self._service is not None else self._pausing
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until the background service has nothing queued (tests and scripts). False on timeout."""
-        if self._service is None:
-            return True
-        return self._service.wait_idle(timeout)
+        return self._service is None or self._service.wait_idle(timeout)
 
     def stop_background(self, timeout: float = 30.0) -> None:
         """Stop watching and the indexer thread; the batch in hand is finished, nothing is lost."""

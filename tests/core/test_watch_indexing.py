@@ -91,6 +91,28 @@ def test_pause_holds_watched_changes_until_resume(tmp_path: Path, real_embedder)
         engine.close()
 
 
+def test_a_pause_before_the_service_starts_holds_its_first_run(tmp_path: Path, real_embedder) -> None:
+    """The window's Pause is live once the index is open, before the indexer's service has started
+    (regression: a click in that moment was lost, and the run went on with the button reading Pause)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Quinces ripen late in the autumn and smell of honey.")
+    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings())
+    try:
+        engine.add_folder(docs)
+        engine.pause_indexing()
+        assert engine.indexing_paused
+        engine.start_background(watch=False)
+        time.sleep(1.5)
+        assert engine.indexing_paused and _names(engine).get("a.txt") != FileStatus.INDEXED
+        engine.resume_indexing()
+        assert not engine.indexing_paused
+        assert _wait_for(lambda: _names(engine).get("a.txt") == FileStatus.INDEXED, 60) is not None
+        assert engine.search("which fruit smells of honey", k=1)[0].path.endswith("a.txt")
+    finally:
+        engine.close()
+
+
 def test_a_file_a_scan_indexed_and_deleted_before_the_next_delivery_is_forgotten(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
