@@ -1,7 +1,8 @@
 """Phase 2 of indexing: meaning next. Passages that phase 1 wrote without a vector (``chunks.embedded =
-0`` in the ledger) are embedded in large batches that span files, newest files first (each batch the
-passages most alike in length among the newest waiting, so little is padded), and their vectors
-stored (:meth:`~desktop_search.core.store.store.Store.write_vectors`).
+0`` in the ledger) are embedded in large batches that span files, the files cheapest to finish first
+(:mod:`~desktop_search.core.index.embedding_order`; each batch the passages most alike in length among
+the next waiting, so little is padded), and their vectors stored
+(:meth:`~desktop_search.core.store.store.Store.write_vectors`).
 
 The phase works from the ledger alone, so passages left waiting by a killed or cancelled run are
 embedded by the next one. The model is loaded on the first passage that needs it (the load lets phase 1
@@ -19,6 +20,7 @@ import numpy as np
 
 from desktop_search.core.extract.sections import SEPARATOR
 from desktop_search.core.index.cached_embedding import embed_with_cache
+from desktop_search.core.index.embedding_order import next_waiting
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.progress import RunProgress
 from desktop_search.core.model.protocol import Embedder
@@ -27,7 +29,7 @@ from desktop_search.core.store.ledger import ChunkRow
 from desktop_search.core.store.store import Store
 
 FILL_WAIT_S = 1.0  # how long a batch may wait for phase 1 to bring enough passages to fill it
-CHOICE_WINDOW = 4  # a group is chosen among this many times its size of the newest waiting passages
+CHOICE_WINDOW = 4  # a group is chosen among this many times its size of the next waiting passages
 # A group (one call of the encoder, stored at once; a pause waits for the group in flight) is this many
 # of the encoder's batches. The encoder sorts a call's passages by token count, and a larger call sorts
 # better: benchmarks/indexing.py --limit 2000 --precision int8 (4,888 passages, 2-core AVX-512 Xeon,
@@ -133,12 +135,12 @@ class EmbeddingPhase:
                 self._load_model()  # the first waiting passage: phase 1 goes on meanwhile
                 loaded = True
             group = self._group_size(sparing=not over)
-            waiting = ledger.unembedded(CHOICE_WINDOW * group)
+            waiting = next_waiting(ledger, CHOICE_WINDOW * group)
             deadline = time.monotonic() + FILL_WAIT_S
             while len(waiting) < group and not over and time.monotonic() < deadline:
                 self._wait(deadline - time.monotonic())  # a larger batch embeds faster per passage
                 over = phase1_over()
-                waiting = ledger.unembedded(CHOICE_WINDOW * group)
+                waiting = next_waiting(ledger, CHOICE_WINDOW * group)
             batch = most_alike(waiting, group)
             if not batch:
                 if over:

@@ -5,8 +5,9 @@ the extractor pool, so a hostile file cannot hang or kill us) and chunks each fi
 passages to the ledger and the keyword index at once (:meth:`Store.write_passages`): the file is listed
 and keyword-searchable within moments. Phase 2 (:mod:`~desktop_search.core.index.embedding`, on the
 calling thread) loads the model (once phase 1 is over or has run 30 s: ``keyword_first``), then embeds
-the passages still without a vector in large batches that span files, newest files first, and stores
-their vectors. A run ends when both are done.
+the passages still without a vector in large batches that span files, the files cheapest to finish
+first (:mod:`~desktop_search.core.index.embedding_order`), and stores their vectors. A run ends when
+both are done.
 
 New and changed files go first, newest-modified first; files whose passages an older extractor built
 (``plan.outdated``) come last, under a progress message of their own. Each file's ledger row records

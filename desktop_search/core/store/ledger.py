@@ -24,6 +24,15 @@ _IN_SLICE = 500  # keys per "IN (...)" query, well under SQLite's limit on param
 
 
 @dataclass(frozen=True)
+class WaitingFile:
+    """A file with passages still waiting for their vectors (phase 2 of indexing)."""
+
+    path: str
+    waiting: int  # its passages without a vector
+    mtime: float  # when the file was last modified (0: unknown)
+
+
+@dataclass(frozen=True)
 class ChunkRow:
     """A chunk as stored: its text and where it came from."""
 
@@ -344,9 +353,26 @@ class Ledger:
     # -- passages waiting for their vectors (the embedding phase) ------------------------------------
 
     def unembedded(self, limit: int) -> list[ChunkRow]:
-        """Up to ``limit`` passages without a vector yet, newest files first."""
+        """Up to ``limit`` passages without a vector yet, in order of path (which phase 2 embeds
+        first: :mod:`desktop_search.core.index.embedding_order`)."""
         rows = self.conn.execute(
-            "SELECT * FROM chunks WHERE embedded = 0 ORDER BY mtime DESC, path, number LIMIT ?", (limit,)
+            "SELECT * FROM chunks WHERE embedded = 0 ORDER BY path, number LIMIT ?", (limit,)
+        )
+        return [_chunk(r) for r in rows]
+
+    def waiting_files(self) -> list[WaitingFile]:
+        """Every file with passages waiting for their vectors: how many wait, and its mtime (0 for
+        passages whose file row is gone)."""
+        rows = self.conn.execute(
+            "SELECT w.path, w.n, COALESCE(f.mtime, 0) FROM (SELECT path, COUNT(*) AS n FROM chunks"
+            " WHERE embedded = 0 GROUP BY path) w LEFT JOIN files f ON f.path = w.path"
+        )
+        return [WaitingFile(r[0], int(r[1]), float(r[2])) for r in rows]
+
+    def waiting_in(self, path: str, limit: int) -> list[ChunkRow]:
+        """Up to ``limit`` of a file's passages waiting for their vectors, in the file's order."""
+        rows = self.conn.execute(
+            "SELECT * FROM chunks WHERE embedded = 0 AND path = ? ORDER BY number LIMIT ?", (path, limit)
         )
         return [_chunk(r) for r in rows]
 

@@ -91,9 +91,11 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
 END;
 """
 
-# the passages waiting for their vectors, newest files first: what the embedding phase reads
+# the passages waiting for their vectors, by file: what the embedding phase counts and reads (an index
+# of older versions ordered them by mtime, when phase 2 took the newest files first)
 _UNEMBEDDED_INDEX = (
-    "CREATE INDEX IF NOT EXISTS chunks_unembedded ON chunks(mtime DESC, path, number) WHERE embedded = 0"
+    "DROP INDEX IF EXISTS chunks_unembedded;"
+    " CREATE INDEX IF NOT EXISTS chunks_waiting ON chunks(path, number) WHERE embedded = 0;"
 )
 
 _FTS_TABLE = f"""
@@ -121,7 +123,7 @@ def create_or_migrate(
     # the FTS table must exist before the triggers that feed it
     conn.executescript(_FTS_TABLE + _SCHEMA)  # idempotent statements; commits itself
     _add_missing_columns(conn)
-    conn.execute(_UNEMBEDDED_INDEX)  # needs the column, which older files get just above
+    conn.executescript(_UNEMBEDDED_INDEX)  # needs the column, which older files get just above
     if rebuild_fts:
         with transaction() as tx:
             tx.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
