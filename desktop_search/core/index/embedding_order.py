@@ -24,7 +24,7 @@ import time
 
 from desktop_search.core.store.ledger import ChunkRow, Ledger, WaitingFile
 
-RECENT_DAYS = 30.0  # a file this many days old counts as half as worth embedding as one of today
+RECENT_DAYS = 30.0  # a file this many days old is worth half as much as one of today's
 DAY_S = 86_400.0
 
 

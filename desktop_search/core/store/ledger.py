@@ -353,8 +353,8 @@ class Ledger:
     # -- passages waiting for their vectors (the embedding phase) ------------------------------------
 
     def unembedded(self, limit: int) -> list[ChunkRow]:
-        """Up to ``limit`` passages without a vector yet, in order of path (which phase 2 embeds
-        first: :mod:`desktop_search.core.index.embedding_order`)."""
+        """Up to ``limit`` passages without a vector yet, by path (phase 2 takes them in an order of
+        its own: :mod:`desktop_search.core.index.embedding_order`)."""
         rows = self.conn.execute(
             "SELECT * FROM chunks WHERE embedded = 0 ORDER BY path, number LIMIT ?", (limit,)
         )
