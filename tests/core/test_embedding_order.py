@@ -4,7 +4,6 @@ unit tests of the order on a real store with a fake embedder, and the real stack
 
 from __future__ import annotations
 
-import copy
 import os
 import sqlite3
 import threading
@@ -18,11 +17,11 @@ from desktop_search.core.index.embedding_order import DAY_S, embedding_order, fi
 from desktop_search.core.index.jobs import JobControl
 from desktop_search.core.index.progress import RunProgress
 from desktop_search.core.records import FileRecord, FileStatus
-from desktop_search.core.search.match_strength import CALIBRATION_PAIRS
 from desktop_search.core.store.ledger import ChunkRow, WaitingFile
 from desktop_search.core.store.pathkeys import chunk_id, to_key
 from desktop_search.core.store.store import Store
 from tests.support.fake_embedder import HashEmbedder
+from tests.support.gated_embedder import gated
 
 NOW = 1_800_000_000.0
 BATCH = 4
@@ -126,16 +125,7 @@ def test_real_stack_orders_the_ledger_phase_one_wrote(tmp_path: Path, real_embed
     """Real files with real mtimes, cut by the real chunker while the real model waits: phase 2 reads
     today's note, then today's report, then last year's note, then last year's long log; all are then
     embedded and found by meaning."""
-    release = threading.Event()
-    blocked = copy.copy(real_embedder)
-    scale_passages = [passage for _, passage in CALIBRATION_PAIRS]
-
-    def embed_documents(texts):  # type: ignore[no-untyped-def]
-        if list(texts) != scale_passages:  # phase 2 stands still; the match scale is measured
-            assert release.wait(120), "the test never released the embedder"
-        return real_embedder.embed_documents(texts)
-
-    blocked.embed_documents = embed_documents
+    blocked, release = gated(real_embedder)  # phase 2 stands still until released
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "note-today.txt").write_text("Call the plumber about the dripping kitchen tap on Monday.")

@@ -18,15 +18,12 @@ import pytest
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
 from desktop_search.core.records import IndexProgress, Phase
-from desktop_search.core.search.match_strength import CALIBRATION_PAIRS
 from desktop_search.core.store.pathkeys import to_key
 from tests.support.fake_embedder import HashEmbedder, LoadOnReleaseEmbedder
+from tests.support.gated_embedder import SCALE_PASSAGES, gated
 
 REPO = Path(__file__).resolve().parents[2]
 TOPICS = ["glacier", "volcano", "harbour", "orchard", "comet", "lantern"]
-
-
-SCALE_PASSAGES = [passage for _, passage in CALIBRATION_PAIRS]
 
 
 class BlockingEmbedder(HashEmbedder):
@@ -316,17 +313,7 @@ def test_a_keyword_hit_waiting_for_its_vector_is_not_outvoted_by_embedded_passag
     """The real stack during phase 2: the file that has every word of the query waits for its vector,
     files embedded before have one word each. The dense leg cannot see the waiting file yet; its
     keyword rank stands in, so it is not ranked under the embedded files for lacking a vector."""
-    import copy
-
-    release = threading.Event()
-    blocked = copy.copy(real_embedder)
-
-    def embed_documents(texts):  # type: ignore[no-untyped-def]
-        if list(texts) != SCALE_PASSAGES:  # phase 2 stands still; the match scale is measured
-            assert release.wait(120), "the test never released the embedder"
-        return real_embedder.embed_documents(texts)
-
-    blocked.embed_documents = embed_documents
+    blocked, release = gated(real_embedder)  # phase 2 stands still until released
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "harbour.txt").write_text("The harbour master records every ship that enters the harbour.")
