@@ -65,6 +65,27 @@ def test_a_header_naming_the_chapter_in_force_is_furniture_but_its_opening_title
     ]
 
 
+def test_a_header_is_known_by_a_chapter_title_that_wrapped_on_its_opening_page() -> None:
+    """Valgrind's manual (DocBook): "2. Using and understanding the" / "Valgrind core" opens the
+    chapter whose pages are headed "Using and understanding the Valgrind core"; "5. Cachegrind: a
+    cache and branch-" / "prediction profiler" one headed "Cachegrind: a cache and branch-prediction
+    profiler". The headers stayed glued to the first passage of 101 of its 397 pages."""
+    topics = ["options", "memory", "errors", "speed", "streams", "buffers", "files", "bugs", "limits"]
+    bodies = [f"Some text about {t}.\nMore text about {t} here.\nA last line on {t}." for t in topics]
+    heads = [
+        "2. Using and understanding the\nValgrind core",
+        *["Using and understanding the Valgrind core"] * 3,
+    ]
+    heads += ["5. Cachegrind: a cache and branch-\nprediction profiler"]
+    heads += ["Cachegrind: a cache and branch-prediction profiler"] * 4
+    pages = [f"{head}\n{body}\n{n}" for n, (head, body) in enumerate(zip(heads, bodies, strict=True), 15)]
+    cleaned = strip_running_lines(pages)
+    assert cleaned[0].startswith(heads[0] + "\n") and cleaned[4].startswith(heads[4] + "\n")
+    assert [page.split("\n")[0] for i, page in enumerate(cleaned) if i not in (0, 4)] == [
+        b.split("\n")[0] for i, b in enumerate(bodies) if i not in (0, 4)
+    ]
+
+
 def test_the_real_docbook_manual_keeps_its_chapter_openings_as_text() -> None:
     result = extract_pdf(gzip.decompress(BZIP2_MANUAL.read_bytes()), Deadline(120))
     sections = [(s, result.text[s.start : s.end]) for s in result.sections]

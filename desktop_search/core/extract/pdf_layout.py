@@ -37,7 +37,8 @@ breaks).
 DocBook's print styles head each page with the title of the chapter it is in ("How to use bzip2"
 over every page of "2. How to use bzip2"), so each header runs over one chapter only: a page's first
 line that opens a few pages and is, without its number, the title a chapter opened with (a numbered
-first line, "Chapter 2. …" too) is that header. The chapter's title on its opening page stays, though
+first line, "Chapter 2. …" too, run on into the next line when it wrapped: "2. Using and understanding
+the" / "Valgrind core") is that header. The chapter's title on its opening page stays, though
 the header's words make an affix of it ("3. Programming with libbzip2" on the first page of a chapter
 that runs over most of the book).
 
@@ -210,8 +211,24 @@ def _asides(edges: Sequence[_PageEdges]) -> dict[int, set[int]]:
 def _chapter_heads(edges: Sequence[_PageEdges]) -> set[str]:
     """First lines that head a chapter's pages with its title (see the module docstring)."""
     firsts = Counter(p.keys[p.top[0]] for p in edges if p.top)
-    titles = {m.group(1) for key in firsts if (m := _CHAPTER_OPENING.match(key))}
+    titles = {title for p in edges for title in _opening_titles(p)}
     return {key for key in titles if firsts[key] >= MIN_REPEATS and sum(ch.isalpha() for ch in key) >= 4}
+
+
+def _opening_titles(page: _PageEdges) -> set[str]:
+    """The chapter title a page's first line opens with, as a line key without its number, alone and
+    run on into the next line: a long title wraps ("2. Using and understanding the" / "Valgrind core"
+    under the header "Using and understanding the Valgrind core"; "branch-" / "prediction profiler")."""
+    opening = _CHAPTER_OPENING.match(page.keys[page.top[0]]) if page.top else None
+    if opening is None:
+        return set()
+    title = opening.group(1)
+    if len(page.top) < 2:
+        return {title}
+    rest = page.keys[page.top[1]]
+    if title.endswith("-"):
+        return {title, title + rest, title[:-1] + rest}
+    return {title, f"{title} {rest}"}
 
 
 def strip_running_lines(pages: Sequence[str]) -> list[str]:
