@@ -3,13 +3,15 @@
     desktop-search --data-dir /tmp/usd index /usr/share/doc    # interrupt it once phase 1 is over
     python benchmarks/embedding_order.py /tmp/usd/data/index/chunks-*/ledger.sqlite3
 
-Reads a ledger (opened read-only; each file's passages, texts and mtime) and replays phase 2 in two
-orders: the newest files first (each file's passages in turn, as phase 2 took them before) and
-:func:`~desktop_search.core.index.embedding_order.embedding_order` (the files cheapest to finish
-first, recent ones favoured). The unit of work is a passage whose text (with its heading) has not
-been embedded before: the vector cache reuses the rest, at no cost. Prints, for each order, the share
-of files searchable by meaning once 5, 10, 25 and 50 % of the work is done, and the mean and median
-share of the work a file waits for (1.0: the end of the run). ``--now`` sets the time ages are
+Reads a ledger (opened read-only; each file's passages, texts and mtime) and replays phase 2, a
+group of 256 at a time chosen among the next 1,024 waiting: the newest files first with the group the
+most alike in length wherever they stood (as phase 2 ran before), the files cheapest to finish first
+(:func:`~desktop_search.core.index.embedding_order.embedding_order`) so, and the cheapest first with
+each group holding the next passage in order (:func:`~desktop_search.core.index.embedding.most_alike`).
+The unit of work is a passage whose text (with its heading) has not been embedded before: the
+vector cache reuses the rest, at no cost. Prints, for each, the share of files searchable by meaning
+once 5, 10, 25 and 50 % of the work is done, and the mean and median share of the work a file waits
+for (1.0: the end of the run). ``--now`` sets the time ages are
 counted from (default: the newest file's mtime, as if the run had started then).
 """
 
@@ -20,14 +22,17 @@ import sqlite3
 import statistics
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from desktop_search.core.index.embedding import CHOICE_WINDOW, most_alike
 from desktop_search.core.index.embedding_order import embedding_order
 from desktop_search.core.store.ledger import WaitingFile
 
 MARKS = (0.05, 0.10, 0.25, 0.50)
+GROUP = 256  # passages per encoder call: embedding.GROUP_BATCHES batches of 32
 
 
 def read_files(ledger: Path) -> tuple[dict[str, WaitingFile], dict[str, list[str]]]:
@@ -42,18 +47,60 @@ def read_files(ledger: Path) -> tuple[dict[str, WaitingFile], dict[str, list[str
     return files, texts
 
 
-def finish_times(order: Sequence[str], texts: dict[str, list[str]]) -> tuple[dict[str, int], int]:
-    """The work done (new texts embedded) when each file of ``order`` is finished, and the total."""
+@dataclass(eq=False)
+class Passage:
+    """What :func:`most_alike` reads of a waiting passage."""
+
+    path: str
+    text: str
+    heading: str | None = None
+
+
+def finish_times(
+    files: dict[str, WaitingFile],
+    texts: dict[str, list[str]],
+    order: Callable[[dict[str, WaitingFile]], list[str]],
+    choose: Callable[[list[Passage], int], list[Passage]],
+) -> tuple[dict[str, int], int]:
+    """The work done (new texts embedded) when each file is finished, and the total, as phase 2 runs:
+    each group ``choose``-n among the next ``CHOICE_WINDOW`` groups' worth of waiting passages, the
+    files in ``order`` (asked again after each group, of what still waits)."""
+    waiting = {p: [Passage(p, t) for t in ts] for p, ts in texts.items()}
+    left = dict(files)
     seen: set[str] = set()
     done = 0
     finished: dict[str, int] = {}
-    for path in order:
-        for text in texts[path]:
-            if text not in seen:
-                seen.add(text)
+    while left:
+        window: list[Passage] = []
+        for path in order(left):
+            window += waiting[path][: CHOICE_WINDOW * GROUP - len(window)]
+            if len(window) >= CHOICE_WINDOW * GROUP:
+                break
+        chosen = choose(window, GROUP)
+        for passage in chosen:
+            if passage.text not in seen:
+                seen.add(passage.text)
                 done += 1
-        finished[path] = done
+        taken = {id(c) for c in chosen}
+        for path in {c.path for c in chosen}:
+            waiting[path] = [c for c in waiting[path] if id(c) not in taken]
+        for path in {p.path for p in window}:
+            if waiting[path]:
+                left[path] = WaitingFile(path, len(waiting[path]), files[path].mtime)
+            else:
+                left.pop(path)
+                finished[path] = done
     return finished, done
+
+
+def unanchored(chunks: list[Passage], size: int) -> list[Passage]:
+    """The group phase 2 chose before: the most alike in length, wherever they stood in the window."""
+    if len(chunks) <= size:
+        return list(chunks)
+    ordered = sorted(chunks, key=lambda c: len(c.text))
+    lengths = [len(c.text) for c in ordered]
+    start = min(range(len(ordered) - size + 1), key=lambda i: lengths[i + size - 1] - lengths[i])
+    return ordered[start : start + size]
 
 
 def report(name: str, finished: dict[str, int], total: int) -> str:
@@ -71,14 +118,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     files, texts = read_files(args.ledger)
     now = args.now if args.now is not None else max(f.mtime for f in files.values())
-    orders: dict[str, Callable[[], list[str]]] = {
-        "newest first": lambda: sorted(files, key=lambda p: (-files[p].mtime, p)),
-        "cheapest first": lambda: [f.path for f in embedding_order(list(files.values()), now)],
+
+    def newest(left: dict[str, WaitingFile]) -> list[str]:
+        return sorted(left, key=lambda p: (-left[p].mtime, p))
+
+    def cheapest(left: dict[str, WaitingFile]) -> list[str]:
+        return [f.path for f in embedding_order(list(left.values()), now)]
+
+    runs = {
+        "newest, most alike": (newest, unanchored),
+        "cheapest, most alike": (cheapest, unanchored),
+        "cheapest, anchored": (cheapest, most_alike),
     }
-    print(f"{len(files):,} files, {sum(f.waiting for f in files.values()):,} passages")
+    print(f"{len(files):,} files, {sum(f.waiting for f in files.values()):,} passages; groups of {GROUP}")
     print(f"{'files with meaning at':<22} " + "  ".join(f"{m:>6.0%}" for m in MARKS) + "   of the work")
-    for name, order in orders.items():
-        finished, total = finish_times(order(), texts)
+    for name, (order, choose) in runs.items():
+        finished, total = finish_times(files, texts, order, choose)
         print(report(name, finished, total))
 
 

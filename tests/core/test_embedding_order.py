@@ -105,6 +105,28 @@ def test_phase_two_finishes_small_and_recent_files_before_a_big_old_one(tmp_path
         store.close()
 
 
+def test_files_of_passages_unlike_in_length_are_finished_in_order(tmp_path: Path) -> None:
+    """Each group is the passages most alike in length, but always with the next in order: a note's
+    long passage does not wait for the end of the run (seven real PDF manuals finished all together in
+    the last group before)."""
+    store = Store(tmp_path / "index", "test/hash-embedder")
+    try:
+        group = max(16, GROUP_BATCHES * BATCH)
+        _waiting_file(store, "logs0.txt", 6 * group, age_days=400)  # 22 characters each
+        for i in range(4):
+            key = to_key(f"/docs/note{i}.txt")
+            texts = [f"note{i}.txt passage {n:04}" + " word" * (40 * n) for n in range(3)]  # 22 to 422
+            rows = [ChunkRow(chunk_id(key, n), key, n, t, 0, len(t)) for n, t in enumerate(texts)]
+            store.write_passages([(FileRecord(key, to_key("/docs"), FileStatus.PENDING, mtime=NOW), rows)])
+        embedder = CallRecorder()
+        EmbeddingPhase(store, embedder).run(RunProgress(None, 5, 1.0), JobControl(), lambda: True)
+        calls = embedder.paths_by_call
+        last_note = max(n for n, call in enumerate(calls) if any(p.startswith("note") for p in call))
+        assert len(calls) >= 7 and last_note <= 2  # 4 x 3 passages of three lengths: in by the third call
+    finally:
+        store.close()
+
+
 def test_an_older_ledger_swaps_its_newest_first_index_for_the_waiting_one(tmp_path: Path) -> None:
     store = Store(tmp_path / "index", "test/hash-embedder")
     ledger_file = tmp_path / "index" / "ledger.sqlite3"

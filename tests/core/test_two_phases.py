@@ -276,10 +276,13 @@ def test_a_batch_is_the_waiting_passages_most_alike_in_length() -> None:
     def row(n: int, length: int) -> ChunkRow:
         return ChunkRow(f"c{n}", "/f", n, "x" * length, 0, length)
 
-    lengths = [500, 40, 45, 900, 50, 42, 700, 48]
+    lengths = [45, 500, 40, 900, 50, 42, 700, 48]
     chosen = most_alike([row(n, length) for n, length in enumerate(lengths)], 4)
     assert sorted(len(c.text) for c in chosen) == [40, 42, 45, 48]  # not the first four waiting
     assert len(most_alike([row(0, 10)], 4)) == 1
+    # the next waiting passage is always in, however long: it does not stay behind group after group
+    chosen = most_alike([row(n, length) for n, length in enumerate([900, 40, 42, 45, 48, 50])], 4)
+    assert sorted(len(c.text) for c in chosen) == [45, 48, 50, 900]
 
 
 def test_closing_during_a_run_stops_it_first(tmp_path: Path) -> None:
