@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
 from desktop_search.core.index.embedding import GROUP_BATCHES, EmbeddingPhase
@@ -143,6 +145,7 @@ def test_an_older_ledger_swaps_its_newest_first_index_for_the_waiting_one(tmp_pa
         store.close()
 
 
+@pytest.mark.model
 def test_real_stack_orders_the_ledger_phase_one_wrote(tmp_path: Path, real_embedder) -> None:
     """Real files with real mtimes, cut by the real chunker while the real model waits: phase 2 reads
     today's note, then today's report, then last year's note, then last year's long log; all are then

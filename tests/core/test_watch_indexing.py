@@ -11,6 +11,7 @@ import pytest
 
 from desktop_search.core.config.settings import Settings
 from desktop_search.core.engine import Engine
+from desktop_search.core.model.protocol import Embedder
 from desktop_search.core.records import FileStatus
 from desktop_search.core.store.pathkeys import from_key
 
@@ -29,16 +30,27 @@ def _wait_for(condition: Callable[[], bool], timeout: float) -> float | None:
     return None
 
 
-@pytest.mark.model
-def test_watch_updates_the_index_within_three_seconds(tmp_path: Path, real_embedder) -> None:
+def _engine_over(tmp_path: Path, embedder: Embedder, files: dict[str, str]) -> tuple[Engine, Path]:
+    """An engine (its home under ``tmp_path``) with a new ``docs`` folder holding ``files`` (name:
+    text) added, not yet indexed."""
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "edit.txt").write_text("The recipe calls for flour and butter.")
-    (docs / "gone.txt").write_text("This note will be deleted.")
-    (docs / "old-name.txt").write_text("Orbital mechanics of geostationary satellites.")
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings())
+    for name, text in files.items():
+        (docs / name).write_text(text)
+    engine = Engine.open(tmp_path / "home", embedder=embedder, settings=Settings())
+    engine.add_folder(docs)
+    return engine, docs
+
+
+@pytest.mark.model
+def test_watch_updates_the_index_within_three_seconds(tmp_path: Path, real_embedder) -> None:
+    files = {
+        "edit.txt": "The recipe calls for flour and butter.",
+        "gone.txt": "This note will be deleted.",
+        "old-name.txt": "Orbital mechanics of geostationary satellites.",
+    }
+    engine, docs = _engine_over(tmp_path, real_embedder, files)
     try:
-        engine.add_folder(docs)
         engine.start_background(watch=True)
         assert engine.wait_idle(120)
         assert set(_names(engine)) == {"edit.txt", "gone.txt", "old-name.txt"}
@@ -72,12 +84,8 @@ def test_watch_updates_the_index_within_three_seconds(tmp_path: Path, real_embed
 
 @pytest.mark.model
 def test_pause_holds_watched_changes_until_resume(tmp_path: Path, real_embedder) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text("alpha")
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings())
+    engine, docs = _engine_over(tmp_path, real_embedder, {"a.txt": "alpha"})
     try:
-        engine.add_folder(docs)
         engine.start_background(watch=True)
         assert engine.wait_idle(120)
         engine.pause_indexing()
@@ -91,15 +99,14 @@ def test_pause_holds_watched_changes_until_resume(tmp_path: Path, real_embedder)
         engine.close()
 
 
+@pytest.mark.model
 def test_a_pause_before_the_service_starts_holds_its_first_run(tmp_path: Path, real_embedder) -> None:
     """The window's Pause is live once the index is open, before the indexer's service has started
     (regression: a click in that moment was lost, and the run went on with the button reading Pause)."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text("Quinces ripen late in the autumn and smell of honey.")
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings())
+    engine, _docs = _engine_over(
+        tmp_path, real_embedder, {"a.txt": "Quinces ripen late in the autumn and smell of honey."}
+    )
     try:
-        engine.add_folder(docs)
         engine.pause_indexing()
         assert engine.indexing_paused
         engine.start_background(watch=False)
@@ -127,12 +134,8 @@ def test_a_file_a_scan_indexed_and_deleted_before_the_next_delivery_is_forgotten
             super().__init__(*args, debounce_s=4.0, max_delay_s=8.0, **kwargs)
 
     monkeypatch.setattr(watcher, "FolderWatcher", SlowWindows)
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "kept.txt").write_text("present from the start")
-    engine = Engine.open(tmp_path / "home", embedder=HashEmbedder())
+    engine, docs = _engine_over(tmp_path, HashEmbedder(), {"kept.txt": "present from the start"})
     try:
-        engine.add_folder(docs)
         engine.start_background(watch=True)
         assert engine.wait_idle(60)
         time.sleep(0.5)  # let the watch settle on the folder
