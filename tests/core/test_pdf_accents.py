@@ -36,6 +36,16 @@ def test_backticks_of_code_and_tex_quotes_and_lone_accents_stay() -> None:
         assert compose_accents(text) == text
 
 
+def test_a_combining_grave_before_a_word_is_the_backtick_the_page_shows() -> None:
+    # the Debian FAQ's text layer: "the \u00a0\u0300stable\u2019 distribution"; Debian Reference's shell
+    assert compose_accents("the \u00a0\u0300stable\u2019 one") == "the \u00a0`stable\u2019 one"
+    chroot = "in a \u00a0\u0300chroot\u00a0\u0300ed place"
+    assert compose_accents(chroot) == "in a \u00a0`chroot\u00a0`ed place"
+    assert compose_accents("to \u0300--install\u2019") == "to `--install\u2019"
+    kept = "\u0300x at the start, e\u0300 and a \u0300 alone"
+    assert compose_accents(kept) == kept
+
+
 def test_a_pdf_whose_text_layer_reads_tex_accents_extracts_whole_words() -> None:
     extracted = extract_pdf(make_pdf([[GERMAN, FRENCH]]), Deadline(60))
     assert "globale Änderungen müssen eingefügt" in extracted.text
