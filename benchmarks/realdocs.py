@@ -10,6 +10,9 @@ Texinfo manuals full of music examples, code and printed scores. ``--questions
 benchmarks/data/freedombox_questions.json`` asks one written after the ranking was tuned, over the
 FreedomBox Manual in English and Spanish (dblatex). ``--questions benchmarks/data/eyes17_questions.json``
 asks a fourth, written later still, over the expEYES-17 physics manual in English, Spanish and French.
+``debian_faq_questions.json`` (the Debian FAQ in English, German, French, Italian, Dutch, Portuguese and
+Russian) and ``developers_reference_questions.json`` (Debian's Developer's Reference in English, German,
+French and Japanese) were written last, by a reader who had not seen the product's rankings.
 
 Each question is asked twice (three times with ``--lone``):
 - **same language**: the document's edition in the question's language is searchable, its other
@@ -48,6 +51,7 @@ under it and listed with its page (``--heads-only``: the row's own passages only
     python benchmarks/realdocs.py --lone      # also the 'lone' scenario (an index per question language)
     python benchmarks/realdocs.py --questions benchmarks/data/lilypond_questions.json  # LilyPond's manuals
     python benchmarks/realdocs.py --questions benchmarks/data/eyes17_questions.json  # the expEYES-17 manual
+    python benchmarks/realdocs.py --questions benchmarks/data/debian_faq_questions.json  # the Debian FAQ
 
 Comparing two builds: searches of one built index repeat exactly, but two builds of the same PDFs
 with the int8 encoder differ (10 of 65 cross-language questions' right ranks, about ±0.03 hit@5).
