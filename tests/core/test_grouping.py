@@ -3,6 +3,7 @@ searcher with the fake embedder and a real on-disk store."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,14 @@ import pytest
 from desktop_search.core.records import FileRecord, FileStatus, SearchHit
 from desktop_search.core.search.grouping import (
     MAX_INLINE,
+    MAX_INLINE_WITH_ROOM,
+    ROWS_IN_VIEW,
     SCORE_RATIO,
     STRENGTH_MARGIN,
     fold_pages,
+    group_by_file,
     split_inline,
+    use_room,
 )
 from desktop_search.core.search.searcher import Searcher
 from desktop_search.core.store.ledger import ChunkRow
@@ -122,6 +127,53 @@ def test_no_strength_means_the_fused_score_decides_and_noise_inlines_nothing() -
     assert split_inline(noise, [passage(1, page=2, strength=0.0)])[0] == ()
 
 
+# -- room left by few files -------------------------------------------------------------------------
+
+
+def other_file(n: int, page: int, strength: float = 0.7) -> SearchHit:
+    return replace(passage(n, page=page, score=1 / (61 + n), strength=strength), path="/docs/other.pdf")
+
+
+def test_a_lone_file_shows_its_next_pages_in_the_room_of_the_empty_rows() -> None:
+    best = passage(0, page=55, strength=0.9)
+    others = [
+        passage(1, page=55, score=1 / 62, strength=0.6),  # the best's page: never twice
+        passage(2, page=56, score=1 / 63, strength=0.78),
+        passage(3, page=3, score=1 / 64, strength=0.75),
+        passage(4, page=16, score=1 / 65, strength=0.72),
+        passage(5, page=50, score=1 / 66, strength=0.70),
+        passage(6, page=71, score=1 / 67, strength=0.69),
+        passage(7, page=61, score=1 / 68, strength=0.68),
+    ]
+    others[2] = replace(others[2], navigation=True)  # the table of contents
+    [row] = group_by_file([best, *others], k=20)
+    assert [h.page for h in row.inline] == []  # none is strong beside a 0.9 best
+    [roomy] = use_room([row], k=20)
+    assert [h.page for h in roomy.inline] == [56, 16, 50, 71] and len(roomy.inline) == MAX_INLINE_WITH_ROOM
+    assert [h.page for h in roomy.more] == [55, 3, 61]  # nothing lost: the rest stays in more
+    assert roomy.page == 55 and roomy.rank == row.rank
+
+
+def test_room_goes_to_the_best_passages_of_all_files_and_never_below_the_floor() -> None:
+    first = replace(passage(0, page=1), more=(passage(3, page=2, strength=0.3), passage(5, page=4)))
+    second = replace(other_file(1, page=9), more=(other_file(2, page=8), other_file(4, page=7)))
+    rows = use_room([first, second], k=20)
+    # three passages of room (five minus two rows), best ranked first; the weak one (0.3) is skipped
+    assert [h.page for h in rows[0].inline] == [4]
+    assert [h.page for h in rows[1].inline] == [8, 7]
+    assert sum(1 + len(r.inline) for r in rows) == ROWS_IN_VIEW
+
+
+def test_no_room_when_the_files_fill_the_rows_or_few_were_asked_for() -> None:
+    full = [
+        replace(passage(n, page=1), path=f"/docs/{n}.pdf", more=(passage(10 + n, page=2),)) for n in range(5)
+    ]
+    assert use_room(full, k=20) == full
+    lone = [replace(passage(0, page=1), more=(passage(1, page=2),))]
+    assert use_room(lone, k=1) == lone  # quick search asking for one result gets one
+    assert use_room([], k=20) == []
+
+
 # -- through the searcher ----------------------------------------------------------------------------
 
 
@@ -155,7 +207,8 @@ def test_grouped_search_shows_a_long_files_strong_pages_inline(
     _write_pages(store, hash_embedder, "/docs/short.pdf", short)
     searcher = Searcher(store, hash_embedder)
 
-    grouped = {h.path: h for h in searcher.search("nightly backup schedule home folder", k=5)}
+    # k=2: two files fill the rows asked for, so no room is left for more of either (see use_room)
+    grouped = {h.path: h for h in searcher.search("nightly backup schedule home folder", k=2)}
     flat = searcher.search("nightly backup schedule home folder", k=100, grouped=False)
     long_hit = grouped["/docs/manual.pdf"]
     assert {long_hit.page, *(h.page for h in long_hit.inline)} == {5, 12, 24}

@@ -18,6 +18,13 @@ A passage is shown inline when it is *strong*, close to the file's best on both 
 
 At most :data:`MAX_INLINE` passages are inlined; the rest stay in ``more``.
 
+When the results hold fewer files than a screen of rows (:data:`ROWS_IN_VIEW`: the search kept to one
+folder, a small index, one manual), the empty rows' room goes to the files found (:func:`use_room`): their
+next passages on other pages, best first, are shown inline until the results show as many passages as a
+screen of rows, at most :data:`MAX_INLINE_WITH_ROOM` under one file, none below the relevance floor
+(:data:`~desktop_search.core.search.result_order.RELEVANCE_FLOOR`). Searching one manual no longer shows
+one row and "77 more from this file", but its best pages, as every-passage results would.
+
 Results that rank every passage (``grouped=False``: the CLI's ``--flat``) show one row per page: a
 passage on the same page of the same file as a better one is shown under it (:func:`fold_pages`).
 Two passages of one page in the top 5 left room for four pages, not five; on the manuals of
@@ -32,12 +39,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from desktop_search.core.records import SearchHit
+from desktop_search.core.search.result_order import RELEVANCE_FLOOR
 
 MAX_INLINE = 2
 # Dense-only (a query in another language): a best at rank 1 keeps the file's passages down to rank 11,
 # room for other files (the manual's other editions) ranked in between. Hybrid: a best found by both
 # legs keeps passages found by both, not those the keyword leg missed (they score about half).
 SCORE_RATIO = 0.85
+ROWS_IN_VIEW = 5  # results with fewer files than this show more of each (use_room)
+MAX_INLINE_WITH_ROOM = ROWS_IN_VIEW - 1  # a lone file shows as many passages as a screen of rows
 # On the 0..1 match-strength scale, about 0.014 of e5-small's cosine. On a 100-page manual (Auto
 # Multiple Choice, en) the top passages of a query lie within 0.05 of each other, and the right page,
 # when it was the 2nd or 3rd best passage, within 0.09 (its best read 100 %, clipped).
@@ -129,3 +139,41 @@ def group_by_file(hits: list[SearchHit], k: int) -> list[SearchHit]:
         inline, more = split_inline(head, rest)
         grouped.append(replace(head, rank=rank, inline=inline, more=more))
     return grouped
+
+
+def use_room(rows: Sequence[SearchHit], k: int) -> list[SearchHit]:
+    """``rows`` (grouped results, at most ``k``) with the room of a screen they leave empty filled by their
+    files' next passages (see the module docstring): moved from ``more`` to ``inline`` best first (by
+    passage rank), never a page already shown, a table of contents beside real text, or a weak one."""
+    target = min(k, ROWS_IN_VIEW)
+    spare = target - sum(1 + len(row.inline) for row in rows)
+    if len(rows) >= target or spare <= 0:
+        return list(rows)
+    inline = [list(row.inline) for row in rows]
+    waiting = sorted(
+        ((hit.rank, i, hit) for i, row in enumerate(rows) for hit in row.more), key=lambda item: item[:2]
+    )
+    moved: set[str] = set()
+    for _rank, i, hit in waiting:
+        if spare == 0:
+            break
+        head = rows[i]
+        if len(inline[i]) >= MAX_INLINE_WITH_ROOM or (hit.navigation and not head.navigation):
+            continue
+        if hit.strength is not None and hit.strength < RELEVANCE_FLOOR:
+            continue  # the window would hide it as weaker were it a row of its own
+        if any(same_place(hit, shown) for shown in (head, *inline[i])):
+            continue
+        inline[i].append(hit)
+        moved.add(hit.chunk_id)
+        spare -= 1
+    return [
+        replace(
+            row,
+            inline=tuple(sorted(inline[i], key=lambda h: h.rank)),
+            more=tuple(h for h in row.more if h.chunk_id not in moved),
+        )
+        if len(inline[i]) > len(row.inline)
+        else row
+        for i, row in enumerate(rows)
+    ]

@@ -44,7 +44,7 @@ from desktop_search.core.search.fusion import (
     scope_probe,
     shared_words_rarity,
 )
-from desktop_search.core.search.grouping import PageKey, fold_pages, group_by_file, page_key
+from desktop_search.core.search.grouping import PageKey, fold_pages, group_by_file, page_key, use_room
 from desktop_search.core.search.highlight import (
     Highlighter,
     QueryTerm,
@@ -290,7 +290,7 @@ class Searcher:
             return self._fold_translations(pages)[:k]
         heads = group_by_file(hits, room)
         heads = [replace(h, duplicates=duplicates.get(h.path, ())) for h in heads]
-        return self._fold_translations(fold_similar(heads))[:k]
+        return use_room(self._fold_translations(fold_similar(heads))[:k], k)
 
     def _fold_translations(self, results: list[SearchHit]) -> list[SearchHit]:
         """``results`` with translations of better ones folded under them (see :mod:`translations`)."""
