@@ -12,7 +12,7 @@ from desktop_search.core import SearchHit
 from desktop_search.core.search.highlight import query_terms
 from desktop_search.core.search.keyword import fts_terms
 from desktop_search.core.search.stopwords import STOPWORDS
-from tests.support.real_search import search_folder
+from tests.support.real_search import indexed_engine, search_folder
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -35,6 +35,15 @@ def _search_excerpt(tmp_path: Path, embedder, name: str, query: str) -> list[Sea
         ("Welchen Wert muss ich über umask setzen?", ["Wert", "umask", "setzen"]),
         ("Pourquoi mon écran devient noir tout seul sous X ?", ["écran", "devient", "noir", "seul", "X"]),
         ("¿Qué hago si /tmp no tiene suficiente espacio?", ["hago", "tmp", "suficiente", "espacio"]),
+        ("voorkomen dat een pakket wordt bijgewerkt", ["voorkomen", "pakket", "bijgewerkt"]),
+        (
+            "какие пакеты нужны, чтобы собирать программы из исходников",
+            ["пакеты", "нужны", "собирать", "программы", "исходников"],
+        ),
+        (
+            "общий кэш для всех машин в сети, чтобы не качать одно и то же",
+            ["общий", "кэш", "машин", "сети", "качать", "одно"],
+        ),
     ],
 )
 def test_keyword_leg_keeps_only_the_content_words(query: str, content: list[str]) -> None:
@@ -43,7 +52,7 @@ def test_keyword_leg_keeps_only_the_content_words(query: str, content: list[str]
 
 def test_english_content_words_that_are_function_words_elsewhere_stay_content() -> None:
     # "comment" (French "how"), "hat" and "war" (German "has", "was"), "als" (ALS, the disease)
-    for word in ("comment", "hat", "war", "als", "man", "come", "son", "plus", "sin"):
+    for word in ("comment", "hat", "war", "als", "man", "come", "son", "plus", "sin", "door", "over"):
         assert word not in STOPWORDS
     assert fts_terms("comment out a line") == ['"comment"', '"out"', '"line"']
 
@@ -103,3 +112,28 @@ def test_japanese_particles_and_endings_are_not_painted_in_results(tmp_path: Pat
     painted = {hit.text[s.start : s.end] for hit in hits for s in hit.highlights}
     assert {"パッケージ", "管理"} <= painted  # "を管" and "理し" paint their kanji only
     assert not painted & {"を", "する", "には", "るに", "して", "を管理", "管理し"}
+
+
+@pytest.mark.model
+def test_russian_function_words_find_nothing_by_themselves(tmp_path: Path, real_embedder) -> None:
+    """A Russian question through the engine: its keyword leg searches the content words, so a note
+    that shares only "что", "делать", "если" and "в" with it is not a keyword match, and they are not
+    painted where the answer is."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "gpg.txt").write_text(
+        "Срок действия ключа GPG истёк. Продлите ключ командой gpg --edit-key и expire, "
+        "затем отправьте обновлённый ключ на сервер ключей.",
+        encoding="utf-8",
+    )
+    (docs / "кухня.txt").write_text(
+        "Что делать, если в холодильнике нет молока? Купить молоко в магазине и не забыть хлеб.",
+        encoding="utf-8",
+    )
+    with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
+        keyword = engine.search("Что делать, если ключ GPG просрочен?", k=5, mode="keyword")
+        hybrid = engine.search("Что делать, если ключ GPG просрочен?", k=5)
+    assert [Path(h.path).name for h in keyword] == ["gpg.txt"]
+    assert Path(hybrid[0].path).name == "gpg.txt"
+    painted = {hybrid[0].text[s.start : s.end].lower() for s in hybrid[0].highlights}
+    assert "gpg" in painted and not painted & {"что", "если", "в", "и"}

@@ -29,7 +29,12 @@ yo tu tú mi mis nos qué cómo cuál cuáles cuándo dónde quién ser estar es
 hasta desde también muy ya otro otra otros todo todos toda todas hacer tengo tiene como
 il i e è uno per ma ci alla allo dei degli dal dalla questo questa questi quale quali cosa anche più
 posso può devo perché eu meu minha mais pode onde porque ao à ik hoe wat om ook aan maar bij naar uit
-mijn op te dat"""
+mijn op te dat wordt worden werd kan kunnen moet moeten heb hebben heeft deze geen waar wanneer welke welk
+waarom zich nog zo wil zal zou hun jullie wij jij uw onze ons haar ze zij mij daar toch
+и в во не что как а то все так его но к у же вы за бы по только мне от меня нет о из ему когда ли если
+уже или ни быть был была были до вам там себя может они где есть надо для мы их чем без кто этот того
+потому какой какая какие каких можно при об после над через эти нас про них мой моя свой свою этой этом
+это нужно чтобы почему зачем я он она ты всех всё весь вся на с со чего себе тот та те делать сделать"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 # Function words of one language that are content words in another ("war" is German for "was", and
@@ -40,6 +45,7 @@ LANGUAGE_STOPWORDS = {
     "es": frozenset(["son", "sin", "hay", "era"]),
     "it": frozenset(["come", "era", "chi", "dove"]),
     "pt": frozenset(["era", "sem"]),
+    "nl": frozenset(["door", "over", "dit", "dan", "tot", "onder", "als", "mag", "erg", "hem", "men", "was"]),
 }
 _BY_LANGUAGE = {lang: STOPWORDS | words for lang, words in LANGUAGE_STOPWORDS.items()}
 
