@@ -75,6 +75,7 @@ import functools
 import gzip
 import hashlib
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -89,6 +90,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import CACHE, REPO, eprint, real_embedder, tuning
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # font warnings (the FAQ's CMMI9), as in the product
 
 QUESTIONS = REPO / "benchmarks" / "data" / "realdocs_questions.json"
 PACKAGES = (
