@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_search.core import Engine, Settings
 from desktop_search.core.search.grouping import MAX_INLINE_WITH_ROOM, ROWS_IN_VIEW
 from desktop_search.core.search.result_order import RELEVANCE_FLOOR
+from tests.support.real_search import indexed_engine
 
 pytestmark = pytest.mark.model
 
@@ -23,14 +23,10 @@ def test_the_manuals_second_answer_page_shows_inline(tmp_path: Path, real_embedd
     docs.mkdir()
     shutil.copy(MANUAL, docs / MANUAL.name)
     (docs / "notes.txt").write_text("Shopping list: bread, milk, eggs. Call the plumber on Monday.")
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
-    try:
-        engine.index()
+    with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
         query = "Wie gebe ich die angekreuzten Kästchen von Hand ein, wenn kein Scanner verfügbar ist?"
         grouped = {Path(h.path).name: h for h in engine.search(query, k=5)}
         flat = [h for h in engine.search(query, k=100, grouped=False) if h.path.endswith(".pdf")]
-    finally:
-        engine.close()
     manual = grouped[MANUAL.name]
     assert manual.page in ANSWER_PAGES
     assert 1 <= len(manual.inline) <= MAX_INLINE_WITH_ROOM  # two files leave room for more (use_room)
@@ -49,14 +45,10 @@ def test_a_manual_searched_alone_shows_the_pages_the_flat_list_shows(tmp_path: P
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(MANUAL, docs / MANUAL.name)
-    engine = Engine.open(tmp_path / "home", embedder=real_embedder, settings=Settings(folders=[str(docs)]))
-    try:
-        engine.index()
+    with indexed_engine(docs, tmp_path / "home", real_embedder) as engine:
         query = "How do I enter the ticked boxes by hand when there is no scanner?"
         [row] = engine.search(query, k=20)
         flat = engine.search(query, k=ROWS_IN_VIEW, grouped=False)
-    finally:
-        engine.close()
     # one file: not one row and "N more from this file", but its best pages, as the flat list ranks them
     shown = [row.page, *(h.page for h in row.inline)]
     assert len(shown) == ROWS_IN_VIEW and len(set(shown)) == ROWS_IN_VIEW
