@@ -63,8 +63,9 @@ def most_alike(chunks: Sequence[ChunkRow], size: int) -> list[ChunkRow]:
     """
     if len(chunks) <= size:
         return list(chunks)
-    ordered = sorted(range(len(chunks)), key=lambda i: len(chunks[i].text) + len(chunks[i].heading or ""))
-    lengths = [len(chunks[i].text) + len(chunks[i].heading or "") for i in ordered]
+    size_of = [len(c.text) + len(c.heading or "") for c in chunks]
+    ordered = sorted(range(len(chunks)), key=size_of.__getitem__)
+    lengths = [size_of[i] for i in ordered]
     lateness = list(accumulate(ordered, initial=0))  # of a span: how far down the order its passages are
     at = ordered.index(0)
     starts = range(max(0, at - size + 1), min(at, len(ordered) - size) + 1)
