@@ -19,7 +19,13 @@ from desktop_search.core.search.fusion import (
     fuse,
     keyword_rank_stands_in,
 )
-from desktop_search.core.search.highlight import content_matches, find_spans, query_terms
+from desktop_search.core.search.highlight import (
+    Highlighter,
+    content_matches,
+    find_spans,
+    highlighter_for,
+    query_terms,
+)
 from desktop_search.core.search.keyword import KeywordSearch
 from desktop_search.core.search.query_text import clean_query, dense_query_text
 from desktop_search.core.search.searcher import Searcher
@@ -340,7 +346,6 @@ def test_old_keyword_index_is_rebuilt_with_stemming(tmp_path: Path) -> None:
 
 
 def test_highlights_skip_stop_words_and_fragments() -> None:
-    from desktop_search.core.search.highlight import Highlighter, query_terms
 
     text = "Repot a cactus in spring, when it grows. Kakteen topft man im Frühjahr um."
     spans, matched = Highlighter(query_terms("when to repot a cactus")).find(text)
@@ -366,6 +371,27 @@ def test_shorter_passage_word_matches_only_an_inflection_away() -> None:
     for query, text in false_friends:
         assert find_spans(text, query_terms(query)) == ((), set()), (query, text)
     assert find_spans("configuration", query_terms("config"))[1] == {"config"}  # a typed prefix still finds
+
+
+def test_a_short_query_word_begins_only_its_own_inflections() -> None:
+    """A query word of six letters or more finds the longer words it begins ("config" finds
+    "configuration"); a shorter one finds its inflections only ("heure" finds "heures", not
+    "Heureusement"), unless the query is in a language that writes compounds as one word."""
+    grown = [("heure", "deux heures"), ("note", "the notes"), ("note", "as noted"), ("file", "two files"),
+             ("config", "its configuration"), ("install", "installation"), ("unix", "unix2dos"),
+             ("file", "file_name")]  # fmt: skip
+    for query, text in grown:
+        assert find_spans(text, query_terms(query))[1], (query, text)
+    other_words = [("heure", "Heureusement, non"), ("main", "the maintainer"), ("exam", "for example"),
+                   ("over", "override it"), ("date", "eine Datei"), ("back", "a backup")]  # fmt: skip
+    for query, text in other_words:
+        assert find_spans(text, query_terms(query)) == ((), set()), (query, text)
+    german = "Wie groß darf eine Datei im Dateisystem sein?"
+    spans, _ = highlighter_for(german).find("Das Dateisystem ist voll.")
+    assert [(s.start, s.end) for s in spans] == [(4, 15)]  # "Dateisystem" for "Datei": a compound
+    assert Highlighter(query_terms("datei")).find("Dateisystem") == ((), set())  # language not known
+    assert [s.start for s in highlighter_for(german).find("Seiten einer Datei")[0]] == [13]
+    assert "eine" in highlighter_for(german).find("einer Datei")[1]  # "eine": counted, not painted
 
 
 def test_a_passage_waiting_for_its_vector_takes_its_keyword_rank_as_its_dense_rank() -> None:

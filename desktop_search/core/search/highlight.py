@@ -2,11 +2,11 @@
 
 Matching is case- and accent-insensitive and forgiving about word endings: a passage word matches a
 query word when they are equal, share a light stem ("indexing" ~ "indexed"), the query word begins
-the passage's ("config" ~ "configuration"), or the passage's is the query word less an inflection
-("Datei" ~ "Dateien", but not "date" ~ "Datei"). Scripts written without spaces (Chinese, Japanese,
-Thai) match as substrings, a long run of them by its bigrams, as the keyword leg does
-(:func:`~desktop_search.core.search.query_words.unspaced_terms`). Spans are offsets into the original
-passage text.
+the passage's ("config" ~ "configuration", but not "exam" ~ "example"), or the passage's is the query
+word less an inflection ("Datei" ~ "Dateien", but not "date" ~ "Datei"). Scripts written without
+spaces (Chinese, Japanese, Thai) match as substrings, a long run of them by its bigrams, as the keyword
+leg does (:func:`~desktop_search.core.search.query_words.unspaced_terms`). Spans are offsets into the
+original passage text.
 """
 
 from __future__ import annotations
@@ -28,6 +28,17 @@ _SUFFIXES = (
 )  # fmt: skip
 CONTENT_WEIGHT = 1.0  # terms weighing this or more are content words (stop words and short words weigh less)
 MIN_PREFIX = 4  # shorter words match only whole (or by stem), so "a" does not light up every "and"
+# a query word of this many letters begins every passage word it matches ("config" finds
+# "configuration"); a shorter one finds its inflections only ("heure" finds "heures", not
+# "heureusement"; "main" not "maintainer"; "exam" not "example"), and names with digits or "_" after it
+# ("unix" finds "unix2dos")
+FREE_PREFIX = 6
+AFTER_E = frozenset(("d",))  # a short word's ending after its "e": "date" finds "dated"
+# in a query in a language that writes compounds as one word, shorter words begin longer ones ("Datei"
+# finds "Dateisystem", "pakket" "pakketbeheer") and "e" takes "n" and "r" ("eine": "einen", "einer")
+COMPOUNDING = frozenset(("de", "nl"))
+FREE_PREFIX_COMPOUNDING = 5
+AFTER_E_COMPOUNDING = frozenset(("d", "n", "r"))
 # what a query word may have beyond a shorter passage word that begins it: an inflection ("Datei" for
 # "Dateien", "install" for "installing"), or a derivation of a word of five letters or more ("infect"
 # for "infection", "toxic" for "toxicity"); not another word ("date" for "Datei", "with" for "without",
@@ -114,7 +125,9 @@ def _word_weight(word: str, typed: str, stopwords: frozenset[str]) -> float:
 class _Matcher:
     """The single-word terms of a query, indexed so each passage word is checked in a few lookups."""
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: list[str], compounding: bool = False) -> None:
+        self.free_prefix = FREE_PREFIX_COMPOUNDING if compounding else FREE_PREFIX
+        self.after_e = AFTER_E_COMPOUNDING if compounding else AFTER_E
         self.exact = set(words)
         self.stems = {stem(w): w for w in words}
         self.by_initial: dict[str, list[str]] = {}
@@ -123,18 +136,27 @@ class _Matcher:
 
     def match(self, token: str) -> str | None:
         """The term ``token`` matches: equal, same stem, the term a prefix of it ("config" finds
-        "configuration"), or it the term less an inflection or derivation (:func:`_ending`)."""
+        "configuration"; a short term only its inflections, :func:`_grown`), or it the term less an
+        inflection or derivation (:func:`_ending`)."""
         if token in self.exact:
             return token
         s = stem(token)
         if s in self.stems:
             return self.stems[s]
         for term in self.by_initial.get(token[:1], ()):
-            if len(term) >= MIN_PREFIX and token.startswith(term):
+            if len(term) >= MIN_PREFIX and token.startswith(term) and self._grown(term, token):
                 return term
             if len(token) >= MIN_PREFIX and term.startswith(token) and _ending(term[len(token) :], token):
                 return term
         return None
+
+    def _grown(self, term: str, token: str) -> bool:
+        """Whether ``token``, which begins with ``term``, is a longer form of it: anything beyond a
+        long term, only an inflection beyond a short one ("notes", "noted"; not "notation")."""
+        rest = token[len(term) :]
+        if len(term) >= self.free_prefix or rest in INFLECTIONS or rest[0] == "_" or rest[0].isdigit():
+            return True
+        return term[-1] == "e" and rest in self.after_e
 
 
 def _ending(rest: str, token: str) -> bool:
@@ -170,7 +192,9 @@ def _candidates_regex(prefixes: tuple[str, ...]) -> re.Pattern[str]:
 class Highlighter:
     """Finds a query's terms in passages; build once per query, call :meth:`find` per passage."""
 
-    def __init__(self, terms: list[QueryTerm]) -> None:
+    def __init__(self, terms: list[QueryTerm], language: str | None = None) -> None:
+        """``language``: the query's, when known; one that compounds lets shorter words begin longer
+        ones (:data:`COMPOUNDING`)."""
         self.terms = terms
         # stop words and one-letter words still count toward coverage but are not painted, unless the
         # query has nothing else ("to be or not to be")
@@ -178,7 +202,7 @@ class Highlighter:
         self.unpainted = light if len(light) < len(terms) else set()
         self.cjk = [(*_unspaced_regex(t.text), t.painted) for t in terms if t.cjk]
         singles = [t.text for t in terms if not t.cjk and " " not in t.text]
-        self.matcher = _Matcher(singles) if singles else None
+        self.matcher = _Matcher(singles, language in COMPOUNDING) if singles else None
         prefixes = tuple(_candidate_prefix(t) for t in singles)
         self.singles_regex = _candidates_regex(prefixes) if singles else None
         self.phrases = [
@@ -283,4 +307,5 @@ def coverage(terms: list[QueryTerm], matched: set[str]) -> float:
 def highlighter_for(query: str) -> Highlighter:
     """The highlighter a search uses for what the user typed: its terms, less the stop words of the
     query's language when the language guesser is sure of it (German "war", French "comment")."""
-    return Highlighter(query_terms(query, language=sure_language(query)))
+    language = sure_language(query)
+    return Highlighter(query_terms(query, language=language), language)

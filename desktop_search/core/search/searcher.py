@@ -242,7 +242,7 @@ class Searcher:
             # passages waiting for phase 2 to embed them (their rows say so: no second ledger read)
             keyword_rank_stands_in(live, {c.chunk_id for c in live if not rows[c.chunk_id].embedded})
         terms = query_terms(text, language=language)
-        highlighter = Highlighter(terms)
+        highlighter = Highlighter(terms, language)
         spans: dict[str, tuple[Span, ...]] = {}
         rrf_k = self.rrf_k
         if mode == "hybrid":
