@@ -207,6 +207,25 @@ def test_rules_listings_and_table_headers_are_not_titles() -> None:
     assert "---\ngit jump diff\n---" in parts[0].text
 
 
+def test_a_listing_of_one_line_between_fences_is_not_a_title() -> None:
+    """AsciiDoc fences listings with equal rules (Git's user manual: "-" * 49), so a listing of one line
+    reads like a title over- and underlined; it was cut as "$ release-script 2.6.12 2.6.13-rc6"."""
+    fence = "-" * 49
+    text = (
+        f"Releasing\n=========\n\nThen running:\n\n{fence}\n$ release-script 2.6.12 2.6.13-rc6\n{fence}\n\n"
+        f"where release-script is a shell script that looks like:\n\n{fence}\n#!/bin/sh\nstable=$1\n"
+        f"{fence}\n\nTesting\n=======\n\nRun the tests.\n\nBuilding\n--------\n\nRun make.\n"
+        "\n------------\n$ git commit\n------------\n\nThat is all.\n"
+    )
+    parts = section_parts(text, None)
+    assert [p.heading for p in parts] == ["Releasing", "Testing", "Testing › Building"]
+    assert "Then running:\n\n" + fence + "\n$ release-script" in parts[0].text
+    assert "$ git commit" in parts[2].text  # rules of another length, but a shell's command
+    # reST's titles over- and underlined alike stay titles
+    reST = "".join(f"=====\n{t}\n=====\n\nText of {t}.\n\n" for t in ("Title", "Other", "Third"))
+    assert [p.heading for p in section_parts(reST, None)] == ["Title", "Other", "Third"]
+
+
 def test_lists_and_titles_that_only_look_like_chapters_or_contents_cut_nothing() -> None:
     steps = "Setup\n\n1. Install\n\nRun the installer and wait.\n\nThen reboot the machine now.\n"
     assert [p.heading for p in section_parts(steps, "Setup")] == ["Setup"]  # one "chapter": no run

@@ -153,6 +153,7 @@ def section_titles(text: str, contents: list[Span]) -> list[Cut]:
 _ADORNMENT = re.compile(r"^[ \t]*([=\-~^*#+])\1{2,}[ \t]*$")  # not "_": nroff's rules and underlines
 _COLUMNS = re.compile(r"\S {3,}\S|\t")  # a table's header row, not a title
 MAX_UNDERLINED_CHARS = 100
+_PROMPTS = ("$ ", "% ", "# ")  # a shell's prompt before a command
 MAX_TITLE_INDENT = 4
 
 
@@ -162,12 +163,33 @@ def _underlines(title: str, adornment: str) -> bool:
     return abs(width - length) <= max(3, length * 0.3)
 
 
+def listing_fences(lines: list[str]) -> set[str]:
+    """The rules a text fences listings with: a rule after a blank line that comes again, the same,
+    two or more lines further down (AsciiDoc's "----" blocks). A line between two of them is a listing
+    of one line ("$ git commit"), not a title over- and underlined as reST writes one; a rule under a
+    line of text is an underline, and a pair around one line closes there."""
+    fences: set[str] = set()
+    opened: tuple[int, str] | None = None  # the rule that opened a block: (line, rule)
+    for n, line in enumerate(lines):
+        if _ADORNMENT.match(line) is None:
+            continue
+        rule = line.strip()
+        if opened is not None and opened[1] == rule:
+            if n - opened[0] > 2:
+                fences.add(rule)
+            opened = None
+        else:
+            opened = (n, rule) if n == 0 or not lines[n - 1].strip() else None
+    return fences
+
+
 def underlined_titles(text: str) -> tuple[str, list[Cut]]:
     """``text`` without the adornment lines of its underlined titles, and those titles as cuts in it
     (see the module docstring); ``text`` and no cuts when it has fewer than two."""
     lines = text.split("\n")
     found: list[tuple[int, str, tuple[str, bool]]] = []  # (title line, label, style)
     dropped: set[int] = set()
+    fences = listing_fences(lines)
     for n in range(len(lines) - 1):
         line, under = lines[n], _ADORNMENT.match(lines[n + 1])
         body = line.strip()
@@ -189,6 +211,8 @@ def underlined_titles(text: str) -> tuple[str, list[Cut]]:
             and len(lines[n - 1].strip()) == len(lines[n + 1].strip())  # a listing's rules differ
             and _underlines(line, lines[n - 1])
         )
+        if over and (lines[n - 1].strip() in fences or body.startswith(_PROMPTS)):
+            continue  # a listing of one line between rules: the text's fences, or a shell command
         if not over and n > 0 and lines[n - 1].strip():
             continue  # a paragraph's last line over a rule
         style = (under.group(1), over)  # (character, overlined)

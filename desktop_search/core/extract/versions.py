@@ -297,6 +297,10 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    WordPress themes) is left out; it was a passage of its own in 66 files of /usr/share/doc.
 # 6: rst: Sphinx's file-wide metadata fields (":orphan:", ":tocdepth: 2") are left out; ":orphan:" was a
 #    passage of its own in 18 of pip's pages.
+# 7: text: a listing of one line between the rules an AsciiDoc text fences its listings with ("$ git
+#    commit" between two "------------") is no longer an over- and underlined title; Git's manuals cut
+#    their sections at commands ("… · $ release-script 2.6.12 2.6.13-rc6" headed the user manual's
+#    passages). Of /usr/share/doc's texts and git-doc's (2,226), 30 changed, all of them at listings.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 17,
@@ -319,7 +323,7 @@ EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
         "notebook": 4,  # .ipynb (1: read as code)
         "csv": 3,  # .csv, .tsv (1: read as plain text)
         "subtitles": 3,  # .srt, .vtt, .sbv, .ass, .ssa, .lrc, .sub (1: read as plain text)
-        "text": 6,
+        "text": 7,
         "latex": 2,  # .tex, .ltx that are LaTeX (extract.latex)
         "code": 3,
         "xmldoc": 2,  # DocBook, Mallard, TEI, FictionBook, DITA (extract.xml_documents)

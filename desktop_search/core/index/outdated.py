@@ -19,7 +19,6 @@ from dataclasses import replace
 from desktop_search.core.extract import versions
 from desktop_search.core.extract.encoding import BINARY_REASON
 from desktop_search.core.extract.kinds import (
-    LATEX_EXTENSIONS,
     PLAIN_EXTENSIONS,
     document_extension,
     extension,
@@ -59,8 +58,8 @@ def _read_as_text_before(record: FileRecord) -> str | None:
 def _version_read(record: FileRecord) -> int:
     """The extractor version that read the record's file, as far as its text goes: text version 2
     changed only files whose name promises no kind (which may be mail), so a file named as text (.txt,
-    .log, …) that version 1 read reads as version 2 did; code version 3 changed only ".xml" files, text
-    version 6 only ".tex" and ".ltx" files."""
+    .log, …) that version 1 read reads as version 2 did; code version 3 changed only ".xml" files. (Text
+    version 6 changed only ".tex" and ".ltx" files, but text 7 re-reads every text.)"""
     kind = recorded_kind(record)
     named_text = kind == "text" and kind_by_name(from_key(record.path)) == "text"
     if named_text and record.extractor_version == 1:
@@ -68,8 +67,6 @@ def _version_read(record: FileRecord) -> int:
     ext = document_extension(from_key(record.path))  # "paper.tex.gz": tex
     if kind == "code" and record.extractor_version == 2 and ext != "xml":
         return 3  # code 3 changed only ".xml" files (a document of prose is read as one)
-    if kind == "text" and record.extractor_version == 5 and ext not in LATEX_EXTENSIONS:
-        return 6  # text 6 changed only ".tex" and ".ltx" files (LaTeX is read as a document)
     return record.extractor_version
 
 
