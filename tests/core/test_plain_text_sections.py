@@ -226,6 +226,64 @@ def test_a_listing_of_one_line_between_fences_is_not_a_title() -> None:
     assert [p.heading for p in section_parts(reST, None)] == ["Title", "Other", "Third"]
 
 
+ASCIIDOC = """My First Contribution
+=====================
+:sectanchors:
+
+[[summary]]
+== Summary
+
+This tutorial shows how to send a change for review.
+
+[[prerequisites]]
+=== Prerequisites
+
+You know how to clone a repository.
+
+----
+== not a title: a line of a listing
+----
+
+NAME
+----
+git-mail - send patches by mail
+
+== Sending patches by mail
+
+Run git send-email with the patches of your branch.
+"""
+
+
+def test_asciidoc_one_line_titles_cut_the_text_and_their_marks_go() -> None:
+    """AsciiDoc's titles ("== Summary"; Git's user manual and its technical notes) head their sections,
+    levelled by their count of "=" and beside the text's two-line titles ("NAME" over "----" is an
+    "=="); anchors, attribute entries and marks are not text; a listing's lines are not titles."""
+    parts = section_parts(ASCIIDOC, None)
+    assert [p.heading for p in parts] == [
+        "Summary", "Summary › Prerequisites", "NAME", "Sending patches by mail"
+    ]  # fmt: skip
+    assert (
+        parts[0].text
+        == "My First Contribution\n\nSummary\n\nThis tutorial shows how to send a change for review.\n\n"
+    )
+    assert "----\n== not a title: a line of a listing\n----" in parts[1].text
+    assert parts[2].text.startswith("NAME\ngit-mail - send")
+    wiki = "Intro text.\n\n== Setup ==\n\nInstall it.\n\n== Usage ==\n\nRun it.\n"  # MediaWiki's
+    assert [p.heading for p in section_parts(wiki, None)] == [None, "Setup", "Usage"]
+    lone = "Notes\n\n== Only one\n\nA text with one such line is not cut.\n"
+    assert [p.heading for p in section_parts(lone, "Notes")] == ["Notes"]
+
+
+@pytest.mark.model
+def test_an_asciidoc_passage_carries_its_section(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "contributing.adoc").write_text(ASCIIDOC, encoding="utf-8")
+    hits = search_folder(docs, tmp_path / "home", real_embedder, "how do I mail my patches", k=3)
+    assert hits[0].heading == "Sending patches by mail"
+    assert "==" not in hits[0].text and "[[" not in " ".join(h.text for h in hits)
+
+
 def test_lists_and_titles_that_only_look_like_chapters_or_contents_cut_nothing() -> None:
     steps = "Setup\n\n1. Install\n\nRun the installer and wait.\n\nThen reboot the machine now.\n"
     assert [p.heading for p in section_parts(steps, "Setup")] == ["Setup"]  # one "chapter": no run

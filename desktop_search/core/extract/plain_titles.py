@@ -1,7 +1,9 @@
 """Section titles of a plain-text file: where it is cut and what heads each part.
 
-Three kinds of title, each a line of its own:
+Four kinds of title, each a line of its own:
 
+* titles marked with "=" as AsciiDoc and MediaWiki write them ("== Installing", "=== Options ==="),
+  levelled by their count of "=", with the text's AsciiDoc two-line titles beside them;
 * numbered section titles between blank lines, two or more numbers ("3.2.  Message Format", "1.3.3. MC
   文件管理"), levelled by their count of numbers; with them, chapter titles with one number ("1.
   Introduction", "IV. Writing", "Chapter 3. Errors") when numbered in order and the numbered sections
@@ -12,8 +14,8 @@ Three kinds of title, each a line of its own:
 * in a text with neither, titles in capitals on lines of their own (a manual page's "DESCRIPTION",
   "SEE ALSO"; an old README's "INSTALLATION"), three or more.
 
-A text needs two titles of a kind (:data:`MIN_SECTION_TITLES`) to be cut; underlined titles, where a text
-has them, win over numbered ones.
+A text needs two titles of a kind (:data:`MIN_SECTION_TITLES`) to be cut; marked titles win over
+underlined ones, and underlined ones over numbered ones.
 """
 
 from __future__ import annotations
@@ -183,11 +185,12 @@ def listing_fences(lines: list[str]) -> set[str]:
     return fences
 
 
-def underlined_titles(text: str) -> tuple[str, list[Cut]]:
-    """``text`` without the adornment lines of its underlined titles, and those titles as cuts in it
-    (see the module docstring); ``text`` and no cuts when it has fewer than two."""
-    lines = text.split("\n")
-    found: list[tuple[int, str, tuple[str, bool]]] = []  # (title line, label, style)
+Underlined = tuple[int, str, tuple[str, bool]]  # (title line, label, style: character, overlined)
+
+
+def _underlined(lines: list[str]) -> tuple[list[Underlined], set[int]]:
+    """The underlined (or over- and underlined) titles among ``lines``, and their adornment lines."""
+    found: list[Underlined] = []
     dropped: set[int] = set()
     fences = listing_fences(lines)
     for n in range(len(lines) - 1):
@@ -215,20 +218,19 @@ def underlined_titles(text: str) -> tuple[str, list[Cut]]:
             continue  # a listing of one line between rules: the text's fences, or a shell command
         if not over and n > 0 and lines[n - 1].strip():
             continue  # a paragraph's last line over a rule
-        style = (under.group(1), over)  # (character, overlined)
-        found.append((n, " ".join(body.rstrip("¶ ").split()), style))
+        found.append((n, " ".join(body.rstrip("¶ ").split()), (under.group(1), over)))
         dropped.update({n - 1, n + 1} if over else {n + 1})
+    return found, dropped
+
+
+def underlined_titles(text: str) -> tuple[str, list[Cut]]:
+    """``text`` without the adornment lines of its underlined titles, and those titles as cuts in it
+    (see the module docstring); ``text`` and no cuts when it has fewer than two."""
+    lines = text.split("\n")
+    found, dropped = _underlined(lines)
     if len(found) < MIN_SECTION_TITLES:
         return text, []
-    offsets: dict[int, int] = {}
-    kept: list[str] = []
-    size = 0
-    for n, line in enumerate(lines):
-        if n in dropped:
-            continue
-        offsets[n] = size
-        kept.append(line)
-        size += len(line) + 1
+    text, offsets = _rewritten(lines, dropped)
     first_line, first_label, first_style = found[0]
     later = [style for _, _, style in found[1:]]
     cuts: list[Cut] = []
@@ -238,7 +240,89 @@ def underlined_titles(text: str) -> tuple[str, list[Cut]]:
         cuts, found = [(offsets[first_line], first_label, 0)], found[1:]
     order = list(dict.fromkeys(style for _, _, style in found))  # styles in order of first use
     cuts += [(offsets[n], label, order.index(style) + 1) for n, label, style in found]
-    return "\n".join(kept), cuts
+    return text, cuts
+
+
+# AsciiDoc's (and MediaWiki's) one-line titles: "== Section", "=== Subsection ===", "= Document title"
+_MARKED_TITLE = re.compile(r"^(={1,6})[ \t]+(\S[^\n]*?)(?:[ \t]+=+)?[ \t]*$")
+# the lines that may stand over a title: "[[how-to]]", "[#id]", "[appendix]"
+_BLOCK_ANCHOR = re.compile(r"^\[(?:\[[^\]\n]*\]|#[^\]\n]*|[a-z]+)\][ \t]*$")
+_ATTRIBUTE_ENTRY = re.compile(r"^:!?[A-Za-z0-9_][\w-]*!?:(?:[ \t].*)?$")
+ASCIIDOC_UNDERLINES = "=-~^+"  # a two-line title's underline, for the same level as "=", "==", "===", …
+_BLOCK_FENCE = re.compile(r"^(?:-{4,}|\.{4,}|`{3}.*)[ \t]*$")  # AsciiDoc's listing and literal blocks
+
+
+def marked_titles(text: str) -> tuple[str, list[Cut]]:
+    """``text`` with its one-line titles ("== Installing", as AsciiDoc and MediaWiki write them) bare
+    and their block anchors ("[[installing]]") gone, and those titles as cuts in it, levelled by their
+    count of "=" ("= Title" opening the text is the document's title); with them, the text's titles
+    in AsciiDoc's two-line form ("Title" over "=====" as "= Title", over "-----" as "== Title", …).
+    ``text`` and no cuts when it has no one-line title or fewer than two section titles. Lines inside
+    listings ("----" to "----") are not titles."""
+    lines = text.split("\n")
+    found: list[tuple[int, str, int]] = []  # (line, title, count of "=")
+    dropped: set[int] = set()
+    listing: set[int] = set()  # lines inside listings
+    fence: str | None = None
+    for n, line in enumerate(lines):
+        if fence is not None:
+            listing.add(n)
+        if _BLOCK_FENCE.match(line):
+            rule = line.strip()[:3] if line.startswith("`") else line.strip()
+            if fence == rule:
+                fence = None
+            elif fence is None and (n == 0 or not lines[n - 1].strip() or lines[n - 1][:1] in "[."):
+                fence = rule  # after a blank line, a block's attributes or title: not an underline
+            continue
+        match = _MARKED_TITLE.match(line) if fence is None else None
+        if match is None:
+            continue
+        anchors = n - 1
+        while anchors >= 0 and _BLOCK_ANCHOR.match(lines[anchors]):
+            anchors -= 1
+        if anchors >= 0 and lines[anchors].strip():
+            continue  # a line of a paragraph that starts with "=" ("== 3" in a formula's text)
+        found.append((n, " ".join(match.group(2).split()), len(match.group(1))))
+        dropped.update(range(anchors + 1, n))
+    if not found:
+        return text, []
+    underlined, _ = _underlined(lines)  # AsciiDoc's two-line titles: "Title" over "=====", "-----", …
+    for n, title, (character, over) in underlined:
+        if not over and character in ASCIIDOC_UNDERLINES and n not in listing:
+            found.append((n, title, ASCIIDOC_UNDERLINES.index(character) + 1))
+            dropped.add(n + 1)
+    found.sort()
+    opens = found[0][2] == 1 and not "".join(lines[: found[0][0]]).strip()
+    if opens:  # the header's attribute entries (":toc:", ":sectanchors:") are settings, not text
+        header = range(found[0][0] + 1, found[1][0] if len(found) > 1 else len(lines))
+        dropped.update(n for n in header if _ATTRIBUTE_ENTRY.match(lines[n]))
+    if len(found) - opens < MIN_SECTION_TITLES:  # the document's title alone cuts nothing
+        return text, []
+    text, offsets = _rewritten(lines, dropped, {n: title for n, title, _ in found})
+    cuts: list[Cut] = []
+    if opens:
+        cuts, found = [(offsets[found[0][0]], found[0][1], 0)], found[1:]
+    order = sorted({marks for _, _, marks in found})
+    cuts += [(offsets[n], title, order.index(marks) + 1) for n, title, marks in found]
+    return text, cuts
+
+
+def _rewritten(
+    lines: list[str], dropped: set[int], replaced: dict[int, str] | None = None
+) -> tuple[str, dict[int, int]]:
+    """The text of ``lines`` less the ``dropped`` ones, some ``replaced`` (a title's line by its bare
+    title), and where each kept line now starts."""
+    offsets: dict[int, int] = {}
+    kept: list[str] = []
+    size = 0
+    for n, line in enumerate(lines):
+        if n in dropped:
+            continue
+        line = (replaced or {}).get(n, line)
+        offsets[n] = size
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept), offsets
 
 
 MIN_CAPITAL_TITLES = 3  # titles in capitals a text needs: one or two are a warning, an acronym
@@ -279,10 +363,13 @@ def capital_titles(text: str) -> list[Cut]:
 
 
 def text_titles(text: str) -> tuple[str, list[Cut], list[Span]]:
-    """``text`` without the adornment lines of its underlined titles, where it is cut (titles of one
-    kind: underlined, else numbered and chapters, else in capitals; none inside a contents list), and
+    """``text`` without the marks of its titles (AsciiDoc's "==", underlines' adornment lines), where it
+    is cut (titles of one kind: marked, else underlined, else numbered and chapters, else in capitals;
+    none inside a contents list), and
     its contents lists (:func:`~desktop_search.core.extract.plain_contents.contents_spans`)."""
-    text, underlined = underlined_titles(text)
+    text, underlined = marked_titles(text)
+    if not underlined:
+        text, underlined = underlined_titles(text)
     contents = contents_spans(text)
     if underlined:
         cuts = outside(underlined, contents)

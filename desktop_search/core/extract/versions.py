@@ -297,10 +297,13 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    WordPress themes) is left out; it was a passage of its own in 66 files of /usr/share/doc.
 # 6: rst: Sphinx's file-wide metadata fields (":orphan:", ":tocdepth: 2") are left out; ":orphan:" was a
 #    passage of its own in 18 of pip's pages.
-# 7: text: a listing of one line between the rules an AsciiDoc text fences its listings with ("$ git
-#    commit" between two "------------") is no longer an over- and underlined title; Git's manuals cut
-#    their sections at commands ("… · $ release-script 2.6.12 2.6.13-rc6" headed the user manual's
-#    passages). Of /usr/share/doc's texts and git-doc's (2,226), 30 changed, all of them at listings.
+# 7: text: AsciiDoc's (and MediaWiki's) one-line titles ("== Summary", "=== Prerequisites") cut the
+#    text and head its passages, their marks, block anchors ("[[summary]]") and header attributes
+#    (":toc:") dropped; and a listing of one line between the rules AsciiDoc fences listings with ("$ git
+#    commit" between two "------------") is no longer an over- and underlined title ("… · $
+#    release-script 2.6.12 2.6.13-rc6" headed Git's user manual's passages; its 120 chapter and section
+#    titles cut nothing). Of /usr/share/doc's texts and git-doc's (2,226), 43 changed: 13 gained their
+#    AsciiDoc sections, the others lost titles that were commands, output lines or diagrams.
 EXTRACTOR_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
         "pdf": 17,
