@@ -136,7 +136,7 @@ class _Matcher:
 
     def match(self, token: str) -> str | None:
         """The term ``token`` matches: equal, same stem, the term a prefix of it ("config" finds
-        "configuration"; a short term only its inflections, :func:`_grown`), or it the term less an
+        "configuration"; a short term only its inflections, :meth:`_grown`), or it the term less an
         inflection or derivation (:func:`_ending`)."""
         if token in self.exact:
             return token
