@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from desktop_search.core.extract import extract_file
 from desktop_search.core.extract.dispatch import extract_data
 from desktop_search.core.extract.results import Part
@@ -33,6 +35,21 @@ def test_five_titles_in_a_row_are_a_contents_list_and_fewer_open_the_next_part()
     assert [p.navigation for p in listed] == [True, False]
     assert listed[0].text.split("\n")[:2] == ["1. Chapter 1", "2. Chapter 2"]
     assert listed[1].text == "1.1 Start\nThe first words."
+
+
+def test_a_title_over_its_own_contents_list_opens_the_text_after_the_list() -> None:
+    """DocBook's chunked HTML opens a chapter with its title, then the chapter's contents list, then its
+    text: the title stood alone as a passage ("パッケージ管理", first for a question about packages)."""
+    title = Part("Package management", heading="Package management")
+    contents = Part("Managing broken packages", heading="Package management", navigation=True)
+    text = Part("Once you can move around the package list, install.", heading="Package management")
+    folded = fold_heading_only([title, contents, text])
+    assert [(p.text, p.navigation) for p in folded] == [
+        ("Managing broken packages", True),
+        ("Package management\nOnce you can move around the package list, install.", False),
+    ]
+    alone = fold_heading_only([title, contents, Part("Other", heading="Other")])
+    assert alone[0].text.startswith("Package management\nManaging")  # all list: it opens the list
 
 
 def test_a_sisu_manual_reads_in_its_sections_without_object_numbers() -> None:
@@ -71,3 +88,26 @@ def test_an_html_page_that_skips_heading_levels_is_cut_at_those_it_uses() -> Non
     assert [s.heading for s in extract_data("guide.html", usual.encode()).sections] == [
         "Guide › Install › Steps"
     ]
+
+
+DOCBOOK_CHAPTER = (
+    "<html><head><title>Chapter 2. Package management</title></head><body><div class='chapter'>"
+    "<div class='titlepage'><h2 class='title'>Package management</h2></div>"
+    "<div class='toc'><p><b>Table of Contents</b></p><dl><dt><span class='section'>"
+    "<a href='#broken'>Managing broken packages</a></span></dt></dl></div>"
+    "<p>Once you can move around the package list, it is time to install and remove packages: flag a"
+    " package for installation with +, for removal with -, then press g to carry the changes out.</p>"
+    "<div class='section'><h3 id='broken'>Managing broken packages</h3><p>Changing the state of a"
+    " package can leave dependencies unmet; aptitude then proposes solutions you can accept.</p>"
+    "</div></div></body></html>"
+)
+
+
+@pytest.mark.model
+def test_a_docbook_chapter_title_is_no_passage_of_its_own(tmp_path: Path, real_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ch02.html").write_text(DOCBOOK_CHAPTER, encoding="utf-8")
+    hits = search_folder(docs, tmp_path / "home", real_embedder, "how do I install and remove packages")
+    assert hits[0].text.startswith("Package management\nOnce you can move around")
+    assert all(hit.text.strip() != "Package management" for hit in hits)

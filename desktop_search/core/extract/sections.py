@@ -117,12 +117,14 @@ def fold_heading_only(parts: list[Part]) -> list[Part]:
     """Parts where a part that holds nothing but its own heading line (a chapter title followed at once
     by its first section, or the title of a section that is all contents list or index) opens the next
     part instead of standing alone as a passage with no text; several such titles in a row (a page's
-    "Index" and its first letter) all open it. :data:`CONTENTS_RUN` or more in a row are a contents
-    list written as headings (SiSU's ODT manuals open with every chapter's two titles) and make a
-    navigation part of their own."""
+    "Index" and its first letter) all open it, and a title over its section's own contents list opens
+    the text after the list. :data:`CONTENTS_RUN` or more in a row are a contents list written as
+    headings (SiSU's ODT manuals open with every chapter's two titles) and make a navigation part of
+    their own."""
     parts = [part for part in parts if part.text.strip()]
     out: list[Part] = []
     carried: list[Part] = []
+    past_contents = False  # the carried titles open their section's text after its contents list
     for i, part in enumerate(parts):
         lines = [line for line in part.text.split("\n") if line.strip()]  # its own, not those carried in
         following = parts[i + 1] if i + 1 < len(parts) else None
@@ -133,10 +135,16 @@ def fold_heading_only(parts: list[Part]) -> list[Part]:
             and not part.navigation
             and following is not None
             and following.page == part.page
-            and (not following.navigation or _section_ends_after(parts, i + 1, part.heading))
         ):
             carried.append(part)  # titles in a row ("Index", "A") all open the next part
+            # a section that opens with its own contents list (DocBook's chunked HTML) and goes on
+            # with text: the title opens that text, the list stays navigation of its own
+            past_contents = following.navigation and not _section_ends_after(parts, i + 1, part.heading)
             continue
+        if past_contents and part.navigation:
+            out.append(part)
+            continue
+        past_contents = False
         carry = "".join(c.text.strip() + "\n" for c in carried)
         if len(carried) >= CONTENTS_RUN:
             out.append(Part(carry, carried[0].page, carried[0].heading, navigation=True))
