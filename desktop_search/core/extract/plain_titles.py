@@ -155,8 +155,8 @@ def section_titles(text: str, contents: list[Span]) -> list[Cut]:
 _ADORNMENT = re.compile(r"^[ \t]*([=\-~^*#+])\1{2,}[ \t]*$")  # not "_": nroff's rules and underlines
 _COLUMNS = re.compile(r"\S {3,}\S|\t")  # a table's header row, not a title
 MAX_UNDERLINED_CHARS = 100
-_PROMPTS = ("$ ", "% ", "# ")  # a shell's prompt before a command
 MAX_TITLE_INDENT = 4
+_PROMPTS = ("$ ", "% ", "# ")  # a shell's prompt before a command
 
 
 def _underlines(title: str, adornment: str) -> bool:
@@ -365,8 +365,8 @@ def capital_titles(text: str) -> list[Cut]:
 def text_titles(text: str) -> tuple[str, list[Cut], list[Span]]:
     """``text`` without the marks of its titles (AsciiDoc's "==", underlines' adornment lines), where it
     is cut (titles of one kind: marked, else underlined, else numbered and chapters, else in capitals;
-    none inside a contents list), and
-    its contents lists (:func:`~desktop_search.core.extract.plain_contents.contents_spans`)."""
+    none inside a contents list), and its contents lists
+    (:func:`~desktop_search.core.extract.plain_contents.contents_spans`)."""
     text, underlined = marked_titles(text)
     if not underlined:
         text, underlined = underlined_titles(text)
