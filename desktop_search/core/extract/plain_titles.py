@@ -312,13 +312,14 @@ def _rewritten(
 ) -> tuple[str, dict[int, int]]:
     """The text of ``lines`` less the ``dropped`` ones, some ``replaced`` (a title's line by its bare
     title), and where each kept line now starts."""
+    replaced = replaced or {}
     offsets: dict[int, int] = {}
     kept: list[str] = []
     size = 0
     for n, line in enumerate(lines):
         if n in dropped:
             continue
-        line = (replaced or {}).get(n, line)
+        line = replaced.get(n, line)
         offsets[n] = size
         kept.append(line)
         size += len(line) + 1
@@ -367,11 +368,11 @@ def text_titles(text: str) -> tuple[str, list[Cut], list[Span]]:
     is cut (titles of one kind: marked, else underlined, else numbered and chapters, else in capitals;
     none inside a contents list), and its contents lists
     (:func:`~desktop_search.core.extract.plain_contents.contents_spans`)."""
-    text, underlined = marked_titles(text)
-    if not underlined:
-        text, underlined = underlined_titles(text)
+    text, titled = marked_titles(text)
+    if not titled:
+        text, titled = underlined_titles(text)
     contents = contents_spans(text)
-    if underlined:
-        cuts = outside(underlined, contents)
+    if titled:
+        cuts = outside(titled, contents)
         return text, cuts if len(cuts) >= MIN_SECTION_TITLES else [], contents
     return text, section_titles(text, contents) or outside(capital_titles(text), contents), contents

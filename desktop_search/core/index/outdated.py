@@ -64,8 +64,11 @@ def _version_read(record: FileRecord) -> int:
     named_text = kind == "text" and kind_by_name(from_key(record.path)) == "text"
     if named_text and record.extractor_version == 1:
         return 2
-    ext = document_extension(from_key(record.path))  # "paper.tex.gz": tex
-    if kind == "code" and record.extractor_version == 2 and ext != "xml":
+    if (
+        kind == "code"
+        and record.extractor_version == 2
+        and document_extension(from_key(record.path)) != "xml"
+    ):
         return 3  # code 3 changed only ".xml" files (a document of prose is read as one)
     return record.extractor_version
 
