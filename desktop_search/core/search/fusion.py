@@ -61,6 +61,7 @@ FUSION_PARAMETERS = (
     "license_factor",
     "figure_factor",
     "crumb_factor",
+    "names_factor",
     "stray_min_terms",
     "language_centering",
     "minority_centering",

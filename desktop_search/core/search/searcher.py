@@ -62,6 +62,7 @@ from desktop_search.core.search.license_passages import (
     unmatched_license,
 )
 from desktop_search.core.search.match_strength import RAW_COSINE, Calibration, MatchScale, measure_calibration
+from desktop_search.core.search.name_lists import UNMATCHED_NAMES_FACTOR, unmatched_name_list
 from desktop_search.core.search.navigation import demote_navigation
 from desktop_search.core.search.query_text import clean_query, dense_query_text
 from desktop_search.core.search.text_constraints import MAX_DEPTH, WIDEN, TextConstraint
@@ -93,6 +94,7 @@ class Searcher:
         license_factor: float = UNMATCHED_LICENSE_FACTOR,
         figure_factor: float = UNMATCHED_FIGURE_FACTOR,
         crumb_factor: float = UNMATCHED_CRUMB_FACTOR,
+        names_factor: float = UNMATCHED_NAMES_FACTOR,
         stray_min_terms: float = STRAY_MIN_TERMS,
         language_centering: float = 1.0,
         minority_centering: float = 1.0,
@@ -108,6 +110,7 @@ class Searcher:
         self.code_factor = code_factor
         self.license_factor = license_factor
         self.figure_factor = figure_factor
+        self.names_factor = names_factor
         self.crumb_factor = crumb_factor
         self.stray_min_terms = stray_min_terms
         self.dense_floor = UNRELATED_STRENGTH  # below it a dense rank counts after every candidate
@@ -269,6 +272,7 @@ class Searcher:
                 (unmatched_code, self.code_factor),
                 (unmatched_figure, self.figure_factor),
                 (unmatched_crumb, self.crumb_factor),
+                (unmatched_name_list, self.names_factor),
             ]
             if not asks_about_licences(text):  # "Darf ich das Programm weitergeben?" asks for them
                 rules.append((unmatched_license, self.license_factor))
