@@ -22,6 +22,11 @@ half the passages of its German Learning Manual). Such glyphs read as nothing.
 
 A Japanese, Chinese or Korean font that names its glyphs by a standard collection's numbers and has no
 Unicode map reads through the collection's table (:mod:`.pdf_cid_fonts`).
+
+LaTeX's picture environment draws lines, arrows and circles with pieces of fonts of its own (``line10``,
+``lcircle10`` and their thick twins), whose codes pypdf reads as letters: lshort's pages on drawing
+read "bej &% ’$ &% ’$ behjm" beside their examples, and its page-layout figure "i8 - i7 ? 6 i1" amid
+the labels. Text in those fonts reads as nothing.
 """
 
 from __future__ import annotations
@@ -64,6 +69,8 @@ from desktop_search.core.extract.subdocs import Gathered, Nesting
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # font and xref warnings are noise to a user
 
 MAX_SPACE_WIDTH = 333.0  # in thousandths of an em
+# LaTeX's picture fonts (slopes of lines and arrows, quarter circles), by base name after a subset tag
+DRAWING_FONTS = frozenset({"LINE10", "LINEW10", "LCIRCLE10", "LCIRCLEW10"})
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _patch_lock = threading.Lock()
 _patched = False
@@ -95,9 +102,12 @@ def _patch_fonts() -> None:
                     font.space_width = MAX_SPACE_WIDTH
             except (AttributeError, TypeError):  # pragma: no cover
                 pass
-            if isinstance(font.encoding, dict):
-                drop_glyph_names(font.encoding)
             resource = args[0] if args else kwargs.get("pdf_font_dict")
+            if isinstance(font.encoding, dict):
+                if is_drawing_font(resource):
+                    font.encoding = dict.fromkeys(range(256), "")
+                    font.character_map = {}
+                drop_glyph_names(font.encoding)
             if not any(key != -1 for key in font.character_map):
                 characters = collection_characters(resource)
                 if characters is not None:
@@ -105,6 +115,15 @@ def _patch_fonts() -> None:
             return font
 
         font_cls.from_font_resource = classmethod(from_font_resource)
+
+
+def is_drawing_font(resource: Any) -> bool:
+    """Whether a font dictionary is one of LaTeX's picture fonts (:data:`DRAWING_FONTS`)."""
+    try:
+        name = str(resource.get_object().get("/BaseFont", ""))
+    except AttributeError:
+        return False
+    return name.lstrip("/").rpartition("+")[2].upper() in DRAWING_FONTS
 
 
 def drop_glyph_names(encoding: dict[int, str]) -> None:
