@@ -63,6 +63,29 @@ def test_a_line_naming_the_part_beside_its_page_number_goes_when_it_repeats() ->
     assert cleaned[6].startswith("Index 7\n")  # on two pages only, and too short a title
 
 
+def test_a_short_chapter_title_beside_the_page_number_goes_when_it_repeats() -> None:
+    """lshort's French edition heads its even pages with the chapter in force ("42 Mise en page": ten
+    letters), each chapter's on a third of them. A chapter's opening line ("Chapitre 2") stays."""
+    titles = ("Mise en page", "Les figures", "Les maths")
+    pages = []
+    for chapter, title in enumerate(titles):
+        for n, topic in enumerate(TOPICS):
+            page = 40 + 8 * chapter + n
+            head = f"{page} {title}" if page % 2 == 0 else f"{chapter + 2}.{n} On {topic} {page}"
+            if n == 0:
+                head = f"Chapitre {chapter + 2}\n{title}"
+            pages.append(f"{head}\nSome text about {topic}.\nMore on {topic} here.")
+    cleaned = strip_running_lines(pages)
+    assert not any(
+        f"{40 + 8 * c + n} {title}" in page
+        for page in cleaned
+        for c, title in enumerate(titles)
+        for n in range(8)
+    )
+    assert cleaned[0] == "Chapitre 2\nMise en page\nSome text about apples.\nMore on apples here."
+    assert cleaned[2] == "Some text about plums.\nMore on plums here."
+
+
 def test_the_section_in_force_beside_the_printed_number_goes_though_it_never_repeats() -> None:
     """Why3's and Eyes17's Sphinx manuals: "2.2. Getting Started with the GUI 7" at the foot of an odd
     page, one section per page, so no foot repeats; "12 Chapter 2. Fruit" heads even pages and tells
@@ -81,6 +104,17 @@ def test_the_section_in_force_beside_the_printed_number_goes_though_it_never_rep
     assert cleaned[3] == "Some text about pears.\nAnd more on pears."
     assert cleaned[4].endswith("2.3. On plums 33")
     assert all(f"2.{n}. On" not in page for n, page in enumerate(cleaned, start=-1) if n != 3)
+
+
+def test_an_appendix_section_beside_the_printed_number_goes() -> None:
+    """lshort: "A.5 TeX on Linux 123" heads an odd page of its appendix, once."""
+    pages = ["The Handbook of Fruit", "Contents\nFruit 1"]
+    for n, topic in enumerate(TOPICS, start=1):  # printed page n on the file's page n + 2
+        head = f"2.{n}. On {topic} {n}" if n % 2 else f"{n} Chapter 2. Fruit"
+        pages.append(f"{head}\nSome text about {topic}.\nAnd more on {topic}.")
+    pages[6] = pages[6].replace("2.5. On limes 5", "A.5 Growing limes 5")
+    cleaned = strip_running_lines(pages)
+    assert cleaned[6] == "Some text about limes.\nAnd more on limes."
 
 
 def test_a_blank_pages_roman_number_goes() -> None:

@@ -68,6 +68,7 @@ NEAR_RATIO = 0.9
 MIN_NEAR_CHARS = 16
 MAX_AFFIX_WORDS = 6  # an affix is at most this many words...
 MIN_AFFIX_LETTERS = 12  # ...with at least this many letters ("how do i" opens questions, not headers)
+MIN_NUMBERED_LETTERS = 6  # ...or, in two words or more, this many ("# mise en page"; not "chapter #")
 MAX_HEADER_WORDS = 16  # a longer line is text that happens to open with the book's title
 
 _NUMBER = re.compile(r"\d+")
@@ -80,8 +81,9 @@ _NUMBER_RUN = re.compile(r"#(?:\s*(?:/|of|von|de|sur|di|-|–|—|\|)?\s*#)+")
 _SPACES = re.compile(r"\s+")
 # a chapter's opening line, as a line key: "#. how to use bzip2", "chapter #. installing"
 _CHAPTER_OPENING = re.compile(r"^(?:[^\W\d_]+ )?#\.? (\D+)$")
-# a numbered part's title as a line key: "#.#. getting started with the gui", "chapter #. foreword"
-_PART_MARK = re.compile(r"^(?:[^\W\d_]+ )?#(?:\.#)*[.:]? [^\W\d_]")
+# a numbered part's title as a line key: "#.#. getting started with the gui", "chapter #. foreword",
+# an appendix's "a.#. tex on linux"
+_PART_MARK = re.compile(r"^(?:[^\W\d_]+ |[^\W\d_]\.)?#(?:\.#)*[.:]? [^\W\d_]")
 MIN_PART_LETTERS = 4
 _HYPHENATED = re.compile(r"([^\W\d_])-\n([^\W\d_]+)(\S*)[ \t]?")
 _HYPHEN_WORDS = re.compile(r"[^\W\d_]+-[^\W\d_]+")
@@ -181,15 +183,22 @@ class _PageEdges:
 
 def _numbered_repeats(keys: Sequence[str | None]) -> set[str]:
     """Keys seen on several pages that carry a page number at one end and words enough to be a title
-    ("chapter #: installing r under unix-alikes #")."""
+    ("chapter #: installing r under unix-alikes #", "# mise en page"; a chapter's opening "chapter #"
+    alone is no header)."""
     seen = Counter(k for k in keys if k)
     return {
         k
         for k, count in seen.items()
-        if count >= MIN_REPEATS
-        and "#" in (k.split(" ")[0], k.split(" ")[-1])
-        and sum(ch.isalpha() for ch in k) >= MIN_AFFIX_LETTERS
+        if count >= MIN_REPEATS and "#" in (k.split(" ")[0], k.split(" ")[-1]) and _titled(k)
     }
+
+
+def _titled(key: str) -> bool:
+    """Whether a line key holds words enough to be a title: :data:`MIN_AFFIX_LETTERS` letters, or
+    :data:`MIN_NUMBERED_LETTERS` in two words or more."""
+    letters = sum(ch.isalpha() for ch in key)
+    words = sum(1 for word in key.split(" ") if any(ch.isalpha() for ch in word))
+    return letters >= MIN_AFFIX_LETTERS or (letters >= MIN_NUMBERED_LETTERS and words >= 2)
 
 
 def _asides(edges: Sequence[_PageEdges]) -> dict[int, set[int]]:

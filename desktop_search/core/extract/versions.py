@@ -298,7 +298,11 @@ BASE_VERSION = 1  # rows written before versions existed, and kinds unchanged si
 #    ’$ behjm" beside their examples, AMC's manuals "y1" for a circled 1. Of 218 PDFs (the realdocs
 #    manuals, tests/data, /usr/share/doc's and 150 of TeX Live's) 8 changed: AMC's three editions,
 #    lshort's excerpt, memoir's design notes, TeX Live's docvariations and two LilyPond editions (an
-#    empty line).
+#    empty line). And a running header that pairs the page number with a short title in two words or
+#    more ("42 Mise en page": ten letters, under the twelve asked before) or an appendix's section ("A.5
+#    TeX on Linux 123") goes: of 222 PDFs (those and lshort's four editions) 11 more changed, each
+#    losing such headers only (lshort's French and English editions, the Spanish TeX FAQ's "8. ¿Cómo
+#    hago ...? 36", Knuth's WEB programs' "§468 BibTEX INDEX 169", two appendices); none of realdocs'.
 # 11: html: a skip link ("Skip to content" to a place in the page, classed for it: Node.js's API pages,
 #    WordPress themes) is left out; it was a passage of its own in 66 files of /usr/share/doc.
 # 6: rst: Sphinx's file-wide metadata fields (":orphan:", ":tocdepth: 2") are left out; ":orphan:" was a
