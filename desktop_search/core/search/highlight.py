@@ -168,12 +168,24 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
 
 
+SHARP_S = "[ßẞ]"  # German sharp s: folds to "ss"
+
+
 def _prefix_pattern(prefix: str) -> str:
-    """A regex for words beginning with ``prefix``, in any case and with or without accents."""
+    """A regex for words beginning with ``prefix``, in any case and with or without accents; "ss" is
+    also "ß", which folds to it ("fusszeilen" begins "Fußzeilen"), and a last "s" may be its first half."""
     parts = []
-    for ch in prefix:
+    at = 0
+    while at < len(prefix):
+        ch = prefix[at]
         variants = ACCENTED_LETTERS.get(ch)
-        parts.append(f"[{re.escape(variants)}]" if variants else re.escape(ch))
+        letter = f"[{re.escape(variants)}]" if variants else re.escape(ch)
+        if prefix.startswith("ss", at):
+            parts.append(f"(?:{letter}{{2}}|{SHARP_S})")
+            at += 2
+            continue
+        parts.append(f"(?:{letter}|{SHARP_S})" if ch == "s" and at == len(prefix) - 1 else letter)
+        at += 1
     return "[\u0300-\u036f]*".join(parts)
 
 
