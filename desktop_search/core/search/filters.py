@@ -29,6 +29,7 @@ from typing import Any
 from desktop_search.core.records import SearchFilters
 from desktop_search.core.search.query_words import WORD
 from desktop_search.core.store.pathkeys import to_key
+from desktop_search.core.store.unspaced import sharp_s_as_ss
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def sql_conditions(spec: FilterSpec) -> SqlConditions:
 
 
 def _fts_phrase(text: str) -> str:
-    words = WORD.findall(text)
+    words = WORD.findall(sharp_s_as_ss(text))  # as the index reads it
     return '"' + " ".join(words) + '"' if words else ""
 
 

@@ -29,6 +29,7 @@ from desktop_search.core.search.query_words import (
 from desktop_search.core.search.stopwords import stopwords_for
 from desktop_search.core.search.word_prefixes import prefix_stem
 from desktop_search.core.store.ledger import Ledger
+from desktop_search.core.store.unspaced import sharp_s_as_ss
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class _Term:
 
 
 def _terms(user_query: str, max_terms: int, language: str | None) -> list[_Term]:
+    user_query = sharp_s_as_ss(user_query)  # as the index reads it (see store.unspaced)
     terms = [term for piece in query_pieces(user_query) for term in _phrases(piece, language)]
     seen: set[str] = set()
     unique = [t for t in terms if not (t.phrase.lower() in seen or seen.add(t.phrase.lower()))]  # type: ignore[func-returns-value]

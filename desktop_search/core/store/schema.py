@@ -20,7 +20,7 @@ from contextlib import AbstractContextManager
 
 from desktop_search.core.store.unspaced import index_form
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Version 2: the keyword index stems English words (porter over unicode61), so "indexing" finds "indexed".
 # Version 3: chunks.navigation marks table-of-contents and index passages (older rows read as text).
 # Version 4: files.kind, extractor_version, chunking_version: what built a file's passages (older rows
@@ -32,7 +32,9 @@ SCHEMA_VERSION = 5
 # (Chinese, Japanese, Thai) as character bigrams; files.ocr_pages: how many pages (or images) of a file
 # had their text recognised (OCR); chunks.embedded: 0 while a passage waits for its vector
 # (keyword-searchable, not yet embedded; older rows read as embedded).
-FTS_VERSION = 5  # the schema version that last changed what the keyword index holds
+# Version 6: the keyword index reads German "ß" as "ss" (``ds_index_form``), so "Strasse" finds "Straße";
+# an older keyword index is rebuilt from the chunk rows when the ledger opens.
+FTS_VERSION = 6  # the schema version that last changed what the keyword index holds
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 _SCHEMA = """

@@ -10,6 +10,10 @@ a prefix of a bigram (or the final character itself).
 
 Combining marks (Thai vowel and tone marks, decomposed kana voicing) are separators to ``unicode61``;
 they are dropped from the index tokens, on both sides alike, so a run's tokens are its base letters.
+
+German "ß" reads as "ss" (:func:`sharp_s_as_ss`), in the index and in queries: ``unicode61`` folds case
+and accents but keeps "ß", so "Strasse", as Swiss German writes it and anyone types it on a keyboard
+without the letter, found no "Straße".
 """
 
 from __future__ import annotations
@@ -103,13 +107,21 @@ def run_tokens(run: str, closed: bool) -> list[str]:
 
 
 def index_form(text: str | None) -> str:
-    """What the keyword tokenizer reads for ``text``: each unspaced run as its tokens (see the module
-    docstring), everything else unchanged. Registered in SQLite as ``ds_index_form``."""
+    """What the keyword tokenizer reads for ``text``: each unspaced run as its tokens and "ß" as "ss"
+    (see the module docstring), everything else unchanged. Registered in SQLite as ``ds_index_form``."""
     if not text:
         return ""
-    if text.isascii() or HAS_UNSPACED.search(text) is None:
+    if text.isascii():
+        return text
+    text = sharp_s_as_ss(text)
+    if HAS_UNSPACED.search(text) is None:
         return text
     return _RUN.sub(lambda m: " " + " ".join(run_tokens(m.group(), closed=True)) + " ", text)
+
+
+def sharp_s_as_ss(text: str) -> str:
+    """``text`` with German "ß" (and its capital "ẞ") written "ss" ("SS"), as the keyword index reads it."""
+    return text.replace("ß", "ss").replace("ẞ", "SS")
 
 
 @dataclass(frozen=True)
