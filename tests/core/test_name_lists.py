@@ -67,6 +67,8 @@ def test_names_are_two_to_five_capitalised_words_initials_or_particles() -> None
         "A20 OLinuXino Lime2",
         "I. J.",
         "Hubert Partl, Urs",
+        "Émile zola",
+        "élan Vital",
     ):
         assert not is_name(item), item
 

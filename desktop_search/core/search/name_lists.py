@@ -12,7 +12,7 @@ keeps half its score (:mod:`unmatched`).
 A passage is a name list when at least :data:`MIN_NAMES` of its comma-separated items are names (two
 to five words, each capitalised, an initial or a particle such as "de" or "van") and those names hold
 :data:`MIN_NAME_SHARE` of its letters: a change log's entry that ends with its contributors keeps its
-place, as do lists of one-word items (languages, products) and lines of capitalised labels. Of 533,126
+place, as do lists of one-word items (languages, products) and lines of capitalised labels. Of 534,346
 passages (all of ``/usr/share/doc`` here, the six realdocs sets, SciFact, git's and aptitude's
 manuals, TeX Live's LaTeX guides and earlier test folders), 140 read so: lshort's acknowledgements (in
 three languages and its LaTeX source), systemd's "Contributions from:" lists, Info-ZIP's authors; no
@@ -35,17 +35,19 @@ MAX_NAME_WORDS = 5
 _WORD = r"(?:[^\W\d_a-z][^\W\d_]*(?:['’\-][^\W\d_]+)*\.?)"
 _PARTICLE = r"(?:de|da|van|von|der|den|du|le|la|di|dos|del|das|ten|af|zu|bin|al|el|y|e)"
 _NAME = re.compile(rf"{_WORD}(?:\s+(?:{_WORD}|{_PARTICLE}))*\s+{_WORD}")
+_PARTICLE_WORD = re.compile(_PARTICLE)
 _EDGES = " \t\n.;:•·*"
 
 
 def is_name(item: str) -> bool:
-    """Whether one comma-separated item reads as a person's name: two to five words, the first and
-    last capitalised, one of them longer than an initial."""
+    """Whether one comma-separated item reads as a person's name: two to five words, each capitalised
+    or a particle, the first and last capitalised, one of them longer than an initial."""
     words = item.split()
     return (
         2 <= len(words) <= MAX_NAME_WORDS
         and _NAME.fullmatch(item) is not None
-        and any(len(word) > 2 and word[0].isupper() for word in words)
+        and all(word[0].isupper() or _PARTICLE_WORD.fullmatch(word) for word in words)
+        and any(len(word) > 2 for word in words)
     )
 
 
