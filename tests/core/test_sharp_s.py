@@ -17,6 +17,7 @@ from desktop_search.core.search.keyword import KeywordSearch, fts_terms
 from desktop_search.core.store.ledger import Ledger
 from desktop_search.core.store.schema import SCHEMA_VERSION
 from desktop_search.core.store.unspaced import index_form, sharp_s_as_ss
+from tests.support.old_ledgers import OLD_CHUNKS, old_meta
 from tests.support.real_search import search_folder
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -54,17 +55,7 @@ def test_the_keyword_index_and_its_queries_read_sharp_s_as_ss() -> None:
     assert fts_terms("Fußzeilen ändern") == fts_terms("Fusszeilen ändern")
 
 
-# a keyword index as schema 5 built it: "ß" kept as it is written
-_SCHEMA_5_KEYWORDS = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT INTO meta VALUES ('schema_version', '5');
-CREATE TABLE chunks (rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
-    number INTEGER NOT NULL, page INTEGER, start INTEGER NOT NULL, end INTEGER NOT NULL,
-    heading TEXT, text TEXT NOT NULL, ext TEXT NOT NULL DEFAULT '', mtime REAL NOT NULL DEFAULT 0,
-    navigation INTEGER NOT NULL DEFAULT 0);
-CREATE VIRTUAL TABLE chunks_fts USING fts5(text, heading, content='chunks', content_rowid='rowid',
-    tokenize='porter unicode61 remove_diacritics 2');
-"""
+_SCHEMA_5_KEYWORDS = old_meta(5) + OLD_CHUNKS  # a keyword index as schema 5 built it: "ß" as written
 ROWS = [
     ("de:0", "Die Hauptstraße ist gesperrt, bitte die Umleitung über die Bahnhofstrasse nehmen."),
     ("de:1", "Die Straße nach Basel ist frei."),

@@ -13,29 +13,24 @@ from desktop_search.core.records import FileRecord, FileStatus
 from desktop_search.core.search.keyword import KeywordSearch
 from desktop_search.core.store.ledger import ChunkRow, Ledger
 from desktop_search.core.store.schema import SCHEMA_VERSION
+from tests.support.old_ledgers import OLD_CHUNKS, OLD_INSERT_TRIGGER, old_meta
 
-_SCHEMA_3 = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT INTO meta VALUES ('schema_version', '3');
+_SCHEMA_3 = (
+    old_meta(3)
+    + OLD_CHUNKS
+    + OLD_INSERT_TRIGGER
+    + """
 CREATE TABLE files (path TEXT PRIMARY KEY, folder TEXT NOT NULL, size INTEGER NOT NULL DEFAULT 0,
     mtime REAL NOT NULL DEFAULT 0, content_hash TEXT NOT NULL DEFAULT '', status TEXT NOT NULL,
     reason TEXT NOT NULL DEFAULT '', chunk_count INTEGER NOT NULL DEFAULT 0,
     model TEXT NOT NULL DEFAULT '', indexed_at REAL NOT NULL DEFAULT 0);
-CREATE TABLE chunks (rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
-    number INTEGER NOT NULL, page INTEGER, start INTEGER NOT NULL, end INTEGER NOT NULL,
-    heading TEXT, text TEXT NOT NULL, ext TEXT NOT NULL DEFAULT '', mtime REAL NOT NULL DEFAULT 0,
-    navigation INTEGER NOT NULL DEFAULT 0);
-CREATE VIRTUAL TABLE chunks_fts USING fts5(text, heading, content='chunks', content_rowid='rowid',
-    tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
-    INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.rowid, new.text, coalesce(new.heading, ''));
-END;
 INSERT INTO files VALUES ('/d/manual.pdf', '/d', 10, 1.5, 'abc', 'indexed', '', 1, 'm', 2.0);
 INSERT INTO files VALUES ('/d/notes.txt', '/d', 5, 1.5, 'def', 'indexed', '', 1, 'm', 2.0);
 INSERT INTO chunks(chunk_id, path, number, page, start, end, text)
     VALUES ('p:0', '/d/manual.pdf', 0, 1, 0, 17, 'Indexing manuals.');
 INSERT INTO chunks(chunk_id, path, number, start, end, text) VALUES ('t:0', '/d/notes.txt', 0, 0, 5, 'notes');
 """
+)
 
 
 def test_a_schema_3_ledger_opens_with_files_from_before_versions(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from desktop_search.core.store.schema import SCHEMA_VERSION
 from desktop_search.core.store.store import Store
 from desktop_search.core.store.unspaced import index_form, run_tokens
 from tests.support.fake_embedder import HashEmbedder
+from tests.support.old_ledgers import OLD_CHUNKS, OLD_INSERT_TRIGGER, old_meta
 
 # a Chinese name (张伟明) and a Japanese term (形態素解析) inside long runs, no spaces around them
 CHINESE = "昨天下午项目经理张伟明在会议上介绍了新的数据备份方案并回答了大家的问题"
@@ -174,23 +175,17 @@ def test_deleting_and_rewriting_keeps_the_keyword_index_consistent(
     assert store.check(repair=False).consistent
 
 
-_SCHEMA_4_KEYWORDS = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT INTO meta VALUES ('schema_version', '4');
-CREATE TABLE chunks (rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
-    number INTEGER NOT NULL, page INTEGER, start INTEGER NOT NULL, end INTEGER NOT NULL,
-    heading TEXT, text TEXT NOT NULL, ext TEXT NOT NULL DEFAULT '', mtime REAL NOT NULL DEFAULT 0,
-    navigation INTEGER NOT NULL DEFAULT 0);
-CREATE VIRTUAL TABLE chunks_fts USING fts5(text, heading, content='chunks', content_rowid='rowid',
-    tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
-    INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.rowid, new.text, coalesce(new.heading, ''));
-END;
+_SCHEMA_4_KEYWORDS = (
+    old_meta(4)
+    + OLD_CHUNKS
+    + OLD_INSERT_TRIGGER
+    + """
 CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
     VALUES ('delete', old.rowid, old.text, coalesce(old.heading, ''));
 END;
 """
+)
 
 
 def test_an_old_keyword_index_is_rebuilt_so_words_inside_runs_match(tmp_path: Path) -> None:
