@@ -47,7 +47,7 @@ def is_name(item: str) -> bool:
         2 <= len(words) <= MAX_NAME_WORDS
         and _NAME.fullmatch(item) is not None
         and all(word[0].isupper() or _PARTICLE_WORD.fullmatch(word) for word in words)
-        and any(len(word) > 2 for word in words)
+        and any(len(word) > 2 and word[0].isupper() for word in words)
     )
 
 
